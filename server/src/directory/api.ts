@@ -1,0 +1,147 @@
+// The directory's public face: what the admin API, the CLI and (later) every
+// protocol call. Implementations live beside this file; nothing here knows
+// which protocol or route is calling.
+import type {
+  Account, AccountCreate, AccountUpdate, Alias, AliasCreate, AliasUpdate, AppPassword, AuditEntry,
+  Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
+  ResourceUpdate, Role, RoleGrant,
+} from '../../../shared/src/schemas/directory.ts';
+import type { Page, SortOrder } from '../store/port.ts';
+
+/** Who is acting, and from where: every service call that reads or changes the directory takes one. */
+export interface Actor {
+  /** Account id, or null for the system itself (first start, migrations). */
+  id: string | null;
+  /** Login shown in the audit log: the account address, "system" or "cli". */
+  login: string;
+  role: Role;
+  /** Domain ids a domain admin manages (empty for other roles). */
+  adminDomainIds: readonly string[];
+  ip: string | null;
+}
+
+export interface ListParams<S extends string> {
+  offset?: number;
+  limit?: number;
+  q?: string;
+  sort?: S;
+  order?: SortOrder;
+}
+
+export interface DomainService {
+  create(actor: Actor, input: DomainCreate): Promise<Domain>;
+  /** By id or by name (ASCII or Unicode). STOA_NOT_FOUND when unknown or outside the actor's scope. */
+  get(actor: Actor, idOrName: string): Promise<Domain>;
+  update(actor: Actor, idOrName: string, patch: DomainUpdate): Promise<Domain>;
+  delete(actor: Actor, idOrName: string): Promise<void>;
+  list(actor: Actor, params: ListParams<'name' | 'createdAt'>): Promise<Page<Domain>>;
+}
+
+export interface AccountService {
+  create(actor: Actor, input: AccountCreate): Promise<Account>;
+  /** By id or by address. */
+  get(actor: Actor, idOrAddress: string): Promise<Account>;
+  update(actor: Actor, idOrAddress: string, patch: AccountUpdate): Promise<Account>;
+  delete(actor: Actor, idOrAddress: string): Promise<void>;
+  list(actor: Actor, params: ListParams<'address' | 'displayName' | 'createdAt' | 'quotaBytes'> & { domain?: string; enabled?: boolean; role?: Role }): Promise<Page<Account>>;
+  setPassword(actor: Actor, idOrAddress: string, password: string): Promise<void>;
+  /** Only a server admin grants roles; a domain admin's domains must exist. */
+  grantRole(actor: Actor, idOrAddress: string, grant: RoleGrant): Promise<Account>;
+}
+
+export interface GroupService {
+  create(actor: Actor, input: GroupCreate): Promise<Group>;
+  get(actor: Actor, idOrAddress: string): Promise<Group>;
+  update(actor: Actor, idOrAddress: string, patch: GroupUpdate): Promise<Group>;
+  delete(actor: Actor, idOrAddress: string): Promise<void>;
+  list(actor: Actor, params: ListParams<'address' | 'name' | 'createdAt'> & { domain?: string }): Promise<Page<Group>>;
+  /** Every account id reached through nested groups, and external addresses; cycles are cut. */
+  expand(groupId: string): Promise<{ accountIds: string[]; external: string[] }>;
+}
+
+export interface AliasService {
+  create(actor: Actor, input: AliasCreate): Promise<Alias>;
+  get(actor: Actor, idOrAddress: string): Promise<Alias>;
+  update(actor: Actor, idOrAddress: string, patch: AliasUpdate): Promise<Alias>;
+  delete(actor: Actor, idOrAddress: string): Promise<void>;
+  list(actor: Actor, params: ListParams<'address' | 'createdAt'> & { domain?: string }): Promise<Page<Alias>>;
+}
+
+export interface ResourceService {
+  create(actor: Actor, input: ResourceCreate): Promise<Resource>;
+  get(actor: Actor, idOrAddress: string): Promise<Resource>;
+  update(actor: Actor, idOrAddress: string, patch: ResourceUpdate): Promise<Resource>;
+  delete(actor: Actor, idOrAddress: string): Promise<void>;
+  list(actor: Actor, params: ListParams<'address' | 'name' | 'createdAt'> & { domain?: string }): Promise<Page<Resource>>;
+}
+
+export interface AppPasswordService {
+  /** A user manages their own; admins manage those of accounts in their scope. Returns the secret once. */
+  create(actor: Actor, accountIdOrAddress: string, name: string): Promise<{ appPassword: AppPassword; secret: string }>;
+  list(actor: Actor, accountIdOrAddress: string): Promise<AppPassword[]>;
+  revoke(actor: Actor, accountIdOrAddress: string, appPasswordId: string): Promise<void>;
+}
+
+export interface AuditService {
+  list(actor: Actor, params: ListParams<'at'> & { domain?: string; objectType?: string; objectId?: string; actor?: string }): Promise<Page<AuditEntry>>;
+}
+
+/** Where a recipient address leads, after alias domains, aliases, groups and catch-all. */
+export type AddressResolution =
+  | { kind: 'account'; account: Account }
+  | { kind: 'group'; group: Group }
+  | { kind: 'alias'; alias: Alias }
+  | { kind: 'resource'; resource: Resource }
+  | { kind: 'catch-all'; alias: Alias }
+  | null;
+
+export interface AddressService {
+  /** Normalises (IDN, case) and resolves one address; null when nothing in the directory owns it. */
+  resolve(address: string): Promise<AddressResolution>;
+  /** Is the domain (or an alias of it) served here? */
+  isLocalDomain(domain: string): Promise<boolean>;
+}
+
+export type Protocol = 'api' | 'imap' | 'pop3' | 'smtp' | 'dav' | 'cli';
+
+export interface AuthRequest {
+  username: string;
+  password: string;
+  protocol: Protocol;
+  ip: string | null;
+}
+
+export type AuthResult =
+  | { ok: true; account: Account; via: 'password' | 'app-password' | string; appPasswordId?: string }
+  | { ok: false; code: 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED'; retryAfterSeconds?: number };
+
+/**
+ * A password check that the authentication service consults in order
+ * (local hash, app passwords, later LDAP/AD). It answers for one account.
+ */
+export interface PasswordVerifier {
+  readonly name: string;
+  verify(account: Account & { passwordHash: string | null }, password: string, req: AuthRequest): Promise<'ok' | 'fail' | 'skip' | { ok: true; appPasswordId: string }>;
+}
+
+export interface AuthService {
+  /** One entry point for every protocol: throttling, disabled accounts and verifiers in order. */
+  authenticate(req: AuthRequest): Promise<AuthResult>;
+  /** Adds a verifier (e.g. LDAP) in front of or after the built-in ones. */
+  use(verifier: PasswordVerifier, position?: 'first' | 'last'): void;
+}
+
+/** Everything the directory offers, as wired by `createDirectory(store, config)`. */
+export interface Directory {
+  domains: DomainService;
+  accounts: AccountService;
+  groups: GroupService;
+  aliases: AliasService;
+  resources: ResourceService;
+  appPasswords: AppPasswordService;
+  audit: AuditService;
+  addresses: AddressService;
+  auth: AuthService;
+  /** Builds the Actor for an authenticated account. */
+  actorFor(account: Account, ip: string | null): Actor;
+}

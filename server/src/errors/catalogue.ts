@@ -1,0 +1,75 @@
+// The one error catalogue (after Fastify's lib/errors.js). Every error a user
+// can meet has a stable code here, with the HTTP status it maps to and, where
+// it applies, the IMAP response code (RFC 5530) and SMTP reply (RFC 3463).
+// Codes are never reused: retire a code by moving it to RETIRED.
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly title: string;
+  readonly imap?: string;
+  readonly smtp?: string;
+}
+
+export const ERRORS = {
+  STOA_VALIDATION: { status: 400, title: 'The request is not valid', imap: 'CLIENTBUG' },
+  STOA_BAD_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  STOA_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  STOA_PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large', smtp: '552 5.3.4' },
+  STOA_UNAUTHENTICATED: { status: 401, title: 'Log in first', imap: 'AUTHENTICATIONFAILED', smtp: '530 5.7.0' },
+  STOA_AUTH_FAILED: { status: 401, title: 'Wrong user name or password', imap: 'AUTHENTICATIONFAILED', smtp: '535 5.7.8' },
+  STOA_AUTH_THROTTLED: { status: 429, title: 'Too many failed logins; try again later', imap: 'UNAVAILABLE', smtp: '454 4.7.0' },
+  STOA_ACCOUNT_DISABLED: { status: 403, title: 'The account is disabled', imap: 'AUTHORIZATIONFAILED', smtp: '535 5.7.8' },
+  STOA_FORBIDDEN: { status: 403, title: 'You are not allowed to do this', imap: 'NOPERM', smtp: '550 5.7.1' },
+  STOA_NOT_FOUND: { status: 404, title: 'No such object', imap: 'NONEXISTENT', smtp: '550 5.1.1' },
+  STOA_ROUTE_NOT_FOUND: { status: 404, title: 'No such API route' },
+  STOA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
+  STOA_ADDRESS_TAKEN: { status: 409, title: 'The address is already in use', imap: 'ALREADYEXISTS' },
+  STOA_DOMAIN_EXISTS: { status: 409, title: 'The domain already exists', imap: 'ALREADYEXISTS' },
+  STOA_DOMAIN_NOT_EMPTY: { status: 409, title: 'The domain still has accounts, groups, aliases or resources', imap: 'INUSE' },
+  STOA_DOMAIN_HAS_ALIASES: { status: 409, title: 'Other domains are aliases of this domain', imap: 'INUSE' },
+  STOA_CONFLICT: { status: 409, title: 'The object changed or is in use', imap: 'INUSE' },
+  STOA_GROUP_CYCLE: { status: 409, title: 'A group cannot contain itself, directly or through other groups' },
+  STOA_INVALID_DOMAIN: { status: 422, title: 'Not a valid domain name' },
+  STOA_INVALID_ADDRESS: { status: 422, title: 'Not a valid e-mail address', smtp: '501 5.1.3' },
+  STOA_UNKNOWN_DOMAIN: { status: 422, title: 'The domain is not served by this server', smtp: '550 5.1.2' },
+  STOA_ALIAS_DOMAIN: { status: 422, title: 'Objects live in the target domain, not in an alias domain' },
+  STOA_WEAK_PASSWORD: { status: 422, title: 'The password is too weak' },
+  STOA_INVALID_REFERENCE: { status: 422, title: 'A referenced object does not exist' },
+  STOA_LAST_ADMIN: { status: 409, title: 'The last enabled server admin cannot be removed, disabled or demoted' },
+  STOA_RATE_LIMITED: { status: 429, title: 'Too many requests', smtp: '450 4.7.1' },
+  STOA_STORE_UNAVAILABLE: { status: 503, title: 'The store is unavailable; nothing was changed', imap: 'UNAVAILABLE', smtp: '451 4.3.0' },
+  STOA_INTERNAL: { status: 500, title: 'Internal server error', imap: 'SERVERBUG', smtp: '451 4.3.0' },
+  STOA_CONFIG_INVALID: { status: 500, title: 'The configuration is not valid' },
+  STOA_DATA_DIR: { status: 500, title: 'The data directory is missing or not writable' },
+  STOA_BLOB_CORRUPT: { status: 500, title: 'A stored message body failed its checksum', imap: 'CORRUPTION', smtp: '451 4.3.0' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Codes once used and now retired: they must never come back. */
+export const RETIRED: readonly string[] = [];
+
+export interface FieldError { path: string; message: string }
+
+export class StoaError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+  readonly errors: FieldError[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options: { errors?: FieldError[]; cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super(detail ? `${ERRORS[code].title}: ${detail}` : ERRORS[code].title, { cause: options.cause });
+    this.name = 'StoaError';
+    this.code = code;
+    this.detail = detail;
+    this.errors = options.errors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get spec(): ErrorSpec { return ERRORS[this.code]; }
+  get status(): number { return ERRORS[this.code].status; }
+}
+
+export function isStoaError(err: unknown, code?: ErrorCode): err is StoaError {
+  return err instanceof StoaError && (code === undefined || err.code === code);
+}

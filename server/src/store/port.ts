@@ -1,0 +1,249 @@
+// The storage port: small interfaces per entity, implemented by every adapter
+// (sqlite/, mongodb/) and exercised by one contract suite (contract/).
+// Adapters return domain types and throw StoaError with catalogue codes:
+// STOA_ADDRESS_TAKEN / STOA_DOMAIN_EXISTS / STOA_CONFLICT for uniqueness,
+// STOA_NOT_FOUND for a missing row on update, STOA_STORE_UNAVAILABLE when the
+// backend is gone. A failed call leaves nothing half-written.
+import type { Readable } from 'node:stream';
+import type {
+  Account, Alias, AppPassword, AuditEntry, Domain, Group, Resource, Role,
+} from '../../../shared/src/schemas/directory.ts';
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface ListOptions<S extends string> {
+  offset: number;
+  limit: number;
+  /** Case-insensitive substring of the address or the name. */
+  q?: string;
+  sort: S;
+  order: SortOrder;
+}
+
+export interface Page<T> { items: T[]; total: number; offset: number; limit: number }
+
+/** Domain ids a caller may see; `null` means every domain (server admin). */
+export type DomainScope = readonly string[] | null;
+
+// ---- Directory -----------------------------------------------------------
+
+export interface DomainStore {
+  create(domain: Domain): Promise<void>;
+  get(id: string): Promise<Domain | null>;
+  getByName(asciiName: string): Promise<Domain | null>;
+  update(id: string, patch: Partial<Omit<Domain, 'id' | 'name' | 'unicodeName' | 'createdAt'>>): Promise<Domain>;
+  /** Fails with STOA_DOMAIN_NOT_EMPTY while accounts, groups, aliases or resources live in it, STOA_DOMAIN_HAS_ALIASES while alias domains point at it. */
+  delete(id: string): Promise<void>;
+  list(opts: ListOptions<'name' | 'createdAt'> & { scope: DomainScope }): Promise<Page<Domain>>;
+  /** Alias domains whose `aliasOf` is this id. */
+  aliasesOf(id: string): Promise<Domain[]>;
+  count(): Promise<number>;
+}
+
+/** An account row as stored, with its secret, which never leaves the directory service. */
+export interface AccountRecord extends Account {
+  /** PHC string (argon2id) or null when the account has no local password. */
+  passwordHash: string | null;
+}
+
+export interface AccountFilter {
+  scope: DomainScope;
+  domainId?: string;
+  enabled?: boolean;
+  role?: Role;
+}
+
+export interface AccountStore {
+  /** Claims `account.address` in the shared address space (STOA_ADDRESS_TAKEN if taken). */
+  create(account: AccountRecord): Promise<void>;
+  get(id: string): Promise<AccountRecord | null>;
+  /** Lookup by login/primary address, already normalised (lower-case local part, ASCII domain). */
+  getByAddress(address: string): Promise<AccountRecord | null>;
+  update(id: string, patch: Partial<Omit<AccountRecord, 'id' | 'address' | 'domainId' | 'createdAt'>>): Promise<AccountRecord>;
+  delete(id: string): Promise<void>;
+  list(opts: ListOptions<'address' | 'displayName' | 'createdAt' | 'quotaBytes'> & AccountFilter): Promise<Page<AccountRecord>>;
+  /** Number of enabled accounts with this role. */
+  countByRole(role: Role, enabledOnly: boolean): Promise<number>;
+  countInDomain(domainId: string): Promise<number>;
+  /** Bulk insert for imports and benchmarks: all or nothing. */
+  createMany(accounts: AccountRecord[]): Promise<void>;
+}
+
+export interface GroupStore {
+  create(group: Group): Promise<void>;
+  get(id: string): Promise<Group | null>;
+  getByAddress(address: string): Promise<Group | null>;
+  update(id: string, patch: Partial<Omit<Group, 'id' | 'address' | 'domainId' | 'createdAt'>>): Promise<Group>;
+  delete(id: string): Promise<void>;
+  list(opts: ListOptions<'address' | 'name' | 'createdAt'> & { scope: DomainScope; domainId?: string }): Promise<Page<Group>>;
+  /** Groups that list this account or group as a direct member. */
+  containing(member: { kind: 'account' | 'group'; id: string }): Promise<Group[]>;
+  countInDomain(domainId: string): Promise<number>;
+}
+
+export interface AliasStore {
+  create(alias: Alias): Promise<void>;
+  get(id: string): Promise<Alias | null>;
+  getByAddress(address: string): Promise<Alias | null>;
+  update(id: string, patch: Partial<Pick<Alias, 'targets' | 'description' | 'updatedAt'>>): Promise<Alias>;
+  delete(id: string): Promise<void>;
+  list(opts: ListOptions<'address' | 'createdAt'> & { scope: DomainScope; domainId?: string }): Promise<Page<Alias>>;
+  countInDomain(domainId: string): Promise<number>;
+}
+
+export interface ResourceStore {
+  create(resource: Resource): Promise<void>;
+  get(id: string): Promise<Resource | null>;
+  getByAddress(address: string): Promise<Resource | null>;
+  update(id: string, patch: Partial<Omit<Resource, 'id' | 'address' | 'domainId' | 'createdAt'>>): Promise<Resource>;
+  delete(id: string): Promise<void>;
+  list(opts: ListOptions<'address' | 'name' | 'createdAt'> & { scope: DomainScope; domainId?: string }): Promise<Page<Resource>>;
+  countInDomain(domainId: string): Promise<number>;
+}
+
+export type AddressOwnerKind = 'account' | 'group' | 'alias' | 'resource';
+
+/** The shared address space: one owner per normalised address. */
+export interface AddressStore {
+  resolve(address: string): Promise<{ kind: AddressOwnerKind; id: string } | null>;
+}
+
+export interface AppPasswordRecord extends AppPassword {
+  /** PHC string (argon2id) of the secret. */
+  secretHash: string;
+}
+
+export interface AppPasswordStore {
+  create(record: AppPasswordRecord): Promise<void>;
+  listForAccount(accountId: string): Promise<AppPasswordRecord[]>;
+  get(id: string): Promise<AppPasswordRecord | null>;
+  touch(id: string, at: string, ip: string | null): Promise<void>;
+  delete(id: string): Promise<void>;
+  deleteForAccount(accountId: string): Promise<number>;
+}
+
+// ---- Audit, sessions, throttling ------------------------------------------
+
+export interface AuditFilter {
+  scope: DomainScope;
+  domainId?: string;
+  objectType?: string;
+  objectId?: string;
+  actor?: string;
+}
+
+export interface AuditStore {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first by default. */
+  list(opts: ListOptions<'at'> & AuditFilter): Promise<Page<AuditEntry>>;
+}
+
+/** Console sessions and API bearer tokens; `id` is the SHA-256 of the secret, never the secret. */
+export interface ApiCredential {
+  id: string;
+  kind: 'session' | 'token';
+  accountId: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface CredentialStore {
+  create(cred: ApiCredential): Promise<void>;
+  get(id: string): Promise<ApiCredential | null>;
+  touch(id: string, at: string): Promise<void>;
+  delete(id: string): Promise<void>;
+  listForAccount(accountId: string, kind: ApiCredential['kind']): Promise<ApiCredential[]>;
+  deleteForAccount(accountId: string): Promise<number>;
+  deleteExpired(now: string): Promise<number>;
+}
+
+export interface ThrottleState { key: string; failures: number; lastFailureAt: number; blockedUntil: number }
+
+/** Failure counters for authentication throttling, shared by every node. */
+export interface ThrottleStore {
+  get(key: string): Promise<ThrottleState | null>;
+  /** Atomically counts one more failure and stores the new block time computed by `blockFor(failures)` (ms). */
+  recordFailure(key: string, now: number, blockFor: (failures: number) => number): Promise<ThrottleState>;
+  clear(key: string): Promise<void>;
+  /** Forget entries whose last failure is older than `before` (ms since epoch). */
+  prune(before: number): Promise<number>;
+}
+
+// ---- Counters --------------------------------------------------------------
+
+/** Named monotonic counters (UIDs, MODSEQs, sync tokens): allocation is atomic across connections and processes. */
+export interface CounterStore {
+  /** Reserves `n` consecutive values and returns the first; the first value ever returned is 1. */
+  next(name: string, n?: number): Promise<number>;
+  /** Current value (the last allocated), 0 if never used. */
+  peek(name: string): Promise<number>;
+}
+
+// ---- Blobs -------------------------------------------------------------------
+
+export interface BlobInfo {
+  /** Lower-case hex SHA-256 of the content. */
+  id: string;
+  size: number;
+}
+
+export interface ByteRange { start: number; end?: number /* exclusive */ }
+
+/**
+ * Immutable, content-addressed bodies. `put` makes the content durable and
+ * registers it with zero references; the caller then takes references inside
+ * the same `atomic()` that commits the metadata pointing at it. Blobs left
+ * with zero references (a crash between the two steps) are removed by `gc`
+ * once older than the grace period.
+ */
+export interface BlobStore {
+  put(source: Readable | Buffer | Uint8Array): Promise<BlobInfo>;
+  /** Streams the content or a byte range of it. STOA_NOT_FOUND if unknown. */
+  open(id: string, range?: ByteRange): Promise<Readable>;
+  read(id: string): Promise<Buffer>;
+  stat(id: string): Promise<{ size: number; refs: number; createdAt: number } | null>;
+  /** Removes unreferenced blobs older than `graceMs`, and leftovers of interrupted writes. */
+  gc(graceMs: number, now?: number): Promise<{ removed: number; bytes: number }>;
+}
+
+export interface BlobRefStore {
+  /** Adds `n` references (n may be negative to drop them); STOA_NOT_FOUND for an unknown blob. */
+  ref(id: string, n?: number): Promise<number>;
+}
+
+// ---- The store ---------------------------------------------------------------
+
+/** What a transaction can touch: every metadata store, bound to the transaction. */
+export interface StoreTx {
+  domains: DomainStore;
+  accounts: AccountStore;
+  groups: GroupStore;
+  aliases: AliasStore;
+  resources: ResourceStore;
+  addresses: AddressStore;
+  appPasswords: AppPasswordStore;
+  audit: AuditStore;
+  counters: CounterStore;
+  blobRefs: BlobRefStore;
+}
+
+export interface Store extends StoreTx {
+  readonly kind: 'sqlite' | 'mongodb';
+  blobs: BlobStore;
+  credentials: CredentialStore;
+  throttle: ThrottleStore;
+  /**
+   * Runs `fn` as one transaction: all its writes commit together or not at all.
+   * Keep `fn` short and free of slow work (hash passwords before). It may be
+   * retried on transient conflicts, so it must not have outside side effects.
+   */
+  atomic<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Applies pending schema migrations; returns the versions before and after. */
+  migrate(): Promise<{ from: number; to: number }>;
+  schemaVersion(): Promise<number>;
+  /** Cheap round trip to the backend, for /readyz and `stoa doctor`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
