@@ -82,6 +82,18 @@ export interface AppPasswordService {
   revoke(actor: Actor, accountIdOrAddress: string, appPasswordId: string): Promise<void>;
 }
 
+/** A server operator account: no domain, no mailbox, role server-admin, a bare login such as "admin". */
+export interface OperatorCreate {
+  login: string;
+  password: string;
+  displayName?: string;
+}
+
+/** Operator accounts are created only by first start and the CLI (actors with id null), never through the admin API. */
+export interface OperatorService {
+  create(actor: Actor, input: OperatorCreate): Promise<Account>;
+}
+
 export interface AuditService {
   list(actor: Actor, params: ListParams<'at'> & { domain?: string; objectType?: string; objectId?: string; actor?: string }): Promise<Page<AuditEntry>>;
 }
@@ -140,6 +152,7 @@ export interface Directory {
   resources: ResourceService;
   appPasswords: AppPasswordService;
   audit: AuditService;
+  operators: OperatorService;
   addresses: AddressService;
   auth: AuthService;
   /** Builds the Actor for an authenticated account. */

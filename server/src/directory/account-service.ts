@@ -1,0 +1,177 @@
+// Mailbox accounts: create, read, update, delete, passwords and roles.
+// Server operator accounts (no domain) are created by operator-service.ts.
+import type { Account, AccountCreate, AccountUpdate, RoleGrant } from '../../../shared/src/schemas/directory.ts';
+import { StoaError } from '../errors/catalogue.ts';
+import type { AccountRecord, StoreTx } from '../store/port.ts';
+import { forbidden, inScope, listScope, requireAdmin, requireServerAdmin, SELF_SERVICE_FIELDS } from './access.ts';
+import { guardLastAdmin, loadAccount, toAccount } from './account-access.ts';
+import type { AccountService, Actor } from './api.ts';
+import { diff, writeAudit } from './audit-log.ts';
+import type { DirectoryContext } from './context.ts';
+import { domainFilter, homeDomainFor } from './domain-scope.ts';
+import { normaliseForwardTo } from './forwarding.ts';
+import { isoNow, newId } from './ids.ts';
+import { toListOptions } from './list-params.ts';
+import { findDomain } from './lookup.ts';
+import { parseAddress } from './names.ts';
+import { hashPassword } from './password-hash.ts';
+import { checkPasswordPolicy } from './password-policy.ts';
+import { removeMemberEverywhere, removeResourceManagerEverywhere } from './reference-cleanup.ts';
+
+export function createAccountService(ctx: DirectoryContext): AccountService {
+  const { store, config } = ctx;
+
+  /** Domain ids for a domain-admin grant: each must exist and be a real (non-alias) domain. */
+  async function grantDomains(tx: StoreTx, names: readonly string[]): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const name of names) {
+      const domain = await findDomain(tx, name);
+      if (!domain) throw new StoaError('STOA_INVALID_REFERENCE', `the domain "${name}" does not exist`);
+      if (domain.aliasOf !== null) throw new StoaError('STOA_ALIAS_DOMAIN', `"${domain.unicodeName}" is an alias domain; grant its target instead`);
+      ids.add(domain.id);
+    }
+    return [...ids];
+  }
+
+  return {
+    async create(actor, input: AccountCreate) {
+      requireAdmin(actor, 'create accounts');
+      const parsed = parseAddress(input.address);
+      // Check scope and domain before the (deliberately slow) hash.
+      await homeDomainFor(store, actor, parsed.domain, 'account');
+      if (input.password !== undefined) checkPasswordPolicy(input.password, parsed.address, config.auth.minPasswordLength);
+      const forwardTo = normaliseForwardTo(input.forwardTo ?? [], parsed.address);
+      const passwordHash = input.password !== undefined ? await hashPassword(input.password, config.auth.argon2) : null;
+      return store.atomic(async (tx) => {
+        const domain = await homeDomainFor(tx, actor, parsed.domain, 'account');
+        const at = isoNow(ctx.now());
+        const record: AccountRecord = {
+          id: newId(),
+          domainId: domain.id,
+          address: parsed.address,
+          displayName: input.displayName?.trim() ?? '',
+          enabled: input.enabled ?? true,
+          role: 'user',
+          adminDomainIds: [],
+          quotaBytes: input.quotaBytes ?? domain.defaultQuotaBytes,
+          quotaMessages: input.quotaMessages ?? domain.defaultQuotaMessages,
+          forwardTo,
+          keepForwardedCopy: input.keepForwardedCopy ?? true,
+          passwordSetAt: passwordHash ? at : null,
+          createdAt: at,
+          updatedAt: at,
+          passwordHash,
+        };
+        await tx.accounts.create(record);
+        await writeAudit(tx, actor, at, { action: 'create', objectType: 'account', objectId: record.id, domainId: domain.id, before: null, after: record });
+        return toAccount(record);
+      });
+    },
+
+    async get(actor, idOrAddress) {
+      return toAccount(await loadAccount(store, actor, idOrAddress, 'read'));
+    },
+
+    async update(actor, idOrAddress, patch: AccountUpdate) {
+      const after = await store.atomic(async (tx) => {
+        const before = await loadAccount(tx, actor, idOrAddress, 'change');
+        // A user, or an admin editing their own mailbox in a domain they do not
+        // manage, may change only what a mail client's settings page offers.
+        const selfService = actor.role === 'user' || (actor.id === before.id && !inScope(actor, before.domainId));
+        if (selfService) {
+          const denied = Object.entries(patch).filter(([k, v]) => v !== undefined && !SELF_SERVICE_FIELDS.has(k)).map(([k]) => k);
+          if (denied.length > 0) throw forbidden(`you may not change ${denied.join(', ')} of your own account`);
+        }
+        if (patch.enabled === false) await guardLastAdmin(tx, before, false);
+        const at = isoNow(ctx.now());
+        const changes: Partial<AccountRecord> = { updatedAt: at };
+        if (patch.displayName !== undefined) changes.displayName = patch.displayName.trim();
+        if (patch.enabled !== undefined) changes.enabled = patch.enabled;
+        if (patch.quotaBytes !== undefined) changes.quotaBytes = patch.quotaBytes;
+        if (patch.quotaMessages !== undefined) changes.quotaMessages = patch.quotaMessages;
+        if (patch.forwardTo !== undefined) changes.forwardTo = normaliseForwardTo(patch.forwardTo, before.address);
+        if (patch.keepForwardedCopy !== undefined) changes.keepForwardedCopy = patch.keepForwardedCopy;
+        const updated = await tx.accounts.update(before.id, changes);
+        await writeAudit(tx, actor, at, { action: 'update', objectType: 'account', objectId: before.id, domainId: before.domainId, ...diff(toAccount(before), toAccount(updated)) });
+        return updated;
+      });
+      // A disabled account's console sessions and API tokens end now, not at expiry.
+      if (!after.enabled) await store.credentials.deleteForAccount(after.id);
+      return toAccount(after);
+    },
+
+    async delete(actor, idOrAddress) {
+      // Users may not delete themselves: mailbox removal is an admin decision.
+      requireAdmin(actor, 'delete accounts');
+      const id = await store.atomic(async (tx) => {
+        const account = await loadAccount(tx, actor, idOrAddress, 'change');
+        await guardLastAdmin(tx, account, false);
+        const at = isoNow(ctx.now());
+        await removeMemberEverywhere(tx, actor, at, { kind: 'account', id: account.id });
+        await removeResourceManagerEverywhere(tx, actor, at, account.id);
+        await tx.appPasswords.deleteForAccount(account.id);
+        await tx.accounts.delete(account.id);
+        await writeAudit(tx, actor, at, { action: 'delete', objectType: 'account', objectId: account.id, domainId: account.domainId, before: account, after: null });
+        return account.id;
+      });
+      await store.credentials.deleteForAccount(id);
+    },
+
+    async list(actor, params) {
+      const scope = listScope(actor, 'accounts');
+      const domainId = await domainFilter(store, actor, params.domain);
+      const page = await store.accounts.list({
+        ...toListOptions(params, 'address'),
+        scope,
+        ...(domainId !== undefined ? { domainId } : {}),
+        ...(params.enabled !== undefined ? { enabled: params.enabled } : {}),
+        ...(params.role !== undefined ? { role: params.role } : {}),
+      });
+      return { ...page, items: page.items.map(toAccount) };
+    },
+
+    async setPassword(actor, idOrAddress, password) {
+      // Checked once before hashing (fast refusal) and again inside the transaction.
+      const target = await loadAccount(store, actor, idOrAddress, 'change');
+      checkPasswordPolicy(password, target.address, config.auth.minPasswordLength);
+      const passwordHash = await hashPassword(password, config.auth.argon2);
+      await store.atomic(async (tx) => {
+        const before = await loadAccount(tx, actor, target.id, 'change');
+        const at = isoNow(ctx.now());
+        await tx.accounts.update(before.id, { passwordHash, passwordSetAt: at, updatedAt: at });
+        await writeAudit(tx, actor, at, {
+          action: 'set-password', objectType: 'account', objectId: before.id, domainId: before.domainId,
+          before: { passwordHash: before.passwordHash }, after: { passwordHash },
+        });
+      });
+    },
+
+    async grantRole(actor: Actor, idOrAddress: string, grant: RoleGrant): Promise<Account> {
+      requireServerAdmin(actor, 'grant roles');
+      return store.atomic(async (tx) => {
+        const before = await loadAccount(tx, actor, idOrAddress, 'change');
+        let adminDomainIds: string[] = [];
+        if (grant.role === 'domain-admin') {
+          if (!grant.domains || grant.domains.length === 0) {
+            throw new StoaError('STOA_VALIDATION', 'a domain admin needs at least one domain', { errors: [{ path: '/domains', message: 'required for domain-admin' }] });
+          }
+          adminDomainIds = await grantDomains(tx, grant.domains);
+        } else if (grant.domains && grant.domains.length > 0) {
+          throw new StoaError('STOA_VALIDATION', `domains apply only to the domain-admin role, not ${grant.role}`, { errors: [{ path: '/domains', message: 'only for domain-admin' }] });
+        }
+        if (before.domainId === null && grant.role !== 'server-admin') {
+          // An operator account has no mailbox: with any other role it could do nothing at all.
+          throw new StoaError('STOA_VALIDATION', 'server operator accounts are always server admins');
+        }
+        await guardLastAdmin(tx, before, grant.role === 'server-admin');
+        const at = isoNow(ctx.now());
+        const after = await tx.accounts.update(before.id, { role: grant.role, adminDomainIds, updatedAt: at });
+        await writeAudit(tx, actor, at, {
+          action: 'grant-role', objectType: 'account', objectId: before.id, domainId: before.domainId,
+          before: { role: before.role, adminDomainIds: before.adminDomainIds }, after: { role: after.role, adminDomainIds: after.adminDomainIds },
+        });
+        return toAccount(after);
+      });
+    },
+  };
+}

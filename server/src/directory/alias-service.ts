@@ -1,0 +1,110 @@
+// Aliases (one address → one or more targets) and per-domain catch-alls
+// ("*@domain": mail for any local part nobody else owns).
+import type { Alias, AliasCreate, AliasUpdate } from '../../../shared/src/schemas/directory.ts';
+import { StoaError } from '../errors/catalogue.ts';
+import type { StoreTx } from '../store/port.ts';
+import { listScope, notFound, requireAdmin, requireVisible } from './access.ts';
+import type { Actor, AliasService } from './api.ts';
+import { diff, writeAudit } from './audit-log.ts';
+import type { DirectoryContext } from './context.ts';
+import { domainFilter, homeDomainFor } from './domain-scope.ts';
+import { isoNow, newId } from './ids.ts';
+import { toListOptions } from './list-params.ts';
+import { findByIdOrAddress } from './lookup.ts';
+import { parseAddress } from './names.ts';
+
+/**
+ * Normalised, de-duplicated targets. A target in a domain served here must
+ * exist (after alias-domain mapping), so an alias never silently bounces;
+ * remote targets are only checked for syntax.
+ */
+async function validateTargets(tx: StoreTx, aliasAddress: string, targets: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const [i, target] of targets.entries()) {
+    const parsed = parseAddress(target);
+    if (parsed.address === aliasAddress) {
+      throw new StoaError('STOA_VALIDATION', 'an alias cannot point at itself', { errors: [{ path: `/targets/${i}`, message: 'loop' }] });
+    }
+    const domain = await tx.domains.getByName(parsed.domain);
+    if (domain) {
+      const home = domain.aliasOf !== null ? await tx.domains.get(domain.aliasOf) : domain;
+      const local = home ? `${parsed.local}@${home.name}` : parsed.address;
+      if (!(await tx.addresses.resolve(local))) {
+        throw new StoaError('STOA_INVALID_REFERENCE', `nothing here has the address "${parsed.address}"`, { errors: [{ path: `/targets/${i}`, message: 'unknown local address' }] });
+      }
+    }
+    out.add(parsed.address);
+  }
+  return [...out];
+}
+
+async function loadVisible(db: StoreTx, actor: Actor, key: string): Promise<Alias> {
+  requireAdmin(actor, 'manage aliases');
+  const alias = await findByIdOrAddress(key, (id) => db.aliases.get(id), (a) => db.aliases.getByAddress(a), true);
+  if (!alias) throw notFound('alias', key);
+  requireVisible(actor, alias.domainId, 'alias', key);
+  return alias;
+}
+
+export function createAliasService(ctx: DirectoryContext): AliasService {
+  const { store } = ctx;
+
+  return {
+    async create(actor, input: AliasCreate) {
+      requireAdmin(actor, 'create aliases');
+      const parsed = parseAddress(input.address, { allowCatchAll: true });
+      return store.atomic(async (tx) => {
+        const domain = await homeDomainFor(tx, actor, parsed.domain, parsed.catchAll ? 'catch-all' : 'alias');
+        const targets = await validateTargets(tx, parsed.address, input.targets);
+        if (targets.length === 0) throw new StoaError('STOA_VALIDATION', 'an alias needs at least one target', { errors: [{ path: '/targets', message: 'empty' }] });
+        const at = isoNow(ctx.now());
+        const alias: Alias = {
+          id: newId(),
+          domainId: domain.id,
+          address: parsed.address,
+          targets,
+          description: input.description ?? '',
+          createdAt: at,
+          updatedAt: at,
+        };
+        await tx.aliases.create(alias);
+        await writeAudit(tx, actor, at, { action: 'create', objectType: 'alias', objectId: alias.id, domainId: alias.domainId, before: null, after: alias });
+        return alias;
+      });
+    },
+
+    async get(actor, idOrAddress) {
+      return loadVisible(store, actor, idOrAddress);
+    },
+
+    async update(actor, idOrAddress, patch: AliasUpdate) {
+      return store.atomic(async (tx) => {
+        const before = await loadVisible(tx, actor, idOrAddress);
+        const at = isoNow(ctx.now());
+        const changes: Partial<Pick<Alias, 'targets' | 'description' | 'updatedAt'>> = { updatedAt: at };
+        if (patch.targets !== undefined) {
+          changes.targets = await validateTargets(tx, before.address, patch.targets);
+          if (changes.targets.length === 0) throw new StoaError('STOA_VALIDATION', 'an alias needs at least one target', { errors: [{ path: '/targets', message: 'empty' }] });
+        }
+        if (patch.description !== undefined) changes.description = patch.description;
+        const after = await tx.aliases.update(before.id, changes);
+        await writeAudit(tx, actor, at, { action: 'update', objectType: 'alias', objectId: before.id, domainId: before.domainId, ...diff(before, after) });
+        return after;
+      });
+    },
+
+    async delete(actor, idOrAddress) {
+      await store.atomic(async (tx) => {
+        const alias = await loadVisible(tx, actor, idOrAddress);
+        await tx.aliases.delete(alias.id);
+        await writeAudit(tx, actor, isoNow(ctx.now()), { action: 'delete', objectType: 'alias', objectId: alias.id, domainId: alias.domainId, before: alias, after: null });
+      });
+    },
+
+    async list(actor, params) {
+      const scope = listScope(actor, 'aliases');
+      const domainId = await domainFilter(store, actor, params.domain);
+      return store.aliases.list({ ...toListOptions(params, 'address'), scope, ...(domainId !== undefined ? { domainId } : {}) });
+    },
+  };
+}

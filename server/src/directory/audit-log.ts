@@ -1,0 +1,69 @@
+// Audit entries for directory changes. Every service writes its entry with the
+// same transaction handle as the change itself, so a change without its entry
+// (or an entry for a change that rolled back) cannot exist.
+import type { AuditEntry } from '../../../shared/src/schemas/directory.ts';
+import type { StoreTx } from '../store/port.ts';
+import type { Actor } from './api.ts';
+import { newId } from './ids.ts';
+
+/** Fields whose values never enter the audit log; a set value shows as "[set]". */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash', 'password', 'secret']);
+
+export type AuditAction =
+  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password';
+
+export interface AuditChange {
+  action: AuditAction;
+  objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password';
+  objectId: string;
+  domainId: string | null;
+  before: object | null;
+  after: object | null;
+}
+
+/** A shallow copy with secret fields replaced by "[set]" (or null when unset). */
+export function redact(value: object | null): Record<string, unknown> | null {
+  if (value === null) return null;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SECRET_FIELDS.has(key) ? (v === null || v === undefined ? null : '[set]') : v;
+  }
+  return out;
+}
+
+/**
+ * For updates, only the fields that changed (plus none of the unchanged
+ * noise), so the log reads as "quotaBytes: 1 GB → 2 GB".
+ */
+export function diff(before: object, after: object): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b = before as Record<string, unknown>;
+  const a = after as Record<string, unknown>;
+  const outBefore: Record<string, unknown> = {};
+  const outAfter: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (key === 'updatedAt') continue;
+    if (JSON.stringify(b[key]) !== JSON.stringify(a[key])) {
+      outBefore[key] = b[key];
+      outAfter[key] = a[key];
+    }
+  }
+  return { before: redact(outBefore)!, after: redact(outAfter)! };
+}
+
+export async function writeAudit(tx: StoreTx, actor: Actor, at: string, change: AuditChange): Promise<AuditEntry> {
+  const entry: AuditEntry = {
+    id: newId(),
+    at,
+    actorId: actor.id,
+    actor: actor.login,
+    ip: actor.ip,
+    action: change.action,
+    objectType: change.objectType,
+    objectId: change.objectId,
+    domainId: change.domainId,
+    before: redact(change.before),
+    after: redact(change.after),
+  };
+  await tx.audit.append(entry);
+  return entry;
+}
