@@ -1,0 +1,185 @@
+// Versioned schema steps, applied at start-up. `schema_migrations` holds one
+// document per applied version ({_id: version, description, appliedAt}) and,
+// while a node migrates, a lease document ({_id: 'lock'}) so two nodes
+// starting together do not run the same data migration twice. Steps must be
+// idempotent anyway: a node that dies mid-step leaves it to be rerun.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
+import { StoaError } from '../../errors/catalogue.ts';
+import { BLOB_BUCKET, COLLECTIONS, UNIQUE_ADDRESS_INDEX, UNIQUE_DOMAIN_NAME_INDEX } from './collections.ts';
+import { isDuplicateKey } from './errors.ts';
+
+interface Migration {
+  version: number;
+  description: string;
+  up(db: Db): Promise<void>;
+}
+
+type MigrationDoc =
+  | { _id: number; description: string; appliedAt: Date }
+  | { _id: 'lock'; owner: string; expiresAt: Date };
+
+const NAMESPACE_EXISTS = 48;
+const LOCK_LEASE_MS = 10 * 60_000;
+const LOCK_WAIT_MS = 15 * 60_000;
+
+const address = { key: { address: 1 }, name: UNIQUE_ADDRESS_INDEX, unique: true } satisfies IndexDescription;
+
+// Every list sort ends with `_id` (listing.ts), and so does every index that
+// serves one: a page of 50 out of 100,000 rows is then read in index order,
+// with `domainId` first for a domain admin's scope (one range per domain,
+// merged) and without it for a server admin's unscoped view.
+const INITIAL_INDEXES: Record<string, IndexDescription[]> = {
+  [COLLECTIONS.domains]: [
+    { key: { name: 1 }, name: UNIQUE_DOMAIN_NAME_INDEX, unique: true },
+    { key: { createdAt: 1, _id: 1 } },
+    { key: { aliasOf: 1 } },
+  ],
+  [COLLECTIONS.accounts]: [
+    address,
+    { key: { domainId: 1, address: 1 } },
+    { key: { domainId: 1, displayNameKey: 1, _id: 1 } },
+    { key: { domainId: 1, createdAt: 1, _id: 1 } },
+    { key: { domainId: 1, quotaBytes: 1, _id: 1 } },
+    { key: { displayNameKey: 1, _id: 1 } },
+    { key: { createdAt: 1, _id: 1 } },
+    { key: { quotaBytes: 1, _id: 1 } },
+    { key: { role: 1, enabled: 1 } },
+  ],
+  [COLLECTIONS.groups]: [
+    address,
+    { key: { domainId: 1, address: 1 } },
+    { key: { domainId: 1, nameKey: 1, _id: 1 } },
+    { key: { domainId: 1, createdAt: 1, _id: 1 } },
+    { key: { nameKey: 1, _id: 1 } },
+    { key: { createdAt: 1, _id: 1 } },
+    { key: { 'members.id': 1 } },
+  ],
+  [COLLECTIONS.aliases]: [
+    address,
+    { key: { domainId: 1, address: 1 } },
+    { key: { domainId: 1, createdAt: 1, _id: 1 } },
+    { key: { createdAt: 1, _id: 1 } },
+  ],
+  [COLLECTIONS.resources]: [
+    address,
+    { key: { domainId: 1, address: 1 } },
+    { key: { domainId: 1, nameKey: 1, _id: 1 } },
+    { key: { domainId: 1, createdAt: 1, _id: 1 } },
+    { key: { nameKey: 1, _id: 1 } },
+    { key: { createdAt: 1, _id: 1 } },
+  ],
+  [COLLECTIONS.addresses]: [],
+  [COLLECTIONS.appPasswords]: [{ key: { accountId: 1, createdAt: 1, _id: 1 } }],
+  [COLLECTIONS.audit]: [
+    { key: { at: -1, _id: -1 } },
+    { key: { domainId: 1, at: -1, _id: -1 } },
+    { key: { objectType: 1, objectId: 1, at: -1, _id: -1 } },
+    { key: { actor: 1, at: -1, _id: -1 } },
+  ],
+  [COLLECTIONS.credentials]: [
+    { key: { accountId: 1, kind: 1, createdAt: 1, _id: 1 } },
+    { key: { expiresAt: 1 } },
+    // TTL: the server drops expired sessions on its own (documents without
+    // `expireAt`, i.e. tokens that never expire, are kept).
+    { key: { expireAt: 1 }, expireAfterSeconds: 0 },
+  ],
+  [COLLECTIONS.throttle]: [{ key: { lastFailureAt: 1 } }],
+  [COLLECTIONS.counters]: [],
+  [COLLECTIONS.blobs]: [
+    { key: { refs: 1, createdAt: 1 } },
+    { key: { fileId: 1 } },
+  ],
+  [COLLECTIONS.blobPending]: [{ key: { since: 1 } }],
+  // The indexes the GridFS spec requires; created here so the first upload
+  // does not race other nodes creating them.
+  [`${BLOB_BUCKET}.files`]: [{ key: { filename: 1, uploadDate: 1 } }],
+  [`${BLOB_BUCKET}.chunks`]: [{ key: { files_id: 1, n: 1 }, unique: true }],
+};
+
+async function createCollections(db: Db, names: readonly string[]): Promise<void> {
+  // Collections are created up front: creating one implicitly inside a
+  // transaction fails on servers before 4.4 and costs a catalogue lock later.
+  for (const name of names) {
+    try {
+      await db.createCollection(name);
+    } catch (err) {
+      if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) throw err;
+    }
+  }
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'collections and indexes for the directory, audit, sessions, throttling, counters and blobs',
+    async up(db) {
+      await createCollections(db, Object.keys(INITIAL_INDEXES));
+      for (const [name, indexes] of Object.entries(INITIAL_INDEXES)) {
+        if (indexes.length > 0) await db.collection(name).createIndexes(indexes);
+      }
+    },
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+function migrationsOf(db: Db) {
+  return db.collection<MigrationDoc>(COLLECTIONS.migrations);
+}
+
+export async function schemaVersion(db: Db): Promise<number> {
+  // Comparison operators match one BSON type only, so this skips the lock document.
+  const latest = await migrationsOf(db).find({ _id: { $gte: 0 } }, { sort: { _id: -1 }, limit: 1 }).toArray();
+  const version = latest[0]?._id;
+  return typeof version === 'number' ? version : 0;
+}
+
+/** Takes the migration lease, waiting for another node's (or its expiry). */
+async function acquireLock(db: Db, owner: string): Promise<void> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    const expiresAt = new Date(Date.now() + LOCK_LEASE_MS);
+    try {
+      await migrationsOf(db).insertOne({ _id: 'lock', owner, expiresAt });
+      return;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    // A node that died while migrating leaves its lease to expire.
+    const taken = await migrationsOf(db).findOneAndUpdate(
+      { _id: 'lock', expiresAt: { $lt: new Date() } },
+      { $set: { owner, expiresAt } },
+    );
+    if (taken !== null) return;
+    if (Date.now() > deadline) {
+      throw new StoaError('STOA_STORE_UNAVAILABLE', 'another node has held the schema migration lock for too long');
+    }
+    await sleep(500);
+  }
+}
+
+async function releaseLock(db: Db, owner: string): Promise<void> {
+  await migrationsOf(db).deleteOne({ _id: 'lock', owner });
+}
+
+export async function migrate(db: Db): Promise<{ from: number; to: number }> {
+  const from = await schemaVersion(db);
+  if (from >= LATEST_SCHEMA_VERSION) return { from, to: from };
+  const owner = randomUUID();
+  await acquireLock(db, owner);
+  try {
+    // Re-read: the node that held the lock may have done the work.
+    let current = await schemaVersion(db);
+    for (const step of MIGRATIONS) {
+      if (step.version <= current) continue;
+      await step.up(db);
+      await migrationsOf(db).insertOne({ _id: step.version, description: step.description, appliedAt: new Date() });
+      current = step.version;
+    }
+    return { from, to: current };
+  } finally {
+    await releaseLock(db, owner);
+  }
+}
