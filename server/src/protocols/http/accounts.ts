@@ -1,0 +1,88 @@
+// Account admin routes: /api/v1/accounts, plus password, role and app
+// passwords of an account. The directory enforces the actor's domain scope
+// and that only a server admin grants roles.
+import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
+import type { Directory } from '../../directory/api.ts';
+import type { Store } from '../../store/port.ts';
+import {
+  Account, AccountCreate, AccountListQuery, AccountPage, AccountUpdate, AppPasswordCreate, AppPasswordCreated, PasswordSet, RoleGrant,
+} from '../../../../shared/src/schemas/directory.ts';
+import { AccountAppPasswordParams, AppPasswordList, LocationHeader, NoContent, ObjectParams } from '../../../../shared/src/schemas/api.ts';
+import { authOf, revokeSessions } from './auth.ts';
+import { registerCrudRoutes } from './crud-routes.ts';
+import { problemResponses } from './problem.ts';
+
+type Ref = Static<typeof ObjectParams>;
+
+export async function accountsRoutes(app: FastifyInstance, opts: { directory: Directory; store: Store }): Promise<void> {
+  const { directory, store } = opts;
+  const accounts = directory.accounts;
+  const config = { access: 'admin' as const };
+
+  registerCrudRoutes(app, {
+    path: '/accounts', tag: 'accounts', noun: 'account',
+    service: accounts,
+    schemas: { item: Account, create: AccountCreate, update: AccountUpdate, listQuery: AccountListQuery, page: AccountPage },
+  });
+
+  app.put<{ Params: Ref; Body: Static<typeof PasswordSet> }>('/accounts/:id/password', {
+    config,
+    schema: {
+      tags: ['accounts'], summary: "Set an account's password; ends that account's console sessions",
+      params: ObjectParams, body: PasswordSet,
+      response: { 204: NoContent, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const auth = authOf(request);
+    const target = await accounts.get(auth.actor, request.params.id);
+    await accounts.setPassword(auth.actor, target.id, request.body.password);
+    // A reset is usually the answer to a leaked password: whoever held it
+    // must not keep a session. The admin's own session survives.
+    await revokeSessions(store, target.id, auth.credential.id);
+    return reply.code(204).send();
+  });
+
+  app.put<{ Params: Ref; Body: Static<typeof RoleGrant> }>('/accounts/:id/role', {
+    config,
+    schema: {
+      tags: ['accounts'], summary: 'Grant a role (server admins only); domain-admin takes the domains it manages',
+      params: ObjectParams, body: RoleGrant,
+      response: { 200: Account, ...problemResponses },
+    },
+  }, async (request) => accounts.grantRole(authOf(request).actor, request.params.id, request.body));
+
+  app.get<{ Params: Ref }>('/accounts/:id/app-passwords', {
+    config,
+    schema: {
+      tags: ['accounts'], summary: "An account's app passwords (for mail and DAV clients)",
+      params: ObjectParams,
+      response: { 200: AppPasswordList, ...problemResponses },
+    },
+  }, async (request) => ({ items: await directory.appPasswords.list(authOf(request).actor, request.params.id) }));
+
+  app.post<{ Params: Ref; Body: Static<typeof AppPasswordCreate> }>('/accounts/:id/app-passwords', {
+    config,
+    schema: {
+      tags: ['accounts'], summary: 'Create an app password; the secret is shown only in this response',
+      params: ObjectParams, body: AppPasswordCreate,
+      response: { 201: { ...AppPasswordCreated, headers: LocationHeader }, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const created = await directory.appPasswords.create(authOf(request).actor, request.params.id, request.body.name);
+    const location = `/api/v1/accounts/${encodeURIComponent(created.appPassword.accountId)}/app-passwords/${encodeURIComponent(created.appPassword.id)}`;
+    return reply.code(201).header('location', location).send(created);
+  });
+
+  app.delete<{ Params: Static<typeof AccountAppPasswordParams> }>('/accounts/:id/app-passwords/:appId', {
+    config,
+    schema: {
+      tags: ['accounts'], summary: 'Revoke an app password',
+      params: AccountAppPasswordParams,
+      response: { 204: NoContent, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    await directory.appPasswords.revoke(authOf(request).actor, request.params.id, request.params.appId);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,31 @@
+// Liveness and readiness probes for orchestrators and load balancers.
+import type { FastifyInstance } from 'fastify';
+import { isStoaError } from '../../errors/catalogue.ts';
+import type { Store } from '../../store/port.ts';
+import { Health } from '../../../../shared/src/schemas/api.ts';
+import { problemResponses, sendProblem } from './problem.ts';
+
+export async function healthRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
+  const config = { access: 'public' as const };
+
+  // Liveness says only that the event loop answers: restarting the process
+  // would not fix a store that is down, so the store is not consulted here.
+  app.get('/healthz', {
+    config,
+    schema: { tags: ['health'], summary: 'Liveness: the process answers', security: [], response: { 200: Health, ...problemResponses } },
+  }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', {
+    config,
+    schema: { tags: ['health'], summary: 'Readiness: the store answers', security: [], response: { 200: Health, ...problemResponses } },
+  }, async (request, reply) => {
+    try {
+      await opts.store.ping();
+    } catch (err) {
+      request.log.warn({ err }, 'readiness check: store ping failed');
+      const detail = isStoaError(err) ? err.detail : undefined;
+      return sendProblem(request, reply, { code: 'STOA_STORE_UNAVAILABLE', detail });
+    }
+    return { status: 'ok' as const };
+  });
+}

@@ -1,0 +1,83 @@
+// The admin API server: Fastify with strict validation, one problem+json
+// error handler, the auth gate, and one plugin per API area. It is returned
+// ready but not listening; main.ts decides where it listens.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { Logger } from 'pino';
+import type { Directory } from '../../directory/api.ts';
+import type { StoaConfig } from '../../config/types.ts';
+import type { Store } from '../../store/port.ts';
+import pkg from '../../../../package.json' with { type: 'json' };
+import { accountsRoutes } from './accounts.ts';
+import { aliasesRoutes } from './aliases.ts';
+import { auditRoutes } from './audit.ts';
+import { authGate } from './auth.ts';
+import { domainsRoutes } from './domains.ts';
+import { groupsRoutes } from './groups.ts';
+import { healthRoutes } from './health.ts';
+import { meRoutes } from './me.ts';
+import { createMetrics, requestMetrics, type Metrics } from './metrics.ts';
+import { openapi } from './openapi.ts';
+import { installProblemHandlers } from './problem.ts';
+import { resourcesRoutes } from './resources.ts';
+import { sessionRoutes } from './sessions.ts';
+import { createValidatorCompiler } from './validation.ts';
+
+export interface HttpServerDeps {
+  config: StoaConfig;
+  store: Store;
+  directory: Directory;
+  logger: Logger;
+  /** Shared with the other front ends so one /metrics shows every protocol; created here when absent. */
+  metrics?: Metrics;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The metrics registry and counters this server reports on GET /metrics. */
+    metrics: Metrics;
+  }
+}
+
+export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+  const { config, store, directory } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: config.api.bodyLimitBytes,
+    trustProxy: config.listeners.http.trustProxy,
+    // Ids and addresses in paths may be long (an address is up to 320 octets, URL-encoded).
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
+    // JSON with "__proto__" or "constructor.prototype" is refused outright.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  // Only JSON bodies: dropping the text/plain parser makes any other media
+  // type a 415 instead of a confusing "body must be object".
+  app.removeContentTypeParser('text/plain');
+  installProblemHandlers(app);
+  app.decorate('metrics', metrics);
+
+  await app.register(openapi, { version: pkg.version });
+  await app.register(cookie);
+  await app.register(requestMetrics, { metrics });
+  await app.register(authGate, { config, store, directory });
+
+  await app.register(healthRoutes, { store });
+  await app.register(async (api) => {
+    await api.register(sessionRoutes, { config, store, directory, metrics });
+    await api.register(meRoutes, { directory, store, metrics });
+    await api.register(domainsRoutes, { directory });
+    await api.register(accountsRoutes, { directory, store });
+    await api.register(groupsRoutes, { directory });
+    await api.register(aliasesRoutes, { directory });
+    await api.register(resourcesRoutes, { directory });
+    await api.register(auditRoutes, { directory });
+  }, { prefix: '/api/v1' });
+
+  await app.ready();
+  return app;
+}

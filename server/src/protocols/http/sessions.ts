@@ -1,0 +1,134 @@
+// Console sessions (cookie) and API tokens (bearer) for the calling account.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import type { Directory } from '../../directory/api.ts';
+import { StoaError, isStoaError } from '../../errors/catalogue.ts';
+import type { StoaConfig } from '../../config/types.ts';
+import type { ApiCredential, Store } from '../../store/port.ts';
+import { ApiToken, ApiTokenCreate, LoginRequest } from '../../../../shared/src/schemas/directory.ts';
+import { ApiTokenCreated, ApiTokenList, LocationHeader, NoContent, SessionInfo, TokenParams } from '../../../../shared/src/schemas/api.ts';
+import { SESSION_COOKIE, authOf, cookieOptions, credentialId, newSecret, type RequestAuth } from './auth.ts';
+import { countAuthAttempt, type AuthOutcome, type Metrics } from './metrics.ts';
+import { problemResponses } from './problem.ts';
+
+const OUTCOME = { STOA_AUTH_FAILED: 'failed', STOA_AUTH_THROTTLED: 'throttled', STOA_ACCOUNT_DISABLED: 'disabled' } as const satisfies Record<string, AuthOutcome>;
+const DAY_MS = 86_400_000;
+
+function tokenView(c: ApiCredential): ApiToken {
+  return { id: c.id, name: c.name, createdAt: c.createdAt, expiresAt: c.expiresAt, lastUsedAt: c.lastUsedAt };
+}
+
+export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaConfig; store: Store; directory: Directory; metrics: Metrics }): Promise<void> {
+  const { config, store, directory, metrics } = opts;
+
+  async function sessionInfo(auth: RequestAuth): Promise<SessionInfo> {
+    const adminDomains: SessionInfo['adminDomains'] = [];
+    if (auth.account.role === 'domain-admin') {
+      for (const id of auth.account.adminDomainIds) {
+        try {
+          const d = await directory.domains.get(auth.actor, id);
+          adminDomains.push({ id: d.id, name: d.name, unicodeName: d.unicodeName });
+        } catch (err) {
+          // A granted domain deleted since the grant is simply no longer listed.
+          if (!isStoaError(err, 'STOA_NOT_FOUND')) throw err;
+        }
+      }
+    }
+    return { account: auth.account, role: auth.account.role, adminDomains, via: auth.via };
+  }
+
+  app.post<{ Body: Static<typeof LoginRequest> }>('/session', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['session'], summary: 'Log in: sets the stoa_session cookie', security: [],
+      body: LoginRequest,
+      response: { 200: SessionInfo, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const { username, password } = request.body;
+    const result = await directory.auth.authenticate({ username, password, protocol: 'api', ip: request.ip });
+    if (!result.ok) {
+      countAuthAttempt(metrics, 'api', OUTCOME[result.code]);
+      throw new StoaError(result.code, undefined, { retryAfterSeconds: result.retryAfterSeconds });
+    }
+    // App passwords are for mail and DAV clients; they must not open an
+    // admin session that could change the real password or mint tokens.
+    if (result.via === 'app-password') {
+      countAuthAttempt(metrics, 'api', 'failed');
+      throw new StoaError('STOA_AUTH_FAILED', 'App passwords cannot log in to the admin API');
+    }
+    countAuthAttempt(metrics, 'api', 'success');
+
+    // A fresh secret at every login; any session the browser still carried is
+    // ended, so a planted cookie never becomes an authenticated one.
+    const previous = request.cookies[SESSION_COOKIE];
+    if (previous) await store.credentials.delete(credentialId(previous));
+    const { secret, id } = newSecret('session');
+    const now = new Date();
+    const ttlMs = config.api.sessionTtlHours * 3_600_000;
+    const credential: ApiCredential = {
+      id, kind: 'session', accountId: result.account.id,
+      name: (request.headers['user-agent'] ?? 'session').slice(0, 100),
+      createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + ttlMs).toISOString(), lastUsedAt: now.toISOString(),
+    };
+    await store.credentials.create(credential);
+    reply.setCookie(SESSION_COOKIE, secret, cookieOptions(config, request, Math.floor(ttlMs / 1000)));
+    return sessionInfo({ account: result.account, actor: directory.actorFor(result.account, request.ip), credential, via: 'session' });
+  });
+
+  app.get('/session', {
+    config: { access: 'user' },
+    schema: { tags: ['session'], summary: 'Who am I: account, role and administered domains', response: { 200: SessionInfo, ...problemResponses } },
+  }, async (request) => sessionInfo(authOf(request)));
+
+  app.delete('/session', {
+    config: { access: 'user' },
+    schema: { tags: ['session'], summary: 'Log out: ends the current session', response: { 204: NoContent, ...problemResponses } },
+  }, async (request: FastifyRequest, reply) => {
+    const auth = authOf(request);
+    if (auth.via === 'session') await store.credentials.delete(auth.credential.id);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(config, request));
+    return reply.code(204).send();
+  });
+
+  app.post<{ Body: Static<typeof ApiTokenCreate> }>('/tokens', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['session'], summary: 'Create an API token for yourself; the secret is shown only in this response',
+      body: ApiTokenCreate,
+      response: { 201: { ...ApiTokenCreated, headers: LocationHeader }, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const auth = authOf(request);
+    const { secret, id } = newSecret('token');
+    const now = new Date();
+    const days = request.body.expiresInDays;
+    const credential: ApiCredential = {
+      id, kind: 'token', accountId: auth.account.id, name: request.body.name,
+      createdAt: now.toISOString(), expiresAt: days === undefined ? null : new Date(now.getTime() + days * DAY_MS).toISOString(), lastUsedAt: null,
+    };
+    await store.credentials.create(credential);
+    return reply.code(201).header('location', `/api/v1/tokens/${id}`).send({ token: tokenView(credential), secret });
+  });
+
+  app.get('/tokens', {
+    config: { access: 'user' },
+    schema: { tags: ['session'], summary: 'Your API tokens', response: { 200: ApiTokenList, ...problemResponses } },
+  }, async (request) => {
+    const tokens = await store.credentials.listForAccount(authOf(request).account.id, 'token');
+    return { items: tokens.map(tokenView) };
+  });
+
+  app.delete<{ Params: Static<typeof TokenParams> }>('/tokens/:id', {
+    config: { access: 'user' },
+    schema: { tags: ['session'], summary: 'Revoke one of your API tokens', params: TokenParams, response: { 204: NoContent, ...problemResponses } },
+  }, async (request, reply) => {
+    const credential = await store.credentials.get(request.params.id);
+    // Someone else's token answers exactly like a missing one.
+    if (!credential || credential.kind !== 'token' || credential.accountId !== authOf(request).account.id) {
+      throw new StoaError('STOA_NOT_FOUND', 'No such token');
+    }
+    await store.credentials.delete(credential.id);
+    return reply.code(204).send();
+  });
+}

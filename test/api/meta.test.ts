@@ -1,0 +1,86 @@
+// Probes, metrics and the OpenAPI document.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, type Harness, startApi } from './harness.ts';
+
+describe('admin API health, metrics and OpenAPI', () => {
+  let h: Harness;
+  let anon: Client;
+  before(async () => {
+    h = await startApi();
+    await h.seedAccount('root@ops.example', 'server-admin');
+    anon = new Client(h.base);
+  });
+  after(async () => h.close());
+
+  test('/healthz and /readyz answer 200 {status:"ok"} while the store is up', async () => {
+    for (const path of ['/healthz', '/readyz']) {
+      const res = await anon.get(path);
+      assert.equal(res.status, 200, path);
+      assert.deepEqual(res.body, { status: 'ok' });
+    }
+  });
+
+  test('openapi.json is an OpenAPI 3 document listing every route, with cookie and bearer security', async () => {
+    const res = await anon.get('/api/v1/openapi.json');
+    assert.equal(res.status, 200);
+    const doc = JSON.parse(res.text);
+    assert.match(doc.openapi, /^3\./);
+    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'cookie']);
+    assert.equal(doc.components.securitySchemes.cookie.name, 'stoa_session');
+
+    const expected = [
+      'POST /api/v1/session', 'GET /api/v1/session', 'DELETE /api/v1/session',
+      'POST /api/v1/tokens', 'GET /api/v1/tokens', 'DELETE /api/v1/tokens/{id}',
+      'GET /api/v1/me', 'PATCH /api/v1/me', 'PUT /api/v1/me/password',
+      'GET /api/v1/me/app-passwords', 'POST /api/v1/me/app-passwords', 'DELETE /api/v1/me/app-passwords/{appId}',
+      'PUT /api/v1/accounts/{id}/password', 'PUT /api/v1/accounts/{id}/role',
+      'GET /api/v1/accounts/{id}/app-passwords', 'POST /api/v1/accounts/{id}/app-passwords', 'DELETE /api/v1/accounts/{id}/app-passwords/{appId}',
+      'GET /api/v1/audit', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/v1/openapi.json',
+    ];
+    for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
+      expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);
+    }
+    const listed = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    assert.deepEqual([...listed].sort(), [...expected].sort());
+
+    // Every operation documents its problem responses, and public ones need no credential.
+    for (const [p, ops] of Object.entries<Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>(doc.paths)) {
+      for (const [m, op] of Object.entries(ops)) {
+        assert.ok(op.responses['4XX'] ?? op.responses['4xx'], `${m} ${p} documents 4xx`);
+      }
+    }
+    assert.deepEqual(doc.paths['/api/v1/session'].post.security, []);
+    assert.equal(doc.paths['/api/v1/domains'].post.security, undefined, 'inherits the global cookie/bearer security');
+    assert.ok(doc.paths['/api/v1/domains'].post.requestBody);
+    assert.ok(doc.paths['/api/v1/accounts'].get.parameters.some((x: { name: string }) => x.name === 'limit'));
+  });
+
+  test('/metrics exposes request, duration, auth and process metrics in Prometheus text', async () => {
+    const root = await h.login('root@ops.example');
+    await new Client(h.base).post('/api/v1/session', { username: 'root@ops.example', password: 'wrong password' });
+    await root.get('/api/v1/domains');
+    await root.get('/api/v1/domains/nothing.example');
+    const res = await anon.get('/metrics');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type')!, /^text\/plain/);
+    const text = res.text;
+    assert.match(text, /stoa_http_requests_total\{method="GET",route="\/api\/v1\/domains",status="200"\} [1-9]/);
+    assert.match(text, /stoa_http_requests_total\{method="GET",route="\/api\/v1\/domains\/:id",status="404"\} [1-9]/);
+    assert.match(text, /stoa_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/v1\/domains",status="200"\}/);
+    assert.match(text, /stoa_auth_attempts_total\{protocol="api",result="success"\} [1-9]/);
+    assert.match(text, /stoa_auth_attempts_total\{protocol="api",result="failed"\} [1-9]/);
+    assert.match(text, /process_cpu_user_seconds_total/);
+    assert.match(text, /nodejs_heap_size_total_bytes/);
+  });
+
+  test('two servers in one process keep separate metrics', async () => {
+    const other = await startApi();
+    try {
+      assert.equal((await new Client(other.base).get('/metrics')).status, 200);
+      assert.notEqual(other.app.metrics.registry, h.app.metrics.registry);
+    } finally {
+      await other.close();
+    }
+  });
+});
