@@ -1,0 +1,81 @@
+// ESLint flat config. Besides the recommended rules it enforces the layers of
+// docs/architecture.md with no-restricted-imports: imports go only downward
+// (protocols → domain services → store), shared/ stands alone, and wire/
+// parsers stay free of sockets and storage.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const DOMAIN_MODULES = ['directory', 'mail', 'calendar', 'contacts', 'queue', 'filter', 'events'];
+/** cli/ and server/src/main.ts start the process; nothing below them may import them. */
+const ENTRY_POINTS = ['cli'];
+
+/**
+ * A restriction on import specifiers that go through one of `dirs` as a
+ * folder ("../protocols/http/server.ts"), not files that merely share the name
+ * ("shared/src/schemas/directory.ts").
+ */
+const folder = (dirs, message) => ({
+  regex: dirs.includes('cli') ? `(^|/)(${dirs.join('|')})/|(^|/)main\\.ts$` : `(^|/)(${dirs.join('|')})/`,
+  message,
+});
+
+const layer = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'console/**', 'dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,js}'],
+    languageOptions: {
+      ecmaVersion: 2024,
+      sourceType: 'module',
+      globals: {
+        process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', AbortSignal: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
+        setImmediate: 'readonly', performance: 'readonly', fetch: 'readonly', structuredClone: 'readonly',
+        TextEncoder: 'readonly', TextDecoder: 'readonly', queueMicrotask: 'readonly',
+      },
+    },
+    rules: {
+      // A warning, not an error: a leftover import must not block a commit, but it shows.
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Mail protocols must recognise NUL, CR and other control bytes to reject them.
+      'no-control-regex': 'off',
+    },
+  },
+  // Tests poke at untyped JSON responses; `any` there is deliberate.
+  {
+    files: ['test/**', '**/*.test.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  // The store is the bottom layer: it knows nothing of the services or front ends above it.
+  layer(['server/src/store/**'], [
+    folder([...DOMAIN_MODULES, 'protocols', ...ENTRY_POINTS], 'store/ is the bottom layer: it must not import domain services, protocols or entry points'),
+  ]),
+  // Domain services never know which protocol called them.
+  layer(DOMAIN_MODULES.map((m) => `server/src/${m}/**`), [
+    folder(['protocols', ...ENTRY_POINTS], 'domain services must not import protocol front ends or entry points'),
+  ]),
+  // Front ends reach data only through services and the storage port, never an adapter.
+  layer(['server/src/protocols/**'], [
+    { regex: '(^|/)store/(sqlite|mongodb|blobs)/', message: 'protocols use the storage port (store/port.ts), never an adapter' },
+    folder(ENTRY_POINTS, 'protocols must not import entry points'),
+  ]),
+  // Configuration, errors and logging sit under everything.
+  layer(['server/src/config/**', 'server/src/errors/**', 'server/src/log/**'], [
+    folder(['store', ...DOMAIN_MODULES, 'protocols', ...ENTRY_POINTS], 'config/, errors/ and log/ are foundations: they import nothing above them'),
+  ]),
+  // Shared schemas are used by the console too: no server code may leak into them.
+  layer(['shared/**'], [
+    folder(['server'], 'shared/ is used by the console: it must not import server code'),
+  ]),
+  // Pure wire code: bytes in, typed commands out; no sockets, no storage, no services.
+  layer(['**/wire/**'], [
+    { regex: '^(node:)?(net|tls|dgram|http|https|http2)$', message: 'wire/ code is pure: no sockets' },
+    folder(['store', ...DOMAIN_MODULES], 'wire/ code is pure: no store or services'),
+  ]),
+);

@@ -1,0 +1,63 @@
+// The start-up banner: where Stoa listens and, on the first start only, how
+// to log in. Generated passwords appear here once and nowhere else (they are
+// stored only as argon2id hashes and never logged).
+import type { BootstrapResult } from '../directory/bootstrap.ts';
+import type { StoaConfig } from '../config/types.ts';
+
+export interface BannerInput {
+  version: string;
+  startedInMs: number;
+  config: StoaConfig;
+  configFile: string | null;
+  /** Actual address of the HTTP listener (the port may have been 0), or null when disabled. */
+  http: { host: string; port: number } | null;
+  firstStart: BootstrapResult;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+/** The URL a person on this machine can open: wildcard binds are reachable on localhost. */
+export function baseUrl(http: { host: string; port: number }): string {
+  const host = WILDCARDS.has(http.host) ? 'localhost' : http.host.includes(':') ? `[${http.host}]` : http.host;
+  return `http://${host}:${http.port}/`;
+}
+
+const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function renderBanner(b: BannerInput): string {
+  const lines: string[] = [`Stoa ${b.version} is running (ready in ${(b.startedInMs / 1000).toFixed(1)} s)`, ''];
+  const url = b.http ? baseUrl(b.http) : null;
+  if (b.http && url) {
+    lines.push(`  Web and API   ${url}`);
+    if (WILDCARDS.has(b.http.host)) lines.push(`                (listening on every interface, port ${b.http.port}; also http://${b.config.hostname}:${b.http.port}/)`);
+    lines.push(`  API base      ${url}api/v1/   (OpenAPI: ${url}api/v1/openapi.json)`);
+    lines.push(`  Health        ${url}healthz   readiness: ${url}readyz`);
+  } else {
+    lines.push('  HTTP          disabled (listeners.http.enabled is false)');
+  }
+  lines.push(`  Data          ${b.config.dataDir} (${b.config.store.driver} store)`);
+  lines.push(`  Config        ${b.configFile ?? 'no file: defaults and environment variables'}`);
+
+  const { admin, demo } = b.firstStart;
+  if (b.firstStart.created && admin) {
+    lines.push('', 'First start: created the server administrator');
+    lines.push(`  login         ${admin.login}`);
+    lines.push(admin.generatedPassword
+      ? `  password      ${admin.generatedPassword}   (shown only this once: store it now)`
+      : '  password      the one in STOA_ADMIN_PASSWORD (not shown)');
+    if (demo) {
+      lines.push('', `Demo domain ${demo.domain}:`);
+      for (const user of demo.users) {
+        lines.push(`  ${user.login.padEnd(32)} password ${user.generatedPassword ?? 'from STOA_DEMO_PASSWORD (not shown)'}`);
+      }
+    }
+    if (url) {
+      const body = JSON.stringify({ username: admin.login, password: admin.generatedPassword ?? '…' });
+      lines.push('', 'Log in (the session cookie lands in stoa-cookies.txt):');
+      lines.push(`  curl -c stoa-cookies.txt -H 'content-type: application/json' -d ${shellQuote(body)} ${url}api/v1/session`);
+      lines.push(`  curl -b stoa-cookies.txt ${url}api/v1/domains`);
+    }
+  }
+  lines.push('', 'Stop with Ctrl-C (SIGINT) or SIGTERM.');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,147 @@
+// `stoa doctor` against a real DNS server: dnsmasq on a loopback port,
+// answering for a well-configured domain and a broken one.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Resolver } from 'node:dns/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { REPO, freePort, runStoa, tempDir } from './run-stoa.ts';
+
+const GOOD = 'good-corp.net';
+const BROKEN = 'broken-corp.net';
+const MX_HOST = `mx.${GOOD}`;
+
+function dnsmasqPath(): string {
+  const ensure = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { encoding: 'utf8' });
+  const found = ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq', '/sbin/dnsmasq'].find((p) => existsSync(p));
+  if (!found) {
+    // A doctor test that silently passes without DNS would prove nothing.
+    assert.fail(`dnsmasq is required for the doctor tests and could not be installed:\n${ensure.stderr}`);
+  }
+  return found;
+}
+
+async function waitForDns(port: number): Promise<void> {
+  const resolver = new Resolver({ timeout: 300, tries: 1 });
+  resolver.setServers([`127.0.0.1:${port}`]);
+  for (let i = 0; i < 50; i++) {
+    try {
+      await resolver.resolveMx(GOOD);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error('dnsmasq did not answer within 5 s');
+}
+
+describe('stoa doctor', () => {
+  const root = tempDir('doctor');
+  const dataDir = join(root.path, 'data');
+  let dnsmasq: ChildProcess | null = null;
+  let dnsLog = '';
+  let env: Record<string, string> = {};
+
+  before(async () => {
+    const bin = dnsmasqPath();
+    const dnsPort = await freePort();
+    dnsmasq = spawn(bin, [
+      '--no-daemon', '--no-resolv', '--no-hosts', `--port=${dnsPort}`, '--listen-address=127.0.0.1', '--bind-interfaces',
+      '--conf-file=/dev/null', '--user=root',
+      // Answer authoritatively for both test domains instead of forwarding (there is no upstream).
+      `--local=/${GOOD}/`, `--local=/${BROKEN}/`,
+      // The good domain: MX at this server, which has an address; SPF, DMARC.
+      `--mx-host=${GOOD},${MX_HOST},10`, `--host-record=${MX_HOST},192.0.2.25`,
+      `--txt-record=${GOOD},v=spf1 mx -all`, `--txt-record=${GOOD},google-site-verification=abc`,
+      `--txt-record=_dmarc.${GOOD},v=DMARC1; p=quarantine`,
+      // The broken domain: null MX, two SPF records, no DMARC.
+      `--mx-host=${BROKEN},.,0`,
+      `--txt-record=${BROKEN},v=spf1 mx -all`, `--txt-record=${BROKEN},v=spf1 a ~all`,
+    ], { stdio: ['ignore', 'pipe', 'pipe'] }); // argv, not a shell: TXT values go without quotes
+    dnsmasq.stdout!.on('data', (d: Buffer) => { dnsLog += d.toString(); });
+    dnsmasq.stderr!.on('data', (d: Buffer) => { dnsLog += d.toString(); });
+    await waitForDns(dnsPort).catch((err: Error) => { throw new Error(`${err.message}\n${dnsLog}`); });
+
+    mkdirSync(dataDir);
+    const configFile = join(root.path, 'stoa.yaml');
+    writeFileSync(configFile, `hostname: ${MX_HOST}\ndns:\n  timeoutMs: 2000\n`);
+    env = { STOA_CONFIG: configFile, STOA_DATA_DIR: dataDir, STOA_DNS_SERVERS: `127.0.0.1:${dnsPort}`, STOA_HTTP_HOST: '127.0.0.1', STOA_HTTP_PORT: String(await freePort()) };
+    for (const domain of [GOOD, BROKEN]) {
+      const r = await runStoa(['domain', 'add', domain], { env });
+      assert.equal(r.code, 0, r.stderr);
+    }
+  });
+
+  after(() => {
+    dnsmasq?.kill('SIGTERM');
+    root.cleanup();
+  });
+
+  type Finding = { section: string; level: string; message: string; fix?: string };
+  const doctor = async (args: string[] = []) => {
+    const r = await runStoa(['doctor', '--json', ...args], { env });
+    return { code: r.code, report: JSON.parse(r.stdout) as { ok: boolean; errors: number; warnings: number; findings: Finding[] }, stderr: r.stderr };
+  };
+  const about = (findings: Finding[], domain: string, topic: string): Finding => {
+    const f = findings.find((x) => x.section === `dns ${domain}` && x.message.startsWith(topic));
+    assert.ok(f, `no ${topic} finding for ${domain}: ${JSON.stringify(findings, null, 1)}`);
+    return f;
+  };
+
+  test('a well-configured domain passes, with DKIM only a warning until Stoa has keys', async () => {
+    const { code, report } = await doctor(['--domain', GOOD]);
+    assert.equal(code, 0, JSON.stringify(report, null, 1));
+    assert.equal(report.ok, true);
+    assert.equal(about(report.findings, GOOD, 'MX').level, 'ok');
+    assert.match(about(report.findings, GOOD, 'MX').message, /mx\.good-corp\.net.*includes this server/);
+    assert.deepEqual([about(report.findings, GOOD, 'SPF').level, about(report.findings, GOOD, 'DMARC').level], ['ok', 'ok']);
+    const dkim = about(report.findings, GOOD, 'DKIM');
+    assert.equal(dkim.level, 'warn');
+    assert.match(dkim.message, /no record at stoa\._domainkey\.good-corp\.net; Stoa does not create DKIM keys yet/);
+    assert.ok(report.findings.some((f) => f.section === 'store' && f.level === 'ok'));
+    assert.ok(report.findings.some((f) => f.section === 'listener http' && /is free/.test(f.message)));
+  });
+
+  test('a broken domain fails with the records to publish', async () => {
+    const { code, report } = await doctor(['--domain', BROKEN]);
+    assert.equal(code, 1);
+    const mx = about(report.findings, BROKEN, 'MX');
+    assert.equal(mx.level, 'error');
+    assert.match(mx.message, /null MX/);
+    assert.match(mx.fix ?? '', /broken-corp\.net\. 3600 IN MX 10 mx\.good-corp\.net\./);
+    const spf = about(report.findings, BROKEN, 'SPF');
+    assert.equal(spf.level, 'error');
+    assert.match(spf.message, /2 "v=spf1" records/);
+    const dmarc = about(report.findings, BROKEN, 'DMARC');
+    assert.equal(dmarc.level, 'error');
+    assert.match(dmarc.fix ?? '', /_dmarc\.broken-corp\.net\. 3600 IN TXT "v=DMARC1; p=none/);
+  });
+
+  test('the human report marks errors and warnings and the exit code reflects errors', async () => {
+    const r = await runStoa(['doctor'], { env });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /dns good-corp\.net:\n {2}ok {4}MX: 10 mx\.good-corp\.net/);
+    assert.match(r.stdout, /ERROR SPF: 2 "v=spf1" records/);
+    assert.match(r.stdout, /WARN {2}DKIM/);
+    assert.match(r.stdout, /\d+ errors?, \d+ warnings?\.$/m);
+  });
+
+  test('a listener port held by another program is an error', async () => {
+    const { createServer } = await import('node:net');
+    const port = Number(env.STOA_HTTP_PORT);
+    const squatter = createServer((s) => {
+      s.on('error', () => {});
+      s.end('SSH-2.0-OpenSSH\r\n');
+    }).listen(port, '127.0.0.1');
+    await new Promise((r) => squatter.once('listening', r));
+    try {
+      const { report } = await doctor(['--domain', GOOD]);
+      const listener = report.findings.find((f) => f.section === 'listener http');
+      assert.equal(listener?.level, 'error');
+      assert.match(listener?.message ?? '', /something other than Stoa answers/);
+    } finally {
+      squatter.close();
+    }
+  });
+});
