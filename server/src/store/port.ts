@@ -8,6 +8,8 @@ import type { Readable } from 'node:stream';
 import type {
   Account, Alias, AppPassword, AuditEntry, Domain, Group, Resource, Role,
 } from '../../../shared/src/schemas/directory.ts';
+import type { MailboxStore, MessageStore } from './mail-port.ts';
+import type { QueueStore } from './queue-port.ts';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -227,6 +229,11 @@ export interface StoreTx {
   audit: AuditStore;
   counters: CounterStore;
   blobRefs: BlobRefStore;
+  /** Mail (mail-port.ts): mailboxes, ACLs, subscriptions; message copies, bodies, search, usage. */
+  mailboxes: MailboxStore;
+  messages: MessageStore;
+  /** Outbound queue (queue-port.ts); in atomic() so a submission can enqueue with its other writes. */
+  queue: QueueStore;
 }
 
 export interface Store extends StoreTx {

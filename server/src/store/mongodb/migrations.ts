@@ -9,6 +9,7 @@ import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import { StoaError } from '../../errors/catalogue.ts';
 import { BLOB_BUCKET, COLLECTIONS, UNIQUE_ADDRESS_INDEX, UNIQUE_DOMAIN_NAME_INDEX } from './collections.ts';
 import { isDuplicateKey } from './errors.ts';
+import { QUEUE_INDEXES } from './queue-collections.ts';
 
 interface Migration {
   version: number;
@@ -119,6 +120,14 @@ const MIGRATIONS: readonly Migration[] = [
       for (const [name, indexes] of Object.entries(INITIAL_INDEXES)) {
         if (indexes.length > 0) await db.collection(name).createIndexes(indexes);
       }
+    },
+  },
+  {
+    version: 2,
+    description: 'outbound queue: messages, recipients with delivery state and leases, attempt log',
+    async up(db) {
+      await createCollections(db, Object.keys(QUEUE_INDEXES));
+      for (const [name, indexes] of Object.entries(QUEUE_INDEXES)) await db.collection(name).createIndexes(indexes);
     },
   },
 ];

@@ -20,6 +20,7 @@ import { createGridFsBlobStore } from './gridfs-blob-store.ts';
 import { createGroupStore } from './group-store.ts';
 import { migrate, schemaVersion } from './migrations.ts';
 import { runTransaction, type MongoCtx } from './mongo-context.ts';
+import { createQueueStore } from './queue-store.ts';
 import { createResourceStore } from './resource-store.ts';
 import { createThrottleStore } from './throttle-store.ts';
 
@@ -44,6 +45,7 @@ function txStores(ctx: MongoCtx): StoreTx {
     audit: createAuditStore(ctx),
     counters: createCounterStore(ctx),
     blobRefs: createBlobRefStore(ctx),
+    queue: createQueueStore(ctx),
   };
 }
 

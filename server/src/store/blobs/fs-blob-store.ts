@@ -1,0 +1,237 @@
+// Content-addressed blobs on the local filesystem: <root>/ab/cd/<sha256 hex>.
+// A blob becomes visible under its final name only by rename(2) of a fully
+// written and fsynced temp file from <root>/tmp (same filesystem, so rename is
+// atomic), followed by an fsync of the directory so the name itself survives a
+// crash. Only then is its metadata row registered (refs 0).
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { StoaError } from '../../errors/catalogue.ts';
+import type { BlobInfo, BlobStore, ByteRange } from '../port.ts';
+import type { BlobCatalog } from './blob-catalog.ts';
+
+const HEX_ID = /^[0-9a-f]{64}$/;
+
+/** Filesystem errors that mean the blob directory or its disk is unusable. */
+const UNAVAILABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'EIO', 'ENOSPC', 'EDQUOT', 'ENOTDIR']);
+
+function fsError(err: unknown, what: string): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code && UNAVAILABLE.has(code)) return new StoaError('STOA_STORE_UNAVAILABLE', `${what}: ${code}`, { cause: err });
+  return err;
+}
+
+function checkId(id: string): void {
+  if (!HEX_ID.test(id)) throw new StoaError('STOA_NOT_FOUND', `blob ${id}`);
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** mkdir that never recreates a vanished root: only the fan-out level itself. */
+async function ensureDir(path: string): Promise<boolean> {
+  try {
+    await mkdir(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+export class FsBlobStore implements BlobStore {
+  readonly root: string;
+  readonly #catalog: BlobCatalog;
+  // A put's last step (dedupe check, rename, row) must not interleave with gc
+  // deleting the same unreferenced blob: puts share, gc runs alone.
+  #finalizing = 0;
+  #drained: (() => void)[] = [];
+  #gcRunning: Promise<void> | null = null;
+
+  constructor(root: string, catalog: BlobCatalog) {
+    this.root = root;
+    this.#catalog = catalog;
+  }
+
+  pathOf(id: string): string {
+    return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
+  }
+
+  get tmpDir(): string {
+    return join(this.root, 'tmp');
+  }
+
+  async put(source: Readable | Buffer | Uint8Array): Promise<BlobInfo> {
+    const input = source instanceof Readable ? source : Readable.from([Buffer.from(source)]);
+    const tmpPath = join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      await ensureDir(this.tmpDir);
+      const handle = await open(tmpPath, 'wx');
+      try {
+        for await (const chunk of input) {
+          const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer;
+          hash.update(buf);
+          size += buf.length;
+          await handle.write(buf);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      await unlink(tmpPath).catch(() => undefined);
+      throw fsError(err, `writing blob under ${this.root}`);
+    }
+    const id = hash.digest('hex');
+    while (this.#gcRunning) await this.#gcRunning;
+    this.#finalizing += 1;
+    try {
+      try {
+        await this.#finalize(tmpPath, id);
+      } catch (err) {
+        await unlink(tmpPath).catch(() => undefined);
+        throw fsError(err, `storing blob ${id}`);
+      }
+      await this.#catalog.register(id, size, Date.now());
+    } finally {
+      this.#finalizing -= 1;
+      if (this.#finalizing === 0) for (const wake of this.#drained.splice(0)) wake();
+    }
+    return { id, size };
+  }
+
+  async #finalize(tmpPath: string, id: string): Promise<void> {
+    const level1 = join(this.root, id.slice(0, 2));
+    const level2 = join(level1, id.slice(2, 4));
+    const created1 = await ensureDir(level1);
+    const created2 = await ensureDir(level2);
+    if (created1) await fsyncDir(this.root);
+    if (created2) await fsyncDir(level1);
+    const finalPath = this.pathOf(id);
+    if (await stat(finalPath).then(() => true, () => false)) {
+      // Same content already stored durably: keep one copy.
+      await unlink(tmpPath);
+      return;
+    }
+    await rename(tmpPath, finalPath);
+    await fsyncDir(level2);
+  }
+
+  async #meta(id: string): Promise<{ size: number; refs: number; createdAt: number }> {
+    checkId(id);
+    const meta = await this.#catalog.get(id);
+    if (!meta) throw new StoaError('STOA_NOT_FOUND', `blob ${id}`);
+    return meta;
+  }
+
+  async open(id: string, range?: ByteRange): Promise<Readable> {
+    const meta = await this.#meta(id);
+    const start = range?.start ?? 0;
+    const end = Math.min(range?.end ?? meta.size, meta.size);
+    if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(end) || end < start) {
+      throw new StoaError('STOA_VALIDATION', `invalid byte range ${start}-${range?.end ?? ''}`);
+    }
+    if (end === start) return Readable.from([]);
+    const stream: ReadStream = createReadStream(this.pathOf(id), { start, end: end - 1 });
+    // Surface a missing file as an error on open rather than mid-stream.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (err) => reject(this.#missing(id, err)));
+    });
+    return stream;
+  }
+
+  #missing(id: string, err: unknown): unknown {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return new StoaError('STOA_BLOB_CORRUPT', `blob ${id} has metadata but no file`, { cause: err });
+    }
+    return fsError(err, `reading blob ${id}`);
+  }
+
+  async read(id: string): Promise<Buffer> {
+    const meta = await this.#meta(id);
+    let data: Buffer;
+    try {
+      data = await readFile(this.pathOf(id));
+    } catch (err) {
+      throw this.#missing(id, err);
+    }
+    if (data.length !== meta.size || createHash('sha256').update(data).digest('hex') !== id) {
+      throw new StoaError('STOA_BLOB_CORRUPT', `blob ${id} does not match its checksum`);
+    }
+    return data;
+  }
+
+  async stat(id: string): Promise<{ size: number; refs: number; createdAt: number } | null> {
+    if (!HEX_ID.test(id)) return null;
+    return this.#catalog.get(id);
+  }
+
+  async gc(graceMs: number, now = Date.now()): Promise<{ removed: number; bytes: number }> {
+    while (this.#gcRunning) await this.#gcRunning;
+    let release!: () => void;
+    this.#gcRunning = new Promise<void>((resolve) => { release = resolve; });
+    if (this.#finalizing > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
+    try {
+      return await this.#collect(now - graceMs);
+    } catch (err) {
+      throw fsError(err, `collecting blobs under ${this.root}`);
+    } finally {
+      this.#gcRunning = null;
+      release();
+    }
+  }
+
+  async #collect(cutoff: number): Promise<{ removed: number; bytes: number }> {
+    let removed = 0;
+    let bytes = 0;
+    // 1. Unreferenced rows past their grace period: row first, then file, so a
+    //    crash in between leaves a row-less file that step 2 removes later.
+    for (const { id, size } of await this.#catalog.unreferencedBefore(cutoff)) {
+      if (!await this.#catalog.removeIfUnreferenced(id, cutoff)) continue;
+      await unlink(this.pathOf(id)).catch(() => undefined);
+      removed += 1;
+      bytes += size;
+    }
+    // 2. Files without a row (crash after rename, before the row commit).
+    for (const level1 of await this.#dirs(this.root, /^[0-9a-f]{2}$/)) {
+      for (const level2 of await this.#dirs(join(this.root, level1), /^[0-9a-f]{2}$/)) {
+        const dir = join(this.root, level1, level2);
+        for (const name of await readdir(dir)) {
+          const path = join(dir, name);
+          const info = await stat(path).catch(() => null);
+          if (!info || info.mtimeMs > cutoff) continue;
+          if (HEX_ID.test(name) && await this.#catalog.has(name)) continue;
+          await unlink(path).catch(() => undefined);
+          removed += 1;
+          bytes += info.size;
+        }
+      }
+    }
+    // 3. Temp files of interrupted writes.
+    for (const name of await readdir(this.tmpDir).catch(() => [] as string[])) {
+      const path = join(this.tmpDir, name);
+      const info = await stat(path).catch(() => null);
+      if (!info || info.mtimeMs > cutoff) continue;
+      await unlink(path).catch(() => undefined);
+      removed += 1;
+      bytes += info.size;
+    }
+    return { removed, bytes };
+  }
+
+  async #dirs(path: string, pattern: RegExp): Promise<string[]> {
+    const entries = await readdir(path, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && pattern.test(e.name)).map((e) => e.name);
+  }
+}

@@ -1,0 +1,28 @@
+// The one contract suite every storage adapter must pass. An adapter's test
+// entry calls runStoreContract with a factory that opens a fresh store.
+import { describe } from 'node:test';
+import { accountContract } from './accounts.contract.ts';
+import { addressContract } from './addresses.contract.ts';
+import { atomicCounterContract } from './atomic-counters.contract.ts';
+import { blobContract } from './blobs.contract.ts';
+import { domainContract } from './domains.contract.ts';
+import type { StoreFactory } from './harness.ts';
+import { mailContract } from './mail.contract.ts';
+import { ownerContract } from './owners.contract.ts';
+import { securityContract } from './security.contract.ts';
+
+export type { CrashMode, StoreFactory, StoreHarness } from './harness.ts';
+export { spawnCrashingWriter } from './spawn-worker.ts';
+
+export function runStoreContract(label: string, factory: StoreFactory): void {
+  describe(`store contract: ${label}`, () => {
+    domainContract(factory);
+    addressContract(factory);
+    accountContract(factory);
+    ownerContract(factory);
+    securityContract(factory);
+    atomicCounterContract(factory);
+    blobContract(factory);
+    mailContract(factory);
+  });
+}

@@ -1,0 +1,223 @@
+// The mail part of the storage port: mailboxes, message copies, shared
+// message bodies with their MIME index, the expunge log, usage for QUOTA,
+// ACLs and subscriptions. Every method is one transaction of its own, or
+// joins the enclosing Store.atomic() when called on its StoreTx handle.
+// UIDs and MODSEQs are allocated inside that transaction from the mailbox
+// row, so racing writers (other connections, other processes) never collide.
+import type { Envelope, IndexedHeaders, MessageIndex, MimePart } from '../mail/mime/types.ts';
+
+/** RFC 6154 special-use attributes. */
+export type SpecialUse = '\\Sent' | '\\Drafts' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged';
+
+export const SPECIAL_USES: readonly SpecialUse[] = ['\\Sent', '\\Drafts', '\\Trash', '\\Junk', '\\Archive', '\\All', '\\Flagged'];
+
+export interface Mailbox {
+  id: string;
+  accountId: string;
+  /** Full UTF-8 path, "/" between levels; "INBOX" always spelled in upper case. */
+  name: string;
+  specialUse: SpecialUse | null;
+  /** Whether the owner's subscription list holds this name (RFC 9051 §6.3.9). */
+  subscribed: boolean;
+  /** RFC 9051 §2.3.1.1: new value for every incarnation of a name, kept by RENAME. */
+  uidValidity: number;
+  uidNext: number;
+  /** RFC 7162 §3.1.1; 1 for a new mailbox. */
+  highestModSeq: number;
+  createdAt: string;
+}
+
+export interface NewMailbox {
+  id: string;
+  accountId: string;
+  name: string;
+  specialUse: SpecialUse | null;
+  subscribe: boolean;
+  createdAt: string;
+}
+
+/** IMAP system flags as bits (the common case costs one small integer per message). */
+export const FLAG_BITS = {
+  '\\Seen': 1,
+  '\\Answered': 2,
+  '\\Flagged': 4,
+  '\\Deleted': 8,
+  '\\Draft': 16,
+} as const;
+
+export type SystemFlag = keyof typeof FLAG_BITS;
+
+/** Inclusive UID ranges, ascending and disjoint (see uid-set.ts). */
+export type UidSet = readonly (readonly [number, number])[];
+
+/** One copy of a message in a mailbox. */
+export interface MessageRecord {
+  mailboxId: string;
+  uid: number;
+  modseq: number;
+  /** RFC 8474 EMAILID: the same for every copy of one content within an account. */
+  emailId: string;
+  /** RFC 8474 THREADID. */
+  threadId: string;
+  blobId: string;
+  size: number;
+  internalDate: string;
+  /** RFC 8514 SAVEDATE: when this copy was stored in this mailbox. */
+  saveDate: string;
+  /** System flags first (as in FLAG_BITS order), then keywords. */
+  flags: string[];
+}
+
+/** The parsed form of a body, stored once per blob, shared by every copy. */
+export interface StoredBody {
+  blobId: string;
+  size: number;
+  envelope: Envelope;
+  root: MimePart;
+  headers: IndexedHeaders;
+  hasAttachments: boolean;
+}
+
+export interface NewMessage {
+  blobId: string;
+  /** Used only when no copy of this body exists yet; otherwise the stored index is kept. */
+  index: MessageIndex;
+  flags: readonly string[];
+  internalDate: string;
+}
+
+/** Every message of a mailbox in UID order, as parallel arrays (compact for 100k+ messages). */
+export interface MessageList {
+  uids: Uint32Array;
+  /** Integers below 2^53. */
+  modseqs: Float64Array;
+  /** FLAG_BITS of each message. */
+  systemFlags: Uint8Array;
+  /** Keywords by UID, only for messages that have any. */
+  keywords: Map<number, readonly string[]>;
+  sizes: Float64Array;
+}
+
+export interface AppendResult {
+  uidValidity: number;
+  uids: number[];
+  modseq: number;
+}
+
+export interface DeliveryTarget { mailboxId: string; flags?: readonly string[] }
+
+export interface Delivered { mailboxId: string; accountId: string; uid: number; modseq: number }
+
+export type FlagMode = 'add' | 'remove' | 'replace';
+
+export interface StoreFlagsRequest {
+  mode: FlagMode;
+  flags: readonly string[];
+  /** RFC 7162 §3.1.3 UNCHANGEDSINCE. */
+  unchangedSince?: number;
+}
+
+export interface StoreFlagsResult {
+  /** The MODSEQ given to every changed message (highestModSeq unchanged when nothing changed). */
+  modseq: number;
+  changed: { uid: number; modseq: number; flags: string[] }[];
+  /** Messages whose modseq exceeded UNCHANGEDSINCE: the MODIFIED response code. */
+  failed: number[];
+}
+
+export interface ExpungeResult { uids: number[]; modseq: number }
+
+/** RFC 4315 COPYUID; `modseq` is the destination's, `expunged` the source's (MOVE only). */
+export interface CopyResult {
+  uidValidity: number;
+  sourceUids: number[];
+  destUids: number[];
+  modseq: number;
+  expunged?: ExpungeResult;
+}
+
+export interface Changes {
+  /** Messages whose flags changed (or that arrived) after the given modseq, ascending UIDs. */
+  changed: { uid: number; modseq: number; flags: string[] }[];
+  /** RFC 7162 §3.2.10 VANISHED (EARLIER): expunged after the given modseq. */
+  vanished: number[];
+  highestModSeq: number;
+}
+
+export interface MailboxStatus {
+  messages: number;
+  unseen: number;
+  deleted: number;
+  /** RFC 8438 STATUS SIZE. */
+  size: number;
+  /** RFC 9051 dropped \Recent: always 0. */
+  recent: 0;
+  uidNext: number;
+  uidValidity: number;
+  highestModSeq: number;
+}
+
+export interface Usage { bytes: number; messages: number }
+
+export interface AclEntry { identifier: string; rights: string }
+
+export interface SharedMailbox { mailbox: Mailbox; identifier: string; rights: string }
+
+/** Metadata filters that run beside the full-text index (RFC 9051 §6.4.4). */
+export interface MessageFilter {
+  uids?: UidSet;
+  /** All of these flags set / none of them set. */
+  withFlags?: readonly string[];
+  withoutFlags?: readonly string[];
+  larger?: number;
+  smaller?: number;
+  /** internalDate bounds, ISO; since inclusive, before exclusive. */
+  since?: string;
+  before?: string;
+  modseqAbove?: number;
+}
+
+export interface MailboxStore {
+  /** Allocates a fresh uidValidity. STOA_CONFLICT if the name exists in the account. */
+  create(input: NewMailbox): Promise<Mailbox>;
+  get(id: string): Promise<Mailbox | null>;
+  getByName(accountId: string, name: string): Promise<Mailbox | null>;
+  /** Every mailbox of the account, ordered by name. */
+  list(accountId: string): Promise<Mailbox[]>;
+  /** Renames the mailbox and every child ("name/…"); uidValidity is kept. STOA_CONFLICT if a target name exists. */
+  rename(id: string, newName: string): Promise<Mailbox>;
+  setSpecialUse(id: string, specialUse: SpecialUse | null): Promise<Mailbox>;
+  /** Deletes the mailbox, its messages (dropping blob refs and usage), expunge log and ACL. */
+  delete(id: string): Promise<{ messages: number; bytes: number }>;
+  /** RFC 4314 SETACL; `rights` null or "" removes the entry. */
+  setAcl(mailboxId: string, identifier: string, rights: string | null): Promise<void>;
+  getAcl(mailboxId: string): Promise<AclEntry[]>;
+  /** Mailboxes of other accounts with an ACL entry for one of these identifiers. */
+  sharedWith(identifiers: readonly string[]): Promise<SharedMailbox[]>;
+  subscribe(accountId: string, name: string): Promise<void>;
+  unsubscribe(accountId: string, name: string): Promise<void>;
+  subscriptions(accountId: string): Promise<string[]>;
+}
+
+export interface MessageStore {
+  /** Appends all items (MULTIAPPEND: all or nothing) with consecutive UIDs and one MODSEQ. */
+  append(mailboxId: string, items: readonly NewMessage[], now: string): Promise<AppendResult>;
+  /** Links one body into many mailboxes (of many accounts): the MDA's single write. */
+  deliver(targets: readonly DeliveryTarget[], item: NewMessage, now: string): Promise<Delivered[]>;
+  list(mailboxId: string): Promise<MessageList>;
+  fetch(mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;
+  storeFlags(mailboxId: string, uids: UidSet, request: StoreFlagsRequest): Promise<StoreFlagsResult>;
+  /** Removes \Deleted messages (only those within `uids` when given). */
+  expunge(mailboxId: string, uids?: UidSet): Promise<ExpungeResult>;
+  copy(fromMailboxId: string, uids: UidSet, toMailboxId: string, now: string): Promise<CopyResult>;
+  /** RFC 6851: copy and expunge from the source in one transaction. */
+  move(fromMailboxId: string, uids: UidSet, toMailboxId: string, now: string): Promise<CopyResult>;
+  changesSince(mailboxId: string, modseq: number): Promise<Changes>;
+  /** UIDs matching the metadata filter, ascending. */
+  filter(mailboxId: string, filter: MessageFilter): Promise<number[]>;
+  /** UIDs whose body text contains `text` (case- and accent-insensitive substring), ascending. */
+  searchText(mailboxId: string, text: string): Promise<number[]>;
+  body(blobId: string): Promise<StoredBody | null>;
+  status(mailboxId: string): Promise<MailboxStatus>;
+  usage(accountId: string): Promise<Usage>;
+}

@@ -1,0 +1,65 @@
+// SEARCH primitives on SQLite (RFC 9051 §6.4.4): metadata filters in SQL,
+// text through the FTS5 trigram index (see mail-schema.ts for the choice).
+import { encodeFlags } from '../mail-flags.ts';
+import { foldForSearch } from '../mail-ids.ts';
+import type { MessageFilter } from '../mail-port.ts';
+import { uidSetHas } from '../uid-set.ts';
+import type { Param, SqliteConnection } from './sqlite-connection.ts';
+import { parseKeywords } from './mail-rows.ts';
+
+/** Up to this many UID ranges go into the SQL; more are checked in memory. */
+const SQL_RANGES = 32;
+
+export function filterMessages(c: SqliteConnection, mailboxId: string, f: MessageFilter): number[] {
+  const where = ['mailbox_id = ?'];
+  const params: Param[] = [mailboxId];
+  const withFlags = encodeFlags(f.withFlags ?? []);
+  const withoutFlags = encodeFlags(f.withoutFlags ?? []);
+  if (withFlags.bits) { where.push('(flags & ?) = ?'); params.push(withFlags.bits, withFlags.bits); }
+  if (withoutFlags.bits) { where.push('(flags & ?) = 0'); params.push(withoutFlags.bits); }
+  if (f.larger !== undefined) { where.push('size > ?'); params.push(f.larger); }
+  if (f.smaller !== undefined) { where.push('size < ?'); params.push(f.smaller); }
+  if (f.since !== undefined) { where.push('internal_date >= ?'); params.push(Date.parse(f.since)); }
+  if (f.before !== undefined) { where.push('internal_date < ?'); params.push(Date.parse(f.before)); }
+  if (f.modseqAbove !== undefined) { where.push('modseq > ?'); params.push(f.modseqAbove); }
+  const rangesInSql = f.uids !== undefined && f.uids.length <= SQL_RANGES;
+  if (f.uids !== undefined && rangesInSql) {
+    if (f.uids.length === 0) return [];
+    where.push(`(${f.uids.map(() => 'uid BETWEEN ? AND ?').join(' OR ')})`);
+    for (const [a, b] of f.uids) params.push(a, b);
+  }
+  const needKeywords = withFlags.keywords.length > 0 || withoutFlags.keywords.length > 0;
+  const rows = c.all(`SELECT uid${needKeywords ? ', keywords' : ''} FROM mail_messages WHERE ${where.join(' AND ')} ORDER BY uid`, ...params);
+  const want = withFlags.keywords.map((k) => k.toLowerCase());
+  const avoid = withoutFlags.keywords.map((k) => k.toLowerCase());
+  const out: number[] = [];
+  for (const row of rows) {
+    const uid = Number(row.uid);
+    if (f.uids !== undefined && !rangesInSql && !uidSetHas(f.uids, uid)) continue;
+    if (needKeywords) {
+      const have = new Set((parseKeywords(row.keywords) ?? []).map((k) => k.toLowerCase()));
+      if (!want.every((k) => have.has(k)) || avoid.some((k) => have.has(k))) continue;
+    }
+    out.push(uid);
+  }
+  return out;
+}
+
+export function searchMessageText(c: SqliteConnection, mailboxId: string, text: string): number[] {
+  const needle = foldForSearch(text);
+  if ([...needle].length >= 3) {
+    // An FTS5 string is one phrase: the trigrams of the needle, adjacent and in order.
+    const phrase = `"${needle.replace(/"/g, '""')}"`;
+    return c.all(
+      `SELECT m.uid FROM mail_search s JOIN mail_messages m ON m.body_id = s.rowid
+       WHERE mail_search MATCH ? AND m.mailbox_id = ? ORDER BY m.uid`,
+      phrase, mailboxId,
+    ).map((r) => Number(r.uid));
+  }
+  // Fewer than 3 characters: no trigram to look up, so read the mailbox's texts.
+  const rows = c.all(
+    'SELECT m.uid, b.search_text FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id WHERE m.mailbox_id = ? ORDER BY m.uid',
+    mailboxId,
+  );
+  return rows.filter((r) => foldForSearch(String(r.search_text)).includes(needle)).map((r) => Number(r.uid));
+}

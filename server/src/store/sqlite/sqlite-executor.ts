@@ -1,0 +1,129 @@
+// How entity stores reach the database. The same entity code runs either on
+// its own (each call a short transaction) or bound to an atomic() transaction.
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StoaError } from '../../errors/catalogue.ts';
+import { isBusy, mapSqliteError } from './sqlite-errors.ts';
+import type { SqliteConnection } from './sqlite-connection.ts';
+import type { WriteLock } from './write-lock.ts';
+
+export interface Executor {
+  /** Runs a read: on the reader connection outside transactions (WAL: sees committed data only). */
+  read<T>(fn: (c: SqliteConnection) => T): Promise<T>;
+  /** Runs a write: as its own transaction, or inside the enclosing atomic(). */
+  write<T>(fn: (c: SqliteConnection) => T): Promise<T>;
+}
+
+export interface Connections {
+  reader: SqliteConnection;
+  writer: SqliteConnection;
+  lock: WriteLock;
+  busyTimeoutMs: number;
+  /** Set while an atomic() callback runs, to catch store calls that bypass its tx handle. */
+  txContext: AsyncLocalStorage<true>;
+  /** Throws STOA_STORE_UNAVAILABLE when the database file is gone or the store closed. */
+  assertAvailable(): void;
+}
+
+function wrap<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw mapSqliteError(err);
+  }
+}
+
+/**
+ * BEGIN IMMEDIATE takes the database write lock up front, so a transaction
+ * never fails half-way on a lock upgrade. The writer connection has a zero
+ * busy timeout and waits here instead, asynchronously: a synchronous busy wait
+ * would block the event loop, and with it the other connection (same process)
+ * that holds the lock and needs the loop to finish its transaction.
+ */
+async function beginImmediate(c: Connections): Promise<void> {
+  const deadline = Date.now() + c.busyTimeoutMs;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 25)) {
+    c.assertAvailable();
+    try {
+      c.writer.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (err) {
+      if (!isBusy(err) || Date.now() >= deadline) throw mapSqliteError(err);
+    }
+    await sleep(delay);
+  }
+}
+
+function rollback(c: Connections): void {
+  try {
+    if (c.writer.db.isTransaction) c.writer.exec('ROLLBACK');
+  } catch {
+    // The connection is already broken; SQLite discards the uncommitted pages.
+  }
+}
+
+/** Runs `fn` between BEGIN IMMEDIATE and COMMIT on the writer, holding the process write lock. */
+export async function inTransaction<T>(c: Connections, fn: () => Promise<T> | T): Promise<T> {
+  return c.lock.run(async () => {
+    await beginImmediate(c);
+    try {
+      const result = await fn();
+      // Checked just before COMMIT: writes to a database file that was deleted
+      // underneath us would "succeed" into an unlinked inode and vanish.
+      c.assertAvailable();
+      c.writer.exec('COMMIT');
+      return result;
+    } catch (err) {
+      rollback(c);
+      throw mapSqliteError(err);
+    }
+  });
+}
+
+export function standaloneExecutor(c: Connections): Executor {
+  return {
+    async read(fn) {
+      c.assertAvailable();
+      return wrap(() => fn(c.reader));
+    },
+    write(fn) {
+      // Waiting for the lock held by our own atomic() would never end.
+      if (c.txContext.getStore()) {
+        return Promise.reject(new StoaError('STOA_INTERNAL', 'store write inside atomic(): use the transaction handle passed to fn'));
+      }
+      return inTransaction(c, () => fn(c.writer));
+    },
+  };
+}
+
+/** Bound to one atomic() call; refuses use after that transaction ended. */
+export function transactionExecutor(c: Connections, isOpen: () => boolean): Executor {
+  const check = (): void => {
+    if (!isOpen()) throw new StoaError('STOA_INTERNAL', 'transaction handle used after its atomic() call ended');
+  };
+  return {
+    async read(fn) {
+      check();
+      return wrap(() => fn(c.writer));
+    },
+    async write(fn) {
+      check();
+      // A savepoint makes each call all-or-nothing even inside the transaction:
+      // if fn catches a failed create and carries on, no address stays claimed.
+      c.writer.exec('SAVEPOINT store_call');
+      try {
+        const result = wrap(() => fn(c.writer));
+        c.writer.exec('RELEASE store_call');
+        return result;
+      } catch (err) {
+        try {
+          c.writer.exec('ROLLBACK TO store_call');
+          c.writer.exec('RELEASE store_call');
+        } catch {
+          // The enclosing atomic() rolls everything back.
+        }
+        throw err;
+      }
+    },
+  };
+}

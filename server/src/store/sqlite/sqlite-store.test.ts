@@ -1,0 +1,104 @@
+// Bad conditions at the store level: vanished database directory, schema
+// bookkeeping, misuse of the transaction handle.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, describe, it } from 'node:test';
+import { isStoaError } from '../../errors/catalogue.ts';
+import { accountFixture, domainFixture } from '../contract/harness.ts';
+import { LATEST_VERSION } from './migrations.ts';
+import { openSqliteStore } from './sqlite-store.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'stoa-sqlite-store-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const paths = () => {
+  const dir = join(root, `case${n++}`);
+  mkdirSync(dir);
+  return { dir, options: { path: join(dir, 'db', 'stoa.db'), blobsPath: join(dir, 'blobs'), busyTimeoutMs: 1000 } };
+};
+
+describe('sqlite store', () => {
+  it('applies every migration at open, records them, and is idempotent', async () => {
+    const { options } = paths();
+    const store = await openSqliteStore(options);
+    assert.equal(await store.schemaVersion(), LATEST_VERSION);
+    assert.deepEqual(await store.migrate(), { from: LATEST_VERSION, to: LATEST_VERSION });
+    await store.ping();
+    await store.close();
+    await store.close();
+    const db = new DatabaseSync(options.path, { readOnly: true });
+    const rows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => Number(r.version));
+    assert.deepEqual(rows, Array.from({ length: LATEST_VERSION }, (_, i) => i + 1));
+    assert.equal(db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
+    db.close();
+  });
+
+  it('refuses a database whose schema is newer than this server', async () => {
+    const { options } = paths();
+    await (await openSqliteStore(options)).close();
+    const db = new DatabaseSync(options.path);
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 'x')").run(LATEST_VERSION + 1);
+    db.close();
+    await assert.rejects(openSqliteStore(options), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE') && /newer/.test(e.message));
+  });
+
+  it('answers STOA_STORE_UNAVAILABLE once the database directory is deleted, for reads and writes', async () => {
+    const { dir, options } = paths();
+    const store = await openSqliteStore(options);
+    const d = domainFixture('gone.example');
+    await store.domains.create(d);
+    rmSync(join(dir, 'db'), { recursive: true, force: true });
+    await assert.rejects(store.accounts.create(accountFixture(d, 'lost')), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+    await assert.rejects(store.domains.get(d.id), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+    await assert.rejects(store.ping(), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+    await store.close();
+  });
+
+  it('rolls back a transaction whose database directory disappears mid-way, leaving nothing half written', async () => {
+    const { dir, options } = paths();
+    const store = await openSqliteStore(options);
+    const d = domainFixture('midway.example');
+    await store.domains.create(d);
+    const first = accountFixture(d, 'first');
+    const second = accountFixture(d, 'second');
+    await assert.rejects(store.atomic(async (tx) => {
+      await tx.accounts.create(first);
+      renameSync(join(dir, 'db'), join(dir, 'db-away'));
+      await tx.accounts.create(second);
+    }), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+    await assert.rejects(store.counters.next('c'), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+    renameSync(join(dir, 'db-away'), join(dir, 'db'));
+    assert.equal(await store.accounts.get(first.id), null);
+    assert.equal(await store.addresses.resolve(first.address), null);
+    assert.equal(await store.counters.peek('c'), 0);
+    await store.close();
+    const reopened = await openSqliteStore(options);
+    assert.equal(await reopened.accounts.countInDomain(d.id), 0);
+    await reopened.close();
+  });
+
+  it('rejects store calls that bypass the transaction handle inside atomic(), and a handle used after it ended', async () => {
+    const { options } = paths();
+    const store = await openSqliteStore(options);
+    let leaked: Parameters<Parameters<typeof store.atomic>[0]>[0] | undefined;
+    await assert.rejects(store.atomic(async (tx) => {
+      leaked = tx;
+      await store.counters.next('outside');
+    }), (e) => isStoaError(e, 'STOA_INTERNAL'));
+    await assert.rejects(leaked!.counters.next('late'), (e) => isStoaError(e, 'STOA_INTERNAL'));
+    assert.equal(await store.counters.peek('outside'), 0);
+    await store.close();
+    await assert.rejects(store.counters.next('closed'), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+  });
+
+  it('maps an unknown domain reference to STOA_INVALID_REFERENCE', async () => {
+    const { options } = paths();
+    const store = await openSqliteStore(options);
+    await assert.rejects(store.accounts.create(accountFixture(domainFixture('unknown.example'), 'x')), (e) => isStoaError(e, 'STOA_INVALID_REFERENCE'));
+    assert.equal(await store.addresses.resolve('x@unknown.example'), null);
+    await store.close();
+  });
+});

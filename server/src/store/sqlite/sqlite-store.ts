@@ -1,0 +1,141 @@
+// The embedded adapter: one writer connection (all transactions, serialised by
+// a process-wide lock and BEGIN IMMEDIATE) and one reader connection (WAL
+// lets it read the last committed state while a write is in progress).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StoaError } from '../../errors/catalogue.ts';
+import { FsBlobStore } from '../blobs/fs-blob-store.ts';
+import { ensureWritableDir } from '../data-dir.ts';
+import type { Store, StoreTx } from '../port.ts';
+import { sqliteAccountStore } from './accounts.ts';
+import { sqliteAddressStore } from './addresses.ts';
+import { sqliteAliasStore } from './aliases.ts';
+import { sqliteAppPasswordStore } from './app-passwords.ts';
+import { sqliteAuditStore } from './audit.ts';
+import { sqliteBlobCatalog, sqliteBlobRefStore } from './blob-refs.ts';
+import { sqliteCounterStore } from './counters.ts';
+import { sqliteCredentialStore } from './credentials.ts';
+import { sqliteDomainStore } from './domains.ts';
+import { sqliteGroupStore } from './groups.ts';
+import { sqliteMailboxStore } from './mail-mailboxes.ts';
+import { sqliteMessageStore } from './mail-messages.ts';
+import { applyMigrations, currentVersion } from './migrations.ts';
+import { sqliteResourceStore } from './resources.ts';
+import { SqliteConnection } from './sqlite-connection.ts';
+import { sqliteQueueStore } from './queue-store.ts';
+import { mapSqliteError } from './sqlite-errors.ts';
+import { inTransaction, standaloneExecutor, transactionExecutor, type Connections, type Executor } from './sqlite-executor.ts';
+import { sqliteThrottleStore } from './throttle.ts';
+import { WriteLock } from './write-lock.ts';
+
+export interface SqliteStoreOptions {
+  /** Database file; its directory is created if its parent exists. */
+  path: string;
+  /** Blob root directory. */
+  blobsPath: string;
+  busyTimeoutMs?: number;
+  /** Apply pending migrations at open (default true). */
+  migrate?: boolean;
+}
+
+function bind(x: Executor): StoreTx {
+  return {
+    domains: sqliteDomainStore(x),
+    accounts: sqliteAccountStore(x),
+    groups: sqliteGroupStore(x),
+    aliases: sqliteAliasStore(x),
+    resources: sqliteResourceStore(x),
+    addresses: sqliteAddressStore(x),
+    appPasswords: sqliteAppPasswordStore(x),
+    audit: sqliteAuditStore(x),
+    counters: sqliteCounterStore(x),
+    blobRefs: sqliteBlobRefStore(x),
+    mailboxes: sqliteMailboxStore(x),
+    messages: sqliteMessageStore(x),
+    queue: sqliteQueueStore(x),
+  };
+}
+
+function openConnection(path: string, busyTimeoutMs: number, readOnly: boolean): SqliteConnection {
+  try {
+    return new SqliteConnection({ path, busyTimeoutMs, readOnly });
+  } catch (err) {
+    const mapped = mapSqliteError(err);
+    if (mapped instanceof StoaError && mapped.code === 'STOA_STORE_UNAVAILABLE') {
+      throw new StoaError('STOA_DATA_DIR', `cannot open database ${path}: ${mapped.detail}`, { cause: err });
+    }
+    throw mapped;
+  }
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  ensureWritableDir(dirname(options.path), 'database directory');
+  ensureWritableDir(options.blobsPath, 'blob directory');
+
+  const writer = openConnection(options.path, busyTimeoutMs, false);
+  let reader: SqliteConnection | null = null;
+  try {
+    const mode = writer.get('PRAGMA journal_mode = WAL')?.journal_mode;
+    if (mode !== 'wal') throw new StoaError('STOA_STORE_UNAVAILABLE', `cannot switch ${options.path} to WAL mode (got ${String(mode)})`);
+    // From here on the writer waits for the lock asynchronously (sqlite-executor.ts).
+    writer.exec('PRAGMA busy_timeout = 0');
+    // Bounded ANALYZE, refreshed at open for tables that grew (sqlite.org/lang_analyze.html).
+    writer.exec('PRAGMA analysis_limit = 1000');
+    const inode = statSync(options.path).ino;
+    let closed = false;
+    const conns: Connections = {
+      reader: writer, // replaced below once the schema exists
+      writer,
+      lock: new WriteLock(),
+      busyTimeoutMs,
+      txContext: new AsyncLocalStorage<true>(),
+      assertAvailable() {
+        if (closed) throw new StoaError('STOA_STORE_UNAVAILABLE', 'the store is closed');
+        const info = statSync(options.path, { throwIfNoEntry: false });
+        if (!info || info.ino !== inode) throw new StoaError('STOA_STORE_UNAVAILABLE', `database file ${options.path} has disappeared`);
+      },
+    };
+    if (options.migrate !== false) await inTransaction(conns, () => applyMigrations(writer));
+    writer.exec('PRAGMA optimize = 0x10002');
+    reader = openConnection(options.path, busyTimeoutMs, true);
+    conns.reader = reader;
+    const readerConn = reader;
+
+    const standalone = standaloneExecutor(conns);
+    const stores = bind(standalone);
+    const store: Store = {
+      kind: 'sqlite',
+      ...stores,
+      blobs: new FsBlobStore(options.blobsPath, sqliteBlobCatalog(standalone)),
+      credentials: sqliteCredentialStore(standalone),
+      throttle: sqliteThrottleStore(standalone),
+      atomic: (fn) => inTransaction(conns, async () => {
+        let open = true;
+        try {
+          return await conns.txContext.run(true, () => fn(bind(transactionExecutor(conns, () => open))));
+        } finally {
+          open = false;
+        }
+      }),
+      migrate: () => inTransaction(conns, () => applyMigrations(writer)),
+      schemaVersion: () => standalone.read((c) => currentVersion(c)),
+      ping: () => standalone.read((c) => { c.get('SELECT 1 AS one'); }),
+      async close() {
+        if (closed) return;
+        // Let a running transaction finish before the connections go.
+        await conns.lock.run(async () => {
+          closed = true;
+          readerConn.close();
+          writer.close();
+        });
+      },
+    };
+    return store;
+  } catch (err) {
+    reader?.close();
+    writer.close();
+    throw mapSqliteError(err);
+  }
+}

@@ -1,0 +1,45 @@
+// UID sets as inclusive ranges (RFC 9051 §9 sequence-set, already resolved
+// to numbers by the caller: "*" is the mailbox's largest UID).
+import type { UidSet } from './mail-port.ts';
+
+/** Compresses UIDs (any order, duplicates allowed) to ascending disjoint ranges. */
+export function uidSetOf(uids: Iterable<number>): UidSet {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const uid of sorted) {
+    const last = out[out.length - 1];
+    if (last && uid === last[1] + 1) last[1] = uid;
+    else out.push([uid, uid]);
+  }
+  return out;
+}
+
+/** Sorts and merges ranges given in any order, with start > end swapped (RFC 9051: 4:2 means 2:4). */
+export function normaliseUidSet(ranges: Iterable<readonly [number, number]>): UidSet {
+  const list = [...ranges].map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [number, number]).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of list) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+export function uidSetHas(set: UidSet, uid: number): boolean {
+  let lo = 0;
+  let hi = set.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (uid < set[mid][0]) hi = mid - 1;
+    else if (uid > set[mid][1]) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+export function uidSetSize(set: UidSet): number {
+  let n = 0;
+  for (const [a, b] of set) n += b - a + 1;
+  return n;
+}

@@ -1,0 +1,33 @@
+// Checks a filesystem blob store against its SQLite metadata: every file
+// under a final name holds exactly the content its name promises, and every
+// metadata row has its file. Used after simulated crashes.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+export function fsBlobProblems(dbPath: string, blobsRoot: string): string[] {
+  const problems: string[] = [];
+  const fanout = /^[0-9a-f]{2}$/;
+  for (const l1 of readdirSync(blobsRoot).filter((n) => fanout.test(n))) {
+    for (const l2 of readdirSync(join(blobsRoot, l1)).filter((n) => fanout.test(n))) {
+      for (const name of readdirSync(join(blobsRoot, l1, l2))) {
+        const data = readFileSync(join(blobsRoot, l1, l2, name));
+        if (createHash('sha256').update(data).digest('hex') !== name) problems.push(`file ${name} does not hold its content`);
+        if (!name.startsWith(l1 + l2)) problems.push(`file ${name} is in the wrong directory ${l1}/${l2}`);
+      }
+    }
+  }
+  const db = new DatabaseSync(dbPath, { readOnly: true });
+  try {
+    for (const row of db.prepare('SELECT id, size FROM blobs').all()) {
+      const id = String(row.id);
+      const info = statSync(join(blobsRoot, id.slice(0, 2), id.slice(2, 4), id), { throwIfNoEntry: false });
+      if (!info) problems.push(`metadata row ${id} has no file`);
+      else if (info.size !== Number(row.size)) problems.push(`blob ${id} has size ${info.size}, metadata says ${String(row.size)}`);
+    }
+  } finally {
+    db.close();
+  }
+  return problems;
+}
