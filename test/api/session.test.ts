@@ -119,6 +119,13 @@ describe('admin API sessions and tokens', () => {
 
     assert.equal((await c.delete(`/api/v1/tokens/${created.body.token.id}`)).status, 204);
     assert.equal((await script.get('/api/v1/session')).status, 401);
+
+    // Minting and revoking a token are changes: both are in the audit log, without the secret.
+    const audit = await c.get(`/api/v1/audit?objectType=api-token&objectId=${created.body.token.id}`);
+    assert.equal(audit.status, 200);
+    assert.deepEqual(audit.body.items.map((e: { action: string }) => e.action).sort(), ['create', 'delete']);
+    assert.ok(audit.body.items.every((e: { actor: string; ip: string | null }) => e.actor === 'root@a.example' && e.ip !== null));
+    assert.ok(!JSON.stringify(audit.body).includes(created.body.secret));
   });
 
   test('an expired token or session is refused and forgotten', async () => {

@@ -93,28 +93,27 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         if (patch.keepForwardedCopy !== undefined) changes.keepForwardedCopy = patch.keepForwardedCopy;
         const updated = await tx.accounts.update(before.id, changes);
         await writeAudit(tx, actor, at, { action: 'update', objectType: 'account', objectId: before.id, domainId: before.domainId, ...diff(toAccount(before), toAccount(updated)) });
+        // A disabled account's console sessions and API tokens end now, not at expiry.
+        if (!updated.enabled) await tx.credentials.deleteForAccount(updated.id);
         return updated;
       });
-      // A disabled account's console sessions and API tokens end now, not at expiry.
-      if (!after.enabled) await store.credentials.deleteForAccount(after.id);
       return toAccount(after);
     },
 
     async delete(actor, idOrAddress) {
       // Users may not delete themselves: mailbox removal is an admin decision.
       requireAdmin(actor, 'delete accounts');
-      const id = await store.atomic(async (tx) => {
+      await store.atomic(async (tx) => {
         const account = await loadAccount(tx, actor, idOrAddress, 'change');
         await guardLastAdmin(tx, account, false);
         const at = isoNow(ctx.now());
         await removeMemberEverywhere(tx, actor, at, { kind: 'account', id: account.id });
         await removeResourceManagerEverywhere(tx, actor, at, account.id);
         await tx.appPasswords.deleteForAccount(account.id);
+        await tx.credentials.deleteForAccount(account.id);
         await tx.accounts.delete(account.id);
         await writeAudit(tx, actor, at, { action: 'delete', objectType: 'account', objectId: account.id, domainId: account.domainId, before: account, after: null });
-        return account.id;
       });
-      await store.credentials.deleteForAccount(id);
     },
 
     async list(actor, params) {

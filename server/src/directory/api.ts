@@ -6,7 +6,7 @@ import type {
   Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
   ResourceUpdate, Role, RoleGrant,
 } from '../../../shared/src/schemas/directory.ts';
-import type { Page, SortOrder } from '../store/port.ts';
+import type { ApiCredential, Page, SortOrder } from '../store/port.ts';
 
 /** Who is acting, and from where: every service call that reads or changes the directory takes one. */
 export interface Actor {
@@ -143,6 +143,35 @@ export interface AuthService {
   use(verifier: PasswordVerifier, position?: 'first' | 'last'): void;
 }
 
+/** A console session or API token, resolved to its account. */
+export interface ResolvedCredential {
+  account: Account;
+  credential: ApiCredential;
+}
+
+/**
+ * Console sessions and API bearer tokens. Secrets are 256-bit random values
+ * shown once; the store keeps only their SHA-256, so a database leak yields no
+ * usable credential. Token creation and revocation are audited.
+ */
+export interface CredentialService {
+  /** A new console session for an account that has just authenticated; ends `replacingSecret`'s session first. */
+  openSession(account: Account, opts: { userAgent: string; ttlMs: number; replacingSecret?: string }): Promise<{ secret: string; credential: ApiCredential }>;
+  /**
+   * The account behind a secret. STOA_UNAUTHENTICATED (with the reason) when
+   * the secret is unknown, of the other kind, expired (then forgotten), or its
+   * account is deleted or disabled (a disabled account's credentials are dropped when it is disabled).
+   */
+  resolve(secret: string, kind: ApiCredential['kind']): Promise<ResolvedCredential>;
+  closeSession(credentialId: string): Promise<void>;
+  /** Ends every console session of an account (after a password change), except optionally one. */
+  endSessions(accountId: string, keepCredentialId?: string): Promise<void>;
+  createToken(actor: Actor, input: { name: string; expiresInDays?: number }): Promise<{ credential: ApiCredential; secret: string }>;
+  listTokens(actor: Actor): Promise<ApiCredential[]>;
+  /** Only the owner revokes a token; anyone else's token answers like a missing one. */
+  revokeToken(actor: Actor, credentialId: string): Promise<void>;
+}
+
 /** Everything the directory offers, as wired by `createDirectory(store, config)`. */
 export interface Directory {
   domains: DomainService;
@@ -155,6 +184,7 @@ export interface Directory {
   operators: OperatorService;
   addresses: AddressService;
   auth: AuthService;
+  credentials: CredentialService;
   /** Builds the Actor for an authenticated account. */
   actorFor(account: Account, ip: string | null): Actor;
 }

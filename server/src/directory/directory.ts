@@ -10,6 +10,7 @@ import type { Actor, Directory } from './api.ts';
 import { createAppPasswordService } from './app-password-service.ts';
 import { createAuditService } from './audit-service.ts';
 import { createAuthService } from './auth-service.ts';
+import { createCredentialService } from './credential-service.ts';
 import type { DirectoryContext } from './context.ts';
 import { createDomainService } from './domain-service.ts';
 import { createGroupService } from './group-service.ts';
@@ -45,6 +46,7 @@ export function createDirectory(store: Store, config: StoaConfig, options: Direc
     operators: createOperatorService(ctx),
     addresses: createAddressService(ctx),
     auth: createAuthService(ctx),
+    credentials: createCredentialService(ctx),
     actorFor,
   };
 }

@@ -22,7 +22,6 @@ export const ERRORS = {
   STOA_FORBIDDEN: { status: 403, title: 'You are not allowed to do this', imap: 'NOPERM', smtp: '550 5.7.1' },
   STOA_NOT_FOUND: { status: 404, title: 'No such object', imap: 'NONEXISTENT', smtp: '550 5.1.1' },
   STOA_ROUTE_NOT_FOUND: { status: 404, title: 'No such API route' },
-  STOA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
   STOA_ADDRESS_TAKEN: { status: 409, title: 'The address is already in use', imap: 'ALREADYEXISTS' },
   STOA_DOMAIN_EXISTS: { status: 409, title: 'The domain already exists', imap: 'ALREADYEXISTS' },
   STOA_DOMAIN_NOT_EMPTY: { status: 409, title: 'The domain still has accounts, groups, aliases or resources', imap: 'INUSE' },
@@ -42,6 +41,13 @@ export const ERRORS = {
   STOA_CONFIG_INVALID: { status: 500, title: 'The configuration is not valid' },
   STOA_DATA_DIR: { status: 500, title: 'The data directory is missing or not writable' },
   STOA_BLOB_CORRUPT: { status: 500, title: 'A stored message body failed its checksum', imap: 'CORRUPTION', smtp: '451 4.3.0' },
+  // Mail store (RFC 5530 response codes, RFC 9208 QUOTA, RFC 3463 X.2.2 mailbox full).
+  STOA_OVER_QUOTA: { status: 507, title: 'The mailbox is over its storage quota', imap: 'OVERQUOTA', smtp: '452 4.2.2' },
+  STOA_MESSAGE_EXCEEDS_QUOTA: { status: 507, title: 'The message is larger than the whole mailbox quota', imap: 'OVERQUOTA', smtp: '552 5.2.2' },
+  STOA_MAILBOX_NAME_INVALID: { status: 422, title: 'Not a valid mailbox name', imap: 'CANNOT' },
+  STOA_MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists', imap: 'ALREADYEXISTS' },
+  STOA_MAILBOX_HAS_CHILDREN: { status: 409, title: 'The mailbox has child mailboxes; delete them first', imap: 'HASCHILDREN' },
+  STOA_MAILBOX_PROTECTED: { status: 409, title: 'INBOX cannot be deleted, and a mailbox cannot move under itself', imap: 'CANNOT' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

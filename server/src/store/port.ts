@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/src/schemas/directory.ts';
 import type { MailboxStore, MessageStore } from './mail-port.ts';
 import type { QueueStore } from './queue-port.ts';
+import type { DkimKeyStore, GreylistStore, RateCounterStore } from './filter-port.ts';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -226,6 +227,7 @@ export interface StoreTx {
   resources: ResourceStore;
   addresses: AddressStore;
   appPasswords: AppPasswordStore;
+  credentials: CredentialStore;
   audit: AuditStore;
   counters: CounterStore;
   blobRefs: BlobRefStore;
@@ -239,8 +241,11 @@ export interface StoreTx {
 export interface Store extends StoreTx {
   readonly kind: 'sqlite' | 'mongodb';
   blobs: BlobStore;
-  credentials: CredentialStore;
   throttle: ThrottleStore;
+  /** Mail authentication and anti-abuse state (filter-port.ts). */
+  dkimKeys: DkimKeyStore;
+  greylist: GreylistStore;
+  rateCounters: RateCounterStore;
   /**
    * Runs `fn` as one transaction: all its writes commit together or not at all.
    * Keep `fn` short and free of slow work (hash passwords before). It may be

@@ -1,6 +1,6 @@
 // Directory objects as the admin API and the console see them.
 import Type, { type Static } from 'typebox';
-import { DomainName, EmailAddress, Id, LocalPart, Timestamp, listQuery, page } from './common.ts';
+import { DomainName, EmailAddress, Id, Timestamp, listQuery, page } from './common.ts';
 
 export const Role = Type.Union([Type.Literal('user'), Type.Literal('domain-admin'), Type.Literal('server-admin')]);
 export type Role = Static<typeof Role>;

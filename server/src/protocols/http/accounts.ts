@@ -4,19 +4,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { Directory } from '../../directory/api.ts';
-import type { Store } from '../../store/port.ts';
 import {
   Account, AccountCreate, AccountListQuery, AccountPage, AccountUpdate, AppPasswordCreate, AppPasswordCreated, PasswordSet, RoleGrant,
 } from '../../../../shared/src/schemas/directory.ts';
 import { AccountAppPasswordParams, AppPasswordList, LocationHeader, NoContent, ObjectParams } from '../../../../shared/src/schemas/api.ts';
-import { authOf, revokeSessions } from './auth.ts';
+import { authOf } from './auth.ts';
 import { registerCrudRoutes } from './crud-routes.ts';
 import { problemResponses } from './problem.ts';
 
 type Ref = Static<typeof ObjectParams>;
 
-export async function accountsRoutes(app: FastifyInstance, opts: { directory: Directory; store: Store }): Promise<void> {
-  const { directory, store } = opts;
+export async function accountsRoutes(app: FastifyInstance, opts: { directory: Directory }): Promise<void> {
+  const { directory } = opts;
   const accounts = directory.accounts;
   const config = { access: 'admin' as const };
 
@@ -39,7 +38,7 @@ export async function accountsRoutes(app: FastifyInstance, opts: { directory: Di
     await accounts.setPassword(auth.actor, target.id, request.body.password);
     // A reset is usually the answer to a leaked password: whoever held it
     // must not keep a session. The admin's own session survives.
-    await revokeSessions(store, target.id, auth.credential.id);
+    await directory.credentials.endSessions(target.id, auth.credential.id);
     return reply.code(204).send();
   });
 

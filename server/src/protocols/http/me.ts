@@ -5,15 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { Directory } from '../../directory/api.ts';
 import { StoaError } from '../../errors/catalogue.ts';
-import type { Store } from '../../store/port.ts';
 import { Account, AppPasswordCreate, AppPasswordCreated } from '../../../../shared/src/schemas/directory.ts';
 import { AppPasswordIdParams, AppPasswordList, LocationHeader, MeUpdate, NoContent, OwnPasswordChange } from '../../../../shared/src/schemas/api.ts';
-import { authOf, revokeSessions } from './auth.ts';
+import { authOf } from './auth.ts';
 import { countAuthAttempt, type Metrics } from './metrics.ts';
 import { problemResponses } from './problem.ts';
 
-export async function meRoutes(app: FastifyInstance, opts: { directory: Directory; store: Store; metrics: Metrics }): Promise<void> {
-  const { directory, store, metrics } = opts;
+export async function meRoutes(app: FastifyInstance, opts: { directory: Directory; metrics: Metrics }): Promise<void> {
+  const { directory, metrics } = opts;
   const config = { access: 'user' as const };
 
   app.get('/me', {
@@ -57,7 +56,7 @@ export async function meRoutes(app: FastifyInstance, opts: { directory: Director
       throw new StoaError('STOA_VALIDATION', 'The current password is wrong', { errors: [{ path: '/body/currentPassword', message: 'is wrong' }] });
     }
     await directory.accounts.setPassword(actor, account.id, request.body.password);
-    await revokeSessions(store, account.id, credential.id);
+    await directory.credentials.endSessions(account.id, credential.id);
     return reply.code(204).send();
   });
 

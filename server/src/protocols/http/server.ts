@@ -64,14 +64,14 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   await app.register(openapi, { version: pkg.version });
   await app.register(cookie);
   await app.register(requestMetrics, { metrics });
-  await app.register(authGate, { config, store, directory });
+  await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { store });
   await app.register(async (api) => {
-    await api.register(sessionRoutes, { config, store, directory, metrics });
-    await api.register(meRoutes, { directory, store, metrics });
+    await api.register(sessionRoutes, { config, directory, metrics });
+    await api.register(meRoutes, { directory, metrics });
     await api.register(domainsRoutes, { directory });
-    await api.register(accountsRoutes, { directory, store });
+    await api.register(accountsRoutes, { directory });
     await api.register(groupsRoutes, { directory });
     await api.register(aliasesRoutes, { directory });
     await api.register(resourcesRoutes, { directory });

@@ -4,22 +4,21 @@ import type { Static } from 'typebox';
 import type { Directory } from '../../directory/api.ts';
 import { StoaError, isStoaError } from '../../errors/catalogue.ts';
 import type { StoaConfig } from '../../config/types.ts';
-import type { ApiCredential, Store } from '../../store/port.ts';
+import type { ApiCredential } from '../../store/port.ts';
 import { ApiToken, ApiTokenCreate, LoginRequest } from '../../../../shared/src/schemas/directory.ts';
 import { ApiTokenCreated, ApiTokenList, LocationHeader, NoContent, SessionInfo, TokenParams } from '../../../../shared/src/schemas/api.ts';
-import { SESSION_COOKIE, authOf, cookieOptions, credentialId, newSecret, type RequestAuth } from './auth.ts';
+import { SESSION_COOKIE, authOf, cookieOptions, type RequestAuth } from './auth.ts';
 import { countAuthAttempt, type AuthOutcome, type Metrics } from './metrics.ts';
 import { problemResponses } from './problem.ts';
 
 const OUTCOME = { STOA_AUTH_FAILED: 'failed', STOA_AUTH_THROTTLED: 'throttled', STOA_ACCOUNT_DISABLED: 'disabled' } as const satisfies Record<string, AuthOutcome>;
-const DAY_MS = 86_400_000;
 
 function tokenView(c: ApiCredential): ApiToken {
   return { id: c.id, name: c.name, createdAt: c.createdAt, expiresAt: c.expiresAt, lastUsedAt: c.lastUsedAt };
 }
 
-export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaConfig; store: Store; directory: Directory; metrics: Metrics }): Promise<void> {
-  const { config, store, directory, metrics } = opts;
+export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaConfig; directory: Directory; metrics: Metrics }): Promise<void> {
+  const { config, directory, metrics } = opts;
 
   async function sessionInfo(auth: RequestAuth): Promise<SessionInfo> {
     const adminDomains: SessionInfo['adminDomains'] = [];
@@ -61,17 +60,10 @@ export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaCo
 
     // A fresh secret at every login; any session the browser still carried is
     // ended, so a planted cookie never becomes an authenticated one.
-    const previous = request.cookies[SESSION_COOKIE];
-    if (previous) await store.credentials.delete(credentialId(previous));
-    const { secret, id } = newSecret('session');
-    const now = new Date();
     const ttlMs = config.api.sessionTtlHours * 3_600_000;
-    const credential: ApiCredential = {
-      id, kind: 'session', accountId: result.account.id,
-      name: (request.headers['user-agent'] ?? 'session').slice(0, 100),
-      createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + ttlMs).toISOString(), lastUsedAt: now.toISOString(),
-    };
-    await store.credentials.create(credential);
+    const { secret, credential } = await directory.credentials.openSession(result.account, {
+      userAgent: request.headers['user-agent'] ?? 'session', ttlMs, replacingSecret: request.cookies[SESSION_COOKIE],
+    });
     reply.setCookie(SESSION_COOKIE, secret, cookieOptions(config, request, Math.floor(ttlMs / 1000)));
     return sessionInfo({ account: result.account, actor: directory.actorFor(result.account, request.ip), credential, via: 'session' });
   });
@@ -86,7 +78,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaCo
     schema: { tags: ['session'], summary: 'Log out: ends the current session', response: { 204: NoContent, ...problemResponses } },
   }, async (request: FastifyRequest, reply) => {
     const auth = authOf(request);
-    if (auth.via === 'session') await store.credentials.delete(auth.credential.id);
+    if (auth.via === 'session') await directory.credentials.closeSession(auth.credential.id);
     reply.clearCookie(SESSION_COOKIE, cookieOptions(config, request));
     return reply.code(204).send();
   });
@@ -99,23 +91,15 @@ export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaCo
       response: { 201: { ...ApiTokenCreated, headers: LocationHeader }, ...problemResponses },
     },
   }, async (request, reply) => {
-    const auth = authOf(request);
-    const { secret, id } = newSecret('token');
-    const now = new Date();
-    const days = request.body.expiresInDays;
-    const credential: ApiCredential = {
-      id, kind: 'token', accountId: auth.account.id, name: request.body.name,
-      createdAt: now.toISOString(), expiresAt: days === undefined ? null : new Date(now.getTime() + days * DAY_MS).toISOString(), lastUsedAt: null,
-    };
-    await store.credentials.create(credential);
-    return reply.code(201).header('location', `/api/v1/tokens/${id}`).send({ token: tokenView(credential), secret });
+    const { credential, secret } = await directory.credentials.createToken(authOf(request).actor, request.body);
+    return reply.code(201).header('location', `/api/v1/tokens/${credential.id}`).send({ token: tokenView(credential), secret });
   });
 
   app.get('/tokens', {
     config: { access: 'user' },
     schema: { tags: ['session'], summary: 'Your API tokens', response: { 200: ApiTokenList, ...problemResponses } },
   }, async (request) => {
-    const tokens = await store.credentials.listForAccount(authOf(request).account.id, 'token');
+    const tokens = await directory.credentials.listTokens(authOf(request).actor);
     return { items: tokens.map(tokenView) };
   });
 
@@ -123,12 +107,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaCo
     config: { access: 'user' },
     schema: { tags: ['session'], summary: 'Revoke one of your API tokens', params: TokenParams, response: { 204: NoContent, ...problemResponses } },
   }, async (request, reply) => {
-    const credential = await store.credentials.get(request.params.id);
-    // Someone else's token answers exactly like a missing one.
-    if (!credential || credential.kind !== 'token' || credential.accountId !== authOf(request).account.id) {
-      throw new StoaError('STOA_NOT_FOUND', 'No such token');
-    }
-    await store.credentials.delete(credential.id);
+    await directory.credentials.revokeToken(authOf(request).actor, request.params.id);
     return reply.code(204).send();
   });
 }

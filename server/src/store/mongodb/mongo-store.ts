@@ -42,6 +42,7 @@ function txStores(ctx: MongoCtx): StoreTx {
     resources: createResourceStore(ctx),
     addresses: createAddressStore(ctx),
     appPasswords: createAppPasswordStore(ctx),
+    credentials: createCredentialStore(ctx),
     audit: createAuditStore(ctx),
     counters: createCounterStore(ctx),
     blobRefs: createBlobRefStore(ctx),
@@ -95,7 +96,6 @@ export async function openMongoStoreAt(url: string, database: string): Promise<S
     kind: 'mongodb',
     ...txStores(root),
     blobs: createGridFsBlobStore(root),
-    credentials: createCredentialStore(root),
     throttle: createThrottleStore(root),
 
     // A nested atomic() call starts its own, independent transaction: the

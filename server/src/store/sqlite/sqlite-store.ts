@@ -27,6 +27,9 @@ import { sqliteQueueStore } from './queue-store.ts';
 import { mapSqliteError } from './sqlite-errors.ts';
 import { inTransaction, standaloneExecutor, transactionExecutor, type Connections, type Executor } from './sqlite-executor.ts';
 import { sqliteThrottleStore } from './throttle.ts';
+import { sqliteDkimKeyStore } from './dkim-keys.ts';
+import { sqliteGreylistStore } from './greylist.ts';
+import { sqliteRateCounterStore } from './rate-counters.ts';
 import { WriteLock } from './write-lock.ts';
 
 export interface SqliteStoreOptions {
@@ -48,6 +51,7 @@ function bind(x: Executor): StoreTx {
     resources: sqliteResourceStore(x),
     addresses: sqliteAddressStore(x),
     appPasswords: sqliteAppPasswordStore(x),
+    credentials: sqliteCredentialStore(x),
     audit: sqliteAuditStore(x),
     counters: sqliteCounterStore(x),
     blobRefs: sqliteBlobRefStore(x),
@@ -109,8 +113,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       kind: 'sqlite',
       ...stores,
       blobs: new FsBlobStore(options.blobsPath, sqliteBlobCatalog(standalone)),
-      credentials: sqliteCredentialStore(standalone),
       throttle: sqliteThrottleStore(standalone),
+      dkimKeys: sqliteDkimKeyStore(standalone),
+      greylist: sqliteGreylistStore(standalone),
+      rateCounters: sqliteRateCounterStore(standalone),
       atomic: (fn) => inTransaction(conns, async () => {
         let open = true;
         try {
