@@ -7,6 +7,7 @@ import type { StoaConfig } from './config/types.ts';
 import { bootstrapFirstStart, type BootstrapResult } from './directory/bootstrap.ts';
 import { createDirectory } from './directory/directory.ts';
 import type { Logger } from './log/logger.ts';
+import { startHousekeeping, type Housekeeping } from './housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
@@ -45,8 +46,10 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
 export async function startServer(config: StoaConfig, logger: Logger): Promise<RunningServer> {
   let store: Store | null = null;
   let app: FastifyInstance | null = null;
+  let housekeeping: Housekeeping | null = null;
   const close = async (): Promise<void> => {
     try {
+      await housekeeping?.stop();
       await app?.close();
     } finally {
       await store?.close();
@@ -56,6 +59,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     store = await openStore(config);
     const directory = createDirectory(store, config);
     const firstStart = await bootstrapFirstStart(store, directory, config);
+    housekeeping = startHousekeeping({ config, store, directory, logger });
     let http: RunningServer['http'] = null;
     if (config.listeners.http.enabled) {
       app = await createHttpServer({ config, store, directory, logger });

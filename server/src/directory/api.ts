@@ -185,6 +185,8 @@ export interface Directory {
   addresses: AddressService;
   auth: AuthService;
   credentials: CredentialService;
+  /** Periodic clean-up: forgets login failures older than the throttle window and expired sessions and tokens. */
+  housekeeping(): Promise<{ throttleEntriesPruned: number; credentialsExpired: number }>;
   /** Builds the Actor for an authenticated account. */
   actorFor(account: Account, ip: string | null): Actor;
 }

@@ -47,6 +47,13 @@ export function createDirectory(store: Store, config: StoaConfig, options: Direc
     addresses: createAddressService(ctx),
     auth: createAuthService(ctx),
     credentials: createCredentialService(ctx),
+    async housekeeping() {
+      const now = ctx.now();
+      return {
+        throttleEntriesPruned: await store.throttle.prune(now - config.auth.throttle.windowMs),
+        credentialsExpired: await store.credentials.deleteExpired(new Date(now).toISOString()),
+      };
+    },
     actorFor,
   };
 }

@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Directory } from '../../directory/api.ts';
 import type { StoaConfig } from '../../config/types.ts';
+import type { QueueService } from '../../queue/queue-service.ts';
 import type { Store } from '../../store/port.ts';
 import pkg from '../../../../package.json' with { type: 'json' };
 import { accountsRoutes } from './accounts.ts';
@@ -19,6 +20,7 @@ import { meRoutes } from './me.ts';
 import { createMetrics, requestMetrics, type Metrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
 import { installProblemHandlers } from './problem.ts';
+import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
 import { sessionRoutes } from './sessions.ts';
 import { createValidatorCompiler } from './validation.ts';
@@ -30,6 +32,8 @@ export interface HttpServerDeps {
   logger: Logger;
   /** Shared with the other front ends so one /metrics shows every protocol; created here when absent. */
   metrics?: Metrics;
+  /** The outbound queue's operations; its routes are absent when the queue is not running. */
+  queue?: QueueService;
 }
 
 declare module 'fastify' {
@@ -76,6 +80,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(aliasesRoutes, { directory });
     await api.register(resourcesRoutes, { directory });
     await api.register(auditRoutes, { directory });
+    if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
   }, { prefix: '/api/v1' });
 
   await app.ready();
