@@ -1,4 +1,4 @@
-// What the MIME indexer extracts once, at delivery or APPEND (DESIGN.md:
+// What the MIME indexer (server/src/mail/mime/) extracts once, at delivery or APPEND (DESIGN.md:
 // "parse MIME once"). The store keeps it as JSON beside the message; IMAP
 // answers ENVELOPE, BODYSTRUCTURE and BODY[section] from it, reading only the
 // byte range of a part from the blob, never re-parsing the whole message.
@@ -78,7 +78,12 @@ export interface MessageIndex {
   root: MimePart;
   envelope: Envelope;
   headers: IndexedHeaders;
-  /** Decoded text for the full-text index: every header value, text parts (HTML stripped), attachment file names. */
+  /**
+   * Decoded text for the full-text index: the address, subject and list header
+   * values (not trace headers such as Received or DKIM-Signature, which SEARCH
+   * HEADER reads from the raw header block), text parts with HTML stripped,
+   * and attachment file names.
+   */
   searchText: string;
   hasAttachments: boolean;
   /** Problems found while parsing (malformed MIME is indexed as well as possible, never rejected). */
