@@ -7,6 +7,7 @@ import { CliFailure, UsageError, type Command, type CommandGroup, type OptionVal
 import { accountCommands } from './commands/account.ts';
 import { aliasCommands } from './commands/alias.ts';
 import { appPasswordCommands } from './commands/app-password.ts';
+import { backupCommand } from './commands/backup.ts';
 import { domainCommands } from './commands/domain.ts';
 import { groupCommands } from './commands/group.ts';
 import { roleCommands } from './commands/role.ts';
@@ -15,7 +16,7 @@ import { CliContext, type CliIo } from './context.ts';
 import { doctorCommand } from './doctor/command.ts';
 
 export const GROUPS: ReadonlyMap<string, CommandGroup> = new Map([
-  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, roleCommands, appPasswordCommands, doctorCommand,
+  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, roleCommands, appPasswordCommands, backupCommand, doctorCommand,
 ].map((g) => [g.name, g]));
 
 const GLOBAL_OPTIONS = {
