@@ -59,17 +59,18 @@ describe('argon2id password hashes', () => {
     assert.equal(needsRehash(phc, params), false);
   });
 
-  it('dummy verification takes about as long as a real one', async () => {
+  // Equal cost is checked by construction, not by timing (timed assertions
+  // are flaky on a loaded machine): the dummy runs the same argon2id
+  // verification with the same parameters as a real account's hash.
+  it('checks unknown users against a hash made with the current parameters', async () => {
     const params = defaultConfig().auth.argon2;
     const dummy = new DummyVerifier(params);
-    await dummy.verify('warm-up');
-    const phc = await hashPassword('x', params);
-    const t0 = performance.now();
-    await verifyPassword(phc, 'guess');
-    const real = performance.now() - t0;
-    const t1 = performance.now();
+    const phc = await dummy.phc();
+    const real = await hashPassword('x', params);
+    const costOf = (h: string) => h.split('$')[3];
+    assert.equal(costOf(phc), costOf(real));
+    assert.equal(needsRehash(phc, params), false);
+    assert.equal(await dummy.phc(), phc, 'made once, not per attempt');
     await dummy.verify('guess');
-    const fake = performance.now() - t1;
-    assert.ok(fake > real / 3, `dummy ${fake.toFixed(1)} ms vs real ${real.toFixed(1)} ms`);
   });
 });

@@ -98,8 +98,13 @@ export class DummyVerifier {
     this.#params = params;
   }
 
-  async verify(password: string): Promise<void> {
+  /** The hash unknown users are checked against: made once, with the current parameters. */
+  phc(): Promise<string> {
     this.#hash ??= hashPassword(randomBytes(18).toString('base64url'), this.#params);
-    await verifyPassword(await this.#hash, password);
+    return this.#hash;
+  }
+
+  async verify(password: string): Promise<void> {
+    await verifyPassword(await this.phc(), password);
   }
 }
