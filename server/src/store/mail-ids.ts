@@ -24,7 +24,12 @@ export function threadKeys(headers: { references: readonly string[]; inReplyTo: 
   return keys;
 }
 
-/** Accent- and case-insensitive form used for substring search where the index cannot help. */
+/**
+ * Case- and accent-insensitive form for substring search where the index
+ * cannot help. Only the combining diacritical marks block (U+0300–U+036F) is
+ * dropped, as FTS5's remove_diacritics does: marks that change a letter
+ * (kana voicing U+3099, Indic vowel signs) are kept.
+ */
 export function foldForSearch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC').toLowerCase();
 }

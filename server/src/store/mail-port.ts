@@ -4,7 +4,7 @@
 // joins the enclosing Store.atomic() when called on its StoreTx handle.
 // UIDs and MODSEQs are allocated inside that transaction from the mailbox
 // row, so racing writers (other connections, other processes) never collide.
-import type { Envelope, IndexedHeaders, MessageIndex, MimePart } from '../mail/mime/types.ts';
+import type { Envelope, IndexedHeaders, MessageIndex, MimePart } from '../../../shared/src/schemas/message-index.ts';
 
 /** RFC 6154 special-use attributes. */
 export type SpecialUse = '\\Sent' | '\\Drafts' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged';
@@ -175,6 +175,29 @@ export interface MessageFilter {
   since?: string;
   before?: string;
   modseqAbove?: number;
+  /** RFC 8514 save date bounds, ISO; since inclusive, before exclusive. */
+  savedSince?: string;
+  savedBefore?: string;
+  /** RFC 8474 §5 SEARCH EMAILID / THREADID. */
+  emailId?: string;
+  threadId?: string;
+}
+
+/**
+ * What SORT, THREAD and header SEARCH keys read of many messages at once:
+ * one query for a whole UID set instead of one body() per message.
+ */
+export interface MessageSummary {
+  uid: number;
+  blobId: string;
+  /** RFC822.SIZE. */
+  size: number;
+  internalDate: string;
+  /** Octets of the top-level header block (the root part's bodyStart): SEARCH HEADER reads only these bytes of the blob. */
+  headerSize: number;
+  headers: IndexedHeaders;
+  /** Present only when asked for: it is most of the row's weight. */
+  envelope: Envelope | null;
 }
 
 export interface MailboxStore {
@@ -217,6 +240,8 @@ export interface MessageStore {
   filter(mailboxId: string, filter: MessageFilter): Promise<number[]>;
   /** UIDs whose body text contains `text` (case- and accent-insensitive substring), ascending. */
   searchText(mailboxId: string, text: string): Promise<number[]>;
+  /** Summaries of the messages in `uids`, ascending UIDs; envelopes only with `envelope: true`. */
+  summaries(mailboxId: string, uids: UidSet, options?: { envelope?: boolean }): Promise<MessageSummary[]>;
   body(blobId: string): Promise<StoredBody | null>;
   status(mailboxId: string): Promise<MailboxStatus>;
   usage(accountId: string): Promise<Usage>;

@@ -174,6 +174,21 @@ export interface ThrottleStore {
   prune(before: number): Promise<number>;
 }
 
+// ---- Locks --------------------------------------------------------------------
+
+/**
+ * Named leases shared by every node (the POP3 maildrop lock, RFC 1939 §8).
+ * A lease held by a dead process simply expires; times are ms since epoch.
+ */
+export interface LockStore {
+  /** Takes the lock when it is free, expired, or already held by `owner`; false when another owner holds it. */
+  acquire(key: string, owner: string, ttlMs: number, now?: number): Promise<boolean>;
+  /** Extends a lock `owner` still holds; false when it was lost (expired and taken, or released). */
+  renew(key: string, owner: string, ttlMs: number, now?: number): Promise<boolean>;
+  /** Drops the lock if `owner` holds it; a no-op otherwise. */
+  release(key: string, owner: string): Promise<void>;
+}
+
 // ---- Counters --------------------------------------------------------------
 
 /** Named monotonic counters (UIDs, MODSEQs, sync tokens): allocation is atomic across connections and processes. */
@@ -242,6 +257,8 @@ export interface Store extends StoreTx {
   readonly kind: 'sqlite' | 'mongodb';
   blobs: BlobStore;
   throttle: ThrottleStore;
+  /** Cross-node leases (not transactional: a lock outlives any transaction). */
+  locks: LockStore;
   /** Mail authentication and anti-abuse state (filter-port.ts). */
   dkimKeys: DkimKeyStore;
   greylist: GreylistStore;

@@ -52,8 +52,17 @@ export interface QueuedRecipient {
   /** RFC 3461 §4.2 ORCPT as "addr-type;address", decoded. */
   orcpt: string | null;
   delayNoticeSent: boolean;
+  /**
+   * A failure ('failed') or relay ('relayed') notice that could not be handed
+   * over yet. The recipient is final but stays open — claimable at
+   * nextAttemptAt, keeping the message and its blob — until the notice goes out.
+   */
+  noticePending: PendingNotice | null;
   updatedAt: number;
 }
+
+/** The notices kept for a retry (a delay notice is simply sent again at the next attempt). */
+export type PendingNotice = 'failed' | 'relayed';
 
 export interface DeliveryAttempt {
   messageId: string;
@@ -97,6 +106,8 @@ export interface RecipientOutcome {
   /** Counted as an attempt (false for "not tried": lease released by a stopping worker). */
   attempted: boolean;
   delayNoticeSent?: boolean;
+  /** Notice still to send (kept open for a later pass); null = nothing (any earlier one went out); absent = unchanged. */
+  noticePending?: PendingNotice | null;
   attempt: Omit<DeliveryAttempt, 'messageId' | 'address'> | null;
 }
 
@@ -110,6 +121,7 @@ export interface QueueFilter {
 
 export interface QueueSummary extends QueuedMessage {
   recipientCount: number;
+  /** Recipients with work left: not yet final, or final with a notice pending. */
   pendingCount: number;
   nextAttemptAt: number | null;
 }
@@ -117,13 +129,13 @@ export interface QueueSummary extends QueuedMessage {
 export interface QueueStore {
   /** Inserts the message and its recipients and takes one reference on the blob, atomically. */
   enqueue(entry: NewQueuedMessage): Promise<void>;
-  /** Leases due recipients, grouped by (message, domain), whose lease is free or expired. */
+  /** Leases due open recipients (pending, or final with a notice pending), grouped by (message, domain), whose lease is free or expired. */
   claim(opts: ClaimOptions): Promise<QueueLease[]>;
   /** Extends a lease still held by `owner`; false if it was lost (expired and taken). */
   renew(owner: string, messageId: string, domain: string, until: number): Promise<boolean>;
   /**
    * Applies outcomes for recipients leased by `owner` (others are ignored),
-   * appends attempts, clears the lease, and when no recipient is left pending
+   * appends attempts, clears the lease, sets or clears noticePending, and when no recipient is left open
    * marks the message complete and drops its blob reference.
    * Returns the recipients that were updated and whether the message completed.
    */
@@ -134,11 +146,11 @@ export interface QueueStore {
   attempts(id: string): Promise<DeliveryAttempt[]>;
   /** Newest first. */
   list(filter: QueueFilter, offset: number, limit: number): Promise<{ items: QueueSummary[]; total: number }>;
-  /** Makes every pending recipient due at `now` (leases are left alone). */
+  /** Makes every open recipient due at `now` (leases are left alone). */
   retryNow(id: string, now: number): Promise<number>;
   /** Removes the message, its recipients and attempts; drops the blob reference if still held. */
   delete(id: string): Promise<boolean>;
-  /** Earliest nextAttemptAt of a pending, unleased-or-expired recipient (for the worker's sleep). */
+  /** Earliest nextAttemptAt of an open, unleased-or-expired recipient (for the worker's sleep). */
   nextDue(): Promise<number | null>;
   /** Forgets completed messages older than `before`. */
   purgeCompleted(before: number): Promise<number>;

@@ -1,7 +1,7 @@
 // Fixtures for the mail contract: an account with mailboxes, and bodies
 // stored as blobs with a hand-built MessageIndex (the store only keeps what
 // it is given; the MIME indexer has its own tests).
-import type { MessageIndex, MimePart } from '../../mail/mime/types.ts';
+import type { MessageIndex, MimePart } from '../../../../shared/src/schemas/message-index.ts';
 import type { Mailbox, NewMessage, SpecialUse } from '../mail-port.ts';
 import type { Store } from '../port.ts';
 import { T0, newId } from './harness.ts';

@@ -6,9 +6,12 @@ import { addressContract } from './addresses.contract.ts';
 import { atomicCounterContract } from './atomic-counters.contract.ts';
 import { blobContract } from './blobs.contract.ts';
 import { domainContract } from './domains.contract.ts';
+import { filterContract } from './filter.contract.ts';
 import type { StoreFactory } from './harness.ts';
+import { lockContract } from './locks.contract.ts';
 import { mailContract } from './mail.contract.ts';
 import { ownerContract } from './owners.contract.ts';
+import { queueContract } from './queue.contract.ts';
 import { securityContract } from './security.contract.ts';
 
 export type { CrashMode, StoreFactory, StoreHarness } from './harness.ts';
@@ -21,8 +24,11 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     accountContract(factory);
     ownerContract(factory);
     securityContract(factory);
+    filterContract(factory);
     atomicCounterContract(factory);
     blobContract(factory);
     mailContract(factory);
+    lockContract(factory);
+    queueContract(factory);
   });
 }

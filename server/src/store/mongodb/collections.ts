@@ -19,6 +19,8 @@ export const COLLECTIONS = {
   /** GridFS files not yet (or no longer) claimed by a metadata document; see gridfs-blob-store.ts. */
   blobPending: 'blob_pending',
   migrations: 'schema_migrations',
+  /** Cross-node leases (lock-store.ts): `_id` is the lock name. */
+  locks: 'locks',
 } as const;
 
 /** GridFS bucket name: collections `blobs.files` and `blobs.chunks`. */

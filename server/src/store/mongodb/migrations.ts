@@ -9,7 +9,9 @@ import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import { StoaError } from '../../errors/catalogue.ts';
 import { BLOB_BUCKET, COLLECTIONS, UNIQUE_ADDRESS_INDEX, UNIQUE_DOMAIN_NAME_INDEX } from './collections.ts';
 import { isDuplicateKey } from './errors.ts';
-import { QUEUE_INDEXES } from './queue-collections.ts';
+import { MAIL_INDEXES } from './mail-collections.ts';
+import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
+import { FILTER_INDEXES } from './filter-collections.ts';
 
 interface Migration {
   version: number;
@@ -128,6 +130,40 @@ const MIGRATIONS: readonly Migration[] = [
     async up(db) {
       await createCollections(db, Object.keys(QUEUE_INDEXES));
       for (const [name, indexes] of Object.entries(QUEUE_INDEXES)) await db.collection(name).createIndexes(indexes);
+    },
+  },
+  {
+    version: 3,
+    description: 'mail: mailboxes with ACLs, message copies, bodies with their MIME index and text index, expunge log, usage, subscriptions, threads',
+    async up(db) {
+      await createCollections(db, Object.keys(MAIL_INDEXES));
+      for (const [name, indexes] of Object.entries(MAIL_INDEXES)) {
+        if (indexes.length > 0) await db.collection(name).createIndexes(indexes);
+      }
+    },
+  },
+  {
+    version: 4,
+    description: 'DKIM keys, greylisting triplets and rate-limit counters',
+    async up(db) {
+      await createCollections(db, Object.keys(FILTER_INDEXES));
+      for (const [name, indexes] of Object.entries(FILTER_INDEXES)) await db.collection(name).createIndexes(indexes);
+    },
+  },
+  {
+    version: 5,
+    description: 'leases shared by every node (the POP3 maildrop lock)',
+    async up(db) {
+      // `_id` is the only key looked up; expired leases are taken over, not deleted.
+      await createCollections(db, [COLLECTIONS.locks]);
+    },
+  },
+  {
+    version: 6,
+    description: 'outbound queue: failure and relay notices kept for a retry',
+    async up(db) {
+      // The claim's second branch: final recipients whose notice is still to send.
+      await db.collection(QUEUE_COLLECTIONS.recipients).createIndexes([QUEUE_NOTICE_INDEX]);
     },
   },
 ];

@@ -18,11 +18,16 @@ import { createDomainStore } from './domain-store.ts';
 import { REPLICA_SET_REQUIRED, mapMongoError } from './errors.ts';
 import { createGridFsBlobStore } from './gridfs-blob-store.ts';
 import { createGroupStore } from './group-store.ts';
+import { createMailboxStore } from './mail-mailbox-store.ts';
+import { createMessageStore } from './mail-message-store.ts';
 import { migrate, schemaVersion } from './migrations.ts';
 import { runTransaction, type MongoCtx } from './mongo-context.ts';
 import { createQueueStore } from './queue-store.ts';
 import { createResourceStore } from './resource-store.ts';
 import { createThrottleStore } from './throttle-store.ts';
+import { createLockStore } from './lock-store.ts';
+import { createDkimKeyStore } from './dkim-key-store.ts';
+import { createGreylistStore, createRateCounterStore } from './greylist-store.ts';
 
 export async function openMongoStore(config: StoaConfig): Promise<Store> {
   const { url, database } = config.store.mongodb;
@@ -46,6 +51,8 @@ function txStores(ctx: MongoCtx): StoreTx {
     audit: createAuditStore(ctx),
     counters: createCounterStore(ctx),
     blobRefs: createBlobRefStore(ctx),
+    mailboxes: createMailboxStore(ctx),
+    messages: createMessageStore(ctx),
     queue: createQueueStore(ctx),
   };
 }
@@ -97,6 +104,10 @@ export async function openMongoStoreAt(url: string, database: string): Promise<S
     ...txStores(root),
     blobs: createGridFsBlobStore(root),
     throttle: createThrottleStore(root),
+    locks: createLockStore(root),
+    dkimKeys: createDkimKeyStore(root),
+    greylist: createGreylistStore(root),
+    rateCounters: createRateCounterStore(root),
 
     // A nested atomic() call starts its own, independent transaction: the
     // StoreTx handed to `fn` is the way to stay inside this one.

@@ -12,7 +12,7 @@ export const QUEUE_COLLECTIONS = {
 
 export type QueueMessageDoc = Omit<QueuedMessage, 'id'> & { _id: string };
 /** `_id` is "<messageId>\n<address>": unique per message and recipient. */
-export type QueueRecipientDoc = QueuedRecipient & { _id: string };
+export type QueueRecipientDoc = Omit<QueuedRecipient, 'noticePending'> & { _id: string; noticePending?: QueuedRecipient['noticePending'] };
 export type QueueAttemptDoc = DeliveryAttempt;
 
 export const QUEUE_INDEXES: Record<string, IndexDescription[]> = {
@@ -29,6 +29,11 @@ export const QUEUE_INDEXES: Record<string, IndexDescription[]> = {
     { key: { leaseOwner: 1 } },
   ],
   [QUEUE_COLLECTIONS.attempts]: [{ key: { messageId: 1, at: 1, _id: 1 } }],
+};
+
+/** Recipients with a notice still to send (noticePending is absent on documents written before it existed). */
+export const QUEUE_NOTICE_INDEX: IndexDescription = {
+  key: { nextAttemptAt: 1 }, partialFilterExpression: { noticePending: { $type: 'string' } }, name: 'due_notice',
 };
 
 export function recipientDocId(messageId: string, address: string): string {

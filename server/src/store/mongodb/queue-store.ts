@@ -13,6 +13,8 @@ import {
 } from './queue-collections.ts';
 
 const PENDING = { $in: ['queued', 'deferred'] as QueuedRecipient['status'][] };
+/** Work left: not final yet, or final with a notice still to send (same `$type` as the partial index). */
+const OPEN: Filter<QueueRecipientDoc> = { $or: [{ status: PENDING }, { noticePending: { $type: 'string' } }] };
 
 function collections(ctx: MongoCtx) {
   return {
@@ -29,8 +31,8 @@ function toMessage(doc: QueueMessageDoc): QueuedMessage {
 }
 
 function toRecipient(doc: QueueRecipientDoc): QueuedRecipient {
-  const { _id: _ignored, ...rest } = doc;
-  return rest;
+  const { _id: _ignored, noticePending, ...rest } = doc;
+  return { ...rest, noticePending: noticePending ?? null };
 }
 
 function freeLease(now: number): Filter<QueueRecipientDoc> {
@@ -42,7 +44,7 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
 
   async function completeIfFinal(tx: MongoCtx, messageId: string, now: number): Promise<boolean> {
     const t = collections(tx);
-    const pending = await t.recipients.findOne({ messageId, status: PENDING }, sessionOpts(tx));
+    const pending = await t.recipients.findOne({ messageId, ...OPEN }, sessionOpts(tx));
     if (pending) return false;
     const msg = await t.messages.findOneAndUpdate(
       { _id: messageId, completedAt: null }, { $set: { completedAt: now } }, { ...sessionOpts(tx), returnDocument: 'after' },
@@ -63,14 +65,14 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
       await t.recipients.insertMany(recipients.map((r) => ({
         _id: recipientDocId(id, r.address), messageId: id, address: r.address, domain: r.domain,
         status: 'queued' as const, attempts: 0, nextAttemptAt: m.createdAt, lastResponse: null,
-        leaseOwner: null, leaseUntil: null, notify: r.notify, orcpt: r.orcpt, delayNoticeSent: false, updatedAt: m.createdAt,
+        leaseOwner: null, leaseUntil: null, notify: r.notify, orcpt: r.orcpt, delayNoticeSent: false, noticePending: null, updatedAt: m.createdAt,
       })), sessionOpts(tx));
     })),
 
     claim: (opts) => guard(ctx, () => inTransaction(ctx, async (tx) => {
       const t = collections(tx);
       const due: Filter<QueueRecipientDoc> = {
-        status: PENDING, nextAttemptAt: { $lte: opts.now }, ...freeLease(opts.now),
+        $and: [OPEN, freeLease(opts.now)], nextAttemptAt: { $lte: opts.now },
         ...(opts.skipDomains?.length ? { domain: { $nin: [...opts.skipDomains] } } : {}),
       };
       const groups = await t.recipients.aggregate<{ _id: { messageId: string; domain: string }; due: number }>([
@@ -95,7 +97,7 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
     })),
 
     renew: (owner, messageId, domain, until) => guard(ctx, async () => {
-      const r = await c.recipients.updateMany({ messageId, domain, leaseOwner: owner, status: PENDING }, { $set: { leaseUntil: until } }, sessionOpts(ctx));
+      const r = await c.recipients.updateMany({ messageId, domain, leaseOwner: owner, ...OPEN }, { $set: { leaseUntil: until } }, sessionOpts(ctx));
       return r.matchedCount > 0;
     }),
 
@@ -107,9 +109,10 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
           status: o.status, nextAttemptAt: o.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now,
           ...(o.response ? { lastResponse: o.response } : {}),
           ...(o.delayNoticeSent ? { delayNoticeSent: true } : {}),
+          ...(o.noticePending !== undefined ? { noticePending: o.noticePending } : {}),
         };
         const r = await t.recipients.updateOne(
-          { _id: recipientDocId(messageId, o.address), leaseOwner: owner, status: PENDING },
+          { _id: recipientDocId(messageId, o.address), leaseOwner: owner, ...OPEN },
           { $set: set, $inc: { attempts: o.attempted ? 1 : 0 } },
           sessionOpts(tx),
         );
@@ -152,8 +155,8 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
       const docs = await c.messages.find(match, sessionOpts(ctx)).sort({ createdAt: -1, _id: -1 }).skip(offset).limit(limit).toArray();
       const items: QueueSummary[] = [];
       for (const doc of docs) {
-        const rcpts = await c.recipients.find({ messageId: doc._id }, { ...sessionOpts(ctx), projection: { status: 1, nextAttemptAt: 1 } }).toArray();
-        const pending = rcpts.filter((r) => r.status === 'queued' || r.status === 'deferred');
+        const rcpts = await c.recipients.find({ messageId: doc._id }, { ...sessionOpts(ctx), projection: { status: 1, nextAttemptAt: 1, noticePending: 1 } }).toArray();
+        const pending = rcpts.filter((r) => r.status === 'queued' || r.status === 'deferred' || typeof r.noticePending === 'string');
         items.push({
           ...toMessage(doc), recipientCount: rcpts.length, pendingCount: pending.length,
           nextAttemptAt: pending.length ? Math.min(...pending.map((r) => r.nextAttemptAt)) : null,
@@ -163,7 +166,7 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
     }),
 
     retryNow: (id, now) => guard(ctx, async () => {
-      const r = await c.recipients.updateMany({ messageId: id, status: PENDING }, { $set: { nextAttemptAt: now, updatedAt: now } }, sessionOpts(ctx));
+      const r = await c.recipients.updateMany({ messageId: id, ...OPEN }, { $set: { nextAttemptAt: now, updatedAt: now } }, sessionOpts(ctx));
       return r.modifiedCount;
     }),
 
@@ -180,7 +183,7 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
 
     nextDue: () => guard(ctx, async () => {
       const [row] = await c.recipients.aggregate<{ due: number }>([
-        { $match: { status: PENDING } },
+        { $match: OPEN },
         { $group: { _id: null, due: { $min: { $max: ['$nextAttemptAt', { $ifNull: ['$leaseUntil', 0] }] } } } },
       ], sessionOpts(ctx)).toArray();
       return row ? row.due : null;

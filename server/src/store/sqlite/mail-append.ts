@@ -2,7 +2,7 @@
 // the mailbox row, one reference on its blob, and its bytes in the account's
 // usage, all in the caller's transaction.
 import { StoaError } from '../../errors/catalogue.ts';
-import type { IndexedHeaders } from '../../mail/mime/types.ts';
+import type { IndexedHeaders } from '../../../../shared/src/schemas/message-index.ts';
 import { encodeFlags } from '../mail-flags.ts';
 import { emailIdFor } from '../mail-ids.ts';
 import type { AppendResult, CopyResult, Delivered, DeliveryTarget, NewMessage, UidSet } from '../mail-port.ts';

@@ -1,12 +1,12 @@
 // The SQLite MessageStore: writes delegate to mail-append.ts and
 // mail-rows.ts; reads are shaped for IMAP (compact lists, UID order).
 import { StoaError } from '../../errors/catalogue.ts';
-import type { Envelope, IndexedHeaders, MimePart } from '../../mail/mime/types.ts';
+import type { Envelope, IndexedHeaders, MimePart } from '../../../../shared/src/schemas/message-index.ts';
 import { applyFlags, decodeFlags, encodeFlags, sameFlags } from '../mail-flags.ts';
 import type { MessageList, MessageStore, StoreFlagsResult } from '../mail-port.ts';
 import { appendMessages, copyMessages, deliverMessage, rowsInSet } from './mail-append.ts';
 import { MESSAGE_SELECT, bumpModseq, decodeMessage, encodeKeywords, parseKeywords, removeCopies, requireMailbox } from './mail-rows.ts';
-import { filterMessages, searchMessageText } from './mail-search.ts';
+import { filterMessages, searchMessageText, summarizeMessages } from './mail-search.ts';
 import type { Executor } from './sqlite-executor.ts';
 
 // Array rows: 100k message objects with named keys would cost more than the query.
@@ -94,6 +94,7 @@ export function sqliteMessageStore(x: Executor): MessageStore {
 
     filter: (mailboxId, filter) => x.read((c) => filterMessages(c, mailboxId, filter)),
     searchText: (mailboxId, text) => x.read((c) => searchMessageText(c, mailboxId, text)),
+    summaries: (mailboxId, uids, options) => x.read((c) => summarizeMessages(c, mailboxId, uids, options?.envelope === true)),
 
     body: (blobId) => x.read((c) => {
       const row = c.get('SELECT blob_id, size, envelope, structure, headers, has_attachments FROM mail_bodies WHERE blob_id = ?', blobId);

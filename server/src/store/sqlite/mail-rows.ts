@@ -4,7 +4,7 @@
 // together: BEGIN IMMEDIATE holds SQLite's single write lock across
 // processes, which is what makes allocation race-free.
 import { StoaError } from '../../errors/catalogue.ts';
-import type { MessageIndex } from '../../mail/mime/types.ts';
+import type { MessageIndex } from '../../../../shared/src/schemas/message-index.ts';
 import { decodeFlags } from '../mail-flags.ts';
 import { newThreadId, threadKeys } from '../mail-ids.ts';
 import type { Mailbox, MessageRecord, SpecialUse } from '../mail-port.ts';

@@ -2,7 +2,8 @@
 // text through the FTS5 trigram index (see mail-schema.ts for the choice).
 import { encodeFlags } from '../mail-flags.ts';
 import { foldForSearch } from '../mail-ids.ts';
-import type { MessageFilter } from '../mail-port.ts';
+import type { Envelope, IndexedHeaders } from '../../../../shared/src/schemas/message-index.ts';
+import type { MessageFilter, MessageSummary, UidSet } from '../mail-port.ts';
 import { uidSetHas } from '../uid-set.ts';
 import type { Param, SqliteConnection } from './sqlite-connection.ts';
 import { parseKeywords } from './mail-rows.ts';
@@ -22,6 +23,10 @@ export function filterMessages(c: SqliteConnection, mailboxId: string, f: Messag
   if (f.since !== undefined) { where.push('internal_date >= ?'); params.push(Date.parse(f.since)); }
   if (f.before !== undefined) { where.push('internal_date < ?'); params.push(Date.parse(f.before)); }
   if (f.modseqAbove !== undefined) { where.push('modseq > ?'); params.push(f.modseqAbove); }
+  if (f.savedSince !== undefined) { where.push('save_date >= ?'); params.push(Date.parse(f.savedSince)); }
+  if (f.savedBefore !== undefined) { where.push('save_date < ?'); params.push(Date.parse(f.savedBefore)); }
+  if (f.emailId !== undefined) { where.push('email_id = ?'); params.push(f.emailId); }
+  if (f.threadId !== undefined) { where.push('thread_id = ?'); params.push(f.threadId); }
   const rangesInSql = f.uids !== undefined && f.uids.length <= SQL_RANGES;
   if (f.uids !== undefined && rangesInSql) {
     if (f.uids.length === 0) return [];
@@ -48,8 +53,11 @@ export function filterMessages(c: SqliteConnection, mailboxId: string, f: Messag
 export function searchMessageText(c: SqliteConnection, mailboxId: string, text: string): number[] {
   const needle = foldForSearch(text);
   if ([...needle].length >= 3) {
-    // An FTS5 string is one phrase: the trigrams of the needle, adjacent and in order.
-    const phrase = `"${needle.replace(/"/g, '""')}"`;
+    // An FTS5 string is one phrase: the trigrams of the needle, adjacent and in
+    // order. The tokenizer folds case and Latin accents itself, the same way on
+    // both sides, so the needle goes in unfolded (NFC, like the indexed text).
+    const nfc = text.normalize('NFC');
+    const phrase = `"${nfc.replace(/"/g, '""')}"`;
     return c.all(
       `SELECT m.uid FROM mail_search s JOIN mail_messages m ON m.body_id = s.rowid
        WHERE mail_search MATCH ? AND m.mailbox_id = ? ORDER BY m.uid`,
@@ -62,4 +70,28 @@ export function searchMessageText(c: SqliteConnection, mailboxId: string, text: 
     mailboxId,
   );
   return rows.filter((r) => foldForSearch(String(r.search_text)).includes(needle)).map((r) => Number(r.uid));
+}
+
+// Array rows (see LIST_SQL in mail-messages.ts); the root's bodyStart is read
+// in SQL so the whole structure JSON is not parsed for it.
+const SUMMARY_COLUMNS = `m.uid, b.blob_id, m.size, m.internal_date, json_extract(b.structure, '$.bodyStart'), b.headers`;
+
+export function summarizeMessages(c: SqliteConnection, mailboxId: string, uids: UidSet, envelope: boolean): MessageSummary[] {
+  if (uids.length === 0) return [];
+  const columns = envelope ? `${SUMMARY_COLUMNS}, b.envelope` : SUMMARY_COLUMNS;
+  const from = 'FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id WHERE m.mailbox_id = ?';
+  // Few ranges: one seek each; many (a scattered candidate set): one scan of the mailbox.
+  const perRange = uids.length <= SQL_RANGES;
+  const stmt = c.statement(perRange
+    ? `SELECT ${columns} ${from} AND m.uid BETWEEN ? AND ? ORDER BY m.uid /* arrays */`
+    : `SELECT ${columns} ${from} ORDER BY m.uid /* arrays */`);
+  stmt.setReturnArrays(true);
+  type SummaryRow = [number, string, number, number, number, string, string?];
+  const rows = perRange
+    ? uids.flatMap(([a, b]) => stmt.all(mailboxId, a, b) as unknown as SummaryRow[])
+    : (stmt.all(mailboxId) as unknown as SummaryRow[]).filter((r) => uidSetHas(uids, r[0]));
+  return rows.map(([uid, blobId, size, internal, headerSize, headers, env]) => ({
+    uid, blobId, size, internalDate: new Date(internal).toISOString(), headerSize,
+    headers: JSON.parse(headers) as IndexedHeaders, envelope: env === undefined ? null : JSON.parse(env) as Envelope,
+  }));
 }

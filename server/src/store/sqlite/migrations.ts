@@ -2,9 +2,12 @@
 // BEGIN IMMEDIATE transaction, so two processes starting together apply each
 // version once. Never edit a released migration: append a new one.
 import { StoaError } from '../../errors/catalogue.ts';
-import { QUEUE_SCHEMA_SQL } from './queue-rows.ts';
+import { QUEUE_NOTICES_SQL, QUEUE_SCHEMA_SQL } from './queue-rows.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { MAIL_SCHEMA } from './mail-schema.ts';
+import { DKIM_KEYS_SQL } from './dkim-keys.ts';
+import { GREYLIST_SQL } from './greylist.ts';
+import { LOCKS_SQL } from './locks.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -225,6 +228,24 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'queue',
     // Outbound queue: messages, per-recipient delivery state and leases, attempt log (queue-rows.ts).
     sql: QUEUE_SCHEMA_SQL,
+  },
+  {
+    version: 7,
+    name: 'mail-auth-and-filter',
+    // DKIM keys (dkim-keys.ts), greylisting and rate counters (greylist.ts).
+    sql: DKIM_KEYS_SQL + GREYLIST_SQL,
+  },
+  {
+    version: 8,
+    name: 'locks',
+    // Cross-process leases: the POP3 maildrop lock (locks.ts).
+    sql: LOCKS_SQL,
+  },
+  {
+    version: 9,
+    name: 'queue-notices',
+    // Failure/relay notices kept for a retry when their submission failed (queue-rows.ts).
+    sql: QUEUE_NOTICES_SQL,
   },
 ];
 

@@ -1,6 +1,6 @@
 // Row <-> object mapping for the outbound queue tables (migration 'queue').
 import type {
-  DeliveryAttempt, DsnNotify, DsnRet, QueuedMessage, QueuedRecipient, RecipientStatus, SmtpAnswer, AttemptResult,
+  DeliveryAttempt, DsnNotify, DsnRet, PendingNotice, QueuedMessage, QueuedRecipient, RecipientStatus, SmtpAnswer, AttemptResult,
 } from '../queue-port.ts';
 import type { Row } from './sqlite-connection.ts';
 
@@ -41,6 +41,7 @@ export function decodeRecipient(row: Row): QueuedRecipient {
     notify: row.notify === null || row.notify === undefined ? null : JSON.parse(String(row.notify)) as DsnNotify[],
     orcpt: str(row.orcpt),
     delayNoticeSent: Number(row.delay_notice_sent) === 1,
+    noticePending: str(row.notice_pending) as PendingNotice | null,
     updatedAt: Number(row.updated_at),
   };
 }
@@ -114,4 +115,11 @@ export const QUEUE_SCHEMA_SQL = `
     result TEXT NOT NULL
   );
   CREATE INDEX queue_attempts_message ON queue_attempts (message_id, id);
+`;
+
+/** Failure and relay notices that could not be handed over yet wait on their recipient row (queue-port.ts noticePending). */
+export const QUEUE_NOTICES_SQL = `
+  ALTER TABLE queue_recipients ADD COLUMN notice_pending TEXT CHECK (notice_pending IN ('failed', 'relayed'));
+  CREATE INDEX queue_recipients_notice_due ON queue_recipients (next_attempt_at, message_id, domain)
+    WHERE notice_pending IS NOT NULL;
 `;

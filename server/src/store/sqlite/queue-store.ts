@@ -8,7 +8,8 @@ import type { Param } from './sqlite-connection.ts';
 import type { Executor } from './sqlite-executor.ts';
 import { decodeAttempt, decodeMessage, decodeRecipient } from './queue-rows.ts';
 
-const PENDING = `status IN ('queued', 'deferred')`;
+/** Work left: not final yet, or final with a notice still to send. */
+const OPEN = `(status IN ('queued', 'deferred') OR notice_pending IS NOT NULL)`;
 
 export function sqliteQueueStore(x: Executor): QueueStore {
   return {
@@ -35,7 +36,7 @@ export function sqliteQueueStore(x: Executor): QueueStore {
       const skip = JSON.stringify(opts.skipDomains ?? []);
       const groups = c.all(
         `SELECT message_id, domain, min(next_attempt_at) AS due FROM queue_recipients
-         WHERE ${PENDING} AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+         WHERE ${OPEN} AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
            AND domain NOT IN (SELECT value FROM json_each(?))
          GROUP BY message_id, domain ORDER BY due, message_id LIMIT ?`,
         opts.now, opts.now, skip, opts.maxGroups,
@@ -45,7 +46,7 @@ export function sqliteQueueStore(x: Executor): QueueStore {
       for (const g of groups) {
         const rows = c.all(
           `UPDATE queue_recipients SET lease_owner = ?, lease_until = ?
-           WHERE message_id = ? AND domain = ? AND ${PENDING} AND next_attempt_at <= ?
+           WHERE message_id = ? AND domain = ? AND ${OPEN} AND next_attempt_at <= ?
              AND (lease_until IS NULL OR lease_until <= ?)
            RETURNING *`,
           opts.owner, leaseUntil, g.message_id, g.domain, opts.now, opts.now,
@@ -61,7 +62,7 @@ export function sqliteQueueStore(x: Executor): QueueStore {
     }),
 
     renew: (owner, messageId, domain, until) => x.write((c) => c.run(
-      `UPDATE queue_recipients SET lease_until = ? WHERE message_id = ? AND domain = ? AND lease_owner = ? AND ${PENDING}`,
+      `UPDATE queue_recipients SET lease_until = ? WHERE message_id = ? AND domain = ? AND lease_owner = ? AND ${OPEN}`,
       until, messageId, domain, owner,
     ) > 0),
 
@@ -72,11 +73,13 @@ export function sqliteQueueStore(x: Executor): QueueStore {
           `UPDATE queue_recipients SET status = ?, attempts = attempts + ?, next_attempt_at = ?,
              last_code = coalesce(?, last_code), last_enhanced = CASE WHEN ? IS NULL THEN last_enhanced ELSE ? END,
              last_text = coalesce(?, last_text), lease_owner = NULL, lease_until = NULL,
-             delay_notice_sent = max(delay_notice_sent, ?), updated_at = ?
-           WHERE message_id = ? AND address = ? AND lease_owner = ? AND ${PENDING}`,
+             delay_notice_sent = max(delay_notice_sent, ?),
+             notice_pending = CASE WHEN ? = 1 THEN ? ELSE notice_pending END, updated_at = ?
+           WHERE message_id = ? AND address = ? AND lease_owner = ? AND ${OPEN}`,
           o.status, o.attempted ? 1 : 0, o.nextAttemptAt,
           o.response?.code ?? null, o.response?.code ?? null, o.response?.enhanced ?? null,
-          o.response?.text ?? null, o.delayNoticeSent ? 1 : 0, now,
+          o.response?.text ?? null, o.delayNoticeSent ? 1 : 0,
+          o.noticePending === undefined ? 0 : 1, o.noticePending ?? null, now,
           messageId, o.address, owner,
         );
         if (changed === 0) continue;
@@ -126,8 +129,8 @@ export function sqliteQueueStore(x: Executor): QueueStore {
         const rows = c.all(
           `SELECT m.*,
              (SELECT count(*) FROM queue_recipients r WHERE r.message_id = m.id) AS n_rcpt,
-             (SELECT count(*) FROM queue_recipients r WHERE r.message_id = m.id AND r.${PENDING}) AS n_pending,
-             (SELECT min(next_attempt_at) FROM queue_recipients r WHERE r.message_id = m.id AND r.${PENDING}) AS next_at
+             (SELECT count(*) FROM queue_recipients r WHERE r.message_id = m.id AND ${OPEN}) AS n_pending,
+             (SELECT min(next_attempt_at) FROM queue_recipients r WHERE r.message_id = m.id AND ${OPEN}) AS next_at
            FROM queue_messages m ${clause} ORDER BY m.created_at DESC, m.id DESC LIMIT ? OFFSET ?`,
           ...params, limit, offset,
         );
@@ -145,7 +148,7 @@ export function sqliteQueueStore(x: Executor): QueueStore {
     }),
 
     retryNow: (id, now) => x.write((c) => c.run(
-      `UPDATE queue_recipients SET next_attempt_at = ?, updated_at = ? WHERE message_id = ? AND ${PENDING}`, now, now, id,
+      `UPDATE queue_recipients SET next_attempt_at = ?, updated_at = ? WHERE message_id = ? AND ${OPEN}`, now, now, id,
     )),
 
     delete: (id) => x.write((c) => {
@@ -160,7 +163,7 @@ export function sqliteQueueStore(x: Executor): QueueStore {
     nextDue: () => x.read((c) => {
       // Expired leases count as due at their expiry: a dead worker's recipients come back then.
       const row = c.get(
-        `SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) AS due FROM queue_recipients WHERE ${PENDING}`,
+        `SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) AS due FROM queue_recipients WHERE ${OPEN}`,
       );
       return row?.due === null || row?.due === undefined ? null : Number(row.due);
     }),
@@ -171,9 +174,9 @@ export function sqliteQueueStore(x: Executor): QueueStore {
   };
 }
 
-/** Marks the message complete and drops its blob reference once no recipient is pending. */
+/** Marks the message complete and drops its blob reference once no recipient is open. */
 function completeIfFinal(c: Parameters<Parameters<Executor['write']>[0]>[0], messageId: string, now: number): boolean {
-  const pending = c.get(`SELECT 1 AS p FROM queue_recipients WHERE message_id = ? AND ${PENDING} LIMIT 1`, messageId);
+  const pending = c.get(`SELECT 1 AS p FROM queue_recipients WHERE message_id = ? AND ${OPEN} LIMIT 1`, messageId);
   if (pending) return false;
   const msg = c.get('UPDATE queue_messages SET completed_at = ? WHERE id = ? AND completed_at IS NULL RETURNING blob_id', now, messageId);
   if (!msg) return false;

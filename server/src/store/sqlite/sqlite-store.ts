@@ -27,6 +27,7 @@ import { sqliteQueueStore } from './queue-store.ts';
 import { mapSqliteError } from './sqlite-errors.ts';
 import { inTransaction, standaloneExecutor, transactionExecutor, type Connections, type Executor } from './sqlite-executor.ts';
 import { sqliteThrottleStore } from './throttle.ts';
+import { sqliteLockStore } from './locks.ts';
 import { sqliteDkimKeyStore } from './dkim-keys.ts';
 import { sqliteGreylistStore } from './greylist.ts';
 import { sqliteRateCounterStore } from './rate-counters.ts';
@@ -114,6 +115,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       ...stores,
       blobs: new FsBlobStore(options.blobsPath, sqliteBlobCatalog(standalone)),
       throttle: sqliteThrottleStore(standalone),
+      locks: sqliteLockStore(standalone),
       dkimKeys: sqliteDkimKeyStore(standalone),
       greylist: sqliteGreylistStore(standalone),
       rateCounters: sqliteRateCounterStore(standalone),

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChangeEvent } from './change-bus.ts';
+import { LocalChangeBus } from './local-change-bus.ts';
+
+const event = (extra: Partial<ChangeEvent> = {}): ChangeEvent => ({ accountId: 'a1', mailboxId: 'm1', kind: 'exists', uids: [1], modseq: 2, ...extra });
+
+describe('LocalChangeBus', () => {
+  it('delivers an event to listeners of its account and of its mailbox', () => {
+    const bus = new LocalChangeBus();
+    const seen: string[] = [];
+    bus.subscribe({ accountId: 'a1' }, (e) => seen.push(`account ${e.kind}`));
+    bus.subscribe({ mailboxId: 'm1' }, (e) => seen.push(`mailbox ${e.kind}`));
+    bus.subscribe({ mailboxId: 'm2' }, () => seen.push('other mailbox'));
+    bus.subscribe({ accountId: 'a2' }, () => seen.push('other account'));
+    bus.publish(event());
+    assert.deepEqual(seen, ['account exists', 'mailbox exists']);
+  });
+
+  it('stops delivering after unsubscribe and forgets empty topics', () => {
+    const bus = new LocalChangeBus();
+    const seen: number[] = [];
+    const off = bus.subscribe({ mailboxId: 'm1' }, (e) => seen.push(e.modseq));
+    bus.publish(event({ modseq: 3 }));
+    off();
+    off();
+    bus.publish(event({ modseq: 4 }));
+    assert.deepEqual(seen, [3]);
+    assert.equal(bus.size, 0);
+  });
+
+  it('keeps delivering to other listeners when one throws', () => {
+    const errors: unknown[] = [];
+    const bus = new LocalChangeBus({ onListenerError: (err) => errors.push(err) });
+    const seen: string[] = [];
+    bus.subscribe({ accountId: 'a1' }, () => { throw new Error('broken session'); });
+    bus.subscribe({ accountId: 'a1' }, (e) => seen.push(e.kind));
+    bus.publish(event({ kind: 'flags' }));
+    assert.deepEqual(seen, ['flags']);
+    assert.equal(errors.length, 1);
+  });
+});

@@ -1,0 +1,181 @@
+// Mailboxes of an account: names validated here (mailbox-name.ts), storage
+// in the MailboxStore, change events after commit.
+import { randomUUID } from 'node:crypto';
+import { StoaError, isStoaError } from '../errors/catalogue.ts';
+import type { ChangeBus } from '../events/change-bus.ts';
+import type { Mailbox, SpecialUse } from '../store/mail-port.ts';
+import type { Store, StoreTx } from '../store/port.ts';
+import type { MailboxService } from './api.ts';
+import { isInbox, isSameOrChild, normaliseMailboxName, parentNames } from './mailbox-name.ts';
+import { limitsOf } from './quota.ts';
+
+/** RFC 4314 §2.1: every right, held by a mailbox's owner. */
+export const ALL_RIGHTS = 'lrswipkxtea';
+
+/** Created for every account (RFC 6154 special-use; names as most clients expect them). */
+export const DEFAULT_MAILBOXES: readonly { name: string; specialUse: SpecialUse | null }[] = [
+  { name: 'INBOX', specialUse: null },
+  { name: 'Drafts', specialUse: '\\Drafts' },
+  { name: 'Sent', specialUse: '\\Sent' },
+  { name: 'Trash', specialUse: '\\Trash' },
+  { name: 'Junk', specialUse: '\\Junk' },
+  { name: 'Archive', specialUse: '\\Archive' },
+];
+
+export interface MailboxServiceDeps {
+  store: Store;
+  bus: ChangeBus;
+  now?: () => string;
+}
+
+async function createIn(tx: StoreTx, accountId: string, name: string, specialUse: SpecialUse | null, subscribe: boolean, createdAt: string): Promise<Mailbox> {
+  try {
+    return await tx.mailboxes.create({ id: randomUUID(), accountId, name, specialUse, subscribe, createdAt });
+  } catch (err) {
+    if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_MAILBOX_EXISTS', name, { cause: err });
+    throw err;
+  }
+}
+
+/** Creates the missing parents of `name` (RFC 9051 §6.3.4 SHOULD). */
+async function createParents(tx: StoreTx, accountId: string, name: string, createdAt: string): Promise<void> {
+  for (const parent of parentNames(name)) {
+    if (!await tx.mailboxes.getByName(accountId, parent)) await createIn(tx, accountId, parent, null, false, createdAt);
+  }
+}
+
+async function groupClosure(tx: StoreTx, accountId: string): Promise<string[]> {
+  const seen = new Set<string>();
+  let frontier = (await tx.groups.containing({ kind: 'account', id: accountId })).map((g) => g.id);
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      next.push(...(await tx.groups.containing({ kind: 'group', id })).map((g) => g.id));
+    }
+    frontier = next;
+  }
+  return [...seen];
+}
+
+export function createMailboxService({ store, bus, now = () => new Date().toISOString() }: MailboxServiceDeps): MailboxService {
+  const mailboxEvent = (m: Mailbox) => bus.publish({ accountId: m.accountId, mailboxId: m.id, kind: 'mailbox', uids: [], modseq: m.highestModSeq });
+
+  const get = async (mailboxId: string): Promise<Mailbox> => {
+    const mailbox = await store.mailboxes.get(mailboxId);
+    if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
+    return mailbox;
+  };
+
+  const service: MailboxService = {
+    async create(accountId, name, options = {}) {
+      const stored = normaliseMailboxName(name);
+      const mailbox = await store.atomic(async (tx) => {
+        await createParents(tx, accountId, stored, now());
+        return createIn(tx, accountId, stored, options.specialUse ?? null, options.subscribe ?? true, now());
+      });
+      mailboxEvent(mailbox);
+      return mailbox;
+    },
+
+    get,
+
+    async find(accountId, name) {
+      return store.mailboxes.getByName(accountId, normaliseMailboxName(name));
+    },
+
+    list: (accountId) => store.mailboxes.list(accountId),
+
+    async rename(mailboxId, newName) {
+      const target = normaliseMailboxName(newName);
+      const renamed = await store.atomic(async (tx) => {
+        const mailbox = await tx.mailboxes.get(mailboxId);
+        if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
+        if (isSameOrChild(target, mailbox.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', `cannot rename ${mailbox.name} to ${target}`);
+        if (await tx.mailboxes.getByName(mailbox.accountId, target)) throw new StoaError('STOA_MAILBOX_EXISTS', target);
+        await createParents(tx, mailbox.accountId, target, now());
+        if (!isInbox(mailbox.name)) {
+          try {
+            return await tx.mailboxes.rename(mailboxId, target);
+          } catch (err) {
+            if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_MAILBOX_EXISTS', target, { cause: err });
+            throw err;
+          }
+        }
+        // RFC 9051 §6.3.6: renaming INBOX moves its messages to a new mailbox; INBOX stays, empty, and keeps its children.
+        const created = await createIn(tx, mailbox.accountId, target, null, true, now());
+        if (mailbox.uidNext > 1) await tx.messages.move(mailbox.id, [[1, mailbox.uidNext - 1]], created.id, now());
+        return (await tx.mailboxes.get(created.id))!;
+      });
+      mailboxEvent(renamed);
+      return renamed;
+    },
+
+    async delete(mailboxId) {
+      const mailbox = await store.atomic(async (tx) => {
+        const m = await tx.mailboxes.get(mailboxId);
+        if (!m) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
+        if (isInbox(m.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', 'INBOX cannot be deleted');
+        const all = await tx.mailboxes.list(m.accountId);
+        if (all.some((other) => other.id !== m.id && isSameOrChild(other.name, m.name))) throw new StoaError('STOA_MAILBOX_HAS_CHILDREN', m.name);
+        await tx.mailboxes.delete(mailboxId);
+        return m;
+      });
+      mailboxEvent(mailbox);
+    },
+
+    async setSpecialUse(mailboxId, specialUse) {
+      const mailbox = await store.mailboxes.setSpecialUse(mailboxId, specialUse);
+      mailboxEvent(mailbox);
+      return mailbox;
+    },
+
+    status: (mailboxId) => store.messages.status(mailboxId),
+    subscribe: (accountId, name) => store.mailboxes.subscribe(accountId, normaliseMailboxName(name)),
+    unsubscribe: (accountId, name) => store.mailboxes.unsubscribe(accountId, normaliseMailboxName(name)),
+    subscriptions: (accountId) => store.mailboxes.subscriptions(accountId),
+
+    async setAcl(mailboxId, identifier, rights) {
+      if (rights !== null && !/^[a-z0-9]*$/.test(rights)) throw new StoaError('STOA_VALIDATION', `not an RFC 4314 rights string: ${rights}`);
+      await store.mailboxes.setAcl(mailboxId, identifier, rights);
+      mailboxEvent(await get(mailboxId));
+    },
+    getAcl: (mailboxId) => store.mailboxes.getAcl(mailboxId),
+
+    async sharedWith(accountId) {
+      const identifiers = [accountId, ...await groupClosure(store, accountId), 'anyone'];
+      return (await store.mailboxes.sharedWith(identifiers)).filter((s) => s.mailbox.accountId !== accountId);
+    },
+
+    async rightsFor(accountId, mailbox) {
+      if (mailbox.accountId === accountId) return ALL_RIGHTS;
+      const identifiers = new Set([accountId, ...await groupClosure(store, accountId), 'anyone']);
+      const rights = new Set<string>();
+      for (const entry of await store.mailboxes.getAcl(mailbox.id)) {
+        if (identifiers.has(entry.identifier)) for (const r of entry.rights) rights.add(r);
+      }
+      return [...ALL_RIGHTS].filter((r) => rights.has(r)).join('');
+    },
+
+    async ensureDefaultMailboxes(accountId) {
+      const created: Mailbox[] = [];
+      const all = await store.atomic(async (tx) => {
+        const existing = await tx.mailboxes.list(accountId);
+        for (const d of DEFAULT_MAILBOXES) {
+          if (existing.some((m) => m.name === d.name || (d.specialUse !== null && m.specialUse === d.specialUse))) continue;
+          created.push(await createIn(tx, accountId, d.name, d.specialUse, true, now()));
+        }
+        return tx.mailboxes.list(accountId);
+      });
+      for (const m of created) mailboxEvent(m);
+      return all;
+    },
+
+    async quota(accountId) {
+      const [usage, limits] = await Promise.all([store.messages.usage(accountId), limitsOf(store, accountId)]);
+      return { usage, limits };
+    },
+  };
+  return service;
+}

@@ -1,0 +1,181 @@
+// The MongoDB MessageStore (mirrors sqlite/mail-messages.ts).
+import { StoaError } from '../../errors/catalogue.ts';
+import { applyFlags, decodeFlags, encodeFlags, sameFlags } from '../mail-flags.ts';
+import { foldForSearch } from '../mail-ids.ts';
+import type { MessageList, MessageStore, StoreFlagsResult } from '../mail-port.ts';
+import { uidSetHas } from '../uid-set.ts';
+import type { BodyDoc } from './mail-collections.ts';
+import { appendMessages, copyMessages, deliverMessage, uidFilter } from './mail-message-writes.ts';
+import { bumpModseq, mailCollections, removeCopies, requireMailboxDoc, toMessage } from './mail-rows.ts';
+import { guard, inTransaction, sessionOpts, type MongoCtx } from './mongo-context.ts';
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function createMessageStore(ctx: MongoCtx): MessageStore {
+  const tx = <T>(fn: (t: MongoCtx) => Promise<T>) => guard(ctx, () => inTransaction(ctx, fn));
+  const read = <T>(fn: () => Promise<T>) => guard(ctx, fn);
+  const c = mailCollections(ctx);
+
+  return {
+    append: (mailboxId, items, now) => tx((t) => appendMessages(t, mailboxId, items, now)),
+    deliver: (targets, item, now) => tx((t) => deliverMessage(t, targets, item, now)),
+    copy: (from, uids, to, now) => tx((t) => copyMessages(t, from, uids, to, now, false)),
+    move: (from, uids, to, now) => tx((t) => copyMessages(t, from, uids, to, now, true)),
+
+    list: (mailboxId) => read(async (): Promise<MessageList> => {
+      await requireMailboxDoc(ctx, mailboxId);
+      const docs = await c.messages.find({ mailboxId }, { ...sessionOpts(ctx), sort: { uid: 1 }, projection: { uid: 1, modseq: 1, flags: 1, keywords: 1, size: 1 } }).toArray();
+      const n = docs.length;
+      const list: MessageList = { uids: new Uint32Array(n), modseqs: new Float64Array(n), systemFlags: new Uint8Array(n), keywords: new Map(), sizes: new Float64Array(n) };
+      docs.forEach((d, i) => {
+        list.uids[i] = d.uid;
+        list.modseqs[i] = d.modseq;
+        list.systemFlags[i] = d.flags;
+        list.sizes[i] = d.size;
+        if (d.keywords) list.keywords.set(d.uid, d.keywords);
+      });
+      return list;
+    }),
+
+    fetch: (mailboxId, uids) => read(async () => (uids.length === 0 ? [] : (await c.messages.find(uidFilter(mailboxId, uids), { ...sessionOpts(ctx), sort: { uid: 1 } }).toArray()).map(toMessage))),
+
+    storeFlags: (mailboxId, uids, request) => tx(async (t): Promise<StoreFlagsResult> => {
+      const m = mailCollections(t);
+      const mailbox = await requireMailboxDoc(t, mailboxId);
+      const change = encodeFlags(request.flags);
+      const result: StoreFlagsResult = { modseq: mailbox.highestModSeq, changed: [], failed: [] };
+      if (uids.length === 0) return result;
+      let modseq = 0;
+      for (const doc of await m.messages.find(uidFilter(mailboxId, uids), { ...sessionOpts(t), sort: { uid: 1 } }).toArray()) {
+        // RFC 7162 §3.1.3 UNCHANGEDSINCE.
+        if (request.unchangedSince !== undefined && doc.modseq > request.unchangedSince) {
+          result.failed.push(doc.uid);
+          continue;
+        }
+        const current = { bits: doc.flags, keywords: doc.keywords ?? [] };
+        const next = applyFlags(current, request.mode, change);
+        if (sameFlags(current, next)) continue;
+        if (modseq === 0) modseq = await bumpModseq(t, mailboxId);
+        await m.messages.updateOne({ _id: doc._id }, { $set: { flags: next.bits, keywords: next.keywords.length ? next.keywords : null, modseq } }, sessionOpts(t));
+        result.changed.push({ uid: doc.uid, modseq, flags: decodeFlags(next.bits, next.keywords) });
+      }
+      if (modseq !== 0) result.modseq = modseq;
+      return result;
+    }),
+
+    expunge: (mailboxId, uids) => tx(async (t) => {
+      const mailbox = await requireMailboxDoc(t, mailboxId);
+      const filter = { ...(uids ? uidFilter(mailboxId, uids) : { mailboxId }), flags: { $bitsAllSet: 8 } };
+      if (uids && uids.length === 0) return { uids: [], modseq: mailbox.highestModSeq };
+      const docs = await mailCollections(t).messages.find(filter, { ...sessionOpts(t), sort: { uid: 1 }, projection: { uid: 1 } }).toArray();
+      if (docs.length === 0) return { uids: [], modseq: mailbox.highestModSeq };
+      const modseq = await bumpModseq(t, mailboxId);
+      const expunged = docs.map((d) => d.uid);
+      await removeCopies(t, mailbox, expunged, modseq);
+      return { uids: expunged, modseq };
+    }),
+
+    changesSince: (mailboxId, modseq) => read(async () => {
+      const mailbox = await requireMailboxDoc(ctx, mailboxId);
+      const changed = (await c.messages.find({ mailboxId, modseq: { $gt: modseq } }, { ...sessionOpts(ctx), sort: { uid: 1 } }).toArray())
+        .map((d) => ({ uid: d.uid, modseq: d.modseq, flags: decodeFlags(d.flags, d.keywords) }));
+      const vanished = (await c.expunged.find({ mailboxId, modseq: { $gt: modseq } }, { ...sessionOpts(ctx), sort: { uid: 1 } }).toArray()).map((d) => d.uid);
+      return { changed, vanished, highestModSeq: mailbox.highestModSeq };
+    }),
+
+    filter: (mailboxId, f) => read(async () => {
+      const withFlags = encodeFlags(f.withFlags ?? []);
+      const withoutFlags = encodeFlags(f.withoutFlags ?? []);
+      const q: Record<string, unknown> = { mailboxId };
+      const and: object[] = [];
+      if (withFlags.bits) and.push({ flags: { $bitsAllSet: withFlags.bits } });
+      if (withoutFlags.bits) and.push({ flags: { $bitsAllClear: withoutFlags.bits } });
+      if (f.larger !== undefined) and.push({ size: { $gt: f.larger } });
+      if (f.smaller !== undefined) and.push({ size: { $lt: f.smaller } });
+      if (f.since !== undefined) and.push({ internalDate: { $gte: new Date(f.since) } });
+      if (f.before !== undefined) and.push({ internalDate: { $lt: new Date(f.before) } });
+      if (f.modseqAbove !== undefined) and.push({ modseq: { $gt: f.modseqAbove } });
+      if (f.savedSince !== undefined) and.push({ saveDate: { $gte: new Date(f.savedSince) } });
+      if (f.savedBefore !== undefined) and.push({ saveDate: { $lt: new Date(f.savedBefore) } });
+      if (f.emailId !== undefined) and.push({ emailId: f.emailId });
+      if (f.threadId !== undefined) and.push({ threadId: f.threadId });
+      if (f.uids !== undefined && f.uids.length === 0) return [];
+      if (and.length) q.$and = and;
+      const want = withFlags.keywords.map((k) => k.toLowerCase());
+      const avoid = withoutFlags.keywords.map((k) => k.toLowerCase());
+      const docs = await c.messages.find(q, { ...sessionOpts(ctx), sort: { uid: 1 }, projection: { uid: 1, keywords: 1 } }).toArray();
+      return docs.filter((d) => {
+        if (f.uids !== undefined && !uidSetHas(f.uids, d.uid)) return false;
+        const have = new Set((d.keywords ?? []).map((k) => k.toLowerCase()));
+        return want.every((k) => have.has(k)) && !avoid.some((k) => have.has(k));
+      }).map((d) => d.uid);
+    }),
+
+    // The text index is word-based; IMAP wants substrings (RFC 9051 §6.4.4),
+    // so the mailbox's bodies are matched by regex on their folded text.
+    searchText: (mailboxId, text) => read(async () => {
+      const copies = await c.messages.find({ mailboxId }, { ...sessionOpts(ctx), projection: { uid: 1, blobId: 1 } }).toArray();
+      const blobIds = [...new Set(copies.map((d) => d.blobId))];
+      const hits = new Set<string>();
+      for (let i = 0; i < blobIds.length; i += 10_000) {
+        const docs = await c.bodies.find(
+          { _id: { $in: blobIds.slice(i, i + 10_000) }, searchText: { $regex: escapeRegex(foldForSearch(text)) } },
+          { ...sessionOpts(ctx), projection: { _id: 1 } },
+        ).toArray();
+        for (const d of docs) hits.add(d._id);
+      }
+      return copies.filter((d) => hits.has(d.blobId)).map((d) => d.uid).sort((a, b) => a - b);
+    }),
+
+    summaries: (mailboxId, uids, options) => read(async () => {
+      if (uids.length === 0) return [];
+      // Many ranges (a scattered candidate set): one scan of the mailbox beats a huge $or.
+      const q = uids.length <= 32 ? uidFilter(mailboxId, uids) : { mailboxId };
+      const copies = (await c.messages.find(q, { ...sessionOpts(ctx), sort: { uid: 1 }, projection: { uid: 1, blobId: 1, size: 1, internalDate: 1 } }).toArray())
+        .filter((d) => uidSetHas(uids, d.uid));
+      const envelope = options?.envelope === true;
+      const bodies = new Map<string, { headerSize: number; headers: BodyDoc['headers']; envelope: BodyDoc['envelope'] | null }>();
+      const blobIds = [...new Set(copies.map((d) => d.blobId))];
+      for (let i = 0; i < blobIds.length; i += 10_000) {
+        const docs = await c.bodies.find(
+          { _id: { $in: blobIds.slice(i, i + 10_000) } },
+          { ...sessionOpts(ctx), projection: { 'root.bodyStart': 1, headers: 1, ...(envelope ? { envelope: 1 } : {}) } },
+        ).toArray();
+        for (const d of docs) bodies.set(d._id, { headerSize: d.root.bodyStart, headers: d.headers, envelope: envelope ? d.envelope : null });
+      }
+      return copies.flatMap((d) => {
+        const b = bodies.get(d.blobId);
+        return b ? [{ uid: d.uid, blobId: d.blobId, size: d.size, internalDate: d.internalDate.toISOString(), ...b }] : [];
+      });
+    }),
+
+    body: (blobId) => read(async () => {
+      const doc = await c.bodies.findOne({ _id: blobId }, { ...sessionOpts(ctx), projection: { searchText: 0 } });
+      return doc ? { blobId: doc._id, size: doc.size, envelope: doc.envelope, root: doc.root, headers: doc.headers, hasAttachments: doc.hasAttachments } : null;
+    }),
+
+    status: (mailboxId) => read(async () => {
+      const mailbox = await requireMailboxDoc(ctx, mailboxId);
+      const [agg] = await c.messages.aggregate<{ n: number; unseen: number; deleted: number; size: number }>([
+        { $match: { mailboxId } },
+        { $group: {
+          _id: null, n: { $sum: 1 }, size: { $sum: '$size' },
+          unseen: { $sum: { $cond: [{ $eq: [{ $mod: ['$flags', 2] }, 0] }, 1, 0] } },
+          deleted: { $sum: { $cond: [{ $gte: [{ $mod: ['$flags', 16] }, 8] }, 1, 0] } },
+        } },
+      ], sessionOpts(ctx)).toArray();
+      if (agg && typeof agg.n !== 'number') throw new StoaError('STOA_INTERNAL', 'status aggregate is malformed');
+      return {
+        messages: agg?.n ?? 0, unseen: agg?.unseen ?? 0, deleted: agg?.deleted ?? 0, size: agg?.size ?? 0, recent: 0 as const,
+        uidNext: mailbox.uidNext, uidValidity: mailbox.uidValidity, highestModSeq: mailbox.highestModSeq,
+      };
+    }),
+
+    usage: (accountId) => read(async () => {
+      const doc = await c.usage.findOne({ _id: accountId }, sessionOpts(ctx));
+      return { bytes: doc?.bytes ?? 0, messages: doc?.messages ?? 0 };
+    }),
+  };
+}
