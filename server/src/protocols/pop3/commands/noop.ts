@@ -1,0 +1,8 @@
+// RFC 1939 §5 NOOP.
+import { ok, type Pop3CommandSpec } from '../context.ts';
+
+export const noop: Pop3CommandSpec<'NOOP'> = {
+  verb: 'NOOP',
+  states: ['transaction'],
+  handler: async () => ok(''),
+};

@@ -1,0 +1,25 @@
+// RFC 1939 §§4, 6 QUIT: in TRANSACTION it enters UPDATE, which applies the
+// DELE marks; the "+OK" is sent only once they are applied.
+import type { Pop3CommandSpec, Pop3Reply } from '../context.ts';
+
+export const quit: Pop3CommandSpec<'QUIT'> = {
+  verb: 'QUIT',
+  states: ['authorization', 'transaction'],
+  handler: async (ctx): Promise<Pop3Reply> => {
+    const { session } = ctx;
+    const maildrop = session.maildrop;
+    if (session.state !== 'transaction' || !maildrop) return { type: 'status', ok: true, text: 'Bye', after: 'close' };
+    session.state = 'update';
+    if (maildrop.lock.lost) {
+      return { type: 'status', ok: false, code: 'SYS/TEMP', text: 'Maildrop lock lost; no messages deleted', after: 'close' };
+    }
+    try {
+      const removed = await maildrop.commit(ctx.settings.keepDeleted);
+      return { type: 'status', ok: true, text: `Bye (${removed} messages deleted)`, after: 'close' };
+    } catch (e) {
+      ctx.logger.error({ err: e, session: session.id }, 'pop3 update state failed');
+      // RFC 1939 §6: "-ERR some deleted messages not removed".
+      return { type: 'status', ok: false, code: 'SYS/TEMP', text: 'Some deleted messages not removed', after: 'close' };
+    }
+  },
+};

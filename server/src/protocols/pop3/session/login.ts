@@ -1,0 +1,39 @@
+// The end of every login path (USER/PASS, AUTH PLAIN, AUTH LOGIN): one call
+// to the directory's AuthService (throttling, app passwords, disabled
+// accounts), then the maildrop lock and the INBOX snapshot. RFC 3206 codes:
+// [AUTH] for credentials, [IN-USE] for the lock, [SYS/TEMP] when the store
+// is down.
+import { err, type Pop3Context, type Pop3Reply } from '../context.ts';
+import { Maildrop } from './maildrop.ts';
+import { MaildropLock } from './maildrop-lock.ts';
+
+/** Failed logins on one connection before it is closed; the store-backed throttle counts across connections. */
+export const MAX_AUTH_FAILURES = 3;
+
+export async function logIn(ctx: Pop3Context, username: string, password: string): Promise<Pop3Reply> {
+  const { session, services } = ctx;
+  session.pendingUser = null;
+  const result = await services.auth.authenticate({ username, password, protocol: 'pop3', ip: session.remoteAddress });
+  if (!result.ok) {
+    session.authFailures += 1;
+    const close = session.authFailures >= MAX_AUTH_FAILURES;
+    const text = result.code === 'STOA_AUTH_THROTTLED'
+      ? `Too many failed logins; try again in ${result.retryAfterSeconds ?? 1} seconds`
+      : result.code === 'STOA_ACCOUNT_DISABLED' ? 'Account disabled' : 'Authentication failed';
+    ctx.logger.info({ session: session.id, username, code: result.code, ip: session.remoteAddress }, 'pop3 login failed');
+    return { type: 'status', ok: false, code: 'AUTH', text: close ? `${text}; closing` : text, ...(close ? { after: 'close' as const } : {}) };
+  }
+  const { account } = result;
+  const lock = await MaildropLock.acquire(services.locks, account.id, session.id);
+  if (!lock) return err('Mailbox is locked by another session', 'IN-USE');
+  try {
+    session.maildrop = await Maildrop.open(services, account.id, lock);
+  } catch (e) {
+    await lock.release().catch(() => undefined);
+    throw e;
+  }
+  session.state = 'transaction';
+  const { count, octets } = session.maildrop.stat();
+  ctx.logger.info({ session: session.id, account: account.id, via: result.via, messages: count }, 'pop3 login');
+  return { type: 'status', ok: true, text: `Logged in; ${count} messages (${octets} octets)` };
+}
