@@ -36,6 +36,7 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/me/app-passwords', 'POST /api/v1/me/app-passwords', 'DELETE /api/v1/me/app-passwords/{appId}',
       'PUT /api/v1/accounts/{id}/password', 'PUT /api/v1/accounts/{id}/role',
       'GET /api/v1/accounts/{id}/app-passwords', 'POST /api/v1/accounts/{id}/app-passwords', 'DELETE /api/v1/accounts/{id}/app-passwords/{appId}',
+      'GET /api/v1/domains/{id}/dkim', 'POST /api/v1/domains/{id}/dkim/rotate',
       'GET /api/v1/audit', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/v1/openapi.json',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {

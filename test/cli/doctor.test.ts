@@ -46,6 +46,19 @@ describe('stoa doctor', () => {
   before(async () => {
     const bin = dnsmasqPath();
     const dnsPort = await freePort();
+    mkdirSync(dataDir);
+    const configFile = join(root.path, 'stoa.yaml');
+    writeFileSync(configFile, `hostname: ${MX_HOST}\ndns:\n  timeoutMs: 2000\n`);
+    env = { STOA_CONFIG: configFile, STOA_DATA_DIR: dataDir, STOA_DNS_SERVERS: `127.0.0.1:${dnsPort}`, STOA_HTTP_HOST: '127.0.0.1', STOA_HTTP_PORT: String(await freePort()) };
+    for (const domain of [GOOD, BROKEN]) {
+      const r = await runStoa(['domain', 'add', domain], { env });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    // The good domain publishes the DKIM key Stoa made for it; the broken one none.
+    const dkim = await runStoa(['domain', 'dkim', GOOD, '--json'], { env });
+    assert.equal(dkim.code, 0, dkim.stderr);
+    const dkimRecords = (JSON.parse(dkim.stdout) as { records: { name: string; value: string }[] }).records
+      .map((r) => `--txt-record=${r.name},${r.value.match(/.{1,255}/g)!.join(',')}`);
     dnsmasq = spawn(bin, [
       '--no-daemon', '--no-resolv', '--no-hosts', `--port=${dnsPort}`, '--listen-address=127.0.0.1', '--bind-interfaces',
       '--conf-file=/dev/null', '--user=root',
@@ -58,19 +71,11 @@ describe('stoa doctor', () => {
       // The broken domain: null MX, two SPF records, no DMARC.
       `--mx-host=${BROKEN},.,0`,
       `--txt-record=${BROKEN},v=spf1 mx -all`, `--txt-record=${BROKEN},v=spf1 a ~all`,
+      ...dkimRecords,
     ], { stdio: ['ignore', 'pipe', 'pipe'] }); // argv, not a shell: TXT values go without quotes
     dnsmasq.stdout!.on('data', (d: Buffer) => { dnsLog += d.toString(); });
     dnsmasq.stderr!.on('data', (d: Buffer) => { dnsLog += d.toString(); });
     await waitForDns(dnsPort).catch((err: Error) => { throw new Error(`${err.message}\n${dnsLog}`); });
-
-    mkdirSync(dataDir);
-    const configFile = join(root.path, 'stoa.yaml');
-    writeFileSync(configFile, `hostname: ${MX_HOST}\ndns:\n  timeoutMs: 2000\n`);
-    env = { STOA_CONFIG: configFile, STOA_DATA_DIR: dataDir, STOA_DNS_SERVERS: `127.0.0.1:${dnsPort}`, STOA_HTTP_HOST: '127.0.0.1', STOA_HTTP_PORT: String(await freePort()) };
-    for (const domain of [GOOD, BROKEN]) {
-      const r = await runStoa(['domain', 'add', domain], { env });
-      assert.equal(r.code, 0, r.stderr);
-    }
   });
 
   after(() => {
@@ -89,7 +94,7 @@ describe('stoa doctor', () => {
     return f;
   };
 
-  test('a well-configured domain passes, with DKIM only a warning until Stoa has keys', async () => {
+  test('a well-configured domain passes, its published DKIM record matching the stored key', async () => {
     const { code, report } = await doctor(['--domain', GOOD]);
     assert.equal(code, 0, JSON.stringify(report, null, 1));
     assert.equal(report.ok, true);
@@ -97,8 +102,8 @@ describe('stoa doctor', () => {
     assert.match(about(report.findings, GOOD, 'MX').message, /mx\.good-corp\.net.*includes this server/);
     assert.deepEqual([about(report.findings, GOOD, 'SPF').level, about(report.findings, GOOD, 'DMARC').level], ['ok', 'ok']);
     const dkim = about(report.findings, GOOD, 'DKIM');
-    assert.equal(dkim.level, 'warn');
-    assert.match(dkim.message, /no record at stoa\._domainkey\.good-corp\.net; Stoa does not create DKIM keys yet/);
+    assert.equal(dkim.level, 'ok', dkim.message);
+    assert.match(dkim.message, /stoa\d{6}\._domainkey\.good-corp\.net publishes the active rsa-sha256 key/);
     assert.ok(report.findings.some((f) => f.section === 'store' && f.level === 'ok'));
     assert.ok(report.findings.some((f) => f.section === 'listener http' && /is free/.test(f.message)));
   });
@@ -116,6 +121,9 @@ describe('stoa doctor', () => {
     const dmarc = about(report.findings, BROKEN, 'DMARC');
     assert.equal(dmarc.level, 'error');
     assert.match(dmarc.fix ?? '', /_dmarc\.broken-corp\.net\. 3600 IN TXT "v=DMARC1; p=none/);
+    const dkim = about(report.findings, BROKEN, 'DKIM');
+    assert.equal(dkim.level, 'error');
+    assert.match(dkim.fix ?? '', /^publish: stoa\d{6}\._domainkey\.broken-corp\.net\. 3600 IN TXT "v=DKIM1; k=rsa; p=MII/);
   });
 
   test('the human report marks errors and warnings and the exit code reflects errors', async () => {
@@ -123,7 +131,7 @@ describe('stoa doctor', () => {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /dns good-corp\.net:\n {2}ok {4}MX: 10 mx\.good-corp\.net/);
     assert.match(r.stdout, /ERROR SPF: 2 "v=spf1" records/);
-    assert.match(r.stdout, /WARN {2}DKIM/);
+    assert.match(r.stdout, /ERROR DKIM: no record at stoa\d{6}\._domainkey\.broken-corp\.net/);
     assert.match(r.stdout, /\d+ errors?, \d+ warnings?\.$/m);
   });
 

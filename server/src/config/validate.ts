@@ -9,7 +9,8 @@ interface SchemaNode {
   type?: string;
   properties?: Record<string, SchemaNode>;
   required?: string[];
-  additionalProperties?: boolean;
+  /** false, or the schema every key not in `properties` must match (a map). */
+  additionalProperties?: boolean | SchemaNode;
   items?: SchemaNode;
   anyOf?: SchemaNode[];
   const?: unknown;
@@ -98,7 +99,9 @@ export function validateAgainst(schema: TSchema, value: unknown, sourceOf: (path
         const sub = props[key];
         const keyPath = path ? `${path}.${key}` : key;
         if (!sub) {
-          if (node.additionalProperties === false) {
+          if (typeof node.additionalProperties === 'object') {
+            walk(node.additionalProperties, obj[key], keyPath);
+          } else if (node.additionalProperties === false) {
             errors.push({ path: keyPath, message: `unknown key (allowed here: ${Object.keys(props).join(', ')})${sourceOf(keyPath)}` });
           }
           continue;

@@ -3,6 +3,8 @@ import type { Domain, DomainCreate, DomainUpdate } from '../../../../shared/src/
 import { UsageError, flagOpt, parseCount, parseSize, stringOpt, type CommandGroup, type OptionValues } from '../command.ts';
 import { formatBytes, renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
+import { createDkimKeys } from '../../mail-auth/dkim-keys.ts';
+import { txtChunks } from '../../mail-auth/dkim-record.ts';
 
 const QUOTA_OPTIONS = {
   description: { type: 'string' },
@@ -70,8 +72,11 @@ export const domainCommands: CommandGroup = {
         const aliasOf = stringOpt(values, 'alias-of');
         if (aliasOf !== undefined) input.aliasOf = aliasOf;
         if (flagOpt(values, 'disabled')) input.enabled = false;
+        const { store } = await ctx.open();
         const domain = await directory.domains.create(ctx.actor, input);
-        ctx.emit(domain, () => `Added domain ${domain.unicodeName}.`);
+        // DKIM keys come with the domain; `stoa domain dkim NAME` shows the record to publish.
+        await createDkimKeys(store, ctx.config().config).ensureKey(domain);
+        ctx.emit(domain, () => `Added domain ${domain.unicodeName}. Publish its DKIM record: stoa domain dkim ${domain.name}`);
         return 0;
       },
     },
@@ -98,6 +103,24 @@ export const domainCommands: CommandGroup = {
         const { directory } = await ctx.open();
         const domain = await directory.domains.update(ctx.actor, positionals[0], patch);
         ctx.emit(domain, () => `Updated domain ${domain.unicodeName}.`);
+        return 0;
+      },
+    },
+    {
+      name: 'dkim', summary: "show a domain's DKIM records to publish, or rotate its keys", usage: 'NAME [--rotate]', positionals: 1,
+      options: { rotate: { type: 'boolean' } },
+      details: ['--rotate                new keys with new selectors; the old ones stop signing at once (keep their records a few days)'],
+      async run(ctx, { positionals, values }) {
+        const { directory, store } = await ctx.open();
+        const domain = await directory.domains.get(ctx.actor, positionals[0]);
+        const dkim = createDkimKeys(store, ctx.config().config);
+        if (flagOpt(values, 'rotate')) await dkim.rotate(domain, ctx.actor);
+        else await dkim.ensureKey(domain);
+        const records = await dkim.records(domain);
+        ctx.emit({ domain: domain.name, records }, () => records.map((r) => [
+          `${r.active ? 'active' : 'old   '}  ${r.algorithm}  selector ${r.selector}  (created ${r.createdAt})`,
+          `  ${r.name}. 3600 IN TXT ${txtChunks(r.value).map((c) => `"${c}"`).join(' ')}`,
+        ].join('\n')).join('\n'));
         return 0;
       },
     },

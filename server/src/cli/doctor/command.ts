@@ -5,6 +5,7 @@ import { isStoaError } from '../../errors/catalogue.ts';
 import type { Domain } from '../../../../shared/src/schemas/directory.ts';
 import type { CommandGroup } from '../command.ts';
 import type { CliContext } from '../context.ts';
+import { createDkimKeys } from '../../mail-auth/dkim-keys.ts';
 import { checkDomainDns, createResolver } from './dns-check.ts';
 import { renderFindings, type Finding } from './finding.ts';
 import { checkHttpListener } from './port-check.ts';
@@ -73,12 +74,13 @@ async function diagnose(ctx: CliContext, domainFilter: string[]): Promise<Findin
     return findings;
   }
   const byId = new Map(domains.map((d) => [d.id, d]));
+  const dkim = createDkimKeys((await ctx.open()).store, config);
   for (const d of domains) {
     if (!d.enabled) {
       findings.push({ section: `dns ${d.name}`, level: 'ok', message: 'domain is disabled; not checked' });
       continue;
     }
-    const dns = await checkDomainDns(resolver, d.name, config);
+    const dns = await checkDomainDns(resolver, d.name, config, await dkim.records(d));
     if (d.aliasOf) dns.unshift({ section: `dns ${d.name}`, level: 'ok', message: `alias of ${byId.get(d.aliasOf)?.name ?? d.aliasOf}: it needs its own records too` });
     findings.push(...dns);
   }

@@ -2,10 +2,8 @@
 // configured resolvers. Each problem comes with the record to publish.
 import { Resolver } from 'node:dns/promises';
 import type { StoaConfig } from '../../config/types.ts';
+import { publishedPublicKey, txtChunks, type DkimDnsRecord } from '../../mail-auth/dkim-record.ts';
 import type { Finding } from './finding.ts';
-
-/** Stoa's DKIM selector; keys themselves come with DKIM signing. */
-export const DKIM_SELECTOR = 'stoa';
 
 /** RFC 2606 / RFC 6761 names that public DNS never answers. */
 const RESERVED_TLDS = ['test', 'example', 'invalid', 'localhost'];
@@ -81,16 +79,30 @@ async function checkSpf(resolver: Resolver, domain: string, section: string): Pr
   return [{ section, level: 'ok', message: `SPF: "${spf[0]}"` }];
 }
 
-async function checkDkim(resolver: Resolver, domain: string, section: string): Promise<Finding[]> {
-  const name = `${DKIM_SELECTOR}._domainkey.${domain}`;
-  const txt = await txtRecords(resolver, name);
-  if (!txt.ok && !txt.missing) return [lookupFailed(section, `${name} TXT`, txt.code)];
-  const dkim = txt.ok ? txt.value.filter((t) => /(^|;)\s*(v=DKIM1|p=)/i.test(t)) : [];
-  // Stoa has no DKIM keys yet, so there is no public key to compare with or to ask for.
-  if (dkim.length === 0) {
-    return [{ section, level: 'warn', message: `DKIM: no record at ${name}; Stoa does not create DKIM keys yet, so there is nothing to publish now`, fix: 'doctor will print the exact record once DKIM signing is available' }];
+/** Each active key's record must be published with the same public key (RFC 6376 §3.6.2). */
+async function checkDkim(resolver: Resolver, domain: string, keys: readonly DkimDnsRecord[], section: string): Promise<Finding[]> {
+  const active = keys.filter((k) => k.active);
+  if (active.length === 0) {
+    return [{ section, level: 'warn', message: `DKIM: ${domain} has no DKIM key, so its mail goes out unsigned`, fix: `create one and print its record with: stoa domain dkim ${domain}` }];
   }
-  return [{ section, level: 'warn', message: `DKIM: a record exists at ${name} but cannot be verified: Stoa has no DKIM key yet to compare it with` }];
+  const findings: Finding[] = [];
+  for (const key of active) {
+    const publish = `publish: ${key.name}. 3600 IN TXT ${txtChunks(key.value).map((c) => `"${c}"`).join(' ')}`;
+    const txt = await txtRecords(resolver, key.name);
+    if (!txt.ok && !txt.missing) {
+      findings.push(lookupFailed(section, `${key.name} TXT`, txt.code));
+      continue;
+    }
+    const published = txt.ok ? txt.value.map(publishedPublicKey).filter((p): p is string => p !== null) : [];
+    if (published.length === 0) {
+      findings.push({ section, level: 'error', message: `DKIM: no record at ${key.name}; receivers cannot verify the ${key.algorithm} signatures Stoa adds`, fix: publish });
+    } else if (!published.includes(key.publicKey)) {
+      findings.push({ section, level: 'error', message: `DKIM: the record at ${key.name} holds another public key than Stoa signs with (${key.algorithm}); signatures fail`, fix: `replace it; ${publish}` });
+    } else {
+      findings.push({ section, level: 'ok', message: `DKIM: ${key.name} publishes the active ${key.algorithm} key` });
+    }
+  }
+  return findings;
 }
 
 async function checkDmarc(resolver: Resolver, domain: string, section: string): Promise<Finding[]> {
@@ -105,14 +117,48 @@ async function checkDmarc(resolver: Resolver, domain: string, section: string): 
   return [{ section, level: 'ok', message: `DMARC: "${dmarc[0]}"` }];
 }
 
+/** RFC 6186 §3 / RFC 8314 §5.1 service labels and the listener that serves each. */
+function srvServices(config: StoaConfig): { label: string; listener: { enabled: boolean; port: number } }[] {
+  const l = config.listeners;
+  return [
+    { label: '_submissions._tcp', listener: l.smtps },
+    { label: '_submission._tcp', listener: l.submission },
+    { label: '_imaps._tcp', listener: l.imaps },
+    { label: '_imap._tcp', listener: l.imap },
+    { label: '_pop3s._tcp', listener: l.pop3s },
+    { label: '_pop3._tcp', listener: l.pop3 },
+  ];
+}
+
+/** RFC 6186 SRV records that let mail clients find this server from the address alone. */
+async function checkSrv(resolver: Resolver, domain: string, config: StoaConfig, section: string): Promise<Finding[]> {
+  return Promise.all(srvServices(config).map(async ({ label, listener }): Promise<Finding> => {
+    const name = `${label}.${domain}`;
+    const srv = await lookup(() => resolver.resolveSrv(name));
+    if (!listener.enabled) {
+      // RFC 6186 §4: a target of "." says the service is not offered.
+      return { section, level: 'ok', message: `SRV ${name}: listener off; optionally publish ${name}. 3600 IN SRV 0 0 0 .` };
+    }
+    const publish = `publish: ${name}. 3600 IN SRV 0 1 ${listener.port} ${config.hostname}.`;
+    if (!srv.ok) {
+      if (!srv.missing) return lookupFailed(section, `${name} SRV`, srv.code);
+      return { section, level: 'warn', message: `SRV ${name}: none; mail clients cannot discover the server (RFC 6186)`, fix: publish };
+    }
+    const ours = srv.value.find((r) => sameHost(r.name, config.hostname) && r.port === listener.port);
+    if (ours) return { section, level: 'ok', message: `SRV ${name}: ${ours.priority} ${ours.weight} ${ours.port} ${ours.name}` };
+    const list = srv.value.map((r) => `${r.port} ${r.name}`).join(', ');
+    return { section, level: 'warn', message: `SRV ${name}: ${list}; none points at ${config.hostname} port ${listener.port}`, fix: publish };
+  }));
+}
+
 export function createResolver(config: StoaConfig): Resolver {
   const resolver = new Resolver({ timeout: config.dns.timeoutMs, tries: 2 });
   if (config.dns.servers.length > 0) resolver.setServers(config.dns.servers);
   return resolver;
 }
 
-/** Every DNS finding for one domain (ASCII name). */
-export async function checkDomainDns(resolver: Resolver, domain: string, config: StoaConfig): Promise<Finding[]> {
+/** Every DNS finding for one domain (ASCII name); `dkim` are the domain's stored keys (dkim-keys.ts records()). */
+export async function checkDomainDns(resolver: Resolver, domain: string, config: StoaConfig, dkim: readonly DkimDnsRecord[]): Promise<Finding[]> {
   const section = `dns ${domain}`;
   const tld = domain.slice(domain.lastIndexOf('.') + 1).toLowerCase();
   if (RESERVED_TLDS.includes(tld)) {
@@ -121,8 +167,9 @@ export async function checkDomainDns(resolver: Resolver, domain: string, config:
   const parts = await Promise.all([
     checkMx(resolver, domain, config.hostname, section),
     checkSpf(resolver, domain, section),
-    checkDkim(resolver, domain, section),
+    checkDkim(resolver, domain, dkim, section),
     checkDmarc(resolver, domain, section),
+    checkSrv(resolver, domain, config, section),
   ]);
   return parts.flat();
 }

@@ -1,0 +1,72 @@
+// Inbound message authentication: SPF (RFC 7208), DKIM (RFC 6376), DMARC
+// (RFC 7489) and ARC (RFC 8617) through mailauth, DNS through the configured
+// resolvers, and the Authentication-Results field (RFC 8601) with this
+// server's hostname as authserv-id. The SMTP front end prepends `headers`
+// and maps `decision`.
+import type { Readable } from 'node:stream';
+import { authenticate } from 'mailauth';
+import type { StoaConfig } from '../config/types.ts';
+import { logDecision, type FilterDecision } from '../filter/decision.ts';
+import type { Logger } from '../log/logger.ts';
+import { decideDmarc } from './dmarc-policy.ts';
+import { createDnsResolver, mailauthResolver, type MailauthResolver } from './dns-resolver.ts';
+
+export interface InboundAuthInput {
+  /** The message as received (headers and body), or a stream of it. */
+  message: Buffer | Readable;
+  /** Client IP address of the SMTP connection. */
+  ip: string;
+  /** EHLO/HELO argument. */
+  helo: string;
+  /** MAIL FROM address; empty for the null reverse-path (bounces, RFC 5321 §4.5.5). */
+  mailFrom: string;
+}
+
+export interface DkimSignatureResult { domain: string; selector: string; algorithm: string; result: string; comment: string | null }
+
+export interface InboundAuthResult {
+  spf: { result: string; domain: string | null; comment: string | null };
+  dkim: DkimSignatureResult[];
+  dmarc: { result: string; policy: string; fromDomain: string | null; comment: string | null } | null;
+  arc: { result: string; instance: number | null } | null;
+  /** Received-SPF and Authentication-Results fields, CRLF-terminated, to prepend to the message. */
+  headers: string;
+  /** deliver (accept) / junk / reject for the DMARC outcome. */
+  decision: FilterDecision;
+}
+
+export interface InboundAuthenticator {
+  authenticateInbound(input: InboundAuthInput): Promise<InboundAuthResult>;
+}
+
+export function createInboundAuthenticator(config: StoaConfig, logger: Logger, resolver: MailauthResolver = mailauthResolver(createDnsResolver(config))): InboundAuthenticator {
+  return {
+    async authenticateInbound(input) {
+      const res = await authenticate(input.message, {
+        ip: input.ip,
+        helo: input.helo,
+        // mailauth falls back to Return-Path when sender is undefined; a null
+        // reverse-path must stay null, so SPF checks the HELO identity (RFC 7208 §2.4).
+        sender: input.mailFrom === '' ? `postmaster@${input.helo}` : input.mailFrom,
+        mta: config.hostname,
+        resolver,
+        disableBimi: true,
+      });
+      const spf = res.spf
+        ? { result: res.spf.status.result, domain: res.spf.domain ?? null, comment: res.spf.status.comment ?? null }
+        : { result: 'none', domain: null, comment: null };
+      const dkim = res.dkim.results.map((r) => ({
+        domain: String(r.signingDomain ?? ''), selector: String(r.selector ?? ''), algorithm: String(r.algo ?? ''),
+        result: r.status.result, comment: r.status.comment ?? null,
+      }));
+      const dmarc = res.dmarc
+        ? { result: res.dmarc.status.result, policy: res.dmarc.policy ?? 'none', fromDomain: res.dmarc.status.header?.from ?? null, comment: res.dmarc.status.comment ?? null }
+        : null;
+      const arc = res.arc ? { result: res.arc.status.result, instance: typeof res.arc.i === 'number' ? res.arc.i : null } : null;
+      const decision = logDecision(logger, decideDmarc(dmarc, config), {
+        ip: input.ip, helo: input.helo, mailFrom: input.mailFrom, spf: spf.result, dkim: dkim.map((d) => `${d.domain}:${d.result}`), dmarc: dmarc?.result ?? null,
+      });
+      return { spf, dkim, dmarc, arc, headers: res.headers.replace(/\r?\n/g, '\r\n'), decision };
+    },
+  };
+}
