@@ -14,6 +14,8 @@ import { createDirectory } from '../../server/src/directory/directory.ts';
 import { openSqliteStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
 import { createHttpServer } from '../../server/src/protocols/http/server.ts';
+import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
+import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
 import type { Account } from '../../shared/src/schemas/directory.ts';
 
 export const PASSWORD = 'correct horse battery';
@@ -27,6 +29,8 @@ export interface Harness {
   store: Store;
   directory: Directory;
   config: StoaConfig;
+  /** The outbound queue behind /api/v1/queue (only with `{ queue: true }`; no worker runs). */
+  queue: QueueService | null;
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -92,7 +96,7 @@ export function testConfig(dir: string, change: (c: StoaConfig) => void = () => 
   return config;
 }
 
-export async function startApi(change?: (c: StoaConfig) => void): Promise<Harness> {
+export async function startApi(change?: (c: StoaConfig) => void, options: { queue?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'stoa-api-'));
   const config = testConfig(dir, change);
   const store = await openSqliteStore({ path: config.store.sqlite.path, blobsPath: config.store.blobs.path });
@@ -105,7 +109,8 @@ export async function startApi(change?: (c: StoaConfig) => void): Promise<Harnes
     },
   });
   const logger = pino({ level: config.log.level }, sink);
-  const app = await createHttpServer({ config, store, directory, logger });
+  const queue = options.queue ? createQueueService({ store, config: queueConfigFrom(config) }) : null;
+  const app = await createHttpServer({ config, store, directory, logger, ...(queue ? { queue } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -118,7 +123,7 @@ export async function startApi(change?: (c: StoaConfig) => void): Promise<Harnes
   }
 
   return {
-    base, app, store, directory, config, dir, logs,
+    base, app, store, directory, config, queue, dir, logs,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);

@@ -18,9 +18,11 @@ const CHILD = fileURLToPath(new URL('./queue-child.ts', import.meta.url));
 const GOOD = '127.0.0.5';
 const HANG = '127.0.0.6';
 const AUTH = '127.0.0.7';
+/** Takes 20 ms per transaction, so a race lasts long enough for every racer to get a share. */
+const SLOW = '127.0.0.9';
 
 function spawnWorker(storeConfig: StoaConfig, queueConfig: QueueConfig, mode: 'run' | 'hold', owner: string) {
-  const child: ChildProcess = spawn(process.execPath, [CHILD, JSON.stringify({ storeConfig, queueConfig, mode, owner })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [CHILD, JSON.stringify({ storeConfig, queueConfig, mode, owner })], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
@@ -37,6 +39,7 @@ describe('leases and smarthost', () => {
   let port: number;
   let mta: Mta;
   let authMta: Mta;
+  let slowMta: Mta;
   let hang: { close(): Promise<void> };
   let store: Store;
   let storeConfig: StoaConfig;
@@ -46,8 +49,9 @@ describe('leases and smarthost', () => {
   const smarthost = (host: string, extra: Partial<SmarthostConfig> = {}): SmarthostConfig => ({ host, port, tls: 'none', tlsVerify: false, auth: null, ...extra });
 
   before(async () => {
-    port = await freePortOn([GOOD, HANG, AUTH]);
+    port = await freePortOn([GOOD, HANG, AUTH, SLOW]);
     mta = await startMta(GOOD, port);
+    slowMta = await startMta(SLOW, port, { onMailFrom(_address, _session, cb) { setTimeout(() => cb(), 20); } });
     hang = await startBadMx(HANG, port, 'hang');
     authMta = await startMta(AUTH, port, {
       authMethods: ['PLAIN', 'LOGIN'],
@@ -61,6 +65,7 @@ describe('leases and smarthost', () => {
   after(async () => {
     await mta.close();
     await authMta.close();
+    await slowMta.close();
     await hang.close();
   });
 
@@ -69,11 +74,12 @@ describe('leases and smarthost', () => {
     service = createQueueService({ store, config: testQueueConfig([], port) });
     mta.received.length = 0;
     authMta.received.length = 0;
+    slowMta.received.length = 0;
   });
 
   afterEach(async () => { await cleanup(); });
 
-  test('three workers in three processes racing for 40 messages deliver each recipient exactly once', async () => {
+  test('three workers in three processes racing for 40 messages deliver each recipient exactly once, each taking a share', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) {
       ids.push(await service.enqueue({
@@ -81,13 +87,22 @@ describe('leases and smarthost', () => {
         recipients: [{ address: `r${i}a@ok.test` }, { address: `r${i}b@ok.test` }],
       }));
     }
-    const qc = testQueueConfig([], port, { smarthost: smarthost(GOOD), worker: { leaseMs: 60_000, pollIntervalMs: 200, batchSize: 3, stopTimeoutMs: 2000 } });
+    const qc = testQueueConfig([], port, { smarthost: smarthost(SLOW), worker: { leaseMs: 60_000, pollIntervalMs: 200, batchSize: 3, stopTimeoutMs: 2000 } });
     const children = [spawnWorker(storeConfig, qc, 'run', 'child-1'), spawnWorker(storeConfig, qc, 'run', 'child-2')];
     for (const c of children) assert.equal(await c.line(), 'ready');
     const local = new DeliveryWorker({ store, config: qc, owner: 'parent', submit: async () => undefined });
-    await Promise.all([local.runOnce(), ...children.map(async (c) => { assert.equal(await c.line(), 'done'); await c.exited; })]);
+    for (const c of children) c.child.stdin!.end('go\n');
+    const shares = await Promise.all([local.runOnce(), ...children.map(async (c) => {
+      const done = /^done (\d+)$/.exec(await c.line());
+      assert.ok(done, 'the child reports how many groups it claimed');
+      await c.exited;
+      return Number(done[1]);
+    })]);
 
-    const delivered = mta.received.flatMap((m) => m.to);
+    // Each (message, domain) group was claimed by exactly one worker, and every worker took part.
+    assert.equal(shares.reduce((a, b) => a + b, 0), 40, `claims per worker: ${shares.join(', ')}`);
+    for (const [i, n] of shares.entries()) assert.ok(n > 0, `${['parent', 'child-1', 'child-2'][i]} claimed nothing (shares: ${shares.join(', ')})`);
+    const delivered = slowMta.received.flatMap((m) => m.to);
     assert.equal(delivered.length, 80, 'every recipient once');
     assert.equal(new Set(delivered).size, 80, 'no recipient twice');
     for (const id of ids) {

@@ -1,6 +1,7 @@
 // A delivery worker in its own process, for the race and crash tests.
 // Argument: JSON { storeConfig, queueConfig, mode: 'run' | 'hold' }.
-// run: delivers everything due, prints "done", exits.
+// run: prints "ready", waits for a line on stdin, delivers everything due,
+//      prints "done <groups it claimed>", exits.
 // hold: starts the worker (its smarthost hangs), prints "started"; the parent kills it.
 import type { StoaConfig } from '../../server/src/config/types.ts';
 import { DeliveryWorker } from '../../server/src/queue/delivery-worker.ts';
@@ -15,9 +16,11 @@ const worker = new DeliveryWorker({
 });
 if (job.mode === 'run') {
   process.stdout.write('ready\n');
-  await worker.runOnce();
+  // Every racer starts on the parent's "go", so none has the queue to itself.
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  const claimed = await worker.runOnce();
   await store.close();
-  process.stdout.write('done\n');
+  process.stdout.write(`done ${claimed}\n`);
   process.exit(0);
 } else {
   worker.start();

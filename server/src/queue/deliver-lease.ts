@@ -2,13 +2,16 @@
 // route, try MX addresses in order until one holds a transaction, turn the
 // answers into outcomes, send the notices they call for, and only then record
 // them: a crash in between repeats the attempt (at-least-once, RFC 5321 §6.1),
-// it never loses a failure notice.
+// it never loses a failure notice. A notice whose submission fails is recorded
+// as pending and retried on a later pass.
 import { isIP } from 'node:net';
-import type { QueueLease, RecipientOutcome, SmtpAnswer } from '../store/queue-port.ts';
-import { nextAttemptAt } from './backoff.ts';
+import type { PendingNotice, QueueLease, RecipientOutcome, SmtpAnswer } from '../store/queue-port.ts';
+import { nextAttemptAt, retryDelay } from './backoff.ts';
 import type { DsnRecipient } from './dsn.ts';
 import type { MxHost, MxResolver, Route } from './mx-resolver.ts';
-import { sendNotices, wantsDelayNotice, wantsFailureNotice, wantsSuccessNotice, type NoticeBatch, type SubmitFn } from './notifier.ts';
+import {
+  sendNotices, wantsDelayNotice, wantsFailureNotice, wantsSuccessNotice, type NoticeBatch, type NoticeResult, type SubmitFn,
+} from './notifier.ts';
 import type { QueueConfig } from './queue-config.ts';
 import { resultOf } from './smtp-answer.ts';
 import { openSession, type SessionHandle } from './smtp-session.ts';
@@ -64,17 +67,61 @@ async function attempt(ctx: LeaseContext, lease: QueueLease, hosts: MxHost[], or
   return last ?? { answers: new Map(), host: null, ip: null, tls: false, remoteDsn: false };
 }
 
-/** Attempts delivery for `lease` and returns the outcomes to record. */
+/** Attempts delivery for `lease`, sends the notices due, and returns the outcomes to record. */
 export async function deliverLease(ctx: LeaseContext, lease: QueueLease): Promise<RecipientOutcome[]> {
   const { message } = lease;
   const original = await ctx.readOriginal(message.blobId);
+  const now = ctx.now();
+  const batch: NoticeBatch = { failed: [], delayed: [], relayed: [] };
+  const toDeliver = lease.recipients.filter((r) => r.status === 'queued' || r.status === 'deferred');
+  const outcomes = toDeliver.length > 0 ? await deliverRecipients(ctx, { ...lease, recipients: toDeliver }, original, now, batch) : [];
+  // Final recipients whose notice could not be handed over last time: only the notice is retried.
+  for (const r of lease.recipients) {
+    if (r.noticePending === null || toDeliver.includes(r)) continue;
+    const answer = r.lastResponse ?? { code: 451, enhanced: '4.3.0', text: 'no answer recorded' };
+    batch[r.noticePending].push({ recipient: r, action: r.noticePending, answer, remoteMta: null, lastAttemptAt: r.updatedAt });
+    outcomes.push({ address: r.address, status: r.status, nextAttemptAt: r.nextAttemptAt, response: null, attempted: false, attempt: null });
+  }
+
+  const sent = await sendNotices(ctx.config, ctx.submit, message, original, batch, now);
+  for (const err of sent.errors) ctx.log('could not submit a delivery status notification', { err: String(err), messageId: message.id });
+  if (sent.delayed !== 'sent') for (const o of outcomes) o.delayNoticeSent = false;
+  const retried = new Set(lease.recipients.filter((r) => r.noticePending !== null).map((r) => r.address));
+  settle(ctx, message, outcomes, batch.failed, sent.failed, 'failed', retried, now);
+  settle(ctx, message, outcomes, batch.relayed, sent.relayed, 'relayed', retried, now);
+  return outcomes;
+}
+
+/**
+ * A failure or relay notice that could not be submitted stays pending on its
+ * recipient (persisted by record) and is tried again after the first retry
+ * delay, then every retryIntervalMs; it is given up only a whole lifetime
+ * after the message itself expired, like a bounce that expires in the queue.
+ */
+function settle(
+  ctx: LeaseContext, message: QueueLease['message'], outcomes: RecipientOutcome[], notified: DsnRecipient[],
+  result: NoticeResult, kind: PendingNotice, retried: ReadonlySet<string>, now: number,
+): void {
+  for (const n of notified) {
+    const o = outcomes.find((x) => x.address === n.recipient.address)!;
+    if (result !== 'failed') { o.noticePending = null; continue; }
+    if (now >= message.expiresAt + ctx.config.lifetimeMs) {
+      ctx.log('giving up on a delivery status notification that could not be submitted', { messageId: message.id, address: o.address, kind });
+      o.noticePending = null;
+      continue;
+    }
+    o.noticePending = kind;
+    o.nextAttemptAt = now + retryDelay(ctx.config, retried.has(o.address) ? Number.MAX_SAFE_INTEGER : 1);
+  }
+}
+
+async function deliverRecipients(ctx: LeaseContext, lease: QueueLease, original: Buffer, now: number, batch: NoticeBatch): Promise<RecipientOutcome[]> {
+  const { message } = lease;
   const route = ctx.config.smarthost ? await smarthostRoute(ctx) : await ctx.resolver.route(lease.domain);
   const result: Attempted = route.ok
     ? await attempt(ctx, lease, route.hosts, original)
     : { answers: new Map(lease.recipients.map((r) => [r.address, route.answer])), host: null, ip: null, tls: false, remoteDsn: false };
 
-  const now = ctx.now();
-  const batch: NoticeBatch = { failed: [], delayed: [], relayed: [] };
   const outcomes: RecipientOutcome[] = [];
   for (const r of lease.recipients) {
     let answer = result.answers.get(r.address) ?? { code: 451, enhanced: '4.3.0', text: 'no answer for this recipient' };
@@ -102,15 +149,6 @@ export async function deliverLease(ctx: LeaseContext, lease: QueueLease): Promis
       address: r.address, status, nextAttemptAt: next, response: answer, attempted: true, delayNoticeSent,
       attempt: { at: now, mxHost: result.host, ip: result.ip, tls: result.tls, response: answer, result: status },
     });
-  }
-  try {
-    const sent = await sendNotices(ctx.config, ctx.submit, message, original, batch, now);
-    if (!sent.delayed) for (const o of outcomes) o.delayNoticeSent = false;
-  } catch (err) {
-    // Local submission failed: the outcome still stands (the remote answer will
-    // not change), and the delay notice is tried again next time.
-    ctx.log('could not submit a delivery status notification', { err: String(err), messageId: message.id });
-    for (const o of outcomes) o.delayNoticeSent = false;
   }
   return outcomes;
 }

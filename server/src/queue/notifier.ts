@@ -35,22 +35,34 @@ export interface NoticeBatch {
   relayed: DsnRecipient[];
 }
 
-/** Builds and submits the notices of one delivery attempt; resolves to what was sent. */
+/** 'none': nothing to send; 'sent': handed over; 'failed': `submit` threw (the caller keeps it pending). */
+export type NoticeResult = 'none' | 'sent' | 'failed';
+
+/**
+ * Builds and submits the notices of one delivery attempt, each kind on its
+ * own: a failing submission does not stop the others. Never throws; the
+ * errors are returned for the log.
+ */
 export async function sendNotices(
   config: QueueConfig, submit: SubmitFn, message: QueuedMessage, original: Buffer, batch: NoticeBatch, now: number,
-): Promise<{ failed: boolean; delayed: boolean; relayed: boolean }> {
-  const sent = { failed: false, delayed: false, relayed: false };
-  if (message.sender === '') return sent;
+): Promise<{ failed: NoticeResult; delayed: NoticeResult; relayed: NoticeResult; errors: unknown[] }> {
+  const errors: unknown[] = [];
+  if (message.sender === '') return { failed: 'none', delayed: 'none', relayed: 'none', errors };
   const full = message.ret === 'FULL' || (message.ret === null && message.size <= config.dsnFullMessageMaxBytes);
-  const send = async (recipients: DsnRecipient[], withFull: boolean): Promise<boolean> => {
-    if (recipients.length === 0) return false;
-    const bytes = buildDsn({ reportingMta: config.hostname, message, recipients, original, full: withFull, now });
-    await submit(bytes, '', message.sender);
-    return true;
+  const send = async (recipients: DsnRecipient[], withFull: boolean): Promise<NoticeResult> => {
+    if (recipients.length === 0) return 'none';
+    try {
+      const bytes = buildDsn({ reportingMta: config.hostname, message, recipients, original, full: withFull, now });
+      await submit(bytes, '', message.sender);
+      return 'sent';
+    } catch (err) {
+      errors.push(err);
+      return 'failed';
+    }
   };
-  sent.failed = await send(batch.failed, full);
+  const failed = await send(batch.failed, full);
   // RET applies to failure notices; the others carry headers only (RFC 3461 §4.3).
-  sent.delayed = await send(batch.delayed, false);
-  sent.relayed = await send(batch.relayed, false);
-  return sent;
+  const delayed = await send(batch.delayed, false);
+  const relayed = await send(batch.relayed, false);
+  return { failed, delayed, relayed, errors };
 }

@@ -1,6 +1,7 @@
 // Settings of the outbound queue and remote delivery (documented in
 // docs/queue.md). The config loader maps the `queue:` section onto this shape;
 // every module here takes it as a parameter.
+import type { StoaConfig } from '../config/types.ts';
 
 export interface SmarthostConfig {
   host: string;
@@ -88,5 +89,32 @@ export function queueConfig(overrides: Partial<QueueConfig> = {}): QueueConfig {
     limits: { ...d.limits, ...overrides.limits },
     timeouts: { ...d.timeouts, ...overrides.timeouts },
     worker: { ...d.worker, ...overrides.worker },
+  };
+}
+
+/**
+ * The queue's view of the server configuration: the `queue:` section, plus the
+ * server's `hostname` (EHLO, Reporting-MTA) and `dns` resolvers.
+ */
+export function queueConfigFrom(config: StoaConfig): QueueConfig {
+  const q = config.queue;
+  const sh = q.smarthost;
+  return {
+    hostname: config.hostname,
+    lifetimeMs: q.lifetimeMs,
+    retryScheduleMs: [...q.retryScheduleMs],
+    retryIntervalMs: q.retryIntervalMs,
+    delayNoticeAfterMs: q.delayNoticeAfterMs,
+    dsnFullMessageMaxBytes: q.dsnFullMessageMaxBytes,
+    completedRetentionMs: q.completedRetentionMs,
+    dns: { servers: [...config.dns.servers], timeoutMs: config.dns.timeoutMs, tries: DEFAULT_QUEUE_CONFIG.dns.tries },
+    remotePort: q.remotePort,
+    smarthost: sh.host === null ? null : {
+      host: sh.host, port: sh.port, tls: sh.tls, tlsVerify: sh.tlsVerify,
+      auth: sh.auth.user !== null && sh.auth.password !== null ? { user: sh.auth.user, password: sh.auth.password } : null,
+    },
+    limits: { ...q.limits },
+    timeouts: { ...q.timeouts },
+    worker: { leaseMs: q.worker.leaseMs, pollIntervalMs: q.worker.pollIntervalMs, batchSize: q.worker.batchSize, stopTimeoutMs: q.worker.stopTimeoutMs },
   };
 }

@@ -136,14 +136,14 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
       const copies = (await c.messages.find(q, { ...sessionOpts(ctx), sort: { uid: 1 }, projection: { uid: 1, blobId: 1, size: 1, internalDate: 1 } }).toArray())
         .filter((d) => uidSetHas(uids, d.uid));
       const envelope = options?.envelope === true;
-      const bodies = new Map<string, { headerSize: number; headers: BodyDoc['headers']; envelope: BodyDoc['envelope'] | null }>();
+      const bodies = new Map<string, { headers: BodyDoc['headers']; envelope: BodyDoc['envelope'] | null }>();
       const blobIds = [...new Set(copies.map((d) => d.blobId))];
       for (let i = 0; i < blobIds.length; i += 10_000) {
         const docs = await c.bodies.find(
           { _id: { $in: blobIds.slice(i, i + 10_000) } },
-          { ...sessionOpts(ctx), projection: { 'root.bodyStart': 1, headers: 1, ...(envelope ? { envelope: 1 } : {}) } },
+          { ...sessionOpts(ctx), projection: { headers: 1, ...(envelope ? { envelope: 1 } : {}) } },
         ).toArray();
-        for (const d of docs) bodies.set(d._id, { headerSize: d.root.bodyStart, headers: d.headers, envelope: envelope ? d.envelope : null });
+        for (const d of docs) bodies.set(d._id, { headers: d.headers, envelope: envelope ? d.envelope : null });
       }
       return copies.flatMap((d) => {
         const b = bodies.get(d.blobId);

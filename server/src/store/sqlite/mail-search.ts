@@ -72,9 +72,8 @@ export function searchMessageText(c: SqliteConnection, mailboxId: string, text: 
   return rows.filter((r) => foldForSearch(String(r.search_text)).includes(needle)).map((r) => Number(r.uid));
 }
 
-// Array rows (see LIST_SQL in mail-messages.ts); the root's bodyStart is read
-// in SQL so the whole structure JSON is not parsed for it.
-const SUMMARY_COLUMNS = `m.uid, b.blob_id, m.size, m.internal_date, json_extract(b.structure, '$.bodyStart'), b.headers`;
+// Array rows (see LIST_SQL in mail-messages.ts): 100k named-key objects cost more than the query.
+const SUMMARY_COLUMNS = 'm.uid, b.blob_id, m.size, m.internal_date, b.headers';
 
 export function summarizeMessages(c: SqliteConnection, mailboxId: string, uids: UidSet, envelope: boolean): MessageSummary[] {
   if (uids.length === 0) return [];
@@ -86,12 +85,12 @@ export function summarizeMessages(c: SqliteConnection, mailboxId: string, uids: 
     ? `SELECT ${columns} ${from} AND m.uid BETWEEN ? AND ? ORDER BY m.uid /* arrays */`
     : `SELECT ${columns} ${from} ORDER BY m.uid /* arrays */`);
   stmt.setReturnArrays(true);
-  type SummaryRow = [number, string, number, number, number, string, string?];
+  type SummaryRow = [number, string, number, number, string, string?];
   const rows = perRange
     ? uids.flatMap(([a, b]) => stmt.all(mailboxId, a, b) as unknown as SummaryRow[])
     : (stmt.all(mailboxId) as unknown as SummaryRow[]).filter((r) => uidSetHas(uids, r[0]));
-  return rows.map(([uid, blobId, size, internal, headerSize, headers, env]) => ({
-    uid, blobId, size, internalDate: new Date(internal).toISOString(), headerSize,
+  return rows.map(([uid, blobId, size, internal, headers, env]) => ({
+    uid, blobId, size, internalDate: new Date(internal).toISOString(),
     headers: JSON.parse(headers) as IndexedHeaders, envelope: env === undefined ? null : JSON.parse(env) as Envelope,
   }));
 }
