@@ -87,6 +87,9 @@ describe('admin API: outbound queue', () => {
     const res = await root.post(`/api/v1/queue/${first}/retry`);
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { rescheduled: 2 });
+    const audit = await root.get(`/api/v1/audit?objectType=queued-message&objectId=${first}`);
+    assert.deepEqual(audit.body.items.map((e: { action: string }) => e.action), ['retry']);
+    assert.deepEqual(audit.body.items[0].after, { rescheduled: 2 });
   });
 
   test('unknown ids are 404 and malformed ids 400, as problem JSON', async () => {
@@ -124,6 +127,9 @@ describe('admin API: outbound queue', () => {
     assert.equal((await root.get(`/api/v1/queue/${second}`)).status, 404);
     assert.equal((await h.store.blobs.stat(before.message.blobId))?.refs, 0);
     assert.equal((await root.get('/api/v1/queue')).body.total, 1);
+    const audit = await root.get(`/api/v1/audit?objectType=queued-message&objectId=${second}`);
+    assert.deepEqual(audit.body.items.map((e: { action: string }) => e.action), ['delete']);
+    assert.ok(audit.body.items[0].ip, 'with the caller IP');
   });
 
   test('openapi.json documents the queue routes with their schemas', async () => {

@@ -9,7 +9,7 @@ import { createQueueService, type QueueService } from '../../server/src/queue/qu
 import { registerQueueMetrics, type QueueMetrics } from '../../server/src/queue/queue-metrics.ts';
 import type { QueueConfig } from '../../server/src/queue/queue-config.ts';
 import type { Store } from '../../server/src/store/port.ts';
-import { TestClock, openTestStore, sampleMessage, testQueueConfig } from './harness.ts';
+import { OPERATOR, TestClock, openTestStore, sampleMessage, testQueueConfig } from './harness.ts';
 import { freePortOn, startBadMx, startDns, startMta, type Dns, type Mta } from './peers.ts';
 import { parseDsn } from './dsn-parse.ts';
 
@@ -144,7 +144,7 @@ describe('remote delivery', () => {
     assert.equal(attempts, expected.length);
     // Jump to the end of the lifetime: the last attempt is at expiry, then it fails.
     clock.t = (await service.inspect(id)).message.expiresAt;
-    await service.retryNow(id);
+    await service.retryNow(id, OPERATOR);
     await w.runOnce();
     const final = (await service.inspect(id)).recipients[0];
     assert.equal(final.status, 'failed');
@@ -163,11 +163,11 @@ describe('remote delivery', () => {
     const w = worker();
     await w.runOnce();
     clock.advance(4 * 3600_000);
-    await service.retryNow(id);
-    await service.retryNow(quiet);
+    await service.retryNow(id, OPERATOR);
+    await service.retryNow(quiet, OPERATOR);
     await w.runOnce();
     clock.advance(3600_000);
-    await service.retryNow(id);
+    await service.retryNow(id, OPERATOR);
     await w.runOnce();
     await w.runOnce();
     const notices = mta.received.filter((m) => m.from === '');
@@ -248,10 +248,10 @@ describe('remote delivery', () => {
     await worker().runOnce();
     assert.equal((await service.list({ domain: 'ok.test', status: 'deferred' }, 0, 10)).total, 1);
     assert.equal((await service.list({ sender: 'nobody@sender.test' }, 0, 10)).total, 0);
-    assert.equal(await service.retryNow(id), 1);
+    assert.equal(await service.retryNow(id, OPERATOR), 1);
     assert.equal((await service.inspect(id)).recipients[0].nextAttemptAt, clock.t);
     const blobId = (await service.inspect(id)).message.blobId;
-    await service.delete(id);
+    await service.delete(id, OPERATOR);
     await assert.rejects(service.inspect(id), /No such object/);
     assert.equal((await store.blobs.stat(blobId))?.refs, 0);
   });

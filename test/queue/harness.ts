@@ -48,3 +48,6 @@ export function sampleMessage(from: string, to: string, subject = 'Queue test', 
     body, '',
   ].join('\r\n'));
 }
+
+/** The operator named in audit entries of retry and delete in these tests. */
+export const OPERATOR = { id: null, login: 'test-operator', ip: '127.0.0.1' } as const;

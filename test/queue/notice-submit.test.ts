@@ -18,6 +18,7 @@ import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
 import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
+import { OPERATOR } from './harness.ts';
 
 const SYSTEM: Actor = { id: null, login: 'system', role: 'server-admin', adminDomainIds: [], ip: null };
 const NOTICE = Buffer.from('From: MAILER-DAEMON@stoa.test\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n\r\nsorry\r\n');
@@ -70,7 +71,7 @@ describe('notice submission', () => {
     const page = await queue.list({ domain: 'remote.test' }, 0, 10);
     assert.equal(page.total, 1);
     assert.equal(page.items[0].sender, '');
-    await queue.delete(page.items[0].id);
+    await queue.delete(page.items[0].id, OPERATOR);
   });
 
   test('an alias sender is followed to its local and remote targets', async () => {

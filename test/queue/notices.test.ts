@@ -9,7 +9,7 @@ import type { QueueConfig } from '../../server/src/queue/queue-config.ts';
 import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
 import type { Store } from '../../server/src/store/port.ts';
 import { parseDsn } from './dsn-parse.ts';
-import { TestClock, openTestStore, sampleMessage, testQueueConfig } from './harness.ts';
+import { OPERATOR, TestClock, openTestStore, sampleMessage, testQueueConfig } from './harness.ts';
 import { freePortOn, startMta, type Mta } from './peers.ts';
 
 const RELAY = '127.0.0.8';
@@ -109,7 +109,7 @@ describe('notices that could not be submitted', () => {
     assert.equal(byAddress['temp2@ok.test'].noticePending, null);
 
     state.down = false;
-    assert.ok(await service.retryNow(id) >= 2);
+    assert.ok(await service.retryNow(id, OPERATOR) >= 2);
     await worker(state).runOnce();
     assert.equal(state.sent.length, 1, 'the pending failure notice');
     d = await service.inspect(id);

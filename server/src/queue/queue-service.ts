@@ -1,9 +1,10 @@
 // The queue's domain service: enqueue for the SMTP front end and the DSN
 // path, and the operations the admin API and CLI share (list, inspect,
 // retry now, delete). Knows nothing of protocols.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { StoaError } from '../errors/catalogue.ts';
 import type { Store } from '../store/port.ts';
+import type { AuditEntry } from '../../../shared/src/schemas/directory.ts';
 import type {
   DeliveryAttempt, DsnNotify, DsnRet, QueueFilter, QueueSummary, QueuedMessage, QueuedRecipient,
 } from '../store/queue-port.ts';
@@ -22,12 +23,16 @@ export interface EnqueueRequest {
 
 export interface QueueDetail { message: QueuedMessage; recipients: QueuedRecipient[]; attempts: DeliveryAttempt[] }
 
+/** Who asked for an operator action, for the audit log (the directory's Actor fits). */
+export interface QueueOperator { id: string | null; login: string; ip: string | null }
+
 export interface QueueService {
   enqueue(req: EnqueueRequest): Promise<string>;
   list(filter: QueueFilter, offset: number, limit: number): Promise<{ items: QueueSummary[]; total: number; offset: number; limit: number }>;
   inspect(id: string): Promise<QueueDetail>;
-  retryNow(id: string): Promise<number>;
-  delete(id: string): Promise<void>;
+  /** Operator actions are written to the audit log in the same transaction. */
+  retryNow(id: string, by: QueueOperator): Promise<number>;
+  delete(id: string, by: QueueOperator): Promise<void>;
 }
 
 /** RFC 3461 §4.1: NEVER excludes the other keywords. */
@@ -35,6 +40,23 @@ function checkNotify(notify: DsnNotify[] | null | undefined): DsnNotify[] | null
   if (!notify || notify.length === 0) return null;
   if (notify.includes('NEVER') && notify.length > 1) throw new StoaError('STOA_VALIDATION', 'NOTIFY=NEVER cannot be combined with other keywords');
   return [...new Set(notify)];
+}
+
+function auditEntry(by: QueueOperator, action: string, message: QueuedMessage, after: Record<string, unknown> | null): AuditEntry {
+  return {
+    id: randomBytes(12).toString('base64url'),
+    at: new Date().toISOString(),
+    actorId: by.id,
+    actor: by.login,
+    ip: by.ip,
+    action,
+    objectType: 'queued-message',
+    objectId: message.id,
+    // The queue spans domains: its entries are server-level, seen by server admins.
+    domainId: null,
+    before: { sender: message.sender, size: message.size, createdAt: new Date(message.createdAt).toISOString() },
+    after,
+  };
 }
 
 export function createQueueService(deps: { store: Store; config: QueueConfig; now?: () => number; onEnqueue?: () => void }): QueueService {
@@ -87,15 +109,24 @@ export function createQueueService(deps: { store: Store; config: QueueConfig; no
       return { message, recipients, attempts: await store.queue.attempts(id) };
     },
 
-    async retryNow(id) {
-      await mustGet(id);
-      const n = await store.queue.retryNow(id, now());
+    async retryNow(id, by) {
+      const { message } = await mustGet(id);
+      const n = await store.atomic(async (tx) => {
+        const rescheduled = await tx.queue.retryNow(id, now());
+        await tx.audit.append(auditEntry(by, 'retry', message, { rescheduled }));
+        return rescheduled;
+      });
       deps.onEnqueue?.();
       return n;
     },
 
-    async delete(id) {
-      if (!await store.queue.delete(id)) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
+    async delete(id, by) {
+      const found = await store.queue.get(id);
+      if (!found) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
+      await store.atomic(async (tx) => {
+        if (!await tx.queue.delete(id)) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
+        await tx.audit.append(auditEntry(by, 'delete', found.message, null));
+      });
     },
   };
 }

@@ -60,7 +60,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { queue: QueueServ
     schema: { tags: ['queue'], summary: 'Make every pending recipient due now', params: QueueMessageParams, response: { 200: QueueRetryResult, ...problemResponses } },
   }, async (request) => {
     serverAdminOnly(request);
-    return { rescheduled: await queue.retryNow(request.params.id) };
+    return { rescheduled: await queue.retryNow(request.params.id, authOf(request).actor) };
   });
 
   app.delete<Params>('/queue/:id', {
@@ -68,7 +68,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { queue: QueueServ
     schema: { tags: ['queue'], summary: 'Remove a message from the queue without notifying anyone', params: QueueMessageParams, response: { 204: NoContent, ...problemResponses } },
   }, async (request, reply) => {
     serverAdminOnly(request);
-    await queue.delete(request.params.id);
+    await queue.delete(request.params.id, authOf(request).actor);
     return reply.code(204).send();
   });
 }
