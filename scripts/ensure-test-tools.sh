@@ -1,14 +1,21 @@
 #!/bin/sh
 # Installs the Debian packages some tests need (dnsmasq: a real DNS server
-# for the `stoa doctor` tests). Installs only what is missing, only as root;
-# otherwise says what to install and fails, so a test never passes silently.
+# for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
+# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp).
+# Installs only what is missing, only as root; otherwise says what to install
+# and fails, so a test never passes silently.
 set -eu
 
-PACKAGES="dnsmasq"
+PACKAGES="dnsmasq swaks"
 missing=""
 for pkg in $PACKAGES; do
   command -v "$pkg" >/dev/null 2>&1 || [ -x "/usr/sbin/$pkg" ] || missing="$missing $pkg"
 done
+# swaks needs these Perl modules for -tls / -tlsc; they are not commands.
+perl -MNet::SSLeay -e1 >/dev/null 2>&1 || missing="$missing libnet-ssleay-perl"
+perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing="$missing libio-socket-ssl-perl"
+# test/imap syncs a mailbox both ways with mbsync (Debian package isync), an independent IMAP client.
+command -v mbsync >/dev/null 2>&1 || missing="$missing isync"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" != "0" ]; then

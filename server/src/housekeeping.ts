@@ -19,19 +19,29 @@ export interface HousekeepingReport {
   credentialsExpired: number;
   blobsRemoved: number;
   blobBytesRemoved: number;
+  /** Rows removed by each extra task (greylist, rate counters …), by name. */
+  pruned: Record<string, number>;
 }
+
+/** A clean-up another module owns (greylist triplets, rate-limit windows): returns what it removed. */
+export interface HousekeepingTask { name: string; run(): Promise<number> }
 
 const HOUR_MS = 3_600_000;
 
-export function startHousekeeping(deps: { config: StoaConfig; store: Store; directory: Directory; logger: Logger }, intervalMs = 15 * 60_000): Housekeeping {
-  const { config, store, directory, logger } = deps;
+export function startHousekeeping(
+  deps: { config: StoaConfig; store: Store; directory: Directory; logger: Logger; tasks?: readonly HousekeepingTask[] },
+  intervalMs = 15 * 60_000,
+): Housekeeping {
+  const { config, store, directory, logger, tasks = [] } = deps;
   let running: Promise<HousekeepingReport> | null = null;
 
   async function work(): Promise<HousekeepingReport> {
     const { throttleEntriesPruned, credentialsExpired } = await directory.housekeeping();
     const gc = await store.blobs.gc(config.store.blobs.gcGraceHours * HOUR_MS);
-    const report = { throttleEntriesPruned, credentialsExpired, blobsRemoved: gc.removed, blobBytesRemoved: gc.bytes };
-    if (throttleEntriesPruned + credentialsExpired + gc.removed > 0) logger.info(report, 'housekeeping');
+    const pruned: Record<string, number> = {};
+    for (const task of tasks) pruned[task.name] = await task.run();
+    const report = { throttleEntriesPruned, credentialsExpired, blobsRemoved: gc.removed, blobBytesRemoved: gc.bytes, pruned };
+    if (throttleEntriesPruned + credentialsExpired + gc.removed + Object.values(pruned).reduce((a, b) => a + b, 0) > 0) logger.info(report, 'housekeeping');
     return report;
   }
 

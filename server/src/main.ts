@@ -6,6 +6,24 @@ import type { FastifyInstance } from 'fastify';
 import type { StoaConfig } from './config/types.ts';
 import { bootstrapFirstStart, type BootstrapResult } from './directory/bootstrap.ts';
 import { createDirectory } from './directory/directory.ts';
+import { createDkimKeys } from './mail-auth/dkim-keys.ts';
+import { LocalChangeBus } from './events/local-change-bus.ts';
+import { createMailServices } from './mail/mail-services.ts';
+import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
+import { startImapListeners, type ImapListeners } from './protocols/imap/server.ts';
+import { createDnsbl } from './filter/dnsbl.ts';
+import { createGreylist } from './filter/greylist.ts';
+import { createIpLists } from './filter/ip-lists.ts';
+import { createRateLimiter } from './filter/rate-limit.ts';
+import { createDkimSigner } from './mail-auth/dkim-sign.ts';
+import { createDnsResolver } from './mail-auth/dns-resolver.ts';
+import { createInboundAuthenticator } from './mail-auth/inbound.ts';
+import { createMetrics } from './protocols/http/metrics.ts';
+import { startSmtp, type SmtpAddress, type SmtpFrontEnd } from './protocols/smtp/smtp-listeners.ts';
+import { queueConfigFrom } from './queue/queue-config.ts';
+import { startOutboundQueue, type OutboundQueue } from './queue/outbound.ts';
+import type { QueueService } from './queue/queue-service.ts';
+import { loadTlsMaterial, secureContext, tlsServerOptions } from './tls/tls-material.ts';
 import type { Logger } from './log/logger.ts';
 import { startHousekeeping, type Housekeeping } from './housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
@@ -15,7 +33,17 @@ import type { Store } from './store/port.ts';
 export interface RunningServer {
   /** Actual HTTP address (the configured port may be 0), or null when the listener is disabled. */
   http: { host: string; port: number } | null;
+  /** Actual IMAP addresses (STARTTLS and implicit TLS), null for a listener that is off. */
+  imap: { host: string; port: number } | null;
+  imaps: { host: string; port: number } | null;
+  /** Actual POP3 addresses, null for a listener that is off. */
+  pop3: { host: string; port: number } | null;
+  pop3s: { host: string; port: number } | null;
+  /** Actual SMTP addresses (MX, submission, implicit-TLS submission), null for a listener that is off. */
+  smtp: Record<'smtp' | 'submission' | 'smtps', SmtpAddress | null>;
   firstStart: BootstrapResult;
+  /** The outbound queue every front end enqueues into (one instance per process). */
+  queue: QueueService;
   /** Stops accepting work, lets requests in flight finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -47,10 +75,15 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let store: Store | null = null;
   let app: FastifyInstance | null = null;
   let housekeeping: Housekeeping | null = null;
+  let pop3: Pop3Listeners | null = null;
+  let imap: ImapListeners | null = null;
+  let smtp: SmtpFrontEnd | null = null;
+  let outbound: OutboundQueue | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
-      await app?.close();
+      // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
+      await Promise.all([app?.close(), pop3?.close(), imap?.close(), smtp?.close(), outbound?.stop()]);
     } finally {
       await store?.close();
     }
@@ -59,13 +92,58 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     store = await openStore(config);
     const directory = createDirectory(store, config);
     const firstStart = await bootstrapFirstStart(store, directory, config);
+    // The demo domain signs its mail like any other: its DKIM keys come with it.
+    if (firstStart.demo) {
+      const demo = await store.domains.getByName(firstStart.demo.domain);
+      if (demo) await createDkimKeys(store, config).ensureKey(demo);
+    }
     housekeeping = startHousekeeping({ config, store, directory, logger });
     let http: RunningServer['http'] = null;
+    // One registry for every front end, exposed by the HTTP server at /metrics.
+    const metrics = createMetrics();
+    // One bus per process: IMAP IDLE and every session's EXISTS/EXPUNGE/FETCH updates listen to it.
+    const bus = new LocalChangeBus();
+    const mail = createMailServices({ store, bus });
+    // Notices to local senders go through local delivery, to remote ones through the queue itself.
+    outbound = startOutboundQueue({
+      store, config: queueConfigFrom(config), runWorker: config.queue.worker.enabled,
+      addresses: directory.addresses, delivery: mail.delivery, registry: metrics.registry, logger,
+    });
+    const queue = outbound.service;
     if (config.listeners.http.enabled) {
-      app = await createHttpServer({ config, store, directory, logger });
+      app = await createHttpServer({ config, store, directory, logger, metrics, queue });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }
-    return { http, firstStart, close };
+    const tls = await loadTlsMaterial(config, logger);
+    pop3 = await startPop3({
+      config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, locks: store.locks, logger,
+      tls: { options: tlsServerOptions(tls, config), context: secureContext(tls, config) },
+    }).catch((err: unknown) => {
+      throw err instanceof Error && err.name === 'Pop3ListenError' ? new ListenError(err.message, { cause: err }) : err;
+    });
+    imap = await startImapListeners({
+      config, tls, logger,
+      services: { auth: directory.auth, accounts: directory.accounts, mailboxes: mail.mailboxes, messages: mail.messages, bus },
+    }).catch((err: unknown) => {
+      throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
+    });
+    const resolver = createDnsResolver(config);
+    smtp = await startSmtp({
+      config, logger, directory, metrics, tls,
+      mail,
+      queue,
+      filter: {
+        ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
+        dnsbl: createDnsbl(config.filter.dnsbl, resolver),
+        greylist: createGreylist(config.filter.greylist, store.greylist),
+        rateLimiter: createRateLimiter(config.filter.rateLimit, store.rateCounters),
+        inbound: createInboundAuthenticator(config, logger),
+        dkim: createDkimSigner(store, logger),
+      },
+    }).catch((err: unknown) => {
+      throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
+    });
+    return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, close };
   } catch (err) {
     await close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'cleanup after a failed start failed'));
     throw err;

@@ -11,6 +11,14 @@ export interface BannerInput {
   configFile: string | null;
   /** Actual address of the HTTP listener (the port may have been 0), or null when disabled. */
   http: { host: string; port: number } | null;
+  /** Actual IMAP addresses (absent or null when off). */
+  imap?: { host: string; port: number } | null;
+  imaps?: { host: string; port: number } | null;
+  /** Actual POP3 addresses (absent or null when off). */
+  pop3?: { host: string; port: number } | null;
+  pop3s?: { host: string; port: number } | null;
+  /** Actual SMTP addresses (absent or null when off). */
+  smtp?: Partial<Record<'smtp' | 'submission' | 'smtps', { host: string; port: number } | null>>;
   firstStart: BootstrapResult;
 }
 
@@ -34,6 +42,19 @@ export function renderBanner(b: BannerInput): string {
     lines.push(`  Health        ${url}healthz   readiness: ${url}readyz`);
   } else {
     lines.push('  HTTP          disabled (listeners.http.enabled is false)');
+  }
+  if (b.imap || b.imaps) {
+    const where = [b.imap ? `port ${b.imap.port} (STARTTLS)` : null, b.imaps ? `port ${b.imaps.port} (TLS)` : null].filter(Boolean).join(', ');
+    lines.push(`  IMAP          ${where}`);
+  }
+  if (b.pop3 || b.pop3s) {
+    const where = [b.pop3 ? `port ${b.pop3.port} (STLS)` : null, b.pop3s ? `port ${b.pop3s.port} (TLS)` : null].filter(Boolean).join(', ');
+    lines.push(`  POP3          ${where}`);
+  }
+  if (b.smtp?.smtp) lines.push(`  SMTP (MX)     port ${b.smtp.smtp.port}`);
+  if (b.smtp?.submission || b.smtp?.smtps) {
+    const where = [b.smtp.submission ? `port ${b.smtp.submission.port} (STARTTLS)` : null, b.smtp.smtps ? `port ${b.smtp.smtps.port} (TLS)` : null].filter(Boolean).join(', ');
+    lines.push(`  Submission    ${where}`);
   }
   lines.push(`  Data          ${b.config.dataDir} (${b.config.store.driver} store)`);
   lines.push(`  Config        ${b.configFile ?? 'no file: defaults and environment variables'}`);

@@ -90,6 +90,22 @@ function crossChecks(c: StoaConfig, sourceOf: (path: string) => string): FieldEr
   if (c.auth.argon2.memoryKiB < 8 * c.auth.argon2.parallelism) {
     errors.push({ path: 'auth.argon2.memoryKiB', message: `must be at least 8 × auth.argon2.parallelism (${8 * c.auth.argon2.parallelism})${sourceOf('auth.argon2.memoryKiB')}` });
   }
+  errors.push(...queueCrossChecks(c, sourceOf));
+  return errors;
+}
+
+function queueCrossChecks(c: StoaConfig, sourceOf: (path: string) => string): FieldError[] {
+  const errors: FieldError[] = [];
+  const { host, auth } = c.queue.smarthost;
+  if ((auth.user === null) !== (auth.password === null)) {
+    const missing = auth.user === null ? 'queue.smarthost.auth.user' : 'queue.smarthost.auth.password';
+    const other = auth.user === null ? 'queue.smarthost.auth.password' : 'queue.smarthost.auth.user';
+    const hint = auth.password === null ? ' (set it in STOA_SMARTHOST_PASSWORD, not in the file)' : '';
+    errors.push({ path: missing, message: `is required when ${other} is set${sourceOf(other)}${hint}` });
+  }
+  if (host === null && auth.user !== null) {
+    errors.push({ path: 'queue.smarthost.host', message: `is required when queue.smarthost.auth is set${sourceOf('queue.smarthost.auth.user')} (or set STOA_SMARTHOST)` });
+  }
   return errors;
 }
 
@@ -139,5 +155,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   config.dataDir = resolve(dataDirBase, config.dataDir);
   config.store.sqlite.path = resolve(config.dataDir, config.store.sqlite.path);
   config.store.blobs.path = resolve(config.dataDir, config.store.blobs.path);
+  if (config.tls.certFile !== null) config.tls.certFile = resolve(config.dataDir, config.tls.certFile);
+  if (config.tls.keyFile !== null) config.tls.keyFile = resolve(config.dataDir, config.tls.keyFile);
   return { config, file, dataDirExplicit: sources.has('dataDir') };
 }

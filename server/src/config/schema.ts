@@ -15,8 +15,12 @@ const Obj = (properties: Record<string, TSchema>): TSchema => Type.Object(proper
 
 const Port = Int(0, 65535, 'TCP port; 0 picks a free one');
 const MAX_MS = 30 * 24 * 3600 * 1000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DmarcMode = OneOf(['enforce', 'quarantine-only', 'monitor'], 'DMARC handling');
 
 export const configSchema: TSchema = Obj({
   dataDir: Str('Data directory'),
@@ -43,6 +47,28 @@ export const configSchema: TSchema = Obj({
       port: Port,
       trustProxy: Type.Boolean(),
     }),
+    smtp: Obj({ enabled: Type.Boolean(), host: Str('Address to bind'), port: Port }),
+    submission: Obj({
+      enabled: Type.Boolean(),
+      host: Str('Address to bind'),
+      port: Port,
+      allowPlaintextAuth: Type.Boolean({ description: 'AUTH before STARTTLS' }),
+    }),
+    smtps: Obj({ enabled: Type.Boolean(), host: Str('Address to bind'), port: Port }),
+    imap: Obj({
+      enabled: Type.Boolean(),
+      host: Str('Address to bind'),
+      port: Port,
+      allowPlaintextAuth: Type.Boolean({ description: 'LOGIN/AUTHENTICATE before STARTTLS' }),
+    }),
+    imaps: Obj({ enabled: Type.Boolean(), host: Str('Address to bind'), port: Port }),
+    pop3: Obj({
+      enabled: Type.Boolean(),
+      host: Str('Address to bind'),
+      port: Port,
+      allowPlaintextAuth: Type.Boolean({ description: 'USER/PASS and AUTH before STLS' }),
+    }),
+    pop3s: Obj({ enabled: Type.Boolean(), host: Str('Address to bind'), port: Port }),
   }),
   auth: Obj({
     argon2: Obj({
@@ -60,6 +86,28 @@ export const configSchema: TSchema = Obj({
       maxDelayMs: Int(0, MAX_MS, 'Longest delay'),
       windowMs: Int(1000, MAX_MS, 'Memory of failures'),
     }),
+  }),
+  smtp: Obj({
+    // RFC 5321 §4.5.3.1.10: at least 64 KiB; beyond 1 GiB a single message is not mail.
+    maxMessageBytes: Int(65_536, 1024 * 1024 * 1024, 'Largest message (SIZE)'),
+    // RFC 5321 §4.5.3.1.8: at least 100 recipients must be accepted.
+    maxRecipients: Int(100, 100_000, 'Recipients per message'),
+    maxConnections: Int(1, 100_000, 'Simultaneous SMTP connections'),
+    maxConnectionsPerIp: Int(1, 100_000, 'Simultaneous SMTP connections per client IP'),
+    // RFC 5321 §4.5.3.2.7: the server waits at least 5 minutes for a command.
+    socketTimeoutMs: Int(1000, 3_600_000, 'Idle time before the connection is closed'),
+    harvest: Obj({
+      freeUnknownRecipients: Int(0, 10_000, 'Unknown recipients before delays start'),
+      delayMs: Int(0, 60_000, 'First delay; doubles with each further unknown recipient'),
+      maxUnknownRecipients: Int(1, 10_000, 'Unknown recipients before the client is cut off'),
+    }),
+    duplicateWindowMs: Int(0, 7 * 24 * 3600 * 1000, 'Collapse repeated deliveries of one Message-ID'),
+    spoolMemoryBytes: Int(0, 64 * 1024 * 1024, 'Messages up to this size are spooled in memory'),
+  }),
+  pop3: Obj({
+    // RFC 1939 §3: the autologout timer MUST be at least 10 minutes.
+    idleTimeoutSeconds: Int(600, 86_400, 'Idle time before the connection is closed'),
+    keepDeleted: Type.Boolean({ description: 'DELE hides messages from POP3 instead of deleting them' }),
   }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
@@ -83,6 +131,75 @@ export const configSchema: TSchema = Obj({
     level: OneOf(LOG_LEVELS, 'Minimum level written'),
     pretty: Type.Boolean(),
   }),
+  tls: Obj({
+    certFile: Type.Union([Str('PEM certificate chain'), Type.Null()]),
+    keyFile: Type.Union([Str('PEM private key'), Type.Null()]),
+    minVersion: OneOf(['TLSv1.2', 'TLSv1.3'], 'Oldest TLS version accepted'),
+  }),
+  mailAuth: Obj({
+    dmarcPolicy: DmarcMode,
+    overrides: Type.Object({}, { additionalProperties: DmarcMode, description: 'DMARC handling per author domain' }),
+    dkimEd25519: Type.Boolean(),
+  }),
+  filter: Obj({
+    ipAllow: Type.Array(Str('CIDR'), { maxItems: 10_000 }),
+    ipDeny: Type.Array(Str('CIDR'), { maxItems: 10_000 }),
+    dnsbl: Obj({
+      zones: Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9])?$' }), { maxItems: 32 }),
+      timeoutMs: Int(100, 60_000, 'Per-query timeout'),
+      action: OneOf(['reject', 'junk'], 'What a listing does'),
+    }),
+    greylist: Obj({
+      enabled: Type.Boolean(),
+      delaySeconds: Int(0, 86_400, 'Retry no sooner than this'),
+      retryWindowHours: Int(1, 24 * 30, 'Forget unretried attempts after this'),
+      autoWhitelistAfter: Int(0, 1_000_000, 'Passes before a network is whitelisted; 0 = never'),
+      whitelistDays: Int(1, 3650, 'Whitelist lifetime'),
+    }),
+    rateLimit: Obj({
+      messagesPerHour: Int(0, 10_000_000, 'Messages per account per hour; 0 = unlimited'),
+    }),
+  }),
+  queue: Obj({
+    // RFC 5321 §4.5.4.1: give up after at least 4-5 days; beyond 30 days nobody is waiting.
+    lifetimeMs: Int(60_000, MAX_MS, 'Message lifetime in the queue'),
+    retryScheduleMs: Type.Array(Int(1000, MAX_MS, 'Delay after a deferral'), { maxItems: 50 }),
+    retryIntervalMs: Int(1000, MAX_MS, 'Delay after later deferrals'),
+    delayNoticeAfterMs: Int(0, MAX_MS, 'Age for the delay notice'),
+    dsnFullMessageMaxBytes: Int(0, 1024 * 1024 * 1024, 'Full original in failure notices up to this size'),
+    completedRetentionMs: Int(0, 365 * 24 * 3600 * 1000, 'Completed messages kept for inspection'),
+    remotePort: Int(1, 65535, 'Destination port of MX hosts'),
+    smarthost: Obj({
+      host: Type.Union([
+        Type.String({ minLength: 1, maxLength: 253, pattern: '^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:.]+)$' }),
+        Type.Null(),
+      ], { description: 'Relay host; null = direct MX delivery' }),
+      port: Int(1, 65535, 'Smarthost port'),
+      tls: OneOf(['none', 'starttls', 'tls'], 'TLS to the smarthost'),
+      tlsVerify: Type.Boolean({ description: 'Check the smarthost certificate' }),
+      auth: Obj({
+        user: Type.Union([Type.String({ minLength: 1, maxLength: 1024 }), Type.Null()]),
+        password: Type.Union([Type.String({ minLength: 1, maxLength: 1024 }), Type.Null()]),
+      }),
+    }),
+    limits: Obj({
+      globalConnections: Int(1, 10_000, 'Simultaneous outbound sessions'),
+      perDomainConnections: Int(1, 10_000, 'Simultaneous sessions per destination'),
+    }),
+    timeouts: Obj({
+      connectMs: Int(100, 600_000, 'TCP connect timeout'),
+      // RFC 5321 §4.5.3.2: 5 minutes for the greeting, 2-10 minutes for replies.
+      greetingMs: Int(100, 3_600_000, 'Wait for the 220 greeting'),
+      socketMs: Int(100, 3_600_000, 'Inactivity limit'),
+    }),
+    worker: Obj({
+      enabled: Type.Boolean({ description: 'Run the delivery worker in this process' }),
+      leaseMs: Int(10_000, 24 * 3600 * 1000, 'Lease length'),
+      pollIntervalMs: Int(100, 3_600_000, 'Longest sleep between scans'),
+      batchSize: Int(1, 10_000, 'Groups per claim'),
+      stopTimeoutMs: Int(0, 600_000, 'Grace period of a stop'),
+    }),
+  }),
 });
 
 /**
@@ -101,6 +218,23 @@ export function defaultConfig(): StoaConfig {
     },
     listeners: {
       http: { enabled: true, host: '0.0.0.0', port: 8080, trustProxy: false },
+      smtp: { enabled: true, host: '0.0.0.0', port: 2525 },
+      submission: { enabled: true, host: '0.0.0.0', port: 2587, allowPlaintextAuth: false },
+      smtps: { enabled: true, host: '0.0.0.0', port: 2465 },
+      imap: { enabled: true, host: '0.0.0.0', port: 1143, allowPlaintextAuth: false },
+      imaps: { enabled: true, host: '0.0.0.0', port: 1993 },
+      pop3: { enabled: true, host: '0.0.0.0', port: 1110, allowPlaintextAuth: false },
+      pop3s: { enabled: true, host: '0.0.0.0', port: 1995 },
+    },
+    smtp: {
+      maxMessageBytes: 50 * 1024 * 1024,
+      maxRecipients: 100,
+      maxConnections: 1000,
+      maxConnectionsPerIp: 20,
+      socketTimeoutMs: 300_000,
+      harvest: { freeUnknownRecipients: 3, delayMs: 1000, maxUnknownRecipients: 10 },
+      duplicateWindowMs: 600_000,
+      spoolMemoryBytes: 1024 * 1024,
     },
     auth: {
       // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1.
@@ -108,6 +242,7 @@ export function defaultConfig(): StoaConfig {
       minPasswordLength: 8,
       throttle: { ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000 },
     },
+    pop3: { idleTimeoutSeconds: 600, keepDeleted: false },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     firstStart: {
       adminPassword: null,
@@ -116,6 +251,31 @@ export function defaultConfig(): StoaConfig {
     },
     dns: { servers: [], timeoutMs: 5000 },
     log: { level: 'info', pretty: false },
+    tls: { certFile: null, keyFile: null, minVersion: 'TLSv1.2' },
+    mailAuth: { dmarcPolicy: 'enforce', overrides: {}, dkimEd25519: false },
+    filter: {
+      ipAllow: [],
+      ipDeny: [],
+      dnsbl: { zones: [], timeoutMs: 2000, action: 'reject' },
+      // Five minutes is what most greylisting implementations (postgrey) use;
+      // legitimate MTAs retry within 15-30 minutes (RFC 5321 §4.5.4.1).
+      greylist: { enabled: false, delaySeconds: 300, retryWindowHours: 48, autoWhitelistAfter: 5, whitelistDays: 35 },
+      rateLimit: { messagesPerHour: 500 },
+    },
+    // Mirrors DEFAULT_QUEUE_CONFIG (queue/queue-config.ts); docs/queue.md explains each value.
+    queue: {
+      lifetimeMs: 5 * DAY,
+      retryScheduleMs: [5 * MINUTE, 10 * MINUTE, 20 * MINUTE, 40 * MINUTE, 80 * MINUTE],
+      retryIntervalMs: 2 * HOUR,
+      delayNoticeAfterMs: 4 * HOUR,
+      dsnFullMessageMaxBytes: 1024 * 1024,
+      completedRetentionMs: 7 * DAY,
+      remotePort: 25,
+      smarthost: { host: null, port: 587, tls: 'starttls', tlsVerify: true, auth: { user: null, password: null } },
+      limits: { globalConnections: 100, perDomainConnections: 10 },
+      timeouts: { connectMs: 30_000, greetingMs: 5 * MINUTE, socketMs: 5 * MINUTE },
+      worker: { enabled: true, leaseMs: 15 * MINUTE, pollIntervalMs: 30_000, batchSize: 50, stopTimeoutMs: 30_000 },
+    },
   };
 }
 

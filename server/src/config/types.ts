@@ -43,6 +43,40 @@ export interface StoaConfig {
   };
   listeners: {
     http: ListenerConfig & { trustProxy: boolean };
+    /** Inbound MX (RFC 5321): port 25 in production. */
+    smtp: ListenerConfig;
+    /** Message submission with STARTTLS (RFC 6409): port 587 in production. */
+    submission: ListenerConfig & { allowPlaintextAuth: boolean };
+    /** Submission over implicit TLS (RFC 8314): port 465 in production. */
+    smtps: ListenerConfig;
+    /** IMAP with STARTTLS (RFC 9051): port 143 in production. */
+    imap: ListenerConfig & { allowPlaintextAuth: boolean };
+    /** IMAP over implicit TLS (RFC 8314): port 993 in production. */
+    imaps: ListenerConfig;
+    /** POP3 with STLS (RFC 1939, RFC 2595): port 110 in production. */
+    pop3: ListenerConfig & { allowPlaintextAuth: boolean };
+    /** POP3 over implicit TLS (RFC 8314): port 995 in production. */
+    pop3s: ListenerConfig;
+  };
+  /** SMTP front end (docs/smtp.md). */
+  smtp: {
+    maxMessageBytes: number;
+    maxRecipients: number;
+    maxConnections: number;
+    maxConnectionsPerIp: number;
+    socketTimeoutMs: number;
+    /** Dictionary-harvest protection: unknown recipients from one client IP. */
+    harvest: { freeUnknownRecipients: number; delayMs: number; maxUnknownRecipients: number };
+    /** Same Message-ID to the same account within this window is delivered once (0 = off). */
+    duplicateWindowMs: number;
+    /** Larger messages are spooled to a temporary file while they arrive. */
+    spoolMemoryBytes: number;
+  };
+  /** POP3 front end (docs/pop3.md). */
+  pop3: {
+    idleTimeoutSeconds: number;
+    /** DELE + QUIT marks messages seen and hides them from POP3 instead of expunging them. */
+    keepDeleted: boolean;
   };
   auth: {
     argon2: Argon2Params;
@@ -67,4 +101,66 @@ export interface StoaConfig {
     timeoutMs: number;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
+  tls: {
+    /** PEM certificate chain and key; both null = a self-signed certificate in dataDir/tls/. */
+    certFile: string | null;
+    keyFile: string | null;
+    minVersion: 'TLSv1.2' | 'TLSv1.3';
+  };
+  mailAuth: {
+    /** What a DMARC failure does to inbound mail (mail-auth/dmarc-policy.ts). */
+    dmarcPolicy: DmarcPolicyMode;
+    /** Per author domain (lower-case ASCII) exceptions to dmarcPolicy. */
+    overrides: Record<string, DmarcPolicyMode>;
+    /** Also sign outbound mail with an Ed25519 key (RFC 8463) besides RSA. */
+    dkimEd25519: boolean;
+  };
+  filter: FilterConfig;
+  /** Outbound queue and remote delivery (docs/queue.md); EHLO name and resolvers come from `hostname` and `dns`. */
+  queue: QueueSettings;
+}
+
+export interface QueueSettings {
+  lifetimeMs: number;
+  retryScheduleMs: number[];
+  retryIntervalMs: number;
+  delayNoticeAfterMs: number;
+  dsnFullMessageMaxBytes: number;
+  completedRetentionMs: number;
+  /** MX port (25; other values only for test networks). */
+  remotePort: number;
+  /** Relay everything through this host; `host: null` = deliver to the MX hosts directly. */
+  smarthost: {
+    host: string | null;
+    port: number;
+    tls: 'none' | 'starttls' | 'tls';
+    tlsVerify: boolean;
+    /** Both null = no AUTH; the password belongs in STOA_SMARTHOST_PASSWORD. */
+    auth: { user: string | null; password: string | null };
+  };
+  limits: { globalConnections: number; perDomainConnections: number };
+  timeouts: { connectMs: number; greetingMs: number; socketMs: number };
+  worker: { enabled: boolean; leaseMs: number; pollIntervalMs: number; batchSize: number; stopTimeoutMs: number };
+}
+
+export type DmarcPolicyMode = 'enforce' | 'quarantine-only' | 'monitor';
+
+export interface FilterConfig {
+  /** CIDRs (IPv4/IPv6) that skip the DNS blocklists and greylisting. */
+  ipAllow: string[];
+  /** CIDRs refused at connection time. */
+  ipDeny: string[];
+  dnsbl: { zones: string[]; timeoutMs: number; action: 'reject' | 'junk' };
+  greylist: {
+    enabled: boolean;
+    delaySeconds: number;
+    /** A first attempt not retried within this many hours is forgotten. */
+    retryWindowHours: number;
+    /** A network that passed this many distinct triplets skips greylisting… */
+    autoWhitelistAfter: number;
+    /** …for this many days after its last pass. */
+    whitelistDays: number;
+  };
+  /** Submission limit per authenticated account; 0 = none. */
+  rateLimit: { messagesPerHour: number };
 }

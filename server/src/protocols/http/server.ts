@@ -12,8 +12,11 @@ import pkg from '../../../../package.json' with { type: 'json' };
 import { accountsRoutes } from './accounts.ts';
 import { aliasesRoutes } from './aliases.ts';
 import { auditRoutes } from './audit.ts';
+import { autoconfigRoutes } from './autoconfig.ts';
 import { authGate } from './auth.ts';
+import { dkimRoutes } from './dkim.ts';
 import { domainsRoutes } from './domains.ts';
+import { createDkimKeys, type DkimKeys } from '../../mail-auth/dkim-keys.ts';
 import { groupsRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
@@ -30,6 +33,8 @@ export interface HttpServerDeps {
   store: Store;
   directory: Directory;
   logger: Logger;
+  /** DKIM key service; built from the store when absent. */
+  dkim?: DkimKeys;
   /** Shared with the other front ends so one /metrics shows every protocol; created here when absent. */
   metrics?: Metrics;
   /** The outbound queue's operations; its routes are absent when the queue is not running. */
@@ -71,10 +76,13 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { store });
+  await app.register(autoconfigRoutes, { config });
   await app.register(async (api) => {
     await api.register(sessionRoutes, { config, directory, metrics });
     await api.register(meRoutes, { directory, metrics });
-    await api.register(domainsRoutes, { directory });
+    const dkim = deps.dkim ?? createDkimKeys(store, config);
+    await api.register(domainsRoutes, { directory, dkim });
+    await api.register(dkimRoutes, { directory, dkim });
     await api.register(accountsRoutes, { directory });
     await api.register(groupsRoutes, { directory });
     await api.register(aliasesRoutes, { directory });

@@ -1,0 +1,65 @@
+// The one gate in front of every SMTP hook (STYLE.md "One gate before every
+// handler"). smtp-server has already parsed the command and checked its
+// sequence; the gate adds what is ours: the per-connection state, the
+// dictionary-harvest cut-off on every command, and one place that turns any
+// error into an SMTP reply, counts it, and logs the decision with its reason.
+// Handlers are `async (ctx, input)` and throw SmtpReply to refuse.
+import type { SMTPServerSession } from 'smtp-server';
+import { isStoaError } from '../../errors/catalogue.ts';
+import type { HookContext, SessionState, SmtpServices } from './smtp-context.ts';
+import { countRejection } from './smtp-metrics.ts';
+import { SmtpReply, replyFor } from './smtp-reply.ts';
+
+const states = new WeakMap<SMTPServerSession, SessionState>();
+
+export function attachState(session: SMTPServerSession, state: SessionState): void {
+  states.set(session, state);
+}
+
+export function stateOf(session: SMTPServerSession): SessionState | undefined {
+  return states.get(session);
+}
+
+export type HookName = 'connect' | 'auth' | 'mail-from' | 'rcpt-to' | 'data';
+
+/** Logs and counts a refusal; returns the error smtp-server writes as the reply. */
+export function refuse(services: SmtpServices, state: SessionState | undefined, hook: HookName, err: unknown): SmtpReply {
+  const reply = replyFor(err);
+  countRejection(services.metrics, reply.reason);
+  const log = state?.log ?? services.logger;
+  if (err instanceof SmtpReply || isStoaError(err)) {
+    log.info({ hook, reply: reply.line, reason: reply.reason }, 'smtp refused');
+  } else {
+    // An unexpected failure: the client retries, the operator needs the stack.
+    log.error({ hook, reply: reply.line, err }, 'smtp hook failed');
+  }
+  return reply;
+}
+
+/**
+ * Runs a hook for a session that has passed onConnect. The callback gets
+ * either nothing (accepted) or the SmtpReply; `value` is passed through for
+ * hooks that answer with data (AUTH's user, DATA's 250 text).
+ */
+export function runHook<T>(
+  services: SmtpServices,
+  session: SMTPServerSession,
+  hook: HookName,
+  handler: (ctx: HookContext) => Promise<T>,
+  callback: (err: Error | null, value?: T) => void,
+): void {
+  const state = states.get(session);
+  if (!state) {
+    callback(refuse(services, undefined, hook, new SmtpReply(421, '4.3.0', 'Session state lost; try again', 'temporary-failure')));
+    return;
+  }
+  // A client cut off for harvesting on another connection is cut off here too.
+  if (hook !== 'data' && services.harvest.isCutOff(state.ip)) {
+    callback(refuse(services, state, hook, new SmtpReply(421, '4.7.0', 'Too many unknown recipients; closing connection', 'harvest')));
+    return;
+  }
+  handler({ services, session, state }).then(
+    (value) => callback(null, value),
+    (err: unknown) => callback(refuse(services, state, hook, err)),
+  );
+}

@@ -1,0 +1,41 @@
+// AUTH PLAIN / LOGIN (RFC 4954, RFC 4616) on the submission listeners, through
+// the directory's one authentication entry point (throttling per IP and per
+// account, app passwords, disabled accounts). smtp-server refuses AUTH before
+// TLS unless listeners.submission.allowPlaintextAuth is set (RFC 8314 §3).
+import type { SMTPServerAuthentication } from 'smtp-server';
+import type { HookContext } from '../smtp-context.ts';
+import { SmtpReply } from '../smtp-reply.ts';
+
+export async function onAuth(ctx: HookContext, auth: SMTPServerAuthentication): Promise<{ user: string }> {
+  const { services, state } = ctx;
+  if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') {
+    throw new SmtpReply(504, '5.5.4', 'Unrecognized authentication type', 'syntax');
+  }
+  // RFC 4616 §2: an authorization identity other than the user's own would be proxy login.
+  if (auth.authzid && auth.authzid !== auth.authcid && auth.authzid !== auth.username) {
+    throw new SmtpReply(535, '5.7.8', 'Authorization identity not allowed', 'auth-failed');
+  }
+  const result = await services.directory.auth.authenticate({
+    username: auth.username ?? '',
+    password: auth.password ?? '',
+    protocol: 'smtp',
+    ip: state.ip,
+  });
+  if (!result.ok) {
+    services.countAuth(result.code === 'STOA_AUTH_THROTTLED' ? 'throttled' : result.code === 'STOA_ACCOUNT_DISABLED' ? 'disabled' : 'failed');
+    if (result.code === 'STOA_AUTH_THROTTLED') {
+      throw new SmtpReply(454, '4.7.0', `Too many failed logins; try again in ${result.retryAfterSeconds ?? 60} seconds`, 'auth-throttled');
+    }
+    throw new SmtpReply(535, '5.7.8', 'Authentication credentials invalid', 'auth-failed');
+  }
+  if (result.account.domainId === null) {
+    // Operators have no mailbox and no address to send from.
+    services.countAuth('failed');
+    throw new SmtpReply(535, '5.7.8', 'This account cannot send mail', 'auth-failed');
+  }
+  services.countAuth('success');
+  state.account = result.account;
+  state.log = state.log.child({ user: result.account.address });
+  state.log.info({ via: result.via }, 'smtp authenticated');
+  return { user: result.account.address };
+}

@@ -1,0 +1,53 @@
+// Connection policy, before the greeting: per-IP connection limit, clients
+// already cut off for address harvesting, then the filter's IP allow/deny
+// list and DNSBL (MX only). A refusal here is a 421 or 554 greeting and the
+// connection closes (RFC 5321 §3.1).
+import type { SMTPServerSession } from 'smtp-server';
+import { attachState, refuse, stateOf } from '../gate.ts';
+import type { SessionState, SmtpServices } from '../smtp-context.ts';
+import type { ListenerKind } from '../smtp-metrics.ts';
+import { SmtpReply } from '../smtp-reply.ts';
+
+/** "::ffff:192.0.2.1" is the IPv4 client of a dual-stack socket. */
+export function clientIp(session: SMTPServerSession): string {
+  const ip = session.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+export async function onConnect(services: SmtpServices, listener: ListenerKind, session: SMTPServerSession): Promise<void> {
+  const ip = clientIp(session);
+  const state: SessionState = {
+    listener,
+    ip,
+    log: services.logger.child({ smtp: session.id, listener, ip }),
+    account: null,
+    counted: false,
+    tx: null,
+    trusted: false,
+  };
+  attachState(session, state);
+  try {
+    if (services.harvest.isCutOff(ip)) {
+      throw new SmtpReply(421, '4.7.0', 'Too many unknown recipients from your address; try later', 'harvest');
+    }
+    if (!services.connections.tryOpen(ip)) {
+      throw new SmtpReply(421, '4.7.0', 'Too many connections from your address; try later', 'connection-limit');
+    }
+    state.counted = true;
+    services.metrics.connections.inc({ listener });
+    const verdict = await services.filter.checkConnection({ ip, listener, log: state.log });
+    state.trusted = verdict.trusted;
+    state.log.debug({ trusted: verdict.trusted, reason: verdict.reason }, 'smtp connection accepted');
+  } catch (err) {
+    throw refuse(services, state, 'connect', err);
+  }
+}
+
+/** Releases what onConnect took; called once per connection, whatever the outcome. */
+export function onClose(services: SmtpServices, session: SMTPServerSession): void {
+  const state = stateOf(session);
+  if (!state?.counted) return;
+  state.counted = false;
+  services.connections.close(state.ip);
+  services.metrics.connections.dec({ listener: state.listener });
+}

@@ -1,0 +1,82 @@
+// SMTP replies as values: a basic code (RFC 5321 §4.2), an enhanced status
+// code (RFC 3463, advertised as ENHANCEDSTATUSCODES, RFC 2034) and text.
+// Hooks throw SmtpReply; the gate hands it to smtp-server as the error of the
+// hook's callback. smtp-server would otherwise prefix every handler error with
+// a generic enhanced code chosen from the basic code alone (550 → 5.1.1 even
+// for "relay access denied"), so installEnhancedStatusPassThrough() teaches
+// its connection to leave a reply alone that already carries one.
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { ERRORS, isStoaError } from '../../errors/catalogue.ts';
+
+const ENHANCED = /^([245])\.\d{1,3}\.\d{1,3}(?: |$)/;
+
+/** Why a command or message was refused: the label of stoa_smtp_rejected_total. */
+export type RejectReason =
+  | 'syntax' | 'auth-required' | 'auth-failed' | 'auth-throttled' | 'tls-required' | 'sender-not-owned'
+  | 'relay-denied' | 'unknown-recipient' | 'too-many-recipients' | 'over-quota' | 'too-big' | 'harvest'
+  | 'connection-limit' | 'policy' | 'greylisted' | 'rate-limited' | 'bad-content' | 'temporary-failure';
+
+export class SmtpReply extends Error {
+  readonly responseCode: number;
+  readonly enhanced: string;
+  readonly reason: RejectReason;
+
+  constructor(code: number, enhanced: string, text: string, reason: RejectReason) {
+    // The enhanced code leads the text: that is the wire form (RFC 2034 §3).
+    super(`${enhanced} ${text}`);
+    this.name = 'SmtpReply';
+    this.responseCode = code;
+    this.enhanced = enhanced;
+    this.reason = reason;
+  }
+
+  /** The full reply line, for logs and tests. */
+  get line(): string {
+    return `${this.responseCode} ${this.message}`;
+  }
+}
+
+const REASON_BY_CODE: Partial<Record<keyof typeof ERRORS, RejectReason>> = {
+  STOA_OVER_QUOTA: 'over-quota',
+  STOA_MESSAGE_EXCEEDS_QUOTA: 'over-quota',
+  STOA_PAYLOAD_TOO_LARGE: 'too-big',
+  STOA_INVALID_ADDRESS: 'syntax',
+  STOA_NOT_FOUND: 'unknown-recipient',
+  STOA_UNKNOWN_DOMAIN: 'relay-denied',
+  STOA_AUTH_THROTTLED: 'auth-throttled',
+  STOA_AUTH_FAILED: 'auth-failed',
+  STOA_ACCOUNT_DISABLED: 'auth-failed',
+  STOA_RATE_LIMITED: 'rate-limited',
+};
+
+/**
+ * The reply for any error a hook meets: an SmtpReply as is, a catalogue error
+ * with its documented SMTP reply (docs/errors.md), anything else 451 4.3.0 so
+ * the client retries rather than losing the message.
+ */
+export function replyFor(err: unknown): SmtpReply {
+  if (err instanceof SmtpReply) return err;
+  if (isStoaError(err)) {
+    const spec = err.spec.smtp ?? ERRORS.STOA_INTERNAL.smtp;
+    const [code, enhanced] = spec.split(' ');
+    const text = err.spec.smtp ? err.spec.title : 'Local error in processing; try again later';
+    return new SmtpReply(Number(code), enhanced, text, REASON_BY_CODE[err.code] ?? 'temporary-failure');
+  }
+  return new SmtpReply(451, '4.3.0', 'Local error in processing; try again later', 'temporary-failure');
+}
+
+let installed = false;
+
+/** Idempotent; affects only replies whose text starts with an enhanced code of the same class. */
+export function installEnhancedStatusPassThrough(): void {
+  if (installed) return;
+  installed = true;
+  const proto = SMTPConnection.prototype as unknown as { send(code: number, data: unknown, context?: unknown): void };
+  const send = proto.send;
+  proto.send = function sendKeepingEnhancedCode(this: unknown, code: number, data: unknown, context?: unknown): void {
+    const match = typeof data === 'string' ? ENHANCED.exec(data) : null;
+    // context false: smtp-server adds no code of its own (RFC 3463 §2: one per reply).
+    if (match && match[1] === String(code)[0]) return send.call(this, code, data, false);
+    return send.call(this, code, data, context);
+  };
+}
