@@ -193,8 +193,6 @@ export interface MessageSummary {
   /** RFC822.SIZE. */
   size: number;
   internalDate: string;
-  /** Octets of the top-level header block (the root part's bodyStart): SEARCH HEADER reads only these bytes of the blob. */
-  headerSize: number;
   headers: IndexedHeaders;
   /** Present only when asked for: it is most of the row's weight. */
   envelope: Envelope | null;

@@ -16,7 +16,7 @@ import { walkParts } from './part-walk.ts';
  * DKIM-Signature, ARC-*) would fill the budget with noise; IMAP SEARCH
  * HEADER reads the raw header block instead.
  */
-const SEARCH_HEADERS = new Set([
+export const SEARCH_HEADERS: ReadonlySet<string> = new Set([
   'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'subject', 'comments', 'keywords', 'organization',
   'list-id', 'resent-from', 'resent-to', 'resent-cc', 'x-original-to', 'delivered-to',
 ]);

@@ -3,6 +3,7 @@
 import { mailboxContract } from './mail-mailboxes.contract.ts';
 import { messageContract } from './mail-messages.contract.ts';
 import { mailRaceContract } from './mail-race.contract.ts';
+import { messageSearchContract } from './mail-search.contract.ts';
 import { messageSyncContract } from './mail-sync.contract.ts';
 import type { StoreFactory } from './harness.ts';
 
@@ -10,5 +11,6 @@ export function mailContract(factory: StoreFactory): void {
   mailboxContract(factory);
   messageContract(factory);
   messageSyncContract(factory);
+  messageSearchContract(factory);
   mailRaceContract(factory);
 }
