@@ -5,6 +5,7 @@ import { accountContract } from './accounts.contract.ts';
 import { addressContract } from './addresses.contract.ts';
 import { atomicCounterContract } from './atomic-counters.contract.ts';
 import { blobContract } from './blobs.contract.ts';
+import { concurrentWriteContract } from './concurrent-writes.contract.ts';
 import { domainContract } from './domains.contract.ts';
 import { filterContract } from './filter.contract.ts';
 import type { StoreFactory } from './harness.ts';
@@ -26,6 +27,7 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     securityContract(factory);
     filterContract(factory);
     atomicCounterContract(factory);
+    concurrentWriteContract(factory);
     blobContract(factory);
     mailContract(factory);
     lockContract(factory);

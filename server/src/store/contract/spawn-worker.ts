@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { Domain } from '../../../../shared/src/schemas/directory.ts';
 import type { StoaConfig } from '../../config/types.ts';
 import type { CrashMode } from './harness.ts';
 
@@ -38,6 +39,40 @@ export async function spawnCounterWorker(config: StoaConfig, name: string, count
       return JSON.parse(line.slice('values '.length)) as number[];
     },
   };
+}
+
+/**
+ * Runs `callers` concurrent writers of small atomic() units in a child and
+ * SIGKILLs it once `killAfter` units have been reported committed. Returns the
+ * account ids of the units started and of those whose atomic() resolved.
+ */
+export async function spawnKilledUnitWriter(config: StoaConfig, domain: Domain, callers: number, killAfter: number): Promise<{ started: string[]; resolved: string[] }> {
+  const { child, nextLine } = start({ config, mode: 'units', domain, callers });
+  const started: string[] = [];
+  const resolved: string[] = [];
+  const record = (line: string) => {
+    const [kind, id] = line.split(' ');
+    if (kind === 'start' && id) started.push(id);
+    else if (kind === 'ok' && id) resolved.push(id);
+  };
+  try {
+    if (await nextLine() !== 'ready') throw new Error('unit worker did not start');
+    while (resolved.length < killAfter) record(await nextLine());
+  } finally {
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+  // What the child printed before it died is still in the pipe.
+  for (;;) {
+    let line: string;
+    try {
+      line = await nextLine();
+    } catch {
+      break;
+    }
+    record(line);
+  }
+  return { started, resolved };
 }
 
 /** Runs a writer in a child and SIGKILLs it at the crash point. */

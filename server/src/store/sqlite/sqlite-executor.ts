@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StoaError } from '../../errors/catalogue.ts';
 import { isBusy, mapSqliteError } from './sqlite-errors.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import type { WriteLock } from './write-lock.ts';
+import type { GroupCommit } from './group-commit.ts';
 
 export interface Executor {
   /** Runs a read: on the reader connection outside transactions (WAL: sees committed data only). */
@@ -17,7 +17,8 @@ export interface Executor {
 export interface Connections {
   reader: SqliteConnection;
   writer: SqliteConnection;
-  lock: WriteLock;
+  /** Queues write units for the writer and commits them in groups (group-commit.ts). */
+  writes: GroupCommit;
   busyTimeoutMs: number;
   /** Set while an atomic() callback runs, to catch store calls that bypass its tx handle. */
   txContext: AsyncLocalStorage<true>;
@@ -40,7 +41,7 @@ function wrap<T>(fn: () => T): T {
  * would block the event loop, and with it the other connection (same process)
  * that holds the lock and needs the loop to finish its transaction.
  */
-async function beginImmediate(c: Connections): Promise<void> {
+export async function beginImmediate(c: Connections): Promise<void> {
   const deadline = Date.now() + c.busyTimeoutMs;
   for (let delay = 1; ; delay = Math.min(delay * 2, 25)) {
     c.assertAvailable();
@@ -54,30 +55,13 @@ async function beginImmediate(c: Connections): Promise<void> {
   }
 }
 
-function rollback(c: Connections): void {
-  try {
-    if (c.writer.db.isTransaction) c.writer.exec('ROLLBACK');
-  } catch {
-    // The connection is already broken; SQLite discards the uncommitted pages.
-  }
-}
-
-/** Runs `fn` between BEGIN IMMEDIATE and COMMIT on the writer, holding the process write lock. */
-export async function inTransaction<T>(c: Connections, fn: () => Promise<T> | T): Promise<T> {
-  return c.lock.run(async () => {
-    await beginImmediate(c);
-    try {
-      const result = await fn();
-      // Checked just before COMMIT: writes to a database file that was deleted
-      // underneath us would "succeed" into an unlinked inode and vanish.
-      c.assertAvailable();
-      c.writer.exec('COMMIT');
-      return result;
-    } catch (err) {
-      rollback(c);
-      throw mapSqliteError(err);
-    }
-  });
+/**
+ * Runs `fn` as one all-or-nothing write unit on the writer, possibly sharing
+ * its BEGIN IMMEDIATE … COMMIT with other waiting units (group-commit.ts);
+ * resolves only once that COMMIT is on disk.
+ */
+export function inTransaction<T>(c: Connections, fn: () => Promise<T> | T): Promise<T> {
+  return c.writes.transaction(fn);
 }
 
 export function standaloneExecutor(c: Connections): Executor {
@@ -87,7 +71,7 @@ export function standaloneExecutor(c: Connections): Executor {
       return wrap(() => fn(c.reader));
     },
     write(fn) {
-      // Waiting for the lock held by our own atomic() would never end.
+      // Waiting for the writer held by our own atomic() would never end.
       if (c.txContext.getStore()) {
         return Promise.reject(new StoaError('STOA_INTERNAL', 'store write inside atomic(): use the transaction handle passed to fn'));
       }
@@ -108,12 +92,15 @@ export function transactionExecutor(c: Connections, isOpen: () => boolean): Exec
     },
     async write(fn) {
       check();
+      // After SQLite rolled the transaction back by itself (disk full, I/O
+      // error), SAVEPOINT would open a new one and RELEASE commit it on its own.
+      if (!c.writer.db.isTransaction) throw new StoaError('STOA_STORE_UNAVAILABLE', 'the database aborted this transaction');
       // A savepoint makes each call all-or-nothing even inside the transaction:
       // if fn catches a failed create and carries on, no address stays claimed.
-      c.writer.exec('SAVEPOINT store_call');
+      c.writer.run('SAVEPOINT store_call');
       try {
         const result = wrap(() => fn(c.writer));
-        c.writer.exec('RELEASE store_call');
+        c.writer.run('RELEASE store_call');
         return result;
       } catch (err) {
         try {

@@ -1,9 +1,10 @@
 // Bad conditions at the store level: vanished database directory, schema
-// bookkeeping, misuse of the transaction handle.
+// bookkeeping, misuse of the transaction handle, group commit failures.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { isStoaError } from '../../errors/catalogue.ts';
@@ -90,8 +91,65 @@ describe('sqlite store', () => {
     }), (e) => isStoaError(e, 'STOA_INTERNAL'));
     await assert.rejects(leaked!.counters.next('late'), (e) => isStoaError(e, 'STOA_INTERNAL'));
     assert.equal(await store.counters.peek('outside'), 0);
+    await assert.rejects(store.atomic(async (tx) => {
+      await tx.counters.next('nested');
+      await store.atomic(async (inner) => inner.counters.next('nested'));
+    }), (e) => isStoaError(e, 'STOA_INTERNAL'));
+    assert.equal(await store.counters.peek('nested'), 0);
     await store.close();
     await assert.rejects(store.counters.next('closed'), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+  });
+
+  it('rejects every unit of a group commit when the database disappears before its COMMIT, leaving nothing', async () => {
+    const { dir, options } = paths();
+    const store = await openSqliteStore(options);
+    const d = domainFixture('batch.example');
+    await store.domains.create(d);
+    const accounts = Array.from({ length: 8 }, (_, i) => accountFixture(d, `batch-${i}`));
+    const seen: number[] = [];
+    // Queued together, the units share one transaction: each sees the counter
+    // its predecessors advanced, and the first one moves the database away.
+    const outcomes = await Promise.allSettled(accounts.map((a, i) => store.atomic(async (tx) => {
+      if (i === 0) renameSync(join(dir, 'db'), join(dir, 'db-away'));
+      await tx.accounts.create(a);
+      seen.push(await tx.counters.next('batch'));
+    })));
+    assert.deepEqual(seen, accounts.map((_, i) => i + 1));
+    for (const o of outcomes) assert.ok(o.status === 'rejected' && isStoaError(o.reason, 'STOA_STORE_UNAVAILABLE'));
+    renameSync(join(dir, 'db-away'), join(dir, 'db'));
+    assert.equal(await store.counters.peek('batch'), 0);
+    for (const a of accounts) assert.equal(await store.addresses.resolve(a.address), null);
+    await store.close();
+    const reopened = await openSqliteStore(options);
+    assert.equal(await reopened.accounts.countInDomain(d.id), 0);
+    assert.equal(await reopened.counters.peek('batch'), 0);
+    await reopened.close();
+  });
+
+  it('runs each queued unit in its caller\'s async context', async () => {
+    const { options } = paths();
+    const store = await openSqliteStore(options);
+    const request = new AsyncLocalStorage<string>();
+    const seen = await Promise.all(['a', 'b', 'c', 'd'].map((id) => request.run(id, () => store.atomic(async (tx) => {
+      await tx.counters.next('context');
+      return request.getStore();
+    }))));
+    assert.deepEqual(seen, ['a', 'b', 'c', 'd']);
+    await store.close();
+  });
+
+  it('commits the writes queued before close() and refuses those after', async () => {
+    const { options } = paths();
+    const store = await openSqliteStore(options);
+    const queued = Array.from({ length: 5 }, () => store.counters.next('closing'));
+    const closing = store.close();
+    const late = store.counters.next('closing');
+    assert.deepEqual(await Promise.all(queued), [1, 2, 3, 4, 5]);
+    await closing;
+    await assert.rejects(late, (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+    const reopened = await openSqliteStore(options);
+    assert.equal(await reopened.counters.peek('closing'), 5);
+    await reopened.close();
   });
 
   it('maps an unknown domain reference to STOA_INVALID_REFERENCE', async () => {

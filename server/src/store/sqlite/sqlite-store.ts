@@ -1,6 +1,7 @@
-// The embedded adapter: one writer connection (all transactions, serialised by
-// a process-wide lock and BEGIN IMMEDIATE) and one reader connection (WAL
-// lets it read the last committed state while a write is in progress).
+// The embedded adapter: one writer connection (all transactions, queued in
+// process and committed in groups, group-commit.ts, under BEGIN IMMEDIATE) and
+// one reader connection (WAL lets it read the last committed state while a
+// write is in progress).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,13 +26,13 @@ import { sqliteResourceStore } from './resources.ts';
 import { SqliteConnection } from './sqlite-connection.ts';
 import { sqliteQueueStore } from './queue-store.ts';
 import { mapSqliteError } from './sqlite-errors.ts';
-import { inTransaction, standaloneExecutor, transactionExecutor, type Connections, type Executor } from './sqlite-executor.ts';
+import { GroupCommit } from './group-commit.ts';
+import { beginImmediate, inTransaction, standaloneExecutor, transactionExecutor, type Connections, type Executor } from './sqlite-executor.ts';
 import { sqliteThrottleStore } from './throttle.ts';
 import { sqliteLockStore } from './locks.ts';
 import { sqliteDkimKeyStore } from './dkim-keys.ts';
 import { sqliteGreylistStore } from './greylist.ts';
 import { sqliteRateCounterStore } from './rate-counters.ts';
-import { WriteLock } from './write-lock.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -93,7 +94,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     const conns: Connections = {
       reader: writer, // replaced below once the schema exists
       writer,
-      lock: new WriteLock(),
+      writes: new GroupCommit({
+        writer,
+        begin: () => beginImmediate(conns),
+        // Checked just before COMMIT: writes to a database file that was deleted
+        // underneath us would "succeed" into an unlinked inode and vanish.
+        beforeCommit: () => conns.assertAvailable(),
+      }),
       busyTimeoutMs,
       txContext: new AsyncLocalStorage<true>(),
       assertAvailable() {
@@ -119,21 +126,27 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       dkimKeys: sqliteDkimKeyStore(standalone),
       greylist: sqliteGreylistStore(standalone),
       rateCounters: sqliteRateCounterStore(standalone),
-      atomic: (fn) => inTransaction(conns, async () => {
-        let open = true;
-        try {
-          return await conns.txContext.run(true, () => fn(bind(transactionExecutor(conns, () => open))));
-        } finally {
-          open = false;
+      atomic: (fn) => {
+        // Waiting for the writer held by our own atomic() would never end.
+        if (conns.txContext.getStore()) {
+          return Promise.reject(new StoaError('STOA_INTERNAL', 'atomic() inside atomic(): use the transaction handle passed to fn'));
         }
-      }),
+        return inTransaction(conns, async () => {
+          let open = true;
+          try {
+            return await conns.txContext.run(true, () => fn(bind(transactionExecutor(conns, () => open))));
+          } finally {
+            open = false;
+          }
+        });
+      },
       migrate: () => inTransaction(conns, () => applyMigrations(writer)),
       schemaVersion: () => standalone.read((c) => currentVersion(c)),
       ping: () => standalone.read((c) => { c.get('SELECT 1 AS one'); }),
       async close() {
         if (closed) return;
-        // Let a running transaction finish before the connections go.
-        await conns.lock.run(async () => {
+        // Let the units queued before close() commit before the connections go.
+        await conns.writes.exclusive(() => {
           closed = true;
           readerConn.close();
           writer.close();

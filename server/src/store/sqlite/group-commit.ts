@@ -1,0 +1,189 @@
+// Group commit for the writer connection. With synchronous=FULL every COMMIT
+// waits for an fsync, so one transaction per write caps durable throughput at
+// about 1/fsync-latency. Write units (atomic() callbacks, single writes) that
+// queue up while the writer is busy therefore run back to back inside one
+// BEGIN IMMEDIATE … COMMIT, each in its own SAVEPOINT
+// (https://www.sqlite.org/lang_savepoint.html):
+// - a unit that throws is rolled back to its savepoint and rejected at once;
+//   the units after it never see its writes;
+// - every other unit settles only after the shared COMMIT returned, so no
+//   caller is told "done" for data that is not on disk; if the COMMIT fails,
+//   all of them are rejected and none of their writes is visible;
+// - a lone unit commits at once: a batch takes whatever is waiting when the
+//   writer gets to it and never waits for more to arrive.
+// Units run strictly one after another, so the writer connection is only ever
+// used by one unit at a time.
+import { AsyncResource } from 'node:async_hooks';
+import { StoaError } from '../../errors/catalogue.ts';
+import type { SqliteConnection } from './sqlite-connection.ts';
+import { mapSqliteError } from './sqlite-errors.ts';
+
+/** A batch closes at this many units, or once its units have run this long, to keep commit latency low. */
+export const MAX_BATCH_UNITS = 64;
+export const MAX_BATCH_MS = 10;
+
+export interface GroupCommitHost {
+  writer: SqliteConnection;
+  /** Opens the write transaction (BEGIN IMMEDIATE), waiting for writers in other processes. */
+  begin(): Promise<void>;
+  /** Throws when a COMMIT now could not make the data durable (database file gone, store closed). */
+  beforeCommit(): void;
+}
+
+interface Entry {
+  run(): Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  /** Runs alone, after the batch before it has settled, with no transaction open. */
+  exclusive: boolean;
+}
+
+// Run as cached prepared statements: they are executed for every unit.
+const UNIT_SAVEPOINT = 'write_unit';
+
+export class GroupCommit {
+  readonly #host: GroupCommitHost;
+  readonly #queue: Entry[] = [];
+  #draining = false;
+
+  constructor(host: GroupCommitHost) {
+    this.#host = host;
+  }
+
+  /** Runs `fn` as one all-or-nothing write unit; settles once its transaction has committed (or failed). */
+  transaction<T>(fn: () => Promise<T> | T): Promise<T> {
+    return this.#enqueue(fn, false);
+  }
+
+  /** Runs `fn` once every unit queued before it has settled, outside any transaction (closing the store). */
+  exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    return this.#enqueue(fn, true);
+  }
+
+  #enqueue<T>(fn: () => Promise<T> | T, exclusive: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      // The drain loop calls the unit: bind it to the caller's async context so
+      // AsyncLocalStorage values (request ids, the atomic() marker) stay the caller's.
+      const run = AsyncResource.bind(async () => fn());
+      this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject, exclusive });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        const head = this.#queue[0]!;
+        if (head.exclusive) {
+          this.#queue.shift();
+          try {
+            head.resolve(await head.run());
+          } catch (err) {
+            head.reject(err);
+          }
+        } else {
+          await this.#batch();
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /** Runs the waiting units in one transaction and settles them. */
+  async #batch(): Promise<void> {
+    const writer = this.#host.writer;
+    try {
+      await this.#host.begin();
+    } catch (err) {
+      // As with one transaction per unit: the unit that could not start fails,
+      // the next one makes its own attempt (and waits its own busy timeout).
+      this.#queue.shift()!.reject(mapSqliteError(err));
+      return;
+    }
+    const started = performance.now();
+    const done: Array<{ entry: Entry; value: unknown }> = [];
+    let ran = 0;
+    let aborted: unknown = null;
+    while (this.#queue.length > 0 && !this.#queue[0]!.exclusive && ran < MAX_BATCH_UNITS
+      && (ran === 0 || performance.now() - started < MAX_BATCH_MS)) {
+      const entry = this.#queue.shift()!;
+      ran++;
+      try {
+        // Outside a transaction SAVEPOINT would open a new one, and its RELEASE commit it.
+        if (!writer.db.isTransaction) throw new StoaError('STOA_STORE_UNAVAILABLE', 'the database aborted the write transaction');
+        writer.run(`SAVEPOINT ${UNIT_SAVEPOINT}`);
+      } catch (err) {
+        // Not started: it goes first into the next batch, unless nothing
+        // succeeded in this one (a fresh transaction failed the same way).
+        if (done.length > 0) this.#queue.unshift(entry);
+        else entry.reject(mapSqliteError(err));
+        aborted = err;
+        break;
+      }
+      try {
+        const value = await entry.run();
+        // SQLite rolls the whole transaction back by itself on some errors
+        // (disk full, I/O error) even when the unit caught them and went on.
+        if (!writer.db.isTransaction) throw new StoaError('STOA_STORE_UNAVAILABLE', 'the database aborted the write transaction');
+        writer.run(`RELEASE ${UNIT_SAVEPOINT}`);
+        done.push({ entry, value });
+      } catch (err) {
+        const undone = this.#undoUnit();
+        entry.reject(mapSqliteError(err));
+        if (!undone) {
+          aborted = err;
+          break;
+        }
+      }
+    }
+
+    if (aborted !== null) {
+      this.#rollback();
+      const lost = new StoaError('STOA_STORE_UNAVAILABLE', `the database aborted the write transaction: ${messageOf(aborted)}`, { cause: aborted });
+      for (const { entry } of done) entry.reject(lost);
+      return;
+    }
+    if (done.length === 0) {
+      this.#rollback();
+      return;
+    }
+    try {
+      this.#host.beforeCommit();
+      writer.exec('COMMIT');
+    } catch (err) {
+      this.#rollback();
+      const mapped = mapSqliteError(err);
+      for (const { entry } of done) entry.reject(mapped);
+      return;
+    }
+    for (const { entry, value } of done) entry.resolve(value);
+  }
+
+  /** Discards the current unit's writes; false when the transaction itself is gone. */
+  #undoUnit(): boolean {
+    const writer = this.#host.writer;
+    try {
+      if (!writer.db.isTransaction) return false;
+      writer.exec(`ROLLBACK TO ${UNIT_SAVEPOINT}`);
+      writer.run(`RELEASE ${UNIT_SAVEPOINT}`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #rollback(): void {
+    const writer = this.#host.writer;
+    try {
+      if (writer.db.isTransaction) writer.exec('ROLLBACK');
+    } catch {
+      // The connection is already broken; SQLite discards the uncommitted pages.
+    }
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
