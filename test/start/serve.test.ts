@@ -10,7 +10,6 @@ import { after, describe, test } from 'node:test';
 import { freePort, runStoa, startStoa, tempDir } from '../cli/run-stoa.ts';
 
 const BANNER_END = 'Stop with Ctrl-C';
-const BANNER_BUDGET_MS = 5000;
 const root = tempDir('serve');
 after(() => root.cleanup());
 
@@ -53,11 +52,11 @@ describe('stoa serve', () => {
   const dataDir = join(root.path, 'data');
   mkdirSync(dataDir);
 
-  test('first start prints the banner within 5 s; the printed admin password logs in; SIGTERM stops it', async (t) => {
+  // The 5-second start-up target is measured by test/bench/start/run.ts; here only the behaviour.
+  test('first start prints the banner; the printed admin password logs in; SIGTERM stops it', async (t) => {
     const run = await serve({ STOA_DATA_DIR: dataDir });
     try {
       t.diagnostic(`banner after ${Math.round(run.ms)} ms`);
-      assert.ok(run.ms < BANNER_BUDGET_MS, `banner took ${Math.round(run.ms)} ms (budget ${BANNER_BUDGET_MS} ms)`);
       const base = urlOf(run.banner);
       assert.match(run.banner, /API base\s+http:\/\/127\.0\.0\.1:\d+\/api\/v1\//);
       assert.match(run.banner, /Health\s+http:\/\/127\.0\.0\.1:\d+\/healthz/);
