@@ -16,7 +16,7 @@ import { createGreylist } from './filter/greylist.ts';
 import { createIpLists } from './filter/ip-lists.ts';
 import { createRateLimiter } from './filter/rate-limit.ts';
 import { createDkimSigner } from './mail-auth/dkim-sign.ts';
-import { createDnsResolver } from './mail-auth/dns-resolver.ts';
+import { createDnsResolver, mailauthResolver } from './mail-auth/dns-resolver.ts';
 import { createInboundAuthenticator } from './mail-auth/inbound.ts';
 import { createMetrics } from './protocols/http/metrics.ts';
 import { startSmtp, type SmtpAddress, type SmtpFrontEnd } from './protocols/smtp/smtp-listeners.ts';
@@ -97,7 +97,6 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       const demo = await store.domains.getByName(firstStart.demo.domain);
       if (demo) await createDkimKeys(store, config).ensureKey(demo);
     }
-    housekeeping = startHousekeeping({ config, store, directory, logger });
     let http: RunningServer['http'] = null;
     // One registry for every front end, exposed by the HTTP server at /metrics.
     const metrics = createMetrics();
@@ -127,21 +126,28 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     }).catch((err: unknown) => {
       throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
     });
+    // One DNS cache for DNSBL, SPF/DKIM/DMARC and the reverse name in Received.
     const resolver = createDnsResolver(config);
+    const greylist = createGreylist(config.filter.greylist, store.greylist);
+    const rateLimiter = createRateLimiter(config.filter.rateLimit, store.rateCounters);
     smtp = await startSmtp({
-      config, logger, directory, metrics, tls,
+      config, logger, directory, metrics, tls, dns: resolver,
       mail,
       queue,
       filter: {
         ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
         dnsbl: createDnsbl(config.filter.dnsbl, resolver),
-        greylist: createGreylist(config.filter.greylist, store.greylist),
-        rateLimiter: createRateLimiter(config.filter.rateLimit, store.rateCounters),
-        inbound: createInboundAuthenticator(config, logger),
+        greylist,
+        rateLimiter,
+        inbound: createInboundAuthenticator(config, logger, mailauthResolver(resolver)),
         dkim: createDkimSigner(store, logger),
       },
     }).catch((err: unknown) => {
       throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
+    });
+    housekeeping = startHousekeeping({
+      config, store, directory, logger,
+      tasks: [{ name: 'greylist', run: () => greylist.prune() }, { name: 'rateCounters', run: () => rateLimiter.prune() }],
     });
     return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, close };
   } catch (err) {
