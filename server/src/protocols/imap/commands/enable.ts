@@ -1,0 +1,32 @@
+// RFC 5161 ENABLE: CONDSTORE and QRESYNC (RFC 7162 §3.2.3: QRESYNC implies
+// CONDSTORE), UTF8=ACCEPT (RFC 6855 §3) and IMAP4rev2 (RFC 9051 §6.3.1: the
+// session then follows RFC 9051 instead of RFC 3501). Unknown names are
+// ignored; only newly enabled ones are listed in ENABLED.
+import { done, type CommandSpec } from '../context.ts';
+
+export const enable: CommandSpec<'ENABLE'> = {
+  names: ['ENABLE'],
+  states: ['authenticated', 'selected'],
+  async handler(ctx, command) {
+    const { session } = ctx;
+    const enabled: string[] = [];
+    for (const raw of command.capabilities) {
+      const name = raw.toUpperCase();
+      if (name === 'CONDSTORE' && !session.condstore) {
+        session.condstore = true;
+        enabled.push('CONDSTORE');
+      } else if (name === 'QRESYNC' && !session.qresync) {
+        session.qresync = true;
+        session.condstore = true;
+        enabled.push('QRESYNC');
+      } else if (name === 'UTF8=ACCEPT' && !session.utf8) {
+        session.utf8 = true;
+        enabled.push('UTF8=ACCEPT');
+      } else if (name === 'IMAP4REV2' && !session.rev2) {
+        session.rev2 = true;
+        enabled.push('IMAP4rev2');
+      }
+    }
+    return done(command.tag, 'ENABLE completed', [{ kind: 'enabled', capabilities: enabled }]);
+  },
+};

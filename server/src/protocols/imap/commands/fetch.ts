@@ -1,0 +1,101 @@
+// RFC 9051 §6.4.5 FETCH and §6.4.9 UID FETCH, with RFC 7162 CHANGEDSINCE
+// and VANISHED (§3.1.4, §3.2.6). Responses are produced lazily, one batch of
+// records at a time, and body sections stream from the blob store as the
+// connection writes them: a FETCH 1:* of a large mailbox never holds the
+// mailbox in memory.
+import { decodeFlags } from '../../../store/mail-flags.ts';
+import type { MessageList } from '../../../store/mail-port.ts';
+import { uidSetOf } from '../../../store/uid-set.ts';
+import { bad, type CommandOf, type CommandSpec, type ImapContext } from '../context.ts';
+import { fetchItems, needsBody, setsSeen } from '../session/fetch-items.ts';
+import type { FetchItem, FetchResponseItem, Response } from '../wire/index.ts';
+
+/** Records read per store call. */
+const BATCH = 256;
+
+const LIST_ITEMS = new Set(['UID', 'FLAGS', 'MODSEQ']);
+
+/** UID, FLAGS and MODSEQ of every message come from one compact list read (the 100k-message resync case). */
+function* fromList(list: MessageList, uids: readonly number[], items: readonly FetchItem[], seqOf: (uid: number) => number, changedSince: number | null): Iterable<Response> {
+  let j = 0;
+  for (const uid of uids) {
+    while (j < list.uids.length && list.uids[j] < uid) j++;
+    if (j >= list.uids.length || list.uids[j] !== uid) continue;
+    const modseq = list.modseqs[j];
+    if (changedSince !== null && modseq <= changedSince) continue;
+    const out: FetchResponseItem[] = [];
+    for (const item of items) {
+      if (item.item === 'UID') out.push({ item: 'UID', uid });
+      else if (item.item === 'FLAGS') out.push({ item: 'FLAGS', flags: decodeFlags(list.systemFlags[j], list.keywords.get(uid) ?? null) });
+      else if (item.item === 'MODSEQ') out.push({ item: 'MODSEQ', modseq: BigInt(modseq) });
+    }
+    yield { kind: 'fetch', seq: seqOf(uid), items: out };
+  }
+}
+
+async function* responses(ctx: ImapContext, command: CommandOf<'FETCH'>, uids: number[], items: FetchItem[], seenChanged: Set<number>): AsyncIterable<Response> {
+  const selected = ctx.session.selected!;
+  const mailboxId = selected.mailbox.id;
+  const changedSince = command.changedSince === null ? null : Number(command.changedSince);
+  if (command.vanished && changedSince !== null) {
+    // RFC 7162 §3.2.6: expunged UIDs within the set, before the FETCH responses.
+    const changes = await ctx.services.messages.changesSince(mailboxId, changedSince);
+    const requested = selected.maxUid;
+    const vanished = changes.vanished.filter((uid) => command.sequence.ranges.some((r) => {
+      const a = r.from === '*' ? requested : r.from;
+      const b = r.to === '*' ? requested : r.to;
+      return uid >= Math.min(a, b) && uid <= Math.max(a, b);
+    }));
+    if (vanished.length > 0) yield { kind: 'vanished', earlier: true, uids: vanished };
+  }
+  const seqOf = (uid: number): number => selected.seqOf(uid);
+  if (items.every((i) => LIST_ITEMS.has(i.item)) && uids.length > BATCH) {
+    yield* fromList(await ctx.services.messages.list(mailboxId), uids, items, seqOf, changedSince);
+    return;
+  }
+  const wantBody = needsBody(items);
+  for (let i = 0; i < uids.length; i += BATCH) {
+    if (ctx.signal.aborted) return;
+    const records = await ctx.services.messages.fetch(mailboxId, uidSetOf(uids.slice(i, i + BATCH)));
+    for (const record of records) {
+      if (changedSince !== null && record.modseq <= changedSince) continue;
+      const seq = seqOf(record.uid);
+      if (seq === 0) continue;
+      const body = wantBody ? await ctx.services.messages.body(record.blobId) : null;
+      yield { kind: 'fetch', seq, items: await fetchItems(ctx, record, body, items, seenChanged.has(record.uid)) };
+    }
+  }
+}
+
+export const fetch: CommandSpec<'FETCH'> = {
+  names: ['FETCH'],
+  states: ['selected'],
+  selectedRights: 'r',
+  holdsExpunges: (command) => !command.uid,
+  async handler(ctx, command) {
+    const { session } = ctx;
+    const selected = session.selected!;
+    if (command.vanished && (!command.uid || !session.qresync || command.changedSince === null)) {
+      // RFC 7162 §3.2.6: VANISHED only in UID FETCH with CHANGEDSINCE, after ENABLE QRESYNC.
+      return bad(command.tag, 'VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC');
+    }
+    const items = [...command.items];
+    // RFC 9051 §6.4.9: UID FETCH always answers UID.
+    if (command.uid && !items.some((i) => i.item === 'UID')) items.unshift({ item: 'UID' });
+    // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; any MODSEQ use turns CONDSTORE on (§3.1).
+    if (command.changedSince !== null && !items.some((i) => i.item === 'MODSEQ')) items.push({ item: 'MODSEQ' });
+    if (items.some((i) => i.item === 'MODSEQ')) session.condstore = true;
+    const uids = selected.resolve(command.sequence, command.uid, session.savedUids);
+    const seenChanged = new Set<number>();
+    if (uids.length > 0 && setsSeen(items) && !selected.readOnly && selected.rights.includes('s')) {
+      const result = await ctx.services.messages.storeFlags(selected.mailbox.id, uidSetOf(uids), { mode: 'add', flags: ['\\Seen'] });
+      if (result.changed.length > 0) selected.noteOwnChange(result.modseq);
+      for (const change of result.changed) seenChanged.add(change.uid);
+    }
+    return {
+      type: 'done',
+      responses: responses(ctx, command, uids, items, seenChanged),
+      final: { kind: 'tagged', tag: command.tag, status: 'OK', text: `${command.uid ? 'UID ' : ''}FETCH completed` },
+    };
+  },
+};

@@ -1,0 +1,17 @@
+// RFC 9051 §6.1.3 LOGOUT: BYE, then the tagged OK, then the server closes.
+import type { CommandSpec } from '../context.ts';
+
+export const logout: CommandSpec<'LOGOUT'> = {
+  names: ['LOGOUT'],
+  states: ['not-authenticated', 'authenticated', 'selected'],
+  async handler(ctx, command) {
+    ctx.session.selected?.close();
+    ctx.session.selected = null;
+    return {
+      type: 'done',
+      responses: [{ kind: 'untagged', status: 'BYE', text: 'Logging out' }],
+      final: { kind: 'tagged', tag: command.tag, status: 'OK', text: 'LOGOUT completed' },
+      after: 'close',
+    };
+  },
+};

@@ -1,0 +1,72 @@
+// RFC 9051 §6.3.2 SELECT and §6.3.3 EXAMINE, with RFC 7162 CONDSTORE and
+// QRESYNC parameters (§3.1.8, §3.2.5) and RFC 8474 MAILBOXID. The "r" right
+// is needed (RFC 4314 §4); without "i"/"w"/"s"/"t"/"e" rights a SELECT
+// behaves as EXAMINE only for the flags the client may not change.
+import type { Response, ResponseCode } from '../wire/index.ts';
+import { bad, done, no, type CommandSpec, type ImapContext } from '../context.ts';
+import { resolveMailbox } from '../session/namespaces.ts';
+import { SelectedMailbox } from '../session/selected-mailbox.ts';
+import { qresyncResponses } from '../session/qresync.ts';
+
+const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
+/** RFC 9051 §7.1 PERMANENTFLAGS: what STORE may change here, given the rights (RFC 4314 §4). */
+function permanentFlags(rights: string, readOnly: boolean): string[] {
+  if (readOnly) return [];
+  const flags: string[] = [];
+  if (rights.includes('w')) flags.push('\\Answered', '\\Flagged', '\\Draft');
+  if (rights.includes('t')) flags.push('\\Deleted');
+  if (rights.includes('s')) flags.push('\\Seen');
+  if (rights.includes('w')) flags.push('\\*');
+  return flags;
+}
+
+function deselect(ctx: ImapContext): Response[] {
+  const previous = ctx.session.selected;
+  if (!previous) return [];
+  previous.close();
+  ctx.session.selected = null;
+  ctx.session.state = 'authenticated';
+  // RFC 7162 §3.2.11: with QRESYNC on, the end of the old mailbox is marked by [CLOSED].
+  return ctx.session.qresync ? [{ kind: 'untagged', status: 'OK', code: { code: 'CLOSED' }, text: 'Previous mailbox closed' }] : [];
+}
+
+export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
+  names: ['SELECT', 'EXAMINE'],
+  states: ['authenticated', 'selected'],
+  async handler(ctx, command) {
+    const { session } = ctx;
+    // RFC 7162 §3.2.5: the QRESYNC parameter needs ENABLE QRESYNC first.
+    if (command.qresync && !session.qresync) return bad(command.tag, 'ENABLE QRESYNC first');
+    const responses = deselect(ctx);
+    const resolved = await resolveMailbox(ctx, command.mailbox);
+    if (!resolved) return no(command.tag, `No mailbox ${command.mailbox}`, { code: 'NONEXISTENT' }, responses);
+    if (!resolved.rights.includes('r')) return no(command.tag, 'You may not read this mailbox', { code: 'NOPERM' }, responses);
+    if (command.condstore) session.condstore = true;
+    const readOnly = command.name === 'EXAMINE';
+    const { selected, keywords } = await SelectedMailbox.open(ctx.services, resolved.mailbox, readOnly, resolved.rights);
+    // The mailbox row was read just before the list: UIDNEXT must still exceed every UID the session now knows.
+    const mailbox = resolved.mailbox;
+    const uidNext = Math.max(mailbox.uidNext, selected.maxUid + 1);
+    const ok = (code: ResponseCode, text: string): Response => ({ kind: 'untagged', status: 'OK', code, text });
+    responses.push(
+      { kind: 'flags', flags: [...SYSTEM_FLAGS, ...keywords] },
+      { kind: 'exists', count: selected.exists },
+    );
+    if (!session.rev2) responses.push({ kind: 'recent', count: 0 });
+    responses.push(
+      ok({ code: 'PERMANENTFLAGS', flags: permanentFlags(resolved.rights, readOnly) }, 'Flags permitted'),
+      ok({ code: 'UIDVALIDITY', value: mailbox.uidValidity }, 'UIDs valid'),
+      ok({ code: 'UIDNEXT', value: uidNext }, 'Predicted next UID'),
+      ok({ code: 'HIGHESTMODSEQ', value: BigInt(mailbox.highestModSeq) }, 'Highest'),
+      ok({ code: 'MAILBOXID', id: resolved.mailbox.id }, 'Mailbox id'),
+    );
+    if (command.qresync && command.qresync.uidValidity === mailbox.uidValidity) {
+      responses.push(...await qresyncResponses(ctx, selected, command.qresync));
+    }
+    session.selected = selected;
+    session.state = 'selected';
+    const code: ResponseCode = { code: readOnly || !/[wsteix]/.test(resolved.rights) ? 'READ-ONLY' : 'READ-WRITE' };
+    return done(command.tag, `${command.name} completed`, responses, code);
+  },
+};

@@ -1,0 +1,136 @@
+// What every IMAP command handler receives and returns. Handlers are
+// `async (ctx, command)` and return replies (typed responses, never bytes);
+// the connection alone serializes and writes them (wire/serialize-response.ts).
+import type { Readable } from 'node:stream';
+import type { AccountService, AuthService } from '../../directory/api.ts';
+import type { Account } from '../../../../shared/src/schemas/directory.ts';
+import type { ChangeBus } from '../../events/change-bus.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { MailboxService, MessageService } from '../../mail/api.ts';
+import type { Command, CommandName, Response, SequenceSet } from './wire/index.ts';
+import type { SelectedMailbox } from './session/selected-mailbox.ts';
+
+/** RFC 9051 §3: the connection states. */
+export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
+
+export interface ImapServices {
+  auth: AuthService;
+  accounts: AccountService;
+  mailboxes: MailboxService;
+  messages: MessageService;
+  bus: ChangeBus;
+}
+
+export interface ImapListenerInfo {
+  name: 'imap' | 'imaps';
+  /** STARTTLS can be offered (plain listener). */
+  starttls: boolean;
+  /** LOGIN/AUTHENTICATE before TLS (listeners.imap.allowPlaintextAuth). */
+  allowPlaintextAuth: boolean;
+}
+
+export interface ImapSettings {
+  hostname: string;
+  /** RFC 7889 APPENDLIMIT and the reader's largest APPEND literal. */
+  appendLimit: number;
+  /** Where streamed APPEND literals are spooled while they arrive. */
+  spoolDir: string;
+}
+
+export interface ImapSession {
+  readonly id: string;
+  state: ImapState;
+  secure: boolean;
+  readonly remoteAddress: string | null;
+  account: Account | null;
+  /** RFC 9051 §6.3.1 / RFC 5161 ENABLE. */
+  rev2: boolean;
+  utf8: boolean;
+  condstore: boolean;
+  qresync: boolean;
+  compressed: boolean;
+  selected: SelectedMailbox | null;
+  /** RFC 5182 SEARCHRES: UIDs saved by SEARCH RETURN (SAVE). */
+  savedUids: number[];
+  badCommands: number;
+  authFailures: number;
+}
+
+export interface ImapContext {
+  session: ImapSession;
+  services: ImapServices;
+  listener: ImapListenerInfo;
+  settings: ImapSettings;
+  logger: Logger;
+  /** Aborted when the connection goes away. */
+  signal: AbortSignal;
+  /** APPEND literals the connection spooled to disk as they arrived, by literal index. */
+  literals: LiteralSpool;
+}
+
+/** RFC 7888/3502 APPEND literals too large to hold in memory, streamed back from the spool. */
+export interface LiteralSpool {
+  open(index: number): Readable;
+}
+
+/** The client's next line during a multi-step exchange (AUTHENTICATE response, IDLE "DONE"). */
+export type LineStep = (ctx: ImapContext, line: Buffer) => Promise<ImapReply>;
+
+export type ImapReply =
+  /** Responses, then the tagged completion; `after` asks the connection to act once they are written. */
+  | { type: 'done'; responses: Iterable<Response> | AsyncIterable<Response>; final: Response; after?: 'close' | 'starttls' | 'compress' }
+  /** "+ …" then read one raw line and hand it to `next` (RFC 9051 §7.5). */
+  | { type: 'continue'; responses: Response[]; prompt: Response; next: LineStep; idle?: boolean };
+
+/** The command shape for one or more names (several names can share one shape, e.g. SUBSCRIBE and UNSUBSCRIBE). */
+export type CommandOf<N extends CommandName> = N extends unknown
+  ? (Command extends infer C ? (C extends { name: infer M } ? (N extends M ? Omit<C, 'name'> & { name: N } : never) : never) : never)
+  : never;
+
+/** What the dispatcher checks on a command's selected mailbox before its handler runs (RFC 4314 §4). */
+export interface CommandSpec<N extends CommandName = CommandName> {
+  names: readonly N[];
+  states: readonly ImapState[];
+  /** Carries a password: refused before TLS unless the listener allows plaintext auth. */
+  sendsCredentials?: boolean;
+  /** Rights needed on the selected mailbox (checked by the dispatcher). */
+  selectedRights?: string | ((command: CommandOf<N>) => string);
+  /** Refused on a mailbox opened with EXAMINE (RFC 9051 §6.3.3). */
+  writes?: boolean;
+  /**
+   * RFC 9051 §7.5.1: non-UID FETCH, STORE and SEARCH must not be answered
+   * with EXPUNGE; the session queues them until the next permitted point.
+   */
+  holdsExpunges?: (command: CommandOf<N>) => boolean;
+  handler(ctx: ImapContext, command: CommandOf<N>): Promise<ImapReply>;
+}
+
+export function done(tag: string, text: string, responses: Response[] = [], code?: Extract<Response, { kind: 'tagged' }>['code']): ImapReply {
+  return { type: 'done', responses, final: { kind: 'tagged', tag, status: 'OK', text, ...(code ? { code } : {}) } };
+}
+
+export function no(tag: string, text: string, code?: Extract<Response, { kind: 'tagged' }>['code'], responses: Response[] = []): ImapReply {
+  return { type: 'done', responses, final: { kind: 'tagged', tag, status: 'NO', text, ...(code ? { code } : {}) } };
+}
+
+export function bad(tag: string, text: string, code?: Extract<Response, { kind: 'tagged' }>['code']): ImapReply {
+  return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'BAD', text, ...(code ? { code } : {}) } };
+}
+
+/**
+ * A refusal decided deep inside a handler (for example NO [UNKNOWN-CTE] while
+ * FETCH BINARY decodes a part): the dispatcher turns it into a tagged NO.
+ */
+export class ImapRefusal extends Error {
+  readonly code: Extract<Response, { kind: 'tagged' }>['code'];
+  constructor(text: string, code?: Extract<Response, { kind: 'tagged' }>['code']) {
+    super(text);
+    this.name = 'ImapRefusal';
+    this.code = code;
+  }
+}
+
+/** A sequence set referring to "$" needs the saved result (RFC 5182 §2.1). */
+export function usesSaved(set: SequenceSet): boolean {
+  return set.saved;
+}

@@ -1,0 +1,103 @@
+// The IMAP listeners: listeners.imap (cleartext with STARTTLS, RFC 9051
+// §6.2.1) and listeners.imaps (implicit TLS, RFC 8314 §3.3). main.ts starts
+// them; each accepted socket becomes one ImapConnection.
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { StoaConfig } from '../../config/types.ts';
+import type { Logger } from '../../log/logger.ts';
+import { secureContext, tlsServerOptions, type TlsMaterial } from '../../tls/tls-material.ts';
+import type { ImapListenerInfo, ImapServices, ImapSettings } from './context.ts';
+import { ImapConnection } from './session/connection.ts';
+
+/** RFC 7889 APPENDLIMIT: the largest message APPEND accepts (the SMTP limit is for mail from outside). */
+export const DEFAULT_APPEND_LIMIT = 64 * 1024 * 1024;
+
+export interface ImapListeners {
+  imap: { host: string; port: number } | null;
+  imaps: { host: string; port: number } | null;
+  /** Open connections (for metrics and tests). */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+export interface ImapServerDeps {
+  config: StoaConfig;
+  services: ImapServices;
+  tls: TlsMaterial;
+  logger: Logger;
+}
+
+function listen(server: Server, host: string, port: number, name: string): Promise<{ host: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const why = err.code === 'EADDRINUSE' ? 'the port is taken by another program' : err.code === 'EACCES' ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE' : err.message;
+      reject(new Error(`cannot listen for ${name.toUpperCase()} on ${host}:${port}: ${why}; change listeners.${name}.host/port`, { cause: err }));
+    };
+    server.once('error', onError);
+    server.listen({ host, port, backlog: 4096 }, () => {
+      server.removeListener('error', onError);
+      const address = server.address();
+      resolve({ host, port: typeof address === 'object' && address ? address.port : port });
+    });
+  });
+}
+
+export async function startImapListeners({ config, services, tls, logger }: ImapServerDeps): Promise<ImapListeners> {
+  const log = logger.child({ component: 'imap' });
+  const settings: ImapSettings = {
+    hostname: config.hostname,
+    appendLimit: DEFAULT_APPEND_LIMIT,
+    spoolDir: join(config.dataDir, 'tmp', 'imap-append'),
+  };
+  await mkdir(settings.spoolDir, { recursive: true, mode: 0o700 });
+  const connections = new Set<ImapConnection>();
+  // One context for every STARTTLS upgrade: building it parses the key and chain, which costs memory per copy.
+  const starttlsContext = secureContext(tls, config);
+  const servers: Server[] = [];
+
+  const accept = (socket: Socket, listener: ImapListenerInfo, secure: boolean): void => {
+    const connection = new ImapConnection(socket, {
+      services, listener, settings, logger: log,
+      secureContext: listener.starttls ? starttlsContext : null,
+    }, secure);
+    connections.add(connection);
+    socket.once('close', () => connections.delete(connection));
+    connection.greet().catch(() => connection.close());
+  };
+
+  const result: ImapListeners = {
+    imap: null,
+    imaps: null,
+    get connections() { return connections.size; },
+    async close() {
+      for (const server of servers) server.close();
+      await Promise.all([...connections].map((c) => c.shutdown()));
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
+    },
+  };
+  try {
+    const plain = config.listeners.imap;
+    if (plain.enabled) {
+      const info: ImapListenerInfo = { name: 'imap', starttls: true, allowPlaintextAuth: plain.allowPlaintextAuth };
+      const server = createServer((socket) => accept(socket, info, false));
+      servers.push(server);
+      result.imap = await listen(server, plain.host, plain.port, 'imap');
+    }
+    const implicit = config.listeners.imaps;
+    if (implicit.enabled) {
+      const info: ImapListenerInfo = { name: 'imaps', starttls: false, allowPlaintextAuth: true };
+      const server = createTlsServer(tlsServerOptions(tls, config), (socket: TLSSocket) => accept(socket, info, true));
+      // A failed handshake is the client's problem; keep serving the others.
+      server.on('tlsClientError', (err) => log.debug({ err }, 'imaps handshake failed'));
+      servers.push(server);
+      result.imaps = await listen(server, implicit.host, implicit.port, 'imaps');
+    }
+  } catch (err) {
+    await result.close();
+    throw err;
+  }
+  log.info({ imap: result.imap, imaps: result.imaps }, 'imap listening');
+  return result;
+}

@@ -1,0 +1,118 @@
+// The one gate before every handler: parse errors, state, plaintext
+// credentials, message numbers, RFC 4314 rights on the selected mailbox,
+// read-only mailboxes and the bad-command counter are checked here and
+// nowhere else; handlers assume a valid, permitted command. After the
+// handler, the changes other sessions made are told to the client where
+// RFC 9051 §7.5.1 allows.
+import { ERRORS, isStoaError } from '../../../errors/catalogue.ts';
+import { COMMANDS } from '../commands/registry.ts';
+import { ImapRefusal, type CommandSpec, type ImapContext, type ImapReply } from '../context.ts';
+import type { Command, Response, ResponseCode, WireError } from '../wire/index.ts';
+
+/** Bad commands (syntax, unknown, wrong state) before the connection is closed. */
+export const MAX_BAD_COMMANDS = 10;
+
+type Tagged = Extract<Response, { kind: 'tagged' }>;
+
+function final(tag: string | null, status: 'NO' | 'BAD', text: string, code?: ResponseCode): Response {
+  if (tag === null) return { kind: 'untagged', status, text, ...(code ? { code } : {}) };
+  return { kind: 'tagged', tag, status, text, ...(code ? { code } : {}) } satisfies Tagged;
+}
+
+/** A BAD that counts towards the abuse limit; past it the reply ends with BYE and the connection closes. */
+export function badCommand(ctx: ImapContext, tag: string | null, text: string, code?: ResponseCode): ImapReply {
+  ctx.session.badCommands += 1;
+  if (ctx.session.badCommands >= MAX_BAD_COMMANDS) {
+    return { type: 'done', responses: [final(tag, 'BAD', text, code)], final: { kind: 'untagged', status: 'BYE', text: 'Too many bad commands; closing' }, after: 'close' };
+  }
+  return { type: 'done', responses: [], final: final(tag, 'BAD', text, code) };
+}
+
+/** A reader or parser failure (RFC 9051 §7.1.5: BAD, tagged when the tag could be read). */
+export function wireFailure(ctx: ImapContext, error: WireError): ImapReply {
+  if (error.code === 'literal-too-large' || error.code === 'command-too-large') {
+    // RFC 7889 §4: an APPEND over APPENDLIMIT is refused with TOOBIG; other oversized input hits a server limit (RFC 5530).
+    const code: ResponseCode = { code: error.command === 'APPEND' ? 'TOOBIG' : 'LIMIT' };
+    ctx.session.badCommands += 1;
+    return { type: 'done', responses: [], final: final(error.tag, 'NO', error.message, code) };
+  }
+  const code: ResponseCode | undefined = error.code === 'unknown-command' || error.code === 'syntax' ? { code: 'CLIENTBUG' } : undefined;
+  return badCommand(ctx, error.tag, error.message, code);
+}
+
+function stateRefusal(ctx: ImapContext, command: Command): string {
+  switch (ctx.session.state) {
+    case 'not-authenticated': return `${command.name} needs login first`;
+    case 'authenticated': return `${command.name} needs a selected mailbox`;
+    default: return `${command.name} is not valid in this state`;
+  }
+}
+
+function sequenceOf(command: Command): { set: import('../wire/index.ts').SequenceSet; uid: boolean } | null {
+  switch (command.name) {
+    case 'FETCH': case 'STORE': case 'COPY': case 'MOVE':
+      return { set: command.sequence, uid: command.uid };
+    case 'UID EXPUNGE':
+      return { set: command.uids, uid: true };
+    default:
+      return null;
+  }
+}
+
+/** A handler threw: domain errors map to their catalogue IMAP code, anything else is a server bug. */
+export function failure(ctx: ImapContext, tag: string, err: unknown): ImapReply {
+  if (err instanceof ImapRefusal) {
+    return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', text: err.message, ...(err.code ? { code: err.code } : {}) } };
+  }
+  if (isStoaError(err)) {
+    const imap = (ERRORS[err.code] as { imap?: string }).imap as ResponseCode['code'] | undefined;
+    if (err.code === 'STOA_STORE_UNAVAILABLE' || err.code === 'STOA_INTERNAL') ctx.logger.warn({ err, session: ctx.session.id }, 'imap command failed');
+    return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', text: err.message, ...(imap ? { code: { code: imap } as ResponseCode } : {}) } };
+  }
+  ctx.logger.error({ err, session: ctx.session.id }, 'imap command failed');
+  return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', code: { code: 'SERVERBUG' }, text: 'Internal server error' } };
+}
+
+async function* withUpdates(ctx: ImapContext, responses: Iterable<Response> | AsyncIterable<Response>, allowExpunge: boolean): AsyncIterable<Response> {
+  yield* responses;
+  const selected = ctx.session.selected;
+  if (selected && selected.hasPending && !ctx.signal.aborted) {
+    const { condstore, qresync } = ctx.session;
+    yield* await selected.flush(ctx.services, { allowExpunge, condstore, qresync });
+  }
+}
+
+export async function dispatch(ctx: ImapContext, command: Command): Promise<ImapReply> {
+  const spec = COMMANDS.get(command.name) as CommandSpec | undefined;
+  const { session } = ctx;
+  if (!spec) return badCommand(ctx, command.tag, `${command.name} is not supported`, { code: 'CLIENTBUG' });
+  if (!spec.states.includes(session.state)) return badCommand(ctx, command.tag, stateRefusal(ctx, command));
+  if (spec.sendsCredentials && !session.secure && !ctx.listener.allowPlaintextAuth) {
+    // RFC 9051 §6.2.3: LOGINDISABLED; RFC 5530 PRIVACYREQUIRED.
+    return { type: 'done', responses: [], final: { kind: 'tagged', tag: command.tag, status: 'NO', code: { code: 'PRIVACYREQUIRED' }, text: 'Use STARTTLS before logging in' } };
+  }
+  const selected = session.selected;
+  if (selected && session.state === 'selected') {
+    const seq = sequenceOf(command);
+    if (seq && !seq.uid && !selected.validSequenceNumbers(seq.set)) {
+      return badCommand(ctx, command.tag, `Message numbers are 1 to ${selected.exists}`, { code: 'CLIENTBUG' });
+    }
+    if (spec.selectedRights) {
+      const needed = typeof spec.selectedRights === 'function' ? spec.selectedRights(command as never) : spec.selectedRights;
+      const missing = [...needed].filter((r) => !selected.rights.includes(r));
+      if (missing.length > 0) return { type: 'done', responses: [], final: { kind: 'tagged', tag: command.tag, status: 'NO', code: { code: 'NOPERM' }, text: `Missing rights: ${missing.join('')}` } };
+    }
+    if (spec.writes && selected.readOnly) {
+      return { type: 'done', responses: [], final: { kind: 'tagged', tag: command.tag, status: 'NO', code: { code: 'READ-ONLY' }, text: 'Mailbox is open read-only (EXAMINE)' } };
+    }
+  }
+  let reply: ImapReply;
+  try {
+    reply = await spec.handler(ctx, command as never);
+  } catch (err) {
+    reply = failure(ctx, command.tag, err);
+  }
+  if (reply.type !== 'done' || reply.after === 'close') return reply;
+  const allowExpunge = !(spec.holdsExpunges?.(command as never) ?? false);
+  return { ...reply, responses: withUpdates(ctx, reply.responses, allowExpunge) };
+}

@@ -1,0 +1,42 @@
+// The end of every login path (LOGIN, AUTHENTICATE PLAIN and LOGIN): one
+// call to the directory's AuthService (throttling, app passwords, disabled
+// accounts), then the default mailboxes. RFC 5530 response codes:
+// AUTHENTICATIONFAILED for credentials, UNAVAILABLE while throttled,
+// AUTHORIZATIONFAILED for an account that may not use mail.
+import type { ImapContext, ImapReply } from '../context.ts';
+import { capabilities } from './capabilities.ts';
+
+/** Failed logins on one connection before it is closed; the store-backed throttle counts across connections. */
+export const MAX_AUTH_FAILURES = 3;
+
+function refuse(ctx: ImapContext, tag: string, code: 'AUTHENTICATIONFAILED' | 'UNAVAILABLE' | 'AUTHORIZATIONFAILED', text: string): ImapReply {
+  ctx.session.authFailures += 1;
+  const final = { kind: 'tagged' as const, tag, status: 'NO' as const, code: { code }, text };
+  if (ctx.session.authFailures >= MAX_AUTH_FAILURES) {
+    return { type: 'done', responses: [final], final: { kind: 'untagged', status: 'BYE', text: 'Too many failed logins' }, after: 'close' };
+  }
+  return { type: 'done', responses: [], final };
+}
+
+export async function logIn(ctx: ImapContext, tag: string, username: string, password: string): Promise<ImapReply> {
+  const { session, services } = ctx;
+  const result = await services.auth.authenticate({ username, password, protocol: 'imap', ip: session.remoteAddress });
+  if (!result.ok) {
+    ctx.logger.info({ session: session.id, username, code: result.code, ip: session.remoteAddress }, 'imap login failed');
+    if (result.code === 'STOA_AUTH_THROTTLED') return refuse(ctx, tag, 'UNAVAILABLE', `Too many failed logins; try again in ${result.retryAfterSeconds ?? 1} seconds`);
+    if (result.code === 'STOA_ACCOUNT_DISABLED') return refuse(ctx, tag, 'AUTHORIZATIONFAILED', 'Account disabled');
+    return refuse(ctx, tag, 'AUTHENTICATIONFAILED', 'Authentication failed');
+  }
+  const { account } = result;
+  // Operator accounts (no domain) have no mailbox to open.
+  if (account.domainId === null) return refuse(ctx, tag, 'AUTHORIZATIONFAILED', 'This account has no mailbox');
+  await services.mailboxes.ensureDefaultMailboxes(account.id);
+  session.account = account;
+  session.state = 'authenticated';
+  ctx.logger.info({ session: session.id, account: account.id, via: result.via }, 'imap login');
+  // RFC 9051 §6.2.2: the capabilities may change after login, so they ride on the OK.
+  return {
+    type: 'done', responses: [],
+    final: { kind: 'tagged', tag, status: 'OK', code: { code: 'CAPABILITY', capabilities: capabilities(ctx) }, text: 'Logged in' },
+  };
+}

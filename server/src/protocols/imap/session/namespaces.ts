@@ -1,0 +1,120 @@
+// IMAP mailbox names ↔ the mail service's mailboxes (RFC 2342 NAMESPACE,
+// RFC 9051 §5.1): the personal namespace "" holds the account's own
+// mailboxes; "Other Users/<address>/<path>" the mailboxes other accounts
+// shared with it through an ACL (RFC 4314). Delimiter "/" everywhere.
+import { systemActor } from '../../../directory/access.ts';
+import { isStoaError } from '../../../errors/catalogue.ts';
+import type { Mailbox } from '../../../store/mail-port.ts';
+import type { ImapContext } from '../context.ts';
+
+export const DELIMITER = '/';
+export const OTHER_USERS = 'Other Users';
+
+export interface ResolvedMailbox {
+  mailbox: Mailbox;
+  /** RFC 4314 rights of the session's account. */
+  rights: string;
+  /** The name as this client sees it. */
+  imapName: string;
+  /** Owner's address for "Other Users/…" names, null for the personal namespace. */
+  owner: string | null;
+}
+
+export function accountId(ctx: ImapContext): string {
+  return ctx.session.account!.id;
+}
+
+/** "Other Users/bob@x/Sales" → ["bob@x", "Sales"]; null for a personal name. */
+export function splitOtherUsers(name: string): { owner: string; path: string } | null {
+  if (!name.startsWith(OTHER_USERS + DELIMITER)) return null;
+  const rest = name.slice(OTHER_USERS.length + 1);
+  const slash = rest.indexOf(DELIMITER);
+  if (slash <= 0) return { owner: rest, path: '' };
+  return { owner: rest.slice(0, slash), path: rest.slice(slash + 1) };
+}
+
+export async function ownerAccountId(ctx: ImapContext, owner: string): Promise<string | null> {
+  try {
+    return (await ctx.services.accounts.get(systemActor(), owner)).id;
+  } catch (err) {
+    if (isStoaError(err, 'STOA_NOT_FOUND')) return null;
+    throw err;
+  }
+}
+
+async function ownerAddress(ctx: ImapContext, id: string, cache: Map<string, string>): Promise<string> {
+  let address = cache.get(id);
+  if (address === undefined) {
+    address = (await ctx.services.accounts.get(systemActor(), id)).address;
+    cache.set(id, address);
+  }
+  return address;
+}
+
+/**
+ * The mailbox an IMAP name denotes, with the caller's rights; null when it
+ * does not exist or the caller may neither list nor read it (RFC 4314 §4:
+ * without "l" or "r" the mailbox must look nonexistent).
+ */
+export async function resolveMailbox(ctx: ImapContext, name: string): Promise<ResolvedMailbox | null> {
+  const other = splitOtherUsers(name);
+  if (other === null) {
+    const mailbox = await findOwn(ctx, name);
+    return mailbox ? { mailbox, rights: await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox), imapName: mailbox.name, owner: null } : null;
+  }
+  if (other.path === '') return null;
+  const ownerId = await ownerAccountId(ctx, other.owner);
+  if (ownerId === null || ownerId === accountId(ctx)) return null;
+  const mailbox = await findIn(ctx, ownerId, other.path);
+  if (!mailbox) return null;
+  const rights = await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox);
+  if (!rights.includes('l') && !rights.includes('r')) return null;
+  return { mailbox, rights, imapName: `${OTHER_USERS}${DELIMITER}${other.owner}${DELIMITER}${mailbox.name}`, owner: other.owner };
+}
+
+async function findIn(ctx: ImapContext, owner: string, name: string): Promise<Mailbox | null> {
+  try {
+    return await ctx.services.mailboxes.find(owner, name);
+  } catch (err) {
+    // A name the service would refuse to create cannot exist either.
+    if (isStoaError(err, 'STOA_MAILBOX_NAME_INVALID')) return null;
+    throw err;
+  }
+}
+
+function findOwn(ctx: ImapContext, name: string): Promise<Mailbox | null> {
+  return findIn(ctx, accountId(ctx), name);
+}
+
+/** Every mailbox the session may see: its own, then those shared with it, by IMAP name. */
+export async function visibleMailboxes(ctx: ImapContext): Promise<ResolvedMailbox[]> {
+  const me = accountId(ctx);
+  const own = await ctx.services.mailboxes.list(me);
+  const out: ResolvedMailbox[] = own.map((mailbox) => ({ mailbox, rights: 'lrswipkxtea', imapName: mailbox.name, owner: null }));
+  const cache = new Map<string, string>();
+  for (const shared of await ctx.services.mailboxes.sharedWith(me)) {
+    const rights = await ctx.services.mailboxes.rightsFor(me, shared.mailbox);
+    if (!rights.includes('l')) continue;
+    const owner = await ownerAddress(ctx, shared.mailbox.accountId, cache);
+    if (out.some((o) => o.mailbox.id === shared.mailbox.id)) continue;
+    out.push({ mailbox: shared.mailbox, rights, imapName: `${OTHER_USERS}${DELIMITER}${owner}${DELIMITER}${shared.mailbox.name}`, owner });
+  }
+  return out;
+}
+
+/**
+ * Where CREATE/RENAME put a new name: the owner account and the path in it.
+ * A name under "Other Users/<owner>/" needs the "k" right on its parent (RFC 4314 §4).
+ */
+export async function creationTarget(ctx: ImapContext, name: string): Promise<{ accountId: string; path: string } | 'forbidden' | 'invalid'> {
+  const other = splitOtherUsers(name);
+  if (other === null) return name.toUpperCase() === OTHER_USERS.toUpperCase() ? 'invalid' : { accountId: accountId(ctx), path: name };
+  if (other.path === '') return 'invalid';
+  const ownerId = await ownerAccountId(ctx, other.owner);
+  if (ownerId === null) return 'forbidden';
+  const slash = other.path.lastIndexOf(DELIMITER);
+  if (slash < 0) return 'forbidden';
+  const parent = await findIn(ctx, ownerId, other.path.slice(0, slash));
+  if (!parent || !(await ctx.services.mailboxes.rightsFor(accountId(ctx), parent)).includes('k')) return 'forbidden';
+  return { accountId: ownerId, path: other.path };
+}

@@ -1,0 +1,221 @@
+// The selected mailbox of one session: its message sequence numbers as a
+// compact UID array (RFC 9051 §2.3.1.2), and the changes other sessions made
+// that this client has not been told about yet. Changes arrive on the change
+// bus at any time but reach the client only where RFC 9051 §7.5.1 (and
+// RFC 7162 §3.2.10 for VANISHED) allows: EXPUNGE never while a non-UID FETCH,
+// STORE or SEARCH is answered, so sequence numbers stay stable under the
+// client's feet. No message data is cached here: only UIDs.
+import type { ChangeEvent } from '../../../events/change-bus.ts';
+import type { Mailbox, UidSet } from '../../../store/mail-port.ts';
+import { uidSetOf } from '../../../store/uid-set.ts';
+import type { ImapServices } from '../context.ts';
+import type { FetchResponseItem, Response, SequenceSet } from '../wire/index.ts';
+import { resolveSequenceSet } from '../wire/index.ts';
+
+const MAX_UID = 0xffffffff;
+
+export class SelectedMailbox {
+  readonly mailbox: Mailbox;
+  readonly readOnly: boolean;
+  readonly rights: string;
+  /** UIDs in sequence order; `count` of them are in use. */
+  private uids: Uint32Array;
+  private count: number;
+  private pendingExists = false;
+  private readonly pendingExpunged = new Set<number>();
+  /** UID → MODSEQ of the latest flag change not yet told. */
+  private readonly pendingFlags = new Map<number, number>();
+  /** MODSEQs of this session's own flag changes: already answered, not to be echoed (RFC 9051 §7.5.2). */
+  private readonly ownModseqs = new Set<number>();
+  private readonly unsubscribe: () => void;
+  /** Called when a change is queued (IDLE pushes it at once). */
+  onChange: (() => void) | null = null;
+
+  private constructor(mailbox: Mailbox, readOnly: boolean, rights: string, services: ImapServices) {
+    this.mailbox = mailbox;
+    this.readOnly = readOnly;
+    this.rights = rights;
+    this.uids = new Uint32Array(0);
+    this.count = 0;
+    this.unsubscribe = services.bus.subscribe({ mailboxId: mailbox.id }, (event) => this.queue(event));
+  }
+
+  /** Subscribes first, then lists: a change committed in between is queued, never lost. */
+  static async open(services: ImapServices, mailbox: Mailbox, readOnly: boolean, rights: string): Promise<{ selected: SelectedMailbox; keywords: string[] }> {
+    const selected = new SelectedMailbox(mailbox, readOnly, rights, services);
+    try {
+      const list = await services.messages.list(mailbox.id);
+      selected.uids = list.uids;
+      selected.count = list.uids.length;
+      const keywords = new Set<string>();
+      for (const words of list.keywords.values()) for (const k of words) keywords.add(k);
+      return { selected, keywords: [...keywords].sort() };
+    } catch (err) {
+      selected.close();
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.onChange = null;
+  }
+
+  get exists(): number {
+    return this.count;
+  }
+
+  get maxUid(): number {
+    return this.count > 0 ? this.uids[this.count - 1] : 0;
+  }
+
+  uidAt(seq: number): number {
+    return this.uids[seq - 1];
+  }
+
+  /** Sequence number of a UID, 0 when it is not in this session's view. */
+  seqOf(uid: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.uids[mid];
+      if (v < uid) lo = mid + 1;
+      else if (v > uid) hi = mid - 1;
+      else return mid + 1;
+    }
+    return 0;
+  }
+
+  /** Whether a sequence set names only existing messages (RFC 9051 §6.4.4: a message number beyond EXISTS is an error). */
+  validSequenceNumbers(set: SequenceSet): boolean {
+    return set.ranges.every((r) => (r.from === '*' || r.from <= this.count) && (r.to === '*' || r.to <= this.count))
+      && (this.count > 0 || set.ranges.length === 0);
+  }
+
+  /** UIDs in view named by a message-number set or a UID set, ascending; `saved` adds the SEARCHRES result. */
+  resolve(set: SequenceSet, byUid: boolean, saved: readonly number[]): number[] {
+    const out: number[] = [];
+    if (byUid) {
+      // RFC 9051 §6.4.8: "*" is the largest UID in use; in an empty mailbox the set matches nothing.
+      for (const [a, b] of resolveSequenceSet(set, this.maxUid)) {
+        let i = this.lowerBound(a);
+        while (i < this.count && this.uids[i] <= b) out.push(this.uids[i++]);
+      }
+    } else {
+      for (const [a, b] of resolveSequenceSet(set, this.count)) {
+        for (let seq = a; seq <= Math.min(b, this.count); seq++) out.push(this.uids[seq - 1]);
+      }
+    }
+    if (set.saved) {
+      const present = saved.filter((uid) => this.seqOf(uid) > 0);
+      return [...new Set([...out, ...present])].sort((x, y) => x - y);
+    }
+    return out;
+  }
+
+  private lowerBound(uid: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.uids[mid] < uid) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** This session changed flags at `modseq`: the bus echo of it is dropped. */
+  noteOwnChange(modseq: number): void {
+    // The in-process bus publishes before the service call returns: drop what is already queued…
+    for (const [uid, m] of this.pendingFlags) if (m === modseq) this.pendingFlags.delete(uid);
+    // …and remember it for a bus that delivers later (bounded: old entries can no longer arrive).
+    if (this.ownModseqs.size >= 64) this.ownModseqs.clear();
+    this.ownModseqs.add(modseq);
+  }
+
+  private queue(event: ChangeEvent): void {
+    switch (event.kind) {
+      case 'exists':
+        this.pendingExists = true;
+        break;
+      case 'expunge':
+        for (const uid of event.uids) if (this.seqOf(uid) > 0) this.pendingExpunged.add(uid);
+        break;
+      case 'flags':
+        if (this.ownModseqs.delete(event.modseq)) break;
+        for (const uid of event.uids) this.pendingFlags.set(uid, Math.max(event.modseq, this.pendingFlags.get(uid) ?? 0));
+        break;
+      case 'mailbox':
+        return;
+    }
+    this.onChange?.();
+  }
+
+  get hasPending(): boolean {
+    return this.pendingExists || this.pendingExpunged.size > 0 || this.pendingFlags.size > 0;
+  }
+
+  /**
+   * Removes UIDs from the view now and returns the responses telling the
+   * client: EXPUNGE in descending sequence order so each number is valid when
+   * read (RFC 9051 §7.5.1), or one VANISHED once QRESYNC is on (RFC 7162 §3.2.10).
+   */
+  expungeNow(uids: readonly number[], qresync: boolean): Response[] {
+    const seqs = uids.map((uid) => this.seqOf(uid)).filter((s) => s > 0).sort((a, b) => b - a);
+    if (seqs.length === 0) return [];
+    const removed = seqs.map((s) => this.uids[s - 1]);
+    const gone = new Set(seqs);
+    let w = 0;
+    for (let r = 0; r < this.count; r++) if (!gone.has(r + 1)) this.uids[w++] = this.uids[r];
+    this.count = w;
+    for (const uid of uids) this.pendingExpunged.delete(uid);
+    if (qresync) return [{ kind: 'vanished', earlier: false, uids: removed }];
+    return seqs.map((seq) => ({ kind: 'expunge', seq }));
+  }
+
+  private append(newUids: readonly number[]): void {
+    const fresh = newUids.filter((uid) => uid > this.maxUid);
+    if (fresh.length === 0) return;
+    if (this.count + fresh.length > this.uids.length) {
+      const grown = new Uint32Array(Math.max(16, (this.count + fresh.length) * 2));
+      grown.set(this.uids.subarray(0, this.count));
+      this.uids = grown;
+    }
+    for (const uid of fresh) this.uids[this.count++] = uid;
+  }
+
+  /**
+   * Tells the client what changed: EXPUNGE/VANISHED when allowed, then EXISTS,
+   * then FETCH (FLAGS) with MODSEQ under CONDSTORE (RFC 7162 §3.2.4).
+   */
+  async flush(services: ImapServices, options: { allowExpunge: boolean; condstore: boolean; qresync: boolean }): Promise<Response[]> {
+    const out: Response[] = [];
+    if (options.allowExpunge && this.pendingExpunged.size > 0) {
+      out.push(...this.expungeNow([...this.pendingExpunged].sort((a, b) => a - b), options.qresync));
+    }
+    if (this.pendingExists) {
+      this.pendingExists = false;
+      const before = this.count;
+      // The store is the authority on which UIDs exist above ours: events may be published out of order.
+      const above: UidSet = [[this.maxUid + 1, MAX_UID]];
+      const fresh = this.maxUid >= MAX_UID ? [] : await services.messages.filter(this.mailbox.id, { uids: above });
+      this.append(fresh);
+      if (this.count !== before) out.push({ kind: 'exists', count: this.count });
+    }
+    if (this.pendingFlags.size > 0) {
+      const uids = [...this.pendingFlags.keys()].filter((uid) => this.seqOf(uid) > 0);
+      this.pendingFlags.clear();
+      if (uids.length > 0) {
+        for (const record of await services.messages.fetch(this.mailbox.id, uidSetOf(uids))) {
+          const seq = this.seqOf(record.uid);
+          if (seq === 0) continue;
+          const items: FetchResponseItem[] = [{ item: 'UID', uid: record.uid }, { item: 'FLAGS', flags: record.flags }];
+          if (options.condstore) items.push({ item: 'MODSEQ', modseq: BigInt(record.modseq) });
+          out.push({ kind: 'fetch', seq, items });
+        }
+      }
+    }
+    return out;
+  }
+}
