@@ -16,6 +16,8 @@ import { parseDsn } from './dsn-parse.ts';
 const GOOD = '127.0.0.2';
 const HANG = '127.0.0.3';
 const GARBAGE = '127.0.0.4';
+/** Accepts every RCPT and answers the end of DATA by the first recipient: "datatemp…" 451, "dataperm…" 554. */
+const DATA_REFUSER = '127.0.0.5';
 
 describe('remote delivery', () => {
   let dns: Dns;
@@ -31,9 +33,18 @@ describe('remote delivery', () => {
   let registry: Registry;
 
   before(async () => {
-    port = await freePortOn([GOOD, HANG, GARBAGE]);
+    port = await freePortOn([GOOD, HANG, GARBAGE, DATA_REFUSER]);
     mta = await startMta(GOOD, port);
     bad = [await startBadMx(HANG, port, 'hang'), await startBadMx(GARBAGE, port, 'garbage')];
+    bad.push(await startMta(DATA_REFUSER, port, {
+      onData(stream, session, cb) {
+        stream.resume();
+        stream.on('end', () => {
+          const temp = session.envelope.rcptTo[0].address.startsWith('datatemp');
+          cb(Object.assign(new Error(temp ? '4.7.1 Greylisted, try again later' : '5.7.1 Message rejected: DMARC policy'), { responseCode: temp ? 451 : 554 }));
+        });
+      },
+    }));
     dns = await startDns([
       `--mx-host=ok.test,mx.ok.test,10`, `--host-record=mx.ok.test,${GOOD}`,
       `--mx-host=sender.test,mx.ok.test,10`,
@@ -44,6 +55,7 @@ describe('remote delivery', () => {
       `--mx-host=nullmx.test,.,0`,
       `--host-record=amx.test,${GOOD}`,
       `--mx-host=xn--bcher-kva.test,mx.ok.test,10`,
+      `--mx-host=refuses-data.test,mx.refuses-data.test,10`, `--host-record=mx.refuses-data.test,${DATA_REFUSER}`,
     ]);
   });
 
@@ -124,6 +136,19 @@ describe('remote delivery', () => {
     assert.match(dsn.recipients[0]['diagnostic-code'], /^smtp; 550 5\.1\.1/);
     assert.equal(dsn.originalType, 'message/rfc822');
     assert.match(dsn.original, /Subject: Queue test/);
+  });
+
+  test('an answer to the end of DATA is kept as the server gave it: 451 defers, 554 fails with that status', async () => {
+    const temp = await service.enqueue({ message: sampleMessage('alice@sender.test', 'datatemp@refuses-data.test'), sender: 'alice@sender.test', recipients: [{ address: 'datatemp@refuses-data.test' }] });
+    const perm = await service.enqueue({ message: sampleMessage('alice@sender.test', 'dataperm@refuses-data.test'), sender: 'alice@sender.test', recipients: [{ address: 'dataperm@refuses-data.test' }] });
+    await worker().runOnce();
+    const deferred = (await service.inspect(temp)).recipients[0];
+    assert.equal(deferred.status, 'deferred', 'a temporary refusal after DATA is retried, not bounced');
+    assert.deepEqual([deferred.lastResponse?.code, deferred.lastResponse?.enhanced], [451, '4.7.1']);
+    const failed = (await service.inspect(perm)).recipients[0];
+    assert.equal(failed.status, 'failed');
+    assert.deepEqual([failed.lastResponse?.code, failed.lastResponse?.enhanced], [554, '5.7.1']);
+    assert.match(failed.lastResponse?.text ?? '', /DMARC policy/);
   });
 
   test('deferred recipients follow the back-off schedule, then expire into a failure notice', async () => {

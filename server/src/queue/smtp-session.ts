@@ -121,8 +121,11 @@ export function openSession(config: QueueConfig, target: SessionTarget, env: Ses
       let rest: SmtpAnswer;
       if (err) {
         const e = err as ReplyError;
-        // SIZE refused by our own check against the EHLO SIZE value (RFC 1870 §6.2).
-        if (e.code === 'EMESSAGE') rest = { code: 552, enhanced: '5.3.4', text: `message too big for ${target.host}` };
+        // nodemailer says EMESSAGE both for its own SIZE check against the EHLO
+        // SIZE value (RFC 1870 §6.2; no reply from the server) and for a server
+        // that refused the end of DATA (with its reply, which decides temporary
+        // or permanent and is what the sender's DSN must show).
+        if (e.code === 'EMESSAGE' && typeof e.response !== 'string') rest = { code: 552, enhanced: '5.3.4', text: `message too big for ${target.host}` };
         else rest = answerOf(e);
       } else {
         rest = parseReply(info.response) ?? { code: 250, enhanced: null, text: info.response };
