@@ -9,6 +9,7 @@ import { createDirectory } from './directory/directory.ts';
 import { createDkimKeys } from './mail-auth/dkim-keys.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
 import { createMailServices } from './mail/mail-services.ts';
+import { createPublicFolderService } from './mail/public-folder-service.ts';
 import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
 import { startImapListeners, type ImapListeners } from './protocols/imap/server.ts';
 import { createDnsbl } from './filter/dnsbl.ts';
@@ -110,7 +111,8 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     });
     const queue = outbound.service;
     if (config.listeners.http.enabled) {
-      app = await createHttpServer({ config, store, directory, logger, metrics, queue });
+      const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, directory });
+      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
@@ -122,7 +124,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     });
     imap = await startImapListeners({
       config, tls, logger,
-      services: { auth: directory.auth, accounts: directory.accounts, mailboxes: mail.mailboxes, messages: mail.messages, bus },
+      services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     }).catch((err: unknown) => {
       throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
     });

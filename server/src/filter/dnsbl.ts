@@ -2,7 +2,6 @@
 // IPv6 nibbles), under each configured zone; an A record in 127.0.0.0/8 means
 // listed. A timeout or a DNS error counts as not listed: a blocklist outage
 // must not stop mail.
-import type { Resolver } from 'node:dns/promises';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { FilterConfig } from '../config/types.ts';
 import { accept, junk, reject, type FilterDecision } from './decision.ts';
@@ -21,6 +20,12 @@ export function reversedName(ip: string): string | null {
   return full.map((g) => g.padStart(4, '0')).join('').split('').reverse().join('.');
 }
 
+/** The lookups a blocklist needs (node:dns Resolver, or the cached one in mail-auth/dns-resolver.ts). */
+export interface DnsblResolver {
+  resolve4(name: string): Promise<string[]>;
+  resolveTxt(name: string): Promise<string[][]>;
+}
+
 export interface DnsblListing { zone: string; codes: string[]; text: string | null }
 
 export interface Dnsbl {
@@ -29,7 +34,7 @@ export interface Dnsbl {
   check(ip: string): Promise<FilterDecision>;
 }
 
-export function createDnsbl(config: FilterConfig['dnsbl'], resolver: Resolver): Dnsbl {
+export function createDnsbl(config: FilterConfig['dnsbl'], resolver: DnsblResolver): Dnsbl {
   const withTimeout = <T>(work: Promise<T>): Promise<T | null> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), config.timeoutMs); });

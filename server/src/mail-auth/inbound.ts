@@ -39,6 +39,24 @@ export interface InboundAuthenticator {
   authenticateInbound(input: InboundAuthInput): Promise<InboundAuthResult>;
 }
 
+/**
+ * One message's lookups share a budget: SPF alone may take ten queries (RFC
+ * 7208 §4.6.4), and even with every query bounded by dns.timeoutMs a slow
+ * resolver must not hold a message for minutes. Past the budget, queries
+ * fail at once as timeouts (temperror, RFC 7208 §2.6.6).
+ */
+function withBudget(resolver: MailauthResolver, budgetMs: number): MailauthResolver {
+  const deadline = Date.now() + budgetMs;
+  return (name, rrtype) => {
+    if (Date.now() >= deadline) {
+      const err: NodeJS.ErrnoException = new Error(`query${rrtype} ETIMEOUT ${name} (message DNS budget of ${budgetMs} ms spent)`);
+      err.code = 'ETIMEOUT';
+      return Promise.reject(err);
+    }
+    return resolver(name, rrtype);
+  };
+}
+
 export function createInboundAuthenticator(config: StoaConfig, logger: Logger, resolver: MailauthResolver = mailauthResolver(createDnsResolver(config))): InboundAuthenticator {
   return {
     async authenticateInbound(input) {
@@ -49,7 +67,7 @@ export function createInboundAuthenticator(config: StoaConfig, logger: Logger, r
         // reverse-path must stay null, so SPF checks the HELO identity (RFC 7208 §2.4).
         sender: input.mailFrom === '' ? `postmaster@${input.helo}` : input.mailFrom,
         mta: config.hostname,
-        resolver,
+        resolver: withBudget(resolver, 2 * config.dns.timeoutMs),
         disableBimi: true,
       });
       const spf = res.spf

@@ -3,6 +3,12 @@
 // once (DESIGN.md "parse MIME once"). Nothing references it yet: the caller
 // takes the references in the transaction that stores the copies, and a body
 // whose transaction never commits is collected by blob gc.
+//
+// The MIME indexer works on the whole message, so a message is in memory
+// while it is indexed: a Buffer source is indexed as it is (no copy, no read
+// back), a stream is read back from its blob once it is on disk. Those
+// read-backs share a memory budget, so many large messages arriving at once
+// are indexed a few at a time instead of all being held together.
 import { Readable } from 'node:stream';
 import { StoaError } from '../errors/catalogue.ts';
 import { indexMessage } from './mime/index.ts';
@@ -12,12 +18,48 @@ import { encodeFlags } from '../store/mail-flags.ts';
 
 export interface IntakeResult { blobId: string; index: MessageIndex }
 
+/** Bytes of streamed messages held for indexing at once (a larger message runs alone). */
+export const INDEX_MEMORY_BUDGET = 64 * 1024 * 1024;
+
+/** A counting semaphore over bytes, first come first served. */
+class ByteBudget {
+  readonly #limit: number;
+  #used = 0;
+  readonly #waiting: Array<{ bytes: number; go: () => void }> = [];
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  async run<T>(bytes: number, fn: () => Promise<T>): Promise<T> {
+    const take = Math.min(bytes, this.#limit);
+    if (this.#waiting.length > 0 || this.#used + take > this.#limit) {
+      await new Promise<void>((go) => this.#waiting.push({ bytes: take, go }));
+    } else {
+      this.#used += take;
+    }
+    try {
+      return await fn();
+    } finally {
+      this.#used -= take;
+      while (this.#waiting.length > 0 && this.#used + this.#waiting[0].bytes <= this.#limit) {
+        const next = this.#waiting.shift()!;
+        this.#used += next.bytes;
+        next.go();
+      }
+    }
+  }
+}
+
+const indexing = new ByteBudget(INDEX_MEMORY_BUDGET);
+
 export async function takeIn(blobs: BlobStore, source: Buffer | Readable): Promise<IntakeResult> {
   const info = await blobs.put(source);
   if (info.size === 0) throw new StoaError('STOA_VALIDATION', 'empty message');
-  // A buffer is indexed as is; a stream was never held in memory, so read it back.
-  const raw = source instanceof Readable ? await blobs.read(info.id) : Buffer.from(source);
-  return { blobId: info.id, index: indexMessage(raw) };
+  if (!(source instanceof Readable)) return { blobId: info.id, index: indexMessage(source) };
+  // A stream was never held in memory: read it back, within the budget.
+  const index = await indexing.run(info.size, async () => indexMessage(await blobs.read(info.id)));
+  return { blobId: info.id, index };
 }
 
 /** Fails fast on bad flags or dates, before any byte is written. */

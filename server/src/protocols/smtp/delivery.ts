@@ -96,7 +96,7 @@ export async function deliverMessage(ctx: HookContext, tx: Transaction, spool: M
         // One shared body for every mailbox: Delivered-To only when there is a single one (docs/smtp.md).
         const prefix = returnPathHeader(tx.sender) + (local.length === 1 ? deliveredToHeader(local[0].address) : '') + authResults + received;
         const outcomes = await services.mail.delivery.deliver(
-          spool.stream(Buffer.from(prefix, 'utf8')),
+          spool.content(Buffer.from(prefix, 'utf8')),
           fresh.map((t) => ({ accountId: t.accountId, mailbox })),
         );
         delivered = outcomes.filter((o) => o.status === 'delivered').map((o) => o.accountId);

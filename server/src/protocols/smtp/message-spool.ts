@@ -140,6 +140,15 @@ export class MessageSpool {
     return Buffer.concat(chunks);
   }
 
+  /**
+   * The content preceded by `prefix` as one Buffer while it is held in memory
+   * (small messages: the mail service indexes it without reading the blob
+   * back), or as a stream once it went to a file.
+   */
+  content(prefix: Buffer): Buffer | Readable {
+    return this.#path ? this.stream(prefix) : Buffer.concat([prefix, ...this.#chunks]);
+  }
+
   /** The content, preceded by `prefix` (trace headers). May be called more than once. */
   stream(prefix?: Buffer): Readable {
     const parts: Buffer[] = prefix && prefix.length > 0 ? [prefix] : [];

@@ -9,6 +9,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { StoaConfig } from '../../config/types.ts';
 import type { Directory } from '../../directory/api.ts';
 import type { Logger } from '../../log/logger.ts';
+import { createDnsResolver, smtpServerResolver, type DnsLookups } from '../../mail-auth/dns-resolver.ts';
 import type { DeliveryService, MailboxService, MessageService } from '../../mail/api.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
 import { tlsServerOptions, type TlsMaterial } from '../../tls/tls-material.ts';
@@ -37,6 +38,8 @@ export interface SmtpDeps {
   tls: TlsMaterial;
   /** The HTTP server's metrics: SMTP counters join its registry. */
   metrics: Metrics;
+  /** Cached, deadline-bounded DNS for the reverse name of MX clients; one from config.dns when absent. */
+  dns?: Pick<DnsLookups, 'reverse'>;
 }
 
 export interface SmtpAddress { host: string; port: number }
@@ -50,7 +53,7 @@ export interface SmtpFrontEnd {
 /** How long close() lets sessions in DATA finish before cutting them (serve allows 10 s in all). */
 const CLOSE_TIMEOUT_MS = 5000;
 
-function serverFor(services: SmtpServices, kind: ListenerKind, tls: TlsMaterial): SMTPServer {
+function serverFor(services: SmtpServices, kind: ListenerKind, tls: TlsMaterial, dns: Pick<DnsLookups, 'reverse'>): SMTPServer {
   const { config } = services;
   const submission = kind !== 'smtp';
   const options: SMTPServerOptions = {
@@ -75,6 +78,8 @@ function serverFor(services: SmtpServices, kind: ListenerKind, tls: TlsMaterial)
     hideREQUIRETLS: true,
     // Reverse DNS only names MX clients in Received; submission clients are named by their login.
     disableReverseLookup: submission,
+    // Not the process-wide resolver: ours is cached and gives up after dns.timeoutMs.
+    resolver: smtpServerResolver(dns),
     logger: false,
     onConnect(session, callback) {
       onConnect(services, kind, session).then(() => callback(), (err: Error) => callback(err));
@@ -142,6 +147,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
     countAuth: (result) => countAuthAttempt(deps.metrics, 'smtp', result),
   };
 
+  const dns = deps.dns ?? createDnsResolver(config);
   const started: SMTPServer[] = [];
   const addresses: SmtpFrontEnd['addresses'] = { smtp: null, submission: null, smtps: null };
   const close = async (): Promise<void> => {
@@ -151,7 +157,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
     for (const kind of ['smtp', 'submission', 'smtps'] as const) {
       const listener = config.listeners[kind];
       if (!listener.enabled) continue;
-      const server = serverFor(services, kind, deps.tls);
+      const server = serverFor(services, kind, deps.tls, dns);
       addresses[kind] = await listen(server, kind, listener.host, listener.port);
       started.push(server);
     }

@@ -13,6 +13,8 @@ import type { BlobInfo, BlobStore, ByteRange } from '../port.ts';
 import type { BlobCatalog } from './blob-catalog.ts';
 
 const HEX_ID = /^[0-9a-f]{64}$/;
+/** Small stream chunks (socket reads) are gathered into writes of about this size. */
+const WRITE_CHUNK = 256 * 1024;
 
 /** Filesystem errors that mean the blob directory or its disk is unusable. */
 const UNAVAILABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'EIO', 'ENOSPC', 'EDQUOT', 'ENOTDIR']);
@@ -55,6 +57,11 @@ export class FsBlobStore implements BlobStore {
   #finalizing = 0;
   #drained: (() => void)[] = [];
   #gcRunning: Promise<void> | null = null;
+  /**
+   * Directories known to exist (tmp and fan-out levels), so a put does not
+   * pay a mkdir per level; forgotten when a rename finds one gone.
+   */
+  readonly #knownDirs = new Set<string>();
 
   constructor(root: string, catalog: BlobCatalog) {
     this.root = root;
@@ -70,19 +77,40 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(source: Readable | Buffer | Uint8Array): Promise<BlobInfo> {
-    const input = source instanceof Readable ? source : Readable.from([Buffer.from(source)]);
     const tmpPath = join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
     const hash = createHash('sha256');
     let size = 0;
     try {
-      await ensureDir(this.tmpDir);
-      const handle = await open(tmpPath, 'wx');
+      await this.#ensureDirOnce(this.tmpDir);
+      const handle = await open(tmpPath, 'wx').catch(async (err: NodeJS.ErrnoException) => {
+        // The tmp directory removed behind our back: make it again, once.
+        if (err.code !== 'ENOENT') throw err;
+        this.#knownDirs.delete(this.tmpDir);
+        await this.#ensureDirOnce(this.tmpDir);
+        return open(tmpPath, 'wx');
+      });
       try {
-        for await (const chunk of input) {
-          const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer;
-          hash.update(buf);
-          size += buf.length;
-          await handle.write(buf);
+        if (source instanceof Readable) {
+          // One write per WRITE_CHUNK rather than per socket-sized chunk.
+          let pending: Buffer[] = [];
+          let pendingBytes = 0;
+          for await (const chunk of source) {
+            const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer;
+            hash.update(buf);
+            size += buf.length;
+            pending.push(buf);
+            pendingBytes += buf.length;
+            if (pendingBytes >= WRITE_CHUNK) {
+              await handle.writeFile(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
+              pending = [];
+              pendingBytes = 0;
+            }
+          }
+          if (pendingBytes > 0) await handle.writeFile(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
+        } else {
+          hash.update(source);
+          size = source.length;
+          await handle.writeFile(source);
         }
         await handle.sync();
       } finally {
@@ -110,11 +138,19 @@ export class FsBlobStore implements BlobStore {
     return { id, size };
   }
 
-  async #finalize(tmpPath: string, id: string): Promise<void> {
+  /** ensureDir, skipped for a directory this store has already made sure of. */
+  async #ensureDirOnce(path: string): Promise<boolean> {
+    if (this.#knownDirs.has(path)) return false;
+    const created = await ensureDir(path);
+    this.#knownDirs.add(path);
+    return created;
+  }
+
+  async #finalize(tmpPath: string, id: string, retried = false): Promise<void> {
     const level1 = join(this.root, id.slice(0, 2));
     const level2 = join(level1, id.slice(2, 4));
-    const created1 = await ensureDir(level1);
-    const created2 = await ensureDir(level2);
+    const created1 = await this.#ensureDirOnce(level1);
+    const created2 = await this.#ensureDirOnce(level2);
     if (created1) await fsyncDir(this.root);
     if (created2) await fsyncDir(level1);
     const finalPath = this.pathOf(id);
@@ -123,7 +159,15 @@ export class FsBlobStore implements BlobStore {
       await unlink(tmpPath);
       return;
     }
-    await rename(tmpPath, finalPath);
+    try {
+      await rename(tmpPath, finalPath);
+    } catch (err) {
+      // A fan-out directory removed behind our back (an operator's cleanup): make it again, once.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || retried) throw err;
+      this.#knownDirs.delete(level1);
+      this.#knownDirs.delete(level2);
+      return this.#finalize(tmpPath, id, true);
+    }
     await fsyncDir(level2);
   }
 

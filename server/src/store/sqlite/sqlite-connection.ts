@@ -25,6 +25,10 @@ export class SqliteConnection {
     // synchronous=FULL: a commit is on disk before it returns, so SMTP may answer
     // 250 right after (WAL with NORMAL could lose the last commits on power loss).
     this.db.exec('PRAGMA synchronous = FULL');
+    // Statement journals of SAVEPOINTs (one per write unit and store call) stay
+    // in memory instead of a temp file created and unlinked on every commit.
+    // They only matter while the transaction is open; durability is the WAL's.
+    if (!options.readOnly) this.db.exec('PRAGMA temp_store = MEMORY');
   }
 
   statement(sql: string): StatementSync {
