@@ -1,50 +1,23 @@
 // `stoa doctor` against a real DNS server: dnsmasq on a loopback port,
 // answering for a well-configured domain and a broken one.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { Resolver } from 'node:dns/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, freePort, runStoa, tempDir } from './run-stoa.ts';
+import { startDnsmasq, txtRecord, type Dnsmasq } from '../support/dnsmasq.ts';
+import { freePort, runStoa, tempDir } from './run-stoa.ts';
 
 const GOOD = 'good-corp.net';
 const BROKEN = 'broken-corp.net';
 const MX_HOST = `mx.${GOOD}`;
 
-function dnsmasqPath(): string {
-  const ensure = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { encoding: 'utf8' });
-  const found = ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq', '/sbin/dnsmasq'].find((p) => existsSync(p));
-  if (!found) {
-    // A doctor test that silently passes without DNS would prove nothing.
-    assert.fail(`dnsmasq is required for the doctor tests and could not be installed:\n${ensure.stderr}`);
-  }
-  return found;
-}
-
-async function waitForDns(port: number): Promise<void> {
-  const resolver = new Resolver({ timeout: 300, tries: 1 });
-  resolver.setServers([`127.0.0.1:${port}`]);
-  for (let i = 0; i < 50; i++) {
-    try {
-      await resolver.resolveMx(GOOD);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('dnsmasq did not answer within 5 s');
-}
-
 describe('stoa doctor', () => {
   const root = tempDir('doctor');
   const dataDir = join(root.path, 'data');
-  let dnsmasq: ChildProcess | null = null;
-  let dnsLog = '';
+  let dnsmasq: Dnsmasq | null = null;
   let env: Record<string, string> = {};
 
   before(async () => {
-    const bin = dnsmasqPath();
     const dnsPort = await freePort();
     mkdirSync(dataDir);
     const configFile = join(root.path, 'stoa.yaml');
@@ -58,10 +31,8 @@ describe('stoa doctor', () => {
     const dkim = await runStoa(['domain', 'dkim', GOOD, '--json'], { env });
     assert.equal(dkim.code, 0, dkim.stderr);
     const dkimRecords = (JSON.parse(dkim.stdout) as { records: { name: string; value: string }[] }).records
-      .map((r) => `--txt-record=${r.name},${r.value.match(/.{1,255}/g)!.join(',')}`);
-    dnsmasq = spawn(bin, [
-      '--no-daemon', '--no-resolv', '--no-hosts', `--port=${dnsPort}`, '--listen-address=127.0.0.1', '--bind-interfaces',
-      '--conf-file=/dev/null', '--user=root',
+      .map((r) => txtRecord(r.name, r.value));
+    dnsmasq = await startDnsmasq([
       // Answer authoritatively for both test domains instead of forwarding (there is no upstream).
       `--local=/${GOOD}/`, `--local=/${BROKEN}/`,
       // The good domain: MX at this server, which has an address; SPF, DMARC.
@@ -72,14 +43,11 @@ describe('stoa doctor', () => {
       `--mx-host=${BROKEN},.,0`,
       `--txt-record=${BROKEN},v=spf1 mx -all`, `--txt-record=${BROKEN},v=spf1 a ~all`,
       ...dkimRecords,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] }); // argv, not a shell: TXT values go without quotes
-    dnsmasq.stdout!.on('data', (d: Buffer) => { dnsLog += d.toString(); });
-    dnsmasq.stderr!.on('data', (d: Buffer) => { dnsLog += d.toString(); });
-    await waitForDns(dnsPort).catch((err: Error) => { throw new Error(`${err.message}\n${dnsLog}`); });
+    ], { name: GOOD, type: 'MX' }, dnsPort);
   });
 
   after(() => {
-    dnsmasq?.kill('SIGTERM');
+    dnsmasq?.stop();
     root.cleanup();
   });
 

@@ -20,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { ImapFlow } from 'imapflow';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { startDnsmasq, txtRecord, type Dnsmasq } from '../mail-auth/dnsmasq.ts';
+import { startDnsmasq, txtRecord, type Dnsmasq } from '../support/dnsmasq.ts';
 import { parseDsn } from '../queue/dsn-parse.ts';
 import { freePortOn } from '../queue/peers.ts';
 import { freePort, startStoa, tempDir } from '../cli/run-stoa.ts';

@@ -20,7 +20,7 @@ import { createInboundAuthenticator } from '../../server/src/mail-auth/inbound.t
 import { openStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
 import { tempDir } from '../cli/run-stoa.ts';
-import { startDnsmasq, txtRecord, type Dnsmasq } from './dnsmasq.ts';
+import { startDnsmasq, txtRecord, type Dnsmasq } from '../support/dnsmasq.ts';
 
 const CORPUS = '/work/shared/corpus/mail/dkim';
 const DOMAIN = 'signed-corp.test';

@@ -1,16 +1,9 @@
 // Real network peers for the queue tests, all on loopback: a receiving MTA
 // (smtp-server from npm), an MX that accepts and never answers, one that
 // answers garbage, and dnsmasq serving MX/A records that point at them.
-import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { Resolver } from 'node:dns/promises';
-import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
+import { startDnsmasq } from '../support/dnsmasq.ts';
 
 export interface Received { from: string; to: string[]; data: Buffer; secure: boolean; user: string | null; mailParams: Record<string, unknown> }
 
@@ -110,27 +103,6 @@ export interface Dns { servers: string[]; close(): void }
 
 /** dnsmasq on a loopback port, authoritative for `.test`, with the given extra arguments. */
 export async function startDns(records: string[]): Promise<Dns> {
-  const ensure = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { encoding: 'utf8' });
-  const bin = ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq', '/sbin/dnsmasq'].find((p) => existsSync(p));
-  if (!bin) assert.fail(`dnsmasq is required for the queue tests and could not be installed:\n${ensure.stderr}`);
-  const port = await freePortOn(['127.0.0.1']);
-  let log = '';
-  const child: ChildProcess = spawn(bin, [
-    '--no-daemon', '--no-resolv', '--no-hosts', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces',
-    '--conf-file=/dev/null', '--user=root', '--local=/test/', ...records,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
-  const resolver = new Resolver({ timeout: 300, tries: 1 });
-  resolver.setServers([`127.0.0.1:${port}`]);
-  for (let i = 0; ; i++) {
-    try {
-      await resolver.resolve4('probe.ok.test').catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOTFOUND' && err.code !== 'ENODATA') throw err; });
-      break;
-    } catch (err) {
-      if (i > 50) throw new Error(`dnsmasq did not answer: ${String(err)}\n${log}`, { cause: err });
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { servers: [`127.0.0.1:${port}`], close: () => { child.kill('SIGTERM'); } };
+  const dns = await startDnsmasq(['--local=/test/', ...records], { name: 'probe.ok.test', type: 'A', absent: true });
+  return { servers: [dns.server], close: dns.stop };
 }

@@ -32,6 +32,11 @@ export interface CommandGroup {
   standalone?: boolean;
 }
 
+/** The group of a standalone command: it bears the command's name and runs it directly. */
+export function standaloneGroup(summary: string, command: Command): CommandGroup {
+  return { name: command.name, summary, standalone: true, commands: [command] };
+}
+
 /** A failure the operator can act on, printed as "error: <message>" without a code or stack. */
 export class CliFailure extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

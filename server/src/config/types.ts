@@ -120,27 +120,56 @@ export interface StoaConfig {
   queue: QueueSettings;
 }
 
+/** The `queue:` section; the queue's own view of it is `QueueConfig` (queue/queue-config.ts). */
 export interface QueueSettings {
+  /** Message lifetime: after this a still-deferred recipient fails (RFC 5321 §4.5.4.1: at least 4-5 days). */
   lifetimeMs: number;
+  /** Delays after the 1st, 2nd, … deferral; then `retryIntervalMs` repeats. */
   retryScheduleMs: number[];
   retryIntervalMs: number;
+  /** Age after which a still-deferred recipient gets one delay DSN (RFC 3461 §4.1 DELAY). */
   delayNoticeAfterMs: number;
+  /** With no RET (RFC 3461 §4.3), failure DSNs carry the full message up to this size, headers beyond. */
   dsnFullMessageMaxBytes: number;
+  /** Completed messages stay listed this long. */
   completedRetentionMs: number;
-  /** MX port (25; other values only for test networks). */
+  /** Destination port of MX hosts (25; other values only for test networks). */
   remotePort: number;
   /** Relay everything through this host; `host: null` = deliver to the MX hosts directly. */
   smarthost: {
     host: string | null;
     port: number;
+    /** none: plain; starttls: STARTTLS required; tls: implicit TLS (RFC 8314). */
     tls: 'none' | 'starttls' | 'tls';
+    /** Check the smarthost certificate (chain and name). */
     tlsVerify: boolean;
     /** Both null = no AUTH; the password belongs in STOA_SMARTHOST_PASSWORD. */
     auth: { user: string | null; password: string | null };
   };
-  limits: { globalConnections: number; perDomainConnections: number };
-  timeouts: { connectMs: number; greetingMs: number; socketMs: number };
-  worker: { enabled: boolean; leaseMs: number; pollIntervalMs: number; batchSize: number; stopTimeoutMs: number };
+  limits: {
+    /** Simultaneous outbound SMTP connections in this process. */
+    globalConnections: number;
+    /** Simultaneous connections to one destination domain (or the smarthost). */
+    perDomainConnections: number;
+  };
+  timeouts: {
+    connectMs: number;
+    /** RFC 5321 §4.5.3.2.1: 5 minutes for the 220 greeting. */
+    greetingMs: number;
+    /** Inactivity limit for any later reply (RFC 5321 §4.5.3.2: 2-10 minutes). */
+    socketMs: number;
+  };
+  worker: {
+    enabled: boolean;
+    /** A claim lasts this long and is renewed at a third of it while delivering. */
+    leaseMs: number;
+    /** Longest sleep between queue scans when nothing is known to be due. */
+    pollIntervalMs: number;
+    /** (message, domain) groups claimed per scan. */
+    batchSize: number;
+    /** How long stop() waits for running deliveries before aborting them. */
+    stopTimeoutMs: number;
+  };
 }
 
 export type DmarcPolicyMode = 'enforce' | 'quarantine-only' | 'monitor';

@@ -3,14 +3,13 @@
 import type { Alias, AliasCreate, AliasUpdate } from '../../../shared/src/schemas/directory.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { StoreTx } from '../store/port.ts';
-import { listScope, notFound, requireAdmin, requireVisible } from './access.ts';
+import { requireAdmin } from './access.ts';
+import { listAddressed, loadAddressed } from './addressed-object.ts';
 import type { Actor, AliasService } from './api.ts';
 import { diff, writeAudit } from './audit-log.ts';
 import type { DirectoryContext } from './context.ts';
-import { domainFilter, homeDomainFor } from './domain-scope.ts';
+import { homeDomainFor } from './domain-scope.ts';
 import { isoNow, newId } from './ids.ts';
-import { toListOptions } from './list-params.ts';
-import { findByIdOrAddress } from './lookup.ts';
 import { parseAddress } from './names.ts';
 
 /**
@@ -38,12 +37,8 @@ async function validateTargets(tx: StoreTx, aliasAddress: string, targets: reado
   return [...out];
 }
 
-async function loadVisible(db: StoreTx, actor: Actor, key: string): Promise<Alias> {
-  requireAdmin(actor, 'manage aliases');
-  const alias = await findByIdOrAddress(key, (id) => db.aliases.get(id), (a) => db.aliases.getByAddress(a), true);
-  if (!alias) throw notFound('alias', key);
-  requireVisible(actor, alias.domainId, 'alias', key);
-  return alias;
+function loadVisible(db: StoreTx, actor: Actor, key: string): Promise<Alias> {
+  return loadAddressed('alias', db.aliases, actor, key, true);
 }
 
 export function createAliasService(ctx: DirectoryContext): AliasService {
@@ -102,9 +97,7 @@ export function createAliasService(ctx: DirectoryContext): AliasService {
     },
 
     async list(actor, params) {
-      const scope = listScope(actor, 'aliases');
-      const domainId = await domainFilter(store, actor, params.domain);
-      return store.aliases.list({ ...toListOptions(params, 'address'), scope, ...(domainId !== undefined ? { domainId } : {}) });
+      return listAddressed(store, actor, 'alias', params, (opts) => store.aliases.list(opts));
     },
   };
 }

@@ -2,15 +2,14 @@
 import type { Group, GroupCreate, GroupMember, GroupUpdate } from '../../../shared/src/schemas/directory.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { StoreTx } from '../store/port.ts';
-import { inScope, listScope, notFound, requireAdmin, requireVisible } from './access.ts';
+import { inScope, requireAdmin } from './access.ts';
+import { listAddressed, loadAddressed } from './addressed-object.ts';
 import type { Actor, GroupService } from './api.ts';
 import { diff, writeAudit } from './audit-log.ts';
 import type { DirectoryContext } from './context.ts';
-import { domainFilter, homeDomainFor } from './domain-scope.ts';
+import { homeDomainFor } from './domain-scope.ts';
 import { expandGroup, findCycle, type MemberLoader } from './group-graph.ts';
 import { isoNow, newId } from './ids.ts';
-import { toListOptions } from './list-params.ts';
-import { findByIdOrAddress } from './lookup.ts';
 import { parseAddress } from './names.ts';
 import { removeMemberEverywhere } from './reference-cleanup.ts';
 
@@ -53,12 +52,8 @@ function loaderFor(db: StoreTx): MemberLoader {
   return async (id) => (await db.groups.get(id))?.members ?? null;
 }
 
-async function loadVisible(db: StoreTx, actor: Actor, key: string): Promise<Group> {
-  requireAdmin(actor, 'manage groups');
-  const group = await findByIdOrAddress(key, (id) => db.groups.get(id), (a) => db.groups.getByAddress(a));
-  if (!group) throw notFound('group', key);
-  requireVisible(actor, group.domainId, 'group', key);
-  return group;
+function loadVisible(db: StoreTx, actor: Actor, key: string): Promise<Group> {
+  return loadAddressed('group', db.groups, actor, key);
 }
 
 export function createGroupService(ctx: DirectoryContext): GroupService {
@@ -131,9 +126,7 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
     },
 
     async list(actor, params) {
-      const scope = listScope(actor, 'groups');
-      const domainId = await domainFilter(store, actor, params.domain);
-      return store.groups.list({ ...toListOptions(params, 'address'), scope, ...(domainId !== undefined ? { domainId } : {}) });
+      return listAddressed(store, actor, 'group', params, (opts) => store.groups.list(opts));
     },
 
     async expand(groupId) {

@@ -3,14 +3,13 @@
 import type { Resource, ResourceCreate, ResourceUpdate } from '../../../shared/src/schemas/directory.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { StoreTx } from '../store/port.ts';
-import { inScope, listScope, notFound, requireAdmin, requireVisible } from './access.ts';
+import { inScope, requireAdmin } from './access.ts';
+import { listAddressed, loadAddressed } from './addressed-object.ts';
 import type { Actor, ResourceService } from './api.ts';
 import { diff, writeAudit } from './audit-log.ts';
 import type { DirectoryContext } from './context.ts';
-import { domainFilter, homeDomainFor } from './domain-scope.ts';
+import { homeDomainFor } from './domain-scope.ts';
 import { isoNow, newId } from './ids.ts';
-import { toListOptions } from './list-params.ts';
-import { findByIdOrAddress } from './lookup.ts';
 import { parseAddress } from './names.ts';
 
 /** Managers must be mailbox accounts the actor can see; an out-of-scope id reads as missing. */
@@ -32,12 +31,8 @@ function resourceName(name: string): string {
   return trimmed;
 }
 
-async function loadVisible(db: StoreTx, actor: Actor, key: string): Promise<Resource> {
-  requireAdmin(actor, 'manage resources');
-  const resource = await findByIdOrAddress(key, (id) => db.resources.get(id), (a) => db.resources.getByAddress(a));
-  if (!resource) throw notFound('resource', key);
-  requireVisible(actor, resource.domainId, 'resource', key);
-  return resource;
+function loadVisible(db: StoreTx, actor: Actor, key: string): Promise<Resource> {
+  return loadAddressed('resource', db.resources, actor, key);
 }
 
 export function createResourceService(ctx: DirectoryContext): ResourceService {
@@ -102,9 +97,7 @@ export function createResourceService(ctx: DirectoryContext): ResourceService {
     },
 
     async list(actor, params) {
-      const scope = listScope(actor, 'resources');
-      const domainId = await domainFilter(store, actor, params.domain);
-      return store.resources.list({ ...toListOptions(params, 'address'), scope, ...(domainId !== undefined ? { domainId } : {}) });
+      return listAddressed(store, actor, 'resource', params, (opts) => store.resources.list(opts));
     },
   };
 }

@@ -1,64 +1,29 @@
 // Settings of the outbound queue and remote delivery (documented in
 // docs/queue.md). The config loader maps the `queue:` section onto this shape;
 // every module here takes it as a parameter.
-import type { StoaConfig } from '../config/types.ts';
+import type { QueueSettings, StoaConfig } from '../config/types.ts';
 
-export interface SmarthostConfig {
+type SmarthostSettings = QueueSettings['smarthost'];
+
+/** A smarthost that is set: a host, and AUTH only with both user and password. */
+export interface SmarthostConfig extends Omit<SmarthostSettings, 'host' | 'auth'> {
   host: string;
-  port: number;
-  /** none: plain; starttls: STARTTLS required; tls: implicit TLS (RFC 8314). */
-  tls: 'none' | 'starttls' | 'tls';
-  /** Check the smarthost certificate (chain and name). */
-  tlsVerify: boolean;
   auth: { user: string; password: string } | null;
 }
 
-export interface QueueConfig {
+/** The `queue:` section (field comments in config/types.ts), the server's EHLO name and resolvers. */
+export interface QueueConfig extends Omit<QueueSettings, 'smarthost' | 'worker'> {
   /** Name sent in EHLO and used as Reporting-MTA (RFC 5321 §4.1.1.1). */
   hostname: string;
-  /** Message lifetime: after this a still-deferred recipient fails (RFC 5321 §4.5.4.1: at least 4-5 days). */
-  lifetimeMs: number;
-  /** Delays after the 1st, 2nd, … deferral; then `retryIntervalMs` repeats. */
-  retryScheduleMs: number[];
-  retryIntervalMs: number;
-  /** Age after which a still-deferred recipient gets one delay DSN (RFC 3461 §4.1 DELAY). */
-  delayNoticeAfterMs: number;
-  /** With no RET (RFC 3461 §4.3), failure DSNs carry the full message up to this size, headers beyond. */
-  dsnFullMessageMaxBytes: number;
-  /** Completed messages stay listed this long. */
-  completedRetentionMs: number;
   dns: {
     /** "127.0.0.1:5353", "[::1]:53" or a bare address; empty = the system resolvers. */
     servers: string[];
     timeoutMs: number;
     tries: number;
   };
-  /** Destination port of MX hosts (25; other values only for test networks). */
-  remotePort: number;
   smarthost: SmarthostConfig | null;
-  limits: {
-    /** Simultaneous outbound SMTP connections in this process. */
-    globalConnections: number;
-    /** Simultaneous connections to one destination domain (or the smarthost). */
-    perDomainConnections: number;
-  };
-  timeouts: {
-    connectMs: number;
-    /** RFC 5321 §4.5.3.2.1: 5 minutes for the 220 greeting. */
-    greetingMs: number;
-    /** Inactivity limit for any later reply (RFC 5321 §4.5.3.2: 2-10 minutes). */
-    socketMs: number;
-  };
-  worker: {
-    /** A claim lasts this long and is renewed at a third of it while delivering. */
-    leaseMs: number;
-    /** Longest sleep between queue scans when nothing is known to be due. */
-    pollIntervalMs: number;
-    /** (message, domain) groups claimed per scan. */
-    batchSize: number;
-    /** How long stop() waits for running deliveries before aborting them. */
-    stopTimeoutMs: number;
-  };
+  /** Whether the worker runs is the server's choice, not the queue's. */
+  worker: Omit<QueueSettings['worker'], 'enabled'>;
 }
 
 const MINUTE = 60_000;

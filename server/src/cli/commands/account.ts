@@ -4,6 +4,7 @@ import { UsageError, flagOpt, listOpt, parseCount, parseSize, stringOpt, type Co
 import { readNewPassword } from '../password-input.ts';
 import { formatBytes, renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
+import { removeCommand } from './remove-command.ts';
 
 const ROLES: readonly Role[] = ['user', 'domain-admin', 'server-admin'];
 
@@ -131,15 +132,7 @@ export const accountCommands: CommandGroup = {
         return 0;
       },
     },
-    {
-      name: 'remove', summary: 'remove an account', usage: 'ADDRESS', positionals: 1,
-      async run(ctx, { positionals }) {
-        const { directory } = await ctx.open();
-        await directory.accounts.delete(ctx.actor, positionals[0]);
-        ctx.emit({ removed: positionals[0] }, () => `Removed account ${positionals[0]}.`);
-        return 0;
-      },
-    },
+    removeCommand('account', 'remove an account', 'ADDRESS', (directory) => directory.accounts),
     {
       name: 'passwd', summary: 'set an account\'s password', usage: 'ADDRESS [--password-stdin]', positionals: 1,
       options: { 'password-stdin': { type: 'boolean' } },

@@ -3,6 +3,7 @@ import type { AliasCreate } from '../../../../shared/src/schemas/directory.ts';
 import { stringOpt, type CommandGroup } from '../command.ts';
 import { renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
+import { removeCommand } from './remove-command.ts';
 
 export const aliasCommands: CommandGroup = {
   name: 'alias',
@@ -47,14 +48,6 @@ export const aliasCommands: CommandGroup = {
         return 0;
       },
     },
-    {
-      name: 'remove', summary: 'remove an alias', usage: 'ADDRESS', positionals: 1,
-      async run(ctx, { positionals }) {
-        const { directory } = await ctx.open();
-        await directory.aliases.delete(ctx.actor, positionals[0]);
-        ctx.emit({ removed: positionals[0] }, () => `Removed alias ${positionals[0]}.`);
-        return 0;
-      },
-    },
+    removeCommand('alias', 'remove an alias', 'ADDRESS', (directory) => directory.aliases),
   ],
 };

@@ -3,6 +3,7 @@ import type { Domain, DomainCreate, DomainUpdate } from '../../../../shared/src/
 import { UsageError, flagOpt, parseCount, parseSize, stringOpt, type CommandGroup, type OptionValues } from '../command.ts';
 import { formatBytes, renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
+import { removeCommand } from './remove-command.ts';
 import { createDkimKeys } from '../../mail-auth/dkim-keys.ts';
 import { txtChunks } from '../../mail-auth/dkim-record.ts';
 
@@ -124,14 +125,6 @@ export const domainCommands: CommandGroup = {
         return 0;
       },
     },
-    {
-      name: 'remove', summary: 'remove an empty domain', usage: 'NAME', positionals: 1,
-      async run(ctx, { positionals }) {
-        const { directory } = await ctx.open();
-        await directory.domains.delete(ctx.actor, positionals[0]);
-        ctx.emit({ removed: positionals[0] }, () => `Removed domain ${positionals[0]}.`);
-        return 0;
-      },
-    },
+    removeCommand('domain', 'remove an empty domain', 'NAME', (directory) => directory.domains),
   ],
 };

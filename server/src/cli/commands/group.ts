@@ -6,6 +6,7 @@ import type { CliContext } from '../context.ts';
 import { UsageError, flagOpt, listOpt, stringOpt, type CommandGroup, type OptionValues } from '../command.ts';
 import { renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
+import { removeCommand } from './remove-command.ts';
 
 const KINDS = ['security', 'distribution'] as const;
 
@@ -134,15 +135,7 @@ export const groupCommands: CommandGroup = {
         return 0;
       },
     },
-    {
-      name: 'remove', summary: 'remove a group', usage: 'ADDRESS', positionals: 1,
-      async run(ctx, { positionals }) {
-        const { directory } = await ctx.open();
-        await directory.groups.delete(ctx.actor, positionals[0]);
-        ctx.emit({ removed: positionals[0] }, () => `Removed group ${positionals[0]}.`);
-        return 0;
-      },
-    },
+    removeCommand('group', 'remove a group', 'ADDRESS', (directory) => directory.groups),
     {
       name: 'add-member', summary: 'add a member to a group', usage: 'GROUP MEMBER [--external]', positionals: 2,
       options: { external: { type: 'boolean' } },

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../../log/logger.ts';
 import { ListenError, startServer } from '../../main.ts';
 import pkg from '../../../../package.json' with { type: 'json' };
 import { renderBanner } from '../banner.ts';
-import { CliFailure, type CommandGroup } from '../command.ts';
+import { CliFailure, standaloneGroup, type CommandGroup } from '../command.ts';
 
 /** A close that hangs (a stuck client, a dead store) must not keep the process from exiting. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -25,45 +25,41 @@ function waitForStopSignal(logger: Logger): Promise<string> {
   });
 }
 
-export const serveCommand: CommandGroup = {
-  name: 'serve',
-  summary: 'run the server (what npm start does)',
-  standalone: true,
-  commands: [{
-    name: 'serve', summary: 'run every listener until SIGINT or SIGTERM', usage: '[--config FILE]', positionals: 0,
-    details: ['Prints where it listens and, on the first start, how to log in.'],
-    async run(ctx) {
-      const started = performance.now();
-      const { config, file, dataDirExplicit } = ctx.config();
-      const logger = createLogger(config, { destination: ctx.io.stderr });
-      ensureDataDir(config.dataDir, !dataDirExplicit);
-      // Listening for signals before the slow steps, so an early Ctrl-C still closes the store.
-      const stopped = waitForStopSignal(logger);
+export const serveCommand: CommandGroup = standaloneGroup('run the server (what npm start does)', {
+  name: 'serve', summary: 'run every listener until SIGINT or SIGTERM', usage: '[--config FILE]', positionals: 0,
+  details: ['Prints where it listens and, on the first start, how to log in.'],
+  async run(ctx) {
+    const started = performance.now();
+    const { config, file, dataDirExplicit } = ctx.config();
+    const logger = createLogger(config, { destination: ctx.io.stderr });
+    ensureDataDir(config.dataDir, !dataDirExplicit);
+    // Listening for signals before the slow steps, so an early Ctrl-C still closes the store.
+    const stopped = waitForStopSignal(logger);
 
-      let server;
-      try {
-        server = await startServer(config, logger);
-      } catch (err) {
-        if (err instanceof ListenError) throw new CliFailure(err.message, { cause: err });
-        throw err;
-      }
-      const startedInMs = performance.now() - started;
-      logger.info({ http: server.http, startedInMs: Math.round(startedInMs), firstStart: server.firstStart.created }, 'stoa started');
-      ctx.out(renderBanner({ version: pkg.version, startedInMs, config, configFile: file, http: server.http, imap: server.imap, imaps: server.imaps, pop3: server.pop3, pop3s: server.pop3s, smtp: server.smtp, firstStart: server.firstStart }));
+    let server;
+    try {
+      server = await startServer(config, logger);
+    } catch (err) {
+      if (err instanceof ListenError) throw new CliFailure(err.message, { cause: err });
+      throw err;
+    }
+    const startedInMs = performance.now() - started;
+    logger.info({ http: server.http, startedInMs: Math.round(startedInMs), firstStart: server.firstStart.created }, 'stoa started');
+    ctx.out(renderBanner({ version: pkg.version, startedInMs, config, configFile: file, http: server.http, imap: server.imap, imaps: server.imaps, pop3: server.pop3, pop3s: server.pop3s, smtp: server.smtp, firstStart: server.firstStart }));
 
-      await stopped;
-      const timer = setTimeout(() => {
-        logger.error('shutdown did not finish in time; exiting');
-        process.exit(1);
-      }, SHUTDOWN_TIMEOUT_MS);
-      timer.unref();
-      try {
-        await server.close();
-      } finally {
-        clearTimeout(timer);
-      }
-      logger.info('stopped');
-      return 0;
-    },
-  }],
-};
+    await stopped;
+    const timer = setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    try {
+      await server.close();
+    } finally {
+      clearTimeout(timer);
+    }
+    logger.info('stopped');
+    return 0;
+  },
+});
+

@@ -3,7 +3,7 @@
 // nothing is an error (warnings allowed), 1 otherwise.
 import { isStoaError } from '../../errors/catalogue.ts';
 import type { Domain } from '../../../../shared/src/schemas/directory.ts';
-import type { CommandGroup } from '../command.ts';
+import { standaloneGroup, type CommandGroup } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { createDkimKeys } from '../../mail-auth/dkim-keys.ts';
 import { checkDomainDns, createResolver } from './dns-check.ts';
@@ -87,20 +87,16 @@ async function diagnose(ctx: CliContext, domainFilter: string[]): Promise<Findin
   return findings;
 }
 
-export const doctorCommand: CommandGroup = {
-  name: 'doctor',
-  summary: 'check the configuration, store, ports and DNS, and say what to fix',
-  standalone: true,
-  commands: [{
-    name: 'doctor', summary: 'diagnose this installation', usage: '[--domain NAME…]', positionals: 0,
-    options: { domain: { type: 'string', multiple: true } },
-    details: ['--domain NAME           check the DNS of these domains only', 'Exit code 0 when there are no errors (warnings allowed), 1 otherwise.'],
-    async run(ctx, { values }) {
-      const findings = await diagnose(ctx, Array.isArray(values.domain) ? values.domain.filter((d): d is string => typeof d === 'string') : []);
-      const errors = findings.filter((f) => f.level === 'error').length;
-      const warnings = findings.filter((f) => f.level === 'warn').length;
-      ctx.emit({ ok: errors === 0, errors, warnings, findings }, () => renderFindings(findings));
-      return errors === 0 ? 0 : 1;
-    },
-  }],
-};
+export const doctorCommand: CommandGroup = standaloneGroup('check the configuration, store, ports and DNS, and say what to fix', {
+  name: 'doctor', summary: 'diagnose this installation', usage: '[--domain NAME…]', positionals: 0,
+  options: { domain: { type: 'string', multiple: true } },
+  details: ['--domain NAME           check the DNS of these domains only', 'Exit code 0 when there are no errors (warnings allowed), 1 otherwise.'],
+  async run(ctx, { values }) {
+    const findings = await diagnose(ctx, Array.isArray(values.domain) ? values.domain.filter((d): d is string => typeof d === 'string') : []);
+    const errors = findings.filter((f) => f.level === 'error').length;
+    const warnings = findings.filter((f) => f.level === 'warn').length;
+    ctx.emit({ ok: errors === 0, errors, warnings, findings }, () => renderFindings(findings));
+    return errors === 0 ? 0 : 1;
+  },
+});
+

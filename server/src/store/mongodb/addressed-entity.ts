@@ -6,9 +6,10 @@
 // different nodes. Deleting releases the claim in the same way.
 import type { Collection, Document, Filter, OptionalUnlessRequiredId, UpdateFilter } from 'mongodb';
 import { StoaError } from '../../errors/catalogue.ts';
-import type { AddressOwnerKind } from '../port.ts';
+import type { AddressOwnerKind, DomainScope, ListOptions, Page } from '../port.ts';
 import { COLLECTIONS } from './collections.ts';
 import { fenceDomains } from './domain-fence.ts';
+import { allOf, findPage, scopeFilter, sortBy, sortField, textFilter } from './listing.ts';
 import { guard, inTransaction, sessionOpts, type MongoCtx } from './mongo-context.ts';
 
 export interface AddressedDoc extends Document {
@@ -112,4 +113,107 @@ export async function countInDomain<D extends AddressedDoc>(
   ctx: MongoCtx, collection: Collection<D>, domainId: string,
 ): Promise<number> {
   return guard(ctx, () => collection.countDocuments({ domainId } as Filter<D>, sessionOpts(ctx)));
+}
+
+/**
+ * How one kind of addressed entity is stored. `lowerKey` names a field whose
+ * lower-cased copy the document also holds, so sorting on it is
+ * case-insensitive and served by an index without per-query collations (see
+ * migrations.ts).
+ */
+export interface AddressedEntitySpec {
+  kind: AddressOwnerKind;
+  collection: string;
+  /** Sort key → stored field. */
+  sortFields: Readonly<Record<string, string>>;
+  /** Fields `q` matches as a substring. */
+  textFields: readonly string[];
+  lowerKey?: { field: string; key: string };
+}
+
+export interface AddressedListOptions extends ListOptions<string> {
+  scope: DomainScope;
+  domainId?: string;
+}
+
+/** The store methods every addressed entity shares, over its own collection. */
+export interface AddressedEntityStore<T, D extends AddressedDoc> {
+  collection: Collection<D>;
+  fromDoc(doc: D): T;
+  create(entity: T): Promise<void>;
+  createMany(entities: readonly T[]): Promise<void>;
+  get(id: string): Promise<T | null>;
+  getByAddress(address: string): Promise<T | null>;
+  update(id: string, patch: object): Promise<T>;
+  delete(id: string): Promise<void>;
+  /** `extra` adds filter fragments of the entity's own (enabled, role …). */
+  list(opts: AddressedListOptions, ...extra: Document[]): Promise<Page<T>>;
+  countInDomain(domainId: string): Promise<number>;
+}
+
+export function addressedEntityStore<T extends { id: string }, D extends AddressedDoc>(
+  ctx: MongoCtx, spec: AddressedEntitySpec,
+): AddressedEntityStore<T, D> {
+  const collection = ctx.db.collection<D>(spec.collection);
+  const { kind, lowerKey } = spec;
+
+  const toDoc = (entity: T): D => {
+    const { id, ...rest } = entity;
+    const doc: Record<string, unknown> = { _id: id, ...rest };
+    if (lowerKey) doc[lowerKey.key] = String(doc[lowerKey.field]).toLowerCase();
+    return doc as D;
+  };
+  const fromDoc = (doc: D): T => {
+    const { _id, ...rest } = doc as Record<string, unknown>;
+    if (lowerKey) delete rest[lowerKey.key];
+    return { id: _id, ...rest } as T;
+  };
+
+  return {
+    collection,
+    fromDoc,
+
+    async create(entity) {
+      await insertAddressed(ctx, kind, collection, [toDoc(entity)]);
+    },
+
+    async createMany(entities) {
+      await insertAddressed(ctx, kind, collection, entities.map(toDoc));
+    },
+
+    async get(id) {
+      const doc = await findById(ctx, collection, id);
+      return doc ? fromDoc(doc) : null;
+    },
+
+    async getByAddress(address) {
+      const doc = await findByAddress(ctx, collection, address);
+      return doc ? fromDoc(doc) : null;
+    },
+
+    async update(id, patch) {
+      const set: Record<string, unknown> = { ...patch };
+      if (lowerKey && typeof set[lowerKey.field] === 'string') set[lowerKey.key] = (set[lowerKey.field] as string).toLowerCase();
+      return fromDoc(await updateById(ctx, collection, id, set));
+    },
+
+    async delete(id) {
+      await deleteAddressed(ctx, kind, collection, id);
+    },
+
+    async list(opts, ...extra) {
+      const filter = allOf(
+        scopeFilter(opts.scope),
+        opts.domainId === undefined ? {} : { domainId: opts.domainId },
+        ...extra,
+        textFilter(opts.q, spec.textFields),
+      );
+      const sort = sortBy(sortField(spec.sortFields, opts.sort), opts.order, opts.sort === 'address');
+      return findPage(ctx, collection, filter, sort, opts, fromDoc);
+    },
+
+    async countInDomain(domainId) {
+      return countInDomain(ctx, collection, domainId);
+    },
+  };
 }

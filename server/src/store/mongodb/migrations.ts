@@ -9,7 +9,8 @@ import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import { StoaError } from '../../errors/catalogue.ts';
 import { BLOB_BUCKET, COLLECTIONS, UNIQUE_ADDRESS_INDEX, UNIQUE_DOMAIN_NAME_INDEX } from './collections.ts';
 import { isDuplicateKey } from './errors.ts';
-import { MAIL_INDEXES } from './mail-collections.ts';
+import { MAIL_COLLECTIONS, MAIL_INDEXES } from './mail-collections.ts';
+import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES } from './filter-collections.ts';
 
@@ -101,6 +102,14 @@ const INITIAL_INDEXES: Record<string, IndexDescription[]> = {
   [`${BLOB_BUCKET}.chunks`]: [{ key: { files_id: 1, n: 1 }, unique: true }],
 };
 
+/** Creates each collection, then its indexes (a collection may have none). */
+async function createIndexedCollections(db: Db, indexes: Readonly<Record<string, IndexDescription[]>>): Promise<void> {
+  await createCollections(db, Object.keys(indexes));
+  for (const [name, list] of Object.entries(indexes)) {
+    if (list.length > 0) await db.collection(name).createIndexes(list);
+  }
+}
+
 async function createCollections(db: Db, names: readonly string[]): Promise<void> {
   // Collections are created up front: creating one implicitly inside a
   // transaction fails on servers before 4.4 and costs a catalogue lock later.
@@ -118,36 +127,28 @@ const MIGRATIONS: readonly Migration[] = [
     version: 1,
     description: 'collections and indexes for the directory, audit, sessions, throttling, counters and blobs',
     async up(db) {
-      await createCollections(db, Object.keys(INITIAL_INDEXES));
-      for (const [name, indexes] of Object.entries(INITIAL_INDEXES)) {
-        if (indexes.length > 0) await db.collection(name).createIndexes(indexes);
-      }
+      await createIndexedCollections(db, INITIAL_INDEXES);
     },
   },
   {
     version: 2,
     description: 'outbound queue: messages, recipients with delivery state and leases, attempt log',
     async up(db) {
-      await createCollections(db, Object.keys(QUEUE_INDEXES));
-      for (const [name, indexes] of Object.entries(QUEUE_INDEXES)) await db.collection(name).createIndexes(indexes);
+      await createIndexedCollections(db, QUEUE_INDEXES);
     },
   },
   {
     version: 3,
     description: 'mail: mailboxes with ACLs, message copies, bodies with their MIME index and text index, expunge log, usage, subscriptions, threads',
     async up(db) {
-      await createCollections(db, Object.keys(MAIL_INDEXES));
-      for (const [name, indexes] of Object.entries(MAIL_INDEXES)) {
-        if (indexes.length > 0) await db.collection(name).createIndexes(indexes);
-      }
+      await createIndexedCollections(db, MAIL_INDEXES);
     },
   },
   {
     version: 4,
     description: 'DKIM keys, greylisting triplets and rate-limit counters',
     async up(db) {
-      await createCollections(db, Object.keys(FILTER_INDEXES));
-      for (const [name, indexes] of Object.entries(FILTER_INDEXES)) await db.collection(name).createIndexes(indexes);
+      await createIndexedCollections(db, FILTER_INDEXES);
     },
   },
   {
@@ -164,6 +165,13 @@ const MIGRATIONS: readonly Migration[] = [
     async up(db) {
       // The claim's second branch: final recipients whose notice is still to send.
       await db.collection(QUEUE_COLLECTIONS.recipients).createIndexes([QUEUE_NOTICE_INDEX]);
+    },
+  },
+  {
+    version: 7,
+    description: 'mail: partial index of messages with keywords, for the SELECT read',
+    async up(db) {
+      await db.collection(MAIL_COLLECTIONS.messages).createIndexes([KEYWORDS_INDEX]);
     },
   },
 ];

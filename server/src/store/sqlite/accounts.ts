@@ -3,10 +3,9 @@
 import type { Role } from '../../../../shared/src/schemas/directory.ts';
 import type { AccountFilter, AccountRecord, AccountStore } from '../port.ts';
 import type { Executor } from './sqlite-executor.ts';
-import type { SqliteConnection } from './sqlite-connection.ts';
-import { deleteOwned, insertOwned } from './addresses.ts';
-import { listRows, mapPage, type Condition, type ListSpec } from './listing.ts';
-import { countWhere, decodeRow, getRow, insertRow, updateRow, type TableMap } from './table-mapping.ts';
+import { domainCondition, ownedStore } from './addresses.ts';
+import type { Condition, ListSpec } from './listing.ts';
+import type { TableMap } from './table-mapping.ts';
 
 export const ACCOUNTS: TableMap<AccountRecord> = {
   table: 'accounts',
@@ -43,8 +42,7 @@ export const ACCOUNT_LIST: ListSpec<'address' | 'displayName' | 'createdAt' | 'q
 };
 
 export function accountConditions(filter: AccountFilter): Condition[] {
-  const extra: Condition[] = [];
-  if (filter.domainId !== undefined) extra.push({ sql: 'domain_id = ?', params: [filter.domainId] });
+  const extra = domainCondition(filter.domainId);
   if (filter.enabled !== undefined) extra.push({ sql: 'enabled = ?', params: [filter.enabled ? 1 : 0] });
   if (filter.role !== undefined) extra.push({ sql: 'role = ?', params: [filter.role] });
   return extra;
@@ -53,28 +51,25 @@ export function accountConditions(filter: AccountFilter): Condition[] {
 /** Batches from this size on are loaded with one search-index rebuild. */
 const BULK = 1000;
 
-function insertAccount(c: SqliteConnection, account: AccountRecord): void {
-  insertOwned(c, account.address, 'account', account.id, () => insertRow(c, ACCOUNTS, account));
-}
-
 export function sqliteAccountStore(x: Executor): AccountStore {
+  const owned = ownedStore(x, 'account', ACCOUNTS, ACCOUNT_LIST);
   return {
-    create: (account) => x.write((c) => insertAccount(c, account)),
-    get: (id) => x.read((c) => getRow(c, ACCOUNTS, 'id', id)),
-    getByAddress: (address) => x.read((c) => getRow(c, ACCOUNTS, 'address', address)),
-    update: (id, patch) => x.write((c) => updateRow(c, ACCOUNTS, id, patch, ['id', 'address', 'domainId', 'createdAt'])),
-    delete: (id) => x.write((c) => deleteOwned(c, 'accounts', 'account', id)),
-    list: (opts) => x.read((c) => mapPage(listRows(c, ACCOUNT_LIST, opts, accountConditions(opts)), (row) => decodeRow(ACCOUNTS, row))),
+    create: owned.create,
+    get: owned.get,
+    getByAddress: owned.getByAddress,
+    update: owned.update,
+    delete: owned.delete,
+    list: (opts) => owned.list(opts, accountConditions(opts)),
     countByRole: (role: Role, enabledOnly: boolean) => x.read((c) => Number(
       (enabledOnly
         ? c.get('SELECT count(*) AS n FROM accounts WHERE role = ? AND enabled = 1', role)
         : c.get('SELECT count(*) AS n FROM accounts WHERE role = ?', role))?.n ?? 0,
     )),
-    countInDomain: (domainId) => x.read((c) => countWhere(c, 'accounts', 'domain_id', domainId)),
+    countInDomain: owned.countInDomain,
     // One transaction and one cached statement pair for the whole batch.
     createMany: (accounts) => x.write((c) => {
       if (accounts.length < BULK) {
-        for (const account of accounts) insertAccount(c, account);
+        for (const account of accounts) owned.insert(c, account);
         return;
       }
       // Row-by-row trigram indexing grows superlinearly inside one huge
@@ -83,7 +78,7 @@ export function sqliteAccountStore(x: Executor): AccountStore {
       // the schema as it was.
       const triggers = c.all("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'accounts'");
       for (const t of triggers) c.exec(`DROP TRIGGER "${String(t.name)}"`);
-      for (const account of accounts) insertAccount(c, account);
+      for (const account of accounts) owned.insert(c, account);
       for (const t of triggers) c.exec(String(t.sql));
       c.exec("INSERT INTO accounts_search (accounts_search) VALUES ('rebuild')");
       // The table's shape changed at once: fresh statistics keep the planner on

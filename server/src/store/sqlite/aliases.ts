@@ -3,9 +3,8 @@
 import type { Alias } from '../../../../shared/src/schemas/directory.ts';
 import type { AliasStore } from '../port.ts';
 import type { Executor } from './sqlite-executor.ts';
-import { deleteOwned, insertOwned } from './addresses.ts';
-import { listRows, mapPage, type Condition } from './listing.ts';
-import { countWhere, decodeRow, getRow, insertRow, updateRow, type TableMap } from './table-mapping.ts';
+import { ownedStore } from './addresses.ts';
+import type { TableMap } from './table-mapping.ts';
 
 export const ALIASES: TableMap<Alias> = {
   table: 'aliases',
@@ -21,22 +20,20 @@ export const ALIASES: TableMap<Alias> = {
 };
 
 export function sqliteAliasStore(x: Executor): AliasStore {
+  const aliases = ownedStore(x, 'alias', ALIASES, {
+    table: 'aliases',
+    sort: { address: 'address', createdAt: 'created_at' },
+    // Aliases have no name: q also matches the description.
+    search: ['address', 'description'],
+    scopeColumn: 'domain_id',
+  });
   return {
-    create: (alias) => x.write((c) => insertOwned(c, alias.address, 'alias', alias.id, () => insertRow(c, ALIASES, alias))),
-    get: (id) => x.read((c) => getRow(c, ALIASES, 'id', id)),
-    getByAddress: (address) => x.read((c) => getRow(c, ALIASES, 'address', address)),
-    update: (id, patch) => x.write((c) => updateRow(c, ALIASES, id, patch, ['id', 'address', 'domainId', 'createdAt'])),
-    delete: (id) => x.write((c) => deleteOwned(c, 'aliases', 'alias', id)),
-    list: (opts) => x.read((c) => {
-      const extra: Condition[] = opts.domainId !== undefined ? [{ sql: 'domain_id = ?', params: [opts.domainId] }] : [];
-      // Aliases have no name: q also matches the description.
-      return mapPage(listRows(c, {
-        table: 'aliases',
-        sort: { address: 'address', createdAt: 'created_at' },
-        search: ['address', 'description'],
-        scopeColumn: 'domain_id',
-      }, opts, extra), (row) => decodeRow(ALIASES, row));
-    }),
-    countInDomain: (domainId) => x.read((c) => countWhere(c, 'aliases', 'domain_id', domainId)),
+    create: aliases.create,
+    get: aliases.get,
+    getByAddress: aliases.getByAddress,
+    update: aliases.update,
+    delete: aliases.delete,
+    list: (opts) => aliases.list(opts),
+    countInDomain: aliases.countInDomain,
   };
 }

@@ -4,9 +4,8 @@ import type { Group } from '../../../../shared/src/schemas/directory.ts';
 import type { GroupStore } from '../port.ts';
 import type { Executor } from './sqlite-executor.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import { deleteOwned, insertOwned } from './addresses.ts';
-import { listRows, mapPage, type Condition } from './listing.ts';
-import { countWhere, decodeRow, getRow, insertRow, updateRow, type TableMap } from './table-mapping.ts';
+import { OWNED_IMMUTABLE, ownedStore } from './addresses.ts';
+import { decodeRow, updateRow, type TableMap } from './table-mapping.ts';
 
 export const GROUPS: TableMap<Group> = {
   table: 'groups',
@@ -32,34 +31,32 @@ function indexMembers(c: SqliteConnection, group: Pick<Group, 'id' | 'members'>)
 }
 
 export function sqliteGroupStore(x: Executor): GroupStore {
+  const groups = ownedStore(x, 'group', GROUPS, {
+    table: 'groups',
+    sort: { address: 'address', name: 'name COLLATE NOCASE', createdAt: 'created_at' },
+    search: ['address', 'name'],
+    scopeColumn: 'domain_id',
+  });
   return {
     create: (group) => x.write((c) => {
-      insertOwned(c, group.address, 'group', group.id, () => insertRow(c, GROUPS, group));
+      groups.insert(c, group);
       indexMembers(c, group);
     }),
-    get: (id) => x.read((c) => getRow(c, GROUPS, 'id', id)),
-    getByAddress: (address) => x.read((c) => getRow(c, GROUPS, 'address', address)),
+    get: groups.get,
+    getByAddress: groups.getByAddress,
     update: (id, patch) => x.write((c) => {
-      const group = updateRow(c, GROUPS, id, patch, ['id', 'address', 'domainId', 'createdAt']);
+      const group = updateRow(c, GROUPS, id, patch, OWNED_IMMUTABLE);
       if (patch.members !== undefined) indexMembers(c, group);
       return group;
     }),
     // group_members rows go with the group (ON DELETE CASCADE).
-    delete: (id) => x.write((c) => deleteOwned(c, 'groups', 'group', id)),
-    list: (opts) => x.read((c) => {
-      const extra: Condition[] = opts.domainId !== undefined ? [{ sql: 'domain_id = ?', params: [opts.domainId] }] : [];
-      return mapPage(listRows(c, {
-        table: 'groups',
-        sort: { address: 'address', name: 'name COLLATE NOCASE', createdAt: 'created_at' },
-        search: ['address', 'name'],
-        scopeColumn: 'domain_id',
-      }, opts, extra), (row) => decodeRow(GROUPS, row));
-    }),
+    delete: groups.delete,
+    list: (opts) => groups.list(opts),
     containing: (member) => x.read((c) => c.all(
       `SELECT g.* FROM group_members m JOIN groups g ON g.id = m.group_id
        WHERE m.kind = ? AND m.member_id = ? ORDER BY g.address`,
       member.kind, member.id,
     ).map((row) => decodeRow(GROUPS, row))),
-    countInDomain: (domainId) => x.read((c) => countWhere(c, 'groups', 'domain_id', domainId)),
+    countInDomain: groups.countInDomain,
   };
 }
