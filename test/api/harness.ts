@@ -17,6 +17,9 @@ import { createHttpServer } from '../../server/src/protocols/http/server.ts';
 import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
 import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
 import type { Account } from '../../shared/src/schemas/directory.ts';
+import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
+import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
+import { createPublicFolderService } from '../../server/src/mail/public-folder-service.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -31,6 +34,8 @@ export interface Harness {
   config: StoaConfig;
   /** The outbound queue behind /api/v1/queue (only with `{ queue: true }`; no worker runs). */
   queue: QueueService | null;
+  /** Mail services over the same store (public folders are mailboxes). */
+  mail: MailServices;
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -110,7 +115,9 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   });
   const logger = pino({ level: config.log.level }, sink);
   const queue = options.queue ? createQueueService({ store, config: queueConfigFrom(config) }) : null;
-  const app = await createHttpServer({ config, store, directory, logger, ...(queue ? { queue } : {}) });
+  const mail = createMailServices({ store, bus: new LocalChangeBus() });
+  const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, directory });
+  const app = await createHttpServer({ config, store, directory, logger, publicFolders, ...(queue ? { queue } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -123,7 +130,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   }
 
   return {
-    base, app, store, directory, config, queue, dir, logs,
+    base, app, store, directory, config, queue, mail, dir, logs,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);

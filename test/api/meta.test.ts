@@ -38,6 +38,10 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/accounts/{id}/app-passwords', 'POST /api/v1/accounts/{id}/app-passwords', 'DELETE /api/v1/accounts/{id}/app-passwords/{appId}',
       'GET /api/v1/domains/{id}/dkim', 'POST /api/v1/domains/{id}/dkim/rotate',
       'GET /api/v1/audit', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/v1/openapi.json',
+      'GET /api/v1/domains/{id}/public-folders', 'POST /api/v1/domains/{id}/public-folders',
+      'GET /api/v1/domains/{id}/public-folders/{folderId}', 'PATCH /api/v1/domains/{id}/public-folders/{folderId}',
+      'DELETE /api/v1/domains/{id}/public-folders/{folderId}', 'GET /api/v1/domains/{id}/public-folders/{folderId}/acl',
+      'PUT /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}', 'DELETE /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);

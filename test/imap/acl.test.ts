@@ -56,7 +56,7 @@ describe('IMAP ACL (RFC 4314)', () => {
   it('shows a shared mailbox under Other Users with MYRIGHTS, and the owner sees the ACL', async () => {
     const guest = await guestWith('lr');
     assert.match(await guest.command('LIST "" "Other Users/*"'), /\* LIST \([^)]*\) "\/" "Other Users\/owner@example.test\/Team"/);
-    assert.match(await guest.command('NAMESPACE'), /\* NAMESPACE \(\("" "\/"\)\) \(\("Other Users\/" "\/"\)\) NIL/);
+    assert.match(await guest.command('NAMESPACE'), /\* NAMESPACE \(\("" "\/"\)\) \(\("Other Users\/" "\/"\)\) \(\("Shared Folders\/" "\/"\)\)/);
     assert.match(await guest.command(`MYRIGHTS ${SHARED}`), /\* MYRIGHTS "Other Users\/owner@example.test\/Team" lr/);
     assert.match(await owner.command('GETACL Team'), /\* ACL Team owner@example.test lrswipkxtea guest@example.test lr/);
     assert.match(await guest.command(`SELECT ${SHARED}`), /OK \[READ-ONLY\]/);

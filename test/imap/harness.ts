@@ -59,7 +59,7 @@ export async function openImapHarness(tune: (config: StoaConfig) => void = () =>
   const tls = await loadTlsMaterial(config, logger);
   const imap = await startImapListeners({
     config, tls, logger,
-    services: { auth: directory.auth, accounts: directory.accounts, mailboxes: mail.mailboxes, messages: mail.messages, bus },
+    services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, mailboxes: mail.mailboxes, messages: mail.messages, bus },
   });
   const clients: ImapFlow[] = [];
   const raws: RawClient[] = [];

@@ -14,7 +14,7 @@ export type AuditAction =
 
 export interface AuditChange {
   action: AuditAction;
-  objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token';
+  objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder';
   objectId: string;
   domainId: string | null;
   before: object | null;

@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { StoaError } from '../errors/catalogue.ts';
 import type {
-  AclEntry, AppendResult, Changes, CopyResult, ExpungeResult, Mailbox, MailboxStatus, MessageFilter, MessageList,
+  AclEntry, AppendResult, Changes, CopyResult, ExpungeResult, Mailbox, MailboxSelection, MailboxStatus, MessageFilter, MessageList,
   MessageRecord, MessageSummary, SharedMailbox, SpecialUse, StoredBody, StoreFlagsRequest, StoreFlagsResult, UidSet, Usage,
 } from '../store/mail-port.ts';
 import type { ByteRange } from '../store/port.ts';
@@ -33,10 +33,17 @@ export interface MailboxService {
   subscriptions(accountId: string): Promise<string[]>;
   setAcl(mailboxId: string, identifier: string, rights: string | null): Promise<void>;
   getAcl(mailboxId: string): Promise<AclEntry[]>;
-  /** Mailboxes other accounts share with this account, directly, through its groups or with "anyone". */
+  /** Mailboxes other accounts share with this account, directly, through its groups or with "anyone" (public folders excluded). */
   sharedWith(accountId: string): Promise<SharedMailbox[]>;
-  /** RFC 4314 rights of an account on a mailbox: every right for the owner. */
+  /**
+   * RFC 4314 rights of an account on a mailbox: every right for the owner;
+   * otherwise the union of the ACL entries naming the account, a group it is
+   * in (nested groups included) or "anyone". On a public folder only accounts
+   * of the folder's domain get rights.
+   */
   rightsFor(accountId: string, mailbox: Mailbox): Promise<string>;
+  /** The public folders of the account's domain on which it holds any right, with those rights (public-folders.ts). */
+  publicFolders(accountId: string): Promise<{ mailbox: Mailbox; rights: string }[]>;
   /** INBOX, Drafts, Sent, Trash, Junk and Archive with their special-use (RFC 6154); idempotent. */
   ensureDefaultMailboxes(accountId: string): Promise<Mailbox[]>;
   quota(accountId: string): Promise<QuotaReport>;
@@ -53,7 +60,10 @@ export interface MessageService {
   append(mailboxId: string, input: AppendInput): Promise<AppendResult>;
   /** RFC 3502 MULTIAPPEND: all messages or none. */
   appendMany(mailboxId: string, inputs: readonly AppendInput[]): Promise<AppendResult>;
-  list(mailboxId: string): Promise<MessageList>;
+  /** UID, MODSEQ, flags and size in UID order; only within `uids` when given. */
+  list(mailboxId: string, uids?: UidSet): Promise<MessageList>;
+  /** What opening a mailbox needs (IMAP SELECT): UIDs, keywords in use, unseen counts, the mailbox row. */
+  selection(mailboxId: string): Promise<MailboxSelection>;
   fetch(mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;
   body(blobId: string): Promise<StoredBody>;
   /** The raw message or a byte range of it (FETCH BODY[section] reads only its part). */

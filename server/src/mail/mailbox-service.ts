@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
-import type { Mailbox, SpecialUse } from '../store/mail-port.ts';
+import type { AclEntry, Mailbox, SpecialUse } from '../store/mail-port.ts';
 import type { Store, StoreTx } from '../store/port.ts';
 import type { MailboxService } from './api.ts';
 import { isInbox, isSameOrChild, normaliseMailboxName, parentNames } from './mailbox-name.ts';
+import { isPublicFolder, publicFolderDomain, publicFolderOwner } from './public-folders.ts';
 import { limitsOf } from './quota.ts';
 
 /** RFC 4314 §2.1: every right, held by a mailbox's owner. */
@@ -44,6 +45,15 @@ async function createParents(tx: StoreTx, accountId: string, name: string, creat
   }
 }
 
+/** Copies the ACL of a mailbox's parent onto it (public folders). */
+async function inheritAcl(tx: StoreTx, ownerId: string, name: string): Promise<void> {
+  const parentName = parentNames(name).at(-1);
+  if (parentName === undefined) return;
+  const [parent, child] = await Promise.all([tx.mailboxes.getByName(ownerId, parentName), tx.mailboxes.getByName(ownerId, name)]);
+  if (!parent || !child) return;
+  for (const entry of await tx.mailboxes.getAcl(parent.id)) await tx.mailboxes.setAcl(child.id, entry.identifier, entry.rights);
+}
+
 async function groupClosure(tx: StoreTx, accountId: string): Promise<string[]> {
   const seen = new Set<string>();
   let frontier = (await tx.groups.containing({ kind: 'account', id: accountId })).map((g) => g.id);
@@ -59,6 +69,18 @@ async function groupClosure(tx: StoreTx, accountId: string): Promise<string[]> {
   return [...seen];
 }
 
+/** Who an account is for ACL purposes: itself, every group it belongs to (nested groups included), and "anyone". */
+async function identifiersOf(tx: StoreTx, accountId: string): Promise<Set<string>> {
+  return new Set([accountId, ...await groupClosure(tx, accountId), 'anyone']);
+}
+
+/** RFC 4314 §2: the union of the rights of every entry naming one of the identifiers, in canonical order. */
+function rightsFrom(acl: readonly AclEntry[], identifiers: ReadonlySet<string>): string {
+  const rights = new Set<string>();
+  for (const entry of acl) if (identifiers.has(entry.identifier)) for (const r of entry.rights) rights.add(r);
+  return [...ALL_RIGHTS].filter((r) => rights.has(r)).join('');
+}
+
 export function createMailboxService({ store, bus, now = () => new Date().toISOString() }: MailboxServiceDeps): MailboxService {
   const mailboxEvent = (m: Mailbox) => bus.publish({ accountId: m.accountId, mailboxId: m.id, kind: 'mailbox', uids: [], modseq: m.highestModSeq });
 
@@ -72,8 +94,13 @@ export function createMailboxService({ store, bus, now = () => new Date().toISOS
     async create(accountId, name, options = {}) {
       const stored = normaliseMailboxName(name);
       const mailbox = await store.atomic(async (tx) => {
+        const missing = [];
+        for (const parent of parentNames(stored)) if (!await tx.mailboxes.getByName(accountId, parent)) missing.push(parent);
         await createParents(tx, accountId, stored, now());
-        return createIn(tx, accountId, stored, options.specialUse ?? null, options.subscribe ?? true, now());
+        const created = await createIn(tx, accountId, stored, options.specialUse ?? null, options.subscribe ?? true, now());
+        // Nobody owns a public folder, so a new sub-folder starts with its parent's ACL (RFC 4314 §5.1.1 leaves the initial ACL to the server).
+        if (isPublicFolder(created)) for (const name of [...missing, stored]) await inheritAcl(tx, accountId, name);
+        return created;
       });
       mailboxEvent(mailbox);
       return mailbox;
@@ -145,17 +172,29 @@ export function createMailboxService({ store, bus, now = () => new Date().toISOS
 
     async sharedWith(accountId) {
       const identifiers = [accountId, ...await groupClosure(store, accountId), 'anyone'];
-      return (await store.mailboxes.sharedWith(identifiers)).filter((s) => s.mailbox.accountId !== accountId);
+      return (await store.mailboxes.sharedWith(identifiers)).filter((s) => s.mailbox.accountId !== accountId && !isPublicFolder(s.mailbox));
     },
 
     async rightsFor(accountId, mailbox) {
       if (mailbox.accountId === accountId) return ALL_RIGHTS;
-      const identifiers = new Set([accountId, ...await groupClosure(store, accountId), 'anyone']);
-      const rights = new Set<string>();
-      for (const entry of await store.mailboxes.getAcl(mailbox.id)) {
-        if (identifiers.has(entry.identifier)) for (const r of entry.rights) rights.add(r);
+      const folderDomain = publicFolderDomain(mailbox.accountId);
+      // A domain's public folders exist only for its own accounts, whatever their ACL says ("anyone" included).
+      if (folderDomain !== null && (await store.accounts.get(accountId))?.domainId !== folderDomain) return '';
+      return rightsFrom(await store.mailboxes.getAcl(mailbox.id), await identifiersOf(store, accountId));
+    },
+
+    async publicFolders(accountId) {
+      const account = await store.accounts.get(accountId);
+      if (!account?.domainId) return [];
+      const folders = await store.mailboxes.list(publicFolderOwner(account.domainId));
+      if (folders.length === 0) return [];
+      const identifiers = await identifiersOf(store, accountId);
+      const out: { mailbox: Mailbox; rights: string }[] = [];
+      for (const mailbox of folders) {
+        const rights = rightsFrom(await store.mailboxes.getAcl(mailbox.id), identifiers);
+        if (rights !== '') out.push({ mailbox, rights });
       }
-      return [...ALL_RIGHTS].filter((r) => rights.has(r)).join('');
+      return out;
     },
 
     async ensureDefaultMailboxes(accountId) {

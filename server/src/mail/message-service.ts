@@ -4,7 +4,7 @@
 import { StoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Mailbox, NewMessage } from '../store/mail-port.ts';
-import type { Store } from '../store/port.ts';
+import type { BlobInfo, Store } from '../store/port.ts';
 import type { AppendInput, MessageService } from './api.ts';
 import { checkAppendArgs, takeIn } from './message-intake.ts';
 import { assertQuota } from './quota.ts';
@@ -28,12 +28,16 @@ export function createMessageService({ store, bus, now = () => new Date().toISOS
     const mailbox = await mailboxOf(mailboxId);
     const at = now();
     const items: NewMessage[] = [];
+    const blobs: BlobInfo[] = [];
     // Sequential: each stream is consumed as it arrives (IMAP literals come one after another).
     for (const input of inputs) {
-      const { blobId, index } = await takeIn(store.blobs, input.source);
+      const { blobId, blob, index } = await takeIn(store.blobs, input.source);
+      blobs.push(blob);
       items.push({ blobId, index, flags: input.flags ?? [], internalDate: input.internalDate ?? at });
     }
     const result = await store.atomic(async (tx) => {
+      // The blobs are recorded in the same commit as the copies (port.ts BlobStore).
+      for (const blob of blobs) await tx.blobRefs.register(blob);
       await assertQuota(tx, mailbox.accountId, items.map((i) => i.index.size));
       return tx.messages.append(mailboxId, items, at);
     });
@@ -44,7 +48,8 @@ export function createMessageService({ store, bus, now = () => new Date().toISOS
   return {
     append: (mailboxId, input) => appendMany(mailboxId, [input]),
     appendMany,
-    list: (mailboxId) => store.messages.list(mailboxId),
+    list: (mailboxId, uids) => store.messages.list(mailboxId, uids),
+    selection: (mailboxId) => store.messages.selection(mailboxId),
     fetch: (mailboxId, uids) => store.messages.fetch(mailboxId, uids),
 
     async body(blobId) {

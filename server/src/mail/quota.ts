@@ -4,10 +4,13 @@
 // on MongoDB both transactions write the usage document and one retries).
 import { StoaError } from '../errors/catalogue.ts';
 import type { StoreTx } from '../store/port.ts';
+import { publicFolderDomain } from './public-folders.ts';
 
 export interface QuotaLimits { bytes: number; messages: number }
 
 export async function limitsOf(tx: StoreTx, accountId: string): Promise<QuotaLimits> {
+  // Public folders belong to their domain, which has no quota of its own: their usage is counted, not limited.
+  if (publicFolderDomain(accountId) !== null) return { bytes: 0, messages: 0 };
   const account = await tx.accounts.get(accountId);
   if (!account) throw new StoaError('STOA_NOT_FOUND', `account ${accountId}`);
   return { bytes: account.quotaBytes, messages: account.quotaMessages };

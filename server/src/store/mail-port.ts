@@ -98,6 +98,23 @@ export interface MessageList {
   sizes: Float64Array;
 }
 
+/**
+ * What SELECT/EXAMINE needs, read in one snapshot (RFC 9051 §6.3.2): the
+ * mailbox row, the UIDs from a narrow index (no flags, sizes or keywords per
+ * message) and the counts from aggregate reads. FETCH reads flags later, per range.
+ */
+export interface MailboxSelection {
+  mailbox: Mailbox;
+  /** Every UID in ascending order. */
+  uids: Uint32Array;
+  /** Distinct keywords in use in the mailbox, sorted (the FLAGS response). */
+  keywords: string[];
+  /** Messages without \Seen. */
+  unseen: number;
+  /** UID of the first message without \Seen; 0 when every message is seen. */
+  firstUnseenUid: number;
+}
+
 export interface AppendResult {
   uidValidity: number;
   uids: number[];
@@ -225,7 +242,10 @@ export interface MessageStore {
   append(mailboxId: string, items: readonly NewMessage[], now: string): Promise<AppendResult>;
   /** Links one body into many mailboxes (of many accounts): the MDA's single write. */
   deliver(targets: readonly DeliveryTarget[], item: NewMessage, now: string): Promise<Delivered[]>;
-  list(mailboxId: string): Promise<MessageList>;
+  /** UID order; only the messages within `uids` when given (FETCH reads a large set range by range). */
+  list(mailboxId: string, uids?: UidSet): Promise<MessageList>;
+  /** The light read behind SELECT: UIDs, keywords in use, unseen count and first unseen UID, with the mailbox row. */
+  selection(mailboxId: string): Promise<MailboxSelection>;
   fetch(mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;
   storeFlags(mailboxId: string, uids: UidSet, request: StoreFlagsRequest): Promise<StoreFlagsResult>;
   /** Removes \Deleted messages (only those within `uids` when given). */

@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Directory } from '../../directory/api.ts';
 import type { StoaConfig } from '../../config/types.ts';
+import type { PublicFolderService } from '../../mail/public-folder-service.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
 import type { Store } from '../../store/port.ts';
 import pkg from '../../../../package.json' with { type: 'json' };
@@ -23,6 +24,7 @@ import { meRoutes } from './me.ts';
 import { createMetrics, requestMetrics, type Metrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
 import { installProblemHandlers } from './problem.ts';
+import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -39,6 +41,8 @@ export interface HttpServerDeps {
   metrics?: Metrics;
   /** The outbound queue's operations; its routes are absent when the queue is not running. */
   queue?: QueueService;
+  /** Public folder administration; its routes are absent when mail services are not wired. */
+  publicFolders?: PublicFolderService;
 }
 
 declare module 'fastify' {
@@ -89,6 +93,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(resourcesRoutes, { directory });
     await api.register(auditRoutes, { directory });
     if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
+    if (deps.publicFolders) await api.register(publicFoldersRoutes, { publicFolders: deps.publicFolders });
   }, { prefix: '/api/v1' });
 
   await app.ready();

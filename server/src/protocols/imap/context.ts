@@ -2,7 +2,7 @@
 // `async (ctx, command)` and return replies (typed responses, never bytes);
 // the connection alone serializes and writes them (wire/serialize-response.ts).
 import type { Readable } from 'node:stream';
-import type { AccountService, AuthService } from '../../directory/api.ts';
+import type { AccountService, AuthService, GroupService } from '../../directory/api.ts';
 import type { Account } from '../../../../shared/src/schemas/directory.ts';
 import type { ChangeBus } from '../../events/change-bus.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -16,6 +16,8 @@ export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'lo
 export interface ImapServices {
   auth: AuthService;
   accounts: AccountService;
+  /** ACL identifiers naming groups ("$sales@example.com", session/acl-identifiers.ts). */
+  groups: GroupService;
   mailboxes: MailboxService;
   messages: MessageService;
   bus: ChangeBus;

@@ -39,6 +39,37 @@ export function messageContract(factory: StoreFactory): void {
       assert.match(m1.threadId, /^[A-Za-z0-9_-]+$/);
     });
 
+    it('reads the SELECT view: UIDs, keywords in use, unseen count and first unseen, and lists a UID range', async () => {
+      const s = h().store;
+      const box = await mailboxFixture(s, newId(), 'INBOX');
+      const empty = await s.messages.selection(box.id);
+      assert.deepEqual([...empty.uids], []);
+      assert.deepEqual({ keywords: empty.keywords, unseen: empty.unseen, first: empty.firstUnseenUid }, { keywords: [], unseen: 0, first: 0 });
+      const seen = await storedMessage(s, { subject: 'seen', text: 'a' }, ['\\Seen']);
+      const tagged = await storedMessage(s, { subject: 'tagged', text: 'b' }, ['\\Seen', 'Work', '$Label1']);
+      const plain = await storedMessage(s, { subject: 'plain', text: 'c' });
+      await s.messages.append(box.id, [seen, tagged, plain, seen, plain, { ...plain, flags: ['Work'] }], at(1));
+      await s.messages.storeFlags(box.id, [[4, 4]], { mode: 'add', flags: ['\\Deleted'] });
+      await s.messages.expunge(box.id);
+      const view = await s.messages.selection(box.id);
+      assert.ok(view.uids instanceof Uint32Array);
+      assert.deepEqual([...view.uids], [1, 2, 3, 5, 6]);
+      assert.deepEqual(view.keywords, ['$Label1', 'Work']);
+      assert.equal(view.unseen, 3);
+      assert.equal(view.firstUnseenUid, 3);
+      assert.equal(view.mailbox.id, box.id);
+      assert.equal(view.mailbox.uidNext, 7);
+      assert.equal(view.mailbox.highestModSeq, (await s.mailboxes.get(box.id))!.highestModSeq);
+      await s.messages.storeFlags(box.id, [[1, 6]], { mode: 'add', flags: ['\\Seen'] });
+      await s.messages.storeFlags(box.id, [[1, 6]], { mode: 'remove', flags: ['Work', '$Label1'] });
+      const later = await s.messages.selection(box.id);
+      assert.deepEqual({ keywords: later.keywords, unseen: later.unseen, first: later.firstUnseenUid }, { keywords: [], unseen: 0, first: 0 });
+      const part = await s.messages.list(box.id, [[2, 3], [6, 9]]);
+      assert.deepEqual([...part.uids], [2, 3, 6]);
+      assert.equal(part.sizes[0], tagged.index.size);
+      await assert.rejects(s.messages.selection(newId()), (e) => isStoaError(e, 'STOA_NOT_FOUND'));
+    });
+
     it('keeps nothing of a MULTIAPPEND when one message fails', async () => {
       const s = h().store;
       const owner = newId();

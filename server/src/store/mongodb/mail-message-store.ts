@@ -7,6 +7,7 @@ import { uidSetHas } from '../uid-set.ts';
 import type { BodyDoc } from './mail-collections.ts';
 import { appendMessages, copyMessages, deliverMessage, uidFilter } from './mail-message-writes.ts';
 import { bumpModseq, mailCollections, removeCopies, requireMailboxDoc, toMessage } from './mail-rows.ts';
+import { selectMailbox } from './mail-selection.ts';
 import { guard, inTransaction, sessionOpts, type MongoCtx } from './mongo-context.ts';
 
 function escapeRegex(s: string): string {
@@ -24,9 +25,9 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
     copy: (from, uids, to, now) => tx((t) => copyMessages(t, from, uids, to, now, false)),
     move: (from, uids, to, now) => tx((t) => copyMessages(t, from, uids, to, now, true)),
 
-    list: (mailboxId) => read(async (): Promise<MessageList> => {
+    list: (mailboxId, uids) => read(async (): Promise<MessageList> => {
       await requireMailboxDoc(ctx, mailboxId);
-      const docs = await c.messages.find({ mailboxId }, { ...sessionOpts(ctx), sort: { uid: 1 }, projection: { uid: 1, modseq: 1, flags: 1, keywords: 1, size: 1 } }).toArray();
+      const docs = uids !== undefined && uids.length === 0 ? [] : await c.messages.find(uids ? uidFilter(mailboxId, uids) : { mailboxId }, { ...sessionOpts(ctx), sort: { uid: 1 }, projection: { uid: 1, modseq: 1, flags: 1, keywords: 1, size: 1 } }).toArray();
       const n = docs.length;
       const list: MessageList = { uids: new Uint32Array(n), modseqs: new Float64Array(n), systemFlags: new Uint8Array(n), keywords: new Map(), sizes: new Float64Array(n) };
       docs.forEach((d, i) => {
@@ -38,6 +39,8 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
       });
       return list;
     }),
+
+    selection: (mailboxId) => read(() => selectMailbox(ctx, mailboxId)),
 
     fetch: (mailboxId, uids) => read(async () => (uids.length === 0 ? [] : (await c.messages.find(uidFilter(mailboxId, uids), { ...sessionOpts(ctx), sort: { uid: 1 } }).toArray()).map(toMessage))),
 

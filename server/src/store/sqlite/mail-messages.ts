@@ -7,10 +7,12 @@ import type { MessageList, MessageStore, StoreFlagsResult } from '../mail-port.t
 import { appendMessages, copyMessages, deliverMessage, rowsInSet } from './mail-append.ts';
 import { MESSAGE_SELECT, bumpModseq, decodeMessage, encodeKeywords, parseKeywords, removeCopies, requireMailbox } from './mail-rows.ts';
 import { filterMessages, searchMessageText, summarizeMessages } from './mail-search.ts';
+import { selectMailbox } from './mail-selection.ts';
 import type { Executor } from './sqlite-executor.ts';
 
 // Array rows: 100k message objects with named keys would cost more than the query.
-const LIST_SQL = 'SELECT uid, modseq, flags, keywords, size FROM mail_messages WHERE mailbox_id = ? ORDER BY uid /* arrays */';
+const LIST_SQL = 'SELECT uid, modseq, flags, keywords, size FROM mail_messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid /* arrays */';
+const MAX_UID = 0xffffffff;
 
 export function sqliteMessageStore(x: Executor): MessageStore {
   return {
@@ -19,11 +21,14 @@ export function sqliteMessageStore(x: Executor): MessageStore {
     copy: (from, uids, to, now) => x.write((c) => copyMessages(c, from, uids, to, now, false)),
     move: (from, uids, to, now) => x.write((c) => copyMessages(c, from, uids, to, now, true)),
 
-    list: (mailboxId) => x.read((c): MessageList => {
+    list: (mailboxId, uids) => x.read((c): MessageList => {
       requireMailbox(c, mailboxId);
       const stmt = c.statement(LIST_SQL);
       stmt.setReturnArrays(true);
-      const rows = stmt.all(mailboxId) as unknown as [number, number, number, string | null, number][];
+      const rows: [number, number, number, string | null, number][] = [];
+      for (const [start, end] of uids ?? [[1, MAX_UID]]) {
+        for (const row of stmt.all(mailboxId, start, end) as unknown as [number, number, number, string | null, number][]) rows.push(row);
+      }
       const n = rows.length;
       const list: MessageList = {
         uids: new Uint32Array(n), modseqs: new Float64Array(n), systemFlags: new Uint8Array(n), keywords: new Map(), sizes: new Float64Array(n),
@@ -38,6 +43,8 @@ export function sqliteMessageStore(x: Executor): MessageStore {
       }
       return list;
     }),
+
+    selection: (mailboxId) => x.read((c) => selectMailbox(c, mailboxId)),
 
     fetch: (mailboxId, uids) => x.read((c) => {
       const out = [];

@@ -8,6 +8,7 @@ import { MAIL_SCHEMA } from './mail-schema.ts';
 import { DKIM_KEYS_SQL } from './dkim-keys.ts';
 import { GREYLIST_SQL } from './greylist.ts';
 import { LOCKS_SQL } from './locks.ts';
+import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -246,6 +247,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'queue-notices',
     // Failure/relay notices kept for a retry when their submission failed (queue-rows.ts).
     sql: QUEUE_NOTICES_SQL,
+  },
+  {
+    version: 10,
+    name: 'mail-selection-indexes',
+    // Narrow indexes for SELECT: UIDs, unseen messages, messages with keywords (mail-selection.ts).
+    sql: MAIL_SELECTION_INDEXES_SQL,
   },
 ];
 

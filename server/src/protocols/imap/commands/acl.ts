@@ -51,7 +51,8 @@ export const getAcl: CommandSpec<'GETACL'> = {
   async handler(ctx, command) {
     const resolved = await administered(ctx, command.tag, command.mailbox);
     if (isReply(resolved)) return resolved;
-    const entries = [{ identifier: await idToIdentifier(ctx, resolved.mailbox.accountId), rights: ALL_RIGHTS }];
+    // A public folder has no owner account: its ACL is all there is (mail/public-folders.ts).
+    const entries = resolved.namespace === 'shared' ? [] : [{ identifier: await idToIdentifier(ctx, resolved.mailbox.accountId), rights: ALL_RIGHTS }];
     for (const entry of await ctx.services.mailboxes.getAcl(resolved.mailbox.id)) {
       entries.push({ identifier: await idToIdentifier(ctx, entry.identifier), rights: entry.rights });
     }

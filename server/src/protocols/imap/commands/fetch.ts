@@ -12,10 +12,12 @@ import type { FetchItem, FetchResponseItem, Response } from '../wire/index.ts';
 
 /** Records read per store call. */
 const BATCH = 256;
+/** UID/FLAGS/MODSEQ-only FETCH reads the compact list this many UIDs at a time (a 100k resync never holds the whole mailbox). */
+const LIST_BATCH = 8192;
 
 const LIST_ITEMS = new Set(['UID', 'FLAGS', 'MODSEQ']);
 
-/** UID, FLAGS and MODSEQ of every message come from one compact list read (the 100k-message resync case). */
+/** UID, FLAGS and MODSEQ come from compact list reads, range by range (the 100k-message resync case). */
 function* fromList(list: MessageList, uids: readonly number[], items: readonly FetchItem[], seqOf: (uid: number) => number, changedSince: number | null): Iterable<Response> {
   let j = 0;
   for (const uid of uids) {
@@ -50,7 +52,11 @@ async function* responses(ctx: ImapContext, command: CommandOf<'FETCH'>, uids: n
   }
   const seqOf = (uid: number): number => selected.seqOf(uid);
   if (items.every((i) => LIST_ITEMS.has(i.item)) && uids.length > BATCH) {
-    yield* fromList(await ctx.services.messages.list(mailboxId), uids, items, seqOf, changedSince);
+    for (let i = 0; i < uids.length; i += LIST_BATCH) {
+      if (ctx.signal.aborted) return;
+      const chunk = uids.slice(i, i + LIST_BATCH);
+      yield* fromList(await ctx.services.messages.list(mailboxId, uidSetOf(chunk)), chunk, items, seqOf, changedSince);
+    }
     return;
   }
   const wantBody = needsBody(items);

@@ -1,7 +1,8 @@
 // RFC 2342 / RFC 9051 §6.3.10 NAMESPACE: personal "", other users' mailboxes
-// under "Other Users/" (session/namespaces.ts), no shared namespace.
+// under "Other Users/", the domain's public folders under "Shared Folders/"
+// (session/namespaces.ts).
 import { done, type CommandSpec } from '../context.ts';
-import { DELIMITER, OTHER_USERS } from '../session/namespaces.ts';
+import { DELIMITER, OTHER_USERS, SHARED_FOLDERS } from '../session/namespaces.ts';
 
 export const namespace: CommandSpec<'NAMESPACE'> = {
   names: ['NAMESPACE'],
@@ -11,7 +12,7 @@ export const namespace: CommandSpec<'NAMESPACE'> = {
       kind: 'namespace',
       personal: [{ prefix: '', delimiter: DELIMITER }],
       other: [{ prefix: OTHER_USERS + DELIMITER, delimiter: DELIMITER }],
-      shared: null,
+      shared: [{ prefix: SHARED_FOLDERS + DELIMITER, delimiter: DELIMITER }],
     }]);
   },
 };

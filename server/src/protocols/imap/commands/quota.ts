@@ -32,8 +32,8 @@ export const getQuotaRoot: CommandSpec<'GETQUOTAROOT'> = {
   async handler(ctx, command) {
     const resolved = await resolveMailbox(ctx, command.mailbox);
     if (!resolved) return no(command.tag, `No mailbox ${command.mailbox}`, { code: 'NONEXISTENT' });
-    // Another user's quota is theirs to know: a shared mailbox shows no root.
-    if (resolved.owner !== null) return done(command.tag, 'GETQUOTAROOT completed', [{ kind: 'quotaroot', mailbox: resolved.imapName, roots: [] }]);
+    // Another user's quota is theirs to know, and public folders have none: both show no root.
+    if (resolved.namespace !== 'personal') return done(command.tag, 'GETQUOTAROOT completed', [{ kind: 'quotaroot', mailbox: resolved.imapName, roots: [] }]);
     return done(command.tag, 'GETQUOTAROOT completed', [{ kind: 'quotaroot', mailbox: resolved.imapName, roots: [QUOTA_ROOT] }, await quotaResponse(ctx)]);
   },
 };

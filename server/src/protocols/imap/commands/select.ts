@@ -44,22 +44,27 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
     if (!resolved.rights.includes('r')) return no(command.tag, 'You may not read this mailbox', { code: 'NOPERM' }, responses);
     if (command.condstore) session.condstore = true;
     const readOnly = command.name === 'EXAMINE';
-    const { selected, keywords } = await SelectedMailbox.open(ctx.services, resolved.mailbox, readOnly, resolved.rights);
-    // The mailbox row was read just before the list: UIDNEXT must still exceed every UID the session now knows.
-    const mailbox = resolved.mailbox;
+    const { selected, selection } = await SelectedMailbox.open(ctx.services, resolved.mailbox, readOnly, resolved.rights);
+    // The mailbox row was read just before the UIDs: UIDNEXT must still exceed every UID the session now knows.
+    const mailbox = selection.mailbox;
     const uidNext = Math.max(mailbox.uidNext, selected.maxUid + 1);
     const ok = (code: ResponseCode, text: string): Response => ({ kind: 'untagged', status: 'OK', code, text });
     responses.push(
-      { kind: 'flags', flags: [...SYSTEM_FLAGS, ...keywords] },
+      { kind: 'flags', flags: [...SYSTEM_FLAGS, ...selection.keywords] },
       { kind: 'exists', count: selected.exists },
     );
-    if (!session.rev2) responses.push({ kind: 'recent', count: 0 });
+    if (!session.rev2) {
+      responses.push({ kind: 'recent', count: 0 });
+      // RFC 3501 §6.3.1: the first unseen message; IMAP4rev2 dropped it (RFC 9051 appendix E).
+      const firstUnseen = selected.seqOf(selection.firstUnseenUid);
+      if (firstUnseen > 0) responses.push(ok({ code: 'UNSEEN', value: firstUnseen }, `Message ${firstUnseen} is first unseen`));
+    }
     responses.push(
       ok({ code: 'PERMANENTFLAGS', flags: permanentFlags(resolved.rights, readOnly) }, 'Flags permitted'),
       ok({ code: 'UIDVALIDITY', value: mailbox.uidValidity }, 'UIDs valid'),
       ok({ code: 'UIDNEXT', value: uidNext }, 'Predicted next UID'),
       ok({ code: 'HIGHESTMODSEQ', value: BigInt(mailbox.highestModSeq) }, 'Highest'),
-      ok({ code: 'MAILBOXID', id: resolved.mailbox.id }, 'Mailbox id'),
+      ok({ code: 'MAILBOXID', id: mailbox.id }, 'Mailbox id'),
     );
     if (command.qresync && command.qresync.uidValidity === mailbox.uidValidity) {
       responses.push(...await qresyncResponses(ctx, selected, command.qresync));

@@ -1,5 +1,11 @@
 // RFC 4314 identifiers ↔ the mail service's ACL entries: clients name users
-// by address, the store keeps account ids; "anyone" is itself.
+// by address, the store keeps account ids; "anyone" is itself. Groups are
+// named "$" + the group's address ("$sales@example.com"): RFC 4314 §2 lets a
+// server mark group identifiers with a prefix, and the address is what users
+// already know the group by. "$" may legally start a local part, so a
+// "$…" identifier that names no group is tried as an account address. The
+// store keeps the group id; membership (nested groups included) is resolved
+// by the mail service at every rights check.
 import { systemActor } from '../../../directory/access.ts';
 import { isStoaError } from '../../../errors/catalogue.ts';
 import type { ImapContext } from '../context.ts';
@@ -19,22 +25,35 @@ export function normaliseRights(rights: string): string | null {
   return [...ALL_RIGHTS].filter((r) => out.includes(r)).join('');
 }
 
-export async function identifierToId(ctx: ImapContext, identifier: string): Promise<string | null> {
-  if (identifier.toLowerCase() === 'anyone') return 'anyone';
+export const GROUP_PREFIX = '$';
+
+const isMissing = (err: unknown): boolean =>
+  isStoaError(err, 'STOA_NOT_FOUND') || isStoaError(err, 'STOA_VALIDATION') || isStoaError(err, 'STOA_INVALID_ADDRESS');
+
+async function orNull<T>(lookup: () => Promise<T>): Promise<T | null> {
   try {
-    return (await ctx.services.accounts.get(systemActor(), identifier)).id;
+    return await lookup();
   } catch (err) {
-    if (isStoaError(err, 'STOA_NOT_FOUND') || isStoaError(err, 'STOA_VALIDATION') || isStoaError(err, 'STOA_INVALID_ADDRESS')) return null;
+    if (isMissing(err)) return null;
     throw err;
   }
 }
 
+/** "anyone", an account address, or "$" + a group address → the ACL identifier; null when nothing has that name. */
+export async function identifierToId(ctx: ImapContext, identifier: string): Promise<string | null> {
+  if (identifier.toLowerCase() === 'anyone') return 'anyone';
+  if (identifier.startsWith(GROUP_PREFIX)) {
+    const group = await orNull(() => ctx.services.groups.get(systemActor(), identifier.slice(GROUP_PREFIX.length)));
+    if (group) return group.id;
+  }
+  return (await orNull(() => ctx.services.accounts.get(systemActor(), identifier)))?.id ?? null;
+}
+
+/** The ACL identifier as a client reads it: an address, "$" + a group address, or the bare id of something deleted. */
 export async function idToIdentifier(ctx: ImapContext, id: string): Promise<string> {
   if (id === 'anyone') return id;
-  try {
-    return (await ctx.services.accounts.get(systemActor(), id)).address;
-  } catch (err) {
-    if (isStoaError(err, 'STOA_NOT_FOUND')) return id;
-    throw err;
-  }
+  const account = await orNull(() => ctx.services.accounts.get(systemActor(), id));
+  if (account) return account.address;
+  const group = await orNull(() => ctx.services.groups.get(systemActor(), id));
+  return group ? GROUP_PREFIX + group.address : id;
 }

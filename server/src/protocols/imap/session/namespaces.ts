@@ -1,14 +1,18 @@
 // IMAP mailbox names ↔ the mail service's mailboxes (RFC 2342 NAMESPACE,
 // RFC 9051 §5.1): the personal namespace "" holds the account's own
 // mailboxes; "Other Users/<address>/<path>" the mailboxes other accounts
-// shared with it through an ACL (RFC 4314). Delimiter "/" everywhere.
+// shared with it through an ACL (RFC 4314); "Shared Folders/<path>" the
+// public folders of the account's domain (mail/public-folders.ts), each
+// shown only with the "l" right. Delimiter "/" everywhere.
 import { systemActor } from '../../../directory/access.ts';
 import { isStoaError } from '../../../errors/catalogue.ts';
+import { publicFolderOwner } from '../../../mail/public-folders.ts';
 import type { Mailbox } from '../../../store/mail-port.ts';
 import type { ImapContext } from '../context.ts';
 
 export const DELIMITER = '/';
 export const OTHER_USERS = 'Other Users';
+export const SHARED_FOLDERS = 'Shared Folders';
 
 export interface ResolvedMailbox {
   mailbox: Mailbox;
@@ -16,8 +20,10 @@ export interface ResolvedMailbox {
   rights: string;
   /** The name as this client sees it. */
   imapName: string;
-  /** Owner's address for "Other Users/…" names, null for the personal namespace. */
+  /** Owner's address for "Other Users/…" names, null for the personal and shared namespaces. */
   owner: string | null;
+  /** RFC 2342: which namespace the name is in. */
+  namespace: 'personal' | 'other' | 'shared';
 }
 
 export function accountId(ctx: ImapContext): string {
@@ -31,6 +37,18 @@ export function splitOtherUsers(name: string): { owner: string; path: string } |
   const slash = rest.indexOf(DELIMITER);
   if (slash <= 0) return { owner: rest, path: '' };
   return { owner: rest.slice(0, slash), path: rest.slice(slash + 1) };
+}
+
+/** "Shared Folders/Sales/Leads" → "Sales/Leads"; "" for the prefix itself; null outside the shared namespace. */
+export function splitSharedFolders(name: string): string | null {
+  if (name === SHARED_FOLDERS) return '';
+  return name.startsWith(SHARED_FOLDERS + DELIMITER) ? name.slice(SHARED_FOLDERS.length + 1) : null;
+}
+
+/** The public folders' owner id for the session's domain; null for an account without a domain (operators). */
+function publicOwner(ctx: ImapContext): string | null {
+  const domainId = ctx.session.account!.domainId;
+  return domainId ? publicFolderOwner(domainId) : null;
 }
 
 export async function ownerAccountId(ctx: ImapContext, owner: string): Promise<string | null> {
@@ -57,10 +75,22 @@ async function ownerAddress(ctx: ImapContext, id: string, cache: Map<string, str
  * without "l" or "r" the mailbox must look nonexistent).
  */
 export async function resolveMailbox(ctx: ImapContext, name: string): Promise<ResolvedMailbox | null> {
+  const shared = splitSharedFolders(name);
+  if (shared !== null) {
+    const owner = publicOwner(ctx);
+    if (shared === '' || owner === null) return null;
+    const mailbox = await findIn(ctx, owner, shared);
+    if (!mailbox) return null;
+    const rights = await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox);
+    if (!rights.includes('l') && !rights.includes('r')) return null;
+    return { mailbox, rights, imapName: `${SHARED_FOLDERS}${DELIMITER}${mailbox.name}`, owner: null, namespace: 'shared' };
+  }
   const other = splitOtherUsers(name);
   if (other === null) {
     const mailbox = await findOwn(ctx, name);
-    return mailbox ? { mailbox, rights: await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox), imapName: mailbox.name, owner: null } : null;
+    return mailbox
+      ? { mailbox, rights: await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox), imapName: mailbox.name, owner: null, namespace: 'personal' }
+      : null;
   }
   if (other.path === '') return null;
   const ownerId = await ownerAccountId(ctx, other.owner);
@@ -69,7 +99,7 @@ export async function resolveMailbox(ctx: ImapContext, name: string): Promise<Re
   if (!mailbox) return null;
   const rights = await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox);
   if (!rights.includes('l') && !rights.includes('r')) return null;
-  return { mailbox, rights, imapName: `${OTHER_USERS}${DELIMITER}${other.owner}${DELIMITER}${mailbox.name}`, owner: other.owner };
+  return { mailbox, rights, imapName: `${OTHER_USERS}${DELIMITER}${other.owner}${DELIMITER}${mailbox.name}`, owner: other.owner, namespace: 'other' };
 }
 
 async function findIn(ctx: ImapContext, owner: string, name: string): Promise<Mailbox | null> {
@@ -86,18 +116,22 @@ function findOwn(ctx: ImapContext, name: string): Promise<Mailbox | null> {
   return findIn(ctx, accountId(ctx), name);
 }
 
-/** Every mailbox the session may see: its own, then those shared with it, by IMAP name. */
+/** Every mailbox the session may see: its own, those shared with it, then its domain's public folders, by IMAP name. */
 export async function visibleMailboxes(ctx: ImapContext): Promise<ResolvedMailbox[]> {
   const me = accountId(ctx);
   const own = await ctx.services.mailboxes.list(me);
-  const out: ResolvedMailbox[] = own.map((mailbox) => ({ mailbox, rights: 'lrswipkxtea', imapName: mailbox.name, owner: null }));
+  const out: ResolvedMailbox[] = own.map((mailbox) => ({ mailbox, rights: 'lrswipkxtea', imapName: mailbox.name, owner: null, namespace: 'personal' }));
   const cache = new Map<string, string>();
   for (const shared of await ctx.services.mailboxes.sharedWith(me)) {
     const rights = await ctx.services.mailboxes.rightsFor(me, shared.mailbox);
     if (!rights.includes('l')) continue;
     const owner = await ownerAddress(ctx, shared.mailbox.accountId, cache);
     if (out.some((o) => o.mailbox.id === shared.mailbox.id)) continue;
-    out.push({ mailbox: shared.mailbox, rights, imapName: `${OTHER_USERS}${DELIMITER}${owner}${DELIMITER}${shared.mailbox.name}`, owner });
+    out.push({ mailbox: shared.mailbox, rights, imapName: `${OTHER_USERS}${DELIMITER}${owner}${DELIMITER}${shared.mailbox.name}`, owner, namespace: 'other' });
+  }
+  // RFC 4314 §4: a public folder is listed only with "l".
+  for (const { mailbox, rights } of await ctx.services.mailboxes.publicFolders(me)) {
+    if (rights.includes('l')) out.push({ mailbox, rights, imapName: `${SHARED_FOLDERS}${DELIMITER}${mailbox.name}`, owner: null, namespace: 'shared' });
   }
   return out;
 }
@@ -107,6 +141,17 @@ export async function visibleMailboxes(ctx: ImapContext): Promise<ResolvedMailbo
  * A name under "Other Users/<owner>/" needs the "k" right on its parent (RFC 4314 §4).
  */
 export async function creationTarget(ctx: ImapContext, name: string): Promise<{ accountId: string; path: string } | 'forbidden' | 'invalid'> {
+  const shared = splitSharedFolders(name);
+  if (shared !== null) {
+    const owner = publicOwner(ctx);
+    if (shared === '' || owner === null) return 'invalid';
+    // Top-level public folders are made by administrators; below one, "k" on the parent (RFC 4314 §4).
+    const slash = shared.lastIndexOf(DELIMITER);
+    if (slash < 0) return 'forbidden';
+    const parent = await findIn(ctx, owner, shared.slice(0, slash));
+    if (!parent || !(await ctx.services.mailboxes.rightsFor(accountId(ctx), parent)).includes('k')) return 'forbidden';
+    return { accountId: owner, path: shared };
+  }
   const other = splitOtherUsers(name);
   if (other === null) return name.toUpperCase() === OTHER_USERS.toUpperCase() ? 'invalid' : { accountId: accountId(ctx), path: name };
   if (other.path === '') return 'invalid';

@@ -6,7 +6,7 @@
 // STORE or SEARCH is answered, so sequence numbers stay stable under the
 // client's feet. No message data is cached here: only UIDs.
 import type { ChangeEvent } from '../../../events/change-bus.ts';
-import type { Mailbox, UidSet } from '../../../store/mail-port.ts';
+import type { Mailbox, MailboxSelection, UidSet } from '../../../store/mail-port.ts';
 import { uidSetOf } from '../../../store/uid-set.ts';
 import type { ImapServices } from '../context.ts';
 import type { FetchResponseItem, Response, SequenceSet } from '../wire/index.ts';
@@ -40,16 +40,18 @@ export class SelectedMailbox {
     this.unsubscribe = services.bus.subscribe({ mailboxId: mailbox.id }, (event) => this.queue(event));
   }
 
-  /** Subscribes first, then lists: a change committed in between is queued, never lost. */
-  static async open(services: ImapServices, mailbox: Mailbox, readOnly: boolean, rights: string): Promise<{ selected: SelectedMailbox; keywords: string[] }> {
+  /**
+   * Subscribes first, then reads the selection: a change committed in
+   * between is queued, never lost. Only UIDs are kept; flags are read when
+   * FETCH asks for them.
+   */
+  static async open(services: ImapServices, mailbox: Mailbox, readOnly: boolean, rights: string): Promise<{ selected: SelectedMailbox; selection: MailboxSelection }> {
     const selected = new SelectedMailbox(mailbox, readOnly, rights, services);
     try {
-      const list = await services.messages.list(mailbox.id);
-      selected.uids = list.uids;
-      selected.count = list.uids.length;
-      const keywords = new Set<string>();
-      for (const words of list.keywords.values()) for (const k of words) keywords.add(k);
-      return { selected, keywords: [...keywords].sort() };
+      const selection = await services.messages.selection(mailbox.id);
+      selected.uids = selection.uids;
+      selected.count = selection.uids.length;
+      return { selected, selection };
     } catch (err) {
       selected.close();
       throw err;

@@ -1,0 +1,93 @@
+// /api/v1/domains/:id/public-folders: CRUD and ACL grants of a domain's
+// public folders, by server admins and by domain admins of that domain only;
+// plain users are refused; grants reach the mail service's rights.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PASSWORD, type Client, type Harness, startApi } from './harness.ts';
+
+describe('public folder admin API', () => {
+  let h: Harness;
+  let root: Client;
+  let adminA: Client;
+  let user: Client;
+  let aliceId: string;
+
+  before(async () => {
+    h = await startApi();
+    await h.seedAccount('root@ops.example', 'server-admin');
+    root = await h.login('root@ops.example');
+    for (const name of ['a.example', 'b.example']) assert.equal((await root.post('/api/v1/domains', { name })).status, 201);
+    aliceId = (await h.seedAccount('alice@a.example')).id;
+    await h.seedAccount('bob@b.example');
+    assert.equal((await root.post('/api/v1/groups', { address: 'team@a.example', members: [{ kind: 'account', id: aliceId }] })).status, 201);
+    await h.seedAccount('da@a.example', 'domain-admin', ['a.example']);
+    adminA = await h.login('da@a.example');
+    user = await h.login('alice@a.example', PASSWORD);
+  });
+  after(async () => h.close());
+
+  test('a domain admin creates, lists, renames and deletes public folders of their domain', async () => {
+    const created = await adminA.post('/api/v1/domains/a.example/public-folders', { name: 'Sales/Leads' });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.name, 'Sales/Leads');
+    assert.equal(created.body.messages, 0);
+    assert.match(created.headers.get('location') ?? '', new RegExp(`/public-folders/${created.body.id}$`));
+    const list = await adminA.get('/api/v1/domains/a.example/public-folders');
+    assert.deepEqual(list.body.items.map((f: { name: string }) => f.name), ['Sales', 'Sales/Leads']);
+    assert.equal((await adminA.post('/api/v1/domains/a.example/public-folders', { name: 'Sales' })).status, 409);
+    const renamed = await adminA.patch(`/api/v1/domains/a.example/public-folders/${created.body.id}`, { name: 'Sales/Prospects' });
+    assert.equal(renamed.status, 200);
+    assert.equal(renamed.body.name, 'Sales/Prospects');
+    const sales = list.body.items.find((f: { name: string }) => f.name === 'Sales');
+    assert.equal((await adminA.delete(`/api/v1/domains/a.example/public-folders/${sales.id}`)).body.code, 'STOA_MAILBOX_HAS_CHILDREN');
+    assert.equal((await adminA.delete(`/api/v1/domains/a.example/public-folders/${created.body.id}`)).status, 204);
+    assert.equal((await adminA.get(`/api/v1/domains/a.example/public-folders/${created.body.id}`)).status, 404);
+    const audit = await root.get(`/api/v1/audit?objectType=public-folder&objectId=${created.body.id}`);
+    assert.deepEqual(audit.body.items.map((e: { action: string }) => e.action).sort(), ['create', 'delete', 'update']);
+  });
+
+  test('grants rights to an account, a group and anyone of the domain, and the mail service honours them', async () => {
+    const folder = (await adminA.post('/api/v1/domains/a.example/public-folders', { name: 'Board' })).body;
+    const base = `/api/v1/domains/a.example/public-folders/${folder.id}/acl`;
+    assert.equal((await adminA.put(`${base}/alice@a.example`, { rights: 'lr' })).status, 200);
+    assert.equal((await adminA.put(`${base}/team@a.example`, { rights: 'lrsw' })).status, 200);
+    const acl = await adminA.put(`${base}/anyone`, { rights: 'l' });
+    assert.deepEqual(acl.body.items.map((g: { grantee: { kind: string; address: string | null }; rights: string }) => [g.grantee.kind, g.grantee.address, g.rights]).sort(), [
+      ['account', 'alice@a.example', 'lr'], ['anyone', null, 'l'], ['group', 'team@a.example', 'lrsw'],
+    ]);
+    const mailbox = await h.mail.mailboxes.get(folder.id);
+    assert.equal(await h.mail.mailboxes.rightsFor(aliceId, mailbox), 'lrsw');
+    // bob@b.example is outside the domain: "anyone" does not reach him, and he cannot be granted.
+    const bob = await h.directory.accounts.get({ id: null, login: 'system', role: 'server-admin', adminDomainIds: [], ip: null }, 'bob@b.example');
+    assert.equal(await h.mail.mailboxes.rightsFor(bob.id, mailbox), '');
+    assert.equal((await root.put(`${base}/bob@b.example`, { rights: 'lr' })).status, 400);
+    assert.equal((await adminA.put(`${base}/bob@b.example`, { rights: 'lr' })).status, 404);
+    assert.equal((await adminA.put(`${base}/alice@a.example`, { rights: 'lrq' })).status, 400);
+    assert.equal((await adminA.delete(`${base}/team@a.example`)).status, 204);
+    assert.equal(await h.mail.mailboxes.rightsFor(aliceId, mailbox), 'lr');
+    assert.equal((await adminA.get(base)).body.items.length, 2);
+  });
+
+  test('a domain admin cannot touch another domain (404), a user is refused (403), a server admin may', async () => {
+    const other = await root.post('/api/v1/domains/b.example/public-folders', { name: 'Support' });
+    assert.equal(other.status, 201);
+    assert.equal((await adminA.get('/api/v1/domains/b.example/public-folders')).status, 404);
+    assert.equal((await adminA.post('/api/v1/domains/b.example/public-folders', { name: 'Mine' })).status, 404);
+    // A folder of b.example through a.example's path is not found either.
+    assert.equal((await adminA.get(`/api/v1/domains/a.example/public-folders/${other.body.id}`)).status, 404);
+    assert.equal((await adminA.delete(`/api/v1/domains/a.example/public-folders/${other.body.id}`)).status, 404);
+    assert.equal((await adminA.put(`/api/v1/domains/a.example/public-folders/${other.body.id}/acl/anyone`, { rights: 'lr' })).status, 404);
+    assert.equal((await user.get('/api/v1/domains/a.example/public-folders')).status, 403);
+    assert.equal((await user.post('/api/v1/domains/a.example/public-folders', { name: 'Mine' })).status, 403);
+    assert.equal((await root.get('/api/v1/domains/b.example/public-folders')).body.items.length, 1);
+  });
+
+  test('refuses bad input with problem details', async () => {
+    assert.equal((await adminA.post('/api/v1/domains/a.example/public-folders', { name: '' })).status, 400);
+    const invalid = await adminA.post('/api/v1/domains/a.example/public-folders', { name: 'a//b' });
+    assert.equal(invalid.status, 422);
+    assert.equal(invalid.body.code, 'STOA_MAILBOX_NAME_INVALID');
+    assert.equal((await adminA.post('/api/v1/domains/a.example/public-folders', { name: 'x', extra: 1 })).status, 400);
+    assert.equal((await adminA.get('/api/v1/domains/a.example/public-folders/not:an:id')).status, 400);
+  });
+});
