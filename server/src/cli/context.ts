@@ -1,12 +1,15 @@
 // What every CLI command gets: output streams, the --json switch, the loaded
-// configuration and — opened on first use — the store and the directory,
-// acting as "cli" so every change lands in the audit log under that name.
+// configuration and — opened on first use — the store, the directory and the
+// queue service, acting as "cli" so every change lands in the audit log under
+// that name.
 import type { Actor, Directory } from '../directory/api.ts';
 import { createDirectory } from '../directory/directory.ts';
 import { ensureDataDir } from '../config/data-dir.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { Store } from '../store/port.ts';
 import { openStore } from '../store/open-store.ts';
+import { queueConfigFrom } from '../queue/queue-config.ts';
+import { createQueueService, type QueueService } from '../queue/queue-service.ts';
 
 export const CLI_ACTOR: Actor = Object.freeze({ id: null, login: 'cli', role: 'server-admin', adminDomainIds: Object.freeze([]), ip: null });
 
@@ -50,6 +53,16 @@ export class CliContext {
       throw err;
     }
     return this.#opened;
+  }
+
+  /**
+   * The outbound queue over the same store and configuration as the server,
+   * without a delivery worker: what the CLI changes, the server's worker
+   * picks up at its next scan.
+   */
+  async queue(): Promise<QueueService> {
+    const { store } = await this.open();
+    return createQueueService({ store, config: queueConfigFrom(this.config().config) });
   }
 
   async close(): Promise<void> {
