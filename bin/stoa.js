@@ -8,5 +8,10 @@ if (major < 24) {
   );
   process.exit(1);
 }
+// Blob writes, their fsyncs and the WAL fsync of the group commit run on the
+// libuv threadpool (4 threads by default): with several deliveries under way
+// each fsync would queue behind the others. Read by libuv at its first use of
+// the pool, which has not happened yet here.
+process.env.UV_THREADPOOL_SIZE ??= '16';
 const { main } = await import('../server/src/cli/main.ts');
 await main();

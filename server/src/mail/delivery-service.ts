@@ -1,5 +1,6 @@
 // Local delivery (the MDA behind SMTP): one blob, one parsed body, and one
-// transaction linking it into every accepted recipient's mailbox. SMTP
+// transaction that registers the blob and links it into every accepted
+// recipient's mailbox: one commit per message. SMTP
 // answers 250 for a recipient only once this has resolved with 'delivered'
 // (DESIGN.md "Durability": blob fsynced, transaction committed).
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
@@ -38,7 +39,7 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
   return {
     async deliver(body, recipients, options = {}) {
       if (recipients.length === 0) throw new StoaError('STOA_VALIDATION', 'no recipients');
-      const { blobId, index } = await takeIn(store.blobs, body);
+      const { blobId, blob, index } = await takeIn(store.blobs, body);
       const at = now();
       // One outcome per distinct recipient; one copy per distinct mailbox.
       const wanted = new Map<string, { accountId: string; mailbox?: Mailbox; error?: StoaError }>();
@@ -55,6 +56,7 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
       for (const w of wanted.values()) if (w.mailbox) targets.set(w.mailbox.id, w.mailbox);
 
       const { delivered, refused } = await store.atomic(async (tx: StoreTx) => {
+        await tx.blobRefs.register(blob);
         const refused = new Map<string, StoaError>();
         const copies = new Map<string, number>();
         for (const m of targets.values()) copies.set(m.accountId, (copies.get(m.accountId) ?? 0) + 1);

@@ -1,8 +1,10 @@
 // Turning incoming bytes into a stored, indexed body: the blob is written and
 // fsynced first (streamed to disk when it arrives as a stream), then parsed
-// once (DESIGN.md "parse MIME once"). Nothing references it yet: the caller
-// takes the references in the transaction that stores the copies, and a body
-// whose transaction never commits is collected by blob gc.
+// once (DESIGN.md "parse MIME once"). Nothing records or references it yet:
+// the caller registers the blob and takes its references in the transaction
+// that stores the copies (BlobRefStore.register), so the whole intake costs
+// one commit, and a body whose transaction never commits is an orphan that
+// blob gc collects after the grace period.
 //
 // The MIME indexer works on the whole message, so a message is in memory
 // while it is indexed: a Buffer source is indexed as it is (no copy, no read
@@ -13,10 +15,15 @@ import { Readable } from 'node:stream';
 import { StoaError } from '../errors/catalogue.ts';
 import { indexMessage } from './mime/index.ts';
 import type { MessageIndex } from './mime/types.ts';
-import type { BlobStore } from '../store/port.ts';
+import type { BlobInfo, BlobStore } from '../store/port.ts';
 import { encodeFlags } from '../store/mail-flags.ts';
 
-export interface IntakeResult { blobId: string; index: MessageIndex }
+export interface IntakeResult {
+  blobId: string;
+  /** To register inside the transaction that stores the copies. */
+  blob: BlobInfo;
+  index: MessageIndex;
+}
 
 /** Bytes of streamed messages held for indexing at once (a larger message runs alone). */
 export const INDEX_MEMORY_BUDGET = 64 * 1024 * 1024;
@@ -54,12 +61,12 @@ class ByteBudget {
 const indexing = new ByteBudget(INDEX_MEMORY_BUDGET);
 
 export async function takeIn(blobs: BlobStore, source: Buffer | Readable): Promise<IntakeResult> {
-  const info = await blobs.put(source);
+  const info = await blobs.write(source);
   if (info.size === 0) throw new StoaError('STOA_VALIDATION', 'empty message');
-  if (!(source instanceof Readable)) return { blobId: info.id, index: indexMessage(source) };
+  if (!(source instanceof Readable)) return { blobId: info.id, blob: info, index: indexMessage(source) };
   // A stream was never held in memory: read it back, within the budget.
-  const index = await indexing.run(info.size, async () => indexMessage(await blobs.read(info.id)));
-  return { blobId: info.id, index };
+  const index = await indexing.run(info.size, async () => indexMessage(await blobs.read(info)));
+  return { blobId: info.id, blob: info, index };
 }
 
 /** Fails fast on bad flags or dates, before any byte is written. */

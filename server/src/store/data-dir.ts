@@ -2,6 +2,7 @@
 // with STOA_DATA_DIR naming the path instead of an obscure driver error later.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { StoaError } from '../errors/catalogue.ts';
 
@@ -31,5 +32,15 @@ export function ensureWritableDir(path: string, what = 'data directory'): void {
     unlinkSync(probe);
   } catch (err) {
     throw new StoaError('STOA_DATA_DIR', `${what} ${path} is not writable (${reason(err)})`, { cause: err });
+  }
+}
+
+/** fsync of a directory, so names created or renamed in it survive a crash. */
+export async function syncDir(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

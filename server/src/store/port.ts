@@ -210,25 +210,45 @@ export interface BlobInfo {
 export interface ByteRange { start: number; end?: number /* exclusive */ }
 
 /**
- * Immutable, content-addressed bodies. `put` makes the content durable and
- * registers it with zero references; the caller then takes references inside
- * the same `atomic()` that commits the metadata pointing at it. Blobs left
- * with zero references (a crash between the two steps) are removed by `gc`
- * once older than the grace period.
+ * Immutable, content-addressed bodies, in two steps so that a delivery makes
+ * one commit:
+ * 1. `write` makes the content durable (fsynced under its final name) and
+ *    records nothing, or as little as the adapter needs to find it again;
+ * 2. `tx.blobRefs.register(info, n)` inside the `atomic()` that commits the
+ *    metadata pointing at the blob records it and takes its references.
+ * Content written but never registered (a crash or a failed transaction
+ * between the two steps) is an orphan, and blobs whose references all went
+ * are unreferenced: `gc` removes both once older than the grace period.
+ * `write` of content that is already stored restarts its grace period, so gc
+ * cannot remove it before the caller's transaction registers it, provided
+ * that transaction commits within the grace period.
+ * `put` is `write` plus a registration with zero references committed on its
+ * own (for callers that reference the blob later, outside one transaction).
  */
 export interface BlobStore {
+  write(source: Readable | Buffer | Uint8Array): Promise<BlobInfo>;
   put(source: Readable | Buffer | Uint8Array): Promise<BlobInfo>;
   /** Streams the content or a byte range of it. STOA_NOT_FOUND if unknown. */
   open(id: string, range?: ByteRange): Promise<Readable>;
-  read(id: string): Promise<Buffer>;
+  /**
+   * The whole content, checked against its size and hash. Given the BlobInfo
+   * that `write` returned, it also reads content not registered yet.
+   */
+  read(blob: string | BlobInfo): Promise<Buffer>;
   stat(id: string): Promise<{ size: number; refs: number; createdAt: number } | null>;
-  /** Removes unreferenced blobs older than `graceMs`, and leftovers of interrupted writes. */
+  /** Removes unreferenced blobs and orphans older than `graceMs`, and leftovers of interrupted writes. */
   gc(graceMs: number, now?: number): Promise<{ removed: number; bytes: number }>;
 }
 
 export interface BlobRefStore {
   /** Adds `n` references (n may be negative to drop them); STOA_NOT_FOUND for an unknown blob. */
   ref(id: string, n?: number): Promise<number>;
+  /**
+   * Records a blob made durable by `BlobStore.write` (or `put`) and adds `n`
+   * references (default 0); a blob already recorded just gains them. Returns
+   * the new count. Meant for the transaction that commits what points at it.
+   */
+  register(blob: BlobInfo, n?: number): Promise<number>;
 }
 
 // ---- The store ---------------------------------------------------------------

@@ -1,14 +1,16 @@
 // Damage to stored blob files is detected, never served as good content.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, it } from 'node:test';
 import { isStoaError } from '../../errors/catalogue.ts';
 import type { Store } from '../port.ts';
 import { openSqliteStore } from '../sqlite/sqlite-store.ts';
 import { FsBlobStore } from './fs-blob-store.ts';
+import { fsBlobProblems } from '../../../../test/store/fs-blob-audit.ts';
 
 describe('filesystem blob store', () => {
   const root = mkdtempSync(join(tmpdir(), 'stoa-fs-blobs-'));
@@ -65,6 +67,22 @@ describe('filesystem blob store', () => {
     assert.ok(result.removed >= 2);
     assert.deepEqual(readdirSync(strayDir), []);
     assert.deepEqual(readdirSync(blobs.tmpDir), []);
+  });
+
+  it('keeps an old unreferenced blob that is written again until the writer registers it', async () => {
+    const body = Buffer.from('stored long ago, delivered again today');
+    const { id } = await blobs.put(body);
+    const longAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(blobs.pathOf(id), longAgo, longAgo);
+    const db = new DatabaseSync(join(root, 'stoa.db'));
+    db.prepare('UPDATE blobs SET created_at = ? WHERE id = ?').run(longAgo.getTime(), id);
+    db.close();
+    // The delivery's write finds the content stored, then gc runs before its transaction.
+    const info = await blobs.write(body);
+    await blobs.gc(3600_000);
+    assert.equal(await store.atomic((tx) => tx.blobRefs.register(info, 1)), 1);
+    assert.deepEqual(await blobs.read(id), body);
+    assert.deepEqual(fsBlobProblems(join(root, 'stoa.db'), join(root, 'blobs')), []);
   });
 
   it('fails with STOA_STORE_UNAVAILABLE when the blob directory is gone', async () => {

@@ -2,14 +2,20 @@
 // A blob becomes visible under its final name only by rename(2) of a fully
 // written and fsynced temp file from <root>/tmp (same filesystem, so rename is
 // atomic), followed by an fsync of the directory so the name itself survives a
-// crash. Only then is its metadata row registered (refs 0).
+// crash. `write` stops there: the metadata row is inserted by the caller's
+// transaction (BlobRefStore.register), so a delivery commits once; `put`
+// registers the row itself (refs 0). A file without a row is an orphan that
+// gc removes once its mtime is older than the grace period, and a write that
+// finds its content already stored touches the file's mtime, so neither gc
+// step removes that file before the caller's transaction registers it.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StoaError } from '../../errors/catalogue.ts';
 import type { BlobInfo, BlobStore, ByteRange } from '../port.ts';
+import { syncDir as fsyncDir } from '../data-dir.ts';
 import type { BlobCatalog } from './blob-catalog.ts';
 
 const HEX_ID = /^[0-9a-f]{64}$/;
@@ -29,15 +35,6 @@ function checkId(id: string): void {
   if (!HEX_ID.test(id)) throw new StoaError('STOA_NOT_FOUND', `blob ${id}`);
 }
 
-async function fsyncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** mkdir that never recreates a vanished root: only the fan-out level itself. */
 async function ensureDir(path: string): Promise<boolean> {
   try {
@@ -52,10 +49,12 @@ async function ensureDir(path: string): Promise<boolean> {
 export class FsBlobStore implements BlobStore {
   readonly root: string;
   readonly #catalog: BlobCatalog;
-  // A put's last step (dedupe check, rename, row) must not interleave with gc
-  // deleting the same unreferenced blob: puts share, gc runs alone.
+  // A write's last step (dedupe check and mtime touch or rename, and put's
+  // row) must not interleave with gc deleting the same blob: writes share,
+  // gc runs alone.
   #finalizing = 0;
   #drained: (() => void)[] = [];
+  #writing = 0;
   #gcRunning: Promise<void> | null = null;
   /**
    * Directories known to exist (tmp and fan-out levels), so a put does not
@@ -76,7 +75,29 @@ export class FsBlobStore implements BlobStore {
     return join(this.root, 'tmp');
   }
 
-  async put(source: Readable | Buffer | Uint8Array): Promise<BlobInfo> {
+  write(source: Readable | Buffer | Uint8Array): Promise<BlobInfo> {
+    return this.#store(source, false);
+  }
+
+  put(source: Readable | Buffer | Uint8Array): Promise<BlobInfo> {
+    return this.#store(source, true);
+  }
+
+  /** Writes under way: each will most likely be followed by its transaction (group-commit.ts). */
+  get writing(): number {
+    return this.#writing;
+  }
+
+  async #store(source: Readable | Buffer | Uint8Array, register: boolean): Promise<BlobInfo> {
+    this.#writing += 1;
+    try {
+      return await this.#storeOnce(source, register);
+    } finally {
+      this.#writing -= 1;
+    }
+  }
+
+  async #storeOnce(source: Readable | Buffer | Uint8Array, register: boolean): Promise<BlobInfo> {
     const tmpPath = join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
     const hash = createHash('sha256');
     let size = 0;
@@ -130,7 +151,7 @@ export class FsBlobStore implements BlobStore {
         await unlink(tmpPath).catch(() => undefined);
         throw fsError(err, `storing blob ${id}`);
       }
-      await this.#catalog.register(id, size, Date.now());
+      if (register) await this.#catalog.register(id, size, Date.now());
     } finally {
       this.#finalizing -= 1;
       if (this.#finalizing === 0) for (const wake of this.#drained.splice(0)) wake();
@@ -154,8 +175,10 @@ export class FsBlobStore implements BlobStore {
     if (created1) await fsyncDir(this.root);
     if (created2) await fsyncDir(level1);
     const finalPath = this.pathOf(id);
-    if (await stat(finalPath).then(() => true, () => false)) {
-      // Same content already stored durably: keep one copy.
+    const now = new Date();
+    if (await utimes(finalPath, now, now).then(() => true, () => false)) {
+      // Same content already stored durably: keep one copy, and restart its
+      // grace period (the file's mtime) until the caller registers it.
       await unlink(tmpPath);
       return;
     }
@@ -202,8 +225,11 @@ export class FsBlobStore implements BlobStore {
     return fsError(err, `reading blob ${id}`);
   }
 
-  async read(id: string): Promise<Buffer> {
-    const meta = await this.#meta(id);
+  async read(blob: string | BlobInfo): Promise<Buffer> {
+    const id = typeof blob === 'string' ? blob : blob.id;
+    if (typeof blob !== 'string') checkId(id);
+    // What write() returned needs no row: the size to check against is known.
+    const meta = typeof blob === 'string' ? await this.#meta(id) : blob;
     let data: Buffer;
     try {
       data = await readFile(this.pathOf(id));
@@ -240,14 +266,18 @@ export class FsBlobStore implements BlobStore {
     let removed = 0;
     let bytes = 0;
     // 1. Unreferenced rows past their grace period: row first, then file, so a
-    //    crash in between leaves a row-less file that step 2 removes later.
+    //    crash in between leaves a row-less file that step 2 removes later. A
+    //    file written again within the grace period (fresh mtime) stays: the
+    //    writer's transaction is about to register it anew.
     for (const { id, size } of await this.#catalog.unreferencedBefore(cutoff)) {
       if (!await this.#catalog.removeIfUnreferenced(id, cutoff)) continue;
-      await unlink(this.pathOf(id)).catch(() => undefined);
+      const info = await stat(this.pathOf(id)).catch(() => null);
+      if (info && info.mtimeMs <= cutoff) await unlink(this.pathOf(id)).catch(() => undefined);
       removed += 1;
       bytes += size;
     }
-    // 2. Files without a row (crash after rename, before the row commit).
+    // 2. Files without a row: written but never registered (a crash or a failed
+    //    transaction after write), or left by a crash inside step 1.
     for (const level1 of await this.#dirs(this.root, /^[0-9a-f]{2}$/)) {
       for (const level2 of await this.#dirs(join(this.root, level1), /^[0-9a-f]{2}$/)) {
         const dir = join(this.root, level1, level2);

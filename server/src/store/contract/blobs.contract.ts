@@ -72,6 +72,39 @@ export function blobContract(factory: StoreFactory): void {
       assert.equal((await s.blobs.stat(id))?.refs, 2);
     });
 
+    it('writes content durably without recording it, and registers it with its references in the transaction', async () => {
+      const s = h().store;
+      const body = `written ${newId()}`;
+      const info = await s.blobs.write(Buffer.from(body));
+      assert.deepEqual(info, { id: sha256(body), size: Buffer.byteLength(body) });
+      assert.equal((await s.blobs.read(info)).toString(), body, 'readable through what write() returned');
+      await assert.rejects(s.atomic(async (tx) => {
+        await tx.blobRefs.register(info, 2);
+        throw new Error('abort');
+      }));
+      assert.equal((await s.blobs.stat(info.id))?.refs ?? 0, 0, 'a rolled-back registration takes no reference');
+      assert.equal(await s.atomic((tx) => tx.blobRefs.register(info, 2)), 2);
+      assert.equal(await s.atomic((tx) => tx.blobRefs.register(info)), 2, 'registering again keeps the references');
+      assert.equal(await s.blobRefs.register(info, 1), 3);
+      assert.equal((await s.blobs.stat(info.id))?.refs, 3);
+      assert.equal((await s.blobs.read(info.id)).toString(), body);
+      await assert.rejects(s.blobRefs.register(info, -1), (e) => isStoaError(e, 'STOA_VALIDATION'));
+    });
+
+    it('collects written content that was never registered once the grace period is over, and can store it again', async () => {
+      const s = h().store;
+      const body = `orphan ${newId()}`;
+      const orphan = await s.blobs.write(Buffer.from(body));
+      await s.blobs.gc(60_000);
+      assert.equal((await s.blobs.read(orphan)).toString(), body, 'young orphans survive');
+      await s.blobs.gc(1000, Date.now() + 5000);
+      assert.equal(await s.blobs.stat(orphan.id), null);
+      await assert.rejects(s.blobs.read(orphan.id), (e) => isStoaError(e, 'STOA_NOT_FOUND'));
+      const again = await s.blobs.write(Buffer.from(body));
+      assert.equal(await s.atomic((tx) => tx.blobRefs.register(again, 1)), 1);
+      assert.equal((await s.blobs.read(again.id)).toString(), body);
+    });
+
     it('collects only unreferenced blobs older than the grace period', async () => {
       const s = h().store;
       const kept = await s.blobs.put(Buffer.from(`kept ${newId()}`));

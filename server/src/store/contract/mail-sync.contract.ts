@@ -171,5 +171,21 @@ export function messageSyncContract(factory: StoreFactory): void {
       assert.deepEqual(await s.messages.searchText(box.id, 'say "hi"'), []);
       assert.deepEqual(await s.messages.searchText(other.id, 'noon'), []);
     });
+
+    it('finds text far into a long body, past any part an adapter indexes, and forgets it on expunge', async () => {
+      const s = h().store;
+      const box = await mailboxFixture(s, newId(), 'INBOX');
+      const filler = 'lorem ipsum dolor sit amet\n'.repeat(4000);
+      const long = await storedMessage(s, { subject: 'Long', text: `${filler}the Überweisung is at the very end\n` });
+      const short = await storedMessage(s, { subject: 'Short', text: 'an überweisung, briefly' });
+      await s.messages.append(box.id, [long, short], T0);
+      assert.deepEqual(await s.messages.searchText(box.id, 'uberweisung'), [1, 2]);
+      assert.deepEqual(await s.messages.searchText(box.id, 'very end'), [1]);
+      assert.deepEqual(await s.messages.searchText(box.id, 'dolor sit'), [1]);
+      await s.messages.storeFlags(box.id, [[1, 1]], { mode: 'add', flags: ['\\Deleted'] });
+      await s.messages.expunge(box.id);
+      assert.deepEqual(await s.messages.searchText(box.id, 'uberweisung'), [2]);
+      assert.deepEqual(await s.messages.searchText(box.id, 'very end'), []);
+    });
   });
 }

@@ -22,5 +22,21 @@ export function createBlobRefStore(ctx: MongoCtx): BlobRefStore {
         return doc.refs;
       });
     },
+
+    // GridFS names the file only through the metadata document, so write()
+    // records it already (refs 0, grace period restarted); registering adds
+    // the references in the caller's transaction.
+    async register({ id }, n = 0) {
+      if (!Number.isSafeInteger(n) || n < 0) throw new StoaError('STOA_VALIDATION', `cannot register a blob with ${n} references`);
+      return guard(ctx, async () => {
+        const doc = await blobs.findOneAndUpdate(
+          { _id: id },
+          { $inc: { refs: n } },
+          { ...sessionOpts(ctx), returnDocument: 'after' },
+        );
+        if (doc === null) throw new StoaError('STOA_NOT_FOUND', `blob ${id} (not written, or collected after its grace period)`);
+        return doc.refs;
+      });
+    },
   };
 }

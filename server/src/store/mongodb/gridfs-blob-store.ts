@@ -120,7 +120,11 @@ export function createGridFsBlobStore(ctx: MongoCtx): BlobStore {
     return bucket.openDownloadStream(doc.fileId, { start, end });
   }
 
-  return {
+  const store: BlobStore = {
+    // The metadata document is what names the GridFS file, so write() records
+    // it as put() does (refs 0); BlobRefStore.register then adds references.
+    write: (source) => store.put(source),
+
     async put(source) {
       const fileId = new ObjectId();
       inFlight.add(fileId.toHexString());
@@ -160,7 +164,8 @@ export function createGridFsBlobStore(ctx: MongoCtx): BlobStore {
       return openDoc(doc, start, end);
     },
 
-    async read(id) {
+    async read(blob) {
+      const id = typeof blob === 'string' ? blob : blob.id;
       const doc = await meta(id);
       const parts: Buffer[] = [];
       const hash = createHash('sha256');
@@ -224,4 +229,5 @@ export function createGridFsBlobStore(ctx: MongoCtx): BlobStore {
       return { removed, bytes };
     },
   };
+  return store;
 }

@@ -6,7 +6,7 @@ import type { Envelope, IndexedHeaders } from '../../../../shared/src/schemas/me
 import type { MessageFilter, MessageSummary, UidSet } from '../mail-port.ts';
 import { uidSetHas } from '../uid-set.ts';
 import type { Param, SqliteConnection } from './sqlite-connection.ts';
-import { parseKeywords } from './mail-rows.ts';
+import { FTS_INDEXED_CHARS, parseKeywords } from './mail-rows.ts';
 
 /** Up to this many UID ranges go into the SQL; more are checked in memory. */
 const SQL_RANGES = 32;
@@ -58,11 +58,20 @@ export function searchMessageText(c: SqliteConnection, mailboxId: string, text: 
     // both sides, so the needle goes in unfolded (NFC, like the indexed text).
     const nfc = text.normalize('NFC');
     const phrase = `"${nfc.replace(/"/g, '""')}"`;
-    return c.all(
+    const hits = new Set(c.all(
       `SELECT m.uid FROM mail_search s JOIN mail_messages m ON m.body_id = s.rowid
        WHERE mail_search MATCH ? AND m.mailbox_id = ? ORDER BY m.uid`,
       phrase, mailboxId,
-    ).map((r) => Number(r.uid));
+    ).map((r) => Number(r.uid)));
+    // Texts longer than the indexed part (FTS_INDEXED_CHARS): the rest is
+    // scanned. octet_length reads no content, and bytes >= characters.
+    const long = c.all(
+      `SELECT m.uid, b.search_text FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id
+       WHERE m.mailbox_id = ? AND octet_length(b.search_text) > ?`,
+      mailboxId, FTS_INDEXED_CHARS,
+    );
+    for (const r of long) if (!hits.has(Number(r.uid)) && foldForSearch(String(r.search_text)).includes(needle)) hits.add(Number(r.uid));
+    return [...hits].sort((a, b) => a - b);
   }
   // Fewer than 3 characters: no trigram to look up, so read the mailbox's texts.
   const rows = c.all(

@@ -9,6 +9,7 @@ import { DKIM_KEYS_SQL } from './dkim-keys.ts';
 import { GREYLIST_SQL } from './greylist.ts';
 import { LOCKS_SQL } from './locks.ts';
 import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
+import { INDEXED_TEXT } from './mail-rows.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -253,6 +254,14 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'mail-selection-indexes',
     // Narrow indexes for SELECT: UIDs, unseen messages, messages with keywords (mail-selection.ts).
     sql: MAIL_SELECTION_INDEXES_SQL,
+  },
+  {
+    version: 11,
+    name: 'mail-search-indexed-prefix',
+    // The FTS index holds the first FTS_INDEXED_CHARS of each search text
+    // (mail-rows.ts): re-index the bodies indexed in full before.
+    sql: `INSERT INTO mail_search (mail_search) VALUES ('delete-all');
+      INSERT INTO mail_search (rowid, search_text) SELECT id, ${INDEXED_TEXT('search_text')} FROM mail_bodies;`,
   },
 ];
 

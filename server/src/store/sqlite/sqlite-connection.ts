@@ -10,6 +10,11 @@ export interface ConnectionOptions {
   path: string;
   busyTimeoutMs: number;
   readOnly: boolean;
+  /**
+   * NORMAL only for a connection whose owner fsyncs the WAL itself before it
+   * reports a commit done (group-commit.ts); FULL otherwise.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 export class SqliteConnection {
@@ -24,7 +29,7 @@ export class SqliteConnection {
     });
     // synchronous=FULL: a commit is on disk before it returns, so SMTP may answer
     // 250 right after (WAL with NORMAL could lose the last commits on power loss).
-    this.db.exec('PRAGMA synchronous = FULL');
+    this.db.exec(`PRAGMA synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     // Statement journals of SAVEPOINTs (one per write unit and store call) stay
     // in memory instead of a temp file created and unlinked on every commit.
     // They only matter while the transaction is open; durability is the WAL's.

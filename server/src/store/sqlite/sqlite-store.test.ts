@@ -143,10 +143,11 @@ describe('sqlite store', () => {
     const store = await openSqliteStore(options);
     const queued = Array.from({ length: 5 }, () => store.counters.next('closing'));
     const closing = store.close();
-    const late = store.counters.next('closing');
+    // Watched from the start: it may be refused before the queued writes are reported durable.
+    const late = assert.rejects(store.counters.next('closing'), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
     assert.deepEqual(await Promise.all(queued), [1, 2, 3, 4, 5]);
     await closing;
-    await assert.rejects(late, (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));
+    await late;
     const reopened = await openSqliteStore(options);
     assert.equal(await reopened.counters.peek('closing'), 5);
     await reopened.close();

@@ -4,10 +4,11 @@
 // write is in progress).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StoaError } from '../../errors/catalogue.ts';
 import { FsBlobStore } from '../blobs/fs-blob-store.ts';
-import { ensureWritableDir } from '../data-dir.ts';
+import { ensureWritableDir, syncDir } from '../data-dir.ts';
 import type { Store, StoreTx } from '../port.ts';
 import { sqliteAccountStore } from './accounts.ts';
 import { sqliteAddressStore } from './addresses.ts';
@@ -63,9 +64,9 @@ function bind(x: Executor): StoreTx {
   };
 }
 
-function openConnection(path: string, busyTimeoutMs: number, readOnly: boolean): SqliteConnection {
+function openConnection(path: string, busyTimeoutMs: number, readOnly: boolean, synchronous?: 'NORMAL'): SqliteConnection {
   try {
-    return new SqliteConnection({ path, busyTimeoutMs, readOnly });
+    return new SqliteConnection({ path, busyTimeoutMs, readOnly, synchronous });
   } catch (err) {
     const mapped = mapSqliteError(err);
     if (mapped instanceof StoaError && mapped.code === 'STOA_STORE_UNAVAILABLE') {
@@ -75,12 +76,35 @@ function openConnection(path: string, busyTimeoutMs: number, readOnly: boolean):
   }
 }
 
+/** The writer's WAL file, fsynced by the group commit (group-commit.ts) after its COMMITs. */
+function walFile(path: string): { sync(): Promise<void>; close(): Promise<void> } {
+  let handle: FileHandle | null = null;
+  return {
+    async sync() {
+      if (!handle) {
+        // The WAL exists from the first COMMIT on and lives as long as our
+        // connections; its directory entry is made durable once.
+        handle = await open(path, 'r');
+        await syncDir(dirname(path));
+      }
+      await handle.datasync();
+    },
+    async close() {
+      await handle?.close().catch(() => undefined);
+      handle = null;
+    },
+  };
+}
+
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   ensureWritableDir(dirname(options.path), 'database directory');
   ensureWritableDir(options.blobsPath, 'blob directory');
 
-  const writer = openConnection(options.path, busyTimeoutMs, false);
+  // The writer's COMMITs are made durable by the group commit's own WAL fsync.
+  const writer = openConnection(options.path, busyTimeoutMs, false, 'NORMAL');
+  const wal = walFile(`${options.path}-wal`);
+  let blobs: FsBlobStore | null = null;
   let reader: SqliteConnection | null = null;
   try {
     const mode = writer.get('PRAGMA journal_mode = WAL')?.journal_mode;
@@ -100,6 +124,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
         // Checked just before COMMIT: writes to a database file that was deleted
         // underneath us would "succeed" into an unlinked inode and vanish.
         beforeCommit: () => conns.assertAvailable(),
+        syncWal: () => wal.sync(),
+        arriving: () => blobs?.writing ?? 0,
       }),
       busyTimeoutMs,
       txContext: new AsyncLocalStorage<true>(),
@@ -110,7 +136,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       },
     };
     if (options.migrate !== false) await inTransaction(conns, () => applyMigrations(writer));
-    writer.exec('PRAGMA optimize = 0x10002');
+    // Only an optimisation: when another process (a running server next to a
+    // CLI command) holds the write lock, skip it rather than fail the open.
+    try {
+      writer.exec('PRAGMA optimize = 0x10002');
+    } catch (err) {
+      if (!/database is locked|SQLITE_BUSY/i.test(String((err as Error).message))) throw err;
+    }
     reader = openConnection(options.path, busyTimeoutMs, true);
     conns.reader = reader;
     const readerConn = reader;
@@ -120,7 +152,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     const store: Store = {
       kind: 'sqlite',
       ...stores,
-      blobs: new FsBlobStore(options.blobsPath, sqliteBlobCatalog(standalone)),
+      blobs: blobs = new FsBlobStore(options.blobsPath, sqliteBlobCatalog(standalone)),
       throttle: sqliteThrottleStore(standalone),
       locks: sqliteLockStore(standalone),
       dkimKeys: sqliteDkimKeyStore(standalone),
@@ -151,12 +183,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           readerConn.close();
           writer.close();
         });
+        await wal.close();
       },
     };
     return store;
   } catch (err) {
     reader?.close();
     writer.close();
+    await wal.close();
     throw mapSqliteError(err);
   }
 }
