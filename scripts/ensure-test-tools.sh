@@ -6,16 +6,21 @@
 # and fails, so a test never passes silently.
 set -eu
 
-PACKAGES="dnsmasq swaks"
-missing=""
-for pkg in $PACKAGES; do
-  command -v "$pkg" >/dev/null 2>&1 || [ -x "/usr/sbin/$pkg" ] || missing="$missing $pkg"
-done
-# swaks needs these Perl modules for -tls / -tlsc; they are not commands.
-perl -MNet::SSLeay -e1 >/dev/null 2>&1 || missing="$missing libnet-ssleay-perl"
-perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing="$missing libio-socket-ssl-perl"
-# test/imap syncs a mailbox both ways with mbsync (Debian package isync), an independent IMAP client.
-command -v mbsync >/dev/null 2>&1 || missing="$missing isync"
+PACKAGES="dnsmasq swaks curl"
+
+find_missing() {
+  missing=""
+  for pkg in $PACKAGES; do
+    command -v "$pkg" >/dev/null 2>&1 || [ -x "/usr/sbin/$pkg" ] || missing="$missing $pkg"
+  done
+  # swaks needs these Perl modules for -tls / -tlsc; they are not commands.
+  perl -MNet::SSLeay -e1 >/dev/null 2>&1 || missing="$missing libnet-ssleay-perl"
+  perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing="$missing libio-socket-ssl-perl"
+  # test/imap syncs a mailbox both ways with mbsync (Debian package isync), an independent IMAP client.
+  command -v mbsync >/dev/null 2>&1 || missing="$missing isync"
+}
+
+find_missing
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" != "0" ]; then
@@ -26,6 +31,13 @@ if ! command -v apt-get >/dev/null 2>&1; then
   echo "ensure-test-tools: missing packages:$missing, and apt-get is not available to install them" >&2
   exit 1
 fi
+# Test files run in parallel and may all arrive here at once: one installs,
+# the others wait for it and then find nothing missing (dpkg allows one
+# apt-get at a time).
+exec 9>"${TMPDIR:-/tmp}/stoa-ensure-test-tools.lock"
+flock 9
+find_missing
+[ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2

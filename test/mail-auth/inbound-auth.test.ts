@@ -22,7 +22,9 @@ import type { Store } from '../../server/src/store/port.ts';
 import { tempDir } from '../cli/run-stoa.ts';
 import { startDnsmasq, txtRecord, type Dnsmasq } from '../support/dnsmasq.ts';
 
-const CORPUS = '/work/shared/corpus/mail/dkim';
+import { CORPUS as MAIL_CORPUS } from '../support/corpus.ts';
+
+const CORPUS = join(MAIL_CORPUS, 'dkim');
 const DOMAIN = 'signed-corp.test';
 const SENDER_IP = '192.0.2.10';
 const STRANGER_IP = '198.51.100.9';

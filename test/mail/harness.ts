@@ -10,7 +10,9 @@ import { accountFixture } from '../../server/src/store/contract/harness.ts';
 import { openSqliteStore } from '../../server/src/store/open-store.ts';
 import type { AccountRecord, Store } from '../../server/src/store/port.ts';
 
-export const CORPUS = '/work/shared/corpus/mail';
+import { CORPUS } from '../support/corpus.ts';
+
+export { CORPUS };
 
 export interface MailHarness extends MailServices {
   store: Store;

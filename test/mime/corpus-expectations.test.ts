@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { indexMessage, findPart, sectionRange, decodePart, headerFields } from '../../server/src/mail/mime/index.ts';
+import { CORPUS } from '../support/corpus.ts';
 
-const load = (name: string): Buffer => readFileSync(`/work/shared/corpus/mail/${name}`);
+const load = (name: string): Buffer => readFileSync(`${CORPUS}/${name}`);
 const text = (raw: Buffer, start: number, end: number): string => raw.subarray(start, end).toString('latin1');
 
 test('RFC 3501 part-specifier example: every part has the number it announces', () => {

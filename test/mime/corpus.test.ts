@@ -9,7 +9,7 @@ import { Buffer } from 'node:buffer';
 import { indexMessage, walkParts, findPart, headerFields } from '../../server/src/mail/mime/index.ts';
 import type { MessageIndex, MimePart } from '../../server/src/mail/mime/index.ts';
 
-const CORPUS = '/work/shared/corpus/mail';
+import { CORPUS } from '../support/corpus.ts';
 
 function emlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openPop3Harness, PASSWORD, run, type Pop3Harness } from './harness.ts';
 
-const CORPUS = '/work/shared/corpus/mail';
+import { CORPUS } from '../support/corpus.ts';
 
 /** Every .eml under the corpus, smallest first, up to `limit`. */
 function corpusMessages(limit: number): { name: string; bytes: Buffer }[] {
