@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import type { PendingNotice, QueueLease, RecipientOutcome, SmtpAnswer } from '../store/queue-port.ts';
 import { nextAttemptAt, retryDelay } from './backoff.ts';
 import type { DsnRecipient } from './dsn.ts';
+import type { LocalTransport } from './local-transport.ts';
 import type { MxHost, MxResolver, Route } from './mx-resolver.ts';
 import {
   sendNotices, wantsDelayNotice, wantsFailureNotice, wantsSuccessNotice, type NoticeBatch, type NoticeResult, type SubmitFn,
@@ -28,6 +29,8 @@ export interface LeaseContext {
   /** Registers the running session so the worker can abort it (stop, lost lease). */
   track: (session: SessionHandle | null) => void;
   log: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Our own domains are delivered here rather than over SMTP (local-transport.ts); absent: every domain goes out. */
+  local?: LocalTransport;
 }
 
 interface Attempted { answers: Map<string, SmtpAnswer>; host: string | null; ip: string | null; tls: boolean; remoteDsn: boolean }
@@ -117,10 +120,17 @@ function settle(
 
 async function deliverRecipients(ctx: LeaseContext, lease: QueueLease, original: Buffer, now: number, batch: NoticeBatch): Promise<RecipientOutcome[]> {
   const { message } = lease;
-  const route = ctx.config.smarthost ? await smarthostRoute(ctx) : await ctx.resolver.route(lease.domain);
-  const result: Attempted = route.ok
-    ? await attempt(ctx, lease, route.hosts, original)
-    : { answers: new Map(lease.recipients.map((r) => [r.address, route.answer])), host: null, ip: null, tls: false, remoteDsn: false };
+  let result: Attempted;
+  if (ctx.local && await ctx.local.handles(lease.domain)) {
+    const answers = await ctx.local.deliver(message.sender, lease.recipients.map((r) => r.address), original);
+    // Final delivery, not a relay: no "relayed" notice (RFC 3461 §6.2.2), as for mail delivered locally at DATA time.
+    result = { answers, host: null, ip: null, tls: false, remoteDsn: true };
+  } else {
+    const route = ctx.config.smarthost ? await smarthostRoute(ctx) : await ctx.resolver.route(lease.domain);
+    result = route.ok
+      ? await attempt(ctx, lease, route.hosts, original)
+      : { answers: new Map(lease.recipients.map((r) => [r.address, route.answer])), host: null, ip: null, tls: false, remoteDsn: false };
+  }
 
   const outcomes: RecipientOutcome[] = [];
   for (const r of lease.recipients) {

@@ -8,6 +8,7 @@ import type { Store } from '../store/port.ts';
 import type { QueueLease, RecipientOutcome } from '../store/queue-port.ts';
 import { ConnectionLimiter } from './connection-limiter.ts';
 import { deliverLease, type LeaseContext } from './deliver-lease.ts';
+import type { LocalTransport } from './local-transport.ts';
 import { MxResolver } from './mx-resolver.ts';
 import type { SubmitFn } from './notifier.ts';
 import type { QueueConfig } from './queue-config.ts';
@@ -24,6 +25,8 @@ export interface DeliveryWorkerDeps {
   store: Store;
   config: QueueConfig;
   submit: SubmitFn;
+  /** Delivers recipients in our own domains (local-transport.ts); without it every domain is routed by MX. */
+  local?: LocalTransport;
   metrics?: QueueMetrics;
   logger?: QueueLogger;
   /** Clock for scheduling and leases (tests drive it); real time by default. */
@@ -170,7 +173,7 @@ export class DeliveryWorker {
         outcomes = lease.recipients.map((r) => ({ address: r.address, status: r.status, nextAttemptAt: r.nextAttemptAt, response: null, attempted: false, attempt: null }));
       } else {
         const ctx: LeaseContext = {
-          config, resolver: this.#resolver, submit: this.#deps.submit, now: this.#now,
+          config, resolver: this.#resolver, submit: this.#deps.submit, local: this.#deps.local, now: this.#now,
           readOriginal: (id) => store.blobs.read(id),
           track: (s) => { job.session = s; },
           log: (msg, fields) => logger?.warn({ messageId: lease.message.id, domain: lease.domain, ...fields }, msg),

@@ -6,6 +6,7 @@ import type { DeliveryService } from '../mail/api.ts';
 import type { Store } from '../store/port.ts';
 import type { Registry } from 'prom-client';
 import { DeliveryWorker, type QueueLogger } from './delivery-worker.ts';
+import { createLocalTransport } from './local-transport.ts';
 import { createNoticeSubmit } from './notice-submit.ts';
 import type { QueueConfig } from './queue-config.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
@@ -39,7 +40,8 @@ export function startOutboundQueue(deps: OutboundQueueDeps): OutboundQueue {
       addresses: deps.addresses, delivery: deps.delivery, queue: service,
       warn: (obj, msg) => deps.logger.warn(obj, msg),
     });
-    worker = new DeliveryWorker({ store: deps.store, config: deps.config, submit, metrics, logger: deps.logger });
+    const local = createLocalTransport({ addresses: deps.addresses, delivery: deps.delivery });
+    worker = new DeliveryWorker({ store: deps.store, config: deps.config, submit, local, metrics, logger: deps.logger });
     worker.start();
   }
   return {

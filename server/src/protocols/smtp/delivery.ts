@@ -7,10 +7,13 @@
 // Order: local delivery first, then the queue. If enqueueing fails the client
 // gets 451 and sends again; the repeated local copy is then collapsed by the
 // duplicate guard, while the reverse order would send the forward twice.
+// Local recipients that fail while others got the message are bounced or
+// deferred to the queue before the 250 (local-failures.ts).
 import { randomUUID } from 'node:crypto';
 import type { DsnNotify } from '../../store/queue-port.ts';
 import type { Recipient } from '../../mail/api.ts';
 import type { MessageSpool } from './message-spool.ts';
+import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
 import type { LocalTarget } from './recipient-plan.ts';
 import type { HookContext, Transaction } from './smtp-context.ts';
 import { normaliseMessageId } from './duplicate-guard.ts';
@@ -20,6 +23,8 @@ import { deliveredToHeader, receivedHeader, returnPathHeader } from './trace-hea
 import { firstField, headerFields, unfoldValue } from '../../mail/mime/header-fields.ts';
 
 interface Outbound { address: string; notify: DsnNotify[] | null; orcpt: string | null }
+/** The DSN parameters of the (first) RCPT that led to a local mailbox. */
+interface LocalDsn { notify: DsnNotify[] | null; orcpt: string }
 
 /** RFC 3461 §4: xtext "+XX" hex escapes. */
 function decodeXtext(s: string): string {
@@ -47,8 +52,9 @@ function receivedFor(ctx: HookContext, id: string): string {
 }
 
 /** Local targets and outbound addresses of the whole transaction, each once. */
-function collect(ctx: HookContext, tx: Transaction): { local: LocalTarget[]; outbound: Outbound[] } {
+function collect(ctx: HookContext, tx: Transaction): { local: LocalTarget[]; localDsn: Map<string, LocalDsn>; outbound: Outbound[] } {
   const local = new Map<string, LocalTarget>();
+  const localDsn = new Map<string, LocalDsn>();
   const outbound = new Map<string, Outbound>();
   for (const rcpt of ctx.session.envelope.rcptTo) {
     const plan = tx.plans.get(rcpt.address.toLowerCase());
@@ -56,18 +62,21 @@ function collect(ctx: HookContext, tx: Transaction): { local: LocalTarget[]; out
     const notify = (rcpt.dsn?.notify as DsnNotify[] | undefined) ?? null;
     // RFC 3461 §4.2: keep the client's ORCPT; for an expansion, the address it was sent to.
     const orcpt = rcpt.dsn?.orcpt ? decodeXtext(rcpt.dsn.orcpt) : `rfc822;${rcpt.address}`;
-    for (const t of plan.local) local.set(t.accountId, t);
+    for (const t of plan.local) {
+      local.set(t.accountId, t);
+      if (!localDsn.has(t.accountId)) localDsn.set(t.accountId, { notify, orcpt });
+    }
     if (plan.remote) outbound.set(rcpt.address.toLowerCase(), { address: rcpt.address, notify, orcpt: rcpt.dsn?.orcpt ? orcpt : null });
     for (const address of plan.forward) if (!outbound.has(address)) outbound.set(address, { address, notify, orcpt });
   }
-  return { local: [...local.values()], outbound: [...outbound.values()] };
+  return { local: [...local.values()], localDsn, outbound: [...outbound.values()] };
 }
 
 export async function deliverMessage(ctx: HookContext, tx: Transaction, spool: MessageSpool, header: Buffer): Promise<string> {
   const { services, state, session } = ctx;
   const id = randomUUID();
   const received = receivedFor(ctx, id);
-  const { local, outbound } = collect(ctx, tx);
+  const { local, localDsn, outbound } = collect(ctx, tx);
 
   // RFC 8601: our verdict on SPF/DKIM/DMARC/ARC for mail from outside.
   let authResults = '';
@@ -83,7 +92,7 @@ export async function deliverMessage(ctx: HookContext, tx: Transaction, spool: M
   }
 
   let delivered: string[] = [];
-  const failed: unknown[] = [];
+  const failed: LocalFailure[] = [];
   if (local.length > 0) {
     const messageId = firstField(headerFields(header), 'message-id');
     const claim = await services.duplicates.claim(local, messageId ? unfoldValue(messageId.value) : null);
@@ -100,17 +109,35 @@ export async function deliverMessage(ctx: HookContext, tx: Transaction, spool: M
           fresh.map((t) => ({ accountId: t.accountId, mailbox })),
         );
         delivered = outcomes.filter((o) => o.status === 'delivered').map((o) => o.accountId);
-        for (const o of outcomes) if (o.status === 'failed') failed.push(o.error);
+        for (const o of outcomes) {
+          if (o.status !== 'failed') continue;
+          const target = fresh.find((t) => t.accountId === o.accountId)!;
+          failed.push({ address: target.address, ...localDsn.get(o.accountId)!, error: o.error });
+        }
       }
     } finally {
       claim.release(delivered);
     }
   }
 
+  // Nothing accepted anywhere (no duplicate collapsed either): the client gets the reason and keeps the
+  // message; a temporary reason first, so that it retries for every recipient.
+  if (failed.length > 0 && delivered.length === 0 && outbound.length === 0 && failed.length >= local.length) {
+    const replies = failed.map((f) => replyFor(f.error));
+    throw replies.find((r) => r.responseCode < 500) ?? replies[0];
+  }
+
+  // The message as accepted, without the local-only fields: what the queue stores and notices attach.
+  let accepted: Buffer | null = null;
+  const acceptedCopy = async (): Promise<Buffer> => (accepted ??= Buffer.concat([Buffer.from(authResults + received, 'utf8'), await spool.buffer()]));
+  if (failed.length > 0) {
+    const ret = (session.envelope.dsn?.ret as 'FULL' | 'HDRS' | null | undefined) ?? null;
+    await settleLocalFailures(ctx, { id, sender: tx.sender, ret, envId: session.envelope.dsn?.envid ?? null, original: await acceptedCopy() }, failed);
+  }
+
   let queueId: string | null = null;
   if (outbound.length > 0) {
-    const relayHead = authResults + received;
-    const body = Buffer.concat([Buffer.from(relayHead, 'utf8'), await spool.buffer()]);
+    const body = await acceptedCopy();
     // RFC 6376 §3.5 d= aligned with the From: domain (DMARC, RFC 7489 §3.1.1), which submission checked is the user's.
     const author = fromAddresses(header)?.[0] ?? tx.sender;
     const fromDomain = author.slice(author.lastIndexOf('@') + 1);
@@ -125,15 +152,8 @@ export async function deliverMessage(ctx: HookContext, tx: Transaction, spool: M
     });
   }
 
-  // Nothing accepted anywhere: the client gets the (first) reason and keeps the message.
-  if (failed.length > 0 && delivered.length === 0 && queueId === null && failed.length >= local.length) {
-    throw replyFor(failed[0]);
-  }
-  if (failed.length > 0) {
-    state.log.warn({ failed: failed.length, delivered: delivered.length, errors: failed.map((e) => String(e)) }, 'smtp message delivered to some local recipients only');
-  }
   state.log.info({
-    id, sender: tx.sender, size: spool.size, local: delivered.length, outbound: outbound.length, queueId, mailbox,
+    id, sender: tx.sender, size: spool.size, local: delivered.length, localFailed: failed.length, outbound: outbound.length, queueId, mailbox,
   }, 'smtp message accepted');
   return `2.6.0 Message accepted as ${id}`;
 }
