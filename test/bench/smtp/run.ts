@@ -17,7 +17,10 @@
 // listens, so every query fails at once (ECONNREFUSED) the way an offline
 // resolver that answers quickly does; the server caches those failures
 // (mail-auth/dns-resolver.ts), so the figures measure SMTP and storage.
-//   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--messages N]
+//   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--messages N] [--profile DIR]
+// --profile writes a V8 CPU profile of the server (node --cpu-prof) into DIR
+// when it stops; open it in Chrome DevTools or summarise it with
+// test/bench/cpu-profile-summary.ts.
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -34,6 +37,7 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1k,100k,5m' },
     connections: { type: 'string', default: '1,10,50' },
     messages: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const quick = args.quick;
@@ -133,6 +137,7 @@ try {
     STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0',
     STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9',
     STOA_LOG_LEVEL: 'warn',
+    ...(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {}),
   });
   const dbPath = join(dataDir, 'stoa.db');
   try {

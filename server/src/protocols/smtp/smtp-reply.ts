@@ -67,16 +67,36 @@ export function replyFor(err: unknown): SmtpReply {
 
 let installed = false;
 
+/** smtp-server's context of the replies that accept MAIL FROM and RCPT TO. */
+const GROUPED = new Set(['MAIL_FROM_OK', 'RCPT_TO_OK']);
+
+interface Connection { _socket?: { cork(): void; uncork(): void } }
+
+/**
+ * RFC 2920 §3.2 (4): replies to MAIL FROM and RCPT TO are buffered and sent
+ * as a unit with the next reply. A pipelining client's MAIL, RCPT and DATA
+ * are answered within one run of the event loop, so this turns their three
+ * replies into one socket write. The uncork comes on the next tick whatever
+ * happens next, so a reply is never held back longer than that.
+ */
+function holdForNextReply(connection: Connection): void {
+  const socket = connection._socket;
+  if (!socket) return;
+  socket.cork();
+  process.nextTick(() => socket.uncork());
+}
+
 /** Idempotent; affects only replies whose text starts with an enhanced code of the same class. */
 export function installEnhancedStatusPassThrough(): void {
   if (installed) return;
   installed = true;
   const proto = SMTPConnection.prototype as unknown as { send(code: number, data: unknown, context?: unknown): void };
   const send = proto.send;
-  proto.send = function sendKeepingEnhancedCode(this: unknown, code: number, data: unknown, context?: unknown): void {
+  proto.send = function sendKeepingEnhancedCode(this: Connection, code: number, data: unknown, context?: unknown): void {
     const match = typeof data === 'string' ? ENHANCED.exec(data) : null;
     // context false: smtp-server adds no code of its own (RFC 3463 §2: one per reply).
     if (match && match[1] === String(code)[0]) return send.call(this, code, data, false);
+    if (typeof context === 'string' && GROUPED.has(context)) holdForNextReply(this);
     return send.call(this, code, data, context);
   };
 }

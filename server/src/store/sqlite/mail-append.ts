@@ -8,11 +8,8 @@ import { emailIdFor } from '../mail-ids.ts';
 import type { AppendResult, CopyResult, Delivered, DeliveryTarget, NewMessage, UidSet } from '../mail-port.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import {
-  addUsage, allocate, bumpModseq, encodeKeywords, ensureBody, indexBodiesFrom, refBlob, removeCopies, requireMailbox, resolveThread,
+  addUsage, allocate, bumpModseq, encodeKeywords, ensureBody, refBlob, removeCopies, requireMailbox, resolveThread,
 } from './mail-rows.ts';
-
-/** From this many messages on, an append indexes its new bodies with one statement at the end. */
-const BULK = 500;
 
 const INSERT_COPY = `INSERT INTO mail_messages
   (mailbox_id, uid, modseq, body_id, email_id, thread_id, size, internal_date, save_date, flags, keywords)
@@ -29,14 +26,11 @@ export function appendMessages(c: SqliteConnection, mailboxId: string, items: re
   const saveDate = millis(now, 'save date');
   const encoded = items.map((item) => ({ flags: encodeFlags(item.flags), internal: millis(item.internalDate, 'internal date') }));
   const alloc = allocate(c, mailboxId, items.length);
-  const bulk = items.length >= BULK;
-  let firstNewBody: number | null = null;
   let bytes = 0;
   const uids: number[] = [];
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    const body = ensureBody(c, item.blobId, item.index, bulk);
-    if (body.created && firstNewBody === null) firstNewBody = body.id;
+    const body = ensureBody(c, item.blobId, item.index);
     refBlob(c, item.blobId, 1);
     const uid = alloc.firstUid + i;
     c.run(
@@ -47,7 +41,6 @@ export function appendMessages(c: SqliteConnection, mailboxId: string, items: re
     bytes += body.size;
     uids.push(uid);
   }
-  if (bulk && firstNewBody !== null) indexBodiesFrom(c, firstNewBody);
   addUsage(c, alloc.accountId, bytes, items.length);
   return { uidValidity: alloc.uidValidity, uids, modseq: alloc.modseq };
 }

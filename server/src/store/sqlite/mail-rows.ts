@@ -119,8 +119,31 @@ export const FTS_INDEXED_CHARS = 32 * 1024;
 /** The indexed part of a search text, as SQL over a column or parameter (the FTS delete must repeat it exactly). */
 export const INDEXED_TEXT = (expr: string): string => `substr(${expr}, 1, ${FTS_INDEXED_CHARS})`;
 
-/** Row of the body for this blob, inserting it (and its search text, unless `deferIndex`) the first time. */
-export function ensureBody(c: SqliteConnection, blobId: string, index: MessageIndex, deferIndex = false): { id: number; size: number; created: boolean } {
+const UNINDEXED = 'mail_search';
+
+/**
+ * Ids of bodies inserted by the open transaction and not yet in the full-text
+ * index. FTS5 writes its pending terms out as a new index segment at every
+ * savepoint that follows an insert (each write unit and store call opens one)
+ * and at COMMIT, so indexing each body as it is inserted costs one segment,
+ * and later merges, per message. Indexed instead with one statement just
+ * before the COMMIT of the whole group (group-commit.ts), which writes one
+ * segment per batch. A body deleted again, or rolled back to a savepoint, is
+ * simply not found then; one whose deletion was rolled back is.
+ */
+function unindexedBodies(c: SqliteConnection): Set<number> {
+  return c.pending(UNINDEXED, () => new Set<number>(), (ids) => {
+    if (ids.size === 0) return;
+    c.run(
+      `INSERT INTO mail_search (rowid, search_text)
+       SELECT id, ${INDEXED_TEXT('search_text')} FROM mail_bodies WHERE id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify([...ids]),
+    );
+  });
+}
+
+/** Row of the body for this blob, inserting it the first time (full-text indexed at the end of the transaction). */
+export function ensureBody(c: SqliteConnection, blobId: string, index: MessageIndex): { id: number; size: number; created: boolean } {
   const existing = c.get('SELECT id, size FROM mail_bodies WHERE blob_id = ?', blobId);
   if (existing) return { id: Number(existing.id), size: Number(existing.size), created: false };
   const row = c.get(
@@ -130,13 +153,8 @@ export function ensureBody(c: SqliteConnection, blobId: string, index: MessageIn
     index.hasAttachments ? 1 : 0, index.searchText,
   );
   const id = Number(row?.id);
-  if (!deferIndex) c.run(`INSERT INTO mail_search (rowid, search_text) VALUES (?, ${INDEXED_TEXT('?')})`, id, index.searchText);
+  unindexedBodies(c).add(id);
   return { id, size: index.size, created: true };
-}
-
-/** Indexes bodies inserted with deferIndex, from `firstId` on, in one statement. */
-export function indexBodiesFrom(c: SqliteConnection, firstId: number): void {
-  c.run(`INSERT INTO mail_search (rowid, search_text) SELECT id, ${INDEXED_TEXT('search_text')} FROM mail_bodies WHERE id >= ?`, firstId);
 }
 
 /** RFC 8474 THREADID: join the thread of a referenced message of the account, or start one. */
@@ -182,8 +200,11 @@ export function removeCopies(c: SqliteConnection, mailbox: { id: string; account
     if (!body) continue;
     refBlob(c, String(body.blob_id), -copies);
     if (!c.get('SELECT 1 AS present FROM mail_messages WHERE body_id = ? LIMIT 1', bodyId)) {
-      // External-content FTS5: a delete must repeat the indexed text.
-      c.run(`INSERT INTO mail_search (mail_search, rowid, search_text) VALUES ('delete', ?, ${INDEXED_TEXT('?')})`, bodyId, body.search_text);
+      // External-content FTS5: a delete must repeat the indexed text, and
+      // must not be issued for a body of this transaction, not indexed yet.
+      if (!c.peekPending<Set<number>>(UNINDEXED)?.has(bodyId)) {
+        c.run(`INSERT INTO mail_search (mail_search, rowid, search_text) VALUES ('delete', ?, ${INDEXED_TEXT('?')})`, bodyId, body.search_text);
+      }
       c.run('DELETE FROM mail_bodies WHERE id = ?', bodyId);
     }
   }

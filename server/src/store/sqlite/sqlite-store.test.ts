@@ -8,7 +8,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { isStoaError } from '../../errors/catalogue.ts';
-import { accountFixture, domainFixture } from '../contract/harness.ts';
+import { accountFixture, domainFixture, newId, T0 } from '../contract/harness.ts';
+import { mailboxFixture, storedMessage } from '../contract/mail-fixtures.ts';
 import { LATEST_VERSION } from './migrations.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
@@ -124,6 +125,38 @@ describe('sqlite store', () => {
     assert.equal(await reopened.accounts.countInDomain(d.id), 0);
     assert.equal(await reopened.counters.peek('batch'), 0);
     await reopened.close();
+  });
+
+  it('indexes the bodies of a group commit for full-text search once, leaving out rolled-back and expunged ones', async () => {
+    const { options } = paths();
+    const store = await openSqliteStore(options);
+    const box = await mailboxFixture(store, newId(), 'INBOX');
+    const items = await Promise.all(['kept', 'failed', 'expunged', 'later'].map((word) => storedMessage(
+      store, { subject: word, text: `body of the ${word} message` }, word === 'expunged' ? ['\\Deleted'] : [],
+    )));
+    // Queued together, the units share one transaction: the second throws
+    // after its append, the third expunges its own message again.
+    const outcomes = await Promise.allSettled([
+      store.atomic((tx) => tx.messages.append(box.id, [items[0]], T0)),
+      store.atomic(async (tx) => {
+        await tx.messages.append(box.id, [items[1]], T0);
+        throw new Error('changed my mind');
+      }),
+      store.atomic(async (tx) => {
+        const { uids } = await tx.messages.append(box.id, [items[2]], T0);
+        await tx.messages.expunge(box.id, [[uids[0], uids[0]]]);
+      }),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+    await store.messages.append(box.id, [items[3]], T0);
+    assert.deepEqual(await store.messages.searchText(box.id, 'message'), [1, 3]);
+    assert.deepEqual(await store.messages.searchText(box.id, 'failed'), []);
+    assert.deepEqual(await store.messages.searchText(box.id, 'expunged'), []);
+    await store.close();
+    const db = new DatabaseSync(options.path);
+    // External content: the index must match mail_bodies exactly, or FTS5 reports corruption.
+    db.exec("INSERT INTO mail_search (mail_search, rank) VALUES ('integrity-check', 1)");
+    db.close();
   });
 
   it('runs each queued unit in its caller\'s async context', async () => {

@@ -1,0 +1,63 @@
+// Summarises a V8 CPU profile (node --cpu-prof, e.g. from
+// `test/bench/smtp/run.ts --profile DIR`): the functions with the most self
+// time and the most total time (self plus callees, each function counted once
+// per sample even when it recurses), in ms and per cent of the busy time.
+//   node test/bench/cpu-profile-summary.ts FILE.cpuprofile [--top N] [--filter TEXT]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '40' }, filter: { type: 'string' } },
+});
+const profile = JSON.parse(readFileSync(positionals[0], 'utf8')) as Profile;
+const top = Number(values.top);
+
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+
+function label(n: ProfileNode): string {
+  const { functionName, url, lineNumber } = n.callFrame;
+  const file = url.replace(/^.*\/(node_modules\/|server\/src\/)/, '$1');
+  return `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+}
+
+const self = new Map<string, number>();
+const total = new Map<string, number>();
+let busy = 0;
+let idle = 0;
+for (let i = 0; i < profile.samples.length; i++) {
+  const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+  const leaf = byId.get(profile.samples[i])!;
+  if (leaf.callFrame.functionName === '(idle)') {
+    idle += dt;
+    continue;
+  }
+  busy += dt;
+  self.set(label(leaf), (self.get(label(leaf)) ?? 0) + dt);
+  const seen = new Set<string>();
+  for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
+    const l = label(byId.get(id)!);
+    if (seen.has(l)) continue;
+    seen.add(l);
+    total.set(l, (total.get(l) ?? 0) + dt);
+  }
+}
+
+function print(title: string, m: Map<string, number>): void {
+  console.log(`\n${title}`);
+  const rows = [...m].filter(([l]) => !values.filter || l.includes(values.filter)).sort((a, b) => b[1] - a[1]).slice(0, top);
+  for (const [l, ms] of rows) console.log(`${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${l}`);
+}
+
+console.log(`busy ${busy.toFixed(0)} ms, idle ${idle.toFixed(0)} ms`);
+print('self time', self);
+print('total time', total);
