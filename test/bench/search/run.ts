@@ -3,22 +3,22 @@
 // asserts nothing. The store goes to /dev/shm when there is one: fsynced
 // blob writes are the same code, but a disk would spend minutes on them and
 // they are not what is measured here.
-// Usage: node test/mail-search/bench.ts [--messages N]
+// Usage: node test/bench/search/run.ts [--messages N]
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
-import { createMessageService } from '../../server/src/mail/message-service.ts';
-import { indexMessage } from '../../server/src/mail/mime/index.ts';
-import type { SearchCriteria } from '../../server/src/mail/search/criteria.ts';
-import { searchMessages } from '../../server/src/mail/search/search.ts';
-import { sortMessages, type SortKey } from '../../server/src/mail/search/sort.ts';
-import { threadMessages } from '../../server/src/mail/search/thread.ts';
-import type { NewMessage } from '../../server/src/store/mail-port.ts';
-import { openSqliteStore } from '../../server/src/store/open-store.ts';
+import { LocalChangeBus } from '../../../server/src/events/local-change-bus.ts';
+import { createMessageService } from '../../../server/src/mail/message-service.ts';
+import { indexMessage } from '../../../server/src/mail/mime/index.ts';
+import type { SearchCriteria } from '../../../server/src/mail/search/criteria.ts';
+import { searchMessages } from '../../../server/src/mail/search/search.ts';
+import { sortMessages, type SortKey } from '../../../server/src/mail/search/sort.ts';
+import { threadMessages } from '../../../server/src/mail/search/thread.ts';
+import type { NewMessage } from '../../../server/src/store/mail-port.ts';
+import { openSqliteStore } from '../../../server/src/store/open-store.ts';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' } } });
 const N = Number(values.messages);
