@@ -56,6 +56,26 @@ describe('append and delivery', () => {
     for (const e of published) assert.equal((await h.mailboxes.status(e.mailboxId)).highestModSeq >= e.modseq, true);
   });
 
+  it('never delivers into a mailbox deleted or unmarked since the last delivery looked it up', async () => {
+    const a = await h.account('stale-target');
+    const inbox = await inboxOf(a.id);
+    const raw = simpleMessage('stale', 'looked up once');
+    const first = await h.delivery.deliver(raw, [{ accountId: a.id, mailbox: 'Junk' }]);
+    assert.equal(first[0].status, 'delivered');
+    const junkId = first[0].status === 'delivered' ? first[0].mailboxId : '';
+    assert.notEqual(junkId, inbox.id);
+    // Changed in the store directly (as another node would): no event reaches this service.
+    await h.store.mailboxes.setSpecialUse(junkId, null);
+    const unmarked = await h.delivery.deliver(raw, [{ accountId: a.id, mailbox: 'Junk' }]);
+    assert.deepEqual(unmarked.map((o) => o.status === 'delivered' && o.mailboxId), [inbox.id]);
+    await h.store.mailboxes.setSpecialUse(junkId, '\\Junk');
+    assert.deepEqual((await h.delivery.deliver(raw, [{ accountId: a.id, mailbox: 'Junk' }])).map((o) => o.status === 'delivered' && o.mailboxId), [junkId]);
+    await h.store.mailboxes.delete(junkId);
+    const after = await h.delivery.deliver(raw, [{ accountId: a.id, mailbox: 'Junk' }, { accountId: a.id }]);
+    assert.deepEqual(after.map((o) => o.status === 'delivered' && o.mailboxId), [inbox.id, inbox.id]);
+    assert.equal(await h.store.mailboxes.get(junkId), null);
+  });
+
   it('fails only the recipient who is over quota, with the right codes', async () => {
     const raw = simpleMessage('quota', 'x'.repeat(2000));
     const roomy = await h.account('roomy');

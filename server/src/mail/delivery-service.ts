@@ -18,12 +18,50 @@ export interface DeliveryServiceDeps {
   now?: () => string;
 }
 
-function pick(mailboxes: readonly Mailbox[], want: 'INBOX' | 'Junk'): Mailbox | undefined {
+type Want = 'INBOX' | 'Junk';
+
+function pick(mailboxes: readonly Mailbox[], want: Want): Mailbox | undefined {
   const junk = want === 'Junk' ? mailboxes.find((m) => m.specialUse === '\\Junk') : undefined;
   return junk ?? mailboxes.find((m) => m.name === 'INBOX');
 }
 
-async function targetFor(store: Store, mailboxes: DeliveryServiceDeps['mailboxes'], accountId: string, want: 'INBOX' | 'Junk'): Promise<Mailbox> {
+/**
+ * How long a delivery target found by listing the account's mailboxes is
+ * reused. Each use is checked against the mailbox row inside the delivery
+ * transaction (StaleTarget), so a mailbox deleted, renamed or unmarked since
+ * never gets the copy; the TTL only bounds how long the \Junk mark moved from
+ * one existing mailbox to another goes unnoticed.
+ */
+const TARGET_TTL_MS = 10_000;
+const TARGET_CACHE_MAX = 10_000;
+
+/** A cached target that the delivery transaction found gone or changed: look up again. */
+class StaleTarget extends Error {}
+
+class TargetCache {
+  readonly #entries = new Map<string, { mailbox: Mailbox; expires: number }>();
+
+  get(key: string): Mailbox | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expires > Date.now()) return entry.mailbox;
+    this.#entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, mailbox: Mailbox): void {
+    this.#entries.delete(key);
+    // Oldest first: Map keeps insertion order.
+    if (this.#entries.size >= TARGET_CACHE_MAX) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, { mailbox, expires: Date.now() + TARGET_TTL_MS });
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+}
+
+async function targetFor(store: Store, mailboxes: DeliveryServiceDeps['mailboxes'], accountId: string, want: Want): Promise<Mailbox> {
   let found = pick(await store.mailboxes.list(accountId), want);
   // An account created before its mailboxes (or by an import) still receives mail.
   found ??= pick(await mailboxes.ensureDefaultMailboxes(accountId), want);
@@ -36,44 +74,82 @@ function asStoaError(err: unknown): StoaError {
 }
 
 export function createDeliveryService({ store, bus, mailboxes, now = () => new Date().toISOString() }: DeliveryServiceDeps): DeliveryService {
+  const cache = new TargetCache();
+
   return {
     async deliver(body, recipients, options = {}) {
       if (recipients.length === 0) throw new StoaError('STOA_VALIDATION', 'no recipients');
       const { blobId, blob, index } = await takeIn(store.blobs, body);
       const at = now();
-      // One outcome per distinct recipient; one copy per distinct mailbox.
-      const wanted = new Map<string, { accountId: string; mailbox?: Mailbox; error?: StoaError }>();
-      for (const r of recipients) {
-        const key = `${r.accountId}\0${r.mailbox ?? 'INBOX'}`;
-        if (wanted.has(key)) continue;
-        try {
-          wanted.set(key, { accountId: r.accountId, mailbox: await targetFor(store, mailboxes, r.accountId, r.mailbox ?? 'INBOX') });
-        } catch (err) {
-          wanted.set(key, { accountId: r.accountId, error: asStoaError(err) });
-        }
-      }
-      const targets = new Map<string, Mailbox>();
-      for (const w of wanted.values()) if (w.mailbox) targets.set(w.mailbox.id, w.mailbox);
 
-      const { delivered, refused } = await store.atomic(async (tx: StoreTx) => {
-        await tx.blobRefs.register(blob);
-        const refused = new Map<string, StoaError>();
-        const copies = new Map<string, number>();
-        for (const m of targets.values()) copies.set(m.accountId, (copies.get(m.accountId) ?? 0) + 1);
-        for (const [accountId, n] of copies) {
+      // One outcome per distinct recipient; one copy per distinct mailbox.
+      // `fresh`: bypass the cache (after the transaction found a cached target stale).
+      const resolve = async (fresh: boolean) => {
+        const wanted = new Map<string, { accountId: string; mailbox?: Mailbox; error?: StoaError }>();
+        const cached: Array<{ key: string; want: Want; mailbox: Mailbox }> = [];
+        for (const r of recipients) {
+          const want = r.mailbox ?? 'INBOX';
+          const key = `${r.accountId}\0${want}`;
+          if (wanted.has(key)) continue;
+          const hit = fresh ? undefined : cache.get(key);
+          if (hit) {
+            wanted.set(key, { accountId: r.accountId, mailbox: hit });
+            cached.push({ key, want, mailbox: hit });
+            continue;
+          }
           try {
-            await assertQuota(tx, accountId, Array.from({ length: n }, () => index.size));
+            const mailbox = await targetFor(store, mailboxes, r.accountId, want);
+            // The INBOX that stands in for a missing Junk is not kept: a Junk made later is used at once.
+            if (want === 'INBOX' || mailbox.specialUse === '\\Junk') cache.set(key, mailbox);
+            wanted.set(key, { accountId: r.accountId, mailbox });
           } catch (err) {
-            if (!isStoaError(err)) throw err;
-            refused.set(accountId, err);
+            wanted.set(key, { accountId: r.accountId, error: asStoaError(err) });
           }
         }
-        const accepted: DeliveryTarget[] = [...targets.values()].filter((m) => !refused.has(m.accountId)).map((m) => ({ mailboxId: m.id }));
-        const delivered: Delivered[] = accepted.length === 0
-          ? []
-          : await tx.messages.deliver(accepted, { blobId, index, flags: options.flags ?? [], internalDate: options.internalDate ?? at }, at);
-        return { delivered, refused };
-      });
+        return { wanted, cached };
+      };
+
+      let { wanted, cached } = await resolve(false);
+      let result: { delivered: Delivered[]; refused: Map<string, StoaError> };
+      for (;;) {
+        const targets = new Map<string, Mailbox>();
+        for (const w of wanted.values()) if (w.mailbox) targets.set(w.mailbox.id, w.mailbox);
+        const check = cached;
+        try {
+          result = await store.atomic(async (tx: StoreTx) => {
+            // Cached targets are checked against their rows in this transaction:
+            // a mailbox deleted, renamed or unmarked since must not get the copy.
+            for (const c of check) {
+              const current = await tx.mailboxes.get(c.mailbox.id);
+              if (!current || current.accountId !== c.mailbox.accountId || pick([current], c.want)?.id !== current.id) throw new StaleTarget();
+            }
+            await tx.blobRefs.register(blob);
+            const refused = new Map<string, StoaError>();
+            const copies = new Map<string, number>();
+            for (const m of targets.values()) copies.set(m.accountId, (copies.get(m.accountId) ?? 0) + 1);
+            for (const [accountId, n] of copies) {
+              try {
+                await assertQuota(tx, accountId, Array.from({ length: n }, () => index.size));
+              } catch (err) {
+                if (!isStoaError(err)) throw err;
+                refused.set(accountId, err);
+              }
+            }
+            const accepted: DeliveryTarget[] = [...targets.values()].filter((m) => !refused.has(m.accountId)).map((m) => ({ mailboxId: m.id }));
+            const delivered: Delivered[] = accepted.length === 0
+              ? []
+              : await tx.messages.deliver(accepted, { blobId, index, flags: options.flags ?? [], internalDate: options.internalDate ?? at }, at);
+            return { delivered, refused };
+          });
+          break;
+        } catch (err) {
+          if (!(err instanceof StaleTarget)) throw err;
+          // Nothing was written (the transaction rolled back): look every target up again.
+          for (const c of check) cache.delete(c.key);
+          ({ wanted, cached } = await resolve(true));
+        }
+      }
+      const { delivered, refused } = result;
 
       const byMailbox = new Map(delivered.map((d) => [d.mailboxId, d]));
       for (const d of delivered) bus.publish({ accountId: d.accountId, mailboxId: d.mailboxId, kind: 'exists', uids: [d.uid], modseq: d.modseq });

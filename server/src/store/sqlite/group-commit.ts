@@ -187,9 +187,6 @@ export class GroupCommit {
     }
     try {
       this.#host.beforeCommit();
-      // Work the units deferred to the end of the transaction (full-text
-      // indexing of new bodies): once per batch instead of once per unit.
-      writer.flushPending();
       writer.exec('COMMIT');
     } catch (err) {
       this.#rollback();
@@ -242,7 +239,6 @@ export class GroupCommit {
 
   #rollback(): void {
     const writer = this.#host.writer;
-    writer.dropPending();
     try {
       if (writer.db.isTransaction) writer.exec('ROLLBACK');
     } catch {

@@ -119,30 +119,12 @@ export const FTS_INDEXED_CHARS = 32 * 1024;
 /** The indexed part of a search text, as SQL over a column or parameter (the FTS delete must repeat it exactly). */
 export const INDEXED_TEXT = (expr: string): string => `substr(${expr}, 1, ${FTS_INDEXED_CHARS})`;
 
-const UNINDEXED = 'mail_search';
-
 /**
- * Ids of bodies inserted by the open transaction and not yet in the full-text
- * index. FTS5 writes its pending terms out as a new index segment at every
- * savepoint that follows an insert (each write unit and store call opens one)
- * and at COMMIT, so indexing each body as it is inserted costs one segment,
- * and later merges, per message. Indexed instead with one statement just
- * before the COMMIT of the whole group (group-commit.ts), which writes one
- * segment per batch. A body deleted again, or rolled back to a savepoint, is
- * simply not found then; one whose deletion was rolled back is.
+ * Row of the body for this blob, inserting it the first time. A new body is
+ * only queued for the full-text index (mail_search_pending, one small row in
+ * this transaction); the background indexer (search-indexer.ts) indexes it
+ * later in a large batch, and SEARCH scans pending bodies exactly meanwhile.
  */
-function unindexedBodies(c: SqliteConnection): Set<number> {
-  return c.pending(UNINDEXED, () => new Set<number>(), (ids) => {
-    if (ids.size === 0) return;
-    c.run(
-      `INSERT INTO mail_search (rowid, search_text)
-       SELECT id, ${INDEXED_TEXT('search_text')} FROM mail_bodies WHERE id IN (SELECT value FROM json_each(?))`,
-      JSON.stringify([...ids]),
-    );
-  });
-}
-
-/** Row of the body for this blob, inserting it the first time (full-text indexed at the end of the transaction). */
 export function ensureBody(c: SqliteConnection, blobId: string, index: MessageIndex): { id: number; size: number; created: boolean } {
   const existing = c.get('SELECT id, size FROM mail_bodies WHERE blob_id = ?', blobId);
   if (existing) return { id: Number(existing.id), size: Number(existing.size), created: false };
@@ -153,7 +135,7 @@ export function ensureBody(c: SqliteConnection, blobId: string, index: MessageIn
     index.hasAttachments ? 1 : 0, index.searchText,
   );
   const id = Number(row?.id);
-  unindexedBodies(c).add(id);
+  c.run('INSERT INTO mail_search_pending (body_id) VALUES (?)', id);
   return { id, size: index.size, created: true };
 }
 
@@ -200,9 +182,10 @@ export function removeCopies(c: SqliteConnection, mailbox: { id: string; account
     if (!body) continue;
     refBlob(c, String(body.blob_id), -copies);
     if (!c.get('SELECT 1 AS present FROM mail_messages WHERE body_id = ? LIMIT 1', bodyId)) {
-      // External-content FTS5: a delete must repeat the indexed text, and
-      // must not be issued for a body of this transaction, not indexed yet.
-      if (!c.peekPending<Set<number>>(UNINDEXED)?.has(bodyId)) {
+      // External-content FTS5: a delete must repeat the indexed text, and must
+      // never be issued for a body that is not indexed (still pending): it
+      // would corrupt the index.
+      if (c.run('DELETE FROM mail_search_pending WHERE body_id = ?', bodyId) === 0) {
         c.run(`INSERT INTO mail_search (mail_search, rowid, search_text) VALUES ('delete', ?, ${INDEXED_TEXT('?')})`, bodyId, body.search_text);
       }
       c.run('DELETE FROM mail_bodies WHERE id = ?', bodyId);

@@ -100,3 +100,12 @@ export const MAIL_SCHEMA = `
     PRIMARY KEY (account_id, message_id)
   ) WITHOUT ROWID;
 `;
+
+// Migration 12: bodies waiting for the background full-text indexer
+// (search-indexer.ts). A body is in mail_search_pending or in mail_search,
+// never both; SEARCH scans the pending ones' stored text.
+export const MAIL_SEARCH_PENDING_SQL = `
+  CREATE TABLE mail_search_pending (
+    body_id INTEGER PRIMARY KEY
+  );
+`;

@@ -58,19 +58,28 @@ export function searchMessageText(c: SqliteConnection, mailboxId: string, text: 
     // both sides, so the needle goes in unfolded (NFC, like the indexed text).
     const nfc = text.normalize('NFC');
     const phrase = `"${nfc.replace(/"/g, '""')}"`;
-    const hits = new Set(c.all(
-      `SELECT m.uid FROM mail_search s JOIN mail_messages m ON m.body_id = s.rowid
-       WHERE mail_search MATCH ? AND m.mailbox_id = ? ORDER BY m.uid`,
-      phrase, mailboxId,
-    ).map((r) => Number(r.uid)));
-    // Texts longer than the indexed part (FTS_INDEXED_CHARS): the rest is
-    // scanned. octet_length reads no content, and bytes >= characters.
-    const long = c.all(
-      `SELECT m.uid, b.search_text FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id
-       WHERE m.mailbox_id = ? AND octet_length(b.search_text) > ?`,
-      mailboxId, FTS_INDEXED_CHARS,
+    // Index hits, plus the bodies the index cannot answer for, scanned exactly:
+    // texts longer than the indexed part (FTS_INDEXED_CHARS; octet_length
+    // reads no content, and bytes >= characters) and bodies still waiting for
+    // the background indexer (search-indexer.ts). One statement, so one
+    // snapshot: a batch the indexer commits in between cannot hide a body
+    // from both halves.
+    const rows = c.all(
+      `SELECT m.uid, NULL AS text FROM mail_search s JOIN mail_messages m ON m.body_id = s.rowid
+         WHERE mail_search MATCH ? AND m.mailbox_id = ?
+       UNION ALL
+       SELECT m.uid, b.search_text FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id
+         WHERE m.mailbox_id = ? AND octet_length(b.search_text) > ?
+       UNION ALL
+       SELECT m.uid, b.search_text FROM mail_search_pending p JOIN mail_messages m ON m.body_id = p.body_id
+         JOIN mail_bodies b ON b.id = p.body_id WHERE m.mailbox_id = ?`,
+      phrase, mailboxId, mailboxId, FTS_INDEXED_CHARS, mailboxId,
     );
-    for (const r of long) if (!hits.has(Number(r.uid)) && foldForSearch(String(r.search_text)).includes(needle)) hits.add(Number(r.uid));
+    const hits = new Set<number>();
+    for (const r of rows) {
+      const uid = Number(r.uid);
+      if (r.text === null || (!hits.has(uid) && foldForSearch(String(r.text)).includes(needle))) hits.add(uid);
+    }
     return [...hits].sort((a, b) => a - b);
   }
   // Fewer than 3 characters: no trigram to look up, so read the mailbox's texts.

@@ -4,7 +4,7 @@
 import { StoaError } from '../../errors/catalogue.ts';
 import { QUEUE_NOTICES_SQL, QUEUE_SCHEMA_SQL } from './queue-rows.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import { MAIL_SCHEMA } from './mail-schema.ts';
+import { MAIL_SCHEMA, MAIL_SEARCH_PENDING_SQL } from './mail-schema.ts';
 import { DKIM_KEYS_SQL } from './dkim-keys.ts';
 import { GREYLIST_SQL } from './greylist.ts';
 import { LOCKS_SQL } from './locks.ts';
@@ -262,6 +262,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // (mail-rows.ts): re-index the bodies indexed in full before.
     sql: `INSERT INTO mail_search (mail_search) VALUES ('delete-all');
       INSERT INTO mail_search (rowid, search_text) SELECT id, ${INDEXED_TEXT('search_text')} FROM mail_bodies;`,
+  },
+  {
+    version: 12,
+    name: 'mail-search-pending',
+    // New bodies wait here for the background full-text indexer (search-indexer.ts).
+    sql: MAIL_SEARCH_PENDING_SQL,
   },
 ];
 

@@ -20,8 +20,6 @@ export interface ConnectionOptions {
 export class SqliteConnection {
   readonly db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
-  /** Work deferred to the end of the open transaction, by key (see pending()). */
-  readonly #pending = new Map<string, { state: unknown; flush: (state: unknown) => void }>();
 
   constructor(options: ConnectionOptions) {
     this.db = new DatabaseSync(options.path, {
@@ -61,41 +59,6 @@ export class SqliteConnection {
 
   exec(sql: string): void {
     this.db.exec(sql);
-  }
-
-  /**
-   * State of work that the open transaction defers to its end, under `key`:
-   * made by `create` on first use; `flush` runs inside the transaction just
-   * before its COMMIT (group-commit.ts calls flushPending), and the state is
-   * dropped by that COMMIT or by a ROLLBACK (dropPending). Lets the units of
-   * one group commit share a step that costs per statement rather than per
-   * row, such as an FTS5 flush (mail-rows.ts).
-   */
-  pending<T>(key: string, create: () => T, flush: (state: T) => void): T {
-    let entry = this.#pending.get(key);
-    if (!entry) {
-      entry = { state: create(), flush: flush as (state: unknown) => void };
-      this.#pending.set(key, entry);
-    }
-    return entry.state as T;
-  }
-
-  /** The deferred state under `key`, if the open transaction has any. */
-  peekPending<T>(key: string): T | undefined {
-    return this.#pending.get(key)?.state as T | undefined;
-  }
-
-  /** Runs the deferred work, in the order it was first deferred; a failure leaves the transaction to be rolled back. */
-  flushPending(): void {
-    for (const [key, entry] of this.#pending) {
-      this.#pending.delete(key);
-      entry.flush(entry.state);
-    }
-  }
-
-  /** Forgets the deferred work of a transaction that was rolled back. */
-  dropPending(): void {
-    this.#pending.clear();
   }
 
   close(): void {

@@ -24,6 +24,8 @@ export interface Connections {
   txContext: AsyncLocalStorage<true>;
   /** Throws STOA_STORE_UNAVAILABLE when the database file is gone or the store closed. */
   assertAvailable(): void;
+  /** The same for reads: the file check at most once per event-loop turn. */
+  assertReadable(): void;
 }
 
 function wrap<T>(fn: () => T): T {
@@ -67,7 +69,7 @@ export function inTransaction<T>(c: Connections, fn: () => Promise<T> | T): Prom
 export function standaloneExecutor(c: Connections): Executor {
   return {
     async read(fn) {
-      c.assertAvailable();
+      c.assertReadable();
       return wrap(() => fn(c.reader));
     },
     write(fn) {

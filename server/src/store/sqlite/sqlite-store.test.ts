@@ -152,9 +152,60 @@ describe('sqlite store', () => {
     assert.deepEqual(await store.messages.searchText(box.id, 'message'), [1, 3]);
     assert.deepEqual(await store.messages.searchText(box.id, 'failed'), []);
     assert.deepEqual(await store.messages.searchText(box.id, 'expunged'), []);
+    assert.equal(await store.indexSearchText(), 2);
+    assert.deepEqual(await store.messages.searchText(box.id, 'message'), [1, 3]);
     await store.close();
     const db = new DatabaseSync(options.path);
     // External content: the index must match mail_bodies exactly, or FTS5 reports corruption.
+    db.exec("INSERT INTO mail_search (mail_search, rank) VALUES ('integrity-check', 1)");
+    assert.equal(db.prepare('SELECT count(*) AS n FROM mail_search_pending').get()!.n, 0);
+    db.close();
+  });
+
+  it('finds a new message before and after the background indexer ran, and resumes indexing after a restart', async () => {
+    const { options } = paths();
+    const manual = { ...options, searchIndexIntervalMs: 0 };
+    const store = await openSqliteStore(manual);
+    const box = await mailboxFixture(store, newId(), 'INBOX');
+    const words = ['walrus', 'pelican', 'heron', 'osprey'];
+    // walrus and heron carry \\Deleted so that they can be expunged below.
+    const items = await Promise.all(words.map((word) => storedMessage(
+      store, { subject: word, text: `sighting of a ${word} today` }, word === 'walrus' || word === 'heron' ? ['\\Deleted'] : [],
+    )));
+    await store.messages.append(box.id, [items[0], items[1]], T0);
+    // Pending: found by the exact scan of the bodies not yet indexed.
+    assert.deepEqual(await store.messages.searchText(box.id, 'alrus'), [1]);
+    assert.deepEqual(await store.messages.searchText(box.id, 'sighting'), [1, 2]);
+    assert.equal(await store.indexSearchText(), 2);
+    assert.deepEqual(await store.messages.searchText(box.id, 'alrus'), [1]);
+    assert.deepEqual(await store.messages.searchText(box.id, 'sighting'), [1, 2]);
+    // Expunged while still pending: its pending row goes with it, and no FTS delete is issued.
+    const { uids } = await store.messages.append(box.id, [items[2]], T0);
+    await store.messages.expunge(box.id, [[uids[0], uids[0]]]);
+    assert.deepEqual(await store.messages.searchText(box.id, 'heron'), []);
+    // Expunged after indexing: the index row is deleted with the body.
+    await store.messages.expunge(box.id, [[1, 1]]);
+    assert.deepEqual(await store.messages.searchText(box.id, 'sighting'), [2]);
+    // Left pending at close: the next open picks it up.
+    await store.messages.append(box.id, [items[3]], T0);
+    await store.close();
+    let db = new DatabaseSync(options.path);
+    assert.equal(db.prepare('SELECT count(*) AS n FROM mail_search_pending').get()!.n, 1);
+    db.close();
+    const reopened = await openSqliteStore({ ...options, searchIndexIntervalMs: 10 });
+    assert.deepEqual(await reopened.messages.searchText(box.id, 'osprey'), [4]);
+    for (let i = 0; i < 200; i++) {
+      const probe = new DatabaseSync(options.path, { readOnly: true });
+      const left = Number(probe.prepare('SELECT count(*) AS n FROM mail_search_pending').get()!.n);
+      probe.close();
+      if (left === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(await reopened.indexSearchText(), 0, 'the background indexer took the pending body');
+    assert.deepEqual(await reopened.messages.searchText(box.id, 'osprey'), [4]);
+    assert.deepEqual(await reopened.messages.searchText(box.id, 'sighting'), [2, 4]);
+    await reopened.close();
+    db = new DatabaseSync(options.path);
     db.exec("INSERT INTO mail_search (mail_search, rank) VALUES ('integrity-check', 1)");
     db.close();
   });

@@ -28,6 +28,7 @@ import { SqliteConnection } from './sqlite-connection.ts';
 import { sqliteQueueStore } from './queue-store.ts';
 import { mapSqliteError } from './sqlite-errors.ts';
 import { GroupCommit } from './group-commit.ts';
+import { INDEX_INTERVAL_MS, SearchIndexer, indexPendingBodies } from './search-indexer.ts';
 import { beginImmediate, inTransaction, standaloneExecutor, transactionExecutor, type Connections, type Executor } from './sqlite-executor.ts';
 import { sqliteThrottleStore } from './throttle.ts';
 import { sqliteLockStore } from './locks.ts';
@@ -43,6 +44,16 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Apply pending migrations at open (default true). */
   migrate?: boolean;
+  /** How often the background full-text indexer runs (search-indexer.ts); 0: only through indexSearchText(). */
+  searchIndexIntervalMs?: number;
+  /** Where a failed background indexing batch is reported (it is retried at the next interval). */
+  onSearchIndexError?: (err: unknown) => void;
+}
+
+/** The SQLite store, with its full-text indexer reachable for tests and tools. */
+export interface SqliteStore extends Store {
+  /** Indexes every body waiting for the full-text index; resolves with how many, once committed. */
+  indexSearchText(): Promise<number>;
 }
 
 function bind(x: Executor): StoreTx {
@@ -96,7 +107,7 @@ function walFile(path: string): { sync(): Promise<void>; close(): Promise<void> 
   };
 }
 
-export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   ensureWritableDir(dirname(options.path), 'database directory');
   ensureWritableDir(options.blobsPath, 'blob directory');
@@ -115,6 +126,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     writer.exec('PRAGMA analysis_limit = 1000');
     const inode = statSync(options.path).ino;
     let closed = false;
+    let readCheckedThisTurn = false;
     const conns: Connections = {
       reader: writer, // replaced below once the schema exists
       writer,
@@ -134,6 +146,17 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
         const info = statSync(options.path, { throwIfNoEntry: false });
         if (!info || info.ino !== inode) throw new StoaError('STOA_STORE_UNAVAILABLE', `database file ${options.path} has disappeared`);
       },
+      assertReadable() {
+        if (closed) throw new StoaError('STOA_STORE_UNAVAILABLE', 'the store is closed');
+        // Reads answer from the open file either way; the stat only turns a
+        // deleted database into an error instead of stale answers. Once per
+        // event-loop turn is as good as before every read (the file can go
+        // right after any stat); writes still check before every COMMIT.
+        if (readCheckedThisTurn) return;
+        conns.assertAvailable();
+        readCheckedThisTurn = true;
+        setImmediate(() => { readCheckedThisTurn = false; });
+      },
     };
     if (options.migrate !== false) await inTransaction(conns, () => applyMigrations(writer));
     // Only an optimisation: when another process (a running server next to a
@@ -149,7 +172,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 
     const standalone = standaloneExecutor(conns);
     const stores = bind(standalone);
-    const store: Store = {
+    const indexer = new SearchIndexer({
+      hasPending: () => standalone.read((c) => c.get('SELECT 1 AS present FROM mail_search_pending LIMIT 1') !== undefined),
+      indexBatch: () => inTransaction(conns, () => indexPendingBodies(writer)),
+      onError: options.onSearchIndexError ?? ((err) => process.emitWarning(`full-text indexing failed; it is retried: ${String(err)}`)),
+    }, options.searchIndexIntervalMs ?? INDEX_INTERVAL_MS);
+    const store: SqliteStore = {
       kind: 'sqlite',
       ...stores,
       blobs: blobs = new FsBlobStore(options.blobsPath, sqliteBlobCatalog(standalone)),
@@ -175,8 +203,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       migrate: () => inTransaction(conns, () => applyMigrations(writer)),
       schemaVersion: () => standalone.read((c) => currentVersion(c)),
       ping: () => standalone.read((c) => { c.get('SELECT 1 AS one'); }),
+      indexSearchText: () => indexer.drain(),
       async close() {
         if (closed) return;
+        // Bodies still pending stay queued in the database; the next open indexes them.
+        indexer.stop();
         // Let the units queued before close() commit before the connections go.
         await conns.writes.exclusive(() => {
           closed = true;
