@@ -8,6 +8,7 @@ import { bootstrapFirstStart, type BootstrapResult } from './directory/bootstrap
 import { createDirectory } from './directory/directory.ts';
 import { createDkimKeys } from './mail-auth/dkim-keys.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
+import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices } from './mail/mail-services.ts';
 import { createPublicFolderService } from './mail/public-folder-service.ts';
 import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
@@ -111,7 +112,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     });
     const queue = outbound.service;
     if (config.listeners.http.enabled) {
-      const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, directory });
+      const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
       app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }
@@ -149,7 +150,10 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     });
     housekeeping = startHousekeeping({
       config, store, directory, logger,
-      tasks: [{ name: 'greylist', run: () => greylist.prune() }, { name: 'rateCounters', run: () => rateLimiter.prune() }],
+      tasks: [
+        { name: 'greylist', run: () => greylist.prune() }, { name: 'rateCounters', run: () => rateLimiter.prune() },
+        expungeLogPruneTask({ config, messages: store.messages }),
+      ],
     });
     return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, close };
   } catch (err) {

@@ -115,8 +115,9 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   });
   const logger = pino({ level: config.log.level }, sink);
   const queue = options.queue ? createQueueService({ store, config: queueConfigFrom(config) }) : null;
-  const mail = createMailServices({ store, bus: new LocalChangeBus() });
-  const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, directory });
+  const bus = new LocalChangeBus();
+  const mail = createMailServices({ store, bus });
+  const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
   const app = await createHttpServer({ config, store, directory, logger, publicFolders, ...(queue ? { queue } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

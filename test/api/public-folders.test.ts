@@ -1,8 +1,14 @@
 // /api/v1/domains/:id/public-folders: CRUD and ACL grants of a domain's
 // public folders, by server admins and by domain admins of that domain only;
-// plain users are refused; grants reach the mail service's rights.
+// plain users are refused; grants reach the mail service's rights; every
+// change commits together with its audit entry or not at all.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Actor } from '../../server/src/directory/api.ts';
+import type { ChangeEvent } from '../../server/src/events/change-bus.ts';
+import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
+import { createPublicFolderService } from '../../server/src/mail/public-folder-service.ts';
+import { publicFolderOwner } from '../../server/src/mail/public-folders.ts';
 import { PASSWORD, type Client, type Harness, startApi } from './harness.ts';
 
 describe('public folder admin API', () => {
@@ -11,6 +17,7 @@ describe('public folder admin API', () => {
   let adminA: Client;
   let user: Client;
   let aliceId: string;
+  let adminAId: string;
 
   before(async () => {
     h = await startApi();
@@ -20,7 +27,7 @@ describe('public folder admin API', () => {
     aliceId = (await h.seedAccount('alice@a.example')).id;
     await h.seedAccount('bob@b.example');
     assert.equal((await root.post('/api/v1/groups', { address: 'team@a.example', members: [{ kind: 'account', id: aliceId }] })).status, 201);
-    await h.seedAccount('da@a.example', 'domain-admin', ['a.example']);
+    adminAId = (await h.seedAccount('da@a.example', 'domain-admin', ['a.example'])).id;
     adminA = await h.login('da@a.example');
     user = await h.login('alice@a.example', PASSWORD);
   });
@@ -89,5 +96,58 @@ describe('public folder admin API', () => {
     assert.equal(invalid.body.code, 'STOA_MAILBOX_NAME_INVALID');
     assert.equal((await adminA.post('/api/v1/domains/a.example/public-folders', { name: 'x', extra: 1 })).status, 400);
     assert.equal((await adminA.get('/api/v1/domains/a.example/public-folders/not:an:id')).status, 400);
+  });
+
+  test('every public folder change made through the API is in the audit log with who made it and from where', async () => {
+    const created = (await adminA.post('/api/v1/domains/a.example/public-folders', { name: 'Minutes' })).body;
+    const path = `/api/v1/domains/a.example/public-folders/${created.id}`;
+    assert.equal((await adminA.patch(path, { name: 'Records' })).status, 200);
+    assert.equal((await adminA.put(`${path}/acl/alice@a.example`, { rights: 'lrc' })).status, 200);
+    assert.equal((await adminA.delete(`${path}/acl/alice@a.example`)).status, 204);
+    assert.equal((await adminA.delete(path)).status, 204);
+    const audit = (await root.get(`/api/v1/audit?objectType=public-folder&objectId=${created.id}&limit=100`)).body.items;
+    for (const entry of audit) {
+      assert.equal(entry.actor, 'da@a.example');
+      assert.equal(entry.actorId, adminAId);
+      assert.match(entry.ip ?? '', /127\.0\.0\.1/);
+      assert.equal(entry.domainId, created.domainId);
+    }
+    const changes = audit.map((e: { action: string; before: unknown; after: unknown }) => JSON.stringify([e.action, e.before, e.after])).sort();
+    assert.deepEqual(changes, [
+      ['create', null, { name: 'Minutes' }],
+      ['delete', { name: 'Records' }, null],
+      ['update', { acl: { [aliceId]: '' } }, { acl: { [aliceId]: 'lrk' } }],
+      ['update', { acl: { [aliceId]: 'lrk' } }, { acl: { [aliceId]: '' } }],
+      ['update', { name: 'Minutes' }, { name: 'Records' }],
+    ].map((c) => JSON.stringify(c)).sort());
+  });
+
+  test('a change whose audit entry cannot be written leaves neither the change nor an entry, and announces nothing', async () => {
+    const bus = new LocalChangeBus();
+    const folders = createPublicFolderService({ store: h.store, mailboxes: h.mail.mailboxes, bus, directory: h.directory });
+    const admin: Actor = { id: null, login: 'cli', role: 'server-admin', adminDomainIds: [], ip: null };
+    // The audit log requires an actor's login (NOT NULL), so this actor's entries fail in the
+    // real store inside the transaction, after the folder write they belong to.
+    const unauditable = { ...admin, login: null } as unknown as Actor;
+    const domainId = (await h.directory.domains.get(admin, 'a.example')).id;
+    const events: ChangeEvent[] = [];
+    bus.subscribe({ accountId: publicFolderOwner(domainId) }, (e) => events.push(e));
+    const entries = async () => (await root.get('/api/v1/audit?objectType=public-folder&limit=1')).body.total as number;
+    const names = async () => (await h.mail.mailboxes.list(publicFolderOwner(domainId))).map((m) => m.name).sort();
+
+    const kept = await folders.create(admin, 'a.example', 'Kept');
+    assert.equal(events.length, 1, 'a committed change is announced');
+    const [auditBefore, namesBefore] = [await entries(), await names()];
+
+    await assert.rejects(folders.create(unauditable, 'a.example', 'Ghost/Child'));
+    await assert.rejects(folders.rename(unauditable, 'a.example', kept.id, 'Moved/Kept'));
+    await assert.rejects(folders.grant(unauditable, 'a.example', kept.id, 'anyone', 'lr'));
+    await assert.rejects(folders.delete(unauditable, 'a.example', kept.id));
+
+    assert.deepEqual(await names(), namesBefore, 'no folder, parent or rename survived');
+    assert.equal((await folders.get(admin, 'a.example', kept.id)).name, 'Kept');
+    assert.deepEqual(await folders.acl(admin, 'a.example', kept.id), []);
+    assert.equal(await entries(), auditBefore, 'no audit entry for a change that rolled back');
+    assert.equal(events.length, 1, 'rolled-back changes are not announced');
   });
 });

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDnsmasq, txtRecord, type Dnsmasq } from '../support/dnsmasq.ts';
-import { freePort, runStoa, tempDir } from './run-stoa.ts';
+import { freePort, runStoa, startStoa, tempDir } from './run-stoa.ts';
 
 const GOOD = 'good-corp.net';
 const BROKEN = 'broken-corp.net';
@@ -116,6 +116,45 @@ describe('stoa doctor', () => {
       const listener = report.findings.find((f) => f.section === 'listener http');
       assert.equal(listener?.level, 'error');
       assert.match(listener?.message ?? '', /something other than Stoa answers/);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  test('a running Stoa is recognised on every mail listener, and another mail server on a Stoa port is an error', async () => {
+    const ports: Record<string, string> = {};
+    for (const name of ['SMTP', 'SUBMISSION', 'SMTPS', 'IMAP', 'IMAPS', 'POP3', 'POP3S']) ports[`STOA_${name}_PORT`] = String(await freePort());
+    const withPorts = { ...env, ...ports };
+    const server = startStoa(['serve'], { env: withPorts });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        server.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('Stop with Ctrl-C')) resolve(); });
+        server.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const r = await runStoa(['doctor', '--json', '--domain', GOOD], { env: withPorts });
+      const findings = (JSON.parse(r.stdout) as { findings: Finding[] }).findings;
+      for (const name of ['http', 'smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s']) {
+        const f = findings.find((x) => x.section === `listener ${name}`);
+        assert.equal(f?.level, 'ok', `${name}: ${JSON.stringify(f)}`);
+        assert.match(f?.message ?? '', /Stoa answers/, name);
+      }
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+    const { createServer } = await import('node:net');
+    const squatter = createServer((s) => {
+      s.on('error', () => {});
+      s.end('220 mail.example ESMTP Postfix\r\n');
+    }).listen(Number(ports.STOA_SMTP_PORT), '127.0.0.1');
+    await new Promise((resolve) => squatter.once('listening', resolve));
+    try {
+      const r = await runStoa(['doctor', '--json', '--domain', GOOD], { env: { ...withPorts, STOA_SMTP_PORT: ports.STOA_SMTP_PORT } });
+      const smtp = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.find((f) => f.section === 'listener smtp');
+      assert.equal(smtp?.level, 'error');
+      assert.match(smtp?.message ?? '', /something other than Stoa answers/);
+      assert.match(smtp?.fix ?? '', /STOA_SMTP_PORT/);
     } finally {
       squatter.close();
     }

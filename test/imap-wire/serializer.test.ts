@@ -36,6 +36,7 @@ const table: Array<[string, Response, string, boolean?]> = [
   ['RECENT', { kind: 'recent', count: 5 }, '* 5 RECENT\r\n'],
   ['EXPUNGE', { kind: 'expunge', seq: 44 }, '* 44 EXPUNGE\r\n'],
   ['RFC 7162 VANISHED (EARLIER)', { kind: 'vanished', earlier: true, uids: [41, 43, 44, 45, 116, 115] }, '* VANISHED (EARLIER) 41,43:45,115:116\r\n'],
+  ['RFC 7162 VANISHED (EARLIER) from UID ranges', { kind: 'vanished', earlier: true, ranges: [[1, 1], [3, 100000]] }, '* VANISHED (EARLIER) 1,3:100000\r\n'],
   ['FLAGS', { kind: 'flags', flags: ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '$Forwarded'] }, '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded)\r\n'],
   ['LIST', { kind: 'list', attributes: ['\\Noselect'], delimiter: '/', mailbox: '~/Mail/foo' }, '* LIST (\\Noselect) "/" ~/Mail/foo\r\n'],
   ['LIST with a space and mUTF-7', { kind: 'list', attributes: [], delimiter: '/', mailbox: 'Sent Items/台北' }, '* LIST () "/" "Sent Items/&U,BTFw-"\r\n'],

@@ -17,7 +17,7 @@ describe('IMAP public folders and group ACLs', () => {
   let domainId: string;
   before(async () => {
     h = await openImapHarness();
-    folders = createPublicFolderService({ store: h.store, mailboxes: h.mail.mailboxes, directory: h.directory });
+    folders = createPublicFolderService({ store: h.store, mailboxes: h.mail.mailboxes, bus: h.bus, directory: h.directory });
     domainId = (await h.directory.domains.get(systemActor(), 'example.test')).id;
     await h.directory.domains.create(systemActor(), { name: 'other.test' });
     await h.directory.accounts.create(systemActor(), { address: 'eve@other.test', password: PASSWORD });

@@ -109,6 +109,9 @@ export const configSchema: TSchema = Obj({
     idleTimeoutSeconds: Int(600, 86_400, 'Idle time before the connection is closed'),
     keepDeleted: Type.Boolean({ description: 'DELE hides messages from POP3 instead of deleting them' }),
   }),
+  mail: Obj({
+    expungeLogRetentionDays: Int(1, 3650, 'Keep QRESYNC expunge-log entries this long'),
+  }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
     bodyLimitBytes: Int(1024, 1024 * 1024 * 1024, 'Largest request body'),
@@ -243,6 +246,7 @@ export function defaultConfig(): StoaConfig {
       throttle: { ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000 },
     },
     pop3: { idleTimeoutSeconds: 600, keepDeleted: false },
+    mail: { expungeLogRetentionDays: 30 },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     firstStart: {
       adminPassword: null,

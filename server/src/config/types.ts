@@ -78,6 +78,11 @@ export interface StoaConfig {
     /** DELE + QUIT marks messages seen and hides them from POP3 instead of expunging them. */
     keepDeleted: boolean;
   };
+  /** The mail store (docs/mail-store.md). */
+  mail: {
+    /** Expunge-log entries older than this are pruned; QRESYNC from before them reports every missing UID. */
+    expungeLogRetentionDays: number;
+  };
   auth: {
     argon2: Argon2Params;
     minPasswordLength: number;

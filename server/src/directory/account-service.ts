@@ -6,7 +6,7 @@ import type { AccountRecord, StoreTx } from '../store/port.ts';
 import { forbidden, inScope, listScope, requireAdmin, requireServerAdmin, SELF_SERVICE_FIELDS } from './access.ts';
 import { guardLastAdmin, loadAccount, toAccount } from './account-access.ts';
 import type { AccountService, Actor } from './api.ts';
-import { diff, writeAudit } from './audit-log.ts';
+import { diff, writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { domainFilter, homeDomainFor } from './domain-scope.ts';
 import { normaliseForwardTo } from './forwarding.ts';

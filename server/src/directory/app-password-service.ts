@@ -6,7 +6,7 @@ import { StoaError } from '../errors/catalogue.ts';
 import type { AppPasswordRecord } from '../store/port.ts';
 import { loadAccount } from './account-access.ts';
 import type { AppPasswordService } from './api.ts';
-import { writeAudit } from './audit-log.ts';
+import { writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { isoNow, newId } from './ids.ts';
 import { hashPassword } from './password-hash.ts';

@@ -5,7 +5,7 @@ import type { AccountRecord } from '../store/port.ts';
 import { toAccount } from './account-access.ts';
 import type { AuthRequest, AuthResult, AuthService, PasswordVerifier } from './api.ts';
 import { systemActor } from './access.ts';
-import { writeAudit } from './audit-log.ts';
+import { writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { isoNow } from './ids.ts';
 import { parseAddress, parseOperatorLogin } from './names.ts';

@@ -7,7 +7,7 @@ import type { ApiCredential } from '../store/port.ts';
 import { toAccount } from './account-access.ts';
 import type { CredentialService } from './api.ts';
 import type { DirectoryContext } from './context.ts';
-import { writeAudit } from './audit-log.ts';
+import { writeAudit } from '../audit/audit-log.ts';
 
 /** Bearer tokens carry a prefix so that secret scanners recognise a leaked one. */
 const TOKEN_PREFIX = 'stoa_';

@@ -5,7 +5,7 @@ import { StoaError } from '../errors/catalogue.ts';
 import type { Page, StoreTx } from '../store/port.ts';
 import { listScope, notFound, requireServerAdmin, requireVisible } from './access.ts';
 import type { Actor, DomainService, ListParams } from './api.ts';
-import { diff, writeAudit } from './audit-log.ts';
+import { diff, writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { isoNow, newId } from './ids.ts';
 import { toListOptions } from './list-params.ts';

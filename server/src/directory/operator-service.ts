@@ -7,7 +7,7 @@ import type { AccountRecord } from '../store/port.ts';
 import { forbidden } from './access.ts';
 import { toAccount } from './account-access.ts';
 import type { OperatorCreate, OperatorService } from './api.ts';
-import { writeAudit } from './audit-log.ts';
+import { writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { isoNow, newId } from './ids.ts';
 import { parseOperatorLogin } from './names.ts';

@@ -4,7 +4,7 @@
 import type { GroupMember } from '../../../shared/src/schemas/directory.ts';
 import type { StoreTx } from '../store/port.ts';
 import type { Actor } from './api.ts';
-import { writeAudit } from './audit-log.ts';
+import { writeAudit } from '../audit/audit-log.ts';
 
 export async function removeMemberEverywhere(tx: StoreTx, actor: Actor, at: string, member: { kind: 'account' | 'group'; id: string }): Promise<void> {
   for (const group of await tx.groups.containing(member)) {

@@ -6,7 +6,7 @@ import type { StoreTx } from '../store/port.ts';
 import { inScope, requireAdmin } from './access.ts';
 import { listAddressed, loadAddressed } from './addressed-object.ts';
 import type { Actor, ResourceService } from './api.ts';
-import { diff, writeAudit } from './audit-log.ts';
+import { diff, writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { homeDomainFor } from './domain-scope.ts';
 import { isoNow, newId } from './ids.ts';

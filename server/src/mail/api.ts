@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { StoaError } from '../errors/catalogue.ts';
 import type {
-  AclEntry, AppendResult, Changes, CopyResult, ExpungeResult, Mailbox, MailboxSelection, MailboxStatus, MessageFilter, MessageList,
+  AclEntry, AppendResult, Changes, ChangesOptions, CopyResult, ExpungeResult, Mailbox, MailboxSelection, MailboxStatus, MessageFilter, MessageList,
   MessageRecord, MessageSummary, SharedMailbox, SpecialUse, StoredBody, StoreFlagsRequest, StoreFlagsResult, UidSet, Usage,
 } from '../store/mail-port.ts';
 import type { ByteRange } from '../store/port.ts';
@@ -72,7 +72,12 @@ export interface MessageService {
   expunge(mailboxId: string, uids?: UidSet): Promise<ExpungeResult>;
   copy(fromMailboxId: string, uids: UidSet, toMailboxId: string): Promise<CopyResult>;
   move(fromMailboxId: string, uids: UidSet, toMailboxId: string): Promise<CopyResult>;
-  changesSince(mailboxId: string, modseq: number): Promise<Changes>;
+  /**
+   * RFC 7162 CHANGEDSINCE / QRESYNC: flag changes and vanished UIDs (as ranges) after `modseq`.
+   * Correct for any modseq: below the mailbox's vanished horizon (the expunge
+   * log was pruned) every UID that no longer exists is reported, within `options.within`.
+   */
+  changesSince(mailboxId: string, modseq: number, options?: ChangesOptions): Promise<Changes>;
   filter(mailboxId: string, filter: MessageFilter): Promise<number[]>;
   searchText(mailboxId: string, text: string): Promise<number[]>;
   /** Indexed headers (and envelopes on request) of many messages in one read, for SORT, THREAD and SEARCH. */

@@ -81,8 +81,74 @@ function rightsFrom(acl: readonly AclEntry[], identifiers: ReadonlySet<string>):
   return [...ALL_RIGHTS].filter((r) => rights.has(r)).join('');
 }
 
+// The writes below take the caller's transaction, so a service that must
+// commit a mailbox change together with other rows (the public-folder service
+// and its audit entry) runs the same rules as MailboxService itself. Each
+// returns the changed mailbox; the caller publishes it once the transaction
+// has committed (publishMailboxChange).
+
+/** Creates the mailbox and any missing parents (RFC 9051 §6.3.4). */
+export async function createMailbox(
+  tx: StoreTx, accountId: string, name: string, options: { specialUse?: SpecialUse | null; subscribe?: boolean }, at: string,
+): Promise<Mailbox> {
+  const stored = normaliseMailboxName(name);
+  const missing = [];
+  for (const parent of parentNames(stored)) if (!await tx.mailboxes.getByName(accountId, parent)) missing.push(parent);
+  await createParents(tx, accountId, stored, at);
+  const created = await createIn(tx, accountId, stored, options.specialUse ?? null, options.subscribe ?? true, at);
+  // Nobody owns a public folder, so a new sub-folder starts with its parent's ACL (RFC 4314 §5.1.1 leaves the initial ACL to the server).
+  if (isPublicFolder(created)) for (const name of [...missing, stored]) await inheritAcl(tx, accountId, name);
+  return created;
+}
+
+/** Renames with children; RFC 9051 §6.3.6 for INBOX. */
+export async function renameMailbox(tx: StoreTx, mailboxId: string, newName: string, at: string): Promise<Mailbox> {
+  const target = normaliseMailboxName(newName);
+  const mailbox = await tx.mailboxes.get(mailboxId);
+  if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
+  if (isSameOrChild(target, mailbox.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', `cannot rename ${mailbox.name} to ${target}`);
+  if (await tx.mailboxes.getByName(mailbox.accountId, target)) throw new StoaError('STOA_MAILBOX_EXISTS', target);
+  await createParents(tx, mailbox.accountId, target, at);
+  if (!isInbox(mailbox.name)) {
+    try {
+      return await tx.mailboxes.rename(mailboxId, target);
+    } catch (err) {
+      if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_MAILBOX_EXISTS', target, { cause: err });
+      throw err;
+    }
+  }
+  // RFC 9051 §6.3.6: renaming INBOX moves its messages to a new mailbox; INBOX stays, empty, and keeps its children.
+  const created = await createIn(tx, mailbox.accountId, target, null, true, at);
+  if (mailbox.uidNext > 1) await tx.messages.move(mailbox.id, [[1, mailbox.uidNext - 1]], created.id, at);
+  return (await tx.mailboxes.get(created.id))!;
+}
+
+/** Refused for INBOX and for mailboxes with children; returns the mailbox as it was. */
+export async function deleteMailbox(tx: StoreTx, mailboxId: string): Promise<Mailbox> {
+  const mailbox = await tx.mailboxes.get(mailboxId);
+  if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
+  if (isInbox(mailbox.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', 'INBOX cannot be deleted');
+  const all = await tx.mailboxes.list(mailbox.accountId);
+  if (all.some((other) => other.id !== mailbox.id && isSameOrChild(other.name, mailbox.name))) throw new StoaError('STOA_MAILBOX_HAS_CHILDREN', mailbox.name);
+  await tx.mailboxes.delete(mailboxId);
+  return mailbox;
+}
+
+/** Sets (null: removes) one RFC 4314 ACL entry. */
+export async function setMailboxAcl(tx: StoreTx, mailboxId: string, identifier: string, rights: string | null): Promise<Mailbox> {
+  if (rights !== null && !/^[a-z0-9]*$/.test(rights)) throw new StoaError('STOA_VALIDATION', `not an RFC 4314 rights string: ${rights}`);
+  await tx.mailboxes.setAcl(mailboxId, identifier, rights);
+  const mailbox = await tx.mailboxes.get(mailboxId);
+  if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
+  return mailbox;
+}
+
+/** Tells IDLE and NOTIFY listeners a mailbox changed; only after the change has committed. */
+export function publishMailboxChange(bus: ChangeBus, m: Mailbox): void {
+  bus.publish({ accountId: m.accountId, mailboxId: m.id, kind: 'mailbox', uids: [], modseq: m.highestModSeq });
+}
+
 export function createMailboxService({ store, bus, now = () => new Date().toISOString() }: MailboxServiceDeps): MailboxService {
-  const mailboxEvent = (m: Mailbox) => bus.publish({ accountId: m.accountId, mailboxId: m.id, kind: 'mailbox', uids: [], modseq: m.highestModSeq });
 
   const get = async (mailboxId: string): Promise<Mailbox> => {
     const mailbox = await store.mailboxes.get(mailboxId);
@@ -92,17 +158,8 @@ export function createMailboxService({ store, bus, now = () => new Date().toISOS
 
   const service: MailboxService = {
     async create(accountId, name, options = {}) {
-      const stored = normaliseMailboxName(name);
-      const mailbox = await store.atomic(async (tx) => {
-        const missing = [];
-        for (const parent of parentNames(stored)) if (!await tx.mailboxes.getByName(accountId, parent)) missing.push(parent);
-        await createParents(tx, accountId, stored, now());
-        const created = await createIn(tx, accountId, stored, options.specialUse ?? null, options.subscribe ?? true, now());
-        // Nobody owns a public folder, so a new sub-folder starts with its parent's ACL (RFC 4314 §5.1.1 leaves the initial ACL to the server).
-        if (isPublicFolder(created)) for (const name of [...missing, stored]) await inheritAcl(tx, accountId, name);
-        return created;
-      });
-      mailboxEvent(mailbox);
+      const mailbox = await store.atomic((tx) => createMailbox(tx, accountId, name, options, now()));
+      publishMailboxChange(bus, mailbox);
       return mailbox;
     },
 
@@ -115,46 +172,18 @@ export function createMailboxService({ store, bus, now = () => new Date().toISOS
     list: (accountId) => store.mailboxes.list(accountId),
 
     async rename(mailboxId, newName) {
-      const target = normaliseMailboxName(newName);
-      const renamed = await store.atomic(async (tx) => {
-        const mailbox = await tx.mailboxes.get(mailboxId);
-        if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
-        if (isSameOrChild(target, mailbox.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', `cannot rename ${mailbox.name} to ${target}`);
-        if (await tx.mailboxes.getByName(mailbox.accountId, target)) throw new StoaError('STOA_MAILBOX_EXISTS', target);
-        await createParents(tx, mailbox.accountId, target, now());
-        if (!isInbox(mailbox.name)) {
-          try {
-            return await tx.mailboxes.rename(mailboxId, target);
-          } catch (err) {
-            if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_MAILBOX_EXISTS', target, { cause: err });
-            throw err;
-          }
-        }
-        // RFC 9051 §6.3.6: renaming INBOX moves its messages to a new mailbox; INBOX stays, empty, and keeps its children.
-        const created = await createIn(tx, mailbox.accountId, target, null, true, now());
-        if (mailbox.uidNext > 1) await tx.messages.move(mailbox.id, [[1, mailbox.uidNext - 1]], created.id, now());
-        return (await tx.mailboxes.get(created.id))!;
-      });
-      mailboxEvent(renamed);
+      const renamed = await store.atomic((tx) => renameMailbox(tx, mailboxId, newName, now()));
+      publishMailboxChange(bus, renamed);
       return renamed;
     },
 
     async delete(mailboxId) {
-      const mailbox = await store.atomic(async (tx) => {
-        const m = await tx.mailboxes.get(mailboxId);
-        if (!m) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
-        if (isInbox(m.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', 'INBOX cannot be deleted');
-        const all = await tx.mailboxes.list(m.accountId);
-        if (all.some((other) => other.id !== m.id && isSameOrChild(other.name, m.name))) throw new StoaError('STOA_MAILBOX_HAS_CHILDREN', m.name);
-        await tx.mailboxes.delete(mailboxId);
-        return m;
-      });
-      mailboxEvent(mailbox);
+      publishMailboxChange(bus, await store.atomic((tx) => deleteMailbox(tx, mailboxId)));
     },
 
     async setSpecialUse(mailboxId, specialUse) {
       const mailbox = await store.mailboxes.setSpecialUse(mailboxId, specialUse);
-      mailboxEvent(mailbox);
+      publishMailboxChange(bus, mailbox);
       return mailbox;
     },
 
@@ -164,9 +193,7 @@ export function createMailboxService({ store, bus, now = () => new Date().toISOS
     subscriptions: (accountId) => store.mailboxes.subscriptions(accountId),
 
     async setAcl(mailboxId, identifier, rights) {
-      if (rights !== null && !/^[a-z0-9]*$/.test(rights)) throw new StoaError('STOA_VALIDATION', `not an RFC 4314 rights string: ${rights}`);
-      await store.mailboxes.setAcl(mailboxId, identifier, rights);
-      mailboxEvent(await get(mailboxId));
+      publishMailboxChange(bus, await store.atomic((tx) => setMailboxAcl(tx, mailboxId, identifier, rights)));
     },
     getAcl: (mailboxId) => store.mailboxes.getAcl(mailboxId),
 
@@ -207,7 +234,7 @@ export function createMailboxService({ store, bus, now = () => new Date().toISOS
         }
         return tx.mailboxes.list(accountId);
       });
-      for (const m of created) mailboxEvent(m);
+      for (const m of created) publishMailboxChange(bus, m);
       return all;
     },
 

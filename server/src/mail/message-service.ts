@@ -102,7 +102,7 @@ export function createMessageService({ store, bus, now = () => new Date().toISOS
       return result;
     },
 
-    changesSince: (mailboxId, modseq) => store.messages.changesSince(mailboxId, modseq),
+    changesSince: (mailboxId, modseq, options) => store.messages.changesSince(mailboxId, modseq, options),
     filter: (mailboxId, filter) => store.messages.filter(mailboxId, filter),
     searchText: (mailboxId, text) => store.messages.searchText(mailboxId, text),
     summaries: (mailboxId, uids, options) => store.messages.summaries(mailboxId, uids, options),

@@ -2,16 +2,18 @@
 // rename, delete and ACL grants, by server admins and by the domain admins of
 // that domain only. Scope comes from the directory (DomainService.get answers
 // NOT_FOUND outside a domain admin's domains); grantees must belong to the
-// folder's domain. Every change is written to the audit log.
+// folder's domain. Every change commits in one transaction with its audit
+// entry (docs/architecture.md), and its change event goes out after commit.
 import type { Grantee, PublicFolder, PublicFolderGrant } from '../../../shared/src/schemas/public-folders.ts';
+import { type AuditChange, writeAudit } from '../audit/audit-log.ts';
 import { requireAdmin } from '../directory/access.ts';
 import type { AccountService, Actor, DomainService, GroupService } from '../directory/api.ts';
-import { writeAudit } from '../directory/audit-log.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
+import type { ChangeBus } from '../events/change-bus.ts';
 import type { Mailbox } from '../store/mail-port.ts';
-import type { Store } from '../store/port.ts';
+import type { Store, StoreTx } from '../store/port.ts';
 import type { MailboxService } from './api.ts';
-import { ALL_RIGHTS } from './mailbox-service.ts';
+import { ALL_RIGHTS, createMailbox, deleteMailbox, publishMailboxChange, renameMailbox, setMailboxAcl } from './mailbox-service.ts';
 import { publicFolderOwner } from './public-folders.ts';
 
 export interface PublicFolderService {
@@ -30,7 +32,10 @@ export interface PublicFolderService {
 
 export interface PublicFolderServiceDeps {
   store: Store;
+  /** Reads (list, ACL); the writes go through mailbox-service.ts's transaction functions. */
   mailboxes: MailboxService;
+  /** Mailbox change events, published after each commit. */
+  bus: ChangeBus;
   directory: { domains: Pick<DomainService, 'get'>; accounts: Pick<AccountService, 'get'>; groups: Pick<GroupService, 'get'> };
   now?: () => string;
 }
@@ -42,7 +47,7 @@ function canonicalRights(rights: string): string {
   return [...ALL_RIGHTS].filter((r) => expanded.includes(r)).join('');
 }
 
-export function createPublicFolderService({ store, mailboxes, directory, now = () => new Date().toISOString() }: PublicFolderServiceDeps): PublicFolderService {
+export function createPublicFolderService({ store, mailboxes, bus, directory, now = () => new Date().toISOString() }: PublicFolderServiceDeps): PublicFolderService {
   /** The domain, if the actor administers it (NOT_FOUND otherwise, as for every directory object). */
   async function domainOf(actor: Actor, domain: string): Promise<string> {
     requireAdmin(actor, 'manage public folders');
@@ -61,8 +66,27 @@ export function createPublicFolderService({ store, mailboxes, directory, now = (
     return { id: mailbox.id, domainId, name: mailbox.name, messages: status.messages, createdAt: mailbox.createdAt };
   }
 
-  async function audit(actor: Actor, action: 'create' | 'update' | 'delete', domainId: string, folderId: string, before: object | null, after: object | null): Promise<void> {
-    await store.atomic((tx) => writeAudit(tx, actor, now(), { action, objectType: 'public-folder', objectId: folderId, domainId, before, after }));
+  /**
+   * Runs a folder change and writes its audit entry in the same transaction,
+   * so neither commits without the other; then announces the changed mailbox.
+   */
+  async function change(
+    actor: Actor, domainId: string,
+    write: (tx: StoreTx, at: string) => Promise<{ mailbox: Mailbox; audit: Pick<AuditChange, 'action' | 'before' | 'after'> }>,
+  ): Promise<Mailbox> {
+    const { mailbox } = await store.atomic(async (tx) => {
+      const at = now();
+      const done = await write(tx, at);
+      await writeAudit(tx, actor, at, { ...done.audit, objectType: 'public-folder', objectId: done.mailbox.id, domainId });
+      return done;
+    });
+    publishMailboxChange(bus, mailbox);
+    return mailbox;
+  }
+
+  /** The folder's current rights for one identifier ('' when it has none), read inside the transaction. */
+  async function rightsOf(tx: StoreTx, mailboxId: string, identifier: string): Promise<string> {
+    return (await tx.mailboxes.getAcl(mailboxId)).find((e) => e.identifier === identifier)?.rights ?? '';
   }
 
   /** A grantee reference → the ACL identifier, checked to be "anyone" or an account or group of the domain. */
@@ -105,10 +129,11 @@ export function createPublicFolderService({ store, mailboxes, directory, now = (
 
     async create(actor, domain, name) {
       const domainId = await domainOf(actor, domain);
-      const mailbox = await mailboxes.create(publicFolderOwner(domainId), name, { subscribe: false });
-      const folder = await view(domainId, mailbox);
-      await audit(actor, 'create', domainId, mailbox.id, null, { name: mailbox.name });
-      return folder;
+      const mailbox = await change(actor, domainId, async (tx, at) => {
+        const created = await createMailbox(tx, publicFolderOwner(domainId), name, { subscribe: false }, at);
+        return { mailbox: created, audit: { action: 'create', before: null, after: { name: created.name } } };
+      });
+      return view(domainId, mailbox);
     },
 
     async get(actor, domain, folderId) {
@@ -118,15 +143,20 @@ export function createPublicFolderService({ store, mailboxes, directory, now = (
 
     async rename(actor, domain, folderId, name) {
       const { domainId, mailbox } = await folderOf(actor, domain, folderId);
-      const renamed = await mailboxes.rename(mailbox.id, name);
-      await audit(actor, 'update', domainId, mailbox.id, { name: mailbox.name }, { name: renamed.name });
+      const renamed = await change(actor, domainId, async (tx, at) => {
+        const before = (await tx.mailboxes.get(mailbox.id))?.name ?? mailbox.name;
+        const after = await renameMailbox(tx, mailbox.id, name, at);
+        return { mailbox: after, audit: { action: 'update', before: { name: before }, after: { name: after.name } } };
+      });
       return view(domainId, renamed);
     },
 
     async delete(actor, domain, folderId) {
       const { domainId, mailbox } = await folderOf(actor, domain, folderId);
-      await mailboxes.delete(mailbox.id);
-      await audit(actor, 'delete', domainId, mailbox.id, { name: mailbox.name }, null);
+      await change(actor, domainId, async (tx) => {
+        const deleted = await deleteMailbox(tx, mailbox.id);
+        return { mailbox: deleted, audit: { action: 'delete', before: { name: deleted.name }, after: null } };
+      });
     },
 
     async acl(actor, domain, folderId) {
@@ -138,18 +168,22 @@ export function createPublicFolderService({ store, mailboxes, directory, now = (
       const { domainId, mailbox } = await folderOf(actor, domain, folderId);
       const identifier = await identifierOf(actor, domainId, grantee);
       const next = canonicalRights(rights);
-      const before = (await mailboxes.getAcl(mailbox.id)).find((e) => e.identifier === identifier)?.rights ?? '';
-      await mailboxes.setAcl(mailbox.id, identifier, next === '' ? null : next);
-      await audit(actor, 'update', domainId, mailbox.id, { acl: { [identifier]: before } }, { acl: { [identifier]: next } });
+      await change(actor, domainId, async (tx) => {
+        const before = await rightsOf(tx, mailbox.id, identifier);
+        const changed = await setMailboxAcl(tx, mailbox.id, identifier, next === '' ? null : next);
+        return { mailbox: changed, audit: { action: 'update', before: { acl: { [identifier]: before } }, after: { acl: { [identifier]: next } } } };
+      });
       return aclOf(mailbox.id);
     },
 
     async revoke(actor, domain, folderId, grantee) {
       const { domainId, mailbox } = await folderOf(actor, domain, folderId);
       const identifier = await identifierOf(actor, domainId, grantee);
-      const before = (await mailboxes.getAcl(mailbox.id)).find((e) => e.identifier === identifier)?.rights ?? '';
-      await mailboxes.setAcl(mailbox.id, identifier, null);
-      await audit(actor, 'update', domainId, mailbox.id, { acl: { [identifier]: before } }, { acl: { [identifier]: '' } });
+      await change(actor, domainId, async (tx) => {
+        const before = await rightsOf(tx, mailbox.id, identifier);
+        const changed = await setMailboxAcl(tx, mailbox.id, identifier, null);
+        return { mailbox: changed, audit: { action: 'update', before: { acl: { [identifier]: before } }, after: { acl: { [identifier]: '' } } } };
+      });
     },
   };
 }

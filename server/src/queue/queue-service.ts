@@ -1,10 +1,10 @@
 // The queue's domain service: enqueue for the SMTP front end and the DSN
 // path, and the operations the admin API and CLI share (list, inspect,
 // retry now, delete). Knows nothing of protocols.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { type AuditActor, type AuditChange, writeAudit } from '../audit/audit-log.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { Store } from '../store/port.ts';
-import type { AuditEntry } from '../../../shared/src/schemas/directory.ts';
 import type {
   DeliveryAttempt, DsnNotify, DsnRet, QueueFilter, QueueSummary, QueuedMessage, QueuedRecipient,
 } from '../store/queue-port.ts';
@@ -24,7 +24,7 @@ export interface EnqueueRequest {
 export interface QueueDetail { message: QueuedMessage; recipients: QueuedRecipient[]; attempts: DeliveryAttempt[] }
 
 /** Who asked for an operator action, for the audit log (the directory's Actor fits). */
-export interface QueueOperator { id: string | null; login: string; ip: string | null }
+export type QueueOperator = AuditActor;
 
 export interface QueueService {
   enqueue(req: EnqueueRequest): Promise<string>;
@@ -42,13 +42,8 @@ function checkNotify(notify: DsnNotify[] | null | undefined): DsnNotify[] | null
   return [...new Set(notify)];
 }
 
-function auditEntry(by: QueueOperator, action: string, message: QueuedMessage, after: Record<string, unknown> | null): AuditEntry {
+function auditChange(action: 'retry' | 'delete', message: QueuedMessage, after: Record<string, unknown> | null): AuditChange {
   return {
-    id: randomBytes(12).toString('base64url'),
-    at: new Date().toISOString(),
-    actorId: by.id,
-    actor: by.login,
-    ip: by.ip,
     action,
     objectType: 'queued-message',
     objectId: message.id,
@@ -113,7 +108,7 @@ export function createQueueService(deps: { store: Store; config: QueueConfig; no
       const { message } = await mustGet(id);
       const n = await store.atomic(async (tx) => {
         const rescheduled = await tx.queue.retryNow(id, now());
-        await tx.audit.append(auditEntry(by, 'retry', message, { rescheduled }));
+        await writeAudit(tx, by, new Date().toISOString(), auditChange('retry', message, { rescheduled }));
         return rescheduled;
       });
       deps.onEnqueue?.();
@@ -125,7 +120,7 @@ export function createQueueService(deps: { store: Store; config: QueueConfig; no
       if (!found) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
       await store.atomic(async (tx) => {
         if (!await tx.queue.delete(id)) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
-        await tx.audit.append(auditEntry(by, 'delete', found.message, null));
+        await writeAudit(tx, by, new Date().toISOString(), auditChange('delete', found.message, null));
       });
     },
   };

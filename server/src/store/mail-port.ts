@@ -61,6 +61,11 @@ export interface MessageRecord {
   threadId: string;
   blobId: string;
   size: number;
+  /**
+   * The body's POP3 size (MessageIndex.wireSize): octets with CRLF line
+   * endings. Null for bodies stored before it was recorded.
+   */
+  wireSize: number | null;
   internalDate: string;
   /** RFC 8514 SAVEDATE: when this copy was stored in this mailbox. */
   saveDate: string;
@@ -156,9 +161,28 @@ export interface CopyResult {
 export interface Changes {
   /** Messages whose flags changed (or that arrived) after the given modseq, ascending UIDs. */
   changed: { uid: number; modseq: number; flags: string[] }[];
-  /** RFC 7162 §3.2.10 VANISHED (EARLIER): expunged after the given modseq. */
-  vanished: number[];
+  /**
+   * RFC 7162 §3.2.10 VANISHED (EARLIER), as UID ranges: expunged after the
+   * given modseq. When the modseq is below the mailbox's vanished horizon
+   * (the expunge log was pruned past it), every UID below uidNext that no
+   * longer exists, a superset the client must tolerate (§3.2.5.2).
+   */
+  vanished: UidSet;
+  /** False when `vanished` is the superset answer below the horizon. */
+  vanishedExact: boolean;
   highestModSeq: number;
+}
+
+export interface ChangesOptions {
+  /** Report only vanished UIDs within this set (QRESYNC known-uids, the UID FETCH set). */
+  within?: UidSet;
+}
+
+export interface ExpungeLogPruneResult {
+  /** Log entries removed. */
+  entries: number;
+  /** Mailboxes whose vanished horizon moved. */
+  mailboxes: number;
 }
 
 export interface MailboxStatus {
@@ -253,7 +277,19 @@ export interface MessageStore {
   copy(fromMailboxId: string, uids: UidSet, toMailboxId: string, now: string): Promise<CopyResult>;
   /** RFC 6851: copy and expunge from the source in one transaction. */
   move(fromMailboxId: string, uids: UidSet, toMailboxId: string, now: string): Promise<CopyResult>;
-  changesSince(mailboxId: string, modseq: number): Promise<Changes>;
+  /**
+   * CONDSTORE/QRESYNC changes after `modseq`. Vanished UIDs come from the
+   * expunge log when `modseq` is at or above the mailbox's vanished horizon,
+   * otherwise from the gaps in 1..uidNext-1 (see Changes.vanished).
+   */
+  changesSince(mailboxId: string, modseq: number, options?: ChangesOptions): Promise<Changes>;
+  /**
+   * Prunes expunge-log entries logged before `before` (ISO): per mailbox, the
+   * horizon becomes the highest pruned modseq and every entry at or below it
+   * goes. The horizon is raised before entries are removed, so a concurrent
+   * changesSince never trusts a log that lost entries it needs.
+   */
+  pruneExpungeLog(before: string): Promise<ExpungeLogPruneResult>;
   /** UIDs matching the metadata filter, ascending. */
   filter(mailboxId: string, filter: MessageFilter): Promise<number[]>;
   /** UIDs whose body text contains `text` (case- and accent-insensitive substring), ascending. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normaliseUidSet, uidSetHas, uidSetOf, uidSetSize } from './uid-set.ts';
+import { intersectUidSets, missingUids, normaliseUidSet, uidSetHas, uidSetOf, uidSetSize } from './uid-set.ts';
 
 describe('UID sets', () => {
   const compress: [number[], [number, number][]][] = [
@@ -21,5 +21,19 @@ describe('UID sets', () => {
     const set = uidSetOf([1, 2, 3, 10, 20, 21]);
     assert.deepEqual([0, 1, 3, 4, 10, 19, 21, 22].map((u) => uidSetHas(set, u)), [false, true, true, false, true, false, true, false]);
     assert.equal(uidSetSize(set), 6);
+  });
+
+  it('lists the gaps below uidNext as ranges', () => {
+    assert.deepEqual(missingUids(new Uint32Array([]), 1), []);
+    assert.deepEqual(missingUids(new Uint32Array([]), 5), [[1, 4]]);
+    assert.deepEqual(missingUids(new Uint32Array([1, 2, 3]), 4), []);
+    assert.deepEqual(missingUids(new Uint32Array([2, 5, 6, 9]), 12), [[1, 1], [3, 4], [7, 8], [10, 11]]);
+    assert.deepEqual(missingUids([3, 7], 5), [[1, 2], [4, 4]], 'UIDs at or above uidNext are ignored');
+  });
+
+  it('intersects two sets', () => {
+    assert.deepEqual(intersectUidSets([[1, 10], [20, 30]], [[5, 22], [29, 40]]), [[5, 10], [20, 22], [29, 30]]);
+    assert.deepEqual(intersectUidSets([[1, 3]], [[4, 9]]), []);
+    assert.deepEqual(intersectUidSets([], [[1, 9]]), []);
   });
 });

@@ -43,3 +43,36 @@ export function uidSetSize(set: UidSet): number {
   for (const [a, b] of set) n += b - a + 1;
   return n;
 }
+
+/** The ranges common to two normalised sets. */
+export function intersectUidSets(a: UidSet, b: UidSet): UidSet {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const lo = Math.max(a[i][0], b[j][0]);
+    const hi = Math.min(a[i][1], b[j][1]);
+    if (lo <= hi) out.push([lo, hi]);
+    if (a[i][1] < b[j][1]) i++;
+    else j++;
+  }
+  return out;
+}
+
+/**
+ * The UIDs in 1..uidNext-1 absent from `present` (ascending), as ranges:
+ * what a mailbox has lost since its creation. One range per gap, so a mailbox
+ * that expunged 100k messages in a few runs answers in a few ranges.
+ */
+export function missingUids(present: ArrayLike<number>, uidNext: number): UidSet {
+  const out: [number, number][] = [];
+  let next = 1;
+  for (let i = 0; i < present.length; i++) {
+    const uid = present[i];
+    if (uid >= uidNext) break;
+    if (uid > next) out.push([next, uid - 1]);
+    if (uid >= next) next = uid + 1;
+  }
+  if (next <= uidNext - 1) out.push([next, uidNext - 1]);
+  return out;
+}

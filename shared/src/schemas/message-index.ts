@@ -75,6 +75,12 @@ export interface IndexedHeaders {
 
 export interface MessageIndex {
   size: number;
+  /**
+   * Octets with every line break sent as CRLF and a final CRLF added when
+   * missing: the POP3 size (RFC 1939 §5). Absent in indexes made before it
+   * was recorded.
+   */
+  wireSize?: number;
   root: MimePart;
   envelope: Envelope;
   headers: IndexedHeaders;

@@ -8,7 +8,7 @@ import type { CliContext } from '../context.ts';
 import { createDkimKeys } from '../../mail-auth/dkim-keys.ts';
 import { checkDomainDns, createResolver } from './dns-check.ts';
 import { renderFindings, type Finding } from './finding.ts';
-import { checkHttpListener } from './port-check.ts';
+import { checkListeners } from './port-check.ts';
 import { checkStore } from './store-check.ts';
 
 function failure(section: string, err: unknown): Finding {
@@ -51,7 +51,7 @@ async function diagnose(ctx: CliContext, domainFilter: string[]): Promise<Findin
     findings.push(failure('store', err));
   }
 
-  findings.push(...await checkHttpListener(config));
+  findings.push(...await checkListeners(config));
 
   if (!storeOk) {
     findings.push({ section: 'dns', level: 'warn', message: 'domains not checked: the store could not be read' });

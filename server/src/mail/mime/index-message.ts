@@ -7,6 +7,7 @@ import { buildEnvelope, buildIndexedHeaders } from './envelope.ts';
 import { buildSearchText } from './search-text.ts';
 import { partFileName } from './part-headers.ts';
 import { walkParts } from './part-walk.ts';
+import { wireSize } from './wire-size.ts';
 
 export interface IndexOptions {
   /** Deeper multipart / message nesting is indexed as an opaque leaf (default 50). */
@@ -54,7 +55,9 @@ function opaqueIndex(raw: Buffer, warnings: string[]): MessageIndex {
     size: raw.length, lines: null, children: [], message: null,
   };
   const envelope = buildEnvelope([]);
-  return { size: raw.length, root, envelope, headers: buildIndexedHeaders([], envelope), searchText: '', hasAttachments: false, warnings };
+  return {
+    size: raw.length, wireSize: wireSize(raw), root, envelope, headers: buildIndexedHeaders([], envelope), searchText: '', hasAttachments: false, warnings,
+  };
 }
 
 function build(raw: Buffer, options: IndexOptions, warn: (w: string) => void, warnings: Set<string>): MessageIndex {
@@ -81,5 +84,5 @@ function build(raw: Buffer, options: IndexOptions, warn: (w: string) => void, wa
     // A decoder bug must not cost the message its index entry.
     warn(`search text not extracted: ${(error as Error).message}`);
   }
-  return { size: raw.length, root, envelope, headers, searchText, hasAttachments, warnings: [...warnings] };
+  return { size: raw.length, wireSize: wireSize(raw), root, envelope, headers, searchText, hasAttachments, warnings: [...warnings] };
 }

@@ -34,6 +34,8 @@ export function indexFor(raw: Buffer, m: FixtureMessage): MessageIndex {
   const messageId = /^Message-ID: (.*)$/m.exec(raw.toString())?.[1] ?? null;
   return {
     size: raw.length,
+    // Every line ends in CRLF, the last one included: the POP3 size is the stored size.
+    wireSize: raw.length,
     root,
     envelope: {
       date: 'Thu, 01 Jan 2026 00:00:00 +0000', subject: m.subject,

@@ -32,8 +32,13 @@ export function messageContract(factory: StoreFactory): void {
       const [m1, m2, m3] = await s.messages.fetch(box.id, [[1, 3]]);
       assert.deepEqual(m1, {
         mailboxId: box.id, uid: 1, modseq: r1.modseq, emailId: emailIdFor(owner, a.blobId), threadId: m1.threadId,
-        blobId: a.blobId, size: a.index.size, internalDate: T0, saveDate: at(1), flags: ['\\Seen', 'Work'],
+        blobId: a.blobId, size: a.index.size, wireSize: a.index.wireSize, internalDate: T0, saveDate: at(1), flags: ['\\Seen', 'Work'],
       });
+      // A body indexed before the POP3 size was recorded has none.
+      const old = await storedMessage(s, { subject: 'legacy', text: 'old body' });
+      const { wireSize: _, ...legacy } = old.index;
+      const r3 = await s.messages.append(box.id, [{ ...old, index: legacy }], at(3));
+      assert.equal((await s.messages.fetch(box.id, [[r3.uids[0], r3.uids[0]]]))[0].wireSize, null);
       assert.equal(m3.emailId, m1.emailId, 'RFC 8474: copies of one content share EMAILID');
       assert.notEqual(m2.emailId, m1.emailId);
       assert.match(m1.threadId, /^[A-Za-z0-9_-]+$/);

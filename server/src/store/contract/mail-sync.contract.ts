@@ -61,8 +61,9 @@ export function messageSyncContract(factory: StoreFactory): void {
       const none = await s.messages.expunge(box.id);
       assert.deepEqual(none, { uids: [], modseq: rest.modseq });
       const changes = await s.messages.changesSince(box.id, only.modseq - 1);
-      assert.deepEqual(changes.vanished, [1, 3]);
-      assert.deepEqual((await s.messages.changesSince(box.id, only.modseq)).vanished, [1]);
+      assert.deepEqual(changes.vanished, [[1, 1], [3, 3]]);
+      assert.equal(changes.vanishedExact, true);
+      assert.deepEqual((await s.messages.changesSince(box.id, only.modseq)).vanished, [[1, 1]]);
     });
 
     it('lets blob gc remove bodies whose last copy was expunged', async () => {
@@ -123,7 +124,7 @@ export function messageSyncContract(factory: StoreFactory): void {
       assert.deepEqual([r.sourceUids, r.destUids], [[2, 3], [1, 2]]);
       assert.deepEqual(r.expunged?.uids, [2, 3]);
       assert.deepEqual([...(await s.messages.list(box.id)).uids], [1]);
-      assert.deepEqual((await s.messages.changesSince(box.id, before)).vanished, [2, 3]);
+      assert.deepEqual((await s.messages.changesSince(box.id, before)).vanished, [[2, 3]]);
       assert.equal((await s.blobs.stat(items[1].blobId))?.refs, 1);
       assert.equal((await s.messages.usage(owner)).messages, 3);
       await assert.rejects(s.messages.move(box.id, [[1, 1]], box.id, T0), (e) => isStoaError(e, 'STOA_VALIDATION'));

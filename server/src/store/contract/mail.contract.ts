@@ -1,5 +1,6 @@
 // The mail part of the store contract (mail-port.ts), registered in
 // run-store-contract.ts so every adapter runs it.
+import { expungeLogContract } from './mail-expunge-log.contract.ts';
 import { mailboxContract } from './mail-mailboxes.contract.ts';
 import { messageContract } from './mail-messages.contract.ts';
 import { mailRaceContract } from './mail-race.contract.ts';
@@ -11,6 +12,7 @@ export function mailContract(factory: StoreFactory): void {
   mailboxContract(factory);
   messageContract(factory);
   messageSyncContract(factory);
+  expungeLogContract(factory);
   messageSearchContract(factory);
   mailRaceContract(factory);
 }

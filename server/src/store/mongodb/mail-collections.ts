@@ -31,11 +31,19 @@ export interface MailboxDoc {
   createdAt: string;
   /** RFC 4314 entries; small, so kept in the mailbox document. */
   acl: { identifier: string; rights: string }[];
+  /** Highest modseq pruned from the expunge log (mail-expunge-log.ts); absent = 0, nothing pruned. */
+  vanishedHorizon?: number;
 }
 
 export interface BodyDoc {
   _id: string;
   size: number;
+  /**
+   * POP3 size (MessageIndex.wireSize): octets with CRLF line endings. Null
+   * for bodies stored before it was recorded (migration 8); absent only
+   * until that migration has run.
+   */
+  wireSize?: number | null;
   envelope: Envelope;
   root: MimePart;
   headers: IndexedHeaders;
@@ -58,7 +66,11 @@ export interface MessageDoc {
   keywords: string[] | null;
 }
 
-export interface ExpungedDoc { _id: string; mailboxId: string; uid: number; modseq: number }
+/** `expungedAt`: when the entry was logged (set for every entry from migration 9 on), for pruning. */
+export interface ExpungedDoc { _id: string; mailboxId: string; uid: number; modseq: number; expungedAt: Date }
+
+/** Migration 9: finds the entries logged before the retention cut-off. */
+export const EXPUNGED_AT_INDEX = { key: { expungedAt: 1 }, name: 'expunged_at' } satisfies IndexDescription;
 export interface UsageDoc { _id: string; bytes: number; messages: number }
 export interface SubscriptionDoc { _id: string; accountId: string; name: string }
 export interface ThreadDoc { _id: string; threadId: string }

@@ -5,6 +5,7 @@ import { foldForSearch } from '../mail-ids.ts';
 import type { MessageList, MessageStore, StoreFlagsResult } from '../mail-port.ts';
 import { uidSetHas } from '../uid-set.ts';
 import type { BodyDoc } from './mail-collections.ts';
+import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';
 import { appendMessages, copyMessages, deliverMessage, uidFilter } from './mail-message-writes.ts';
 import { bumpModseq, mailCollections, removeCopies, requireMailboxDoc, toMessage } from './mail-rows.ts';
 import { selectMailbox } from './mail-selection.ts';
@@ -42,7 +43,17 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
 
     selection: (mailboxId) => read(() => selectMailbox(ctx, mailboxId)),
 
-    fetch: (mailboxId, uids) => read(async () => (uids.length === 0 ? [] : (await c.messages.find(uidFilter(mailboxId, uids), { ...sessionOpts(ctx), sort: { uid: 1 } }).toArray()).map(toMessage))),
+    fetch: (mailboxId, uids) => read(async () => {
+      if (uids.length === 0) return [];
+      const docs = await c.messages.find(uidFilter(mailboxId, uids), { ...sessionOpts(ctx), sort: { uid: 1 } }).toArray();
+      if (docs.length === 0) return [];
+      // The POP3 size lives with the body, read for the distinct bodies only.
+      const bodies = await c.bodies.find(
+        { _id: { $in: [...new Set(docs.map((d) => d.blobId))] } }, { ...sessionOpts(ctx), projection: { wireSize: 1 } },
+      ).toArray();
+      const wireSizes = new Map(bodies.map((b) => [b._id, b.wireSize ?? null]));
+      return docs.map((d) => toMessage(d, wireSizes.get(d.blobId) ?? null));
+    }),
 
     storeFlags: (mailboxId, uids, request) => tx(async (t): Promise<StoreFlagsResult> => {
       const m = mailCollections(t);
@@ -80,13 +91,8 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
       return { uids: expunged, modseq };
     }),
 
-    changesSince: (mailboxId, modseq) => read(async () => {
-      const mailbox = await requireMailboxDoc(ctx, mailboxId);
-      const changed = (await c.messages.find({ mailboxId, modseq: { $gt: modseq } }, { ...sessionOpts(ctx), sort: { uid: 1 } }).toArray())
-        .map((d) => ({ uid: d.uid, modseq: d.modseq, flags: decodeFlags(d.flags, d.keywords) }));
-      const vanished = (await c.expunged.find({ mailboxId, modseq: { $gt: modseq } }, { ...sessionOpts(ctx), sort: { uid: 1 } }).toArray()).map((d) => d.uid);
-      return { changed, vanished, highestModSeq: mailbox.highestModSeq };
-    }),
+    changesSince: (mailboxId, modseq, options) => read(() => changesSince(ctx, mailboxId, modseq, options)),
+    pruneExpungeLog: (before) => read(() => pruneExpungeLog(ctx, before)),
 
     filter: (mailboxId, f) => read(async () => {
       const withFlags = encodeFlags(f.withFlags ?? []);

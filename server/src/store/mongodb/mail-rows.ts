@@ -46,10 +46,11 @@ export async function requireMailboxDoc(ctx: MongoCtx, id: string): Promise<Mail
   return doc;
 }
 
-export function toMessage(doc: MessageDoc): MessageRecord {
+/** `wireSize` is the body's (BodyDoc.wireSize), read beside the copy. */
+export function toMessage(doc: MessageDoc, wireSize: number | null): MessageRecord {
   return {
     mailboxId: doc.mailboxId, uid: doc.uid, modseq: doc.modseq, emailId: doc.emailId, threadId: doc.threadId, blobId: doc.blobId,
-    size: doc.size, internalDate: doc.internalDate.toISOString(), saveDate: doc.saveDate.toISOString(),
+    size: doc.size, wireSize, internalDate: doc.internalDate.toISOString(), saveDate: doc.saveDate.toISOString(),
     flags: decodeFlags(doc.flags, doc.keywords),
   };
 }
@@ -94,7 +95,7 @@ export async function ensureBody(ctx: MongoCtx, blobId: string, index: MessageIn
   const existing = await bodies.findOne({ _id: blobId }, { ...sessionOpts(ctx), projection: { size: 1, headers: 1 } });
   if (existing) return { size: existing.size, headers: existing.headers };
   await bodies.insertOne({
-    _id: blobId, size: index.size, envelope: index.envelope, root: index.root, headers: index.headers,
+    _id: blobId, size: index.size, wireSize: index.wireSize ?? null, envelope: index.envelope, root: index.root, headers: index.headers,
     hasAttachments: index.hasAttachments, searchText: foldForSearch(index.searchText),
   }, sessionOpts(ctx));
   return { size: index.size, headers: index.headers };
@@ -125,7 +126,7 @@ export async function removeCopies(ctx: MongoCtx, mailbox: { _id: string; accoun
   if (docs.length === 0) return;
   await c.messages.deleteMany({ _id: { $in: docs.map((d) => d._id) } }, sessionOpts(ctx));
   await c.expunged.bulkWrite(docs.map((d) => ({
-    replaceOne: { filter: { _id: d._id }, replacement: { mailboxId: mailbox._id, uid: d.uid, modseq }, upsert: true },
+    replaceOne: { filter: { _id: d._id }, replacement: { mailboxId: mailbox._id, uid: d.uid, modseq, expungedAt: new Date() }, upsert: true },
   })), sessionOpts(ctx));
   const perBlob = new Map<string, number>();
   for (const d of docs) perBlob.set(d.blobId, (perBlob.get(d.blobId) ?? 0) + 1);

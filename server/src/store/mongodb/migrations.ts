@@ -9,7 +9,7 @@ import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import { StoaError } from '../../errors/catalogue.ts';
 import { BLOB_BUCKET, COLLECTIONS, UNIQUE_ADDRESS_INDEX, UNIQUE_DOMAIN_NAME_INDEX } from './collections.ts';
 import { isDuplicateKey } from './errors.ts';
-import { MAIL_COLLECTIONS, MAIL_INDEXES } from './mail-collections.ts';
+import { EXPUNGED_AT_INDEX, MAIL_COLLECTIONS, MAIL_INDEXES } from './mail-collections.ts';
 import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES } from './filter-collections.ts';
@@ -172,6 +172,23 @@ const MIGRATIONS: readonly Migration[] = [
     description: 'mail: partial index of messages with keywords, for the SELECT read',
     async up(db) {
       await db.collection(MAIL_COLLECTIONS.messages).createIndexes([KEYWORDS_INDEX]);
+    },
+  },
+  {
+    version: 8,
+    description: 'mail: POP3 size (CRLF line endings) of each body, recorded at intake; null for existing bodies',
+    async up(db) {
+      // Idempotent: only bodies without the field are touched; POP3 measures a null one by streaming it.
+      await db.collection(MAIL_COLLECTIONS.bodies).updateMany({ wireSize: { $exists: false } }, { $set: { wireSize: null } });
+    },
+  },
+  {
+    version: 9,
+    description: 'mail: when each expunge was logged, for pruning the expunge log below a vanished horizon',
+    async up(db) {
+      // Idempotent: entries logged before this step count as logged now, so the first prune waits a full retention for them.
+      await db.collection(MAIL_COLLECTIONS.expunged).updateMany({ expungedAt: { $exists: false } }, { $set: { expungedAt: new Date() } });
+      await db.collection(MAIL_COLLECTIONS.expunged).createIndexes([EXPUNGED_AT_INDEX]);
     },
   },
 ];

@@ -5,6 +5,7 @@ import type { Envelope, IndexedHeaders, MimePart } from '../../../../shared/src/
 import { applyFlags, decodeFlags, encodeFlags, sameFlags } from '../mail-flags.ts';
 import type { MessageList, MessageStore, StoreFlagsResult } from '../mail-port.ts';
 import { appendMessages, copyMessages, deliverMessage, rowsInSet } from './mail-append.ts';
+import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';
 import { MESSAGE_SELECT, bumpModseq, decodeMessage, encodeKeywords, parseKeywords, removeCopies, requireMailbox } from './mail-rows.ts';
 import { filterMessages, searchMessageText, summarizeMessages } from './mail-search.ts';
 import { selectMailbox } from './mail-selection.ts';
@@ -91,13 +92,8 @@ export function sqliteMessageStore(x: Executor): MessageStore {
       return { uids: expunged, modseq };
     }),
 
-    changesSince: (mailboxId, modseq) => x.read((c) => {
-      const mailbox = requireMailbox(c, mailboxId);
-      const changed = c.all('SELECT uid, modseq, flags, keywords FROM mail_messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid', mailboxId, modseq)
-        .map((r) => ({ uid: Number(r.uid), modseq: Number(r.modseq), flags: decodeFlags(Number(r.flags), parseKeywords(r.keywords)) }));
-      const vanished = c.all('SELECT uid FROM mail_expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid', mailboxId, modseq).map((r) => Number(r.uid));
-      return { changed, vanished, highestModSeq: mailbox.highestModSeq };
-    }),
+    changesSince: (mailboxId, modseq, options) => x.read((c) => changesSince(c, mailboxId, modseq, options)),
+    pruneExpungeLog: (before) => pruneExpungeLog(x, before),
 
     filter: (mailboxId, filter) => x.read((c) => filterMessages(c, mailboxId, filter)),
     searchText: (mailboxId, text) => x.read((c) => searchMessageText(c, mailboxId, text)),

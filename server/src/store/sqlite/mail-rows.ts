@@ -38,7 +38,7 @@ export function requireMailbox(c: SqliteConnection, id: string): Mailbox {
 }
 
 export const MESSAGE_SELECT = `SELECT m.mailbox_id, m.uid, m.modseq, m.email_id, m.thread_id, m.size, m.internal_date, m.save_date,
-  m.flags, m.keywords, b.blob_id FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id`;
+  m.flags, m.keywords, b.blob_id, b.wire_size FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id`;
 
 export function decodeMessage(row: Row): MessageRecord {
   return {
@@ -49,6 +49,7 @@ export function decodeMessage(row: Row): MessageRecord {
     threadId: String(row.thread_id),
     blobId: String(row.blob_id),
     size: Number(row.size),
+    wireSize: row.wire_size === null || row.wire_size === undefined ? null : Number(row.wire_size),
     internalDate: new Date(Number(row.internal_date)).toISOString(),
     saveDate: new Date(Number(row.save_date)).toISOString(),
     flags: decodeFlags(Number(row.flags), parseKeywords(row.keywords)),
@@ -129,9 +130,9 @@ export function ensureBody(c: SqliteConnection, blobId: string, index: MessageIn
   const existing = c.get('SELECT id, size FROM mail_bodies WHERE blob_id = ?', blobId);
   if (existing) return { id: Number(existing.id), size: Number(existing.size), created: false };
   const row = c.get(
-    `INSERT INTO mail_bodies (blob_id, size, envelope, structure, headers, has_attachments, search_text)
-     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    blobId, index.size, JSON.stringify(index.envelope), JSON.stringify(index.root), JSON.stringify(index.headers),
+    `INSERT INTO mail_bodies (blob_id, size, wire_size, envelope, structure, headers, has_attachments, search_text)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    blobId, index.size, index.wireSize ?? null, JSON.stringify(index.envelope), JSON.stringify(index.root), JSON.stringify(index.headers),
     index.hasAttachments ? 1 : 0, index.searchText,
   );
   const id = Number(row?.id);
@@ -175,7 +176,7 @@ export function removeCopies(c: SqliteConnection, mailbox: { id: string; account
     bytes += Number(row.size);
     const bodyId = Number(row.body_id);
     bodies.set(bodyId, (bodies.get(bodyId) ?? 0) + 1);
-    c.run('INSERT OR REPLACE INTO mail_expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)', mailbox.id, uid, modseq);
+    c.run('INSERT OR REPLACE INTO mail_expunged (mailbox_id, uid, modseq, expunged_at) VALUES (?, ?, ?, ?)', mailbox.id, uid, modseq, Date.now());
   }
   for (const [bodyId, copies] of bodies) {
     const body = c.get('SELECT blob_id, search_text FROM mail_bodies WHERE id = ?', bodyId);

@@ -109,3 +109,21 @@ export const MAIL_SEARCH_PENDING_SQL = `
     body_id INTEGER PRIMARY KEY
   );
 `;
+
+// Migration 13: the body's POP3 size (MessageIndex.wireSize, octets with CRLF
+// line endings), recorded at intake. NULL for bodies stored before: POP3
+// measures those by streaming them once (pop3/session/size-cache.ts).
+export const MAIL_BODY_WIRE_SIZE_SQL = `
+  ALTER TABLE mail_bodies ADD COLUMN wire_size INTEGER;
+`;
+
+// Migration 14: pruning the expunge log (mail-expunge-log.ts). Each entry
+// records when it was logged; the mailbox keeps the highest pruned modseq
+// (its vanished horizon). Entries logged before this migration count as
+// logged now, so the first prune waits a full retention period for them.
+export const MAIL_EXPUNGE_HORIZON_SQL = `
+  ALTER TABLE mailboxes ADD COLUMN vanished_horizon INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE mail_expunged ADD COLUMN expunged_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE mail_expunged SET expunged_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+  CREATE INDEX mail_expunged_at ON mail_expunged (expunged_at);
+`;

@@ -4,7 +4,7 @@
 import { StoaError } from '../../errors/catalogue.ts';
 import { QUEUE_NOTICES_SQL, QUEUE_SCHEMA_SQL } from './queue-rows.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import { MAIL_SCHEMA, MAIL_SEARCH_PENDING_SQL } from './mail-schema.ts';
+import { MAIL_BODY_WIRE_SIZE_SQL, MAIL_EXPUNGE_HORIZON_SQL, MAIL_SCHEMA, MAIL_SEARCH_PENDING_SQL } from './mail-schema.ts';
 import { DKIM_KEYS_SQL } from './dkim-keys.ts';
 import { GREYLIST_SQL } from './greylist.ts';
 import { LOCKS_SQL } from './locks.ts';
@@ -268,6 +268,18 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'mail-search-pending',
     // New bodies wait here for the background full-text indexer (search-indexer.ts).
     sql: MAIL_SEARCH_PENDING_SQL,
+  },
+  {
+    version: 13,
+    name: 'mail-body-wire-size',
+    // The POP3 size of each body, recorded at intake; NULL for existing bodies (mail-schema.ts).
+    sql: MAIL_BODY_WIRE_SIZE_SQL,
+  },
+  {
+    version: 14,
+    name: 'mail-expunge-horizon',
+    // When each expunge was logged, and each mailbox's vanished horizon, for pruning the log (mail-expunge-log.ts).
+    sql: MAIL_EXPUNGE_HORIZON_SQL,
   },
 ];
 

@@ -8,7 +8,7 @@ import type { MessageList } from '../../../store/mail-port.ts';
 import { uidSetOf } from '../../../store/uid-set.ts';
 import { bad, type CommandOf, type CommandSpec, type ImapContext } from '../context.ts';
 import { fetchItems, needsBody, setsSeen } from '../session/fetch-items.ts';
-import type { FetchItem, FetchResponseItem, Response } from '../wire/index.ts';
+import { resolveSequenceSet, type FetchItem, type FetchResponseItem, type Response } from '../wire/index.ts';
 
 /** Records read per store call. */
 const BATCH = 256;
@@ -40,15 +40,11 @@ async function* responses(ctx: ImapContext, command: CommandOf<'FETCH'>, uids: n
   const mailboxId = selected.mailbox.id;
   const changedSince = command.changedSince === null ? null : Number(command.changedSince);
   if (command.vanished && changedSince !== null) {
-    // RFC 7162 §3.2.6: expunged UIDs within the set, before the FETCH responses.
-    const changes = await ctx.services.messages.changesSince(mailboxId, changedSince);
-    const requested = selected.maxUid;
-    const vanished = changes.vanished.filter((uid) => command.sequence.ranges.some((r) => {
-      const a = r.from === '*' ? requested : r.from;
-      const b = r.to === '*' ? requested : r.to;
-      return uid >= Math.min(a, b) && uid <= Math.max(a, b);
-    }));
-    if (vanished.length > 0) yield { kind: 'vanished', earlier: true, uids: vanished };
+    // RFC 7162 §3.2.6: expunged UIDs within the set, before the FETCH responses. "*" reaches the
+    // highest UID ever given out, so expunges above the last message still left are reported too.
+    const within = resolveSequenceSet(command.sequence, Math.max(selected.maxUid, selected.mailbox.uidNext - 1));
+    const changes = await ctx.services.messages.changesSince(mailboxId, changedSince, { within });
+    if (changes.vanished.length > 0) yield { kind: 'vanished', earlier: true, ranges: changes.vanished };
   }
   const seqOf = (uid: number): number => selected.seqOf(uid);
   if (items.every((i) => LIST_ITEMS.has(i.item)) && uids.length > BATCH) {

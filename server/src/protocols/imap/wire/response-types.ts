@@ -72,6 +72,8 @@ export type Response =
   | { kind: 'expunge'; seq: number }
   /** RFC 7162 §3.2.10. */
   | { kind: 'vanished'; earlier: boolean; uids: number[] }
+  /** The same as ascending, disjoint UID ranges (a QRESYNC answer may cover 100k UIDs in a few ranges). */
+  | { kind: 'vanished'; earlier: boolean; ranges: readonly (readonly [number, number])[] }
   | { kind: 'flags'; flags: string[] }
   | { kind: 'list' | 'lsub'; attributes: string[]; delimiter: string | null; mailbox: string; extended?: ListExtended }
   | { kind: 'status'; mailbox: string; items: Array<{ name: string; value: number | bigint | string }> }

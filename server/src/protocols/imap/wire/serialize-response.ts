@@ -99,7 +99,9 @@ function write(w: ResponseWriter, res: Response): void {
     case 'recent': w.raw(`* ${res.count} RECENT`); return;
     case 'expunge': w.raw(`* ${res.seq} EXPUNGE`); return;
     case 'vanished':
-      w.raw(`* VANISHED ${res.earlier ? '(EARLIER) ' : ''}${formatSortedSet(res.uids)}`);
+      w.raw(`* VANISHED ${res.earlier ? '(EARLIER) ' : ''}${'ranges' in res
+        ? res.ranges.map(([a, b]) => (a === b ? String(a) : `${a}:${b}`)).join(',')
+        : formatSortedSet(res.uids)}`);
       return;
     case 'flags': w.raw('* FLAGS ').list(res.flags, (f) => w.flag(f)); return;
     case 'list':

@@ -52,8 +52,12 @@ export class Maildrop {
     const visible = records
       .filter((r) => !r.flags.includes('\\Deleted') && !r.flags.some((f) => f.toLowerCase() === POP3_DELETED_KEYWORD.toLowerCase()))
       .sort((a, b) => a.uid - b.uid);
-    const sizes = await deps.sizes.sizesOf(visible.map((r) => r.blobId));
-    const entries = visible.map((r, i) => ({ uid: r.uid, blobId: r.blobId, size: sizes[i] }));
+    // The POP3 size is recorded with the body at intake; only bodies stored
+    // before it was (wireSize null) are measured by streaming, once per node.
+    const unsized = visible.filter((r) => r.wireSize === null);
+    const measured = await deps.sizes.sizesOf(unsized.map((r) => r.blobId));
+    const sizeOf = new Map(unsized.map((r, i) => [r.blobId, measured[i]]));
+    const entries = visible.map((r) => ({ uid: r.uid, blobId: r.blobId, size: r.wireSize ?? sizeOf.get(r.blobId)! }));
     return new Maildrop(mailbox, entries, lock, deps.messages);
   }
 

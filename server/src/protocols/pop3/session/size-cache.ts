@@ -1,7 +1,10 @@
 // POP3 sizes (RFC 1939 §5: octets as sent, CRLF line endings) of stored
-// bodies. The mail store keeps bodies exactly as they arrived, which may use
-// bare LF (imports, some APPENDs), so the POP3 size can differ from the
-// stored size and is measured by streaming the body once. Bodies are
+// bodies that have no recorded size. The mail store keeps bodies exactly as
+// they arrived, which may use bare LF (imports, some APPENDs), so the POP3
+// size can differ from the stored size. Since schema migration 13 (SQLite) /
+// 8 (MongoDB) the MIME indexer records it at intake (MessageIndex.wireSize)
+// and the maildrop reads it from the store; only bodies stored before have
+// none, and those are measured here by streaming the body once. Bodies are
 // immutable and content-addressed, so a measured size never goes stale and
 // the cache is shared by every session of the process.
 import type { Readable } from 'node:stream';

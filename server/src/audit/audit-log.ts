@@ -1,20 +1,31 @@
-// Audit entries for directory changes. Every service writes its entry with the
-// same transaction handle as the change itself, so a change without its entry
-// (or an entry for a change that rolled back) cannot exist.
+// Audit entries for every administrative change: the directory's objects,
+// public folders (mail/) and queued messages (queue/). It sits below those
+// domain modules so each builds its entries here rather than reaching
+// sideways into another. Every service writes its entry with the same
+// transaction handle as the change itself, so a change without its entry (or
+// an entry for a change that rolled back) cannot exist.
+import { randomBytes } from 'node:crypto';
 import type { AuditEntry } from '../../../shared/src/schemas/directory.ts';
 import type { StoreTx } from '../store/port.ts';
-import type { Actor } from './api.ts';
-import { newId } from './ids.ts';
+
+/** Who made a change; the directory's Actor and the queue's operator both fit. */
+export interface AuditActor {
+  /** Account id, or null for the system itself. */
+  id: string | null;
+  login: string;
+  ip: string | null;
+}
 
 /** Fields whose values never enter the audit log; a set value shows as "[set]". */
 const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash', 'password', 'secret']);
 
 export type AuditAction =
-  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password';
+  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password' | 'retry';
 
 export interface AuditChange {
   action: AuditAction;
-  objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder';
+  objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder'
+    | 'queued-message';
   objectId: string;
   domainId: string | null;
   before: object | null;
@@ -50,9 +61,10 @@ export function diff(before: object, after: object): { before: Record<string, un
   return { before: redact(outBefore)!, after: redact(outAfter)! };
 }
 
-export async function writeAudit(tx: StoreTx, actor: Actor, at: string, change: AuditChange): Promise<AuditEntry> {
+export async function writeAudit(tx: StoreTx, actor: AuditActor, at: string, change: AuditChange): Promise<AuditEntry> {
   const entry: AuditEntry = {
-    id: newId(),
+    // Same shape as directory object ids (directory/ids.ts): 96 random bits, base64url.
+    id: randomBytes(12).toString('base64url'),
     at,
     actorId: actor.id,
     actor: actor.login,
