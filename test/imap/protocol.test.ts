@@ -138,6 +138,9 @@ describe('IMAP protocol over a raw socket', () => {
     await c.command('SEARCH RETURN (SAVE) SUBJECT multi');
     assert.match(await c.command('FETCH $ (UID)'), /FETCH \(UID 3\)/);
     assert.match(await c.command('SORT (REVERSE ARRIVAL) UTF-8 ALL'), /\* SORT 2 1\r\n/);
+    // RFC 5957 (SORT=DISPLAY): display-name keys are accepted and answer every message once.
+    assert.match(await c.command('SORT (DISPLAYFROM) UTF-8 ALL'), /\* SORT (1 2|2 1)\r\n/);
+    assert.match(await c.command('SORT (REVERSE DISPLAYTO) UTF-8 ALL'), /\* SORT (1 2|2 1)\r\n/);
     assert.match(await c.command('THREAD REFERENCES UTF-8 ALL'), /\* THREAD/);
     await c.command('ENABLE IMAP4rev2');
     assert.match(await c.command('SEARCH ALL', 'R1'), /\* ESEARCH \(TAG "R1"\) ALL 1:2/);
