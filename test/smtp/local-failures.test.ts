@@ -12,6 +12,7 @@ import { DeliveryWorker } from '../../server/src/queue/delivery-worker.ts';
 import { createLocalTransport } from '../../server/src/queue/local-transport.ts';
 import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
 import { parseDsn } from '../queue/dsn-parse.ts';
+import { startDnsmasq, type Dnsmasq } from '../support/dnsmasq.ts';
 import { openSmtpHarness, replyOf, transport, type SmtpHarness } from './harness.ts';
 import { envelope } from './raw-client.ts';
 
@@ -20,8 +21,13 @@ const system = systemActor();
 describe('SMTP: local recipients failing after the message was accepted', () => {
   let h: SmtpHarness;
   let carol: Account;
+  let dns: Dnsmasq;
   before(async () => {
-    h = await openSmtpHarness();
+    // junk.example publishes DMARC p=quarantine and nothing that could pass it: its mail is filed in Junk.
+    dns = await startDnsmasq([
+      '--local=/remote.example/', '--local=/junk.example/', '--txt-record=_dmarc.junk.example,v=DMARC1; p=quarantine',
+    ], { name: '_dmarc.junk.example', type: 'TXT' });
+    h = await openSmtpHarness((config) => { config.dns.servers = [dns.server]; });
     const d = h.directory;
     carol = await d.accounts.create(system, { address: 'carol@example.test', password: 'tulip-harbour-92' });
     const full = await d.accounts.create(system, { address: 'full@example.test', password: 'tulip-harbour-92', quotaBytes: 20_000 });
@@ -32,7 +38,10 @@ describe('SMTP: local recipients failing after the message was accepted', () => 
     await d.groups.create(system, { address: 'only-full@example.test', members: [{ kind: 'account', id: full.id }] });
     await transport(h, 'smtp').sendMail({ from: 'a@remote.example', to: 'full@example.test', subject: 'fill', text: 'x'.repeat(15_000) });
   });
-  after(() => h.close());
+  after(async () => {
+    await h.close();
+    dns.stop();
+  });
 
   /** Queued messages from the null sender: the notices. */
   const notices = async () => (await h.queued()).filter((q) => q.sender === '');
@@ -102,35 +111,55 @@ describe('SMTP: local recipients failing after the message was accepted', () => 
     assert.equal((await h.queued()).length, before);
   });
 
-  test('a temporary failure is deferred to the queue and delivered by its local transport', async () => {
+  /** Sends `subject` to bob and carol with one store error for carol on the first delivery only, and checks it was queued. */
+  async function deferCarol(from: string, subject: string): Promise<void> {
     const delivery = h.mail.delivery as { deliver: DeliveryService['deliver'] };
     const real = delivery.deliver;
-    // One store error for carol on the first delivery only.
     delivery.deliver = async (body, recipients, options) => {
       delivery.deliver = real;
       const outcomes = await real(body, recipients.filter((r) => r.accountId !== carol.id), options);
       return [...outcomes, { accountId: carol.id, status: 'failed', error: new StoaError('STOA_STORE_UNAVAILABLE', 'busy') }];
     };
     try {
-      const info = await transport(h, 'smtp').sendMail({ from: 'sender@remote.example', to: ['bob@example.test', 'carol@example.test'], subject: 'retry me', text: 'r' });
+      const info = await transport(h, 'smtp').sendMail({ from, to: ['bob@example.test', 'carol@example.test'], subject, text: 'r' });
       assert.match(info.response, /^250 /);
     } finally {
       delivery.deliver = real;
     }
-    assert.equal((await h.messages('carol@example.test')).filter((m) => m.includes('Subject: retry me')).length, 0);
-    const deferred = (await h.queued()).filter((q) => q.raw.includes('Subject: retry me'));
+    for (const box of ['INBOX', 'Junk']) {
+      assert.equal((await h.messages('carol@example.test', box)).filter((m) => m.includes(`Subject: ${subject}`)).length, 0, `nothing in ${box} yet`);
+    }
+    const deferred = (await h.queued()).filter((q) => q.raw.includes(`Subject: ${subject}`));
     assert.equal(deferred.length, 1);
-    assert.equal(deferred[0].sender, 'sender@remote.example');
+    assert.equal(deferred[0].sender, from);
     assert.deepEqual(deferred[0].recipients, ['carol@example.test']);
+  }
 
+  const runQueue = async (): Promise<void> => {
     const worker = new DeliveryWorker({
       store: h.store, config: queueConfigFrom(h.config), submit: async () => { throw new Error('no notice expected'); },
       local: createLocalTransport({ addresses: h.directory.addresses, delivery: h.mail.delivery }),
     });
     await worker.runOnce();
-    const [copy] = (await h.messages('carol@example.test')).filter((m) => m.includes('Subject: retry me'));
+  };
+
+  const copies = async (address: string, box: string, subject: string) => (await h.messages(address, box)).filter((m) => m.includes(`Subject: ${subject}`));
+
+  test('a temporary failure is deferred to the queue and delivered by its local transport, into the folder the filter chose', async () => {
+    await deferCarol('sender@remote.example', 'retry me');
+    await runQueue();
+    const [copy] = await copies('carol@example.test', 'INBOX', 'retry me');
     assert.ok(copy, 'delivered by the retry');
     assert.match(copy, /^Return-Path: <sender@remote\.example>\r\nDelivered-To: carol@example\.test\r\n/);
-    assert.equal((await h.messages('bob@example.test')).filter((m) => m.includes('Subject: retry me')).length, 1, 'bob got it once');
+    assert.equal((await copies('bob@example.test', 'INBOX', 'retry me')).length, 1, 'bob got it once');
+
+    // DMARC quarantine: the filter files it in Junk at DATA time, and the retry keeps it there.
+    await deferCarol('sender@junk.example', 'retry my junk');
+    assert.equal((await copies('bob@example.test', 'Junk', 'retry my junk')).length, 1, 'the filter put it in Junk');
+    const [queued] = (await h.queued()).filter((q) => q.raw.includes('Subject: retry my junk'));
+    assert.match(queued.raw, /dmarc=fail/, 'the verdict travels with the queued copy');
+    await runQueue();
+    assert.equal((await copies('carol@example.test', 'Junk', 'retry my junk')).length, 1, 'retried into Junk');
+    assert.equal((await copies('carol@example.test', 'INBOX', 'retry my junk')).length, 0, 'not into INBOX');
   });
 });

@@ -122,7 +122,7 @@ async function deliverRecipients(ctx: LeaseContext, lease: QueueLease, original:
   const { message } = lease;
   let result: Attempted;
   if (ctx.local && await ctx.local.handles(lease.domain)) {
-    const answers = await ctx.local.deliver(message.sender, lease.recipients.map((r) => r.address), original);
+    const answers = await ctx.local.deliver(message.sender, lease.recipients.map((r) => ({ address: r.address, folder: r.localFolder })), original);
     // Final delivery, not a relay: no "relayed" notice (RFC 3461 §6.2.2), as for mail delivered locally at DATA time.
     result = { answers, host: null, ip: null, tls: false, remoteDsn: true };
   } else {

@@ -6,7 +6,7 @@ import { type AuditActor, type AuditChange, writeAudit } from '../audit/audit-lo
 import { StoaError } from '../errors/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import type {
-  DeliveryAttempt, DsnNotify, DsnRet, QueueFilter, QueueSummary, QueuedMessage, QueuedRecipient,
+  DeliveryAttempt, DsnNotify, DsnRet, LocalFolder, NewQueuedMessage, QueueFilter, QueueSummary, QueuedMessage, QueuedRecipient,
 } from '../store/queue-port.ts';
 import { asciiDomain } from './mx-resolver.ts';
 import type { QueueConfig } from './queue-config.ts';
@@ -15,7 +15,8 @@ export interface EnqueueRequest {
   message: Buffer;
   /** '' for the null sender. */
   sender: string;
-  recipients: Array<{ address: string; notify?: DsnNotify[] | null; orcpt?: string | null }>;
+  /** localFolder: for a local recipient deferred after acceptance, the folder its retry is filed in (queue-port.ts). */
+  recipients: Array<{ address: string; notify?: DsnNotify[] | null; orcpt?: string | null; localFolder?: LocalFolder | null }>;
   ret?: DsnRet | null;
   envId?: string | null;
   accountId?: string | null;
@@ -68,7 +69,7 @@ export function createQueueService(deps: { store: Store; config: QueueConfig; no
     async enqueue(req) {
       if (req.recipients.length === 0) throw new StoaError('STOA_VALIDATION', 'no recipients');
       const seen = new Set<string>();
-      const recipients: Array<Pick<QueuedRecipient, 'address' | 'domain' | 'notify' | 'orcpt'>> = [];
+      const recipients: NewQueuedMessage['recipients'] = [];
       for (const r of req.recipients) {
         const at = r.address.lastIndexOf('@');
         const domain = at > 0 ? asciiDomain(r.address.slice(at + 1)) : null;
@@ -77,7 +78,7 @@ export function createQueueService(deps: { store: Store; config: QueueConfig; no
         const address = `${r.address.slice(0, at)}@${domain}`;
         if (seen.has(address.toLowerCase())) continue;
         seen.add(address.toLowerCase());
-        recipients.push({ address, domain, notify: checkNotify(r.notify), orcpt: r.orcpt ?? null });
+        recipients.push({ address, domain, notify: checkNotify(r.notify), orcpt: r.orcpt ?? null, localFolder: r.localFolder ?? null });
       }
       // Durable before the metadata that points at it (BlobStore contract).
       const blob = await store.blobs.put(req.message);

@@ -58,8 +58,17 @@ export interface QueuedRecipient {
    * nextAttemptAt, keeping the message and its blob — until the notice goes out.
    */
   noticePending: PendingNotice | null;
+  /**
+   * For a local recipient deferred after acceptance (docs/smtp.md "Local
+   * failures after 250"): the folder the local transport delivers it to.
+   * null for a remote recipient, or a row queued before the field existed: INBOX.
+   */
+  localFolder: LocalFolder | null;
   updatedAt: number;
 }
+
+/** The folder a local recipient's retry is filed in: the spam/DMARC filter's choice at DATA time. */
+export type LocalFolder = 'INBOX' | 'Junk';
 
 /** The notices kept for a retry (a delay notice is simply sent again at the next attempt). */
 export type PendingNotice = 'failed' | 'relayed';
@@ -77,7 +86,8 @@ export interface DeliveryAttempt {
 
 export interface NewQueuedMessage {
   message: Omit<QueuedMessage, 'completedAt'>;
-  recipients: Array<Pick<QueuedRecipient, 'address' | 'domain' | 'notify' | 'orcpt'>>;
+  /** localFolder absent = null. */
+  recipients: Array<Pick<QueuedRecipient, 'address' | 'domain' | 'notify' | 'orcpt'> & { localFolder?: LocalFolder | null }>;
 }
 
 /** What one claim hands a worker: one message's due recipients in one domain. */

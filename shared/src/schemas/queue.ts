@@ -43,6 +43,9 @@ export const QueuedRecipient = Type.Object({
   notify: Nullable(Type.Array(Type.String())),
   orcpt: Nullable(Type.String()),
   delayNoticeSent: Type.Boolean(),
+  localFolder: Nullable(Type.Union([Type.Literal('INBOX'), Type.Literal('Junk')], {
+    description: 'For a local mailbox retried by the local transport: the folder the filter chose (null = INBOX)',
+  })),
   noticePending: Nullable(Type.Union([Type.Literal('failed'), Type.Literal('relayed')], {
     description: 'A failure or relay notice to the sender that could not be submitted yet; retried at nextAttemptAt',
   })),

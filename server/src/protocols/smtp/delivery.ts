@@ -132,7 +132,7 @@ export async function deliverMessage(ctx: HookContext, tx: Transaction, spool: M
   const acceptedCopy = async (): Promise<Buffer> => (accepted ??= Buffer.concat([Buffer.from(authResults + received, 'utf8'), await spool.buffer()]));
   if (failed.length > 0) {
     const ret = (session.envelope.dsn?.ret as 'FULL' | 'HDRS' | null | undefined) ?? null;
-    await settleLocalFailures(ctx, { id, sender: tx.sender, ret, envId: session.envelope.dsn?.envid ?? null, original: await acceptedCopy() }, failed);
+    await settleLocalFailures(ctx, { id, sender: tx.sender, ret, envId: session.envelope.dsn?.envid ?? null, original: await acceptedCopy(), folder: mailbox }, failed);
   }
 
   let queueId: string | null = null;

@@ -5,14 +5,15 @@
 // a permanent failure (mailbox full, mailbox gone) is bounced at once with an
 // RFC 3464 failure notice built and submitted by the queue's own code; a
 // temporary one is deferred into the queue, whose local transport retries it
-// on the usual schedule and bounces it if it never succeeds. Both happen
+// on the usual schedule, into the folder the filter chose (INBOX or Junk),
+// and bounces it if it never succeeds. Both happen
 // before the 250 is sent: if neither can be done the client gets 451.
 import type { DsnRecipient } from '../../queue/dsn.ts';
 import { localFailureAnswer } from '../../queue/local-transport.ts';
 import { createNoticeSubmit } from '../../queue/notice-submit.ts';
 import { sendNotices, wantsFailureNotice } from '../../queue/notifier.ts';
 import { queueConfigFrom } from '../../queue/queue-config.ts';
-import type { DsnNotify, DsnRet, QueuedMessage } from '../../store/queue-port.ts';
+import type { DsnNotify, DsnRet, LocalFolder, QueuedMessage } from '../../store/queue-port.ts';
 import type { HookContext } from './smtp-context.ts';
 
 /** One local mailbox the message did not reach, with the DSN parameters of the RCPT that led to it. */
@@ -32,6 +33,8 @@ export interface AcceptedMessage {
   envId: string | null;
   /** The message as accepted (our trace headers + content), attached to notices and queued for retries. */
   original: Buffer;
+  /** Where the spam/DMARC filter filed it: a retry goes to the same folder. */
+  folder: LocalFolder;
 }
 
 /** Bounces the permanent failures, queues the temporary ones; throws (→ 451) only if that cannot be done. */
@@ -73,11 +76,11 @@ export async function settleLocalFailures(ctx: HookContext, message: AcceptedMes
     const queueId = await services.queue.enqueue({
       message: message.original,
       sender: message.sender,
-      recipients: retry.map((f) => ({ address: f.address, notify: f.notify, orcpt: f.orcpt })),
+      recipients: retry.map((f) => ({ address: f.address, notify: f.notify, orcpt: f.orcpt, localFolder: message.folder })),
       ret: message.ret,
       envId: message.envId,
       accountId: state.account?.id ?? null,
     });
-    state.log.info({ id: message.id, queueId, recipients: retry.map((f) => f.address) }, 'smtp local recipients deferred to the queue');
+    state.log.info({ id: message.id, queueId, recipients: retry.map((f) => f.address), folder: message.folder }, 'smtp local recipients deferred to the queue');
   }
 }

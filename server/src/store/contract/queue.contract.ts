@@ -55,8 +55,8 @@ export function queueContract(factory: StoreFactory): void {
       assert.ok(got);
       assert.equal(got.message.sender, 'alice@sender.test');
       assert.equal(got.message.completedAt, null);
-      assert.deepEqual(got.recipients.map((r) => [r.address, r.domain, r.status, r.attempts, r.noticePending]), [
-        ['b@one.test', 'one.test', 'queued', 0, null], ['c@two.test', 'two.test', 'queued', 0, null],
+      assert.deepEqual(got.recipients.map((r) => [r.address, r.domain, r.status, r.attempts, r.noticePending, r.localFolder]), [
+        ['b@one.test', 'one.test', 'queued', 0, null, null], ['c@two.test', 'two.test', 'queued', 0, null, null],
       ]);
       assert.equal((await store.blobs.stat(blobId))?.refs, 1);
       await assert.rejects(() => store.queue.enqueue({
@@ -64,6 +64,26 @@ export function queueContract(factory: StoreFactory): void {
         recipients: [{ address: 'x@y.test', domain: 'y.test', notify: null, orcpt: null }],
       }), /STOA_NOT_FOUND|blob/);
       assert.equal(await store.queue.get('no-such-id'), null);
+    }));
+
+    it('keeps the folder of a deferred local recipient through enqueue, get, claim and record', () => withStore(factory, async ({ store }) => {
+      const blob = await store.blobs.put(Buffer.from(`Subject: local ${newId()}\r\n\r\nbody\r\n`));
+      const id = newId();
+      await store.queue.enqueue({
+        message: { id, blobId: blob.id, sender: 'a@remote.test', createdAt: T, expiresAt: T + DAY, ret: null, envId: null, accountId: null, size: blob.size },
+        recipients: [
+          { address: 'inbox@local.test', domain: 'local.test', notify: null, orcpt: null, localFolder: 'INBOX' },
+          { address: 'junk@local.test', domain: 'local.test', notify: null, orcpt: null, localFolder: 'Junk' },
+          { address: 'plain@local.test', domain: 'local.test', notify: null, orcpt: null },
+        ],
+      });
+      const folders = (rs: Array<{ address: string; localFolder: string | null }>) => rs.map((r) => [r.address, r.localFolder]);
+      const expected = [['inbox@local.test', 'INBOX'], ['junk@local.test', 'Junk'], ['plain@local.test', null]];
+      assert.deepEqual(folders((await store.queue.get(id))!.recipients), expected);
+      const [lease] = await store.queue.claim(claimOpts('w1'));
+      assert.deepEqual(folders([...lease.recipients].sort((a, b) => a.address.localeCompare(b.address))), expected);
+      await store.queue.record('w1', id, [outcome('junk@local.test', TEMP, 'deferred', T + 300_000)], T);
+      assert.deepEqual(folders((await store.queue.get(id))!.recipients), expected, 'an outcome leaves the folder alone');
     }));
 
     it('claims due recipients grouped by (message, domain), once, and honours skipDomains and maxGroups', () => withStore(factory, async ({ store }) => {

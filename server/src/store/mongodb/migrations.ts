@@ -191,6 +191,14 @@ const MIGRATIONS: readonly Migration[] = [
       await db.collection(MAIL_COLLECTIONS.expunged).createIndexes([EXPUNGED_AT_INDEX]);
     },
   },
+  {
+    version: 10,
+    description: 'outbound queue: the folder (INBOX or Junk) a deferred local recipient is retried into; null for existing recipients',
+    async up(db) {
+      // Idempotent: only recipients without the field are touched; null means INBOX, as before.
+      await db.collection(QUEUE_COLLECTIONS.recipients).updateMany({ localFolder: { $exists: false } }, { $set: { localFolder: null } });
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -12,7 +12,12 @@ export const QUEUE_COLLECTIONS = {
 
 export type QueueMessageDoc = Omit<QueuedMessage, 'id'> & { _id: string };
 /** `_id` is "<messageId>\n<address>": unique per message and recipient. */
-export type QueueRecipientDoc = Omit<QueuedRecipient, 'noticePending'> & { _id: string; noticePending?: QueuedRecipient['noticePending'] };
+export type QueueRecipientDoc = Omit<QueuedRecipient, 'noticePending' | 'localFolder'> & {
+  _id: string;
+  noticePending?: QueuedRecipient['noticePending'];
+  /** Absent on documents written before it existed (migration 10 sets it to null). */
+  localFolder?: QueuedRecipient['localFolder'];
+};
 export type QueueAttemptDoc = DeliveryAttempt;
 
 export const QUEUE_INDEXES: Record<string, IndexDescription[]> = {

@@ -31,8 +31,8 @@ function toMessage(doc: QueueMessageDoc): QueuedMessage {
 }
 
 function toRecipient(doc: QueueRecipientDoc): QueuedRecipient {
-  const { _id: _ignored, noticePending, ...rest } = doc;
-  return { ...rest, noticePending: noticePending ?? null };
+  const { _id: _ignored, noticePending, localFolder, ...rest } = doc;
+  return { ...rest, noticePending: noticePending ?? null, localFolder: localFolder ?? null };
 }
 
 function freeLease(now: number): Filter<QueueRecipientDoc> {
@@ -65,7 +65,8 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
       await t.recipients.insertMany(recipients.map((r) => ({
         _id: recipientDocId(id, r.address), messageId: id, address: r.address, domain: r.domain,
         status: 'queued' as const, attempts: 0, nextAttemptAt: m.createdAt, lastResponse: null,
-        leaseOwner: null, leaseUntil: null, notify: r.notify, orcpt: r.orcpt, delayNoticeSent: false, noticePending: null, updatedAt: m.createdAt,
+        leaseOwner: null, leaseUntil: null, notify: r.notify, orcpt: r.orcpt, delayNoticeSent: false, noticePending: null,
+        localFolder: r.localFolder ?? null, updatedAt: m.createdAt,
       })), sessionOpts(tx));
     })),
 

@@ -2,7 +2,7 @@
 // BEGIN IMMEDIATE transaction, so two processes starting together apply each
 // version once. Never edit a released migration: append a new one.
 import { StoaError } from '../../errors/catalogue.ts';
-import { QUEUE_NOTICES_SQL, QUEUE_SCHEMA_SQL } from './queue-rows.ts';
+import { QUEUE_LOCAL_FOLDER_SQL, QUEUE_NOTICES_SQL, QUEUE_SCHEMA_SQL } from './queue-rows.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { MAIL_BODY_WIRE_SIZE_SQL, MAIL_EXPUNGE_HORIZON_SQL, MAIL_SCHEMA, MAIL_SEARCH_PENDING_SQL } from './mail-schema.ts';
 import { DKIM_KEYS_SQL } from './dkim-keys.ts';
@@ -280,6 +280,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'mail-expunge-horizon',
     // When each expunge was logged, and each mailbox's vanished horizon, for pruning the log (mail-expunge-log.ts).
     sql: MAIL_EXPUNGE_HORIZON_SQL,
+  },
+  {
+    version: 15,
+    name: 'queue-local-folder',
+    // The folder (INBOX or Junk) a deferred local recipient is retried into (queue-rows.ts).
+    sql: QUEUE_LOCAL_FOLDER_SQL,
   },
 ];
 

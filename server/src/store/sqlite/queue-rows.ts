@@ -1,6 +1,6 @@
 // Row <-> object mapping for the outbound queue tables (migration 'queue').
 import type {
-  DeliveryAttempt, DsnNotify, DsnRet, PendingNotice, QueuedMessage, QueuedRecipient, RecipientStatus, SmtpAnswer, AttemptResult,
+  DeliveryAttempt, DsnNotify, DsnRet, LocalFolder, PendingNotice, QueuedMessage, QueuedRecipient, RecipientStatus, SmtpAnswer, AttemptResult,
 } from '../queue-port.ts';
 import type { Row } from './sqlite-connection.ts';
 
@@ -42,6 +42,7 @@ export function decodeRecipient(row: Row): QueuedRecipient {
     orcpt: str(row.orcpt),
     delayNoticeSent: Number(row.delay_notice_sent) === 1,
     noticePending: str(row.notice_pending) as PendingNotice | null,
+    localFolder: str(row.local_folder) as LocalFolder | null,
     updatedAt: Number(row.updated_at),
   };
 }
@@ -122,4 +123,9 @@ export const QUEUE_NOTICES_SQL = `
   ALTER TABLE queue_recipients ADD COLUMN notice_pending TEXT CHECK (notice_pending IN ('failed', 'relayed'));
   CREATE INDEX queue_recipients_notice_due ON queue_recipients (next_attempt_at, message_id, domain)
     WHERE notice_pending IS NOT NULL;
+`;
+
+/** The folder a deferred local recipient is retried into (queue-port.ts localFolder); NULL on existing rows means INBOX. */
+export const QUEUE_LOCAL_FOLDER_SQL = `
+  ALTER TABLE queue_recipients ADD COLUMN local_folder TEXT CHECK (local_folder IN ('INBOX', 'Junk'));
 `;

@@ -25,9 +25,9 @@ export function sqliteQueueStore(x: Executor): QueueStore {
       );
       for (const r of recipients) {
         c.run(
-          `INSERT INTO queue_recipients (message_id, address, domain, status, attempts, next_attempt_at, notify, orcpt, updated_at)
-           VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
-          m.id, r.address, r.domain, m.createdAt, r.notify === null ? null : JSON.stringify(r.notify), r.orcpt, m.createdAt,
+          `INSERT INTO queue_recipients (message_id, address, domain, status, attempts, next_attempt_at, notify, orcpt, local_folder, updated_at)
+           VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)`,
+          m.id, r.address, r.domain, m.createdAt, r.notify === null ? null : JSON.stringify(r.notify), r.orcpt, r.localFolder ?? null, m.createdAt,
         );
       }
     }),
