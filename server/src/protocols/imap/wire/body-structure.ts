@@ -1,26 +1,16 @@
 // BODY / BODYSTRUCTURE input (RFC 9051 §7.5.2) and its construction from the
-// MIME index. wire/ may not import the mail domain module (eslint layer
-// rule), so the index types are mirrored structurally here: a
-// mail/mime MimePart and Envelope are assignable to these as they are.
+// MIME index, whose types live in shared/ (wire/ may import them; it may not
+// import the mail domain module). A MimePart from the index is assignable to
+// MimePartInput as it is.
+import type { Envelope, EnvelopeAddress } from '../../../../../shared/src/schemas/message-index.ts';
 
 /** RFC 9051 §7.5.2 address: raw header text, null for NIL. */
-export interface EnvelopeAddressInput { name: string | null; adl: string | null; mailbox: string | null; host: string | null }
+export type EnvelopeAddressInput = EnvelopeAddress;
 
-/** RFC 9051 §7.5.2 ENVELOPE fields; mirrors mail/mime/types.ts Envelope. */
-export interface EnvelopeInput {
-  date: string | null;
-  subject: string | null;
-  from: EnvelopeAddressInput[] | null;
-  sender: EnvelopeAddressInput[] | null;
-  replyTo: EnvelopeAddressInput[] | null;
-  to: EnvelopeAddressInput[] | null;
-  cc: EnvelopeAddressInput[] | null;
-  bcc: EnvelopeAddressInput[] | null;
-  inReplyTo: string | null;
-  messageId: string | null;
-}
+/** RFC 9051 §7.5.2 ENVELOPE fields. */
+export type EnvelopeInput = Envelope;
 
-/** The fields of mail/mime/types.ts MimePart this module reads. */
+/** The fields of the index's MimePart this module reads. */
 export interface MimePartInput {
   contentType: { type: string; subtype: string; params: Record<string, string> };
   encoding: string;
