@@ -18,9 +18,9 @@ describe('flag encoding', () => {
   }
 
   it('applies FLAGS, +FLAGS and -FLAGS (RFC 9051 §6.4.6)', () => {
-    const current = encodeFlags(['\\Seen', 'Todo']);
-    assert.deepEqual(applyFlags(current, 'add', encodeFlags(['\\Flagged', 'todo', 'Later'])), { bits: 1 | 4, keywords: ['Later', 'Todo'] });
-    assert.deepEqual(applyFlags(current, 'remove', encodeFlags(['\\Seen', 'TODO'])), { bits: 0, keywords: [] });
+    const current = encodeFlags(['\\Seen', 'Urgent']);
+    assert.deepEqual(applyFlags(current, 'add', encodeFlags(['\\Flagged', 'urgent', 'Later'])), { bits: 1 | 4, keywords: ['Later', 'Urgent'] });
+    assert.deepEqual(applyFlags(current, 'remove', encodeFlags(['\\Seen', 'URGENT'])), { bits: 0, keywords: [] });
     assert.deepEqual(applyFlags(current, 'replace', encodeFlags(['\\Draft'])), { bits: 16, keywords: [] });
   });
 });
