@@ -2,7 +2,7 @@
 // MIME index, whose types live in shared/ (wire/ may import them; it may not
 // import the mail domain module). A MimePart from the index is assignable to
 // MimePartInput as it is.
-import type { Envelope, EnvelopeAddress } from '../../../../../shared/src/schemas/message-index.ts';
+import type { Envelope, EnvelopeAddress, MimePart } from '../../../../../shared/src/schemas/message-index.ts';
 
 /** RFC 9051 §7.5.2 address: raw header text, null for NIL. */
 export type EnvelopeAddressInput = EnvelopeAddress;
@@ -10,21 +10,15 @@ export type EnvelopeAddressInput = EnvelopeAddress;
 /** RFC 9051 §7.5.2 ENVELOPE fields. */
 export type EnvelopeInput = Envelope;
 
-/** The fields of the index's MimePart this module reads. */
-export interface MimePartInput {
-  contentType: { type: string; subtype: string; params: Record<string, string> };
-  encoding: string;
-  id: string | null;
-  description: string | null;
-  disposition: { type: string; params: Record<string, string> } | null;
-  language: string[] | null;
-  location: string | null;
-  md5: string | null;
-  size: number;
-  lines: number | null;
+/**
+ * The index's MimePart without what BODYSTRUCTURE never reads (section
+ * number, byte offsets), so the serializer and its tests can build parts by
+ * hand; a MimePart from the index is assignable as it is.
+ */
+export type MimePartInput = Omit<MimePart, 'section' | 'headerStart' | 'bodyStart' | 'bodyEnd' | 'children' | 'message'> & {
   children: MimePartInput[];
   message: { envelope: EnvelopeInput; root: MimePartInput } | null;
-}
+};
 
 export interface BodyDisposition { type: string; params: Array<[string, string]> }
 
