@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PASSWORD, openImapHarness, type ImapHarness, type RawClient } from './harness.ts';
+import { rightsMatrix, type RightsProbe } from './rights-matrix.ts';
 
 const ALL = 'lrswipkxtea';
 const SHARED = '"Other Users/owner@example.test/Team"';
 const message = 'Subject: shared\r\n\r\nhello\r\n';
 
 /** Each probe needs `right`; it runs in a session with every right except that one, the mailbox selected when `select` is set. */
-const PROBES: Array<{ right: string; name: string; select: boolean; command: string }> = [
+const probes = (owner: () => RawClient): RightsProbe[] => [
   { right: 'l', name: 'LIST shows the mailbox', select: false, command: `LIST "" ${SHARED}` },
   { right: 'r', name: 'SELECT', select: false, command: `SELECT ${SHARED}` },
   { right: 'r', name: 'STATUS', select: false, command: `STATUS ${SHARED} (MESSAGES)` },
@@ -20,9 +21,9 @@ const PROBES: Array<{ right: string; name: string; select: boolean; command: str
   { right: 'e', name: 'EXPUNGE', select: true, command: 'EXPUNGE' },
   { right: 'i', name: 'APPEND', select: false, command: `APPEND ${SHARED} {${message.length}+}\r\n${message}` },
   { right: 'i', name: 'COPY into it', select: false, command: `COPY-INTO` },
-  { right: 'k', name: 'CREATE a child', select: false, command: 'CREATE "Other Users/owner@example.test/Team/Child"' },
-  { right: 'x', name: 'DELETE', select: false, command: `DELETE ${SHARED}` },
-  { right: 'x', name: 'RENAME', select: false, command: `RENAME ${SHARED} "Other Users/owner@example.test/Projects/Team"` },
+  { right: 'k', name: 'CREATE a child', select: false, command: 'CREATE "Other Users/owner@example.test/Team/Child"', cleanup: async () => { await owner().command('DELETE Team/Child'); } },
+  { right: 'x', name: 'DELETE', select: false, command: `DELETE ${SHARED}`, cleanup: async () => { await owner().command('CREATE Team'); } },
+  { right: 'x', name: 'RENAME', select: false, command: `RENAME ${SHARED} "Other Users/owner@example.test/Projects/Team"`, cleanup: async () => { await owner().command('RENAME Projects/Team Team'); } },
   { right: 'a', name: 'GETACL', select: false, command: `GETACL ${SHARED}` },
   { right: 'a', name: 'SETACL', select: false, command: `SETACL ${SHARED} anyone lr` },
   { right: 't', name: 'MOVE out of it', select: true, command: 'MOVE 1 INBOX' },
@@ -70,37 +71,5 @@ describe('IMAP ACL (RFC 4314)', () => {
     assert.doesNotMatch(await guest.command('LIST "" "*"'), /Team/);
   });
 
-  for (const probe of PROBES) {
-    it(`refuses ${probe.name} without "${probe.right}" and allows it with`, async () => {
-      for (const granted of [true, false]) {
-        const rights = granted ? ALL : ALL.replace(probe.right, '');
-        const guest = await guestWith(rights);
-        if (probe.select) assert.match(await guest.command(`SELECT ${SHARED}`), /OK/);
-        let res: string;
-        if (probe.command === 'COPY-INTO') {
-          await guest.command('SELECT INBOX');
-          await guest.command(`APPEND INBOX {${message.length}+}\r\n${message}`);
-          await guest.command('NOOP');
-          res = await guest.command(`COPY 1 ${SHARED}`);
-        } else {
-          res = await guest.command(probe.command);
-        }
-        const tagged = /T\d+ (OK|NO|BAD)[^\r\n]*\r\n$/.exec(res)?.[0] ?? res;
-        if (granted) {
-          assert.match(tagged, /OK/, `${probe.name} with ${rights}: ${res}`);
-          if (probe.right === 'l') assert.match(res, /\* LIST/);
-        } else if (probe.right === 'l') {
-          assert.doesNotMatch(res, /\* LIST/, `${probe.name} listed without l`);
-        } else {
-          assert.match(tagged, /NO/, `${probe.name} with ${rights}: ${res}`);
-        }
-        if (probe.name === 'RENAME' && granted) await owner.command('RENAME Projects/Team Team');
-        if (probe.name === 'CREATE a child' && granted) await owner.command('DELETE Team/Child');
-        if (probe.name === 'DELETE' && granted) {
-          await owner.command('CREATE Team');
-        }
-        guest.close();
-      }
-    });
-  }
+  rightsMatrix({ box: SHARED, all: ALL, message, guestWith, probes: probes(() => owner) });
 });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { systemActor } from '../../server/src/directory/access.ts';
 import { createPublicFolderService, type PublicFolderService } from '../../server/src/mail/public-folder-service.ts';
 import { PASSWORD, openImapHarness, type ImapHarness, type RawClient } from './harness.ts';
+import { rightsMatrix, type RightsProbe } from './rights-matrix.ts';
 
 const ALL = 'lrswipkxtea';
 const message = 'Subject: public\r\n\r\nhello everyone\r\n';
@@ -87,7 +88,7 @@ describe('IMAP public folders and group ACLs', () => {
       return login('guest@example.test');
     }
 
-    const PROBES: Array<{ right: string; name: string; select?: boolean; command: string; cleanup?: () => Promise<void> }> = [
+    const PROBES: RightsProbe[] = [
       { right: 'l', name: 'LIST shows it', command: `LIST "" ${BOX}` },
       { right: 'r', name: 'SELECT', command: `SELECT ${BOX}` },
       { right: 'r', name: 'STATUS', command: `STATUS ${BOX} (MESSAGES UNSEEN)` },
@@ -106,35 +107,7 @@ describe('IMAP public folders and group ACLs', () => {
       { right: 'a', name: 'SETACL', command: `SETACL ${BOX} dave@example.test lr` },
     ];
 
-    for (const probe of PROBES) {
-      it(`refuses ${probe.name} without "${probe.right}" and allows it with`, async () => {
-        for (const granted of [true, false]) {
-          const rights = granted ? ALL : ALL.replace(probe.right, '');
-          const guest = await guestWith(rights);
-          if (probe.select) assert.match(await guest.command(`SELECT ${BOX}`), /OK/);
-          let res: string;
-          if (probe.command === 'COPY-INTO') {
-            await guest.command('SELECT INBOX');
-            await guest.command(`APPEND INBOX {${message.length}+}\r\n${message}`);
-            await guest.command('NOOP');
-            res = await guest.command(`COPY 1 ${BOX}`);
-          } else {
-            res = await guest.command(probe.command);
-          }
-          const tagged = /T\d+ (OK|NO|BAD)[^\r\n]*\r\n$/.exec(res)?.[0] ?? res;
-          if (granted) {
-            assert.match(tagged, /OK/, `${probe.name} with ${rights}: ${res}`);
-            if (probe.right === 'l') assert.match(res, /\* LIST/);
-            await probe.cleanup?.();
-          } else if (probe.right === 'l') {
-            assert.doesNotMatch(res, /\* LIST/, `${probe.name} listed without l`);
-          } else {
-            assert.match(tagged, /NO/, `${probe.name} with ${rights}: ${res}`);
-          }
-          guest.close();
-        }
-      });
-    }
+    rightsMatrix({ box: BOX, all: ALL, message, guestWith, probes: PROBES });
 
     it('shows the ACL without an owner entry, MYRIGHTS, and no quota root', async () => {
       const guest = await guestWith('lra');
