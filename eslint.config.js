@@ -1,12 +1,17 @@
 // ESLint flat config. Besides the recommended rules it enforces the layers of
 // docs/architecture.md with no-restricted-imports: imports go only downward
-// (protocols → domain services → store), shared/ stands alone, and wire/
-// parsers stay free of sockets and storage.
+// (protocols → domain services → store), every layer may use the model and
+// the foundations, front ends never touch the store (not even its types),
+// shared/ stands alone, and wire/ parsers stay free of sockets and storage.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const DOMAIN_MODULES = ['directory', 'mail', 'calendar', 'contacts', 'queue', 'filter', 'events', 'mail-auth', 'tls', 'audit'];
-/** cli/ and server/src/main.ts start the process; nothing below them may import them. */
+const DOMAIN_MODULES = [
+  'directory', 'mail', 'intake', 'calendar', 'contacts', 'queue', 'filter', 'sieve', 'events', 'mail-auth', 'tls', 'audit', 'operations',
+];
+/** Foundations under everything: configuration, errors, logging, metrics, and the model's types and pure helpers. */
+const FOUNDATIONS = ['config', 'errors', 'log', 'metrics', 'model'];
+/** cli/, server/src/main.ts and the composition root (services.ts) start the process; nothing below them may import them. */
 const ENTRY_POINTS = ['cli'];
 
 /**
@@ -15,7 +20,7 @@ const ENTRY_POINTS = ['cli'];
  * ("shared/src/schemas/directory.ts").
  */
 const folder = (dirs, message) => ({
-  regex: dirs.includes('cli') ? `(^|/)(${dirs.join('|')})/|(^|/)main\\.ts$` : `(^|/)(${dirs.join('|')})/`,
+  regex: dirs.includes('cli') ? `(^|/)(${dirs.join('|')})/|(^|/)(main|services)\\.ts$` : `(^|/)(${dirs.join('|')})/`,
   message,
 });
 
@@ -64,15 +69,17 @@ export default tseslint.config(
   layer(['server/src/audit/**'], [
     folder([...DOMAIN_MODULES.filter((m) => m !== 'audit'), 'protocols', ...ENTRY_POINTS], 'audit/ sits below the other domain modules: it imports only store/ and foundations'),
   ]),
-  // Front ends reach data only through services and the storage port, never an adapter.
+  // Front ends reach data only through the services: not the store, not even its types (those live in model/).
   layer(['server/src/protocols/**'], [
-    { regex: '(^|/)store/(sqlite|mongodb|blobs)/', message: 'protocols use the storage port (store/port.ts), never an adapter' },
+    folder(['store'], 'protocols never import the store: call a service, and take shared types from model/'),
     folder(ENTRY_POINTS, 'protocols must not import entry points'),
   ]),
-  // Configuration, errors and logging sit under everything.
-  layer(['server/src/config/**', 'server/src/errors/**', 'server/src/log/**'], [
-    folder(['store', ...DOMAIN_MODULES, 'protocols', ...ENTRY_POINTS], 'config/, errors/ and log/ are foundations: they import nothing above them'),
+  // Configuration, errors, logging, metrics and the model sit under everything.
+  layer(FOUNDATIONS.map((m) => `server/src/${m}/**`), [
+    folder(['store', ...DOMAIN_MODULES, 'protocols', ...ENTRY_POINTS], 'config/, errors/, log/, metrics/ and model/ are foundations: they import nothing above them'),
   ]),
+  // Every module lives in a layer: nothing at the top of server/src but the entry points.
+  { files: ['server/src/*.ts'], ignores: ['server/src/main.ts', 'server/src/services.ts'], rules: { 'no-restricted-syntax': ['error', { selector: 'Program', message: 'put this module in a layer folder (docs/architecture.md)' }] } },
   // Shared schemas are used by the console too: no server code may leak into them.
   layer(['shared/**'], [
     folder(['server'], 'shared/ is used by the console: it must not import server code'),

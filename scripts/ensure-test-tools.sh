@@ -40,6 +40,6 @@ find_missing
 [ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
+apt-get -o DPkg::Lock::Timeout=300 update -q >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >&2

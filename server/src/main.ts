@@ -1,36 +1,29 @@
-// The server process: opens the store, wires the directory, runs the first
-// start, and starts every listener. `stoa serve` (cli/commands/serve.ts)
+// The server process: opens the store, builds every service once through the
+// composition root (services.ts), runs the first start, and starts every
+// listener with the services it uses. `stoa serve` (cli/commands/serve.ts)
 // calls it and owns signals and the banner; tests and embedders can call it
 // directly.
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { StoaConfig } from './config/types.ts';
 import { bootstrapFirstStart, type BootstrapResult } from './directory/bootstrap.ts';
-import { createDirectory } from './directory/directory.ts';
-import { createDkimKeys } from './mail-auth/dkim-keys.ts';
-import { LocalChangeBus } from './events/local-change-bus.ts';
-import { expungeLogPruneTask } from './mail/expunge-log.ts';
-import { createMailServices } from './mail/mail-services.ts';
-import { createPublicFolderService } from './mail/public-folder-service.ts';
-import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
-import { startImapListeners, type ImapListeners } from './protocols/imap/server.ts';
-import { createDnsbl } from './filter/dnsbl.ts';
-import { createGreylist } from './filter/greylist.ts';
-import { createIpLists } from './filter/ip-lists.ts';
-import { createRateLimiter } from './filter/rate-limit.ts';
-import { createDkimSigner } from './mail-auth/dkim-sign.ts';
-import { createDnsResolver, mailauthResolver } from './mail-auth/dns-resolver.ts';
-import { createInboundAuthenticator } from './mail-auth/inbound.ts';
-import { createMetrics } from './protocols/http/metrics.ts';
-import { startSmtp, type SmtpAddress, type SmtpFrontEnd } from './protocols/smtp/smtp-listeners.ts';
-import { queueConfigFrom } from './queue/queue-config.ts';
-import { startOutboundQueue, type OutboundQueue } from './queue/outbound.ts';
-import type { QueueService } from './queue/queue-service.ts';
-import { loadTlsMaterial, secureContext, tlsServerOptions } from './tls/tls-material.ts';
 import type { Logger } from './log/logger.ts';
-import { startHousekeeping, type Housekeeping } from './housekeeping.ts';
+import { startHousekeeping, type Housekeeping } from './operations/housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
+import { startImapListeners, type ImapListeners } from './protocols/imap/server.ts';
+import { ListenError } from './protocols/listen.ts';
+import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
+import { createSmtpFilter } from './protocols/smtp/smtp-filter.ts';
+import { startSmtp, type SmtpAddress, type SmtpFrontEnd } from './protocols/smtp/smtp-listeners.ts';
+import type { DeliveryWorker } from './queue/delivery-worker.ts';
+import { startDeliveryWorker } from './queue/outbound.ts';
+import type { QueueService } from './queue/queue-service.ts';
+import { createServices } from './services.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
+import { loadTlsMaterial, secureContext, tlsServerOptions } from './tls/tls-material.ts';
+
+export { ListenError };
 
 export interface RunningServer {
   /** Actual HTTP address (the configured port may be 0), or null when the listener is disabled. */
@@ -50,23 +43,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** A listen failure an operator can fix, with the reason in words. */
-export class ListenError extends Error {
-  constructor(message: string, options: { cause: unknown }) {
-    super(message, options);
-    this.name = 'ListenError';
-  }
-}
-
-async function listen(app: FastifyInstance, host: string, port: number): Promise<{ host: string; port: number }> {
+async function listenHttp(app: FastifyInstance, host: string, port: number): Promise<{ host: string; port: number }> {
   try {
     await app.listen({ host, port });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'the port is taken by another program (another Stoa?)'
-      : code === 'EACCES' ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE'
-        : code === 'EADDRNOTAVAIL' ? 'no interface has that address' : (err as Error).message;
-    throw new ListenError(`cannot listen for HTTP on ${host}:${port}: ${why}; change listeners.http.host/port or STOA_HTTP_HOST/STOA_HTTP_PORT`, { cause: err });
+    throw new ListenError('http', host, port, err as NodeJS.ErrnoException, ' or STOA_HTTP_HOST/STOA_HTTP_PORT');
   }
   const address = app.server.address();
   return { host, port: typeof address === 'object' && address ? address.port : port };
@@ -80,82 +61,55 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let pop3: Pop3Listeners | null = null;
   let imap: ImapListeners | null = null;
   let smtp: SmtpFrontEnd | null = null;
-  let outbound: OutboundQueue | null = null;
+  let worker: DeliveryWorker | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
-      await Promise.all([app?.close(), pop3?.close(), imap?.close(), smtp?.close(), outbound?.stop()]);
+      await Promise.all([app?.close(), pop3?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
     } finally {
       await store?.close();
     }
   };
   try {
     store = await openStore(config);
-    const directory = createDirectory(store, config);
-    const firstStart = await bootstrapFirstStart(store, directory, config);
-    // The demo domain signs its mail like any other: its DKIM keys come with it.
-    if (firstStart.demo) {
-      const demo = await store.domains.getByName(firstStart.demo.domain);
-      if (demo) await createDkimKeys(store, config).ensureKey(demo);
+    const services = createServices(config, store, logger);
+    // The demo domain's DKIM keys come through the directory's provisioning hook, like any domain's.
+    const firstStart = await bootstrapFirstStart(store, services.directory, config);
+    if (config.queue.worker.enabled) {
+      worker = startDeliveryWorker({
+        store, config: services.queueConfig, local: services.worker.local, submit: services.worker.submitNotice,
+        registry: services.metrics.registry, logger: logger.child({ component: 'queue' }),
+      });
+      const running = worker;
+      services.worker.onWake(() => running.wake());
     }
+
     let http: RunningServer['http'] = null;
-    // One registry for every front end, exposed by the HTTP server at /metrics.
-    const metrics = createMetrics();
-    // One bus per process: IMAP IDLE and every session's EXISTS/EXPUNGE/FETCH updates listen to it.
-    const bus = new LocalChangeBus();
-    const mail = createMailServices({ store, bus });
-    // Notices to local senders go through local delivery, to remote ones through the queue itself.
-    outbound = startOutboundQueue({
-      store, config: queueConfigFrom(config), runWorker: config.queue.worker.enabled,
-      addresses: directory.addresses, delivery: mail.delivery, registry: metrics.registry, logger,
-    });
-    const queue = outbound.service;
     if (config.listeners.http.enabled) {
-      const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders });
-      http = await listen(app, config.listeners.http.host, config.listeners.http.port);
+      app = await createHttpServer({
+        config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
+        queue: services.queue, publicFolders: services.publicFolders, health: services.health,
+      });
+      http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
+    const { directory, mail, bus } = services;
     pop3 = await startPop3({
-      config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, locks: store.locks, logger,
-      tls: { options: tlsServerOptions(tls, config), context: secureContext(tls, config) },
-    }).catch((err: unknown) => {
-      throw err instanceof Error && err.name === 'Pop3ListenError' ? new ListenError(err.message, { cause: err }) : err;
+      config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
+      tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) },
     });
     imap = await startImapListeners({
       config, tls, logger,
       services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, mailboxes: mail.mailboxes, messages: mail.messages, bus },
-    }).catch((err: unknown) => {
-      throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
     });
-    // One DNS cache for DNSBL, SPF/DKIM/DMARC and the reverse name in Received.
-    const resolver = createDnsResolver(config);
-    const greylist = createGreylist(config.filter.greylist, store.greylist);
-    const rateLimiter = createRateLimiter(config.filter.rateLimit, store.rateCounters);
     smtp = await startSmtp({
-      config, logger, directory, metrics, tls, dns: resolver,
-      mail,
-      queue,
-      filter: {
-        ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
-        dnsbl: createDnsbl(config.filter.dnsbl, resolver),
-        greylist,
-        rateLimiter,
-        inbound: createInboundAuthenticator(config, logger, mailauthResolver(resolver)),
-        dkim: createDkimSigner(store, logger),
-      },
-    }).catch((err: unknown) => {
-      throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
+      smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
+      tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
+      filter: createSmtpFilter(services.filter),
     });
-    housekeeping = startHousekeeping({
-      config, store, directory, logger,
-      tasks: [
-        { name: 'greylist', run: () => greylist.prune() }, { name: 'rateCounters', run: () => rateLimiter.prune() },
-        expungeLogPruneTask({ config, messages: store.messages }),
-      ],
-    });
-    return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, close };
+    housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
+    return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue: services.queue, close };
   } catch (err) {
     await close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'cleanup after a failed start failed'));
     throw err;

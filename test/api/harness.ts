@@ -1,5 +1,6 @@
-// A real admin API over real HTTP: temp SQLite store, the real directory,
-// and a small HTTP client that keeps the session cookie like a browser.
+// A real admin API over real HTTP: temp SQLite store, every service built by
+// the server's own composition root, and a small HTTP client that keeps the
+// session cookie like a browser.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,16 +11,13 @@ import pino from 'pino';
 import { defaultConfig } from '../../server/src/config/schema.ts';
 import type { StoaConfig } from '../../server/src/config/types.ts';
 import type { Actor, Directory } from '../../server/src/directory/api.ts';
-import { createDirectory } from '../../server/src/directory/directory.ts';
 import { openSqliteStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
 import { createHttpServer } from '../../server/src/protocols/http/server.ts';
-import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
-import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
+import type { QueueService } from '../../server/src/queue/queue-service.ts';
 import type { Account } from '../../shared/src/schemas/directory.ts';
-import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
-import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
-import { createPublicFolderService } from '../../server/src/mail/public-folder-service.ts';
+import type { MailServices } from '../../server/src/mail/mail-services.ts';
+import { createServices, type Services } from '../../server/src/services.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -36,6 +34,8 @@ export interface Harness {
   queue: QueueService | null;
   /** Mail services over the same store (public folders are mailboxes). */
   mail: MailServices;
+  /** Every service, as main.ts builds them. */
+  services: Services;
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -105,7 +105,6 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const dir = mkdtempSync(join(tmpdir(), 'stoa-api-'));
   const config = testConfig(dir, change);
   const store = await openSqliteStore({ path: config.store.sqlite.path, blobsPath: config.store.blobs.path });
-  const directory = createDirectory(store, config);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -114,11 +113,12 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
     },
   });
   const logger = pino({ level: config.log.level }, sink);
-  const queue = options.queue ? createQueueService({ store, config: queueConfigFrom(config) }) : null;
-  const bus = new LocalChangeBus();
-  const mail = createMailServices({ store, bus });
-  const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-  const app = await createHttpServer({ config, store, directory, logger, publicFolders, ...(queue ? { queue } : {}) });
+  const services = createServices(config, store, logger);
+  const { directory, mail, publicFolders } = services;
+  const queue = options.queue ? services.queue : null;
+  const app = await createHttpServer({
+    config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, ...(queue ? { queue } : {}),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -131,7 +131,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   }
 
   return {
-    base, app, store, directory, config, queue, mail, dir, logs,
+    base, app, store, directory, config, queue, mail, services, dir, logs,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);

@@ -25,8 +25,10 @@ const probes = (owner: () => RawClient): RightsProbe[] => [
   { right: 'x', name: 'DELETE', select: false, command: `DELETE ${SHARED}`, cleanup: async () => { await owner().command('CREATE Team'); } },
   { right: 'x', name: 'RENAME', select: false, command: `RENAME ${SHARED} "Other Users/owner@example.test/Projects/Team"`, cleanup: async () => { await owner().command('RENAME Projects/Team Team'); } },
   { right: 'a', name: 'GETACL', select: false, command: `GETACL ${SHARED}` },
-  { right: 'a', name: 'SETACL', select: false, command: `SETACL ${SHARED} anyone lr` },
+  { right: 'a', name: 'SETACL', select: false, command: `SETACL ${SHARED} anyone lr`, cleanup: async () => { await owner().command('DELETEACL Team anyone'); } },
   { right: 't', name: 'MOVE out of it', select: true, command: 'MOVE 1 INBOX' },
+  { right: 'r', name: 'FETCH a body', select: true, command: 'FETCH 1 (BODY.PEEK[TEXT])', revokedOnly: true },
+  { right: 'r', name: 'SEARCH', select: true, command: 'UID SEARCH TEXT hello', revokedOnly: true },
 ];
 
 describe('IMAP ACL (RFC 4314)', () => {
@@ -71,5 +73,8 @@ describe('IMAP ACL (RFC 4314)', () => {
     assert.doesNotMatch(await guest.command('LIST "" "*"'), /Team/);
   });
 
-  rightsMatrix({ box: SHARED, all: ALL, message, guestWith, probes: probes(() => owner) });
+  rightsMatrix({
+    box: SHARED, all: ALL, message, guestWith, probes: probes(() => owner),
+    setRights: async (rights) => { await owner.command(`SETACL Team guest@example.test ${rights}`); },
+  });
 });

@@ -16,6 +16,9 @@ const run = promisify(execFile);
 // curl and mbsync come from Debian packages that this script installs when missing.
 const tools = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { stdio: 'inherit' });
 import { CORPUS } from '../support/corpus.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+
+const SYSTEM = makeSystemActor();
 
 function have(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
@@ -27,9 +30,9 @@ describe('IMAP with independent clients', () => {
   before(async () => {
     h = await openImapHarness();
     accountId = (await h.user('carol')).id;
-    await h.mail.mailboxes.ensureDefaultMailboxes(accountId);
-    const inbox = (await h.mail.mailboxes.find(accountId, 'INBOX'))!;
-    for (let i = 0; i < 3; i++) await h.mail.messages.append(inbox.id, { source: Buffer.from(`Subject: hello ${i}\r\nFrom: x@example.test\r\n\r\nline ${i}\r\n`) });
+    await h.mail.mailboxes.ensureDefaultMailboxes(SYSTEM, accountId);
+    const inbox = (await h.mail.mailboxes.find(SYSTEM, accountId, 'INBOX'))!.mailbox;
+    for (let i = 0; i < 3; i++) await h.mail.messages.append(SYSTEM, inbox.id, { source: Buffer.from(`Subject: hello ${i}\r\nFrom: x@example.test\r\n\r\nline ${i}\r\n`) });
   });
   after(async () => h.close());
 
@@ -105,10 +108,10 @@ print('ok')
 
   it('syncs thousands of messages both ways with mbsync', { timeout: 300_000 }, async () => {
     assert.ok(tools.status === 0 && have('mbsync'), 'mbsync (Debian isync) could not be installed: scripts/ensure-test-tools.sh needs root and apt-get');
-    const box = await h.mail.mailboxes.create(accountId, 'Bulk');
+    const box = await h.mail.mailboxes.create(SYSTEM, accountId, 'Bulk');
     const N = 2000;
     for (let i = 0; i < N; i += 100) {
-      await h.mail.messages.appendMany(box.id, Array.from({ length: 100 }, (_, k) => ({
+      await h.mail.messages.appendMany(SYSTEM, box.id, Array.from({ length: 100 }, (_, k) => ({
         source: Buffer.from(`Subject: bulk ${i + k}\r\nMessage-ID: <bulk${i + k}@example.test>\r\n\r\nbody ${i + k}\r\n`),
         flags: (i + k) % 5 === 0 ? ['\\Seen'] : [],
       })));
@@ -134,9 +137,9 @@ print('ok')
       const folder = cur.includes(victim) ? 'cur' : 'new';
       await rm(join(maildir, 'Bulk', folder, victim));
       await run('mbsync', ['-c', rc, 'bulk'], { timeout: 240_000 });
-      const status = await h.mail.mailboxes.status(box.id);
+      const status = await h.mail.mailboxes.status(SYSTEM, box.id);
       assert.equal(status.messages, N);
-      const found = await h.mail.messages.searchText(box.id, 'local');
+      const found = await h.mail.messages.searchText(SYSTEM, box.id, 'local');
       assert.equal(found.length, 1);
     } finally {
       await rm(dir, { recursive: true, force: true });

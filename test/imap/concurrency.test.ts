@@ -4,8 +4,10 @@
 // Racing APPENDs must never share a UID.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decodeFlags } from '../../server/src/store/mail-flags.ts';
+import { decodeFlags } from '../../server/src/model/mail-flags.ts';
 import { PASSWORD, openImapHarness, type ImapHarness, type RawClient } from './harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const SESSIONS = 20;
 const ROUNDS = 15;
@@ -33,7 +35,7 @@ describe('IMAP concurrency', () => {
   before(async () => {
     h = await openImapHarness();
     accountId = (await h.user('team')).id;
-    await h.mail.mailboxes.create(accountId, 'Shared');
+    await h.mail.mailboxes.create(SYSTEM, accountId, 'Shared');
     for (let i = 0; i < SESSIONS; i++) {
       const c = await h.raw();
       await c.command(`LOGIN team@example.test "${PASSWORD}"`);
@@ -67,8 +69,8 @@ describe('IMAP concurrency', () => {
       for (const { c, box } of clients) {
         await c.command('NOOP');
         const view = parseView(await c.command('FETCH 1:* (UID FLAGS)'));
-        const mailbox = (await h.mail.mailboxes.find(accountId, box))!;
-        const list = await h.mail.messages.list(mailbox.id);
+        const mailbox = (await h.mail.mailboxes.find(SYSTEM, accountId, box))!.mailbox;
+        const list = await h.mail.messages.list(SYSTEM, mailbox.id);
         const expected = [...list.uids].map((uid, j) => ({ seq: j + 1, uid, flags: decodeFlags(list.systemFlags[j], list.keywords.get(uid) ?? null).sort() }));
         assert.deepEqual(view, expected, `round ${round}, session on ${box}`);
       }

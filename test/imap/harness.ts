@@ -1,6 +1,6 @@
 // A real IMAP server on free loopback ports over a temporary SQLite store,
-// with the directory, mail services and change bus wired as main.ts does;
-// plus a raw line client for byte-level tests. No component is mocked.
+// with every service built by the server's own composition root; plus a raw
+// line client for byte-level tests. No component is mocked.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,10 +10,10 @@ import { defaultConfig } from '../../server/src/config/schema.ts';
 import type { StoaConfig } from '../../server/src/config/types.ts';
 import { systemActor } from '../../server/src/directory/access.ts';
 import type { Directory } from '../../server/src/directory/api.ts';
-import { createDirectory } from '../../server/src/directory/directory.ts';
-import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
+import type { ChangeBus } from '../../server/src/events/change-bus.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
-import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
+import type { MailServices } from '../../server/src/mail/mail-services.ts';
+import { createServices, type Services } from '../../server/src/services.ts';
 import { startImapListeners, type ImapListeners } from '../../server/src/protocols/imap/server.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
@@ -27,7 +27,8 @@ export interface ImapHarness {
   store: Store;
   directory: Directory;
   mail: MailServices;
-  bus: LocalChangeBus;
+  bus: ChangeBus;
+  services: Services;
   imap: ImapListeners;
   port: number;
   tlsPort: number;
@@ -35,6 +36,8 @@ export interface ImapHarness {
   /** An imapflow client logged in as `address` (plaintext on loopback, which the harness allows). */
   client(address: string, options?: Record<string, unknown>): Promise<ImapFlow>;
   raw(): Promise<RawClient>;
+  /** Moves the clock the IMAP listeners see (tests of the periodic login check). */
+  advance(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -52,20 +55,21 @@ export async function openImapHarness(tune: (config: StoaConfig) => void = () =>
   tune(config);
   const logger = createLogger(config);
   const store = await openStore(config);
-  const directory = createDirectory(store, config);
+  const services = createServices(config, store, logger, { defaultMetrics: false });
+  const { directory, mail, bus } = services;
   await directory.domains.create(systemActor(), { name: 'example.test' });
-  const bus = new LocalChangeBus();
-  const mail = createMailServices({ store, bus });
   const tls = await loadTlsMaterial(config, logger);
+  let clock = Date.now();
   const imap = await startImapListeners({
-    config, tls, logger,
+    config, tls, logger, now: () => clock,
     services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, mailboxes: mail.mailboxes, messages: mail.messages, bus },
   });
   const clients: ImapFlow[] = [];
   const raws: RawClient[] = [];
   const port = imap.imap?.port ?? 0;
   return {
-    config, store, directory, mail, bus, imap, port, tlsPort: imap.imaps?.port ?? 0,
+    config, store, directory, mail, bus, services, imap, port, tlsPort: imap.imaps?.port ?? 0,
+    advance(ms) { clock += ms; },
     async user(local, extra = {}) {
       return directory.accounts.create(systemActor(), { address: `${local}@example.test`, password: PASSWORD, ...extra });
     },

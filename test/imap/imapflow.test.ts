@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { systemActor } from '../../server/src/directory/access.ts';
 import { openImapHarness, type ImapHarness } from './harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const MULTIPART = Buffer.from([
   'From: Alice <alice@example.test>', 'To: Bob <bob@example.test>', 'Subject: Report attached',
@@ -108,8 +110,8 @@ describe('IMAP with imapflow', () => {
     const t0 = Date.now();
     // Delivered through the mail service, as SMTP delivery does, not through this client.
     const alice = await h.directory.accounts.get(systemActor(), 'alice@example.test');
-    const inbox = await h.mail.mailboxes.find(alice.id, 'INBOX');
-    await h.mail.messages.append(inbox!.id, { source: simple('pushed') });
+    const inbox = (await h.mail.mailboxes.find(SYSTEM, alice.id, 'INBOX'))?.mailbox;
+    await h.mail.messages.append(SYSTEM, inbox!.id, { source: simple('pushed') });
     const count = await seen;
     assert.equal(count, existsBefore + 1);
     assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);

@@ -8,6 +8,8 @@ import { systemActor } from '../../server/src/directory/access.ts';
 import { createPublicFolderService, type PublicFolderService } from '../../server/src/mail/public-folder-service.ts';
 import { PASSWORD, openImapHarness, type ImapHarness, type RawClient } from './harness.ts';
 import { rightsMatrix, type RightsProbe } from './rights-matrix.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const ALL = 'lrswipkxtea';
 const message = 'Subject: public\r\n\r\nhello everyone\r\n';
@@ -18,7 +20,7 @@ describe('IMAP public folders and group ACLs', () => {
   let domainId: string;
   before(async () => {
     h = await openImapHarness();
-    folders = createPublicFolderService({ store: h.store, mailboxes: h.mail.mailboxes, bus: h.bus, directory: h.directory });
+    folders = createPublicFolderService({ store: h.store, bus: h.bus, directory: h.directory });
     domainId = (await h.directory.domains.get(systemActor(), 'example.test')).id;
     await h.directory.domains.create(systemActor(), { name: 'other.test' });
     await h.directory.accounts.create(systemActor(), { address: 'eve@other.test', password: PASSWORD });
@@ -84,7 +86,7 @@ describe('IMAP public folders and group ACLs', () => {
 
     async function guestWith(rights: string): Promise<RawClient> {
       await folders.grant(systemActor(), 'example.test', folderId, 'guest@example.test', rights);
-      await h.mail.messages.append(folderId, { source: Buffer.from(message) });
+      await h.mail.messages.append(SYSTEM, folderId, { source: Buffer.from(message) });
       return login('guest@example.test');
     }
 
@@ -101,13 +103,17 @@ describe('IMAP public folders and group ACLs', () => {
       { right: 'e', name: 'MOVE out of it', select: true, command: 'MOVE 1 INBOX' },
       {
         right: 'k', name: 'CREATE a sub-folder', command: 'CREATE "Shared Folders/Matrix/Child"',
-        cleanup: async () => h.mail.mailboxes.delete((await h.mail.mailboxes.find(`domain:${domainId}`, 'Matrix/Child'))!.id),
+        cleanup: async () => h.mail.mailboxes.delete(SYSTEM, (await h.mail.mailboxes.find(SYSTEM, `domain:${domainId}`, 'Matrix/Child'))!.mailbox.id),
       },
       { right: 'a', name: 'GETACL', command: `GETACL ${BOX}` },
       { right: 'a', name: 'SETACL', command: `SETACL ${BOX} dave@example.test lr` },
+      { right: 'r', name: 'FETCH a body', select: true, command: 'FETCH 1 (BODY.PEEK[TEXT])', revokedOnly: true },
     ];
 
-    rightsMatrix({ box: BOX, all: ALL, message, guestWith, probes: PROBES });
+    rightsMatrix({
+      box: BOX, all: ALL, message, guestWith, probes: PROBES,
+      setRights: async (rights) => { await folders.grant(systemActor(), 'example.test', folderId, 'guest@example.test', rights); },
+    });
 
     it('shows the ACL without an owner entry, MYRIGHTS, and no quota root', async () => {
       const guest = await guestWith('lra');

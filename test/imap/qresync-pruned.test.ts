@@ -5,11 +5,13 @@
 // by the seq-match data) as UID ranges.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startHousekeeping } from '../../server/src/housekeeping.ts';
+import { startHousekeeping } from '../../server/src/operations/housekeeping.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
 import { expungeLogPruneTask } from '../../server/src/mail/expunge-log.ts';
 import type { Mailbox } from '../../server/src/store/mail-port.ts';
 import { PASSWORD, openImapHarness, type ImapHarness, type RawClient } from './harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const DAY_MS = 86_400_000;
 const LOGIN = `LOGIN carol@example.test "${PASSWORD}"`;
@@ -38,17 +40,17 @@ describe('IMAP QRESYNC below the pruned expunge log', () => {
   before(async () => {
     h = await openImapHarness();
     const account = await h.user('carol');
-    await h.mail.mailboxes.ensureDefaultMailboxes(account.id);
-    inbox = (await h.mail.mailboxes.find(account.id, 'INBOX'))!;
+    await h.mail.mailboxes.ensureDefaultMailboxes(SYSTEM, account.id);
+    inbox = (await h.mail.mailboxes.find(SYSTEM, account.id, 'INBOX'))!.mailbox;
     for (let i = 1; i <= 21; i++) {
-      await h.mail.messages.append(inbox.id, { source: Buffer.from(`From: x@example.test\r\nSubject: m${i}\r\n\r\nbody ${i}\r\n`) });
+      await h.mail.messages.append(SYSTEM, inbox.id, { source: Buffer.from(`From: x@example.test\r\nSubject: m${i}\r\n\r\nbody ${i}\r\n`) });
     }
   });
   after(async () => h.close());
 
   async function expunge(ranges: [number, number][]): Promise<void> {
-    await h.mail.messages.storeFlags(inbox.id, ranges, { mode: 'add', flags: ['\\Deleted'] });
-    await h.mail.messages.expunge(inbox.id, ranges);
+    await h.mail.messages.storeFlags(SYSTEM, inbox.id, ranges, { mode: 'add', flags: ['\\Deleted'] });
+    await h.mail.messages.expunge(SYSTEM, inbox.id, ranges);
   }
 
   async function session(): Promise<RawClient> {
@@ -82,9 +84,9 @@ describe('IMAP QRESYNC below the pruned expunge log', () => {
 
     // While the client is away: expunges (one above its last UID after new mail), a flag change, new mail.
     await expunge([[3, 5], [10, 10]]);
-    await h.mail.messages.storeFlags(inbox.id, [[7, 7]], { mode: 'add', flags: ['\\Seen'] });
-    await h.mail.messages.append(inbox.id, { source: Buffer.from('From: x@example.test\r\nSubject: m22\r\n\r\nlate\r\n') });
-    await h.mail.messages.append(inbox.id, { source: Buffer.from('From: x@example.test\r\nSubject: m23\r\n\r\nlate\r\n') });
+    await h.mail.messages.storeFlags(SYSTEM, inbox.id, [[7, 7]], { mode: 'add', flags: ['\\Seen'] });
+    await h.mail.messages.append(SYSTEM, inbox.id, { source: Buffer.from('From: x@example.test\r\nSubject: m22\r\n\r\nlate\r\n') });
+    await h.mail.messages.append(SYSTEM, inbox.id, { source: Buffer.from('From: x@example.test\r\nSubject: m23\r\n\r\nlate\r\n') });
     await expunge([[21, 22]]);
 
     // Housekeeping a month later prunes every entry, above the client's modseq too.

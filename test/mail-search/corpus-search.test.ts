@@ -3,12 +3,14 @@
 // substring, case-insensitively, and BODY never answers from the header.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { foldForSearch } from '../../server/src/store/mail-ids.ts';
+import { foldForSearch } from '../../server/src/model/mail-ids.ts';
 import { indexMessage } from '../../server/src/mail/mime/index.ts';
 import { buildSearchText } from '../../server/src/mail/mime/search-text.ts';
 import type { SearchCriteria } from '../../server/src/mail/search/criteria.ts';
 import { searchMessages } from '../../server/src/mail/search/search.ts';
 import { corpusFiles, corpusMessage, openMailHarness, type MailHarness } from '../mail/harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 describe('SEARCH over the encoded corpus', () => {
   let h: MailHarness;
@@ -17,15 +19,15 @@ describe('SEARCH over the encoded corpus', () => {
   const subjects = new Map<string, string>();
   /** The body's share of the index text (what BODY may match), as extracted and folded. */
   const bodies = new Map<string, { text: string; folded: string }>();
-  const search = (c: SearchCriteria) => searchMessages({ messages: h.messages }, box, c);
+  const search = (c: SearchCriteria) => searchMessages({ actor: SYSTEM, messages: h.messages }, box, c);
 
   before(async () => {
     h = await openMailHarness();
     const account = await h.account('corpus-search');
-    box = (await h.mailboxes.create(account.id, 'Encoded')).id;
+    box = (await h.mailboxes.create(SYSTEM, account.id, 'Encoded')).id;
     const files = await corpusFiles('encoded');
     const raws = await Promise.all(files.map((f) => corpusMessage(f)));
-    const { uids } = await h.messages.appendMany(box, raws.map((source) => ({ source })));
+    const { uids } = await h.messages.appendMany(SYSTEM, box, raws.map((source) => ({ source })));
     files.forEach((f, i) => {
       const index = indexMessage(raws[i]);
       uidOf.set(f, uids[i]);

@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { SearchCriteria } from '../../server/src/mail/search/criteria.ts';
 import { searchMailbox, searchMessages } from '../../server/src/mail/search/search.ts';
 import { openMailHarness, type MailHarness } from '../mail/harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const CRLF = '\r\n';
 const msg = (headers: string[], body: string) => Buffer.from(`${headers.join(CRLF)}${CRLF}${CRLF}${body}${CRLF}`);
@@ -49,15 +51,15 @@ describe('SEARCH keys', () => {
   let flaggedModseq: number;
   let emailId: string;
   let threadId: string;
-  const search = (c: SearchCriteria, now?: number) => searchMessages({ messages: h.messages }, box, c, { now });
+  const search = (c: SearchCriteria, now?: number) => searchMessages({ actor: SYSTEM, messages: h.messages }, box, c, { now });
 
   before(async () => {
     h = await openMailHarness();
     const account = await h.account('search');
-    box = (await h.mailboxes.create(account.id, 'Keys')).id;
-    uids = (await h.messages.appendMany(box, MESSAGES)).uids;
-    flaggedModseq = (await h.messages.storeFlags(box, [[uids[3], uids[3]]], { mode: 'add', flags: ['Later'] })).modseq;
-    const [first, second] = await h.messages.fetch(box, [[uids[0], uids[1]]]);
+    box = (await h.mailboxes.create(SYSTEM, account.id, 'Keys')).id;
+    uids = (await h.messages.appendMany(SYSTEM, box, MESSAGES)).uids;
+    flaggedModseq = (await h.messages.storeFlags(SYSTEM, box, [[uids[3], uids[3]]], { mode: 'add', flags: ['Later'] })).modseq;
+    const [first, second] = await h.messages.fetch(SYSTEM, box, [[uids[0], uids[1]]]);
     emailId = second.emailId;
     assert.equal(first.threadId, second.threadId, 'the reply shares its parent thread (RFC 8474)');
     threadId = first.threadId;
@@ -132,15 +134,15 @@ describe('SEARCH keys', () => {
   });
 
   it('reports the highest modseq of the matches when MODSEQ was a key (RFC 7162 §3.1.5)', async () => {
-    const deps = { messages: h.messages };
+    const deps = { actor: SYSTEM, messages: h.messages };
     assert.deepEqual(await searchMailbox(deps, box, { type: 'modseq', modseq: 1 }), { uids, highestModSeq: flaggedModseq });
     assert.deepEqual(await searchMailbox(deps, box, { type: 'flag', flag: 'Later', present: true }), { uids: [uids[3]], highestModSeq: null });
   });
 
   it('gives the same answers with the caller\'s list as with an index-seeded universe', async () => {
-    const list = await h.messages.list(box);
+    const list = await h.messages.list(SYSTEM, box);
     for (const [name, criteria, expected] of table) {
-      const found = await searchMessages({ messages: h.messages }, box, criteria(), { list });
+      const found = await searchMessages({ actor: SYSTEM, messages: h.messages }, box, criteria(), { list });
       assert.deepEqual(found, expected.map((n) => uids[n - 1]), name);
     }
     const mixed: SearchCriteria = { type: 'and', criteria: [
@@ -149,7 +151,7 @@ describe('SEARCH keys', () => {
       { type: 'flag', flag: '$IMPORTANT', present: true },
     ] };
     assert.deepEqual(await search(mixed), [uids[1]]);
-    assert.deepEqual(await searchMessages({ messages: h.messages }, box, mixed, { list }), [uids[1]]);
+    assert.deepEqual(await searchMessages({ actor: SYSTEM, messages: h.messages }, box, mixed, { list }), [uids[1]]);
   });
 
   it('refuses an impossible date', async () => {
@@ -157,9 +159,9 @@ describe('SEARCH keys', () => {
   });
 
   it('leaves out messages expunged after the caller read its list', async () => {
-    const list = await h.messages.list(box);
-    await h.messages.expunge(box, [[uids[2], uids[2]]]);
-    const found = await searchMessages({ messages: h.messages }, box, { type: 'subject', value: 'e' }, { list });
+    const list = await h.messages.list(SYSTEM, box);
+    await h.messages.expunge(SYSTEM, box, [[uids[2], uids[2]]]);
+    const found = await searchMessages({ actor: SYSTEM, messages: h.messages }, box, { type: 'subject', value: 'e' }, { list });
     assert.deepEqual(found, [uids[0], uids[1], uids[3]]);
   });
 });

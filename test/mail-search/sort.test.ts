@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { searchMessages } from '../../server/src/mail/search/search.ts';
 import { sortMessages, type SortKey } from '../../server/src/mail/search/sort.ts';
 import { openMailHarness, type MailHarness } from '../mail/harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const m = (headers: string[], body = 'x') => Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}\r\n`);
 
@@ -24,13 +26,13 @@ describe('SORT', () => {
   before(async () => {
     h = await openMailHarness();
     const account = await h.account('sort');
-    box = (await h.mailboxes.create(account.id, 'Sort')).id;
-    uids = (await h.messages.appendMany(box, MESSAGES)).uids;
+    box = (await h.mailboxes.create(SYSTEM, account.id, 'Sort')).id;
+    uids = (await h.messages.appendMany(SYSTEM, box, MESSAGES)).uids;
   });
   after(async () => { await h.close(); });
 
   const sorted = async (keys: SortKey[], only?: number[]) =>
-    (await sortMessages({ messages: h.messages }, box, keys, (only ?? [1, 2, 3, 4, 5]).map((n) => uids[n - 1]))).map((uid) => uids.indexOf(uid) + 1);
+    (await sortMessages({ actor: SYSTEM, messages: h.messages }, box, keys, (only ?? [1, 2, 3, 4, 5]).map((n) => uids[n - 1]))).map((uid) => uids.indexOf(uid) + 1);
 
   const table: [string, SortKey[], number[]][] = [
     ['ARRIVAL', [{ key: 'arrival' }], [1, 3, 2, 4, 5]],
@@ -53,8 +55,8 @@ describe('SORT', () => {
   }
 
   it('sorts a SEARCH result only', async () => {
-    const hits = await searchMessages({ messages: h.messages }, box, { type: 'subject', value: 'apple' });
-    const out = await sortMessages({ messages: h.messages }, box, [{ key: 'date', reverse: true }], hits);
+    const hits = await searchMessages({ actor: SYSTEM, messages: h.messages }, box, { type: 'subject', value: 'apple' });
+    const out = await sortMessages({ actor: SYSTEM, messages: h.messages }, box, [{ key: 'date', reverse: true }], hits);
     assert.deepEqual(out.map((uid) => uids.indexOf(uid) + 1), [2, 5, 4]);
   });
 });

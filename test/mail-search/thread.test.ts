@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { formatThreads, isReplyOrForward, threadMessages, type ThreadNode } from '../../server/src/mail/search/thread.ts';
 import { openMailHarness, type MailHarness } from '../mail/harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 interface Spec { id: string; subject: string; day: number; refs?: string[]; inReplyTo?: string; messageId?: string | null }
 
@@ -31,11 +33,11 @@ describe('THREAD', () => {
 
   /** Appends the specs in order and threads them; prints ids instead of UIDs. */
   async function thread(algorithm: 'references' | 'orderedsubject', specs: Spec[], only?: string[]): Promise<string> {
-    const box = (await h.mailboxes.create(account, `T${Math.random()}`)).id;
-    const { uids } = await h.messages.appendMany(box, specs.map((s) => ({ source: raw(s) })));
+    const box = (await h.mailboxes.create(SYSTEM, account, `T${Math.random()}`)).id;
+    const { uids } = await h.messages.appendMany(SYSTEM, box, specs.map((s) => ({ source: raw(s) })));
     const idOf = new Map(uids.map((uid, i) => [uid, specs[i].id]));
     const chosen = only ? uids.filter((uid) => only.includes(idOf.get(uid)!)) : uids;
-    const roots = await threadMessages({ messages: h.messages }, box, algorithm, chosen);
+    const roots = await threadMessages({ actor: SYSTEM, messages: h.messages }, box, algorithm, chosen);
     // Label by position so the printed text uses the test's names.
     const names = [...idOf.values()];
     return formatThreads(roots, (uid) => names.indexOf(idOf.get(uid)!)).replace(/\d+/g, (n) => names[Number(n)]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ChangeEvent } from '../../server/src/events/change-bus.ts';
 import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
 import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
-import { accountFixture } from '../../server/src/store/contract/harness.ts';
+import { accountFixture, domainFixture } from '../../server/src/store/contract/harness.ts';
 import { openSqliteStore } from '../../server/src/store/open-store.ts';
 import type { AccountRecord, Store } from '../../server/src/store/port.ts';
 
@@ -28,6 +28,9 @@ export async function openMailHarness(): Promise<MailHarness> {
   const bus = new LocalChangeBus();
   const events: ChangeEvent[] = [];
   const services = createMailServices({ store, bus });
+  // Accounts with a mailbox belong to a domain (operators, with none, have no mailbox).
+  const domain = domainFixture('mail.test');
+  await store.domains.create(domain);
   let n = 0;
   return {
     ...services,
@@ -35,7 +38,7 @@ export async function openMailHarness(): Promise<MailHarness> {
     bus,
     events,
     async account(local, extra = {}) {
-      const account = accountFixture(null, `${local}-${++n}@mail.test`, extra);
+      const account = accountFixture(domain, `${local}-${++n}`, extra);
       await store.accounts.create(account);
       // Every event from here on, in publish order.
       bus.subscribe({ accountId: account.id }, (e) => events.push(e));

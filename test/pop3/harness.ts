@@ -12,6 +12,7 @@ import { defaultConfig } from '../../server/src/config/schema.ts';
 import type { StoaConfig } from '../../server/src/config/types.ts';
 import { systemActor } from '../../server/src/directory/access.ts';
 import type { Account } from '../../shared/src/schemas/directory.ts';
+import type { Directory } from '../../server/src/directory/api.ts';
 import { createDirectory } from '../../server/src/directory/directory.ts';
 import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
@@ -20,6 +21,8 @@ import { startPop3, type Pop3Listeners } from '../../server/src/protocols/pop3/s
 import { openSqliteStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
 import { loadTlsMaterial, secureContext, tlsServerOptions } from '../../server/src/tls/tls-material.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 export const PASSWORD = 'tulip-harbour-92';
 
@@ -32,6 +35,11 @@ export interface Pop3Harness {
   tlsPort: number;
   alice: Account;
   bob: Account;
+  /** The server operator (no domain, no mailbox), with PASSWORD. */
+  admin: Account;
+  directory: Directory;
+  /** Moves the clock the POP3 listeners see (tests of the periodic login check). */
+  advance(ms: number): void;
   inboxOf(account: Account): Promise<string>;
   append(account: Account, message: Buffer | string): Promise<number>;
   close(): Promise<void>;
@@ -49,27 +57,31 @@ export async function openPop3Harness(tune: (config: StoaConfig) => void = () =>
   config.log.level = 'silent';
   tune(config);
   const logger = createLogger(config);
-  const directory = createDirectory(store, config);
+  const bus = new LocalChangeBus();
+  const directory = createDirectory(store, config, { bus });
   const system = systemActor();
   const admin = await directory.operators.create(system, { login: 'admin', password: PASSWORD });
   const actor = directory.actorFor(admin, '127.0.0.1');
   await directory.domains.create(actor, { name: 'pop.example' });
   const alice = await directory.accounts.create(actor, { address: 'alice@pop.example', password: PASSWORD, displayName: 'Alice' });
   const bob = await directory.accounts.create(actor, { address: 'bob@pop.example', password: PASSWORD });
-  const mail = createMailServices({ store, bus: new LocalChangeBus() });
+  const mail = createMailServices({ store, bus });
   const tls = await loadTlsMaterial(config, logger);
+  let clock = Date.now();
   const listeners = await startPop3({
-    config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, locks: store.locks, logger,
-    tls: { options: tlsServerOptions(tls, config), context: secureContext(tls, config) },
+    now: () => clock,
+    config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
+    tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) },
   });
   const inboxOf = async (account: Account): Promise<string> =>
-    (await mail.mailboxes.find(account.id, 'INBOX') ?? (await mail.mailboxes.ensureDefaultMailboxes(account.id)).find((m) => m.name === 'INBOX')!).id;
+    ((await mail.mailboxes.find(SYSTEM, account.id, 'INBOX'))?.mailbox ?? (await mail.mailboxes.ensureDefaultMailboxes(SYSTEM, account.id)).find((m) => m.name === 'INBOX')!).id;
   return {
-    store, config, mail, listeners, alice, bob, inboxOf,
+    store, config, mail, listeners, alice, bob, admin, directory, inboxOf,
+    advance(ms) { clock += ms; },
     port: listeners.pop3!.port,
     tlsPort: listeners.pop3s!.port,
     async append(account, message) {
-      const result = await mail.messages.append(await inboxOf(account), { source: Buffer.from(message) });
+      const result = await mail.messages.append(SYSTEM, await inboxOf(account), { source: Buffer.from(message) });
       return result.uids[0];
     },
     async close() {

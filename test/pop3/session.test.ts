@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
+import { createDirectory } from '../../server/src/directory/directory.ts';
+import { LOGIN_RECHECK_MS } from '../../server/src/directory/auth-service.ts';
 import { openPop3Harness, PASSWORD, RawClient, type Pop3Harness } from './harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const MESSAGE_1 = 'From: a@example.org\r\nSubject: one\r\n\r\nfirst body\r\n.dot line\r\n';
 const MESSAGE_2 = 'From: b@example.org\nSubject: two\n\nline 1\nline 2\nline 3\n';
@@ -104,7 +108,7 @@ describe('POP3 session', () => {
     await c.send('DELE 1');
     assert.equal(await c.send('QUIT'), '+OK Bye (1 messages deleted)\r\n');
     await c.closed();
-    const left = await h.mail.messages.list(await h.inboxOf(h.bob));
+    const left = await h.mail.messages.list(SYSTEM, await h.inboxOf(h.bob));
     assert.deepEqual([...left.uids], [uid + 1]);
   });
 
@@ -141,4 +145,33 @@ describe('POP3 session', () => {
     assert.match(await c.send('PASS wrong-password'), /^-ERR \[AUTH\] .*closing\r\n$/);
     await c.closed();
   });
+
+  it('refuses a server operator, which has no mailbox, and creates no mailbox for it (issue 7)', async () => {
+    const c = await RawClient.open(h.tlsPort, true);
+    assert.match(await c.send('USER admin'), /^\+OK/);
+    assert.equal(await c.send(`PASS ${PASSWORD}`), '-ERR [AUTH] This account may not use POP3\r\n');
+    assert.deepEqual(await h.store.mailboxes.list(h.admin.id), [], 'no mailbox was created for the operator');
+    c.end();
+  });
+
+  it('ends the session when the password is reset in this server, without applying its deletions', async () => {
+    const c = await login(h, 'bob@pop.example');
+    assert.match(await c.send('STAT'), /^\+OK/);
+    await h.directory.accounts.setPassword(SYSTEM, h.bob.id, 'a-brand-new-password-1');
+    await c.closed();
+    await h.directory.accounts.setPassword(SYSTEM, h.bob.id, PASSWORD);
+  });
+
+  it('ends the session at its next command once the login was found stale, for a reset made by another process', async () => {
+    const c = await login(h, 'bob@pop.example');
+    // Another process (the CLI, another node) has its own bus: nothing is announced here.
+    const elsewhere = createDirectory(h.store, h.config);
+    await elsewhere.accounts.setPassword(SYSTEM, h.bob.id, 'a-brand-new-password-2');
+    assert.match(await c.send('NOOP'), /^\+OK/, 'the check is not due yet');
+    h.advance(LOGIN_RECHECK_MS);
+    c.socket.write('NOOP\r\n');
+    await c.closed();
+    await elsewhere.accounts.setPassword(SYSTEM, h.bob.id, PASSWORD);
+  });
 });
+

@@ -26,9 +26,9 @@ describe('POP3 sizes', () => {
   before(async () => {
     h = await openPop3Harness();
     const open = h.mail.messages.open.bind(h.mail.messages);
-    h.mail.messages.open = (blobId, range): Promise<Readable> => {
-      opened.push(blobId);
-      return open(blobId, range);
+    h.mail.messages.open = (actor, message, range): Promise<Readable> => {
+      opened.push(message.blobId);
+      return open(actor, message, range);
     };
   });
   after(() => h.close());

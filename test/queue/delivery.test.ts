@@ -12,6 +12,8 @@ import type { Store } from '../../server/src/store/port.ts';
 import { OPERATOR, TestClock, openTestStore, sampleMessage, testQueueConfig } from './harness.ts';
 import { freePortOn, startBadMx, startDns, startMta, type Dns, type Mta } from './peers.ts';
 import { parseDsn } from './dsn-parse.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const GOOD = '127.0.0.2';
 const HANG = '127.0.0.3';
@@ -81,18 +83,18 @@ describe('remote delivery', () => {
   function worker(overrides: Partial<QueueConfig> = {}): DeliveryWorker {
     return new DeliveryWorker({
       store, config: { ...config, ...overrides }, now: clock.now, metrics,
-      submit: async (bytes, from, to) => { await service.enqueue({ message: bytes, sender: from, recipients: [{ address: to }] }); },
+      submit: async (bytes, from, to) => { await service.enqueue(SYSTEM, { message: bytes, sender: from, recipients: [{ address: to }] }); },
     });
   }
 
   test('delivers to the MX over opportunistic TLS and completes the message', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'bob@ok.test'), sender: 'alice@sender.test', recipients: [{ address: 'bob@ok.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'bob@ok.test'), sender: 'alice@sender.test', recipients: [{ address: 'bob@ok.test' }] });
     await worker().runOnce();
     assert.equal(mta.received.length, 1);
     assert.deepEqual(mta.received[0].to, ['bob@ok.test']);
     assert.equal(mta.received[0].from, 'alice@sender.test');
     assert.equal(mta.received[0].secure, true);
-    const detail = await service.inspect(id);
+    const detail = await service.inspect(SYSTEM, id);
     assert.equal(detail.recipients[0].status, 'delivered');
     assert.ok(detail.message.completedAt);
     assert.equal(detail.attempts.length, 1);
@@ -104,12 +106,12 @@ describe('remote delivery', () => {
   });
 
   test('one transaction answers each recipient: 250, 451 deferred, 550 failed with a DSN', async () => {
-    const id = await service.enqueue({
+    const id = await service.enqueue(SYSTEM, {
       message: sampleMessage('alice@sender.test', 'ok@ok.test'), sender: 'alice@sender.test', envId: 'ENV-42',
       recipients: [{ address: 'ok@ok.test' }, { address: 'temp1@ok.test' }, { address: 'perm1@ok.test', orcpt: 'rfc822;perm1@ok.test' }],
     });
     await worker().runOnce();
-    const detail = await service.inspect(id);
+    const detail = await service.inspect(SYSTEM, id);
     const status = Object.fromEntries(detail.recipients.map((r) => [r.address, r.status]));
     assert.deepEqual(status, { 'ok@ok.test': 'delivered', 'perm1@ok.test': 'failed', 'temp1@ok.test': 'deferred' });
     const temp = detail.recipients.find((r) => r.address === 'temp1@ok.test')!;
@@ -139,25 +141,25 @@ describe('remote delivery', () => {
   });
 
   test('an answer to the end of DATA is kept as the server gave it: 451 defers, 554 fails with that status', async () => {
-    const temp = await service.enqueue({ message: sampleMessage('alice@sender.test', 'datatemp@refuses-data.test'), sender: 'alice@sender.test', recipients: [{ address: 'datatemp@refuses-data.test' }] });
-    const perm = await service.enqueue({ message: sampleMessage('alice@sender.test', 'dataperm@refuses-data.test'), sender: 'alice@sender.test', recipients: [{ address: 'dataperm@refuses-data.test' }] });
+    const temp = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'datatemp@refuses-data.test'), sender: 'alice@sender.test', recipients: [{ address: 'datatemp@refuses-data.test' }] });
+    const perm = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'dataperm@refuses-data.test'), sender: 'alice@sender.test', recipients: [{ address: 'dataperm@refuses-data.test' }] });
     await worker().runOnce();
-    const deferred = (await service.inspect(temp)).recipients[0];
+    const deferred = (await service.inspect(SYSTEM, temp)).recipients[0];
     assert.equal(deferred.status, 'deferred', 'a temporary refusal after DATA is retried, not bounced');
     assert.deepEqual([deferred.lastResponse?.code, deferred.lastResponse?.enhanced], [451, '4.7.1']);
-    const failed = (await service.inspect(perm)).recipients[0];
+    const failed = (await service.inspect(SYSTEM, perm)).recipients[0];
     assert.equal(failed.status, 'failed');
     assert.deepEqual([failed.lastResponse?.code, failed.lastResponse?.enhanced], [554, '5.7.1']);
     assert.match(failed.lastResponse?.text ?? '', /DMARC policy/);
   });
 
   test('deferred recipients follow the back-off schedule, then expire into a failure notice', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'temp2@ok.test'), sender: 'alice@sender.test', ret: 'HDRS', recipients: [{ address: 'temp2@ok.test', notify: ['FAILURE'] }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'temp2@ok.test'), sender: 'alice@sender.test', ret: 'HDRS', recipients: [{ address: 'temp2@ok.test', notify: ['FAILURE'] }] });
     const w = worker();
     const expected = [5, 10, 20, 40, 80, 120, 120].map((m) => m * 60_000);
     for (const delay of expected) {
       await w.runOnce();
-      const r = (await service.inspect(id)).recipients[0];
+      const r = (await service.inspect(SYSTEM, id)).recipients[0];
       assert.equal(r.status, 'deferred');
       assert.equal(r.nextAttemptAt - clock.t, delay);
       // Not due a minute early: nothing is attempted.
@@ -165,13 +167,13 @@ describe('remote delivery', () => {
       assert.equal(await w.runOnce(), 0);
       clock.advance(60_000);
     }
-    const attempts = (await service.inspect(id)).attempts.length;
+    const attempts = (await service.inspect(SYSTEM, id)).attempts.length;
     assert.equal(attempts, expected.length);
     // Jump to the end of the lifetime: the last attempt is at expiry, then it fails.
-    clock.t = (await service.inspect(id)).message.expiresAt;
-    await service.retryNow(id, OPERATOR);
+    clock.t = (await service.inspect(SYSTEM, id)).message.expiresAt;
+    await service.retryNow(OPERATOR, id);
     await w.runOnce();
-    const final = (await service.inspect(id)).recipients[0];
+    const final = (await service.inspect(SYSTEM, id)).recipients[0];
     assert.equal(final.status, 'failed');
     assert.equal(final.lastResponse?.enhanced, '4.4.7');
     await w.runOnce();
@@ -183,16 +185,16 @@ describe('remote delivery', () => {
   });
 
   test('a delay notice is sent once after the configured delay, unless NOTIFY excludes DELAY', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'temp3@ok.test'), sender: 'alice@sender.test', recipients: [{ address: 'temp3@ok.test' }] });
-    const quiet = await service.enqueue({ message: sampleMessage('carol@sender.test', 'temp4@ok.test'), sender: 'carol@sender.test', recipients: [{ address: 'temp4@ok.test', notify: ['FAILURE'] }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'temp3@ok.test'), sender: 'alice@sender.test', recipients: [{ address: 'temp3@ok.test' }] });
+    const quiet = await service.enqueue(SYSTEM, { message: sampleMessage('carol@sender.test', 'temp4@ok.test'), sender: 'carol@sender.test', recipients: [{ address: 'temp4@ok.test', notify: ['FAILURE'] }] });
     const w = worker();
     await w.runOnce();
     clock.advance(4 * 3600_000);
-    await service.retryNow(id, OPERATOR);
-    await service.retryNow(quiet, OPERATOR);
+    await service.retryNow(OPERATOR, id);
+    await service.retryNow(OPERATOR, quiet);
     await w.runOnce();
     clock.advance(3600_000);
-    await service.retryNow(id, OPERATOR);
+    await service.retryNow(OPERATOR, id);
     await w.runOnce();
     await w.runOnce();
     const notices = mta.received.filter((m) => m.from === '');
@@ -202,65 +204,65 @@ describe('remote delivery', () => {
     assert.equal(dsn.recipients[0].action, 'delayed');
     assert.match(dsn.recipients[0].status, /^4\./);
     assert.ok(dsn.recipients[0]['will-retry-until']);
-    assert.equal((await service.inspect(id)).recipients[0].delayNoticeSent, true);
+    assert.equal((await service.inspect(SYSTEM, id)).recipients[0].delayNoticeSent, true);
   });
 
   test('no notice to the null sender, nor with NOTIFY=NEVER', async () => {
-    await service.enqueue({ message: sampleMessage('x@sender.test', 'perm2@ok.test'), sender: '', recipients: [{ address: 'perm2@ok.test' }] });
-    await service.enqueue({ message: sampleMessage('y@sender.test', 'perm3@ok.test'), sender: 'y@sender.test', recipients: [{ address: 'perm3@ok.test', notify: ['NEVER'] }] });
+    await service.enqueue(SYSTEM, { message: sampleMessage('x@sender.test', 'perm2@ok.test'), sender: '', recipients: [{ address: 'perm2@ok.test' }] });
+    await service.enqueue(SYSTEM, { message: sampleMessage('y@sender.test', 'perm3@ok.test'), sender: 'y@sender.test', recipients: [{ address: 'perm3@ok.test', notify: ['NEVER'] }] });
     await worker().runOnce();
     await worker().runOnce();
     assert.equal(mta.received.length, 0);
-    const page = await service.list({ status: 'failed' }, 0, 10);
+    const page = await service.list(SYSTEM, { status: 'failed' }, 0, 10);
     assert.equal(page.total, 2);
   });
 
   test('an MX that accepts and never answers defers the message; the worker carries on', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'a@hang.test'), sender: 'alice@sender.test', recipients: [{ address: 'a@hang.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'a@hang.test'), sender: 'alice@sender.test', recipients: [{ address: 'a@hang.test' }] });
     await worker().runOnce();
-    const r = (await service.inspect(id)).recipients[0];
+    const r = (await service.inspect(SYSTEM, id)).recipients[0];
     assert.equal(r.status, 'deferred');
     assert.match(r.lastResponse?.text ?? '', /timeout/i);
   });
 
   test('an MX that talks garbage defers the message', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'a@garbage.test'), sender: 'alice@sender.test', recipients: [{ address: 'a@garbage.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'a@garbage.test'), sender: 'alice@sender.test', recipients: [{ address: 'a@garbage.test' }] });
     await worker().runOnce();
-    const detail = await service.inspect(id);
+    const detail = await service.inspect(SYSTEM, id);
     assert.equal(detail.recipients[0].status, 'deferred');
     assert.equal(detail.attempts[0].result, 'deferred');
   });
 
   test('a hanging primary MX is skipped for the backup MX', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'b@backup.test'), sender: 'alice@sender.test', recipients: [{ address: 'b@backup.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'b@backup.test'), sender: 'alice@sender.test', recipients: [{ address: 'b@backup.test' }] });
     await worker().runOnce();
-    const detail = await service.inspect(id);
+    const detail = await service.inspect(SYSTEM, id);
     assert.equal(detail.recipients[0].status, 'delivered');
     assert.equal(detail.attempts[0].mxHost, 'mx.ok.test');
     assert.deepEqual(mta.received[0].to, ['b@backup.test']);
   });
 
   test('a null MX (RFC 7505) fails at once with 5.1.10', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'x@nullmx.test'), sender: 'alice@sender.test', recipients: [{ address: 'x@nullmx.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'x@nullmx.test'), sender: 'alice@sender.test', recipients: [{ address: 'x@nullmx.test' }] });
     await worker().runOnce();
-    const r = (await service.inspect(id)).recipients[0];
+    const r = (await service.inspect(SYSTEM, id)).recipients[0];
     assert.equal(r.status, 'failed');
     assert.equal(r.lastResponse?.enhanced, '5.1.10');
     assert.equal(r.attempts, 1);
   });
 
   test('without MX records the domain\'s own address is used (RFC 5321 §5.1)', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'c@amx.test'), sender: 'alice@sender.test', recipients: [{ address: 'c@amx.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'c@amx.test'), sender: 'alice@sender.test', recipients: [{ address: 'c@amx.test' }] });
     await worker().runOnce();
-    const detail = await service.inspect(id);
+    const detail = await service.inspect(SYSTEM, id);
     assert.equal(detail.recipients[0].status, 'delivered');
     assert.equal(detail.attempts[0].mxHost, 'amx.test');
   });
 
   test('an IDN domain is delivered in its A-label form', async () => {
-    const id = await service.enqueue({ message: sampleMessage('alice@sender.test', 'leser@bücher.test'), sender: 'alice@sender.test', recipients: [{ address: 'leser@bücher.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('alice@sender.test', 'leser@bücher.test'), sender: 'alice@sender.test', recipients: [{ address: 'leser@bücher.test' }] });
     await worker().runOnce();
-    const r = (await service.inspect(id)).recipients[0];
+    const r = (await service.inspect(SYSTEM, id)).recipients[0];
     assert.equal(r.domain, 'xn--bcher-kva.test');
     assert.equal(r.address, 'leser@xn--bcher-kva.test');
     assert.equal(r.status, 'delivered');
@@ -269,15 +271,15 @@ describe('remote delivery', () => {
   });
 
   test('retry now, list filters and delete', async () => {
-    const id = await service.enqueue({ message: sampleMessage('dave@sender.test', 'temp5@ok.test'), sender: 'dave@sender.test', recipients: [{ address: 'temp5@ok.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('dave@sender.test', 'temp5@ok.test'), sender: 'dave@sender.test', recipients: [{ address: 'temp5@ok.test' }] });
     await worker().runOnce();
-    assert.equal((await service.list({ domain: 'ok.test', status: 'deferred' }, 0, 10)).total, 1);
-    assert.equal((await service.list({ sender: 'nobody@sender.test' }, 0, 10)).total, 0);
-    assert.equal(await service.retryNow(id, OPERATOR), 1);
-    assert.equal((await service.inspect(id)).recipients[0].nextAttemptAt, clock.t);
-    const blobId = (await service.inspect(id)).message.blobId;
-    await service.delete(id, OPERATOR);
-    await assert.rejects(service.inspect(id), /No such object/);
+    assert.equal((await service.list(SYSTEM, { domain: 'ok.test', status: 'deferred' }, 0, 10)).total, 1);
+    assert.equal((await service.list(SYSTEM, { sender: 'nobody@sender.test' }, 0, 10)).total, 0);
+    assert.equal(await service.retryNow(OPERATOR, id), 1);
+    assert.equal((await service.inspect(SYSTEM, id)).recipients[0].nextAttemptAt, clock.t);
+    const blobId = (await service.inspect(SYSTEM, id)).message.blobId;
+    await service.delete(OPERATOR, id);
+    await assert.rejects(service.inspect(SYSTEM, id), /No such object/);
     assert.equal((await store.blobs.stat(blobId))?.refs, 0);
   });
 });

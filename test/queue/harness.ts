@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Actor } from '../../server/src/directory/api.ts';
 import type { StoaConfig } from '../../server/src/config/types.ts';
 import { queueConfig, type QueueConfig } from '../../server/src/queue/queue-config.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
@@ -50,4 +51,4 @@ export function sampleMessage(from: string, to: string, subject = 'Queue test', 
 }
 
 /** The operator named in audit entries of retry and delete in these tests. */
-export const OPERATOR = { id: null, login: 'test-operator', ip: '127.0.0.1' } as const;
+export const OPERATOR: Actor = { id: null, login: 'test-operator', role: 'server-admin', adminDomainIds: [], ip: '127.0.0.1' };

@@ -13,6 +13,8 @@ import { createQueueService, type QueueService } from '../../server/src/queue/qu
 import type { Store } from '../../server/src/store/port.ts';
 import { openTestStore, sampleMessage, testQueueConfig } from './harness.ts';
 import { freePortOn, startBadMx, startMta, type Mta } from './peers.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const CHILD = fileURLToPath(new URL('./queue-child.ts', import.meta.url));
 const GOOD = '127.0.0.5';
@@ -82,7 +84,7 @@ describe('leases and smarthost', () => {
   test('three workers in three processes racing for 40 messages deliver each recipient exactly once, each taking a share', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) {
-      ids.push(await service.enqueue({
+      ids.push(await service.enqueue(SYSTEM, {
         message: sampleMessage('race@sender.test', `r${i}@ok.test`, `race ${i}`), sender: 'race@sender.test',
         recipients: [{ address: `r${i}a@ok.test` }, { address: `r${i}b@ok.test` }],
       }));
@@ -106,14 +108,14 @@ describe('leases and smarthost', () => {
     assert.equal(delivered.length, 80, 'every recipient once');
     assert.equal(new Set(delivered).size, 80, 'no recipient twice');
     for (const id of ids) {
-      const d = await service.inspect(id);
+      const d = await service.inspect(SYSTEM, id);
       assert.ok(d.recipients.every((r) => r.status === 'delivered'));
       assert.equal(d.attempts.length, 2);
     }
   });
 
   test('a killed worker\'s lease is taken over after it expires', async () => {
-    const id = await service.enqueue({ message: sampleMessage('k@sender.test', 'k@ok.test'), sender: 'k@sender.test', recipients: [{ address: 'k@ok.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('k@sender.test', 'k@ok.test'), sender: 'k@sender.test', recipients: [{ address: 'k@ok.test' }] });
     const leaseMs = 60_000;
     const holding = testQueueConfig([], port, {
       smarthost: smarthost(HANG),
@@ -123,7 +125,7 @@ describe('leases and smarthost', () => {
     const child = spawnWorker(storeConfig, holding, 'hold', 'doomed');
     assert.equal(await child.line(), 'started');
     for (let i = 0; ; i++) {
-      const r = (await service.inspect(id)).recipients[0];
+      const r = (await service.inspect(SYSTEM, id)).recipients[0];
       if (r.leaseOwner === 'doomed') break;
       if (i > 100) assert.fail('the child never leased the message');
       await new Promise((res) => setTimeout(res, 50));
@@ -139,40 +141,40 @@ describe('leases and smarthost', () => {
     offset = leaseMs + 1000;
     assert.equal(await heir.runOnce(), 1);
     assert.deepEqual(mta.received.map((m) => m.to), [['k@ok.test']]);
-    assert.equal((await service.inspect(id)).recipients[0].status, 'delivered');
+    assert.equal((await service.inspect(SYSTEM, id)).recipients[0].status, 'delivered');
   });
 
   test('a smarthost with AUTH over STARTTLS relays everything', async () => {
-    const id = await service.enqueue({ message: sampleMessage('s@sender.test', 'x@anywhere.test'), sender: 's@sender.test', recipients: [{ address: 'x@anywhere.test' }, { address: 'y@elsewhere.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('s@sender.test', 'x@anywhere.test'), sender: 's@sender.test', recipients: [{ address: 'x@anywhere.test' }, { address: 'y@elsewhere.test' }] });
     const qc = testQueueConfig([], port, { smarthost: smarthost(AUTH, { tls: 'starttls', auth: { user: 'relay-user', password: 'relay-secret' } }) });
     await new DeliveryWorker({ store, config: qc, submit: async () => undefined }).runOnce();
     assert.equal(authMta.received.length, 2, 'one transaction per destination domain');
     assert.ok(authMta.received.every((m) => m.user === 'relay-user' && m.secure));
-    const d = await service.inspect(id);
+    const d = await service.inspect(SYSTEM, id);
     assert.ok(d.recipients.every((r) => r.status === 'delivered'));
     assert.ok(d.attempts.every((a) => a.tls && a.mxHost === AUTH));
   });
 
   test('wrong smarthost credentials defer instead of bouncing', async () => {
-    const id = await service.enqueue({ message: sampleMessage('s@sender.test', 'x@anywhere.test'), sender: 's@sender.test', recipients: [{ address: 'x@anywhere.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('s@sender.test', 'x@anywhere.test'), sender: 's@sender.test', recipients: [{ address: 'x@anywhere.test' }] });
     const qc = testQueueConfig([], port, { smarthost: smarthost(AUTH, { tls: 'starttls', auth: { user: 'relay-user', password: 'wrong' } }) });
     await new DeliveryWorker({ store, config: qc, submit: async () => undefined }).runOnce();
-    const r = (await service.inspect(id)).recipients[0];
+    const r = (await service.inspect(SYSTEM, id)).recipients[0];
     assert.equal(r.status, 'deferred');
     assert.equal(authMta.received.length, 0);
   });
 
   test('stop() gives unused leases back', async () => {
-    const id = await service.enqueue({ message: sampleMessage('g@sender.test', 'g@ok.test'), sender: 'g@sender.test', recipients: [{ address: 'g@ok.test' }] });
+    const id = await service.enqueue(SYSTEM, { message: sampleMessage('g@sender.test', 'g@ok.test'), sender: 'g@sender.test', recipients: [{ address: 'g@ok.test' }] });
     const qc = testQueueConfig([], port, { smarthost: smarthost(HANG), worker: { leaseMs: 60_000, pollIntervalMs: 60_000, batchSize: 5, stopTimeoutMs: 200 } });
     const w = new DeliveryWorker({ store, config: qc, owner: 'stopper', submit: async () => undefined });
     w.start();
-    for (let i = 0; (await service.inspect(id)).recipients[0].leaseOwner !== 'stopper'; i++) {
+    for (let i = 0; (await service.inspect(SYSTEM, id)).recipients[0].leaseOwner !== 'stopper'; i++) {
       if (i > 100) assert.fail('never leased');
       await new Promise((res) => setTimeout(res, 20));
     }
     await w.stop();
-    const r = (await service.inspect(id)).recipients[0];
+    const r = (await service.inspect(SYSTEM, id)).recipients[0];
     assert.equal(r.leaseOwner, null);
     assert.equal(r.status, 'deferred', 'the aborted session counts as a deferral');
   });

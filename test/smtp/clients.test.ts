@@ -7,6 +7,9 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { REPO } from '../cli/run-stoa.ts';
 import { PASSWORD, openSmtpHarness, type SmtpHarness } from './harness.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+
+const SYSTEM = makeSystemActor();
 
 const run = promisify(execFile);
 const tools = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { stdio: 'inherit' });
@@ -52,11 +55,11 @@ describe('SMTP with independent clients', () => {
     const [bob] = (await h.messages('bob@example.test')).filter((m) => m.includes('Subject: python submission'));
     assert.match(bob, /with ESMTPSA id .*\r\n\t\(using TLSv1\.[23] with cipher /);
     // RFC 3461: RET, ENVID, NOTIFY and ORCPT (xtext-decoded) reach the queue.
-    const page = await h.queue.list({ includeCompleted: true }, 0, 100);
+    const page = await h.queue.list(SYSTEM, { includeCompleted: true }, 0, 100);
     const item = page.items.find((i) => i.envId === 'env-42');
     assert.ok(item, 'ENVID recorded');
     assert.equal(item.ret, 'HDRS');
-    const detail = await h.queue.inspect(item.id);
+    const detail = await h.queue.inspect(SYSTEM, item.id);
     assert.deepEqual(detail.recipients[0].notify, ['FAILURE', 'DELAY']);
     assert.equal(detail.recipients[0].orcpt, 'rfc822;partner+@remote.example');
   });

@@ -17,6 +17,8 @@ import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
 import { createMailServices } from '../../server/src/mail/mail-services.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
 import { freePort, startStoa, tempDir } from '../cli/run-stoa.ts';
+import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const SEED = Number(process.env.STOA_CRASH_SEED ?? 20260301);
 const CLIENTS = 4;
@@ -116,11 +118,11 @@ test('messages answered 250 survive SIGKILL at random moments, each exactly once
     const directory = createDirectory(store, config);
     const mail = createMailServices({ store, bus: new LocalChangeBus() });
     const alice = await directory.accounts.get(systemActor(), 'alice@demo.stoa.test');
-    const inbox = (await mail.mailboxes.find(alice.id, 'INBOX'))!;
-    const list = await mail.messages.list(inbox.id);
+    const inbox = (await mail.mailboxes.find(SYSTEM, alice.id, 'INBOX'))!.mailbox;
+    const list = await mail.messages.list(SYSTEM, inbox.id);
     const seen = new Map<string, number>();
     if (list.uids.length > 0) {
-      for (const r of await mail.messages.fetch(inbox.id, [[list.uids[0], list.uids[list.uids.length - 1]]])) {
+      for (const r of await mail.messages.fetch(SYSTEM, inbox.id, [[list.uids[0], list.uids[list.uids.length - 1]]])) {
         const raw = (await store.blobs.read(r.blobId)).toString('utf8');
         const subject = /\r\nSubject: (crash-\d+-\d+)\r\n/.exec(raw)?.[1];
         assert.ok(subject, 'every stored message is one of ours');

@@ -10,21 +10,13 @@ import { defaultConfig } from '../../server/src/config/schema.ts';
 import type { StoaConfig } from '../../server/src/config/types.ts';
 import { systemActor } from '../../server/src/directory/access.ts';
 import type { Directory } from '../../server/src/directory/api.ts';
-import { createDirectory } from '../../server/src/directory/directory.ts';
-import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
-import { createDnsbl } from '../../server/src/filter/dnsbl.ts';
-import { createGreylist } from '../../server/src/filter/greylist.ts';
-import { createIpLists } from '../../server/src/filter/ip-lists.ts';
-import { createRateLimiter } from '../../server/src/filter/rate-limit.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
-import { createDkimSigner } from '../../server/src/mail-auth/dkim-sign.ts';
-import { createDnsResolver } from '../../server/src/mail-auth/dns-resolver.ts';
-import { createInboundAuthenticator } from '../../server/src/mail-auth/inbound.ts';
-import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
-import { createMetrics, type Metrics } from '../../server/src/protocols/http/metrics.ts';
+import type { MailServices } from '../../server/src/mail/mail-services.ts';
+import type { Metrics } from '../../server/src/metrics/metrics.ts';
+import { createSmtpFilter } from '../../server/src/protocols/smtp/smtp-filter.ts';
 import { startSmtp, type SmtpFrontEnd } from '../../server/src/protocols/smtp/smtp-listeners.ts';
-import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
-import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
+import type { QueueService } from '../../server/src/queue/queue-service.ts';
+import { createServices, type Services } from '../../server/src/services.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
 import { loadTlsMaterial } from '../../server/src/tls/tls-material.ts';
@@ -34,6 +26,8 @@ export const PASSWORD = 'tulip-harbour-92';
 export interface SmtpHarness {
   config: StoaConfig;
   store: Store;
+  /** Every service, built by the server's own composition root. */
+  services: Services;
   directory: Directory;
   mail: MailServices;
   queue: QueueService;
@@ -74,53 +68,44 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
 
   const logger = createLogger(config);
   const store = await openStore(config);
-  const directory = createDirectory(store, config);
+  const services = createServices(config, store, logger, { defaultMetrics: false });
+  const { directory, mail, queue, metrics } = services;
   const system = systemActor();
   const domain = await directory.domains.create(system, { name: 'example.test' });
   await directory.domains.create(system, { name: 'alias.test', aliasOf: 'example.test' });
   const alice = await directory.accounts.create(system, { address: 'alice@example.test', password: PASSWORD, displayName: 'Alice' });
   const bob = await directory.accounts.create(system, { address: 'bob@example.test', password: PASSWORD });
-  const mail = createMailServices({ store, bus: new LocalChangeBus() });
-  const queue = createQueueService({ store, config: queueConfigFrom(config) });
-  const metrics = createMetrics({ defaultMetrics: false });
   const tls = await loadTlsMaterial(config, logger);
-  const resolver = createDnsResolver(config);
   const smtp = await startSmtp({
-    config, logger, directory, mail, queue, metrics, tls,
-    filter: {
-      ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
-      dnsbl: createDnsbl(config.filter.dnsbl, resolver),
-      greylist: createGreylist(config.filter.greylist, store.greylist),
-      rateLimiter: createRateLimiter(config.filter.rateLimit, store.rateCounters),
-      inbound: createInboundAuthenticator(config, logger),
-      dkim: createDkimSigner(store, logger),
-    },
+    smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
+    tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics, dns: services.dns,
+    filter: createSmtpFilter(services.filter),
   });
   const a = smtp.addresses;
 
   return {
-    config, store, directory, mail, queue, metrics, smtp, domain, alice, bob,
+    config, store, services, directory, mail, queue, metrics, smtp, domain, alice, bob,
     ports: { smtp: a.smtp?.port ?? 0, submission: a.submission?.port ?? 0, smtps: a.smtps?.port ?? 0 },
     async messages(address, name = 'INBOX') {
       const account = await directory.accounts.get(system, address);
-      const box = await mail.mailboxes.find(account.id, name);
+      const box = (await mail.mailboxes.find(system, account.id, name))?.mailbox;
       if (!box) return [];
-      const list = await mail.messages.list(box.id);
+      const list = await mail.messages.list(system, box.id);
       if (list.uids.length === 0) return [];
-      const records = await mail.messages.fetch(box.id, [[list.uids[0], list.uids[list.uids.length - 1]]]);
+      const records = await mail.messages.fetch(system, box.id, [[list.uids[0], list.uids[list.uids.length - 1]]]);
       const out: string[] = [];
       for (const r of records) {
         const chunks: Buffer[] = [];
-        for await (const c of await mail.messages.open(r.blobId)) chunks.push(c as Buffer);
+        for await (const c of await mail.messages.open(system, r)) chunks.push(c as Buffer);
         out.push(Buffer.concat(chunks).toString('utf8'));
       }
       return out;
     },
     async queued() {
-      const page = await queue.list({ includeCompleted: true }, 0, 1000);
+      const page = await queue.list(system, { includeCompleted: true }, 0, 1000);
       const out = [];
       for (const item of page.items.reverse()) {
-        const detail = await queue.inspect(item.id);
+        const detail = await queue.inspect(system, item.id);
         out.push({ sender: item.sender, recipients: detail.recipients.map((r) => r.address), raw: (await store.blobs.read(item.blobId)).toString('utf8') });
       }
       return out;

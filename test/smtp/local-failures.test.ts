@@ -9,7 +9,6 @@ import { systemActor } from '../../server/src/directory/access.ts';
 import { StoaError } from '../../server/src/errors/catalogue.ts';
 import type { DeliveryService } from '../../server/src/mail/api.ts';
 import { DeliveryWorker } from '../../server/src/queue/delivery-worker.ts';
-import { createLocalTransport } from '../../server/src/queue/local-transport.ts';
 import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
 import { parseDsn } from '../queue/dsn-parse.ts';
 import { startDnsmasq, type Dnsmasq } from '../support/dnsmasq.ts';
@@ -115,9 +114,9 @@ describe('SMTP: local recipients failing after the message was accepted', () => 
   async function deferCarol(from: string, subject: string): Promise<void> {
     const delivery = h.mail.delivery as { deliver: DeliveryService['deliver'] };
     const real = delivery.deliver;
-    delivery.deliver = async (body, recipients, options) => {
+    delivery.deliver = async (actor, body, recipients, options) => {
       delivery.deliver = real;
-      const outcomes = await real(body, recipients.filter((r) => r.accountId !== carol.id), options);
+      const outcomes = await real(actor, body, recipients.filter((r) => r.accountId !== carol.id), options);
       return [...outcomes, { accountId: carol.id, status: 'failed', error: new StoaError('STOA_STORE_UNAVAILABLE', 'busy') }];
     };
     try {
@@ -138,7 +137,7 @@ describe('SMTP: local recipients failing after the message was accepted', () => 
   const runQueue = async (): Promise<void> => {
     const worker = new DeliveryWorker({
       store: h.store, config: queueConfigFrom(h.config), submit: async () => { throw new Error('no notice expected'); },
-      local: createLocalTransport({ addresses: h.directory.addresses, delivery: h.mail.delivery }),
+      local: h.services.worker.local,
     });
     await worker.runOnce();
   };

@@ -1,15 +1,15 @@
 // What every CLI command gets: output streams, the --json switch, the loaded
-// configuration and — opened on first use — the store, the directory and the
-// queue service, acting as "cli" so every change lands in the audit log under
-// that name.
+// configuration and — opened on first use — the store and the services built
+// by the same composition root as the server's (services.ts), acting as
+// "cli" so every change lands in the audit log under that name.
 import type { Actor, Directory } from '../directory/api.ts';
-import { createDirectory } from '../directory/directory.ts';
 import { ensureDataDir } from '../config/data-dir.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import { createLogger } from '../log/logger.ts';
+import type { QueueService } from '../queue/queue-service.ts';
+import type { Services } from '../services.ts';
 import type { Store } from '../store/port.ts';
 import { openStore } from '../store/open-store.ts';
-import { queueConfigFrom } from '../queue/queue-config.ts';
-import { createQueueService, type QueueService } from '../queue/queue-service.ts';
 
 export const CLI_ACTOR: Actor = Object.freeze({ id: null, login: 'cli', role: 'server-admin', adminDomainIds: Object.freeze([]), ip: null });
 
@@ -27,7 +27,7 @@ export class CliContext {
   readonly configPath: string | null;
   readonly actor: Actor = CLI_ACTOR;
   #loaded: LoadedConfig | null = null;
-  #opened: { store: Store; directory: Directory } | null = null;
+  #opened: { store: Store; directory: Directory; services: Services } | null = null;
 
   constructor(io: CliIo, opts: { json: boolean; configPath: string | null }) {
     this.io = io;
@@ -40,14 +40,18 @@ export class CliContext {
     return this.#loaded;
   }
 
-  /** Checks the data directory, opens the store (openStore applies pending migrations) and wires the directory. */
-  async open(): Promise<{ store: Store; directory: Directory }> {
+  /** Checks the data directory, opens the store (openStore applies pending migrations) and builds the services. */
+  async open(): Promise<{ store: Store; directory: Directory; services: Services }> {
     if (this.#opened) return this.#opened;
     const { config, dataDirExplicit } = this.config();
     ensureDataDir(config.dataDir, !dataDirExplicit);
     const store = await openStore(config);
     try {
-      this.#opened = { store, directory: await createDirectory(store, config) };
+      // Loaded on first use: commands that touch no data (help, version) start without it.
+      const { createServices } = await import('../services.ts');
+      const logger = createLogger({ ...config, log: { ...config.log, level: 'warn' } }, { destination: this.io.stderr });
+      const services = createServices(config, store, logger, { defaultMetrics: false });
+      this.#opened = { store, directory: services.directory, services };
     } catch (err) {
       await store.close();
       throw err;
@@ -61,8 +65,7 @@ export class CliContext {
    * picks up at its next scan.
    */
   async queue(): Promise<QueueService> {
-    const { store } = await this.open();
-    return createQueueService({ store, config: queueConfigFrom(this.config().config) });
+    return (await this.open()).services.queue;
   }
 
   async close(): Promise<void> {

@@ -1,17 +1,15 @@
 // The configuration file's JSON Schema (TypeBox) and its defaults. The schema
 // describes the fully merged configuration; validate.ts walks it to produce
-// messages that name the key path and its source. Every key here is
-// documented in docs/configuration.md (test/config/docs.test.ts checks it).
+// messages that name the key path and its source, and the StoaConfig type is
+// derived from it (types.ts), so the two cannot drift apart. Every key here
+// is documented in docs/configuration.md (test/config/docs.test.ts checks it).
 import { hostname } from 'node:os';
-import Type, { type TSchema } from 'typebox';
-import type { StoaConfig } from './types.ts';
+import Type, { type Static, type TProperties, type TSchema } from 'typebox';
 
-const Int = (minimum: number, maximum: number, description: string): TSchema =>
-  Type.Integer({ minimum, maximum, description });
-const Str = (description: string, minLength = 1): TSchema => Type.String({ minLength, description });
-const OneOf = (values: readonly string[], description: string): TSchema =>
-  Type.Union(values.map((v) => Type.Literal(v)), { description });
-const Obj = (properties: Record<string, TSchema>): TSchema => Type.Object(properties, { additionalProperties: false });
+const Int = (minimum: number, maximum: number, description: string) => Type.Integer({ minimum, maximum, description });
+const Str = (description: string, minLength = 1) => Type.String({ minLength, description });
+const OneOf = <const V extends string[]>(values: readonly [...V], description: string) => Type.Enum(values, { description });
+const Obj = <P extends TProperties>(properties: P) => Type.Object(properties, { additionalProperties: false });
 
 const Port = Int(0, 65535, 'TCP port; 0 picks a free one');
 const MAX_MS = 30 * 24 * 3600 * 1000;
@@ -22,7 +20,7 @@ const DAY = 24 * HOUR;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DmarcMode = OneOf(['enforce', 'quarantine-only', 'monitor'], 'DMARC handling');
 
-export const configSchema: TSchema = Obj({
+export const configSchema = Obj({
   dataDir: Str('Data directory'),
   hostname: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$', description: 'Host name of this server' }),
   store: Obj({
@@ -141,7 +139,7 @@ export const configSchema: TSchema = Obj({
   }),
   mailAuth: Obj({
     dmarcPolicy: DmarcMode,
-    overrides: Type.Object({}, { additionalProperties: DmarcMode, description: 'DMARC handling per author domain' }),
+    overrides: Type.Record(Type.String(), DmarcMode, { description: 'DMARC handling per author domain' }),
     dkimEd25519: Type.Boolean(),
   }),
   filter: Obj({
@@ -204,6 +202,9 @@ export const configSchema: TSchema = Obj({
     }),
   }),
 });
+
+/** The validated configuration every module receives (its slices are named in types.ts). */
+export type StoaConfig = Static<typeof configSchema>;
 
 /**
  * Defaults before paths are resolved: `dataDir` is relative to the working
@@ -284,8 +285,10 @@ export function defaultConfig(): StoaConfig {
 }
 
 /** Every leaf key path of the configuration ("listeners.http.port"), from the schema. */
-export function configKeyPaths(schema: TSchema = configSchema, prefix = ''): string[] {
-  const s = schema as { type?: string; properties?: Record<string, TSchema> };
+export function configKeyPaths(schema: TSchema = configSchema as TSchema, prefix = ''): string[] {
+  const s = schema as { type?: string; properties?: Record<string, TSchema>; patternProperties?: unknown };
+  // A map (mailAuth.overrides) has keys the operator chooses: no fixed leaves.
+  if (s.type === 'object' && s.patternProperties) return [];
   if (s.type !== 'object' || !s.properties) return [prefix];
   return Object.entries(s.properties).flatMap(([key, sub]) => configKeyPaths(sub, prefix ? `${prefix}.${key}` : key));
 }

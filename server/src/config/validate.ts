@@ -12,7 +12,10 @@ interface SchemaNode {
   /** false, or the schema every key not in `properties` must match (a map). */
   additionalProperties?: boolean | SchemaNode;
   items?: SchemaNode;
+  /** Map values (TypeBox Record): every key matches one pattern. */
+  patternProperties?: Record<string, SchemaNode>;
   anyOf?: SchemaNode[];
+  enum?: unknown[];
   const?: unknown;
   minimum?: number;
   maximum?: number;
@@ -68,8 +71,14 @@ export function validateAgainst(schema: TSchema, value: unknown, sourceOf: (path
   };
 
   const walk = (node: SchemaNode, v: unknown, path: string, nullable = false): void => {
+    if (node.enum) {
+      if (!node.enum.includes(v)) fail(path, `must be one of ${node.enum.map((c) => JSON.stringify(c)).join(', ')}`, v);
+      return;
+    }
     if (node.anyOf) {
       const consts = node.anyOf.filter((n) => n.const !== undefined).map((n) => n.const);
+      // A nullable enum: null or one of the values.
+      if (v === null && node.anyOf.some((n) => n.type === 'null')) return;
       if (consts.length === node.anyOf.length) {
         if (!consts.includes(v)) fail(path, `must be one of ${consts.map((c) => JSON.stringify(c)).join(', ')}`, v);
         return;
@@ -98,8 +107,11 @@ export function validateAgainst(schema: TSchema, value: unknown, sourceOf: (path
       for (const key of Object.keys(obj)) {
         const sub = props[key];
         const keyPath = path ? `${path}.${key}` : key;
+        const mapValue = node.patternProperties ? Object.values(node.patternProperties)[0] : undefined;
         if (!sub) {
-          if (typeof node.additionalProperties === 'object') {
+          if (mapValue) {
+            walk(mapValue, obj[key], keyPath);
+          } else if (typeof node.additionalProperties === 'object') {
             walk(node.additionalProperties, obj[key], keyPath);
           } else if (node.additionalProperties === false) {
             errors.push({ path: keyPath, message: `unknown key (allowed here: ${Object.keys(props).join(', ')})${sourceOf(keyPath)}` });

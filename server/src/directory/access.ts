@@ -8,6 +8,18 @@ import { StoaError } from '../errors/catalogue.ts';
 import type { DomainScope } from '../store/port.ts';
 import type { Actor } from './api.ts';
 
+/** The Actor of an authenticated account: what every service call it makes carries. */
+export function actorFor(account: Account, ip: string | null): Actor {
+  return {
+    id: account.id,
+    login: account.address,
+    role: account.role,
+    // Grants only mean something for the domain-admin role; a demoted account keeps none.
+    adminDomainIds: account.role === 'domain-admin' ? [...account.adminDomainIds] : [],
+    ip,
+  };
+}
+
 /** The actor used by first start, migrations and other work the server does on its own. */
 export function systemActor(login: 'system' | 'cli' = 'system'): Actor {
   return { id: null, login, role: 'server-admin', adminDomainIds: [], ip: null };

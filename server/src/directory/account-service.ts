@@ -97,6 +97,8 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         if (!updated.enabled) await tx.credentials.deleteForAccount(updated.id);
         return updated;
       });
+      // …and so do its IMAP, POP3 and other protocol sessions.
+      if (patch.enabled === false) ctx.bus?.publish({ kind: 'account', accountId: after.id, change: 'disabled' });
       return toAccount(after);
     },
 
@@ -113,7 +115,8 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         await tx.credentials.deleteForAccount(account.id);
         await tx.accounts.delete(account.id);
         await writeAudit(tx, actor, at, { action: 'delete', objectType: 'account', objectId: account.id, domainId: account.domainId, before: account, after: null });
-      });
+        return account.id;
+      }).then((id) => ctx.bus?.publish({ kind: 'account', accountId: id, change: 'deleted' }));
     },
 
     async list(actor, params) {
@@ -129,7 +132,7 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
       return { ...page, items: page.items.map(toAccount) };
     },
 
-    async setPassword(actor, idOrAddress, password) {
+    async setPassword(actor, idOrAddress, password, options = {}) {
       // Checked once before hashing (fast refusal) and again inside the transaction.
       const target = await loadAccount(store, actor, idOrAddress, 'change');
       checkPasswordPolicy(password, target.address, config.auth.minPasswordLength);
@@ -138,11 +141,21 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         const before = await loadAccount(tx, actor, target.id, 'change');
         const at = isoNow(ctx.now());
         await tx.accounts.update(before.id, { passwordHash, passwordSetAt: at, updatedAt: at });
+        // A password reset ends every console session and API token of the account, in the same
+        // transaction, whoever resets it (admin API, console, CLI): a leaked password must not live on
+        // in a session opened with it. The session asking for the change may keep itself.
+        for (const kind of ['session', 'token'] as const) {
+          for (const c of await tx.credentials.listForAccount(before.id, kind)) {
+            if (c.id !== options.keepCredentialId) await tx.credentials.delete(c.id);
+          }
+        }
         await writeAudit(tx, actor, at, {
           action: 'set-password', objectType: 'account', objectId: before.id, domainId: before.domainId,
           before: { passwordHash: before.passwordHash }, after: { passwordHash },
         });
       });
+      // Open IMAP, POP3 and other protocol sessions end too (change-bus.ts AccountChange).
+      ctx.bus?.publish({ kind: 'account', accountId: target.id, change: 'password' });
     },
 
     async grantRole(actor: Actor, idOrAddress: string, grant: RoleGrant): Promise<Account> {

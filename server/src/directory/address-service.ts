@@ -7,6 +7,7 @@ import { toAccount } from './account-access.ts';
 import type { AddressResolution, AddressService } from './api.ts';
 import type { DirectoryContext } from './context.ts';
 import { parseAddress, parseDomain } from './names.ts';
+import { expandRecipient } from './recipient-expansion.ts';
 
 /** The domain whose objects serve `asciiName`: itself, or the target of an alias domain. Null when not served or disabled. */
 export async function homeDomainOf(store: Store, asciiName: string): Promise<Domain | null> {
@@ -40,7 +41,9 @@ async function loadOwner(store: Store, owner: { kind: AddressOwnerKind; id: stri
 
 export function createAddressService(ctx: DirectoryContext): AddressService {
   const { store } = ctx;
-  return {
+  const service: AddressService = {
+    expand: (address) => expandRecipient({ store, resolve: service.resolve, isLocalDomain: service.isLocalDomain }, address),
+
     async resolve(address) {
       // Invalid syntax throws STOA_INVALID_ADDRESS (SMTP 501 5.1.3) rather than
       // reading as "unknown user" (550 5.1.1): the sender made a different mistake.
@@ -66,4 +69,5 @@ export function createAddressService(ctx: DirectoryContext): AddressService {
       return (await store.domains.getByName(ascii)) !== null;
     },
   };
+  return service;
 }

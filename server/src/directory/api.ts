@@ -44,7 +44,12 @@ export interface AccountService {
   update(actor: Actor, idOrAddress: string, patch: AccountUpdate): Promise<Account>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'displayName' | 'createdAt' | 'quotaBytes'> & { domain?: string; enabled?: boolean; role?: Role }): Promise<Page<Account>>;
-  setPassword(actor: Actor, idOrAddress: string, password: string): Promise<void>;
+  /**
+   * Sets the password and ends every console session, API token and open
+   * protocol session of the account; `keepCredentialId` spares the console
+   * session that asked for the change.
+   */
+  setPassword(actor: Actor, idOrAddress: string, password: string, options?: { keepCredentialId?: string }): Promise<void>;
   /** Only a server admin grants roles; a domain admin's domains must exist. */
   grantRole(actor: Actor, idOrAddress: string, grant: RoleGrant): Promise<Account>;
 }
@@ -107,14 +112,40 @@ export type AddressResolution =
   | { kind: 'catch-all'; alias: Alias }
   | null;
 
+/** A mailbox a message to some address ends in. `address` is the account's primary address (Delivered-To). */
+export interface LocalTarget { accountId: string; address: string }
+
+/** Where one recipient address leads (recipient-expansion.ts). */
+export interface AddressExpansion {
+  /** The address, normalised (lower-case local part, ASCII domain). */
+  address: string;
+  /** Local mailboxes, one per account. */
+  local: LocalTarget[];
+  /** External addresses reached through aliases, lists or forwarding. */
+  forward: string[];
+  /** True for an address outside our domains. */
+  remote: boolean;
+  /** What the address is in the directory. */
+  kind: 'account' | 'alias' | 'catch-all' | 'group' | 'resource' | 'remote';
+  /** The account, when the address is one account's own. */
+  account: Account | null;
+}
+
 export interface AddressService {
   /** Normalises (IDN, case) and resolves one address; null when nothing in the directory owns it. */
   resolve(address: string): Promise<AddressResolution>;
+  /**
+   * Follows aliases, groups, catch-all, resources and forwarding to the
+   * mailboxes and outside addresses a message to `address` reaches, with the
+   * server's one set of loop and size limits. Null when a local address has
+   * no owner; STOA_MAILBOX_DISABLED for a disabled account named directly.
+   */
+  expand(address: string): Promise<AddressExpansion | null>;
   /** Is the domain (or an alias of it) served here? */
   isLocalDomain(domain: string): Promise<boolean>;
 }
 
-export type Protocol = 'api' | 'imap' | 'pop3' | 'smtp' | 'dav' | 'cli';
+export type Protocol = 'api' | 'imap' | 'pop3' | 'smtp' | 'dav' | 'managesieve' | 'cli';
 
 export interface AuthRequest {
   username: string;
@@ -123,9 +154,15 @@ export interface AuthRequest {
   ip: string | null;
 }
 
+export type AuthFailureCode = 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED' | 'STOA_PROTOCOL_NOT_ALLOWED';
+
 export type AuthResult =
-  | { ok: true; account: Account; via: 'password' | 'app-password' | string; appPasswordId?: string }
-  | { ok: false; code: 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED'; retryAfterSeconds?: number };
+  /** `actor` is the principal every later service call of this login passes. */
+  | { ok: true; account: Account; actor: Actor; via: 'password' | 'app-password' | string; appPasswordId?: string }
+  | { ok: false; code: AuthFailureCode; retryAfterSeconds?: number };
+
+/** How a login attempt ended, for the stoa_auth_attempts_total metric. */
+export type AuthOutcome = 'success' | 'failed' | 'throttled' | 'disabled' | 'not-allowed';
 
 /**
  * A password check that the authentication service consults in order
@@ -136,9 +173,32 @@ export interface PasswordVerifier {
   verify(account: Account & { passwordHash: string | null }, password: string, req: AuthRequest): Promise<'ok' | 'fail' | 'skip' | { ok: true; appPasswordId: string }>;
 }
 
+/** What a login rested on, for checking later that it still stands (a session that outlives a password reset). */
+export interface LoginGrant {
+  accountId: string;
+  /** The account's passwordSetAt at login. */
+  passwordSetAt: string | null;
+  /** The app password used, when one was. */
+  appPasswordId?: string;
+}
+
 export interface AuthService {
-  /** One entry point for every protocol: throttling, disabled accounts and verifiers in order. */
+  /**
+   * One entry point for every protocol and every login rule: throttling,
+   * verifiers in order, disabled accounts and domains, and who may use which
+   * protocol (operator accounts have no mailbox: the admin API and the CLI
+   * only). A front end maps the result to its protocol's answer and decides
+   * nothing itself.
+   */
   authenticate(req: AuthRequest): Promise<AuthResult>;
+  /**
+   * Whether a login made earlier still stands: the account exists and is
+   * enabled (its domain too), its password was not changed since, and the
+   * app password it used was not revoked. Long-lived sessions (IMAP, POP3)
+   * ask this now and then, so a reset made by another process or node ends
+   * them too (the change bus ends them at once on this node).
+   */
+  stillValid(grant: LoginGrant): Promise<boolean>;
   /** Adds a verifier (e.g. LDAP) in front of or after the built-in ones. */
   use(verifier: PasswordVerifier, position?: 'first' | 'last'): void;
 }

@@ -3,8 +3,9 @@
 // order, disabled accounts, and constant work for unknown users.
 import type { AccountRecord } from '../store/port.ts';
 import { toAccount } from './account-access.ts';
-import type { AuthRequest, AuthResult, AuthService, PasswordVerifier } from './api.ts';
-import { systemActor } from './access.ts';
+import type { Account } from '../../../shared/src/schemas/directory.ts';
+import type { AuthOutcome, AuthRequest, AuthResult, AuthService, PasswordVerifier, Protocol } from './api.ts';
+import { actorFor, systemActor } from './access.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { isoNow } from './ids.ts';
@@ -49,6 +50,26 @@ function appPasswordVerifier(ctx: DirectoryContext): PasswordVerifier {
     },
   };
 }
+
+/**
+ * How long a long-lived session (IMAP, POP3) may go on before it asks
+ * stillValid() again: a password reset made by another process or node ends
+ * it at its first command after this (one made on this node ends it at once).
+ */
+export const LOGIN_RECHECK_MS = 60_000;
+
+/** Protocols an operator account (no domain, no mailbox) may use: administration only. */
+const OPERATOR_PROTOCOLS: ReadonlySet<Protocol> = new Set(['api', 'cli']);
+
+/** Who may use which protocol: the one place the rule lives (docs/security.md "Login policy"). */
+export function protocolAllowed(account: Pick<Account, 'domainId'>, protocol: Protocol): boolean {
+  if (account.domainId === null) return OPERATOR_PROTOCOLS.has(protocol);
+  return true;
+}
+
+const OUTCOME: Record<Exclude<AuthResult, { ok: true }>['code'], AuthOutcome> = {
+  STOA_AUTH_FAILED: 'failed', STOA_AUTH_THROTTLED: 'throttled', STOA_ACCOUNT_DISABLED: 'disabled', STOA_PROTOCOL_NOT_ALLOWED: 'not-allowed',
+};
 
 export function createAuthService(ctx: DirectoryContext): AuthService {
   const { store, config } = ctx;
@@ -101,50 +122,17 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
 
   return {
     async authenticate(req: AuthRequest): Promise<AuthResult> {
-      const now = ctx.now();
-      const login = await loginFor(req.username);
-      // Unparseable names still get an account counter, so guessing with junk
-      // names is throttled like guessing with real ones.
-      const accountKey = throttleKey('account', login ?? req.username.trim().toLowerCase().slice(0, 320));
-      const ipKey = req.ip ? throttleKey('ip', req.ip) : null;
+      const result = await attempt(req);
+      ctx.onAuthAttempt?.(req.protocol, result.ok ? 'success' : OUTCOME[result.code]);
+      return result;
+    },
 
-      const [ipState, accountState] = await Promise.all([ipKey ? store.throttle.get(ipKey) : null, store.throttle.get(accountKey)]);
-      const wait = Math.max(retryAfterSeconds(ipState, now), retryAfterSeconds(accountState, now));
-      if (wait > 0) return { ok: false, code: 'STOA_AUTH_THROTTLED', retryAfterSeconds: wait };
-
-      const fail = async (): Promise<AuthResult> => {
-        if (ipKey) await recordFailure('ip', ipKey, now);
-        await recordFailure('account', accountKey, now);
-        return { ok: false, code: 'STOA_AUTH_FAILED' };
-      };
-
-      const record = login ? await store.accounts.getByAddress(login) : null;
-      if (!record) {
-        await dummy.verify(req.password);
-        return fail();
-      }
-
-      let via: string | null = null;
-      let appPasswordId: string | undefined;
-      for (const verifier of [...verifiers]) {
-        const answer = await verifier.verify(record, req.password, req);
-        if (answer === 'skip') continue;
-        if (answer === 'fail') break;
-        via = verifier.name;
-        if (answer !== 'ok') appPasswordId = answer.appPasswordId;
-        break;
-      }
-      if (via === null) return fail();
-
-      // Only now, with the right password, may the answer reveal that the account exists but is off.
-      const domain = record.domainId ? await store.domains.get(record.domainId) : null;
-      if (!record.enabled || (domain !== null && !domain.enabled)) return { ok: false, code: 'STOA_ACCOUNT_DISABLED' };
-
-      await store.throttle.clear(accountKey);
-      if (appPasswordId) await store.appPasswords.touch(appPasswordId, isoNow(now), req.ip);
-      if (via === 'password') await rehashIfOutdated(record, req.password);
-      const account = toAccount(record);
-      return appPasswordId ? { ok: true, account, via, appPasswordId } : { ok: true, account, via };
+    async stillValid(grant) {
+      const record = await store.accounts.get(grant.accountId);
+      if (!record || !record.enabled || record.passwordSetAt !== grant.passwordSetAt) return false;
+      if (record.domainId !== null && !(await store.domains.get(record.domainId))?.enabled) return false;
+      if (grant.appPasswordId && !await store.appPasswords.get(grant.appPasswordId)) return false;
+      return true;
     },
 
     use(verifier, position = 'last') {
@@ -152,4 +140,53 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
       else verifiers.push(verifier);
     },
   };
+
+  async function attempt(req: AuthRequest): Promise<AuthResult> {
+    const now = ctx.now();
+    const login = await loginFor(req.username);
+    // Unparseable names still get an account counter, so guessing with junk
+    // names is throttled like guessing with real ones.
+    const accountKey = throttleKey('account', login ?? req.username.trim().toLowerCase().slice(0, 320));
+    const ipKey = req.ip ? throttleKey('ip', req.ip) : null;
+
+    const [ipState, accountState] = await Promise.all([ipKey ? store.throttle.get(ipKey) : null, store.throttle.get(accountKey)]);
+    const wait = Math.max(retryAfterSeconds(ipState, now), retryAfterSeconds(accountState, now));
+    if (wait > 0) return { ok: false, code: 'STOA_AUTH_THROTTLED', retryAfterSeconds: wait };
+
+    const fail = async (): Promise<AuthResult> => {
+      if (ipKey) await recordFailure('ip', ipKey, now);
+      await recordFailure('account', accountKey, now);
+      return { ok: false, code: 'STOA_AUTH_FAILED' };
+    };
+
+    const record = login ? await store.accounts.getByAddress(login) : null;
+    if (!record) {
+      await dummy.verify(req.password);
+      return fail();
+    }
+
+    let via: string | null = null;
+    let appPasswordId: string | undefined;
+    for (const verifier of [...verifiers]) {
+      const answer = await verifier.verify(record, req.password, req);
+      if (answer === 'skip') continue;
+      if (answer === 'fail') break;
+      via = verifier.name;
+      if (answer !== 'ok') appPasswordId = answer.appPasswordId;
+      break;
+    }
+    if (via === null) return fail();
+
+    // Only now, with the right password, may the answer reveal that the account exists but is off.
+    const domain = record.domainId ? await store.domains.get(record.domainId) : null;
+    if (!record.enabled || (domain !== null && !domain.enabled)) return { ok: false, code: 'STOA_ACCOUNT_DISABLED' };
+    if (!protocolAllowed(record, req.protocol)) return { ok: false, code: 'STOA_PROTOCOL_NOT_ALLOWED' };
+
+    await store.throttle.clear(accountKey);
+    if (appPasswordId) await store.appPasswords.touch(appPasswordId, isoNow(now), req.ip);
+    if (via === 'password') await rehashIfOutdated(record, req.password);
+    const account = toAccount(record);
+    const actor = actorFor(account, req.ip);
+    return appPasswordId ? { ok: true, account, actor, via, appPasswordId } : { ok: true, account, actor, via };
+  }
 }

@@ -1,12 +1,13 @@
 // Wires the directory services over one store. Everything above the store
 // (admin API, CLI, protocols) receives the Directory, never the store.
-import type { Account } from '../../../shared/src/schemas/directory.ts';
 import type { StoaConfig } from '../config/types.ts';
+import type { ChangeBus } from '../events/change-bus.ts';
 import type { Store } from '../store/port.ts';
 import { createAccountService } from './account-service.ts';
 import { createAddressService } from './address-service.ts';
 import { createAliasService } from './alias-service.ts';
-import type { Actor, Directory } from './api.ts';
+import type { Directory } from './api.ts';
+import { actorFor } from './access.ts';
 import { createAppPasswordService } from './app-password-service.ts';
 import { createAuditService } from './audit-service.ts';
 import { createAuthService } from './auth-service.ts';
@@ -20,21 +21,18 @@ import { createResourceService } from './resource-service.ts';
 export interface DirectoryOptions {
   /** Clock in ms since the epoch; tests move it to exercise throttling. */
   now?: () => number;
+  /** Where account events (password changed, disabled, deleted) are published. */
+  bus?: ChangeBus;
+  onAuthAttempt?: DirectoryContext['onAuthAttempt'];
+  onDomainCreated?: DirectoryContext['onDomainCreated'];
 }
 
-export function actorFor(account: Account, ip: string | null): Actor {
-  return {
-    id: account.id,
-    login: account.address,
-    role: account.role,
-    // Grants only mean something for the domain-admin role; a demoted account keeps none.
-    adminDomainIds: account.role === 'domain-admin' ? [...account.adminDomainIds] : [],
-    ip,
-  };
-}
+export { actorFor };
 
 export function createDirectory(store: Store, config: StoaConfig, options: DirectoryOptions = {}): Directory {
-  const ctx: DirectoryContext = { store, config, now: options.now ?? Date.now };
+  const ctx: DirectoryContext = {
+    store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt, onDomainCreated: options.onDomainCreated,
+  };
   return {
     domains: createDomainService(ctx),
     accounts: createAccountService(ctx),

@@ -32,7 +32,7 @@ export function createDomainService(ctx: DirectoryContext): DomainService {
       const name = parseDomain(input.name);
       const aliasName = input.aliasOf ? parseDomain(input.aliasOf) : null;
       if (aliasName && aliasName.ascii === name.ascii) throw new StoaError('STOA_ALIAS_DOMAIN', 'a domain cannot be an alias of itself');
-      return store.atomic(async (tx) => {
+      const created = await store.atomic(async (tx) => {
         let aliasOf: string | null = null;
         if (aliasName) {
           const target = await tx.domains.getByName(aliasName.ascii);
@@ -58,6 +58,9 @@ export function createDomainService(ctx: DirectoryContext): DomainService {
         await writeAudit(tx, actor, at, { action: 'create', objectType: 'domain', objectId: domain.id, domainId: domain.id, before: null, after: domain });
         return domain;
       });
+      // Provisioning (DKIM keys …) happens here, once, whoever creates the domain: admin API, CLI, first start.
+      await ctx.onDomainCreated?.(created);
+      return created;
     },
 
     async get(actor, idOrName) {

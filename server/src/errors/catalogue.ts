@@ -19,6 +19,7 @@ export const ERRORS = {
   STOA_AUTH_FAILED: { status: 401, title: 'Wrong user name or password', imap: 'AUTHENTICATIONFAILED', smtp: '535 5.7.8' },
   STOA_AUTH_THROTTLED: { status: 429, title: 'Too many failed logins; try again later', imap: 'UNAVAILABLE', smtp: '454 4.7.0' },
   STOA_ACCOUNT_DISABLED: { status: 403, title: 'The account is disabled', imap: 'AUTHORIZATIONFAILED', smtp: '535 5.7.8' },
+  STOA_PROTOCOL_NOT_ALLOWED: { status: 403, title: 'This account may not use this protocol', imap: 'AUTHORIZATIONFAILED', smtp: '535 5.7.8' },
   STOA_FORBIDDEN: { status: 403, title: 'You are not allowed to do this', imap: 'NOPERM', smtp: '550 5.7.1' },
   STOA_NOT_FOUND: { status: 404, title: 'No such object', imap: 'NONEXISTENT', smtp: '550 5.1.1' },
   STOA_ROUTE_NOT_FOUND: { status: 404, title: 'No such API route' },
@@ -48,6 +49,13 @@ export const ERRORS = {
   STOA_MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists', imap: 'ALREADYEXISTS' },
   STOA_MAILBOX_HAS_CHILDREN: { status: 409, title: 'The mailbox has child mailboxes; delete them first', imap: 'HASCHILDREN' },
   STOA_MAILBOX_PROTECTED: { status: 409, title: 'INBOX cannot be deleted, and a mailbox cannot move under itself', imap: 'CANNOT' },
+  // Intake (RFC 5321 replies, RFC 3463 enhanced codes).
+  STOA_RECIPIENT_UNKNOWN: { status: 404, title: 'Recipient address rejected: user unknown', smtp: '550 5.1.1' },
+  STOA_MAILBOX_DISABLED: { status: 409, title: 'Mailbox disabled', smtp: '550 5.2.1' },
+  STOA_RELAY_DENIED: { status: 403, title: 'Relay access denied', smtp: '554 5.7.1' },
+  STOA_SENDER_NOT_OWNED: { status: 403, title: 'The sender address is not yours', smtp: '553 5.7.1' },
+  STOA_MESSAGE_INVALID: { status: 422, title: 'The message is not acceptable', smtp: '550 5.6.0' },
+  STOA_MAIL_LOOP: { status: 422, title: 'Too many hops; mail loop detected', smtp: '554 5.4.6' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -4,21 +4,36 @@
 // interface is small so a MongoDB change-stream bus can stand in for the
 // in-process one on a multi-node deployment.
 
-export type ChangeKind = 'exists' | 'expunge' | 'flags' | 'mailbox';
+export type MailboxChangeKind = 'exists' | 'expunge' | 'flags' | 'mailbox';
 
-export interface ChangeEvent {
+/** Something changed in one mailbox ('mailbox': created, renamed, deleted, its ACL or special-use changed). */
+export interface MailboxChange {
   accountId: string;
   mailboxId: string;
-  kind: ChangeKind;
+  kind: MailboxChangeKind;
   /** New UIDs (exists), removed UIDs (expunge), changed UIDs (flags); empty for mailbox events. */
   uids: readonly number[];
   /** The mailbox's HIGHESTMODSEQ after the change (RFC 7162). */
   modseq: number;
 }
 
+/**
+ * The account's credentials or standing changed: its password was set, it
+ * was disabled or deleted. Every open protocol session of the account ends
+ * (a reset password must not leave an attacker's session open).
+ */
+export interface AccountChange {
+  kind: 'account';
+  accountId: string;
+  change: 'password' | 'disabled' | 'deleted';
+}
+
+export type ChangeEvent = MailboxChange | AccountChange;
+export type ChangeKind = ChangeEvent['kind'];
+
 export type ChangeListener = (event: ChangeEvent) => void;
 
-/** Whose changes to hear: every mailbox of an account, or one mailbox. */
+/** Whose changes to hear: every mailbox of an account and the account itself, or one mailbox. */
 export type ChangeTopic = { accountId: string } | { mailboxId: string };
 
 export interface ChangeBus {

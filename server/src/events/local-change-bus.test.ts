@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChangeEvent } from './change-bus.ts';
+import type { AccountChange, MailboxChange } from './change-bus.ts';
 import { LocalChangeBus } from './local-change-bus.ts';
 
-const event = (extra: Partial<ChangeEvent> = {}): ChangeEvent => ({ accountId: 'a1', mailboxId: 'm1', kind: 'exists', uids: [1], modseq: 2, ...extra });
+const event = (extra: Partial<MailboxChange> = {}): MailboxChange => ({ accountId: 'a1', mailboxId: 'm1', kind: 'exists', uids: [1], modseq: 2, ...extra });
 
 describe('LocalChangeBus', () => {
   it('delivers an event to listeners of its account and of its mailbox', () => {
@@ -17,10 +17,20 @@ describe('LocalChangeBus', () => {
     assert.deepEqual(seen, ['account exists', 'mailbox exists']);
   });
 
+  it('delivers an account event to listeners of the account only', () => {
+    const bus = new LocalChangeBus();
+    const seen: string[] = [];
+    bus.subscribe({ accountId: 'a1' }, (e) => seen.push(`account ${e.kind}`));
+    bus.subscribe({ mailboxId: 'm1' }, (e) => seen.push(`mailbox ${e.kind}`));
+    const changed: AccountChange = { kind: 'account', accountId: 'a1', change: 'password' };
+    bus.publish(changed);
+    assert.deepEqual(seen, ['account account']);
+  });
+
   it('stops delivering after unsubscribe and forgets empty topics', () => {
     const bus = new LocalChangeBus();
     const seen: number[] = [];
-    const off = bus.subscribe({ mailboxId: 'm1' }, (e) => seen.push(e.modseq));
+    const off = bus.subscribe({ mailboxId: 'm1' }, (e) => seen.push((e as MailboxChange).modseq));
     bus.publish(event({ modseq: 3 }));
     off();
     off();

@@ -39,3 +39,22 @@ export function logDecision(logger: Logger, decision: FilterDecision, context: R
   else logger.info({ ...context, check: decision.check, action: decision.action, smtp: `${decision.smtpCode} ${decision.enhancedCode}` }, decision.reason);
   return decision;
 }
+
+/**
+ * A refusing decision (reject or defer) thrown out of the service that
+ * applied it; front ends map it to their reply (SMTP: the decision's codes).
+ */
+export class FilterRefusal extends Error {
+  readonly decision: FilterDecision;
+  constructor(decision: FilterDecision) {
+    super(decision.reason);
+    this.name = 'FilterRefusal';
+    this.decision = decision;
+  }
+}
+
+/** Throws a refusing decision; accept and junk pass. */
+export function enforce(decision: FilterDecision): void {
+  if (decision.action === 'accept' || decision.action === 'junk') return;
+  throw new FilterRefusal(decision);
+}

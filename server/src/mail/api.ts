@@ -1,13 +1,18 @@
-// The mail domain's public face: what IMAP, POP3, the SMTP MDA, the admin API
-// and the import tool call. Nothing here knows which protocol is calling;
-// access control (RFC 4314 rights) is checked by the caller with rightsFor().
+// The mail domain's public face: what IMAP, POP3, the intake service, the
+// admin API and the import tool call. Nothing here knows which protocol is
+// calling. Every method takes the caller's Actor first and checks RFC 4314
+// rights (mail-access.ts) against current data itself: a front end that
+// forgets a check still cannot read or change what the caller may not.
+// systemActor() (the server itself: delivery, first start, the CLI) holds
+// every right.
 import type { Readable } from 'node:stream';
+import type { Actor } from '../directory/api.ts';
 import type { StoaError } from '../errors/catalogue.ts';
+import type { ByteRange } from '../model/blob.ts';
 import type {
   AclEntry, AppendResult, Changes, ChangesOptions, CopyResult, ExpungeResult, Mailbox, MailboxSelection, MailboxStatus, MessageFilter, MessageList,
   MessageRecord, MessageSummary, SharedMailbox, SpecialUse, StoredBody, StoreFlagsRequest, StoreFlagsResult, UidSet, Usage,
-} from '../store/mail-port.ts';
-import type { ByteRange } from '../store/port.ts';
+} from '../model/mail.ts';
 
 export interface QuotaReport {
   usage: Usage;
@@ -15,38 +20,62 @@ export interface QuotaReport {
   limits: { bytes: number; messages: number };
 }
 
+/** A mailbox with the caller's RFC 4314 rights on it. */
+export interface MailboxAccess { mailbox: Mailbox; rights: string }
+
+/**
+ * Mailboxes. `ownerId` names whose mailboxes are meant (an account id, or a
+ * domain's public-folder owner id); the caller needs to be that account or
+ * hold the rights RFC 4314 §4 names for the operation on someone else's.
+ */
 export interface MailboxService {
-  /** Creates the mailbox and any missing parents (RFC 9051 §6.3.4). */
-  create(accountId: string, name: string, options?: { specialUse?: SpecialUse | null; subscribe?: boolean }): Promise<Mailbox>;
-  get(mailboxId: string): Promise<Mailbox>;
-  /** INBOX matches case-insensitively. Null when there is no such mailbox. */
-  find(accountId: string, name: string): Promise<Mailbox | null>;
-  list(accountId: string): Promise<Mailbox[]>;
-  /** Renames with children; renaming INBOX moves its messages to the new name and leaves INBOX empty (RFC 9051 §6.3.6). */
-  rename(mailboxId: string, newName: string): Promise<Mailbox>;
-  /** Refused for INBOX and for mailboxes with children. */
-  delete(mailboxId: string): Promise<void>;
-  setSpecialUse(mailboxId: string, specialUse: SpecialUse | null): Promise<Mailbox>;
-  status(mailboxId: string): Promise<MailboxStatus>;
-  subscribe(accountId: string, name: string): Promise<void>;
-  unsubscribe(accountId: string, name: string): Promise<void>;
-  subscriptions(accountId: string): Promise<string[]>;
-  setAcl(mailboxId: string, identifier: string, rights: string | null): Promise<void>;
-  getAcl(mailboxId: string): Promise<AclEntry[]>;
-  /** Mailboxes other accounts share with this account, directly, through its groups or with "anyone" (public folders excluded). */
-  sharedWith(accountId: string): Promise<SharedMailbox[]>;
   /**
-   * RFC 4314 rights of an account on a mailbox: every right for the owner;
-   * otherwise the union of the ACL entries naming the account, a group it is
-   * in (nested groups included) or "anyone". On a public folder only accounts
-   * of the folder's domain get rights.
+   * Creates the mailbox and any missing parents (RFC 9051 §6.3.4). In the
+   * caller's own account, or below a mailbox of another owner on which the
+   * caller holds "k" (RFC 4314 §4 CREATE).
    */
-  rightsFor(accountId: string, mailbox: Mailbox): Promise<string>;
-  /** The public folders of the account's domain on which it holds any right, with those rights (public-folders.ts). */
-  publicFolders(accountId: string): Promise<{ mailbox: Mailbox; rights: string }[]>;
-  /** INBOX, Drafts, Sent, Trash, Junk and Archive with their special-use (RFC 6154); idempotent. */
-  ensureDefaultMailboxes(accountId: string): Promise<Mailbox[]>;
-  quota(accountId: string): Promise<QuotaReport>;
+  create(actor: Actor, ownerId: string, name: string, options?: { specialUse?: SpecialUse | null; subscribe?: boolean }): Promise<Mailbox>;
+  /** Needs "l" or "r". */
+  get(actor: Actor, mailboxId: string): Promise<MailboxAccess>;
+  /** INBOX matches case-insensitively. Null when there is no such mailbox or the caller holds neither "l" nor "r" on it. */
+  find(actor: Actor, ownerId: string, name: string): Promise<MailboxAccess | null>;
+  /** Every mailbox of the caller's own account (the server may list any). */
+  list(actor: Actor, accountId: string): Promise<Mailbox[]>;
+  /** Needs "x" on the mailbox, and "k" on the new parent in another owner's tree. Renaming INBOX moves its messages (RFC 9051 §6.3.6). */
+  rename(actor: Actor, mailboxId: string, newName: string): Promise<Mailbox>;
+  /** Needs "x". Refused for INBOX and for mailboxes with children. */
+  delete(actor: Actor, mailboxId: string): Promise<void>;
+  /** The owner's own choice (RFC 6154): only the owner. */
+  setSpecialUse(actor: Actor, mailboxId: string, specialUse: SpecialUse | null): Promise<Mailbox>;
+  /** Needs "r" (RFC 4314 §4 STATUS). */
+  status(actor: Actor, mailboxId: string): Promise<MailboxStatus>;
+  /** The caller's own subscription list (RFC 9051 §6.3.9); a name need not exist. */
+  subscribe(actor: Actor, accountId: string, name: string): Promise<void>;
+  unsubscribe(actor: Actor, accountId: string, name: string): Promise<void>;
+  subscriptions(actor: Actor, accountId: string): Promise<string[]>;
+  /** Needs "a" (RFC 4314 §3.1). The owner's own rights cannot be changed. */
+  setAcl(actor: Actor, mailboxId: string, identifier: string, rights: string | null): Promise<void>;
+  /** Needs "a". */
+  getAcl(actor: Actor, mailboxId: string): Promise<AclEntry[]>;
+  /** Mailboxes other accounts share with the caller, directly, through its groups or with "anyone" (public folders excluded), with its rights. */
+  sharedWith(actor: Actor): Promise<Array<SharedMailbox & { myRights: string }>>;
+  /**
+   * The caller's RFC 4314 rights on a mailbox, as they are now: every right
+   * for the owner; otherwise the union of the ACL entries naming it, a group
+   * it is in (nested groups included) or "anyone"/"authenticated" (in the
+   * owner's domain). On a public folder only accounts of its domain get rights.
+   */
+  myRights(actor: Actor, mailboxId: string): Promise<string>;
+  /** The public folders of the caller's domain on which it holds any right, with those rights (public-folders.ts). */
+  publicFolders(actor: Actor): Promise<MailboxAccess[]>;
+  /**
+   * INBOX, Drafts, Sent, Trash, Junk and Archive with their special-use
+   * (RFC 6154); idempotent. The account itself or the server; refused for an
+   * operator account, which has no mailbox.
+   */
+  ensureDefaultMailboxes(actor: Actor, accountId: string): Promise<Mailbox[]>;
+  /** The account itself, the server, or an admin whose scope holds the account. */
+  quota(actor: Actor, accountId: string): Promise<QuotaReport>;
 }
 
 export interface AppendInput {
@@ -56,32 +85,40 @@ export interface AppendInput {
   internalDate?: string;
 }
 
+/**
+ * Messages of one mailbox. Rights per RFC 4314 §4: reading needs "r";
+ * APPEND and the target of COPY/MOVE "i" (flags the caller may not set —
+ * \\Seen without "s", \\Deleted without "t", others without "w" — are
+ * dropped, as RFC 4314 §4 allows); STORE "s", "t" or "w" by flag; EXPUNGE
+ * "e"; the source of MOVE "r", "t" and "e".
+ */
 export interface MessageService {
-  append(mailboxId: string, input: AppendInput): Promise<AppendResult>;
+  append(actor: Actor, mailboxId: string, input: AppendInput): Promise<AppendResult>;
   /** RFC 3502 MULTIAPPEND: all messages or none. */
-  appendMany(mailboxId: string, inputs: readonly AppendInput[]): Promise<AppendResult>;
+  appendMany(actor: Actor, mailboxId: string, inputs: readonly AppendInput[]): Promise<AppendResult>;
   /** UID, MODSEQ, flags and size in UID order; only within `uids` when given. */
-  list(mailboxId: string, uids?: UidSet): Promise<MessageList>;
+  list(actor: Actor, mailboxId: string, uids?: UidSet): Promise<MessageList>;
   /** What opening a mailbox needs (IMAP SELECT): UIDs, keywords in use, unseen counts, the mailbox row. */
-  selection(mailboxId: string): Promise<MailboxSelection>;
-  fetch(mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;
-  body(blobId: string): Promise<StoredBody>;
+  selection(actor: Actor, mailboxId: string): Promise<MailboxSelection>;
+  fetch(actor: Actor, mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;
+  /** The parsed body of a message read by fetch() (its mailbox's "r" right is checked again). */
+  body(actor: Actor, message: Pick<MessageRecord, 'mailboxId' | 'blobId'>): Promise<StoredBody>;
   /** The raw message or a byte range of it (FETCH BODY[section] reads only its part). */
-  open(blobId: string, range?: ByteRange): Promise<Readable>;
-  storeFlags(mailboxId: string, uids: UidSet, request: StoreFlagsRequest): Promise<StoreFlagsResult>;
-  expunge(mailboxId: string, uids?: UidSet): Promise<ExpungeResult>;
-  copy(fromMailboxId: string, uids: UidSet, toMailboxId: string): Promise<CopyResult>;
-  move(fromMailboxId: string, uids: UidSet, toMailboxId: string): Promise<CopyResult>;
+  open(actor: Actor, message: Pick<MessageRecord, 'mailboxId' | 'blobId'>, range?: ByteRange): Promise<Readable>;
+  storeFlags(actor: Actor, mailboxId: string, uids: UidSet, request: StoreFlagsRequest): Promise<StoreFlagsResult>;
+  expunge(actor: Actor, mailboxId: string, uids?: UidSet): Promise<ExpungeResult>;
+  copy(actor: Actor, fromMailboxId: string, uids: UidSet, toMailboxId: string): Promise<CopyResult>;
+  move(actor: Actor, fromMailboxId: string, uids: UidSet, toMailboxId: string): Promise<CopyResult>;
   /**
    * RFC 7162 CHANGEDSINCE / QRESYNC: flag changes and vanished UIDs (as ranges) after `modseq`.
    * Correct for any modseq: below the mailbox's vanished horizon (the expunge
    * log was pruned) every UID that no longer exists is reported, within `options.within`.
    */
-  changesSince(mailboxId: string, modseq: number, options?: ChangesOptions): Promise<Changes>;
-  filter(mailboxId: string, filter: MessageFilter): Promise<number[]>;
-  searchText(mailboxId: string, text: string): Promise<number[]>;
+  changesSince(actor: Actor, mailboxId: string, modseq: number, options?: ChangesOptions): Promise<Changes>;
+  filter(actor: Actor, mailboxId: string, filter: MessageFilter): Promise<number[]>;
+  searchText(actor: Actor, mailboxId: string, text: string): Promise<number[]>;
   /** Indexed headers (and envelopes on request) of many messages in one read, for SORT, THREAD and SEARCH. */
-  summaries(mailboxId: string, uids: UidSet, options?: { envelope?: boolean }): Promise<MessageSummary[]>;
+  summaries(actor: Actor, mailboxId: string, uids: UidSet, options?: { envelope?: boolean }): Promise<MessageSummary[]>;
 }
 
 export interface Recipient {
@@ -96,10 +133,14 @@ export type RecipientOutcome =
 
 export interface DeliveryService {
   /**
+   * Only the server itself (systemActor) delivers: users put mail into
+   * mailboxes through APPEND, other servers and users through the intake
+   * service, which calls this.
+   *
    * Stores the final message bytes (built by SMTP, trace headers included)
    * once and links it into every recipient's mailbox in one transaction.
    * Recipients over quota fail alone; when this resolves, the delivered
    * copies are committed and SMTP may answer 250 for them.
    */
-  deliver(body: Buffer | Readable, recipients: readonly Recipient[], options?: { internalDate?: string; flags?: readonly string[] }): Promise<RecipientOutcome[]>;
+  deliver(actor: Actor, body: Buffer | Readable, recipients: readonly Recipient[], options?: { internalDate?: string; flags?: readonly string[] }): Promise<RecipientOutcome[]>;
 }

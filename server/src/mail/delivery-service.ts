@@ -3,11 +3,13 @@
 // recipient's mailbox: one commit per message. SMTP
 // answers 250 for a recipient only once this has resolved with 'delivered'
 // (DESIGN.md "Durability": blob fsynced, transaction committed).
+import { systemActor } from '../directory/access.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
-import type { Delivered, DeliveryTarget, Mailbox } from '../store/mail-port.ts';
+import type { Delivered, DeliveryTarget, Mailbox } from '../model/mail.ts';
 import type { Store, StoreTx } from '../store/port.ts';
 import type { DeliveryService, MailboxService, RecipientOutcome } from './api.ts';
+import { isSystem } from './mail-access.ts';
 import { takeIn } from './message-intake.ts';
 import { assertQuota } from './quota.ts';
 
@@ -64,7 +66,7 @@ class TargetCache {
 async function targetFor(store: Store, mailboxes: DeliveryServiceDeps['mailboxes'], accountId: string, want: Want): Promise<Mailbox> {
   let found = pick(await store.mailboxes.list(accountId), want);
   // An account created before its mailboxes (or by an import) still receives mail.
-  found ??= pick(await mailboxes.ensureDefaultMailboxes(accountId), want);
+  found ??= pick(await mailboxes.ensureDefaultMailboxes(systemActor(), accountId), want);
   if (!found) throw new StoaError('STOA_INTERNAL', `account ${accountId} has no INBOX`);
   return found;
 }
@@ -77,7 +79,9 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
   const cache = new TargetCache();
 
   return {
-    async deliver(body, recipients, options = {}) {
+    async deliver(actor, body, recipients, options = {}) {
+      // Users put mail into mailboxes through APPEND; delivery is the intake service's, acting as the server.
+      if (!isSystem(actor)) throw new StoaError('STOA_FORBIDDEN', 'only the server delivers mail');
       if (recipients.length === 0) throw new StoaError('STOA_VALIDATION', 'no recipients');
       const { blobId, blob, index } = await takeIn(store.blobs, body);
       const at = now();

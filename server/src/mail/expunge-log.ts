@@ -4,7 +4,7 @@
 // before the horizon is then sent every UID the mailbox no longer has
 // (docs/mail-store.md), so pruning never makes a resync wrong, only larger.
 import type { StoaConfig } from '../config/types.ts';
-import type { HousekeepingTask } from '../housekeeping.ts';
+import type { HousekeepingTask } from '../operations/housekeeping.ts';
 import type { MessageStore } from '../store/mail-port.ts';
 
 const DAY_MS = 86_400_000;

@@ -1,8 +1,11 @@
-// Wires the mail services to one store and one change bus.
+// Wires the mail services to one store and one change bus, with one access
+// checker (mail-access.ts) shared by all of them.
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Store } from '../store/port.ts';
 import type { DeliveryService, MailboxService, MessageService } from './api.ts';
 import { createDeliveryService } from './delivery-service.ts';
+import { createMailAccess, type MailAccess, type MailAccessOptions } from './mail-access.ts';
+import { createMaildropLocks, type MaildropLocks } from './maildrop-lock.ts';
 import { createMailboxService } from './mailbox-service.ts';
 import { createMessageService } from './message-service.ts';
 
@@ -10,13 +13,19 @@ export interface MailServices {
   mailboxes: MailboxService;
   messages: MessageService;
   delivery: DeliveryService;
+  /** RFC 1939 §8 maildrop locks (POP3). */
+  maildrops: MaildropLocks;
+  access: MailAccess;
 }
 
-export function createMailServices(deps: { store: Store; bus: ChangeBus; now?: () => string }): MailServices {
-  const mailboxes = createMailboxService(deps);
+export function createMailServices(deps: { store: Store; bus: ChangeBus; now?: () => string; access?: MailAccessOptions }): MailServices {
+  const access = createMailAccess(deps.store, deps.access);
+  const mailboxes = createMailboxService({ ...deps, access });
   return {
     mailboxes,
-    messages: createMessageService(deps),
+    messages: createMessageService({ ...deps, access }),
     delivery: createDeliveryService({ ...deps, mailboxes }),
+    maildrops: createMaildropLocks(deps.store.locks, access),
+    access,
   };
 }

@@ -1,17 +1,20 @@
-// Mailboxes of an account: names validated here (mailbox-name.ts), storage
-// in the MailboxStore, change events after commit.
+// Mailboxes of an account: names validated here (mailbox-name.ts), rights
+// checked here (mail-access.ts), storage in the MailboxStore, change events
+// after commit.
 import { randomUUID } from 'node:crypto';
+import { inScope } from '../directory/access.ts';
+import type { Actor } from '../directory/api.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
-import type { AclEntry, Mailbox, SpecialUse } from '../store/mail-port.ts';
+import type { Mailbox, SpecialUse } from '../model/mail.ts';
 import type { Store, StoreTx } from '../store/port.ts';
-import type { MailboxService } from './api.ts';
+import type { MailboxAccess, MailboxService } from './api.ts';
+import { ALL_RIGHTS, isSystem, type MailAccess } from './mail-access.ts';
 import { isInbox, isSameOrChild, normaliseMailboxName, parentNames } from './mailbox-name.ts';
 import { isPublicFolder, publicFolderDomain, publicFolderOwner } from './public-folders.ts';
 import { limitsOf } from './quota.ts';
 
-/** RFC 4314 §2.1: every right, held by a mailbox's owner. */
-export const ALL_RIGHTS = 'lrswipkxtea';
+export { ALL_RIGHTS };
 
 /** Created for every account (RFC 6154 special-use; names as most clients expect them). */
 export const DEFAULT_MAILBOXES: readonly { name: string; specialUse: SpecialUse | null }[] = [
@@ -26,6 +29,7 @@ export const DEFAULT_MAILBOXES: readonly { name: string; specialUse: SpecialUse 
 export interface MailboxServiceDeps {
   store: Store;
   bus: ChangeBus;
+  access: MailAccess;
   now?: () => string;
 }
 
@@ -52,33 +56,6 @@ async function inheritAcl(tx: StoreTx, ownerId: string, name: string): Promise<v
   const [parent, child] = await Promise.all([tx.mailboxes.getByName(ownerId, parentName), tx.mailboxes.getByName(ownerId, name)]);
   if (!parent || !child) return;
   for (const entry of await tx.mailboxes.getAcl(parent.id)) await tx.mailboxes.setAcl(child.id, entry.identifier, entry.rights);
-}
-
-async function groupClosure(tx: StoreTx, accountId: string): Promise<string[]> {
-  const seen = new Set<string>();
-  let frontier = (await tx.groups.containing({ kind: 'account', id: accountId })).map((g) => g.id);
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      if (seen.has(id)) continue;
-      seen.add(id);
-      next.push(...(await tx.groups.containing({ kind: 'group', id })).map((g) => g.id));
-    }
-    frontier = next;
-  }
-  return [...seen];
-}
-
-/** Who an account is for ACL purposes: itself, every group it belongs to (nested groups included), and "anyone". */
-async function identifiersOf(tx: StoreTx, accountId: string): Promise<Set<string>> {
-  return new Set([accountId, ...await groupClosure(tx, accountId), 'anyone']);
-}
-
-/** RFC 4314 §2: the union of the rights of every entry naming one of the identifiers, in canonical order. */
-function rightsFrom(acl: readonly AclEntry[], identifiers: ReadonlySet<string>): string {
-  const rights = new Set<string>();
-  for (const entry of acl) if (identifiers.has(entry.identifier)) for (const r of entry.rights) rights.add(r);
-  return [...ALL_RIGHTS].filter((r) => rights.has(r)).join('');
 }
 
 // The writes below take the caller's transaction, so a service that must
@@ -148,83 +125,146 @@ export function publishMailboxChange(bus: ChangeBus, m: Mailbox): void {
   bus.publish({ accountId: m.accountId, mailboxId: m.id, kind: 'mailbox', uids: [], modseq: m.highestModSeq });
 }
 
-export function createMailboxService({ store, bus, now = () => new Date().toISOString() }: MailboxServiceDeps): MailboxService {
+export function createMailboxService({ store, bus, access, now = () => new Date().toISOString() }: MailboxServiceDeps): MailboxService {
 
-  const get = async (mailboxId: string): Promise<Mailbox> => {
+  const row = async (mailboxId: string): Promise<Mailbox> => {
     const mailbox = await store.mailboxes.get(mailboxId);
     if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
     return mailbox;
   };
 
+  /** Operators have no mailbox (docs/architecture.md): nothing is created for, or delivered to, an account without a domain. */
+  async function requireMailAccount(ownerId: string): Promise<void> {
+    if (publicFolderDomain(ownerId) !== null) return;
+    if (await access.domainOf(ownerId) === null) throw new StoaError('STOA_FORBIDDEN', 'operator accounts have no mailbox');
+  }
+
+  /**
+   * RFC 4314 §4: a name in another owner's tree needs "k" on its parent,
+   * which must exist; a top-level name there is refused (the owner, or an
+   * administrator for public folders, makes those).
+   */
+  async function requireCreateRight(actor: Actor, ownerId: string, name: string): Promise<void> {
+    if (isSystem(actor) || actor.id === ownerId) return;
+    const parentName = parentNames(name).at(-1);
+    const parent = parentName === undefined ? null : await store.mailboxes.getByName(ownerId, parentName);
+    if (!parent) throw new StoaError('STOA_FORBIDDEN', 'only the owner creates top-level mailboxes');
+    await access.require(actor, parent.id, 'k');
+  }
+
   const service: MailboxService = {
-    async create(accountId, name, options = {}) {
-      const mailbox = await store.atomic((tx) => createMailbox(tx, accountId, name, options, now()));
+    async create(actor, ownerId, name, options = {}) {
+      const stored = normaliseMailboxName(name);
+      await requireMailAccount(ownerId);
+      await requireCreateRight(actor, ownerId, stored);
+      const mailbox = await store.atomic((tx) => createMailbox(tx, ownerId, stored, options, now()));
       publishMailboxChange(bus, mailbox);
       return mailbox;
     },
 
-    get,
-
-    async find(accountId, name) {
-      return store.mailboxes.getByName(accountId, normaliseMailboxName(name));
+    async get(actor, mailboxId) {
+      const { rights } = await access.require(actor, mailboxId, '');
+      return { mailbox: await row(mailboxId), rights };
     },
 
-    list: (accountId) => store.mailboxes.list(accountId),
+    async find(actor, ownerId, name) {
+      const mailbox = await store.mailboxes.getByName(ownerId, normaliseMailboxName(name));
+      if (!mailbox) return null;
+      const rights = await access.rights(actor, mailbox);
+      // RFC 4314 §4: without "l" or "r" a mailbox must look as if it did not exist.
+      return rights.includes('l') || rights.includes('r') ? { mailbox, rights } : null;
+    },
 
-    async rename(mailboxId, newName) {
-      const renamed = await store.atomic((tx) => renameMailbox(tx, mailboxId, newName, now()));
+    async list(actor, accountId) {
+      access.requireSelf(actor, accountId);
+      return store.mailboxes.list(accountId);
+    },
+
+    async rename(actor, mailboxId, newName) {
+      const target = normaliseMailboxName(newName);
+      const { ownerId } = await access.require(actor, mailboxId, 'x');
+      await requireCreateRight(actor, ownerId, target);
+      const renamed = await store.atomic((tx) => renameMailbox(tx, mailboxId, target, now()));
       publishMailboxChange(bus, renamed);
       return renamed;
     },
 
-    async delete(mailboxId) {
+    async delete(actor, mailboxId) {
+      await access.require(actor, mailboxId, 'x');
       publishMailboxChange(bus, await store.atomic((tx) => deleteMailbox(tx, mailboxId)));
     },
 
-    async setSpecialUse(mailboxId, specialUse) {
+    async setSpecialUse(actor, mailboxId, specialUse) {
+      access.requireSelf(actor, await access.ownerOf(mailboxId));
       const mailbox = await store.mailboxes.setSpecialUse(mailboxId, specialUse);
       publishMailboxChange(bus, mailbox);
       return mailbox;
     },
 
-    status: (mailboxId) => store.messages.status(mailboxId),
-    subscribe: (accountId, name) => store.mailboxes.subscribe(accountId, normaliseMailboxName(name)),
-    unsubscribe: (accountId, name) => store.mailboxes.unsubscribe(accountId, normaliseMailboxName(name)),
-    subscriptions: (accountId) => store.mailboxes.subscriptions(accountId),
+    async status(actor, mailboxId) {
+      await access.require(actor, mailboxId, 'r');
+      return store.messages.status(mailboxId);
+    },
 
-    async setAcl(mailboxId, identifier, rights) {
+    async subscribe(actor, accountId, name) {
+      access.requireSelf(actor, accountId);
+      await store.mailboxes.subscribe(accountId, normaliseMailboxName(name));
+    },
+    async unsubscribe(actor, accountId, name) {
+      access.requireSelf(actor, accountId);
+      await store.mailboxes.unsubscribe(accountId, normaliseMailboxName(name));
+    },
+    async subscriptions(actor, accountId) {
+      access.requireSelf(actor, accountId);
+      return store.mailboxes.subscriptions(accountId);
+    },
+
+    async setAcl(actor, mailboxId, identifier, rights) {
+      const { ownerId } = await access.require(actor, mailboxId, 'a');
+      // RFC 4314 §2: the owner always holds every right.
+      if (identifier === ownerId) throw new StoaError('STOA_VALIDATION', 'the owner always holds every right');
       publishMailboxChange(bus, await store.atomic((tx) => setMailboxAcl(tx, mailboxId, identifier, rights)));
     },
-    getAcl: (mailboxId) => store.mailboxes.getAcl(mailboxId),
 
-    async sharedWith(accountId) {
-      const identifiers = [accountId, ...await groupClosure(store, accountId), 'anyone'];
-      return (await store.mailboxes.sharedWith(identifiers)).filter((s) => s.mailbox.accountId !== accountId && !isPublicFolder(s.mailbox));
+    async getAcl(actor, mailboxId) {
+      await access.require(actor, mailboxId, 'a');
+      return store.mailboxes.getAcl(mailboxId);
     },
 
-    async rightsFor(accountId, mailbox) {
-      if (mailbox.accountId === accountId) return ALL_RIGHTS;
-      const folderDomain = publicFolderDomain(mailbox.accountId);
-      // A domain's public folders exist only for its own accounts, whatever their ACL says ("anyone" included).
-      if (folderDomain !== null && (await store.accounts.get(accountId))?.domainId !== folderDomain) return '';
-      return rightsFrom(await store.mailboxes.getAcl(mailbox.id), await identifiersOf(store, accountId));
+    async sharedWith(actor) {
+      if (actor.id === null) return [];
+      const me = actor.id;
+      const identifiers = [me, ...await access.groupsOf(me), 'anyone', 'authenticated'];
+      const out: Array<Awaited<ReturnType<MailboxService['sharedWith']>>[number]> = [];
+      const seen = new Set<string>();
+      for (const shared of await store.mailboxes.sharedWith(identifiers)) {
+        if (shared.mailbox.accountId === me || isPublicFolder(shared.mailbox) || seen.has(shared.mailbox.id)) continue;
+        seen.add(shared.mailbox.id);
+        const myRights = await access.rights(actor, shared.mailbox);
+        if (myRights !== '') out.push({ ...shared, myRights });
+      }
+      return out;
     },
 
-    async publicFolders(accountId) {
-      const account = await store.accounts.get(accountId);
-      if (!account?.domainId) return [];
-      const folders = await store.mailboxes.list(publicFolderOwner(account.domainId));
-      if (folders.length === 0) return [];
-      const identifiers = await identifiersOf(store, accountId);
-      const out: { mailbox: Mailbox; rights: string }[] = [];
-      for (const mailbox of folders) {
-        const rights = rightsFrom(await store.mailboxes.getAcl(mailbox.id), identifiers);
+    async myRights(actor, mailboxId) {
+      return access.rights(actor, { id: mailboxId, accountId: await access.ownerOf(mailboxId) });
+    },
+
+    async publicFolders(actor) {
+      if (actor.id === null) return [];
+      const domainId = await access.domainOf(actor.id);
+      if (domainId === null) return [];
+      const out: MailboxAccess[] = [];
+      for (const mailbox of await store.mailboxes.list(publicFolderOwner(domainId))) {
+        const rights = await access.rights(actor, mailbox);
         if (rights !== '') out.push({ mailbox, rights });
       }
       return out;
     },
 
-    async ensureDefaultMailboxes(accountId) {
+    async ensureDefaultMailboxes(actor, accountId) {
+      access.requireSelf(actor, accountId);
+      await requireMailAccount(accountId);
       const created: Mailbox[] = [];
       const all = await store.atomic(async (tx) => {
         const existing = await tx.mailboxes.list(accountId);
@@ -238,7 +278,12 @@ export function createMailboxService({ store, bus, now = () => new Date().toISOS
       return all;
     },
 
-    async quota(accountId) {
+    async quota(actor, accountId) {
+      if (!isSystem(actor) && actor.id !== accountId) {
+        const domainId = publicFolderDomain(accountId) ?? await access.domainOf(accountId);
+        // Other accounts' usage is for administrators of their domain; to anyone else the account does not exist.
+        if (actor.role === 'user' || !inScope(actor, domainId)) throw new StoaError('STOA_NOT_FOUND', `account ${accountId}`);
+      }
       const [usage, limits] = await Promise.all([store.messages.usage(accountId), limitsOf(store, accountId)]);
       return { usage, limits };
     },

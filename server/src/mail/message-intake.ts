@@ -16,7 +16,7 @@ import { StoaError } from '../errors/catalogue.ts';
 import { indexMessage } from './mime/index.ts';
 import type { MessageIndex } from './mime/types.ts';
 import type { BlobInfo, BlobStore } from '../store/port.ts';
-import { encodeFlags } from '../store/mail-flags.ts';
+import { encodeFlags } from '../model/mail-flags.ts';
 
 export interface IntakeResult {
   blobId: string;

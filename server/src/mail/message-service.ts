@@ -1,31 +1,48 @@
 // Messages of a mailbox: APPEND (blob first, then one transaction for body,
 // copy, refs and usage), flags, EXPUNGE, COPY/MOVE, and the read paths IMAP
-// FETCH/SEARCH and POP3 use. Events go out after commit.
+// FETCH/SEARCH and POP3 use. Every method checks the caller's RFC 4314
+// rights first (mail-access.ts, RFC 4314 §4 for which right each needs).
+// Events go out after commit.
+import type { Actor } from '../directory/api.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
-import type { Mailbox, NewMessage } from '../store/mail-port.ts';
-import type { BlobInfo, Store } from '../store/port.ts';
+import type { BlobInfo } from '../model/blob.ts';
+import type { NewMessage, StoreFlagsRequest } from '../model/mail.ts';
+import type { Store } from '../store/port.ts';
 import type { AppendInput, MessageService } from './api.ts';
+import type { MailAccess } from './mail-access.ts';
 import { checkAppendArgs, takeIn } from './message-intake.ts';
 import { assertQuota } from './quota.ts';
 
 export interface MessageServiceDeps {
   store: Store;
   bus: ChangeBus;
+  access: MailAccess;
   now?: () => string;
 }
 
-export function createMessageService({ store, bus, now = () => new Date().toISOString() }: MessageServiceDeps): MessageService {
-  const mailboxOf = async (mailboxId: string): Promise<Mailbox> => {
-    const mailbox = await store.mailboxes.get(mailboxId);
-    if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
-    return mailbox;
-  };
+/** RFC 4314 §4: the right a flag needs (\Seen "s", \Deleted "t", any other "w"). */
+export function rightForFlag(flag: string): 's' | 't' | 'w' {
+  const f = flag.toLowerCase();
+  return f === '\\seen' ? 's' : f === '\\deleted' ? 't' : 'w';
+}
 
-  async function appendMany(mailboxId: string, inputs: readonly AppendInput[]) {
+/** Rights a STORE needs: one per kind of flag named; replacing every flag needs all three. */
+export function rightsForStore(request: Pick<StoreFlagsRequest, 'mode' | 'flags'>): string {
+  if (request.mode === 'replace') return 'stw';
+  return [...new Set(request.flags.map(rightForFlag))].join('');
+}
+
+/** RFC 4314 §4 APPEND/COPY: flags the caller may not set are dropped rather than refused. */
+function permittedFlags(flags: readonly string[], rights: string): string[] {
+  return flags.filter((f) => rights.includes(rightForFlag(f)));
+}
+
+export function createMessageService({ store, bus, access, now = () => new Date().toISOString() }: MessageServiceDeps): MessageService {
+  async function appendMany(actor: Actor, mailboxId: string, inputs: readonly AppendInput[]) {
     if (inputs.length === 0) throw new StoaError('STOA_VALIDATION', 'nothing to append');
     for (const input of inputs) checkAppendArgs(input.flags, input.internalDate);
-    const mailbox = await mailboxOf(mailboxId);
+    const { ownerId, rights } = await access.require(actor, mailboxId, 'i');
     const at = now();
     const items: NewMessage[] = [];
     const blobs: BlobInfo[] = [];
@@ -33,78 +50,109 @@ export function createMessageService({ store, bus, now = () => new Date().toISOS
     for (const input of inputs) {
       const { blobId, blob, index } = await takeIn(store.blobs, input.source);
       blobs.push(blob);
-      items.push({ blobId, index, flags: input.flags ?? [], internalDate: input.internalDate ?? at });
+      items.push({ blobId, index, flags: permittedFlags(input.flags ?? [], rights), internalDate: input.internalDate ?? at });
     }
     const result = await store.atomic(async (tx) => {
       // The blobs are recorded in the same commit as the copies (port.ts BlobStore).
       for (const blob of blobs) await tx.blobRefs.register(blob);
-      await assertQuota(tx, mailbox.accountId, items.map((i) => i.index.size));
+      await assertQuota(tx, ownerId, items.map((i) => i.index.size));
       return tx.messages.append(mailboxId, items, at);
     });
-    bus.publish({ accountId: mailbox.accountId, mailboxId, kind: 'exists', uids: result.uids, modseq: result.modseq });
+    bus.publish({ accountId: ownerId, mailboxId, kind: 'exists', uids: result.uids, modseq: result.modseq });
     return result;
   }
 
-  return {
-    append: (mailboxId, input) => appendMany(mailboxId, [input]),
-    appendMany,
-    list: (mailboxId, uids) => store.messages.list(mailboxId, uids),
-    selection: (mailboxId) => store.messages.selection(mailboxId),
-    fetch: (mailboxId, uids) => store.messages.fetch(mailboxId, uids),
+  const reading = (actor: Actor, mailboxId: string) => access.require(actor, mailboxId, 'r');
 
-    async body(blobId) {
-      const body = await store.messages.body(blobId);
-      if (!body) throw new StoaError('STOA_NOT_FOUND', `message body ${blobId}`);
+  return {
+    append: (actor, mailboxId, input) => appendMany(actor, mailboxId, [input]),
+    appendMany,
+
+    async list(actor, mailboxId, uids) {
+      await reading(actor, mailboxId);
+      return store.messages.list(mailboxId, uids);
+    },
+    async selection(actor, mailboxId) {
+      await reading(actor, mailboxId);
+      return store.messages.selection(mailboxId);
+    },
+    async fetch(actor, mailboxId, uids) {
+      await reading(actor, mailboxId);
+      return store.messages.fetch(mailboxId, uids);
+    },
+
+    async body(actor, message) {
+      await reading(actor, message.mailboxId);
+      const body = await store.messages.body(message.blobId);
+      if (!body) throw new StoaError('STOA_NOT_FOUND', `message body ${message.blobId}`);
       return body;
     },
-    open: (blobId, range) => store.blobs.open(blobId, range),
+    async open(actor, message, range) {
+      await reading(actor, message.mailboxId);
+      return store.blobs.open(message.blobId, range);
+    },
 
-    async storeFlags(mailboxId, uids, request) {
-      const mailbox = await mailboxOf(mailboxId);
+    async storeFlags(actor, mailboxId, uids, request) {
+      const { ownerId } = await access.require(actor, mailboxId, rightsForStore(request));
       const result = await store.messages.storeFlags(mailboxId, uids, request);
       if (result.changed.length > 0) {
-        bus.publish({ accountId: mailbox.accountId, mailboxId, kind: 'flags', uids: result.changed.map((c) => c.uid), modseq: result.modseq });
+        bus.publish({ accountId: ownerId, mailboxId, kind: 'flags', uids: result.changed.map((c) => c.uid), modseq: result.modseq });
       }
       return result;
     },
 
-    async expunge(mailboxId, uids) {
-      const mailbox = await mailboxOf(mailboxId);
+    async expunge(actor, mailboxId, uids) {
+      const { ownerId } = await access.require(actor, mailboxId, 'e');
       const result = await store.messages.expunge(mailboxId, uids);
-      if (result.uids.length > 0) bus.publish({ accountId: mailbox.accountId, mailboxId, kind: 'expunge', uids: result.uids, modseq: result.modseq });
+      if (result.uids.length > 0) bus.publish({ accountId: ownerId, mailboxId, kind: 'expunge', uids: result.uids, modseq: result.modseq });
       return result;
     },
 
-    async copy(fromMailboxId, uids, toMailboxId) {
-      const target = await mailboxOf(toMailboxId);
+    async copy(actor, fromMailboxId, uids, toMailboxId) {
+      await reading(actor, fromMailboxId);
+      const { ownerId } = await access.require(actor, toMailboxId, 'i');
       const result = await store.atomic(async (tx) => {
         const sizes = (await tx.messages.fetch(fromMailboxId, uids)).map((m) => m.size);
-        await assertQuota(tx, target.accountId, sizes);
+        await assertQuota(tx, ownerId, sizes);
         return tx.messages.copy(fromMailboxId, uids, toMailboxId, now());
       });
-      if (result.destUids.length > 0) bus.publish({ accountId: target.accountId, mailboxId: toMailboxId, kind: 'exists', uids: result.destUids, modseq: result.modseq });
+      if (result.destUids.length > 0) bus.publish({ accountId: ownerId, mailboxId: toMailboxId, kind: 'exists', uids: result.destUids, modseq: result.modseq });
       return result;
     },
 
-    async move(fromMailboxId, uids, toMailboxId) {
-      const [source, target] = await Promise.all([mailboxOf(fromMailboxId), mailboxOf(toMailboxId)]);
+    async move(actor, fromMailboxId, uids, toMailboxId) {
+      // RFC 6851 §4.3 with RFC 4314 §4: a move reads, marks deleted and expunges at the source.
+      const { ownerId: sourceOwner } = await access.require(actor, fromMailboxId, 'rte');
+      const { ownerId: targetOwner } = await access.require(actor, toMailboxId, 'i');
       const result = await store.atomic(async (tx) => {
-        // Within one account a move leaves usage unchanged: no quota check (RFC 9208 §4.3 counts storage, not operations).
-        if (source.accountId !== target.accountId) {
-          await assertQuota(tx, target.accountId, (await tx.messages.fetch(fromMailboxId, uids)).map((m) => m.size));
+        // Within one owner a move leaves usage unchanged: no quota check (RFC 9208 §4.3 counts storage, not operations).
+        if (sourceOwner !== targetOwner) {
+          await assertQuota(tx, targetOwner, (await tx.messages.fetch(fromMailboxId, uids)).map((m) => m.size));
         }
         return tx.messages.move(fromMailboxId, uids, toMailboxId, now());
       });
       if (result.destUids.length > 0) {
-        bus.publish({ accountId: target.accountId, mailboxId: toMailboxId, kind: 'exists', uids: result.destUids, modseq: result.modseq });
-        if (result.expunged) bus.publish({ accountId: source.accountId, mailboxId: fromMailboxId, kind: 'expunge', uids: result.expunged.uids, modseq: result.expunged.modseq });
+        bus.publish({ accountId: targetOwner, mailboxId: toMailboxId, kind: 'exists', uids: result.destUids, modseq: result.modseq });
+        if (result.expunged) bus.publish({ accountId: sourceOwner, mailboxId: fromMailboxId, kind: 'expunge', uids: result.expunged.uids, modseq: result.expunged.modseq });
       }
       return result;
     },
 
-    changesSince: (mailboxId, modseq, options) => store.messages.changesSince(mailboxId, modseq, options),
-    filter: (mailboxId, filter) => store.messages.filter(mailboxId, filter),
-    searchText: (mailboxId, text) => store.messages.searchText(mailboxId, text),
-    summaries: (mailboxId, uids, options) => store.messages.summaries(mailboxId, uids, options),
+    async changesSince(actor, mailboxId, modseq, options) {
+      await reading(actor, mailboxId);
+      return store.messages.changesSince(mailboxId, modseq, options);
+    },
+    async filter(actor, mailboxId, filter) {
+      await reading(actor, mailboxId);
+      return store.messages.filter(mailboxId, filter);
+    },
+    async searchText(actor, mailboxId, text) {
+      await reading(actor, mailboxId);
+      return store.messages.searchText(mailboxId, text);
+    },
+    async summaries(actor, mailboxId, uids, options) {
+      await reading(actor, mailboxId);
+      return store.messages.summaries(mailboxId, uids, options);
+    },
   };
 }

@@ -10,9 +10,8 @@ import { requireAdmin } from '../directory/access.ts';
 import type { AccountService, Actor, DomainService, GroupService } from '../directory/api.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
-import type { Mailbox } from '../store/mail-port.ts';
+import type { Mailbox } from '../model/mail.ts';
 import type { Store, StoreTx } from '../store/port.ts';
-import type { MailboxService } from './api.ts';
 import { ALL_RIGHTS, createMailbox, deleteMailbox, publishMailboxChange, renameMailbox, setMailboxAcl } from './mailbox-service.ts';
 import { publicFolderOwner } from './public-folders.ts';
 
@@ -32,8 +31,6 @@ export interface PublicFolderService {
 
 export interface PublicFolderServiceDeps {
   store: Store;
-  /** Reads (list, ACL); the writes go through mailbox-service.ts's transaction functions. */
-  mailboxes: MailboxService;
   /** Mailbox change events, published after each commit. */
   bus: ChangeBus;
   directory: { domains: Pick<DomainService, 'get'>; accounts: Pick<AccountService, 'get'>; groups: Pick<GroupService, 'get'> };
@@ -47,7 +44,7 @@ function canonicalRights(rights: string): string {
   return [...ALL_RIGHTS].filter((r) => expanded.includes(r)).join('');
 }
 
-export function createPublicFolderService({ store, mailboxes, bus, directory, now = () => new Date().toISOString() }: PublicFolderServiceDeps): PublicFolderService {
+export function createPublicFolderService({ store, bus, directory, now = () => new Date().toISOString() }: PublicFolderServiceDeps): PublicFolderService {
   /** The domain, if the actor administers it (NOT_FOUND otherwise, as for every directory object). */
   async function domainOf(actor: Actor, domain: string): Promise<string> {
     requireAdmin(actor, 'manage public folders');
@@ -115,7 +112,7 @@ export function createPublicFolderService({ store, mailboxes, bus, directory, no
 
   async function aclOf(mailboxId: string): Promise<PublicFolderGrant[]> {
     const out: PublicFolderGrant[] = [];
-    for (const entry of await mailboxes.getAcl(mailboxId)) out.push({ grantee: await granteeOf(entry.identifier), rights: entry.rights });
+    for (const entry of await store.mailboxes.getAcl(mailboxId)) out.push({ grantee: await granteeOf(entry.identifier), rights: entry.rights });
     return out;
   }
 
@@ -123,7 +120,7 @@ export function createPublicFolderService({ store, mailboxes, bus, directory, no
     async list(actor, domain) {
       const domainId = await domainOf(actor, domain);
       const out: PublicFolder[] = [];
-      for (const mailbox of await mailboxes.list(publicFolderOwner(domainId))) out.push(await view(domainId, mailbox));
+      for (const mailbox of await store.mailboxes.list(publicFolderOwner(domainId))) out.push(await view(domainId, mailbox));
       return out;
     },
 

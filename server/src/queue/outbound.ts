@@ -1,54 +1,30 @@
-// The outbound queue as the server runs it: one QueueService shared by the
-// SMTP front end, the admin API and the notice path, and (unless turned off
-// for this node) one DeliveryWorker that an enqueue wakes at once.
-import type { AddressService } from '../directory/api.ts';
-import type { DeliveryService } from '../mail/api.ts';
-import type { Store } from '../store/port.ts';
+// The outbound queue's delivery worker as the server runs it (unless turned
+// off for this node): one DeliveryWorker that an enqueue wakes at once. The
+// QueueService itself is built by the composition root (services.ts) and
+// shared by the intake, the admin API and the CLI; local recipients and
+// notices go back through the intake (its LocalTransport and notice submit).
 import type { Registry } from 'prom-client';
+import type { Store } from '../store/port.ts';
 import { DeliveryWorker, type QueueLogger } from './delivery-worker.ts';
-import { createLocalTransport } from './local-transport.ts';
-import { createNoticeSubmit } from './notice-submit.ts';
+import type { LocalTransport } from './local-transport.ts';
+import type { SubmitFn } from './notifier.ts';
 import type { QueueConfig } from './queue-config.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
-import { createQueueService, type QueueService } from './queue-service.ts';
 
-export interface OutboundQueueDeps {
+export interface DeliveryWorkerDeps {
   store: Store;
   config: QueueConfig;
-  /** Run a delivery worker in this process (`queue.worker.enabled`). */
-  runWorker: boolean;
-  addresses: Pick<AddressService, 'resolve' | 'isLocalDomain'>;
-  delivery: Pick<DeliveryService, 'deliver'>;
+  local: LocalTransport;
+  submit: SubmitFn;
   /** The registry GET /metrics reports. */
   registry: Registry;
   logger: QueueLogger;
 }
 
-export interface OutboundQueue {
-  service: QueueService;
-  worker: DeliveryWorker | null;
-  /** Graceful: running sessions get `worker.stopTimeoutMs`, leases not used are given back. Call before the store closes. */
-  stop(): Promise<void>;
-}
-
-export function startOutboundQueue(deps: OutboundQueueDeps): OutboundQueue {
-  let worker: DeliveryWorker | null = null;
-  const service = createQueueService({ store: deps.store, config: deps.config, onEnqueue: () => worker?.wake() });
+/** Starts the worker; `stop()` is graceful (running sessions get `worker.stopTimeoutMs`, unused leases are given back). */
+export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const metrics = registerQueueMetrics(deps.registry);
-  if (deps.runWorker) {
-    const submit = createNoticeSubmit({
-      addresses: deps.addresses, delivery: deps.delivery, queue: service,
-      warn: (obj, msg) => deps.logger.warn(obj, msg),
-    });
-    const local = createLocalTransport({ addresses: deps.addresses, delivery: deps.delivery });
-    worker = new DeliveryWorker({ store: deps.store, config: deps.config, submit, local, metrics, logger: deps.logger });
-    worker.start();
-  }
-  return {
-    service,
-    worker,
-    async stop() {
-      await worker?.stop();
-    },
-  };
+  const worker = new DeliveryWorker({ store: deps.store, config: deps.config, submit: deps.submit, local: deps.local, metrics, logger: deps.logger });
+  worker.start();
+  return worker;
 }

@@ -1,8 +1,13 @@
-// The queue's domain service: enqueue for the SMTP front end and the DSN
-// path, and the operations the admin API and CLI share (list, inspect,
-// retry now, delete). Knows nothing of protocols.
+// The queue's domain service: enqueue for the intake service, and the
+// operations the admin API and CLI share (list, inspect, retry now, delete).
+// Knows nothing of protocols, and holds the queue's administration rules
+// itself: the server (intake, CLI) and server admins see every message; a
+// domain admin sees the messages sent from their domains, and any other
+// message answers as missing; users and the rest get 403.
 import { randomUUID } from 'node:crypto';
-import { type AuditActor, type AuditChange, writeAudit } from '../audit/audit-log.ts';
+import { type AuditChange, writeAudit } from '../audit/audit-log.ts';
+import { requireAdmin } from '../directory/access.ts';
+import type { Actor } from '../directory/api.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import type {
@@ -24,16 +29,14 @@ export interface EnqueueRequest {
 
 export interface QueueDetail { message: QueuedMessage; recipients: QueuedRecipient[]; attempts: DeliveryAttempt[] }
 
-/** Who asked for an operator action, for the audit log (the directory's Actor fits). */
-export type QueueOperator = AuditActor;
-
 export interface QueueService {
-  enqueue(req: EnqueueRequest): Promise<string>;
-  list(filter: QueueFilter, offset: number, limit: number): Promise<{ items: QueueSummary[]; total: number; offset: number; limit: number }>;
-  inspect(id: string): Promise<QueueDetail>;
+  /** Only the server itself enqueues (the intake service, as systemActor). */
+  enqueue(actor: Actor, req: EnqueueRequest): Promise<string>;
+  list(actor: Actor, filter: QueueFilter, offset: number, limit: number): Promise<{ items: QueueSummary[]; total: number; offset: number; limit: number }>;
+  inspect(actor: Actor, id: string): Promise<QueueDetail>;
   /** Operator actions are written to the audit log in the same transaction. */
-  retryNow(id: string, by: QueueOperator): Promise<number>;
-  delete(id: string, by: QueueOperator): Promise<void>;
+  retryNow(actor: Actor, id: string): Promise<number>;
+  delete(actor: Actor, id: string): Promise<void>;
 }
 
 /** RFC 3461 §4.1: NEVER excludes the other keywords. */
@@ -59,14 +62,37 @@ export function createQueueService(deps: { store: Store; config: QueueConfig; no
   const { store, config } = deps;
   const now = deps.now ?? Date.now;
 
-  async function mustGet(id: string) {
+  /** ASCII names of the domains a domain admin manages (and their alias domains): their scope in the queue. */
+  async function scopeOf(actor: Actor): Promise<string[] | null> {
+    requireAdmin(actor, 'manage the outbound queue');
+    if (actor.id === null || actor.role === 'server-admin') return null;
+    const names: string[] = [];
+    for (const id of actor.adminDomainIds) {
+      const domain = await store.domains.get(id);
+      if (!domain) continue;
+      names.push(domain.name);
+      for (const alias of await store.domains.aliasesOf(id)) names.push(alias.name);
+    }
+    return names;
+  }
+
+  function inScope(scope: string[] | null, message: QueuedMessage): boolean {
+    if (scope === null) return true;
+    const at = message.sender.lastIndexOf('@');
+    return at > 0 && scope.includes(message.sender.slice(at + 1).toLowerCase());
+  }
+
+  /** The message, if the actor may see it; outside a domain admin's scope it does not exist. */
+  async function mustGet(actor: Actor, id: string) {
+    const scope = await scopeOf(actor);
     const found = await store.queue.get(id);
-    if (!found) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
+    if (!found || !inScope(scope, found.message)) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
     return found;
   }
 
   return {
-    async enqueue(req) {
+    async enqueue(actor, req) {
+      if (actor.id !== null) throw new StoaError('STOA_FORBIDDEN', 'only the server enqueues mail; submit it through SMTP');
       if (req.recipients.length === 0) throw new StoaError('STOA_VALIDATION', 'no recipients');
       const seen = new Set<string>();
       const recipients: NewQueuedMessage['recipients'] = [];
@@ -95,33 +121,33 @@ export function createQueueService(deps: { store: Store; config: QueueConfig; no
       return id;
     },
 
-    async list(filter, offset, limit) {
-      const page = await store.queue.list(filter, offset, limit);
+    async list(actor, filter, offset, limit) {
+      const scope = await scopeOf(actor);
+      const page = await store.queue.list(scope === null ? filter : { ...filter, senderDomains: scope }, offset, limit);
       return { ...page, offset, limit };
     },
 
-    async inspect(id) {
-      const { message, recipients } = await mustGet(id);
+    async inspect(actor, id) {
+      const { message, recipients } = await mustGet(actor, id);
       return { message, recipients, attempts: await store.queue.attempts(id) };
     },
 
-    async retryNow(id, by) {
-      const { message } = await mustGet(id);
+    async retryNow(actor, id) {
+      const { message } = await mustGet(actor, id);
       const n = await store.atomic(async (tx) => {
         const rescheduled = await tx.queue.retryNow(id, now());
-        await writeAudit(tx, by, new Date().toISOString(), auditChange('retry', message, { rescheduled }));
+        await writeAudit(tx, actor, new Date().toISOString(), auditChange('retry', message, { rescheduled }));
         return rescheduled;
       });
       deps.onEnqueue?.();
       return n;
     },
 
-    async delete(id, by) {
-      const found = await store.queue.get(id);
-      if (!found) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
+    async delete(actor, id) {
+      const found = await mustGet(actor, id);
       await store.atomic(async (tx) => {
         if (!await tx.queue.delete(id)) throw new StoaError('STOA_NOT_FOUND', `queued message ${id}`);
-        await writeAudit(tx, by, new Date().toISOString(), auditChange('delete', found.message, null));
+        await writeAudit(tx, actor, new Date().toISOString(), auditChange('delete', found.message, null));
       });
     },
   };

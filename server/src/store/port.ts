@@ -11,22 +11,12 @@ import type {
 import type { MailboxStore, MessageStore } from './mail-port.ts';
 import type { QueueStore } from './queue-port.ts';
 import type { DkimKeyStore, GreylistStore, RateCounterStore } from './filter-port.ts';
+import type { ApiCredential } from '../model/credential.ts';
+import type { BlobInfo, ByteRange } from '../model/blob.ts';
+import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing.ts';
 
-export type SortOrder = 'asc' | 'desc';
-
-export interface ListOptions<S extends string> {
-  offset: number;
-  limit: number;
-  /** Case-insensitive substring of the address or the name. */
-  q?: string;
-  sort: S;
-  order: SortOrder;
-}
-
-export interface Page<T> { items: T[]; total: number; offset: number; limit: number }
-
-/** Domain ids a caller may see; `null` means every domain (server admin). */
-export type DomainScope = readonly string[] | null;
+// The adapters and the contract suite name the model types through this port.
+export type { ApiCredential, BlobInfo, ByteRange, DomainScope, ListOptions, Page, SortOrder };
 
 // ---- Directory -----------------------------------------------------------
 
@@ -141,16 +131,6 @@ export interface AuditStore {
   list(opts: ListOptions<'at'> & AuditFilter): Promise<Page<AuditEntry>>;
 }
 
-/** Console sessions and API bearer tokens; `id` is the SHA-256 of the secret, never the secret. */
-export interface ApiCredential {
-  id: string;
-  kind: 'session' | 'token';
-  accountId: string;
-  name: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-}
 
 export interface CredentialStore {
   create(cred: ApiCredential): Promise<void>;
@@ -201,13 +181,7 @@ export interface CounterStore {
 
 // ---- Blobs -------------------------------------------------------------------
 
-export interface BlobInfo {
-  /** Lower-case hex SHA-256 of the content. */
-  id: string;
-  size: number;
-}
 
-export interface ByteRange { start: number; end?: number /* exclusive */ }
 
 /**
  * Immutable, content-addressed bodies, in two steps so that a delivery makes

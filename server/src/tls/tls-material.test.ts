@@ -28,7 +28,7 @@ function configIn(patch: (c: StoaConfig) => void = () => {}): StoaConfig {
 
 /** Serves one TLS connection that answers "hello" and resolves with what the client saw. */
 async function handshake(material: TlsMaterial, config: StoaConfig, client: ConnectionOptions): Promise<{ protocol: string | null; data: string; authorized: boolean }> {
-  const server = createServer(tlsServerOptions(material, config), (socket) => socket.end('hello'));
+  const server = createServer(tlsServerOptions(material, config.tls), (socket) => socket.end('hello'));
   server.on('tlsClientError', () => {});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
@@ -95,7 +95,7 @@ describe('TLS material', () => {
     await assert.rejects(handshake(material, config, { ca: material.cert, servername: config.hostname, maxVersion: 'TLSv1.2' }));
     const ok = await handshake(material, config, { ca: material.cert, servername: config.hostname });
     assert.equal(ok.protocol, 'TLSv1.3');
-    assert.ok(secureContext(material, config).context);
+    assert.ok(secureContext(material, config.tls).context);
   });
 
   it('uses the configured certificate and key, and names the keys when they do not match', async () => {

@@ -6,7 +6,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext, type SecureVersion, type TlsOptions } from 'node:tls';
-import type { StoaConfig } from '../config/types.ts';
+import type { StoaConfig, TlsSettings } from '../config/types.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
 import { generateSelfSigned } from './self-signed.ts';
@@ -125,11 +125,11 @@ export async function loadTlsMaterial(config: StoaConfig, logger: Logger): Promi
 }
 
 /** Options for tls.createServer / smtp-server / any TLS listener. */
-export function tlsServerOptions(tls: TlsMaterial, config: StoaConfig): TlsOptions {
-  return { key: tls.key, cert: tls.cert, minVersion: config.tls.minVersion as SecureVersion };
+export function tlsServerOptions(tls: TlsMaterial, settings: Pick<TlsSettings, 'minVersion'>): TlsOptions {
+  return { key: tls.key, cert: tls.cert, minVersion: settings.minVersion as SecureVersion };
 }
 
 /** A SecureContext for STARTTLS upgrades (new tls.TLSSocket(socket, { secureContext, isServer: true })). */
-export function secureContext(tls: TlsMaterial, config: StoaConfig): SecureContext {
-  return createSecureContext({ key: tls.key, cert: tls.cert, minVersion: config.tls.minVersion as SecureVersion });
+export function secureContext(tls: TlsMaterial, settings: Pick<TlsSettings, 'minVersion'>): SecureContext {
+  return createSecureContext({ key: tls.key, cert: tls.cert, minVersion: settings.minVersion as SecureVersion });
 }

@@ -25,6 +25,8 @@ import { startImapListeners } from '../../../server/src/protocols/imap/server.ts
 import type { NewMessage } from '../../../server/src/store/mail-port.ts';
 import { openStore } from '../../../server/src/store/open-store.ts';
 import { loadTlsMaterial } from '../../../server/src/tls/tls-material.ts';
+import { systemActor as makeSystemActor } from '../../../server/src/directory/access.ts';
+const SYSTEM = makeSystemActor();
 
 const { values } = parseArgs({
   options: {
@@ -128,8 +130,8 @@ const account = reused
   : await directory.accounts.create(systemActor(), { address: 'bench@bench.test', password: PASSWORD });
 const bus = new LocalChangeBus();
 const mail = createMailServices({ store, bus });
-await mail.mailboxes.ensureDefaultMailboxes(account.id);
-const inbox = (await mail.mailboxes.find(account.id, 'INBOX'))!;
+await mail.mailboxes.ensureDefaultMailboxes(SYSTEM, account.id);
+const inbox = (await mail.mailboxes.find(SYSTEM, account.id, 'INBOX'))!.mailbox;
 const imap = await startImapListeners({
   config, logger, tls: await loadTlsMaterial(config, logger),
   services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, mailboxes: mail.mailboxes, messages: mail.messages, bus },

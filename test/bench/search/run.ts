@@ -11,6 +11,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalChangeBus } from '../../../server/src/events/local-change-bus.ts';
+import { systemActor } from '../../../server/src/directory/access.ts';
+import { createMailAccess } from '../../../server/src/mail/mail-access.ts';
 import { createMessageService } from '../../../server/src/mail/message-service.ts';
 import { indexMessage } from '../../../server/src/mail/mime/index.ts';
 import type { SearchCriteria } from '../../../server/src/mail/search/criteria.ts';
@@ -19,6 +21,8 @@ import { sortMessages, type SortKey } from '../../../server/src/mail/search/sort
 import { threadMessages } from '../../../server/src/mail/search/thread.ts';
 import type { NewMessage } from '../../../server/src/store/mail-port.ts';
 import { openSqliteStore } from '../../../server/src/store/open-store.ts';
+
+const SYSTEM = systemActor();
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' } } });
 const N = Number(values.messages);
@@ -45,8 +49,8 @@ function message(i: number): Buffer {
 const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 const dir = await mkdtemp(join(base, 'stoa-search-bench-'));
 const store = await openSqliteStore({ path: join(dir, 'stoa.db'), blobsPath: join(dir, 'blobs') });
-const messages = createMessageService({ store, bus: new LocalChangeBus() });
-const deps = { messages };
+const messages = createMessageService({ store, bus: new LocalChangeBus(), access: createMailAccess(store) });
+const deps = { actor: SYSTEM, messages };
 const ms = (t0: number) => `${(performance.now() - t0).toFixed(0)} ms`;
 
 try {

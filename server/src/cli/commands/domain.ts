@@ -4,7 +4,6 @@ import { UsageError, flagOpt, parseCount, parseSize, stringOpt, type CommandGrou
 import { formatBytes, renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
 import { removeCommand } from './remove-command.ts';
-import { createDkimKeys } from '../../mail-auth/dkim-keys.ts';
 import { txtChunks } from '../../mail-auth/dkim-record.ts';
 
 const QUOTA_OPTIONS = {
@@ -73,10 +72,8 @@ export const domainCommands: CommandGroup = {
         const aliasOf = stringOpt(values, 'alias-of');
         if (aliasOf !== undefined) input.aliasOf = aliasOf;
         if (flagOpt(values, 'disabled')) input.enabled = false;
-        const { store } = await ctx.open();
+        // DKIM keys come with the domain (the directory's provisioning); `stoa domain dkim NAME` shows the record to publish.
         const domain = await directory.domains.create(ctx.actor, input);
-        // DKIM keys come with the domain; `stoa domain dkim NAME` shows the record to publish.
-        await createDkimKeys(store, ctx.config().config).ensureKey(domain);
         ctx.emit(domain, () => `Added domain ${domain.unicodeName}. Publish its DKIM record: stoa domain dkim ${domain.name}`);
         return 0;
       },
@@ -112,9 +109,9 @@ export const domainCommands: CommandGroup = {
       options: { rotate: { type: 'boolean' } },
       details: ['--rotate                new keys with new selectors; the old ones stop signing at once (keep their records a few days)'],
       async run(ctx, { positionals, values }) {
-        const { directory, store } = await ctx.open();
+        const { directory, services } = await ctx.open();
         const domain = await directory.domains.get(ctx.actor, positionals[0]);
-        const dkim = createDkimKeys(store, ctx.config().config);
+        const { dkim } = services;
         if (flagOpt(values, 'rotate')) await dkim.rotate(domain, ctx.actor);
         else await dkim.ensureKey(domain);
         const records = await dkim.records(domain);

@@ -1,6 +1,6 @@
 // List commands show everything unless --limit says otherwise, walking the
 // service's pages (the API caps one page at 500 items).
-import type { Page } from '../../store/port.ts';
+import type { Page } from '../../model/listing.ts';
 import { UsageError, parseCount, stringOpt, type OptionValues } from '../command.ts';
 
 const PAGE = 500;

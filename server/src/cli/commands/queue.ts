@@ -3,7 +3,7 @@
 // recipients due and the server's worker sends them at its next scan.
 import { asciiDomain } from '../../queue/mx-resolver.ts';
 import type { QueueDetail } from '../../queue/queue-service.ts';
-import type { DeliveryAttempt, QueueFilter, QueueSummary, QueuedMessage, QueuedRecipient, RecipientStatus, SmtpAnswer } from '../../store/queue-port.ts';
+import type { DeliveryAttempt, QueueFilter, QueueSummary, QueuedMessage, QueuedRecipient, RecipientStatus, SmtpAnswer } from '../../model/queue.ts';
 import { UsageError, flagOpt, stringOpt, type CommandGroup } from '../command.ts';
 import { formatBytes, renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
@@ -117,12 +117,11 @@ export const queueCommands: CommandGroup = {
         if (from !== undefined) filter.sender = from === '<>' ? '' : from;
         if (flagOpt(values, 'all')) filter.includeCompleted = true;
         const queue = await ctx.queue();
-        const { items, total } = await collectPages(values, (offset, limit) => queue.list(filter, offset, limit));
+        const { items, total } = await collectPages(values, (offset, limit) => queue.list(ctx.actor, filter, offset, limit));
         const answers = new Map<string, string>();
         if (!ctx.json) {
           // The summary has no answer; one read per shown row is cheap next to reading it in a terminal.
-          const { store } = await ctx.open();
-          for (const m of items) answers.set(m.id, lastAnswer((await store.queue.get(m.id))?.recipients ?? []));
+          for (const m of items) answers.set(m.id, lastAnswer((await queue.inspect(ctx.actor, m.id).catch(() => null))?.recipients ?? []));
         }
         const now = Date.now();
         ctx.emit({ items: items.map(summaryJson), total }, () => (items.length === 0
@@ -141,7 +140,7 @@ export const queueCommands: CommandGroup = {
     {
       name: 'show', summary: 'show a message, the state of each recipient and its delivery log', usage: 'ID', positionals: 1,
       async run(ctx, { positionals }) {
-        const detail = await (await ctx.queue()).inspect(positionals[0]);
+        const detail = await (await ctx.queue()).inspect(ctx.actor, positionals[0]);
         ctx.emit(detailJson(detail), () => renderDetail(detail, Date.now()));
         return 0;
       },
@@ -151,7 +150,7 @@ export const queueCommands: CommandGroup = {
       details: ['The running server\'s delivery worker sends them at its next scan (queue.worker.pollIntervalMs).'],
       async run(ctx, { positionals }) {
         const id = positionals[0];
-        const rescheduled = await (await ctx.queue()).retryNow(id, ctx.actor);
+        const rescheduled = await (await ctx.queue()).retryNow(ctx.actor, id);
         const poll = ctx.config().config.queue.worker.pollIntervalMs;
         ctx.emit({ rescheduled }, () => (rescheduled === 0
           ? `Nothing to retry: every recipient of ${id} is final.`
@@ -163,8 +162,8 @@ export const queueCommands: CommandGroup = {
       name: 'delete', summary: 'remove a message from the queue without notifying anyone', usage: 'ID', positionals: 1,
       async run(ctx, { positionals }) {
         const queue = await ctx.queue();
-        const { message, recipients } = await queue.inspect(positionals[0]);
-        await queue.delete(message.id, ctx.actor);
+        const { message, recipients } = await queue.inspect(ctx.actor, positionals[0]);
+        await queue.delete(ctx.actor, message.id);
         const removed = { id: message.id, sender: message.sender, size: message.size, createdAt: iso(message.createdAt), recipients: recipients.map((r) => ({ address: r.address, status: r.status })) };
         ctx.emit({ removed }, () => [
           `Removed queued message ${message.id} from ${sender(message.sender)} (${size(message.size)}, queued ${iso(message.createdAt)}); no notice was sent.`,

@@ -5,7 +5,6 @@ import { isStoaError } from '../../errors/catalogue.ts';
 import type { Domain } from '../../../../shared/src/schemas/directory.ts';
 import { standaloneGroup, type CommandGroup } from '../command.ts';
 import type { CliContext } from '../context.ts';
-import { createDkimKeys } from '../../mail-auth/dkim-keys.ts';
 import { checkDomainDns, createResolver } from './dns-check.ts';
 import { renderFindings, type Finding } from './finding.ts';
 import { checkListeners } from './port-check.ts';
@@ -74,7 +73,7 @@ async function diagnose(ctx: CliContext, domainFilter: string[]): Promise<Findin
     return findings;
   }
   const byId = new Map(domains.map((d) => [d.id, d]));
-  const dkim = createDkimKeys((await ctx.open()).store, config);
+  const { dkim } = (await ctx.open()).services;
   for (const d of domains) {
     if (!d.enabled) {
       findings.push({ section: `dns ${d.name}`, level: 'ok', message: 'domain is disabled; not checked' });

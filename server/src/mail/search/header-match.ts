@@ -6,7 +6,7 @@
 // candidates without changing the answer.
 import type { Readable } from 'node:stream';
 import type { EnvelopeAddress } from '../../../../shared/src/schemas/message-index.ts';
-import { foldForSearch } from '../../store/mail-ids.ts';
+import { foldForSearch } from '../../model/mail-ids.ts';
 import type { MessageSummary } from '../../store/mail-port.ts';
 import type { ByteRange } from '../../store/port.ts';
 import { decodeWords } from '../mime/envelope.ts';

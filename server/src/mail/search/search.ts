@@ -19,20 +19,22 @@
 // the universe; flag/size/UID keys are then pushed to the store's filter
 // instead of reading the mailbox's list (which alone costs more than the
 // index lookup at 100,000 messages).
-import { foldForSearch } from '../../store/mail-ids.ts';
+import { foldForSearch } from '../../model/mail-ids.ts';
 import { FLAG_BITS, type MessageList, type MessageSummary } from '../../store/mail-port.ts';
-import { uidSetHas, uidSetOf } from '../../store/uid-set.ts';
+import { uidSetHas, uidSetOf } from '../../model/uid-set.ts';
+import type { Actor } from '../../directory/api.ts';
 import type { MessageService } from '../api.ts';
 import type { HeaderField } from '../mime/header-fields.ts';
 import { SEARCH_HEADERS } from '../mime/search-text.ts';
 import { count, fullSet, keep, keepUids, minus, positions, union, type Candidates } from './candidates.ts';
 import { criteriaProblem, dayBounds, type SearchCriteria } from './criteria.ts';
 import {
-  addressNeedleIndexable, addressText, bodyContains, forEachLimited, headerMatches, indexedHeadersContain, readHeader, sentDay,
+  addressNeedleIndexable, addressText, bodyContains, forEachLimited, headerMatches, indexedHeadersContain, readHeader, sentDay, type BlobReader,
 } from './header-match.ts';
 import { StoaError } from '../../errors/catalogue.ts';
 
-export type SearchDeps = { messages: Pick<MessageService, 'list' | 'filter' | 'searchText' | 'summaries' | 'open' | 'body'> };
+/** The caller (its "r" right is checked by every read) and the message service it reads through. */
+export type SearchDeps = { actor: Actor; messages: Pick<MessageService, 'list' | 'filter' | 'searchText' | 'summaries' | 'open' | 'body'> };
 
 export interface SearchOptions {
   /** Clock for RFC 5032 OLDER/YOUNGER, in milliseconds. */
@@ -50,6 +52,15 @@ export interface SearchResult {
    * null otherwise.
    */
   highestModSeq: number | null;
+}
+
+/** Body reads of this run's mailbox, as the caller. */
+function readerOf(run: Run): BlobReader {
+  const { actor, messages } = run.deps;
+  return {
+    open: (blobId, range) => messages.open(actor, { mailboxId: run.mailboxId, blobId }, range),
+    body: (blobId) => messages.body(actor, { mailboxId: run.mailboxId, blobId }),
+  };
 }
 
 /** Blob reads in flight at once. */
@@ -121,7 +132,7 @@ function needsEnvelope(c: SearchCriteria): boolean {
 function indexHits(run: Run, text: string): Promise<number[]> {
   let hits = run.index.get(text);
   if (!hits) {
-    hits = run.deps.messages.searchText(run.mailboxId, text);
+    hits = run.deps.messages.searchText(run.deps.actor, run.mailboxId, text);
     run.index.set(text, hits);
   }
   return hits;
@@ -136,7 +147,7 @@ async function byIndex(run: Run, set: Candidates, text: string, foldedNeedle: st
 async function summariesFor(run: Run, set: Candidates): Promise<void> {
   const missing = positions(set).map((i) => run.universe[i]).filter((uid) => !run.summaries.has(uid));
   if (missing.length === 0) return;
-  for (const s of await run.deps.messages.summaries(run.mailboxId, uidSetOf(missing), { envelope: run.envelopes })) run.summaries.set(s.uid, s);
+  for (const s of await run.deps.messages.summaries(run.deps.actor, run.mailboxId, uidSetOf(missing), { envelope: run.envelopes })) run.summaries.set(s.uid, s);
 }
 
 /** Members whose summary passes `test`; messages expunged since the list was read match nothing. */
@@ -153,7 +164,7 @@ async function byHeader(run: Run, set: Candidates, test: (fields: readonly Heade
   await summariesFor(run, set);
   const todo = positions(set).map((i) => run.universe[i]).filter((uid) => !run.headers.has(uid) && run.summaries.has(uid));
   await forEachLimited(todo, READ_CONCURRENCY, async (uid) => {
-    run.headers.set(uid, await readHeader(run.deps.messages, run.summaries.get(uid)!));
+    run.headers.set(uid, await readHeader(readerOf(run), run.summaries.get(uid)!));
   });
   return keep(set, (i) => {
     const fields = run.headers.get(run.universe[i]);
@@ -161,12 +172,12 @@ async function byHeader(run: Run, set: Candidates, test: (fields: readonly Heade
   });
 }
 
-type Filter = Parameters<MessageService['filter']>[1];
+type Filter = Parameters<MessageService['filter']>[2];
 
 async function byFilter(run: Run, set: Candidates, filter: Filter): Promise<Candidates> {
   // Outside the whole-mailbox universe, ask only about the candidates.
   const uids = run.list ? filter.uids : uidSetOf(positions(set).map((i) => run.universe[i]));
-  return keepUids(set, run.universe, await run.deps.messages.filter(run.mailboxId, { ...filter, uids }));
+  return keepUids(set, run.universe, await run.deps.messages.filter(run.deps.actor, run.mailboxId, { ...filter, uids }));
 }
 
 /** RFC 9051 §2.3.2: \Recent is gone in IMAP4rev2; no message has it. */
@@ -241,7 +252,7 @@ async function evaluate(run: Run, c: SearchCriteria, set: Candidates): Promise<C
       const recheck = positions(inHeader).map((i) => universe[i]);
       const failed = new Set<number>();
       await forEachLimited(recheck, READ_CONCURRENCY, async (uid) => {
-        if (!await bodyContains(run.deps.messages, run.summaries.get(uid)!.blobId, needle)) failed.add(uid);
+        if (!await bodyContains(readerOf(run), run.summaries.get(uid)!.blobId, needle)) failed.add(uid);
       });
       return keep(hits, (i) => !failed.has(universe[i]));
     }
@@ -291,7 +302,7 @@ export async function searchMailbox(deps: SearchDeps, mailboxId: string, criteri
   const seed = run.list || withModseq ? null : conjuncts.map(indexText).find((t) => t !== null) ?? null;
   if (seed !== null) run.universe = Uint32Array.from(await indexHits(run, seed));
   else {
-    run.list ??= await deps.messages.list(mailboxId);
+    run.list ??= await deps.messages.list(deps.actor, mailboxId);
     run.universe = run.list.uids;
   }
   const matched = await evaluate(run, criteria, fullSet(run.universe.length));

@@ -2,7 +2,8 @@
 // from the indexed headers (one batch read), never from the blobs.
 import type { EnvelopeAddress } from '../../../../shared/src/schemas/message-index.ts';
 import type { MessageSummary } from '../../store/mail-port.ts';
-import { uidSetOf } from '../../store/uid-set.ts';
+import { uidSetOf } from '../../model/uid-set.ts';
+import type { Actor } from '../../directory/api.ts';
 import type { MessageService } from '../api.ts';
 import { decodeWords } from '../mime/envelope.ts';
 
@@ -11,7 +12,7 @@ export type SortKeyName = 'arrival' | 'cc' | 'date' | 'from' | 'size' | 'subject
 /** One sort criterion; `reverse` is RFC 5256 REVERSE applied to this key only. */
 export interface SortKey { key: SortKeyName; reverse?: boolean }
 
-export type SortDeps = { messages: Pick<MessageService, 'summaries'> };
+export type SortDeps = { actor: Actor; messages: Pick<MessageService, 'summaries'> };
 
 type Value = number | string;
 
@@ -91,6 +92,6 @@ export function sortSummaries(summaries: readonly MessageSummary[], keys: readon
 export async function sortMessages(deps: SortDeps, mailboxId: string, keys: readonly SortKey[], uids: readonly number[]): Promise<number[]> {
   if (uids.length === 0) return [];
   const envelope = keys.some((k) => k.key !== 'arrival' && k.key !== 'date' && k.key !== 'size' && k.key !== 'subject');
-  const summaries = await deps.messages.summaries(mailboxId, uidSetOf(uids), { envelope });
+  const summaries = await deps.messages.summaries(deps.actor, mailboxId, uidSetOf(uids), { envelope });
   return sortSummaries(summaries, keys).map((s) => s.uid);
 }

@@ -2,7 +2,8 @@
 // REFERENCES (§3, the threading algorithm of Jamie Zawinski, steps 1–7),
 // over the indexed headers of the given messages.
 import type { MessageSummary } from '../../store/mail-port.ts';
-import { uidSetOf } from '../../store/uid-set.ts';
+import { uidSetOf } from '../../model/uid-set.ts';
+import type { Actor } from '../../directory/api.ts';
 import type { MessageService } from '../api.ts';
 import { collationKey, sentTime } from './sort.ts';
 
@@ -11,7 +12,7 @@ export type ThreadAlgorithm = 'orderedsubject' | 'references';
 /** A thread member; `uid` null is a dummy kept to hold siblings without a common parent. */
 export interface ThreadNode { uid: number | null; children: ThreadNode[] }
 
-export type ThreadDeps = { messages: Pick<MessageService, 'summaries'> };
+export type ThreadDeps = { actor: Actor; messages: Pick<MessageService, 'summaries'> };
 
 interface Container { message: MessageSummary | null; parent: Container | null; children: Container[] }
 
@@ -186,7 +187,7 @@ export function threadSummaries(algorithm: ThreadAlgorithm, messages: readonly M
 /** THREAD over the given UIDs (a SEARCH result); UIDs no longer in the mailbox are left out. */
 export async function threadMessages(deps: ThreadDeps, mailboxId: string, algorithm: ThreadAlgorithm, uids: readonly number[]): Promise<ThreadNode[]> {
   if (uids.length === 0) return [];
-  return threadSummaries(algorithm, await deps.messages.summaries(mailboxId, uidSetOf(uids)));
+  return threadSummaries(algorithm, await deps.messages.summaries(deps.actor, mailboxId, uidSetOf(uids)));
 }
 
 /**

@@ -28,17 +28,15 @@ export async function accountsRoutes(app: FastifyInstance, opts: { directory: Di
   app.put<{ Params: Ref; Body: Static<typeof PasswordSet> }>('/accounts/:id/password', {
     config,
     schema: {
-      tags: ['accounts'], summary: "Set an account's password; ends that account's console sessions",
+      tags: ['accounts'], summary: "Set an account's password; ends that account's console sessions, API tokens and open mail sessions",
       params: ObjectParams, body: PasswordSet,
       response: { 204: NoContent, ...problemResponses },
     },
   }, async (request, reply) => {
     const auth = authOf(request);
     const target = await accounts.get(auth.actor, request.params.id);
-    await accounts.setPassword(auth.actor, target.id, request.body.password);
-    // A reset is usually the answer to a leaked password: whoever held it
-    // must not keep a session. The admin's own session survives.
-    await directory.credentials.endSessions(target.id, auth.credential.id);
+    // The service ends the account's sessions and tokens; the admin's own session survives.
+    await accounts.setPassword(auth.actor, target.id, request.body.password, { keepCredentialId: auth.credential.id });
     return reply.code(204).send();
   });
 

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import type { Actor, Directory } from '../../directory/api.ts';
 import { StoaError, isStoaError } from '../../errors/catalogue.ts';
 import type { StoaConfig } from '../../config/types.ts';
-import type { ApiCredential } from '../../store/port.ts';
+import type { ApiCredential } from '../../model/credential.ts';
 import type { Account } from '../../../../shared/src/schemas/directory.ts';
 
 /** public: no credential; user: any authenticated account; admin: domain or server admins only. */
@@ -91,6 +91,8 @@ async function authPlugin(app: FastifyInstance, opts: { config: StoaConfig; dire
       throw new StoaError('STOA_FORBIDDEN', 'This route is for administrators');
     }
     request.auth = auth;
+    // Every line this request logs names its caller ({ proto, conn, ip, user }, as for the mail protocols).
+    request.log = request.log.child({ user: auth.account.address });
   });
 }
 

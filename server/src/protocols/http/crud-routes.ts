@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { Actor, ListParams } from '../../directory/api.ts';
-import type { Page } from '../../store/port.ts';
+import type { Page } from '../../model/listing.ts';
 import { LocationHeader, NoContent, ObjectParams } from '../../../../shared/src/schemas/api.ts';
 import { authOf } from './auth.ts';
 import { problemResponses } from './problem.ts';

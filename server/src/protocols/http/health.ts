@@ -1,11 +1,11 @@
 // Liveness and readiness probes for orchestrators and load balancers.
 import type { FastifyInstance } from 'fastify';
 import { isStoaError } from '../../errors/catalogue.ts';
-import type { Store } from '../../store/port.ts';
+import type { HealthService } from '../../operations/health.ts';
 import { Health } from '../../../../shared/src/schemas/api.ts';
 import { problemResponses, sendProblem } from './problem.ts';
 
-export async function healthRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, opts: { health: HealthService }): Promise<void> {
   const config = { access: 'public' as const };
 
   // Liveness says only that the event loop answers: restarting the process
@@ -20,7 +20,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { store: Store })
     schema: { tags: ['health'], summary: 'Readiness: the store answers', security: [], response: { 200: Health, ...problemResponses } },
   }, async (request, reply) => {
     try {
-      await opts.store.ping();
+      await opts.health.ready();
     } catch (err) {
       request.log.warn({ err }, 'readiness check: store ping failed');
       const detail = isStoaError(err) ? err.detail : undefined;

@@ -8,11 +8,10 @@ import { StoaError } from '../../errors/catalogue.ts';
 import { Account, AppPasswordCreate, AppPasswordCreated } from '../../../../shared/src/schemas/directory.ts';
 import { AppPasswordIdParams, AppPasswordList, LocationHeader, MeUpdate, NoContent, OwnPasswordChange } from '../../../../shared/src/schemas/api.ts';
 import { authOf } from './auth.ts';
-import { countAuthAttempt, type Metrics } from './metrics.ts';
 import { problemResponses } from './problem.ts';
 
-export async function meRoutes(app: FastifyInstance, opts: { directory: Directory; metrics: Metrics }): Promise<void> {
-  const { directory, metrics } = opts;
+export async function meRoutes(app: FastifyInstance, opts: { directory: Directory }): Promise<void> {
+  const { directory } = opts;
   const config = { access: 'user' as const };
 
   app.get('/me', {
@@ -47,16 +46,14 @@ export async function meRoutes(app: FastifyInstance, opts: { directory: Director
     // Through the authentication service, so guessing the current password
     // from a stolen session is throttled like any other login.
     const check = await directory.auth.authenticate({ username: account.address, password: request.body.currentPassword, protocol: 'api', ip: request.ip });
-    const ok = check.ok && check.via !== 'app-password' && check.account.id === account.id;
-    countAuthAttempt(metrics, 'api', ok ? 'success' : !check.ok && check.code === 'STOA_AUTH_THROTTLED' ? 'throttled' : 'failed');
+    const ok = check.ok && check.account.id === account.id;
     if (!check.ok && check.code === 'STOA_AUTH_THROTTLED') {
       throw new StoaError('STOA_AUTH_THROTTLED', undefined, { retryAfterSeconds: check.retryAfterSeconds });
     }
     if (!ok) {
       throw new StoaError('STOA_VALIDATION', 'The current password is wrong', { errors: [{ path: '/body/currentPassword', message: 'is wrong' }] });
     }
-    await directory.accounts.setPassword(actor, account.id, request.body.password);
-    await directory.credentials.endSessions(account.id, credential.id);
+    await directory.accounts.setPassword(actor, account.id, request.body.password, { keepCredentialId: credential.id });
     return reply.code(204).send();
   });
 

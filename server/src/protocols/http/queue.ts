@@ -1,10 +1,10 @@
-// The outbound queue for server admins: /api/v1/queue. The queue crosses
-// every domain (one message may go to many), so domain admins get 403.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// The outbound queue: /api/v1/queue. Who sees what is the queue service's
+// rule: server admins every message, domain admins those sent from their
+// domains (others answer 404), users 403.
+import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
-import { StoaError } from '../../errors/catalogue.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
-import type { QueueSummary as StoredSummary, QueuedMessage as StoredMessage } from '../../store/queue-port.ts';
+import type { QueueSummary as StoredSummary, QueuedMessage as StoredMessage } from '../../model/queue.ts';
 import {
   QueueDetail, QueueListQuery, QueueMessageParams, QueuePage, QueueRetryResult,
 } from '../../../../shared/src/schemas/queue.ts';
@@ -23,10 +23,6 @@ function summaryJson(s: StoredSummary) {
   return { ...messageJson(s), recipientCount: s.recipientCount, pendingCount: s.pendingCount, nextAttemptAt: isoOrNull(s.nextAttemptAt) };
 }
 
-function serverAdminOnly(request: FastifyRequest): void {
-  if (authOf(request).account.role !== 'server-admin') throw new StoaError('STOA_FORBIDDEN', 'The outbound queue is for server admins');
-}
-
 export async function queueRoutes(app: FastifyInstance, opts: { queue: QueueService }): Promise<void> {
   const { queue } = opts;
   const config = { access: 'admin' as const };
@@ -36,9 +32,8 @@ export async function queueRoutes(app: FastifyInstance, opts: { queue: QueueServ
     config,
     schema: { tags: ['queue'], summary: 'Queued messages, newest first', querystring: QueueListQuery, response: { 200: QueuePage, ...problemResponses } },
   }, async (request) => {
-    serverAdminOnly(request);
     const { offset = 0, limit = 50, ...filter } = request.query;
-    const page = await queue.list(filter, offset, limit);
+    const page = await queue.list(authOf(request).actor, filter, offset, limit);
     return { ...page, items: page.items.map(summaryJson) };
   });
 
@@ -46,8 +41,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { queue: QueueServ
     config,
     schema: { tags: ['queue'], summary: 'One queued message with its recipients and attempt log', params: QueueMessageParams, response: { 200: QueueDetail, ...problemResponses } },
   }, async (request) => {
-    serverAdminOnly(request);
-    const d = await queue.inspect(request.params.id);
+    const d = await queue.inspect(authOf(request).actor, request.params.id);
     return {
       message: messageJson(d.message),
       recipients: d.recipients.map(({ messageId: _m, updatedAt: _u, ...r }) => ({ ...r, nextAttemptAt: iso(r.nextAttemptAt), leaseUntil: isoOrNull(r.leaseUntil) })),
@@ -59,16 +53,14 @@ export async function queueRoutes(app: FastifyInstance, opts: { queue: QueueServ
     config,
     schema: { tags: ['queue'], summary: 'Make every pending recipient due now', params: QueueMessageParams, response: { 200: QueueRetryResult, ...problemResponses } },
   }, async (request) => {
-    serverAdminOnly(request);
-    return { rescheduled: await queue.retryNow(request.params.id, authOf(request).actor) };
+    return { rescheduled: await queue.retryNow(authOf(request).actor, request.params.id) };
   });
 
   app.delete<Params>('/queue/:id', {
     config,
     schema: { tags: ['queue'], summary: 'Remove a message from the queue without notifying anyone', params: QueueMessageParams, response: { 204: NoContent, ...problemResponses } },
   }, async (request, reply) => {
-    serverAdminOnly(request);
-    await queue.delete(request.params.id, authOf(request).actor);
+    await queue.delete(authOf(request).actor, request.params.id);
     return reply.code(204).send();
   });
 }

@@ -7,8 +7,8 @@ import type { Logger } from 'pino';
 import type { Directory } from '../../directory/api.ts';
 import type { StoaConfig } from '../../config/types.ts';
 import type { PublicFolderService } from '../../mail/public-folder-service.ts';
+import type { HealthService } from '../../operations/health.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
-import type { Store } from '../../store/port.ts';
 import pkg from '../../../../package.json' with { type: 'json' };
 import { accountsRoutes } from './accounts.ts';
 import { aliasesRoutes } from './aliases.ts';
@@ -17,11 +17,12 @@ import { autoconfigRoutes } from './autoconfig.ts';
 import { authGate } from './auth.ts';
 import { dkimRoutes } from './dkim.ts';
 import { domainsRoutes } from './domains.ts';
-import { createDkimKeys, type DkimKeys } from '../../mail-auth/dkim-keys.ts';
+import type { DkimKeys } from '../../mail-auth/dkim-keys.ts';
+import type { Metrics } from '../../metrics/metrics.ts';
 import { groupsRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
-import { createMetrics, requestMetrics, type Metrics } from './metrics.ts';
+import { requestMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
 import { installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
@@ -32,13 +33,13 @@ import { createValidatorCompiler } from './validation.ts';
 
 export interface HttpServerDeps {
   config: StoaConfig;
-  store: Store;
   directory: Directory;
   logger: Logger;
-  /** DKIM key service; built from the store when absent. */
-  dkim?: DkimKeys;
-  /** Shared with the other front ends so one /metrics shows every protocol; created here when absent. */
-  metrics?: Metrics;
+  dkim: DkimKeys;
+  /** Shared with the other front ends so one /metrics shows every protocol. */
+  metrics: Metrics;
+  /** Readiness (GET /readyz). */
+  health: HealthService;
   /** The outbound queue's operations; its routes are absent when the queue is not running. */
   queue?: QueueService;
   /** Public folder administration; its routes are absent when mail services are not wired. */
@@ -53,11 +54,13 @@ declare module 'fastify' {
 }
 
 export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
-  const { config, store, directory } = deps;
-  const metrics = deps.metrics ?? createMetrics();
+  const { config, directory, metrics, dkim } = deps;
 
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: deps.logger.child({ proto: 'http' }) as FastifyBaseLogger,
+    // The request id is the "connection" of the shared log shape { proto, conn, ip, user }.
+    requestIdLogLabel: 'conn',
+    childLoggerFactory: (logger, bindings, options, rawRequest) => logger.child({ ...bindings, ip: rawRequest.socket.remoteAddress }, options),
     bodyLimit: config.api.bodyLimitBytes,
     trustProxy: config.listeners.http.trustProxy,
     // Ids and addresses in paths may be long (an address is up to 320 octets, URL-encoded).
@@ -79,13 +82,12 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   await app.register(requestMetrics, { metrics });
   await app.register(authGate, { config, directory });
 
-  await app.register(healthRoutes, { store });
+  await app.register(healthRoutes, { health: deps.health });
   await app.register(autoconfigRoutes, { config });
   await app.register(async (api) => {
-    await api.register(sessionRoutes, { config, directory, metrics });
-    await api.register(meRoutes, { directory, metrics });
-    const dkim = deps.dkim ?? createDkimKeys(store, config);
-    await api.register(domainsRoutes, { directory, dkim });
+    await api.register(sessionRoutes, { config, directory });
+    await api.register(meRoutes, { directory });
+    await api.register(domainsRoutes, { directory });
     await api.register(dkimRoutes, { directory, dkim });
     await api.register(accountsRoutes, { directory });
     await api.register(groupsRoutes, { directory });

@@ -4,21 +4,18 @@ import type { Static } from 'typebox';
 import type { Directory } from '../../directory/api.ts';
 import { StoaError, isStoaError } from '../../errors/catalogue.ts';
 import type { StoaConfig } from '../../config/types.ts';
-import type { ApiCredential } from '../../store/port.ts';
+import type { ApiCredential } from '../../model/credential.ts';
 import { ApiToken, ApiTokenCreate, LoginRequest } from '../../../../shared/src/schemas/directory.ts';
 import { ApiTokenCreated, ApiTokenList, LocationHeader, NoContent, SessionInfo, TokenParams } from '../../../../shared/src/schemas/api.ts';
 import { SESSION_COOKIE, authOf, cookieOptions, type RequestAuth } from './auth.ts';
-import { countAuthAttempt, type AuthOutcome, type Metrics } from './metrics.ts';
 import { problemResponses } from './problem.ts';
-
-const OUTCOME = { STOA_AUTH_FAILED: 'failed', STOA_AUTH_THROTTLED: 'throttled', STOA_ACCOUNT_DISABLED: 'disabled' } as const satisfies Record<string, AuthOutcome>;
 
 function tokenView(c: ApiCredential): ApiToken {
   return { id: c.id, name: c.name, createdAt: c.createdAt, expiresAt: c.expiresAt, lastUsedAt: c.lastUsedAt };
 }
 
-export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaConfig; directory: Directory; metrics: Metrics }): Promise<void> {
-  const { config, directory, metrics } = opts;
+export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaConfig; directory: Directory }): Promise<void> {
+  const { config, directory } = opts;
 
   async function sessionInfo(auth: RequestAuth): Promise<SessionInfo> {
     const adminDomains: SessionInfo['adminDomains'] = [];
@@ -45,18 +42,10 @@ export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaCo
     },
   }, async (request, reply) => {
     const { username, password } = request.body;
+    // Every login rule is the AuthService's: app passwords never open an admin
+    // session (they are for mail and DAV clients), throttling, disabled accounts.
     const result = await directory.auth.authenticate({ username, password, protocol: 'api', ip: request.ip });
-    if (!result.ok) {
-      countAuthAttempt(metrics, 'api', OUTCOME[result.code]);
-      throw new StoaError(result.code, undefined, { retryAfterSeconds: result.retryAfterSeconds });
-    }
-    // App passwords are for mail and DAV clients; they must not open an
-    // admin session that could change the real password or mint tokens.
-    if (result.via === 'app-password') {
-      countAuthAttempt(metrics, 'api', 'failed');
-      throw new StoaError('STOA_AUTH_FAILED', 'App passwords cannot log in to the admin API');
-    }
-    countAuthAttempt(metrics, 'api', 'success');
+    if (!result.ok) throw new StoaError(result.code, undefined, { retryAfterSeconds: result.retryAfterSeconds });
 
     // A fresh secret at every login; any session the browser still carried is
     // ended, so a planted cookie never becomes an authenticated one.
@@ -65,7 +54,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: { config: StoaCo
       userAgent: request.headers['user-agent'] ?? 'session', ttlMs, replacingSecret: request.cookies[SESSION_COOKIE],
     });
     reply.setCookie(SESSION_COOKIE, secret, cookieOptions(config, request, Math.floor(ttlMs / 1000)));
-    return sessionInfo({ account: result.account, actor: directory.actorFor(result.account, request.ip), credential, via: 'session' });
+    return sessionInfo({ account: result.account, actor: result.actor, credential, via: 'session' });
   });
 
   app.get('/session', {

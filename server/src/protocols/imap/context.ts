@@ -2,7 +2,7 @@
 // `async (ctx, command)` and return replies (typed responses, never bytes);
 // the connection alone serializes and writes them (wire/serialize-response.ts).
 import type { Readable } from 'node:stream';
-import type { AccountService, AuthService, GroupService } from '../../directory/api.ts';
+import type { AccountService, Actor, AuthService, GroupService, LoginGrant } from '../../directory/api.ts';
 import type { Account } from '../../../../shared/src/schemas/directory.ts';
 import type { ChangeBus } from '../../events/change-bus.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -37,29 +37,45 @@ export interface ImapSettings {
   appendLimit: number;
   /** Where streamed APPEND literals are spooled while they arrive. */
   spoolDir: string;
+  /** Clock in ms since the epoch (tests move it). */
+  now: () => number;
 }
 
-export interface ImapSession {
+/** What a session carries in every state. */
+export interface SessionBase {
   readonly id: string;
-  state: ImapState;
   secure: boolean;
   readonly remoteAddress: string | null;
-  account: Account | null;
   /** RFC 9051 §6.3.1 / RFC 5161 ENABLE. */
   rev2: boolean;
   utf8: boolean;
   condstore: boolean;
   qresync: boolean;
   compressed: boolean;
-  selected: SelectedMailbox | null;
   /** RFC 5182 SEARCHRES: UIDs saved by SEARCH RETURN (SAVE). */
   savedUids: number[];
   badCommands: number;
   authFailures: number;
 }
 
-export interface ImapContext {
-  session: ImapSession;
+/**
+ * RFC 9051 §3 connection states, each with what it guarantees: after login
+ * the account and its Actor (what every service call passes), in the
+ * selected state the mailbox. Transitions go through session-state.ts.
+ */
+export type SessionState =
+  | { state: 'not-authenticated'; account: null; actor: null; selected: null }
+  | { state: 'authenticated'; account: Account; actor: Actor; selected: null }
+  | { state: 'selected'; account: Account; actor: Actor; selected: SelectedMailbox }
+  | { state: 'logout'; account: Account | null; actor: Actor | null; selected: null };
+
+export type ImapSession = SessionBase & SessionState;
+
+/** The session as a handler for these states sees it. */
+export type SessionIn<S extends ImapState> = SessionBase & Extract<SessionState, { state: S }>;
+
+export interface ImapContext<Session extends ImapSession = ImapSession> {
+  session: Session;
   services: ImapServices;
   listener: ImapListenerInfo;
   settings: ImapSettings;
@@ -68,6 +84,13 @@ export interface ImapContext {
   signal: AbortSignal;
   /** APPEND literals the connection spooled to disk as they arrived, by literal index. */
   literals: LiteralSpool;
+  /**
+   * Ends the connection (with BYE) when the login no longer stands: at once
+   * for an account event on this node's bus (password changed, disabled,
+   * deleted), and at the next command at most LOGIN_RECHECK_MS later for a
+   * change made by another process or node.
+   */
+  watchLogin(grant: LoginGrant): void;
 }
 
 /** RFC 7888/3502 APPEND literals too large to hold in memory, streamed back from the spool. */
@@ -90,9 +113,10 @@ export type CommandOf<N extends CommandName> = N extends unknown
   : never;
 
 /** What the dispatcher checks on a command's selected mailbox before its handler runs (RFC 4314 §4). */
-export interface CommandSpec<N extends CommandName = CommandName> {
+export interface CommandSpec<N extends CommandName = CommandName, S extends ImapState = ImapState> {
   names: readonly N[];
-  states: readonly ImapState[];
+  /** The states the command is valid in; the handler's session is typed by them. */
+  states: readonly S[];
   /** Carries a password: refused before TLS unless the listener allows plaintext auth. */
   sendsCredentials?: boolean;
   /** Rights needed on the selected mailbox (checked by the dispatcher). */
@@ -104,8 +128,13 @@ export interface CommandSpec<N extends CommandName = CommandName> {
    * with EXPUNGE; the session queues them until the next permitted point.
    */
   holdsExpunges?: (command: CommandOf<N>) => boolean;
-  handler(ctx: ImapContext, command: CommandOf<N>): Promise<ImapReply>;
+  handler(ctx: ImapContext<SessionIn<S>>, command: CommandOf<N>): Promise<ImapReply>;
 }
+
+/** A logged-in context (authenticated or selected). */
+export type AuthedContext = ImapContext<SessionIn<'authenticated' | 'selected'>>;
+/** A context with a selected mailbox. */
+export type SelectedContext = ImapContext<SessionIn<'selected'>>;
 
 export function done(tag: string, text: string, responses: Response[] = [], code?: Extract<Response, { kind: 'tagged' }>['code']): ImapReply {
   return { type: 'done', responses, final: { kind: 'tagged', tag, status: 'OK', text, ...(code ? { code } : {}) } };

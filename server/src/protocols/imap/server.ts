@@ -10,6 +10,7 @@ import type { Logger } from '../../log/logger.ts';
 import { secureContext, tlsServerOptions, type TlsMaterial } from '../../tls/tls-material.ts';
 import type { ImapListenerInfo, ImapServices, ImapSettings } from './context.ts';
 import { ImapConnection } from './session/connection.ts';
+import { listenOn } from '../listen.ts';
 
 /** RFC 7889 APPENDLIMIT: the largest message APPEND accepts (the SMTP limit is for mail from outside). */
 export const DEFAULT_APPEND_LIMIT = 64 * 1024 * 1024;
@@ -27,34 +28,22 @@ export interface ImapServerDeps {
   services: ImapServices;
   tls: TlsMaterial;
   logger: Logger;
+  /** Clock in ms since the epoch (tests move it). */
+  now?: () => number;
 }
 
-function listen(server: Server, host: string, port: number, name: string): Promise<{ host: string; port: number }> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => {
-      const why = err.code === 'EADDRINUSE' ? 'the port is taken by another program' : err.code === 'EACCES' ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE' : err.message;
-      reject(new Error(`cannot listen for ${name.toUpperCase()} on ${host}:${port}: ${why}; change listeners.${name}.host/port`, { cause: err }));
-    };
-    server.once('error', onError);
-    server.listen({ host, port, backlog: 4096 }, () => {
-      server.removeListener('error', onError);
-      const address = server.address();
-      resolve({ host, port: typeof address === 'object' && address ? address.port : port });
-    });
-  });
-}
-
-export async function startImapListeners({ config, services, tls, logger }: ImapServerDeps): Promise<ImapListeners> {
+export async function startImapListeners({ config, services, tls, logger, now = Date.now }: ImapServerDeps): Promise<ImapListeners> {
   const log = logger.child({ component: 'imap' });
   const settings: ImapSettings = {
     hostname: config.hostname,
     appendLimit: DEFAULT_APPEND_LIMIT,
     spoolDir: join(config.dataDir, 'tmp', 'imap-append'),
+    now,
   };
   await mkdir(settings.spoolDir, { recursive: true, mode: 0o700 });
   const connections = new Set<ImapConnection>();
   // One context for every STARTTLS upgrade: building it parses the key and chain, which costs memory per copy.
-  const starttlsContext = secureContext(tls, config);
+  const starttlsContext = secureContext(tls, config.tls);
   const servers: Server[] = [];
 
   const accept = (socket: Socket, listener: ImapListenerInfo, secure: boolean): void => {
@@ -83,16 +72,16 @@ export async function startImapListeners({ config, services, tls, logger }: Imap
       const info: ImapListenerInfo = { name: 'imap', starttls: true, allowPlaintextAuth: plain.allowPlaintextAuth };
       const server = createServer((socket) => accept(socket, info, false));
       servers.push(server);
-      result.imap = await listen(server, plain.host, plain.port, 'imap');
+      result.imap = await listenOn(server, 'imap', plain.host, plain.port, 4096);
     }
     const implicit = config.listeners.imaps;
     if (implicit.enabled) {
       const info: ImapListenerInfo = { name: 'imaps', starttls: false, allowPlaintextAuth: true };
-      const server = createTlsServer(tlsServerOptions(tls, config), (socket: TLSSocket) => accept(socket, info, true));
+      const server = createTlsServer(tlsServerOptions(tls, config.tls), (socket: TLSSocket) => accept(socket, info, true));
       // A failed handshake is the client's problem; keep serving the others.
       server.on('tlsClientError', (err) => log.debug({ err }, 'imaps handshake failed'));
       servers.push(server);
-      result.imaps = await listen(server, implicit.host, implicit.port, 'imaps');
+      result.imaps = await listenOn(server, 'imaps', implicit.host, implicit.port, 4096);
     }
   } catch (err) {
     await result.close();

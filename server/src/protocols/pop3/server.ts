@@ -6,11 +6,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type SecureContext, type TlsOptions } from 'node:tls';
 import type { StoaConfig } from '../../config/types.ts';
 import type { AuthService } from '../../directory/api.ts';
+import type { ChangeBus } from '../../events/change-bus.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { MailboxService, MessageService } from '../../mail/api.ts';
-import type { LockStore } from '../../store/port.ts';
+import type { MaildropLocks } from '../../mail/maildrop-lock.ts';
 import type { Pop3ListenerInfo, Pop3Services } from './context.ts';
 import { servePop3Connection } from './session/connection.ts';
+import { listenOn } from '../listen.ts';
 import { SizeCache } from './session/size-cache.ts';
 import { statusLine } from './wire/serialize.ts';
 
@@ -19,8 +21,11 @@ export interface Pop3Deps {
   auth: AuthService;
   mailboxes: MailboxService;
   messages: MessageService;
-  locks: LockStore;
+  maildrops: MaildropLocks;
+  bus: ChangeBus;
   logger: Logger;
+  /** Clock in ms since the epoch (tests move it). */
+  now?: () => number;
   /** Server options for pop3s and the context for STLS; null leaves TLS out (pop3s off, no STLS). */
   tls: { options: TlsOptions; context: SecureContext } | null;
 }
@@ -32,35 +37,13 @@ export interface Pop3Listeners {
   close(): Promise<void>;
 }
 
-/** A listen failure, with the config key to change in the message. */
-export class Pop3ListenError extends Error {
-  constructor(message: string, options: { cause: unknown }) {
-    super(message, options);
-    this.name = 'Pop3ListenError';
-  }
-}
-
-function listen(server: Server, host: string, port: number, key: string): Promise<{ host: string; port: number }> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      const why = e.code === 'EADDRINUSE' ? 'the port is taken by another program'
-        : e.code === 'EACCES' ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE' : e.message;
-      reject(new Pop3ListenError(`cannot listen for POP3 on ${host}:${port}: ${why}; change ${key}.host/port`, { cause: e }));
-    });
-    server.listen(port, host, () => {
-      const address = server.address();
-      resolve({ host, port: typeof address === 'object' && address ? address.port : port });
-    });
-  });
-}
-
 export async function startPop3(deps: Pop3Deps): Promise<Pop3Listeners> {
   const { config, logger } = deps;
   const services: Pop3Services = {
-    auth: deps.auth, mailboxes: deps.mailboxes, messages: deps.messages, locks: deps.locks,
-    sizes: new SizeCache((blobId) => deps.messages.open(blobId)),
+    auth: deps.auth, mailboxes: deps.mailboxes, messages: deps.messages, maildrops: deps.maildrops, bus: deps.bus,
+    sizes: new SizeCache(),
   };
-  const settings = { hostname: config.hostname, keepDeleted: config.pop3.keepDeleted };
+  const settings = { hostname: config.hostname, keepDeleted: config.pop3.keepDeleted, now: deps.now ?? Date.now };
   const idleTimeoutMs = config.pop3.idleTimeoutSeconds * 1000;
   const sockets = new Set<Socket>();
   const servers: Server[] = [];
@@ -90,7 +73,7 @@ export async function startPop3(deps: Pop3Deps): Promise<Pop3Listeners> {
         servePop3Connection(socket, false, { services, listener, settings, logger, idleTimeoutMs, secureContext: deps.tls?.context ?? null });
       });
       servers.push(server);
-      pop3 = await listen(server, plain.host, plain.port, 'listeners.pop3');
+      pop3 = await listenOn(server, 'pop3', plain.host, plain.port);
     }
     const implicit = config.listeners.pop3s;
     if (implicit.enabled && deps.tls) {
@@ -101,7 +84,7 @@ export async function startPop3(deps: Pop3Deps): Promise<Pop3Listeners> {
       });
       server.on('tlsClientError', (e) => logger.debug({ err: e }, 'pop3s handshake failed'));
       servers.push(server);
-      pop3s = await listen(server, implicit.host, implicit.port, 'listeners.pop3s');
+      pop3s = await listenOn(server, 'pop3s', implicit.host, implicit.port);
     }
   } catch (e) {
     await close();

@@ -1,36 +1,28 @@
 // What every SMTP hook receives: the services it may call (injected once per
 // process), the per-connection state and the per-transaction state. Hooks
-// never see the store: mail goes through the mail, queue, directory and
-// filter services (STYLE.md "Avoid").
+// never see the store and decide no mail rule: senders, recipients and the
+// message go to the intake service (intake/api.ts), logins to the one
+// AuthService; the hooks map what those answer to SMTP replies.
 import type { SMTPServerSession } from 'smtp-server';
-import type { Account } from '../../../../shared/src/schemas/directory.ts';
-import type { StoaConfig } from '../../config/types.ts';
-import type { Directory } from '../../directory/api.ts';
+import type { SmtpSettings } from '../../config/types.ts';
+import type { Actor, AuthService } from '../../directory/api.ts';
+import type { IntakeService, RecipientPlan } from '../../intake/api.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { AuthOutcome } from '../http/metrics.ts';
-import type { DeliveryService, MailboxService, MessageService } from '../../mail/api.ts';
-import type { QueueService } from '../../queue/queue-service.ts';
 import type { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
-import type { DuplicateGuard } from './duplicate-guard.ts';
 import type { SmtpFilter } from './smtp-filter.ts';
 import type { ListenerKind, SmtpMetrics } from './smtp-metrics.ts';
-import type { RecipientPlan } from './recipient-plan.ts';
 
 export interface SmtpServices {
-  config: StoaConfig;
+  smtp: SmtpSettings;
   logger: Logger;
-  directory: Directory;
-  mail: { delivery: DeliveryService; mailboxes: MailboxService; messages: MessageService };
-  queue: QueueService;
+  auth: AuthService;
+  intake: IntakeService;
   filter: SmtpFilter;
   metrics: SmtpMetrics;
   connections: ConnectionCounter;
   harvest: HarvestGuard;
-  duplicates: DuplicateGuard;
   /** Directory of temporary spool files (message-spool.ts). */
   spoolDir: string;
-  /** stoa_auth_attempts_total{protocol="smtp"} (protocols/http/metrics.ts). */
-  countAuth(result: AuthOutcome): void;
 }
 
 /** One mail transaction: MAIL FROM to the end of DATA (or RSET). */
@@ -46,13 +38,14 @@ export interface Transaction {
 export interface SessionState {
   listener: ListenerKind;
   ip: string;
+  /** { proto, conn, ip, listener }, and user once authenticated. */
   log: Logger;
-  /** Set by AUTH on submission. */
-  account: Account | null;
+  /** Set by AUTH on submission: the principal every intake call passes. */
+  principal: Actor | null;
   /** Whether this connection counts against the per-IP limit (released on close). */
   counted: boolean;
   tx: Transaction | null;
-  /** The filter's per-connection findings (allow-listed client, DNSBL hits …), reused by later hooks. */
+  /** The client is on the IP allow list (blocklists and greylisting do not apply). */
   trusted: boolean;
 }
 

@@ -4,19 +4,17 @@
 // dot-unstuffing, STARTTLS, SASL framing); every policy decision goes through
 // the hooks in hooks/ behind the gate. main.ts starts these with the other
 // listeners.
-import { join } from 'node:path';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import type { StoaConfig } from '../../config/types.ts';
-import type { Directory } from '../../directory/api.ts';
+import type { ListenersConfig, SmtpSettings, TlsSettings } from '../../config/types.ts';
+import type { AuthService } from '../../directory/api.ts';
+import type { IntakeService } from '../../intake/api.ts';
 import type { Logger } from '../../log/logger.ts';
-import { createDnsResolver, smtpServerResolver, type DnsLookups } from '../../mail-auth/dns-resolver.ts';
-import type { DeliveryService, MailboxService, MessageService } from '../../mail/api.ts';
-import type { QueueService } from '../../queue/queue-service.ts';
+import { smtpServerResolver, type DnsLookups } from '../../mail-auth/dns-resolver.ts';
+import type { Metrics } from '../../metrics/metrics.ts';
 import { tlsServerOptions, type TlsMaterial } from '../../tls/tls-material.ts';
-import { countAuthAttempt, type Metrics } from '../http/metrics.ts';
 import { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
-import { DuplicateGuard } from './duplicate-guard.ts';
 import { runHook } from './gate.ts';
+import { listenOn } from '../listen.ts';
 import { onAuth } from './hooks/auth.ts';
 import { onClose, onConnect } from './hooks/connect.ts';
 import { onData } from './hooks/data.ts';
@@ -24,22 +22,28 @@ import { onMailFrom } from './hooks/mail-from.ts';
 import { onRcptTo } from './hooks/rcpt-to.ts';
 import { sweepSpool } from './message-spool.ts';
 import type { SmtpServices } from './smtp-context.ts';
-import { createSmtpFilter, type FilterComponents } from './smtp-filter.ts';
+import type { SmtpFilter } from './smtp-filter.ts';
 import { registerSmtpMetrics, type ListenerKind } from './smtp-metrics.ts';
 import { installEnhancedStatusPassThrough } from './smtp-reply.ts';
 
 export interface SmtpDeps {
-  config: StoaConfig;
+  smtp: SmtpSettings;
+  listeners: Pick<ListenersConfig, 'smtp' | 'submission' | 'smtps'>;
+  /** Our name in the greeting and EHLO reply. */
+  hostname: string;
+  /** Where spooled messages wait while they arrive (dataDir/spool). */
+  spoolDir: string;
+  tlsSettings: TlsSettings;
   logger: Logger;
-  directory: Directory;
-  mail: { delivery: DeliveryService; mailboxes: MailboxService; messages: MessageService };
-  queue: QueueService;
-  filter: FilterComponents;
+  auth: AuthService;
+  intake: IntakeService;
+  /** Connection-stage checks (IP lists, DNSBL). */
+  filter: SmtpFilter;
   tls: TlsMaterial;
-  /** The HTTP server's metrics: SMTP counters join its registry. */
+  /** The process's metrics: SMTP counters join its registry. */
   metrics: Metrics;
-  /** Cached, deadline-bounded DNS for the reverse name of MX clients; one from config.dns when absent. */
-  dns?: Pick<DnsLookups, 'reverse'>;
+  /** The process's one cached, deadline-bounded DNS, for the reverse name of MX clients. */
+  dns: Pick<DnsLookups, 'reverse'>;
 }
 
 export interface SmtpAddress { host: string; port: number }
@@ -53,24 +57,24 @@ export interface SmtpFrontEnd {
 /** How long close() lets sessions in DATA finish before cutting them (serve allows 10 s in all). */
 const CLOSE_TIMEOUT_MS = 5000;
 
-function serverFor(services: SmtpServices, kind: ListenerKind, tls: TlsMaterial, dns: Pick<DnsLookups, 'reverse'>): SMTPServer {
-  const { config } = services;
+function serverFor(services: SmtpServices, deps: SmtpDeps, kind: ListenerKind): SMTPServer {
+  const { smtp } = services;
   const submission = kind !== 'smtp';
   const options: SMTPServerOptions = {
-    ...tlsServerOptions(tls, config),
-    name: config.hostname,
+    ...tlsServerOptions(deps.tls, deps.tlsSettings),
+    name: deps.hostname,
     banner: 'Stoa',
     secure: kind === 'smtps',
-    size: config.smtp.maxMessageBytes,
-    maxRecipients: config.smtp.maxRecipients,
-    maxClients: config.smtp.maxConnections,
-    socketTimeout: config.smtp.socketTimeoutMs,
+    size: smtp.maxMessageBytes,
+    maxRecipients: smtp.maxRecipients,
+    maxClients: smtp.maxConnections,
+    socketTimeout: smtp.socketTimeoutMs,
     closeTimeout: CLOSE_TIMEOUT_MS,
     authMethods: ['PLAIN', 'LOGIN'],
     // MX takes no AUTH: users submit on 587/465 (RFC 6409 §3.1, RFC 8314 §3.3).
     disabledCommands: submission ? [] : ['AUTH'],
     authOptional: !submission,
-    allowInsecureAuth: kind === 'submission' && config.listeners.submission.allowPlaintextAuth,
+    allowInsecureAuth: kind === 'submission' && deps.listeners.submission.allowPlaintextAuth,
     authRequiredMessage: '5.7.0 Authentication required',
     hideENHANCEDSTATUSCODES: false,
     hideDSN: false,
@@ -79,7 +83,7 @@ function serverFor(services: SmtpServices, kind: ListenerKind, tls: TlsMaterial,
     // Reverse DNS only names MX clients in Received; submission clients are named by their login.
     disableReverseLookup: submission,
     // Not the process-wide resolver: ours is cached and gives up after dns.timeoutMs.
-    resolver: smtpServerResolver(dns),
+    resolver: smtpServerResolver(deps.dns),
     logger: false,
     onConnect(session, callback) {
       onConnect(services, kind, session).then(() => callback(), (err: Error) => callback(err));
@@ -106,20 +110,9 @@ function serverFor(services: SmtpServices, kind: ListenerKind, tls: TlsMaterial,
   return server;
 }
 
+/** smtp-server's own listen() wraps node's; binding goes through the one listener helper. */
 function listen(server: SMTPServer, kind: ListenerKind, host: string, port: number): Promise<SmtpAddress> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => {
-      const why = err.code === 'EADDRINUSE' ? 'the port is taken by another program'
-        : err.code === 'EACCES' ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE' : err.message;
-      reject(new Error(`cannot listen for ${kind} on ${host}:${port}: ${why}; change listeners.${kind}.host/port`, { cause: err }));
-    };
-    server.server.once('error', onError);
-    server.listen(port, host, () => {
-      server.server.off('error', onError);
-      const address = server.server.address();
-      resolve({ host, port: typeof address === 'object' && address ? address.port : port });
-    });
-  });
+  return listenOn(server.server, kind, host, port);
 }
 
 function closeServer(server: SMTPServer): Promise<void> {
@@ -128,26 +121,21 @@ function closeServer(server: SMTPServer): Promise<void> {
 
 export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
   installEnhancedStatusPassThrough();
-  const { config } = deps;
-  const spoolDir = join(config.dataDir, 'spool');
+  const { smtp, spoolDir } = deps;
   const swept = await sweepSpool(spoolDir);
   if (swept > 0) deps.logger.info({ swept, spoolDir }, 'removed spool files of an interrupted run');
   const services: SmtpServices = {
-    config,
+    smtp,
     logger: deps.logger.child({ component: 'smtp' }),
-    directory: deps.directory,
-    mail: deps.mail,
-    queue: deps.queue,
-    filter: createSmtpFilter(deps.filter),
+    auth: deps.auth,
+    intake: deps.intake,
+    filter: deps.filter,
     metrics: registerSmtpMetrics(deps.metrics.registry),
-    connections: new ConnectionCounter(config.smtp.maxConnectionsPerIp),
-    harvest: new HarvestGuard(config.smtp.harvest),
-    duplicates: new DuplicateGuard(config.smtp.duplicateWindowMs, deps.mail),
+    connections: new ConnectionCounter(smtp.maxConnectionsPerIp),
+    harvest: new HarvestGuard(smtp.harvest),
     spoolDir,
-    countAuth: (result) => countAuthAttempt(deps.metrics, 'smtp', result),
   };
 
-  const dns = deps.dns ?? createDnsResolver(config);
   const started: SMTPServer[] = [];
   const addresses: SmtpFrontEnd['addresses'] = { smtp: null, submission: null, smtps: null };
   const close = async (): Promise<void> => {
@@ -155,9 +143,9 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
   };
   try {
     for (const kind of ['smtp', 'submission', 'smtps'] as const) {
-      const listener = config.listeners[kind];
+      const listener = deps.listeners[kind];
       if (!listener.enabled) continue;
-      const server = serverFor(services, kind, deps.tls, dns);
+      const server = serverFor(services, deps, kind);
       addresses[kind] = await listen(server, kind, listener.host, listener.port);
       started.push(server);
     }

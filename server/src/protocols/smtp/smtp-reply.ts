@@ -7,6 +7,7 @@
 // its connection to leave a reply alone that already carries one.
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { ERRORS, isStoaError } from '../../errors/catalogue.ts';
+import { FilterRefusal } from '../../filter/decision.ts';
 
 const ENHANCED = /^([245])\.\d{1,3}\.\d{1,3}(?: |$)/;
 
@@ -47,6 +48,19 @@ const REASON_BY_CODE: Partial<Record<keyof typeof ERRORS, RejectReason>> = {
   STOA_AUTH_FAILED: 'auth-failed',
   STOA_ACCOUNT_DISABLED: 'auth-failed',
   STOA_RATE_LIMITED: 'rate-limited',
+  STOA_RECIPIENT_UNKNOWN: 'unknown-recipient',
+  STOA_MAILBOX_DISABLED: 'unknown-recipient',
+  STOA_RELAY_DENIED: 'relay-denied',
+  STOA_SENDER_NOT_OWNED: 'sender-not-owned',
+  STOA_MESSAGE_INVALID: 'bad-content',
+  STOA_MAIL_LOOP: 'bad-content',
+  STOA_UNAUTHENTICATED: 'auth-required',
+  STOA_PROTOCOL_NOT_ALLOWED: 'auth-failed',
+};
+
+/** Which filter check refused, as the label of stoa_smtp_rejected_total. */
+const REASON_BY_CHECK: Record<string, RejectReason> = {
+  'ip-deny': 'policy', dnsbl: 'policy', greylist: 'greylisted', 'rate-limit': 'rate-limited', dmarc: 'policy',
 };
 
 /**
@@ -56,10 +70,16 @@ const REASON_BY_CODE: Partial<Record<keyof typeof ERRORS, RejectReason>> = {
  */
 export function replyFor(err: unknown): SmtpReply {
   if (err instanceof SmtpReply) return err;
+  if (err instanceof FilterRefusal) {
+    const d = err.decision;
+    return new SmtpReply(d.smtpCode, d.enhancedCode, d.reason, REASON_BY_CHECK[d.check] ?? 'policy');
+  }
   if (isStoaError(err)) {
     const spec = err.spec.smtp ?? ERRORS.STOA_INTERNAL.smtp;
     const [code, enhanced] = spec.split(' ');
-    const text = err.spec.smtp ? err.spec.title : 'Local error in processing; try again later';
+    // The detail names what was refused ("<bob@x>"); internal errors say nothing of themselves (docs/security.md).
+    const text = err.spec.smtp && err.code !== 'STOA_INTERNAL' && err.code !== 'STOA_STORE_UNAVAILABLE'
+      ? err.message : 'Local error in processing; try again later';
     return new SmtpReply(Number(code), enhanced, text, REASON_BY_CODE[err.code] ?? 'temporary-failure');
   }
   return new SmtpReply(451, '4.3.0', 'Local error in processing; try again later', 'temporary-failure');

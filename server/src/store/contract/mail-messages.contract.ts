@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isStoaError } from '../../errors/catalogue.ts';
-import { emailIdFor } from '../mail-ids.ts';
+import { emailIdFor } from '../../model/mail-ids.ts';
 import { FLAG_BITS } from '../mail-port.ts';
 import { T0, at, newId, useHarness, type StoreFactory } from './harness.ts';
 import { mailboxFixture, storedMessage } from './mail-fixtures.ts';

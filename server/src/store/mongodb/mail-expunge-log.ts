@@ -2,9 +2,9 @@
 // sqlite/mail-expunge-log.ts): changesSince from the expunge log above the
 // mailbox's vanished horizon and from the UID gaps below it, and the pruning
 // that moves the horizon.
-import { decodeFlags } from '../mail-flags.ts';
+import { decodeFlags } from '../../model/mail-flags.ts';
 import type { Changes, ChangesOptions, ExpungeLogPruneResult } from '../mail-port.ts';
-import { intersectUidSets, missingUids, uidSetOf } from '../uid-set.ts';
+import { intersectUidSets, missingUids, uidSetOf } from '../../model/uid-set.ts';
 import { mailCollections, requireMailboxDoc } from './mail-rows.ts';
 import { sessionOpts, type MongoCtx } from './mongo-context.ts';
 

@@ -1,9 +1,9 @@
 // The MongoDB MessageStore (mirrors sqlite/mail-messages.ts).
 import { StoaError } from '../../errors/catalogue.ts';
-import { applyFlags, decodeFlags, encodeFlags, sameFlags } from '../mail-flags.ts';
-import { foldForSearch } from '../mail-ids.ts';
+import { applyFlags, decodeFlags, encodeFlags, sameFlags } from '../../model/mail-flags.ts';
+import { foldForSearch } from '../../model/mail-ids.ts';
 import type { MessageList, MessageStore, StoreFlagsResult } from '../mail-port.ts';
-import { uidSetHas } from '../uid-set.ts';
+import { uidSetHas } from '../../model/uid-set.ts';
 import type { BodyDoc } from './mail-collections.ts';
 import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';
 import { appendMessages, copyMessages, deliverMessage, uidFilter } from './mail-message-writes.ts';

@@ -2,8 +2,8 @@
 // Each runs in one transaction; a write conflict on the mailbox document
 // (two appenders) makes withTransaction retry the whole function.
 import { StoaError } from '../../errors/catalogue.ts';
-import { encodeFlags } from '../mail-flags.ts';
-import { emailIdFor } from '../mail-ids.ts';
+import { encodeFlags } from '../../model/mail-flags.ts';
+import { emailIdFor } from '../../model/mail-ids.ts';
 import type { AppendResult, CopyResult, Delivered, DeliveryTarget, NewMessage, UidSet } from '../mail-port.ts';
 import { messageKey, type MessageDoc } from './mail-collections.ts';
 import { addUsage, allocate, bumpModseq, ensureBody, mailCollections, refBlob, removeCopies, requireMailboxDoc, resolveThread } from './mail-rows.ts';

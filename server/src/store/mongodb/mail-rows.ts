@@ -6,8 +6,8 @@
 import type { Collection } from 'mongodb';
 import { StoaError } from '../../errors/catalogue.ts';
 import type { IndexedHeaders, MessageIndex } from '../../../../shared/src/schemas/message-index.ts';
-import { decodeFlags } from '../mail-flags.ts';
-import { foldForSearch, newThreadId, threadKeys } from '../mail-ids.ts';
+import { decodeFlags } from '../../model/mail-flags.ts';
+import { foldForSearch, newThreadId, threadKeys } from '../../model/mail-ids.ts';
 import type { Mailbox, MessageRecord } from '../mail-port.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { CounterDoc } from './counter-store.ts';

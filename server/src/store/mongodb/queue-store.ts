@@ -146,6 +146,11 @@ export function createQueueStore(ctx: MongoCtx): QueueStore {
       const match: Filter<QueueMessageDoc> = {};
       if (!filter.includeCompleted && filter.status !== 'delivered' && filter.status !== 'failed') match.completedAt = null;
       if (filter.sender !== undefined) match.sender = filter.sender;
+      if (filter.senderDomains !== undefined) {
+        const domains = filter.senderDomains.map((d) => d.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        const bySender: Filter<QueueMessageDoc> = { sender: { $regex: domains.length ? `@(${domains.join('|')})$` : '(?!)', $options: 'i' } };
+        match.$and = [...(match.$and ?? []), bySender];
+      }
       if (filter.status !== undefined || filter.domain !== undefined) {
         const rf: Filter<QueueRecipientDoc> = {};
         if (filter.status !== undefined) rf.status = filter.status;

@@ -3,8 +3,8 @@
 // usage, all in the caller's transaction.
 import { StoaError } from '../../errors/catalogue.ts';
 import type { IndexedHeaders } from '../../../../shared/src/schemas/message-index.ts';
-import { encodeFlags } from '../mail-flags.ts';
-import { emailIdFor } from '../mail-ids.ts';
+import { encodeFlags } from '../../model/mail-flags.ts';
+import { emailIdFor } from '../../model/mail-ids.ts';
 import type { AppendResult, CopyResult, Delivered, DeliveryTarget, NewMessage, UidSet } from '../mail-port.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import {

@@ -2,8 +2,8 @@
 // the expunge log above the mailbox's vanished horizon and from the UID gaps
 // below it, and the pruning that moves the horizon (docs/mail-store.md).
 import type { Changes, ChangesOptions, ExpungeLogPruneResult } from '../mail-port.ts';
-import { decodeFlags } from '../mail-flags.ts';
-import { intersectUidSets, missingUids, uidSetOf } from '../uid-set.ts';
+import { decodeFlags } from '../../model/mail-flags.ts';
+import { intersectUidSets, missingUids, uidSetOf } from '../../model/uid-set.ts';
 import { parseKeywords, requireMailbox } from './mail-rows.ts';
 import type { Executor } from './sqlite-executor.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';

@@ -2,7 +2,7 @@
 // mail-rows.ts; reads are shaped for IMAP (compact lists, UID order).
 import { StoaError } from '../../errors/catalogue.ts';
 import type { Envelope, IndexedHeaders, MimePart } from '../../../../shared/src/schemas/message-index.ts';
-import { applyFlags, decodeFlags, encodeFlags, sameFlags } from '../mail-flags.ts';
+import { applyFlags, decodeFlags, encodeFlags, sameFlags } from '../../model/mail-flags.ts';
 import type { MessageList, MessageStore, StoreFlagsResult } from '../mail-port.ts';
 import { appendMessages, copyMessages, deliverMessage, rowsInSet } from './mail-append.ts';
 import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';

@@ -5,8 +5,8 @@
 // processes, which is what makes allocation race-free.
 import { StoaError } from '../../errors/catalogue.ts';
 import type { MessageIndex } from '../../../../shared/src/schemas/message-index.ts';
-import { decodeFlags } from '../mail-flags.ts';
-import { newThreadId, threadKeys } from '../mail-ids.ts';
+import { decodeFlags } from '../../model/mail-flags.ts';
+import { newThreadId, threadKeys } from '../../model/mail-ids.ts';
 import type { Mailbox, MessageRecord, SpecialUse } from '../mail-port.ts';
 import type { Row, SqliteConnection } from './sqlite-connection.ts';
 

@@ -1,10 +1,10 @@
 // SEARCH primitives on SQLite (RFC 9051 §6.4.4): metadata filters in SQL,
 // text through the FTS5 trigram index (see mail-schema.ts for the choice).
-import { encodeFlags } from '../mail-flags.ts';
-import { foldForSearch } from '../mail-ids.ts';
+import { encodeFlags } from '../../model/mail-flags.ts';
+import { foldForSearch } from '../../model/mail-ids.ts';
 import type { Envelope, IndexedHeaders } from '../../../../shared/src/schemas/message-index.ts';
 import type { MessageFilter, MessageSummary, UidSet } from '../mail-port.ts';
-import { uidSetHas } from '../uid-set.ts';
+import { uidSetHas } from '../../model/uid-set.ts';
 import type { Param, SqliteConnection } from './sqlite-connection.ts';
 import { FTS_INDEXED_CHARS, parseKeywords } from './mail-rows.ts';
 

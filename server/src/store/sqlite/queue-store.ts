@@ -116,6 +116,13 @@ export function sqliteQueueStore(x: Executor): QueueStore {
       const params: Param[] = [];
       if (!filter.includeCompleted && filter.status !== 'delivered' && filter.status !== 'failed') where.push('m.completed_at IS NULL');
       if (filter.sender !== undefined) { where.push('m.sender = ?'); params.push(filter.sender); }
+      if (filter.senderDomains !== undefined) {
+        if (filter.senderDomains.length === 0) where.push('0');
+        else {
+          where.push(`lower(substr(m.sender, instr(m.sender, '@') + 1)) IN (${filter.senderDomains.map(() => '?').join(', ')}) AND instr(m.sender, '@') > 0`);
+          params.push(...filter.senderDomains.map((d) => d.toLowerCase()));
+        }
+      }
       if (filter.status !== undefined || filter.domain !== undefined) {
         const sub: string[] = ['r.message_id = m.id'];
         if (filter.status !== undefined) { sub.push('r.status = ?'); params.push(filter.status); }

@@ -1,12 +1,12 @@
 // RFC 4314 ACL: SETACL, DELETEACL, GETACL and LISTRIGHTS need the "a" right
 // on the mailbox; MYRIGHTS any right that shows the mailbox exists (§3.5).
 // The owner always holds every right and cannot be changed (§2).
-import { done, no, bad, type CommandSpec, type ImapContext, type ImapReply } from '../context.ts';
+import { done, no, bad, type AuthedContext, type CommandSpec, type ImapReply } from '../context.ts';
 import type { Response } from '../wire/index.ts';
 import { resolveMailbox, type ResolvedMailbox } from '../session/namespaces.ts';
 import { ALL_RIGHTS, idToIdentifier, identifierToId, normaliseRights } from '../session/acl-identifiers.ts';
 
-async function administered(ctx: ImapContext, tag: string, name: string): Promise<ResolvedMailbox | ImapReply> {
+async function administered(ctx: AuthedContext, tag: string, name: string): Promise<ResolvedMailbox | ImapReply> {
   const resolved = await resolveMailbox(ctx, name);
   if (!resolved) return no(tag, `No mailbox ${name}`, { code: 'NONEXISTENT' });
   if (!resolved.rights.includes('a')) return no(tag, 'You may not administer this mailbox', { code: 'NOPERM' });
@@ -15,13 +15,13 @@ async function administered(ctx: ImapContext, tag: string, name: string): Promis
 
 const isReply = (x: ResolvedMailbox | ImapReply): x is ImapReply => 'type' in x;
 
-async function targetId(ctx: ImapContext, resolved: ResolvedMailbox, identifier: string): Promise<string | 'owner' | null> {
+async function targetId(ctx: AuthedContext, resolved: ResolvedMailbox, identifier: string): Promise<string | 'owner' | null> {
   const id = await identifierToId(ctx, identifier);
   if (id === resolved.mailbox.accountId) return 'owner';
   return id;
 }
 
-export const setAcl: CommandSpec<'SETACL' | 'DELETEACL'> = {
+export const setAcl: CommandSpec<'SETACL' | 'DELETEACL', 'authenticated' | 'selected'> = {
   names: ['SETACL', 'DELETEACL'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
@@ -31,21 +31,21 @@ export const setAcl: CommandSpec<'SETACL' | 'DELETEACL'> = {
     if (id === null) return no(command.tag, `No such user ${command.identifier}`, { code: 'NONEXISTENT' });
     if (id === 'owner') return no(command.tag, 'The owner always holds every right', { code: 'CANNOT' });
     if (command.name === 'DELETEACL') {
-      await ctx.services.mailboxes.setAcl(resolved.mailbox.id, id, null);
+      await ctx.services.mailboxes.setAcl(ctx.session.actor, resolved.mailbox.id, id, null);
       return done(command.tag, 'DELETEACL completed');
     }
     const change = normaliseRights(command.rights);
     if (change === null) return bad(command.tag, `Unknown right in "${command.rights}"`);
-    const current = (await ctx.services.mailboxes.getAcl(resolved.mailbox.id)).find((e) => e.identifier === id)?.rights ?? '';
+    const current = (await ctx.services.mailboxes.getAcl(ctx.session.actor, resolved.mailbox.id)).find((e) => e.identifier === id)?.rights ?? '';
     const next = command.mode === 'set' ? change
       : command.mode === 'add' ? normaliseRights(current + change)!
         : [...current].filter((r) => !change.includes(r)).join('');
-    await ctx.services.mailboxes.setAcl(resolved.mailbox.id, id, next === '' ? null : next);
+    await ctx.services.mailboxes.setAcl(ctx.session.actor, resolved.mailbox.id, id, next === '' ? null : next);
     return done(command.tag, 'SETACL completed');
   },
 };
 
-export const getAcl: CommandSpec<'GETACL'> = {
+export const getAcl: CommandSpec<'GETACL', 'authenticated' | 'selected'> = {
   names: ['GETACL'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
@@ -53,14 +53,14 @@ export const getAcl: CommandSpec<'GETACL'> = {
     if (isReply(resolved)) return resolved;
     // A public folder has no owner account: its ACL is all there is (mail/public-folders.ts).
     const entries = resolved.namespace === 'shared' ? [] : [{ identifier: await idToIdentifier(ctx, resolved.mailbox.accountId), rights: ALL_RIGHTS }];
-    for (const entry of await ctx.services.mailboxes.getAcl(resolved.mailbox.id)) {
+    for (const entry of await ctx.services.mailboxes.getAcl(ctx.session.actor, resolved.mailbox.id)) {
       entries.push({ identifier: await idToIdentifier(ctx, entry.identifier), rights: entry.rights });
     }
     return done(command.tag, 'GETACL completed', [{ kind: 'acl', mailbox: resolved.imapName, entries }]);
   },
 };
 
-export const listRights: CommandSpec<'LISTRIGHTS'> = {
+export const listRights: CommandSpec<'LISTRIGHTS', 'authenticated' | 'selected'> = {
   names: ['LISTRIGHTS'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
@@ -75,7 +75,7 @@ export const listRights: CommandSpec<'LISTRIGHTS'> = {
   },
 };
 
-export const myRights: CommandSpec<'MYRIGHTS'> = {
+export const myRights: CommandSpec<'MYRIGHTS', 'authenticated' | 'selected'> = {
   names: ['MYRIGHTS'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {

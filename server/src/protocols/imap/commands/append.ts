@@ -18,7 +18,7 @@ function allowedFlags(flags: readonly string[] | null, rights: string): string[]
   });
 }
 
-export const append: CommandSpec<'APPEND'> = {
+export const append: CommandSpec<'APPEND', 'authenticated' | 'selected'> = {
   names: ['APPEND'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
@@ -36,8 +36,8 @@ export const append: CommandSpec<'APPEND'> = {
       if (size === 0) return no(command.tag, 'Empty message', { code: 'CANNOT' });
     }
     const result = inputs.length === 1
-      ? await ctx.services.messages.append(target.mailbox.id, inputs[0])
-      : await ctx.services.messages.appendMany(target.mailbox.id, inputs);
+      ? await ctx.services.messages.append(ctx.session.actor, target.mailbox.id, inputs[0])
+      : await ctx.services.messages.appendMany(ctx.session.actor, target.mailbox.id, inputs);
     return done(command.tag, 'APPEND completed', [], { code: 'APPENDUID', uidValidity: result.uidValidity, uids: result.uids });
   },
 };

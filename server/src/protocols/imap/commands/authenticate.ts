@@ -31,7 +31,7 @@ function refusal(tag: string, decoded: Decoded): ImapReply | null {
   return null;
 }
 
-export const authenticate: CommandSpec<'AUTHENTICATE'> = {
+export const authenticate: CommandSpec<'AUTHENTICATE', 'not-authenticated'> = {
   names: ['AUTHENTICATE'],
   states: ['not-authenticated'],
   sendsCredentials: true,

@@ -4,7 +4,7 @@
 // ignored; only newly enabled ones are listed in ENABLED.
 import { done, type CommandSpec } from '../context.ts';
 
-export const enable: CommandSpec<'ENABLE'> = {
+export const enable: CommandSpec<'ENABLE', 'authenticated' | 'selected'> = {
   names: ['ENABLE'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {

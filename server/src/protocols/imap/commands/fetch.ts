@@ -3,10 +3,10 @@
 // records at a time, and body sections stream from the blob store as the
 // connection writes them: a FETCH 1:* of a large mailbox never holds the
 // mailbox in memory.
-import { decodeFlags } from '../../../store/mail-flags.ts';
-import type { MessageList } from '../../../store/mail-port.ts';
-import { uidSetOf } from '../../../store/uid-set.ts';
-import { bad, type CommandOf, type CommandSpec, type ImapContext } from '../context.ts';
+import { decodeFlags } from '../../../model/mail-flags.ts';
+import type { MessageList } from '../../../model/mail.ts';
+import { uidSetOf } from '../../../model/uid-set.ts';
+import { bad, type CommandOf, type CommandSpec, type SelectedContext } from '../context.ts';
 import { fetchItems, needsBody, setsSeen } from '../session/fetch-items.ts';
 import { resolveSequenceSet, type FetchItem, type FetchResponseItem, type Response } from '../wire/index.ts';
 
@@ -35,15 +35,15 @@ function* fromList(list: MessageList, uids: readonly number[], items: readonly F
   }
 }
 
-async function* responses(ctx: ImapContext, command: CommandOf<'FETCH'>, uids: number[], items: FetchItem[], seenChanged: Set<number>): AsyncIterable<Response> {
-  const selected = ctx.session.selected!;
+async function* responses(ctx: SelectedContext, command: CommandOf<'FETCH'>, uids: number[], items: FetchItem[], seenChanged: Set<number>): AsyncIterable<Response> {
+  const { selected, actor } = ctx.session;
   const mailboxId = selected.mailbox.id;
   const changedSince = command.changedSince === null ? null : Number(command.changedSince);
   if (command.vanished && changedSince !== null) {
     // RFC 7162 §3.2.6: expunged UIDs within the set, before the FETCH responses. "*" reaches the
     // highest UID ever given out, so expunges above the last message still left are reported too.
     const within = resolveSequenceSet(command.sequence, Math.max(selected.maxUid, selected.mailbox.uidNext - 1));
-    const changes = await ctx.services.messages.changesSince(mailboxId, changedSince, { within });
+    const changes = await ctx.services.messages.changesSince(actor, mailboxId, changedSince, { within });
     if (changes.vanished.length > 0) yield { kind: 'vanished', earlier: true, ranges: changes.vanished };
   }
   const seqOf = (uid: number): number => selected.seqOf(uid);
@@ -51,32 +51,32 @@ async function* responses(ctx: ImapContext, command: CommandOf<'FETCH'>, uids: n
     for (let i = 0; i < uids.length; i += LIST_BATCH) {
       if (ctx.signal.aborted) return;
       const chunk = uids.slice(i, i + LIST_BATCH);
-      yield* fromList(await ctx.services.messages.list(mailboxId, uidSetOf(chunk)), chunk, items, seqOf, changedSince);
+      yield* fromList(await ctx.services.messages.list(actor, mailboxId, uidSetOf(chunk)), chunk, items, seqOf, changedSince);
     }
     return;
   }
   const wantBody = needsBody(items);
   for (let i = 0; i < uids.length; i += BATCH) {
     if (ctx.signal.aborted) return;
-    const records = await ctx.services.messages.fetch(mailboxId, uidSetOf(uids.slice(i, i + BATCH)));
+    const records = await ctx.services.messages.fetch(actor, mailboxId, uidSetOf(uids.slice(i, i + BATCH)));
     for (const record of records) {
       if (changedSince !== null && record.modseq <= changedSince) continue;
       const seq = seqOf(record.uid);
       if (seq === 0) continue;
-      const body = wantBody ? await ctx.services.messages.body(record.blobId) : null;
+      const body = wantBody ? await ctx.services.messages.body(actor, record) : null;
       yield { kind: 'fetch', seq, items: await fetchItems(ctx, record, body, items, seenChanged.has(record.uid)) };
     }
   }
 }
 
-export const fetch: CommandSpec<'FETCH'> = {
+export const fetch: CommandSpec<'FETCH', 'selected'> = {
   names: ['FETCH'],
   states: ['selected'],
   selectedRights: 'r',
   holdsExpunges: (command) => !command.uid,
   async handler(ctx, command) {
     const { session } = ctx;
-    const selected = session.selected!;
+    const { selected } = session;
     if (command.vanished && (!command.uid || !session.qresync || command.changedSince === null)) {
       // RFC 7162 §3.2.6: VANISHED only in UID FETCH with CHANGEDSINCE, after ENABLE QRESYNC.
       return bad(command.tag, 'VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC');
@@ -90,7 +90,7 @@ export const fetch: CommandSpec<'FETCH'> = {
     const uids = selected.resolve(command.sequence, command.uid, session.savedUids);
     const seenChanged = new Set<number>();
     if (uids.length > 0 && setsSeen(items) && !selected.readOnly && selected.rights.includes('s')) {
-      const result = await ctx.services.messages.storeFlags(selected.mailbox.id, uidSetOf(uids), { mode: 'add', flags: ['\\Seen'] });
+      const result = await ctx.services.messages.storeFlags(session.actor, selected.mailbox.id, uidSetOf(uids), { mode: 'add', flags: ['\\Seen'] });
       if (result.changed.length > 0) selected.noteOwnChange(result.modseq);
       for (const change of result.changed) seenChanged.add(change.uid);
     }

@@ -5,7 +5,7 @@ export const id: CommandSpec<'ID'> = {
   names: ['ID'],
   states: ['not-authenticated', 'authenticated', 'selected'],
   async handler(ctx, command) {
-    if (command.params) ctx.logger.debug({ session: ctx.session.id, client: Object.fromEntries(command.params) }, 'imap client id');
+    if (command.params) ctx.logger.debug({ client: Object.fromEntries(command.params) }, 'imap client id');
     return done(command.tag, 'ID completed', [{ kind: 'id', params: [['name', 'Stoa'], ['vendor', 'Stoa'], ['support-url', null]] }]);
   },
 };

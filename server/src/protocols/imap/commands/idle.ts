@@ -3,7 +3,7 @@
 import { bad, done, type CommandSpec } from '../context.ts';
 import { isIdleDone } from '../wire/index.ts';
 
-export const idle: CommandSpec<'IDLE'> = {
+export const idle: CommandSpec<'IDLE', 'authenticated' | 'selected'> = {
   names: ['IDLE'],
   states: ['authenticated', 'selected'],
   async handler(_ctx, command) {

@@ -2,7 +2,7 @@
 // SPECIAL-USE, RECURSIVEMATCH; return SUBSCRIBED, CHILDREN, SPECIAL-USE),
 // RFC 5819 LIST-STATUS and RFC 6154 special-use attributes. Mailboxes come
 // from session/namespaces.ts; "Other Users" and each owner are \Noselect nodes.
-import { done, type CommandSpec, type ImapContext } from '../context.ts';
+import { done, type AuthedContext, type CommandSpec } from '../context.ts';
 import type { Response } from '../wire/index.ts';
 import { listMatcher } from '../session/list-match.ts';
 import { DELIMITER, accountId, visibleMailboxes, type ResolvedMailbox } from '../session/namespaces.ts';
@@ -15,8 +15,8 @@ function parentsOf(name: string): string[] {
   return levels.slice(0, -1).map((_, i) => levels.slice(0, i + 1).join(DELIMITER));
 }
 
-async function entries(ctx: ImapContext): Promise<Map<string, Entry>> {
-  const subscribed = new Set(await ctx.services.mailboxes.subscriptions(accountId(ctx)));
+async function entries(ctx: AuthedContext): Promise<Map<string, Entry>> {
+  const subscribed = new Set(await ctx.services.mailboxes.subscriptions(ctx.session.actor, accountId(ctx)));
   const byName = new Map<string, Entry>();
   for (const resolved of await visibleMailboxes(ctx)) {
     byName.set(resolved.imapName, { name: resolved.imapName, resolved, subscribed: subscribed.has(resolved.imapName) });
@@ -29,7 +29,7 @@ async function entries(ctx: ImapContext): Promise<Map<string, Entry>> {
   return byName;
 }
 
-export const list: CommandSpec<'LIST'> = {
+export const list: CommandSpec<'LIST', 'authenticated' | 'selected'> = {
   names: ['LIST'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {

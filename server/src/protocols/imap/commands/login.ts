@@ -3,7 +3,7 @@
 import type { CommandSpec } from '../context.ts';
 import { logIn } from '../session/login.ts';
 
-export const login: CommandSpec<'LOGIN'> = {
+export const login: CommandSpec<'LOGIN', 'not-authenticated'> = {
   names: ['LOGIN'],
   states: ['not-authenticated'],
   sendsCredentials: true,

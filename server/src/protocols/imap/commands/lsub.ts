@@ -6,13 +6,13 @@ import type { Response } from '../wire/index.ts';
 import { listMatcher } from '../session/list-match.ts';
 import { DELIMITER, accountId, resolveMailbox } from '../session/namespaces.ts';
 
-export const lsub: CommandSpec<'LSUB'> = {
+export const lsub: CommandSpec<'LSUB', 'authenticated' | 'selected'> = {
   names: ['LSUB'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
     const match = listMatcher(command.reference, command.pattern);
     const out: Response[] = [];
-    for (const name of (await ctx.services.mailboxes.subscriptions(accountId(ctx))).sort()) {
+    for (const name of (await ctx.services.mailboxes.subscriptions(ctx.session.actor, accountId(ctx))).sort()) {
       if (!match(name)) continue;
       const exists = await resolveMailbox(ctx, name);
       out.push({ kind: 'lsub', attributes: exists ? [] : ['\\Noselect'], delimiter: DELIMITER, mailbox: name });

@@ -4,7 +4,7 @@
 import { done, type CommandSpec } from '../context.ts';
 import { DELIMITER, OTHER_USERS, SHARED_FOLDERS } from '../session/namespaces.ts';
 
-export const namespace: CommandSpec<'NAMESPACE'> = {
+export const namespace: CommandSpec<'NAMESPACE', 'authenticated' | 'selected'> = {
   names: ['NAMESPACE'],
   states: ['authenticated', 'selected'],
   async handler(_ctx, command) {

@@ -3,7 +3,7 @@
 // EXISTS/EXPUNGE/FETCH updates (RFC 9051 §7.5.1), which it does after every command.
 import { done, type CommandSpec } from '../context.ts';
 
-export const noop: CommandSpec<'NOOP'> = {
+export const noop: CommandSpec<'NOOP', 'not-authenticated' | 'authenticated' | 'selected'> = {
   names: ['NOOP'],
   states: ['not-authenticated', 'authenticated', 'selected'],
   async handler(_ctx, command) {
@@ -11,7 +11,7 @@ export const noop: CommandSpec<'NOOP'> = {
   },
 };
 
-export const check: CommandSpec<'CHECK'> = {
+export const check: CommandSpec<'CHECK', 'selected'> = {
   names: ['CHECK'],
   states: ['selected'],
   async handler(_ctx, command) {

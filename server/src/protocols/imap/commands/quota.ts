@@ -2,14 +2,14 @@
 // mailboxes), with STORAGE in KiB and MESSAGE counts from the account's
 // limits; 0 means unlimited and is not reported. Limits are set by
 // administrators in the console, so SETQUOTA is refused.
-import { done, no, type CommandSpec, type ImapContext } from '../context.ts';
+import { done, no, type AuthedContext, type CommandSpec } from '../context.ts';
 import type { Response } from '../wire/index.ts';
 import { accountId, resolveMailbox } from '../session/namespaces.ts';
 
 export const QUOTA_ROOT = '';
 
-async function quotaResponse(ctx: ImapContext): Promise<Response> {
-  const report = await ctx.services.mailboxes.quota(accountId(ctx));
+async function quotaResponse(ctx: AuthedContext): Promise<Response> {
+  const report = await ctx.services.mailboxes.quota(ctx.session.actor, accountId(ctx));
   const resources: Array<{ name: string; usage: number; limit: number }> = [];
   // RFC 9208 §5.1: STORAGE is in units of 1024 octets.
   if (report.limits.bytes > 0) resources.push({ name: 'STORAGE', usage: Math.ceil(report.usage.bytes / 1024), limit: Math.floor(report.limits.bytes / 1024) });
@@ -17,7 +17,7 @@ async function quotaResponse(ctx: ImapContext): Promise<Response> {
   return { kind: 'quota', root: QUOTA_ROOT, resources };
 }
 
-export const getQuota: CommandSpec<'GETQUOTA'> = {
+export const getQuota: CommandSpec<'GETQUOTA', 'authenticated' | 'selected'> = {
   names: ['GETQUOTA'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
@@ -26,7 +26,7 @@ export const getQuota: CommandSpec<'GETQUOTA'> = {
   },
 };
 
-export const getQuotaRoot: CommandSpec<'GETQUOTAROOT'> = {
+export const getQuotaRoot: CommandSpec<'GETQUOTAROOT', 'authenticated' | 'selected'> = {
   names: ['GETQUOTAROOT'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
@@ -38,7 +38,7 @@ export const getQuotaRoot: CommandSpec<'GETQUOTAROOT'> = {
   },
 };
 
-export const setQuota: CommandSpec<'SETQUOTA'> = {
+export const setQuota: CommandSpec<'SETQUOTA', 'authenticated' | 'selected'> = {
   names: ['SETQUOTA'],
   states: ['authenticated', 'selected'],
   async handler(_ctx, command) {

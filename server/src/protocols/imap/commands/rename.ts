@@ -4,7 +4,7 @@
 import { done, no, type CommandSpec } from '../context.ts';
 import { creationTarget, resolveMailbox } from '../session/namespaces.ts';
 
-export const rename: CommandSpec<'RENAME'> = {
+export const rename: CommandSpec<'RENAME', 'authenticated' | 'selected'> = {
   names: ['RENAME'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
@@ -16,7 +16,7 @@ export const rename: CommandSpec<'RENAME'> = {
     if (target === 'invalid') return no(command.tag, `Cannot rename to ${command.to}`, { code: 'CANNOT' });
     if (target === 'forbidden') return no(command.tag, 'You may not create mailboxes there', { code: 'NOPERM' });
     if (target.accountId !== source.mailbox.accountId) return no(command.tag, 'Mailboxes cannot move to another user', { code: 'CANNOT' });
-    await ctx.services.mailboxes.rename(source.mailbox.id, target.path);
+    await ctx.services.mailboxes.rename(ctx.session.actor, source.mailbox.id, target.path);
     return done(command.tag, 'RENAME completed');
   },
 };

@@ -6,19 +6,19 @@ import { done, no, type CommandSpec } from '../context.ts';
 import { supportedCharset, toCriteria, usesModseq } from '../session/search-criteria.ts';
 import { searchResponses } from '../session/search-results.ts';
 
-export const search: CommandSpec<'SEARCH'> = {
+export const search: CommandSpec<'SEARCH', 'selected'> = {
   names: ['SEARCH'],
   states: ['selected'],
   selectedRights: 'r',
   holdsExpunges: (command) => !command.uid,
   async handler(ctx, command) {
     const { session } = ctx;
-    const selected = session.selected!;
+    const { selected, actor } = session;
     if (!supportedCharset(command.charset)) return no(command.tag, `Unsupported charset ${command.charset}`, { code: 'BADCHARSET', charsets: ['UTF-8', 'US-ASCII'] });
     const criteria = toCriteria(command.criteria, { selected, saved: session.savedUids });
     const withModseq = usesModseq(command.criteria);
     if (withModseq) session.condstore = true;
-    const result = await searchMailbox(ctx.services, selected.mailbox.id, criteria);
+    const result = await searchMailbox({ actor, messages: ctx.services.messages }, selected.mailbox.id, criteria);
     // Messages the session has not been told about yet are not in its view (RFC 9051 §7.5.1).
     const uids = result.uids.filter((uid) => selected.seqOf(uid) > 0);
     const found = { uids, ...(withModseq ? { modseq: BigInt(result.highestModSeq ?? 0) } : {}) };

@@ -3,10 +3,11 @@
 // is needed (RFC 4314 §4); without "i"/"w"/"s"/"t"/"e" rights a SELECT
 // behaves as EXAMINE only for the flags the client may not change.
 import type { Response, ResponseCode } from '../wire/index.ts';
-import { bad, done, no, type CommandSpec, type ImapContext } from '../context.ts';
+import { bad, done, no, type AuthedContext, type CommandSpec } from '../context.ts';
 import { resolveMailbox } from '../session/namespaces.ts';
 import { SelectedMailbox } from '../session/selected-mailbox.ts';
 import { qresyncResponses } from '../session/qresync.ts';
+import { enterSelected, leaveSelected } from '../session/session-state.ts';
 
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
@@ -21,17 +22,13 @@ function permanentFlags(rights: string, readOnly: boolean): string[] {
   return flags;
 }
 
-function deselect(ctx: ImapContext): Response[] {
-  const previous = ctx.session.selected;
-  if (!previous) return [];
-  previous.close();
-  ctx.session.selected = null;
-  ctx.session.state = 'authenticated';
+function deselect(ctx: AuthedContext): Response[] {
+  if (!leaveSelected(ctx.session)) return [];
   // RFC 7162 §3.2.11: with QRESYNC on, the end of the old mailbox is marked by [CLOSED].
   return ctx.session.qresync ? [{ kind: 'untagged', status: 'OK', code: { code: 'CLOSED' }, text: 'Previous mailbox closed' }] : [];
 }
 
-export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
+export const select: CommandSpec<'SELECT' | 'EXAMINE', 'authenticated' | 'selected'> = {
   names: ['SELECT', 'EXAMINE'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
@@ -44,7 +41,7 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
     if (!resolved.rights.includes('r')) return no(command.tag, 'You may not read this mailbox', { code: 'NOPERM' }, responses);
     if (command.condstore) session.condstore = true;
     const readOnly = command.name === 'EXAMINE';
-    const { selected, selection } = await SelectedMailbox.open(ctx.services, resolved.mailbox, readOnly, resolved.rights);
+    const { selected, selection } = await SelectedMailbox.open(ctx.services, session.actor, resolved.mailbox, readOnly, resolved.rights);
     // The mailbox row was read just before the UIDs: UIDNEXT must still exceed every UID the session now knows.
     const mailbox = selection.mailbox;
     const uidNext = Math.max(mailbox.uidNext, selected.maxUid + 1);
@@ -69,8 +66,7 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
     if (command.qresync && command.qresync.uidValidity === mailbox.uidValidity) {
       responses.push(...await qresyncResponses(ctx, selected, command.qresync));
     }
-    session.selected = selected;
-    session.state = 'selected';
+    enterSelected(session, selected);
     const code: ResponseCode = { code: readOnly || !/[wsteix]/.test(resolved.rights) ? 'READ-ONLY' : 'READ-WRITE' };
     return done(command.tag, `${command.name} completed`, responses, code);
   },

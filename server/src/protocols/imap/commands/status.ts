@@ -3,7 +3,7 @@ import { done, no, type CommandSpec } from '../context.ts';
 import { resolveMailbox } from '../session/namespaces.ts';
 import { statusResponse } from '../session/status-items.ts';
 
-export const status: CommandSpec<'STATUS'> = {
+export const status: CommandSpec<'STATUS', 'authenticated' | 'selected'> = {
   names: ['STATUS'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {

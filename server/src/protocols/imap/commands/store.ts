@@ -1,7 +1,7 @@
 // RFC 9051 §6.4.6 STORE and UID STORE, with .SILENT and RFC 7162 §3.1.3
 // UNCHANGEDSINCE (MODIFIED response code). Rights per RFC 4314 §4: \Seen
 // needs "s", \Deleted "t", other flags "w"; replacing all flags needs all three.
-import { uidSetOf } from '../../../store/uid-set.ts';
+import { uidSetOf } from '../../../model/uid-set.ts';
 import { done, type CommandOf, type CommandSpec } from '../context.ts';
 import type { FetchResponseItem, Response, ResponseCode } from '../wire/index.ts';
 
@@ -16,7 +16,7 @@ function rightsFor(command: CommandOf<'STORE'>): string {
   return rights;
 }
 
-export const store: CommandSpec<'STORE'> = {
+export const store: CommandSpec<'STORE', 'selected'> = {
   names: ['STORE'],
   states: ['selected'],
   writes: true,
@@ -24,12 +24,12 @@ export const store: CommandSpec<'STORE'> = {
   holdsExpunges: (command) => !command.uid,
   async handler(ctx, command) {
     const { session } = ctx;
-    const selected = session.selected!;
+    const { selected, actor } = session;
     const uids = selected.resolve(command.sequence, command.uid, session.savedUids);
     if (command.unchangedSince !== null) session.condstore = true;
     const flags = command.flags.filter((f) => f.toLowerCase() !== '\\recent');
     if (uids.length === 0) return done(command.tag, 'STORE completed');
-    const result = await ctx.services.messages.storeFlags(selected.mailbox.id, uidSetOf(uids), {
+    const result = await ctx.services.messages.storeFlags(actor, selected.mailbox.id, uidSetOf(uids), {
       mode: command.operation === 'set' ? 'replace' : command.operation,
       flags,
       ...(command.unchangedSince !== null ? { unchangedSince: Number(command.unchangedSince) } : {}),

@@ -4,12 +4,12 @@
 import { done, type CommandSpec } from '../context.ts';
 import { accountId } from '../session/namespaces.ts';
 
-export const subscribe: CommandSpec<'SUBSCRIBE' | 'UNSUBSCRIBE'> = {
+export const subscribe: CommandSpec<'SUBSCRIBE' | 'UNSUBSCRIBE', 'authenticated' | 'selected'> = {
   names: ['SUBSCRIBE', 'UNSUBSCRIBE'],
   states: ['authenticated', 'selected'],
   async handler(ctx, command) {
-    if (command.name === 'SUBSCRIBE') await ctx.services.mailboxes.subscribe(accountId(ctx), command.mailbox);
-    else await ctx.services.mailboxes.unsubscribe(accountId(ctx), command.mailbox);
+    if (command.name === 'SUBSCRIBE') await ctx.services.mailboxes.subscribe(ctx.session.actor, accountId(ctx), command.mailbox);
+    else await ctx.services.mailboxes.unsubscribe(ctx.session.actor, accountId(ctx), command.mailbox);
     return done(command.tag, `${command.name} completed`);
   },
 };

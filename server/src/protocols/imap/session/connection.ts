@@ -13,11 +13,14 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { constants as zlib, createDeflateRaw, createInflateRaw, type DeflateRaw } from 'node:zlib';
+import type { LoginGrant } from '../../../directory/api.ts';
+import { LOGIN_RECHECK_MS } from '../../../directory/auth-service.ts';
 import type { ImapContext, ImapListenerInfo, ImapReply, ImapServices, ImapSettings, LineStep } from '../context.ts';
 import { CommandReader, responseBytes, serializeResponse, type Response, type WireChunk } from '../wire/index.ts';
 import type { Logger } from '../../../log/logger.ts';
 import { capabilities } from './capabilities.ts';
 import { dispatch, failure, wireFailure } from './dispatcher.ts';
+import { enterLogout } from './session-state.ts';
 
 /** RFC 9051 §5.4: at least 30 minutes for an authenticated client; less before login. */
 const TIMEOUT_LOGGED_IN_MS = 30 * 60_000;
@@ -28,6 +31,7 @@ const TIMEOUT_IDLE_MS = 60 * 60_000;
 const WRITE_BATCH = 64 * 1024;
 /** Changes seen during IDLE are gathered this long, so a burst becomes one write. */
 const IDLE_PUSH_DELAY_MS = 25;
+
 
 export interface ConnectionDeps {
   services: ImapServices;
@@ -56,6 +60,11 @@ export class ImapConnection {
   private step: { tag: string; next: LineStep; idle: boolean } | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly spools = new Map<number, { path: string; file: WriteStream }>();
+  private unwatchAccount: (() => void) | null = null;
+  private grant: LoginGrant | null = null;
+  private grantCheckedAt = 0;
+  /** Set when the session must end as soon as the command in progress is answered. */
+  private pendingBye: string | null = null;
   private readonly onData = (chunk: Buffer): void => {
     this.reader.push(chunk);
     void this.pump();
@@ -68,17 +77,20 @@ export class ImapConnection {
     this.output = socket;
     this.reader = new CommandReader({ maxAppendSize: deps.settings.appendLimit });
     const remoteAddress = socket.remoteAddress ?? null;
+    const sessionId = randomUUID();
     this.ctx = {
       session: {
-        id: randomUUID(), state: 'not-authenticated', secure, remoteAddress, account: null, rev2: false, utf8: false,
+        id: sessionId, state: 'not-authenticated', secure, remoteAddress, account: null, actor: null, rev2: false, utf8: false,
         condstore: false, qresync: false, compressed: false, selected: null, savedUids: [], badCommands: 0, authFailures: 0,
       },
       services: deps.services,
       listener: deps.listener,
       settings: deps.settings,
-      logger: deps.logger,
+      // One shape for every protocol's connection log: { proto, conn, ip } and, after login, user.
+      logger: deps.logger.child({ proto: 'imap', conn: sessionId, ip: remoteAddress, listener: deps.listener.name }),
       signal: this.abort.signal,
       literals: { open: (index) => this.openSpool(index) },
+      watchLogin: (grant) => this.watchLogin(grant),
     };
     socket.setNoDelay(true);
     socket.on('error', () => this.close());
@@ -99,20 +111,51 @@ export class ImapConnection {
 
   /** Server shutdown: a BYE (RFC 9051 §7.1.5), then close. */
   async shutdown(): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.send([{ kind: 'untagged', status: 'BYE', text: 'Server shutting down' }]);
-    } catch {
-      // The client may already be gone.
-    }
-    this.close();
+    await this.end('Server shutting down');
   }
 
   private async timeout(): Promise<void> {
+    await this.end('Autologout; idle for too long');
+  }
+
+  /** Account events (change-bus.ts AccountChange): the credentials this session logged in with no longer stand. */
+  private watchLogin(grant: LoginGrant): void {
+    const { accountId } = grant;
+    this.grant = grant;
+    this.grantCheckedAt = this.deps.settings.now();
+    this.unwatchAccount?.();
+    this.unwatchAccount = this.deps.services.bus.subscribe({ accountId }, (event) => {
+      if (event.kind !== 'account') return;
+      this.ctx.logger.info({ change: event.change }, 'imap session ended: account changed');
+      this.pendingBye = 'Your password was changed or your account was disabled; log in again';
+      // A command being answered finishes first, so its literals are not cut in half (pump() ends the session then).
+      if (!this.running) void this.end(this.pendingBye);
+    });
+  }
+
+  /**
+   * Checks now and then that the login still stands (AuthService.stillValid):
+   * a password reset by the CLI or on another node has no event on this
+   * node's bus. False when the session was ended.
+   */
+  private async loginStands(): Promise<boolean> {
+    if (!this.grant) return true;
+    const now = this.deps.settings.now();
+    if (now - this.grantCheckedAt < LOGIN_RECHECK_MS) return true;
+    this.grantCheckedAt = now;
+    if (await this.deps.services.auth.stillValid(this.grant)) return true;
+    this.ctx.logger.info('imap session ended: the login no longer stands');
+    await this.end('Your password was changed or your account was disabled; log in again');
+    return false;
+  }
+
+  /** A BYE with a reason (RFC 9051 §7.1.5), then close. */
+  private async end(text: string): Promise<void> {
+    if (this.closed) return;
     try {
-      await this.send([{ kind: 'untagged', status: 'BYE', text: 'Autologout; idle for too long' }]);
+      await this.send([{ kind: 'untagged', status: 'BYE', text }]);
     } catch {
-      // Nothing more to say to a client that does not read.
+      // The client may already be gone.
     }
     this.close();
   }
@@ -120,11 +163,11 @@ export class ImapConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unwatchAccount?.();
+    this.unwatchAccount = null;
     this.abort.abort();
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.ctx.session.selected?.close();
-    this.ctx.session.selected = null;
-    this.ctx.session.state = 'logout';
+    enterLogout(this.ctx.session);
     void this.dropSpools();
     this.deflate?.destroy();
     this.raw.destroy();
@@ -148,8 +191,13 @@ export class ImapConnection {
         if (event === null) break;
         switch (event.kind) {
           case 'command':
+            if (!await this.loginStands()) return;
             await this.run(event.command.tag, () => dispatch(this.ctx, event.command));
             await this.dropSpools();
+            if (this.pendingBye !== null) {
+              await this.end(this.pendingBye);
+              return;
+            }
             break;
           case 'error':
             await this.run(event.error.tag ?? '*', async () => wireFailure(this.ctx, event.error));
@@ -179,7 +227,7 @@ export class ImapConnection {
         }
       }
     } catch (err) {
-      this.deps.logger.error({ err, session: this.ctx.session.id }, 'imap connection failed');
+      this.ctx.logger.error({ err }, 'imap connection failed');
       this.close();
     } finally {
       this.running = false;
@@ -232,7 +280,7 @@ export class ImapConnection {
       await this.send(reply.responses, false);
     } catch (err) {
       if (this.midLiteral || this.closed) {
-        this.deps.logger.warn({ err, session: this.ctx.session.id }, 'imap response broke off inside a literal; closing');
+        this.ctx.logger.warn({ err }, 'imap response broke off inside a literal; closing');
         this.close();
         return;
       }
@@ -251,9 +299,10 @@ export class ImapConnection {
   private closeAfterFlush(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unwatchAccount?.();
+    this.unwatchAccount = null;
     this.abort.abort();
-    this.ctx.session.selected?.close();
-    this.ctx.session.selected = null;
+    enterLogout(this.ctx.session);
     if (this.deflate) this.deflate.end();
     else this.raw.end();
     this.raw.once('finish', () => this.raw.destroy());
@@ -318,7 +367,7 @@ export class ImapConnection {
       const { condstore, qresync } = this.ctx.session;
       await this.send(await selected.flush(this.ctx.services, { allowExpunge: true, condstore, qresync }));
     } catch (err) {
-      this.deps.logger.warn({ err, session: this.ctx.session.id }, 'imap IDLE update failed');
+      this.ctx.logger.warn({ err }, 'imap IDLE update failed');
     }
   }
 

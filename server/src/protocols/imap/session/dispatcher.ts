@@ -66,10 +66,10 @@ export function failure(ctx: ImapContext, tag: string, err: unknown): ImapReply 
   }
   if (isStoaError(err)) {
     const imap = (ERRORS[err.code] as { imap?: string }).imap as ResponseCode['code'] | undefined;
-    if (err.code === 'STOA_STORE_UNAVAILABLE' || err.code === 'STOA_INTERNAL') ctx.logger.warn({ err, session: ctx.session.id }, 'imap command failed');
+    if (err.code === 'STOA_STORE_UNAVAILABLE' || err.code === 'STOA_INTERNAL') ctx.logger.warn({ err }, 'imap command failed');
     return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', text: err.message, ...(imap ? { code: { code: imap } as ResponseCode } : {}) } };
   }
-  ctx.logger.error({ err, session: ctx.session.id }, 'imap command failed');
+  ctx.logger.error({ err }, 'imap command failed');
   return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', code: { code: 'SERVERBUG' }, text: 'Internal server error' } };
 }
 
@@ -77,6 +77,7 @@ async function* withUpdates(ctx: ImapContext, responses: Iterable<Response> | As
   yield* responses;
   const selected = ctx.session.selected;
   if (selected && selected.hasPending && !ctx.signal.aborted) {
+    await selected.refreshRights(ctx.services);
     const { condstore, qresync } = ctx.session;
     yield* await selected.flush(ctx.services, { allowExpunge, condstore, qresync });
   }
@@ -91,13 +92,19 @@ export async function dispatch(ctx: ImapContext, command: Command): Promise<Imap
     // RFC 9051 §6.2.3: LOGINDISABLED; RFC 5530 PRIVACYREQUIRED.
     return { type: 'done', responses: [], final: { kind: 'tagged', tag: command.tag, status: 'NO', code: { code: 'PRIVACYREQUIRED' }, text: 'Use STARTTLS before logging in' } };
   }
-  const selected = session.selected;
-  if (selected && session.state === 'selected') {
+  if (session.state === 'selected') {
+    const { selected } = session;
     const seq = sequenceOf(command);
     if (seq && !seq.uid && !selected.validSequenceNumbers(seq.set)) {
       return badCommand(ctx, command.tag, `Message numbers are 1 to ${selected.exists}`, { code: 'CLIENTBUG' });
     }
     if (spec.selectedRights) {
+      // An ACL change announced on the bus is read before the command is judged (the services check every call regardless).
+      await selected.refreshRights(ctx.services);
+      if (!selected.visible) {
+        // RFC 4314 §4: without "l" and "r" the mailbox no longer exists for this user.
+        return { type: 'done', responses: [], final: { kind: 'tagged', tag: command.tag, status: 'NO', code: { code: 'NONEXISTENT' }, text: 'The selected mailbox is no longer available to you' } };
+      }
       const needed = typeof spec.selectedRights === 'function' ? spec.selectedRights(command as never) : spec.selectedRights;
       const missing = [...needed].filter((r) => !selected.rights.includes(r));
       if (missing.length > 0) return { type: 'done', responses: [], final: { kind: 'tagged', tag: command.tag, status: 'NO', code: { code: 'NOPERM' }, text: `Missing rights: ${missing.join('')}` } };

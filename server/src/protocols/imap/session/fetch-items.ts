@@ -5,9 +5,12 @@
 // the response is written (never read here), except HEADER.FIELDS and BINARY,
 // which must be filtered or decoded.
 import { decodeBody, findPart, headerFields, sectionRange, type ByteRange, type SectionText } from '../../../mail/mime/index.ts';
-import type { MessageRecord, StoredBody } from '../../../store/mail-port.ts';
-import { ImapRefusal, type ImapContext } from '../context.ts';
+import type { MessageRecord, StoredBody } from '../../../model/mail.ts';
+import { ImapRefusal, type SelectedContext } from '../context.ts';
 import { bodyStructureFromMimePart, type BodyValue, type FetchItem, type FetchResponseItem, type Partial, type StreamSource } from '../wire/index.ts';
+
+/** The message a section is read from: its mailbox (whose "r" right the service checks again) and its body. */
+type MessageRef = Pick<MessageRecord, 'mailboxId' | 'blobId'>;
 
 /** Items answered from the record alone; every other item needs the stored MIME index. */
 const RECORD_ITEMS = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ', 'EMAILID', 'THREADID', 'SAVEDATE']);
@@ -21,7 +24,7 @@ export function setsSeen(items: readonly FetchItem[]): boolean {
   return items.some((i) => i.item === 'RFC822' || i.item === 'RFC822.TEXT' || ((i.item === 'BODY[]' || i.item === 'BINARY') && !i.peek));
 }
 
-function lazyRange(ctx: ImapContext, blobId: string, range: ByteRange): StreamSource {
+function lazyRange(ctx: SelectedContext, message: MessageRef, range: ByteRange): StreamSource {
   const end = range.end ?? range.start;
   return {
     size: end - range.start,
@@ -29,16 +32,16 @@ function lazyRange(ctx: ImapContext, blobId: string, range: ByteRange): StreamSo
       async *[Symbol.asyncIterator]() {
         if (end <= range.start) return;
         // Opened only when the literal is written, so a FETCH of thousands of messages holds one file at a time.
-        yield* await ctx.services.messages.open(blobId, { start: range.start, end });
+        yield* await ctx.services.messages.open(ctx.session.actor, message, { start: range.start, end });
       },
     },
   };
 }
 
-async function readRange(ctx: ImapContext, blobId: string, range: ByteRange): Promise<Buffer> {
+async function readRange(ctx: SelectedContext, message: MessageRef, range: ByteRange): Promise<Buffer> {
   const parts: Buffer[] = [];
   if ((range.end ?? 0) <= range.start) return Buffer.alloc(0);
-  for await (const chunk of await ctx.services.messages.open(blobId, range)) parts.push(chunk as Buffer);
+  for await (const chunk of await ctx.services.messages.open(ctx.session.actor, message, range)) parts.push(chunk as Buffer);
   return Buffer.concat(parts);
 }
 
@@ -56,42 +59,42 @@ function sliceBuffer(buf: Buffer, partial: Partial | null): Buffer {
 }
 
 /** HEADER.FIELDS (list) / HEADER.FIELDS.NOT (list): the chosen fields as stored, then the blank line. */
-async function headerSubset(ctx: ImapContext, blobId: string, range: ByteRange, fields: readonly string[], not: boolean): Promise<Buffer> {
-  const block = await readRange(ctx, blobId, range);
+async function headerSubset(ctx: SelectedContext, message: MessageRef, range: ByteRange, fields: readonly string[], not: boolean): Promise<Buffer> {
+  const block = await readRange(ctx, message, range);
   const wanted = new Set(fields.map((f) => f.toLowerCase()));
   const kept = headerFields(block).filter((f) => wanted.has(f.name.toLowerCase()) !== not).map((f) => block.subarray(f.start, f.end));
   return Buffer.concat([...kept, Buffer.from('\r\n')]);
 }
 
-async function section(ctx: ImapContext, record: MessageRecord, body: StoredBody | null, item: Extract<FetchItem, { item: 'BODY[]' }>): Promise<BodyValue> {
+async function section(ctx: SelectedContext, record: MessageRecord, body: StoredBody | null, item: Extract<FetchItem, { item: 'BODY[]' }>): Promise<BodyValue> {
   const { part, text, fields } = item.section;
   const partText = part.join('.');
-  if (part.length === 0 && text === null) return lazyRange(ctx, record.blobId, narrow({ start: 0, end: record.size }, item.partial));
+  if (part.length === 0 && text === null) return lazyRange(ctx, record, narrow({ start: 0, end: record.size }, item.partial));
   if (!body) return Buffer.alloc(0);
   if (text === 'HEADER.FIELDS' || text === 'HEADER.FIELDS.NOT') {
     const range = sectionRange(body.root, partText, 'HEADER');
     if (!range) return Buffer.alloc(0);
-    return sliceBuffer(await headerSubset(ctx, record.blobId, range, fields, text === 'HEADER.FIELDS.NOT'), item.partial);
+    return sliceBuffer(await headerSubset(ctx, record, range, fields, text === 'HEADER.FIELDS.NOT'), item.partial);
   }
   const range = sectionRange(body.root, partText, (text ?? '') as SectionText);
   // A section that does not exist reads as empty, as Dovecot and Cyrus answer.
   if (!range) return Buffer.alloc(0);
-  return lazyRange(ctx, record.blobId, narrow(range, item.partial));
+  return lazyRange(ctx, record, narrow(range, item.partial));
 }
 
 /** RFC 3516 §4.2: the part with its Content-Transfer-Encoding removed. */
-async function decodedPart(ctx: ImapContext, record: MessageRecord, body: StoredBody | null, partNumbers: number[]): Promise<Buffer> {
-  if (partNumbers.length === 0) return readRange(ctx, record.blobId, { start: 0, end: record.size });
+async function decodedPart(ctx: SelectedContext, record: MessageRecord, body: StoredBody | null, partNumbers: number[]): Promise<Buffer> {
+  if (partNumbers.length === 0) return readRange(ctx, record, { start: 0, end: record.size });
   const part = body ? findPart(body.root, partNumbers.join('.')) : null;
   if (!part) throw new ImapRefusal(`No part ${partNumbers.join('.')}`, { code: 'NONEXISTENT' });
-  const raw = await readRange(ctx, record.blobId, { start: part.bodyStart, end: part.bodyEnd });
+  const raw = await readRange(ctx, record, { start: part.bodyStart, end: part.bodyEnd });
   const decoded = decodeBody(raw, part.encoding);
   if (decoded.unknownEncoding) throw new ImapRefusal(`Unknown Content-Transfer-Encoding ${part.encoding}`, { code: 'UNKNOWN-CTE' });
   return decoded.bytes;
 }
 
 export async function fetchItems(
-  ctx: ImapContext, record: MessageRecord, body: StoredBody | null, items: readonly FetchItem[], extraFlags: boolean,
+  ctx: SelectedContext, record: MessageRecord, body: StoredBody | null, items: readonly FetchItem[], extraFlags: boolean,
 ): Promise<FetchResponseItem[]> {
   const out: FetchResponseItem[] = [];
   for (const item of items) {
@@ -110,12 +113,12 @@ export async function fetchItems(
         out.push({ item: item.item, structure: bodyStructureFromMimePart(body!.root, item.item === 'BODYSTRUCTURE') });
         break;
       case 'RFC822':
-        out.push({ item: 'RFC822', value: lazyRange(ctx, record.blobId, { start: 0, end: record.size }) });
+        out.push({ item: 'RFC822', value: lazyRange(ctx, record, { start: 0, end: record.size }) });
         break;
       case 'RFC822.HEADER':
       case 'RFC822.TEXT': {
         const range = sectionRange(body!.root, '', item.item === 'RFC822.HEADER' ? 'HEADER' : 'TEXT');
-        out.push({ item: item.item, value: range ? lazyRange(ctx, record.blobId, range) : Buffer.alloc(0) });
+        out.push({ item: item.item, value: range ? lazyRange(ctx, record, range) : Buffer.alloc(0) });
         break;
       }
       case 'BODY[]':

@@ -1,10 +1,12 @@
 // The end of every login path (LOGIN, AUTHENTICATE PLAIN and LOGIN): one
-// call to the directory's AuthService (throttling, app passwords, disabled
-// accounts), then the default mailboxes. RFC 5530 response codes:
-// AUTHENTICATIONFAILED for credentials, UNAVAILABLE while throttled,
-// AUTHORIZATIONFAILED for an account that may not use mail.
+// call to the directory's AuthService, which holds every login rule
+// (throttling, app passwords, disabled accounts, who may use IMAP), then the
+// default mailboxes. RFC 5530 response codes: AUTHENTICATIONFAILED for
+// credentials, UNAVAILABLE while throttled, AUTHORIZATIONFAILED for an
+// account that may not use mail.
 import type { ImapContext, ImapReply } from '../context.ts';
 import { capabilities } from './capabilities.ts';
+import { enterAuthenticated } from './session-state.ts';
 
 /** Failed logins on one connection before it is closed; the store-backed throttle counts across connections. */
 export const MAX_AUTH_FAILURES = 3;
@@ -22,18 +24,19 @@ export async function logIn(ctx: ImapContext, tag: string, username: string, pas
   const { session, services } = ctx;
   const result = await services.auth.authenticate({ username, password, protocol: 'imap', ip: session.remoteAddress });
   if (!result.ok) {
-    ctx.logger.info({ session: session.id, username, code: result.code, ip: session.remoteAddress }, 'imap login failed');
+    ctx.logger.info({ username, code: result.code }, 'imap login failed');
     if (result.code === 'STOA_AUTH_THROTTLED') return refuse(ctx, tag, 'UNAVAILABLE', `Too many failed logins; try again in ${result.retryAfterSeconds ?? 1} seconds`);
     if (result.code === 'STOA_ACCOUNT_DISABLED') return refuse(ctx, tag, 'AUTHORIZATIONFAILED', 'Account disabled');
+    if (result.code === 'STOA_PROTOCOL_NOT_ALLOWED') return refuse(ctx, tag, 'AUTHORIZATIONFAILED', 'This account may not use IMAP');
     return refuse(ctx, tag, 'AUTHENTICATIONFAILED', 'Authentication failed');
   }
-  const { account } = result;
-  // Operator accounts (no domain) have no mailbox to open.
-  if (account.domainId === null) return refuse(ctx, tag, 'AUTHORIZATIONFAILED', 'This account has no mailbox');
-  await services.mailboxes.ensureDefaultMailboxes(account.id);
-  session.account = account;
-  session.state = 'authenticated';
-  ctx.logger.info({ session: session.id, account: account.id, via: result.via }, 'imap login');
+  const { account, actor } = result;
+  await services.mailboxes.ensureDefaultMailboxes(actor, account.id);
+  enterAuthenticated(session, account, actor);
+  ctx.logger = ctx.logger.child({ user: account.address });
+  // A password change, or the account being disabled or deleted, ends this session.
+  ctx.watchLogin({ accountId: account.id, passwordSetAt: account.passwordSetAt, ...(result.appPasswordId ? { appPasswordId: result.appPasswordId } : {}) });
+  ctx.logger.info({ account: account.id, via: result.via }, 'imap login');
   // RFC 9051 §6.2.2: the capabilities may change after login, so they ride on the OK.
   return {
     type: 'done', responses: [],

@@ -7,8 +7,8 @@
 import { systemActor } from '../../../directory/access.ts';
 import { isStoaError } from '../../../errors/catalogue.ts';
 import { publicFolderOwner } from '../../../mail/public-folders.ts';
-import type { Mailbox } from '../../../store/mail-port.ts';
-import type { ImapContext } from '../context.ts';
+import type { Mailbox } from '../../../model/mail.ts';
+import type { AuthedContext } from '../context.ts';
 
 export const DELIMITER = '/';
 export const OTHER_USERS = 'Other Users';
@@ -26,8 +26,8 @@ export interface ResolvedMailbox {
   namespace: 'personal' | 'other' | 'shared';
 }
 
-export function accountId(ctx: ImapContext): string {
-  return ctx.session.account!.id;
+export function accountId(ctx: AuthedContext): string {
+  return ctx.session.account.id;
 }
 
 /** "Other Users/bob@x/Sales" → ["bob@x", "Sales"]; null for a personal name. */
@@ -46,12 +46,12 @@ export function splitSharedFolders(name: string): string | null {
 }
 
 /** The public folders' owner id for the session's domain; null for an account without a domain (operators). */
-function publicOwner(ctx: ImapContext): string | null {
-  const domainId = ctx.session.account!.domainId;
+function publicOwner(ctx: AuthedContext): string | null {
+  const domainId = ctx.session.account.domainId;
   return domainId ? publicFolderOwner(domainId) : null;
 }
 
-export async function ownerAccountId(ctx: ImapContext, owner: string): Promise<string | null> {
+export async function ownerAccountId(ctx: AuthedContext, owner: string): Promise<string | null> {
   try {
     return (await ctx.services.accounts.get(systemActor(), owner)).id;
   } catch (err) {
@@ -60,7 +60,7 @@ export async function ownerAccountId(ctx: ImapContext, owner: string): Promise<s
   }
 }
 
-async function ownerAddress(ctx: ImapContext, id: string, cache: Map<string, string>): Promise<string> {
+async function ownerAddress(ctx: AuthedContext, id: string, cache: Map<string, string>): Promise<string> {
   let address = cache.get(id);
   if (address === undefined) {
     address = (await ctx.services.accounts.get(systemActor(), id)).address;
@@ -74,37 +74,32 @@ async function ownerAddress(ctx: ImapContext, id: string, cache: Map<string, str
  * does not exist or the caller may neither list nor read it (RFC 4314 §4:
  * without "l" or "r" the mailbox must look nonexistent).
  */
-export async function resolveMailbox(ctx: ImapContext, name: string): Promise<ResolvedMailbox | null> {
+export async function resolveMailbox(ctx: AuthedContext, name: string): Promise<ResolvedMailbox | null> {
   const shared = splitSharedFolders(name);
   if (shared !== null) {
     const owner = publicOwner(ctx);
     if (shared === '' || owner === null) return null;
-    const mailbox = await findIn(ctx, owner, shared);
-    if (!mailbox) return null;
-    const rights = await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox);
-    if (!rights.includes('l') && !rights.includes('r')) return null;
-    return { mailbox, rights, imapName: `${SHARED_FOLDERS}${DELIMITER}${mailbox.name}`, owner: null, namespace: 'shared' };
+    const found = await findIn(ctx, owner, shared);
+    if (!found) return null;
+    return { ...found, imapName: `${SHARED_FOLDERS}${DELIMITER}${found.mailbox.name}`, owner: null, namespace: 'shared' };
   }
   const other = splitOtherUsers(name);
   if (other === null) {
-    const mailbox = await findOwn(ctx, name);
-    return mailbox
-      ? { mailbox, rights: await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox), imapName: mailbox.name, owner: null, namespace: 'personal' }
-      : null;
+    const found = await findIn(ctx, accountId(ctx), name);
+    return found ? { ...found, imapName: found.mailbox.name, owner: null, namespace: 'personal' } : null;
   }
   if (other.path === '') return null;
   const ownerId = await ownerAccountId(ctx, other.owner);
   if (ownerId === null || ownerId === accountId(ctx)) return null;
-  const mailbox = await findIn(ctx, ownerId, other.path);
-  if (!mailbox) return null;
-  const rights = await ctx.services.mailboxes.rightsFor(accountId(ctx), mailbox);
-  if (!rights.includes('l') && !rights.includes('r')) return null;
-  return { mailbox, rights, imapName: `${OTHER_USERS}${DELIMITER}${other.owner}${DELIMITER}${mailbox.name}`, owner: other.owner, namespace: 'other' };
+  const found = await findIn(ctx, ownerId, other.path);
+  if (!found) return null;
+  return { ...found, imapName: `${OTHER_USERS}${DELIMITER}${other.owner}${DELIMITER}${found.mailbox.name}`, owner: other.owner, namespace: 'other' };
 }
 
-async function findIn(ctx: ImapContext, owner: string, name: string): Promise<Mailbox | null> {
+/** The mailbox with the caller's rights; null when it does not exist or the caller may neither list nor read it (RFC 4314 §4). */
+async function findIn(ctx: AuthedContext, owner: string, name: string): Promise<{ mailbox: Mailbox; rights: string } | null> {
   try {
-    return await ctx.services.mailboxes.find(owner, name);
+    return await ctx.services.mailboxes.find(ctx.session.actor, owner, name);
   } catch (err) {
     // A name the service would refuse to create cannot exist either.
     if (isStoaError(err, 'STOA_MAILBOX_NAME_INVALID')) return null;
@@ -112,25 +107,20 @@ async function findIn(ctx: ImapContext, owner: string, name: string): Promise<Ma
   }
 }
 
-function findOwn(ctx: ImapContext, name: string): Promise<Mailbox | null> {
-  return findIn(ctx, accountId(ctx), name);
-}
-
 /** Every mailbox the session may see: its own, those shared with it, then its domain's public folders, by IMAP name. */
-export async function visibleMailboxes(ctx: ImapContext): Promise<ResolvedMailbox[]> {
-  const me = accountId(ctx);
-  const own = await ctx.services.mailboxes.list(me);
+export async function visibleMailboxes(ctx: AuthedContext): Promise<ResolvedMailbox[]> {
+  const { actor } = ctx.session;
+  const own = await ctx.services.mailboxes.list(actor, accountId(ctx));
   const out: ResolvedMailbox[] = own.map((mailbox) => ({ mailbox, rights: 'lrswipkxtea', imapName: mailbox.name, owner: null, namespace: 'personal' }));
   const cache = new Map<string, string>();
-  for (const shared of await ctx.services.mailboxes.sharedWith(me)) {
-    const rights = await ctx.services.mailboxes.rightsFor(me, shared.mailbox);
-    if (!rights.includes('l')) continue;
+  for (const shared of await ctx.services.mailboxes.sharedWith(actor)) {
+    if (!shared.myRights.includes('l')) continue;
     const owner = await ownerAddress(ctx, shared.mailbox.accountId, cache);
     if (out.some((o) => o.mailbox.id === shared.mailbox.id)) continue;
-    out.push({ mailbox: shared.mailbox, rights, imapName: `${OTHER_USERS}${DELIMITER}${owner}${DELIMITER}${shared.mailbox.name}`, owner, namespace: 'other' });
+    out.push({ mailbox: shared.mailbox, rights: shared.myRights, imapName: `${OTHER_USERS}${DELIMITER}${owner}${DELIMITER}${shared.mailbox.name}`, owner, namespace: 'other' });
   }
   // RFC 4314 §4: a public folder is listed only with "l".
-  for (const { mailbox, rights } of await ctx.services.mailboxes.publicFolders(me)) {
+  for (const { mailbox, rights } of await ctx.services.mailboxes.publicFolders(actor)) {
     if (rights.includes('l')) out.push({ mailbox, rights, imapName: `${SHARED_FOLDERS}${DELIMITER}${mailbox.name}`, owner: null, namespace: 'shared' });
   }
   return out;
@@ -140,7 +130,7 @@ export async function visibleMailboxes(ctx: ImapContext): Promise<ResolvedMailbo
  * Where CREATE/RENAME put a new name: the owner account and the path in it.
  * A name under "Other Users/<owner>/" needs the "k" right on its parent (RFC 4314 §4).
  */
-export async function creationTarget(ctx: ImapContext, name: string): Promise<{ accountId: string; path: string } | 'forbidden' | 'invalid'> {
+export async function creationTarget(ctx: AuthedContext, name: string): Promise<{ accountId: string; path: string } | 'forbidden' | 'invalid'> {
   const shared = splitSharedFolders(name);
   if (shared !== null) {
     const owner = publicOwner(ctx);
@@ -149,7 +139,7 @@ export async function creationTarget(ctx: ImapContext, name: string): Promise<{ 
     const slash = shared.lastIndexOf(DELIMITER);
     if (slash < 0) return 'forbidden';
     const parent = await findIn(ctx, owner, shared.slice(0, slash));
-    if (!parent || !(await ctx.services.mailboxes.rightsFor(accountId(ctx), parent)).includes('k')) return 'forbidden';
+    if (!parent?.rights.includes('k')) return 'forbidden';
     return { accountId: owner, path: shared };
   }
   const other = splitOtherUsers(name);
@@ -160,6 +150,6 @@ export async function creationTarget(ctx: ImapContext, name: string): Promise<{ 
   const slash = other.path.lastIndexOf(DELIMITER);
   if (slash < 0) return 'forbidden';
   const parent = await findIn(ctx, ownerId, other.path.slice(0, slash));
-  if (!parent || !(await ctx.services.mailboxes.rightsFor(accountId(ctx), parent)).includes('k')) return 'forbidden';
+  if (!parent?.rights.includes('k')) return 'forbidden';
   return { accountId: ownerId, path: other.path };
 }

@@ -5,8 +5,8 @@
 // reports every UID the mailbox no longer has (a superset the client must
 // ignore where it does not know the UID, §3.2.5.2). Then the known-uids range
 // bounds the answer, and the seq-match data trims it further.
-import { intersectUidSets } from '../../../store/uid-set.ts';
-import type { ImapContext } from '../context.ts';
+import { intersectUidSets } from '../../../model/uid-set.ts';
+import type { AuthedContext } from '../context.ts';
 import type { QresyncParams, Response } from '../wire/index.ts';
 import { resolveSequenceSet } from '../wire/index.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
@@ -42,9 +42,9 @@ export function lastMatchingUid(selected: SelectedMailbox, seqMatch: NonNullable
   return best;
 }
 
-export async function qresyncResponses(ctx: ImapContext, selected: SelectedMailbox, params: QresyncParams): Promise<Response[]> {
+export async function qresyncResponses(ctx: AuthedContext, selected: SelectedMailbox, params: QresyncParams): Promise<Response[]> {
   const known = params.knownUids ? resolveSequenceSet(params.knownUids, Math.max(selected.maxUid, selected.mailbox.uidNext)) : undefined;
-  const changes = await ctx.services.messages.changesSince(selected.mailbox.id, Number(params.modseq), known ? { within: known } : {});
+  const changes = await ctx.services.messages.changesSince(ctx.session.actor, selected.mailbox.id, Number(params.modseq), known ? { within: known } : {});
   const out: Response[] = [];
   let vanished = changes.vanished;
   if (!changes.vanishedExact && params.seqMatch) {

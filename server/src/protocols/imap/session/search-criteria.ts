@@ -2,7 +2,7 @@
 // (mail/search/criteria.ts). Message-number sets become UID sets against the
 // session's own view (RFC 9051 §6.4.4), "$" the saved result (RFC 5182).
 import type { SearchCriteria } from '../../../mail/search/criteria.ts';
-import { uidSetOf } from '../../../store/uid-set.ts';
+import { uidSetOf } from '../../../model/uid-set.ts';
 import type { SearchKey } from '../wire/index.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
 

@@ -5,9 +5,11 @@
 // RFC 7162 §3.2.10 for VANISHED) allows: EXPUNGE never while a non-UID FETCH,
 // STORE or SEARCH is answered, so sequence numbers stay stable under the
 // client's feet. No message data is cached here: only UIDs.
+import type { Actor } from '../../../directory/api.ts';
+import { isStoaError } from '../../../errors/catalogue.ts';
 import type { ChangeEvent } from '../../../events/change-bus.ts';
-import type { Mailbox, MailboxSelection, UidSet } from '../../../store/mail-port.ts';
-import { uidSetOf } from '../../../store/uid-set.ts';
+import type { Mailbox, MailboxSelection, UidSet } from '../../../model/mail.ts';
+import { uidSetOf } from '../../../model/uid-set.ts';
 import type { ImapServices } from '../context.ts';
 import type { FetchResponseItem, Response, SequenceSet } from '../wire/index.ts';
 import { resolveSequenceSet } from '../wire/index.ts';
@@ -17,7 +19,12 @@ const MAX_UID = 0xffffffff;
 export class SelectedMailbox {
   readonly mailbox: Mailbox;
   readonly readOnly: boolean;
-  readonly rights: string;
+  /** Who opened it: every service call of this view is made as this actor. */
+  readonly actor: Actor;
+  /** The actor's RFC 4314 rights, as of the last check (refreshRights). */
+  private currentRights: string;
+  /** An ACL change event arrived since the rights were read. */
+  private rightsStale = false;
   /** UIDs in sequence order; `count` of them are in use. */
   private uids: Uint32Array;
   private count: number;
@@ -31,10 +38,11 @@ export class SelectedMailbox {
   /** Called when a change is queued (IDLE pushes it at once). */
   onChange: (() => void) | null = null;
 
-  private constructor(mailbox: Mailbox, readOnly: boolean, rights: string, services: ImapServices) {
+  private constructor(mailbox: Mailbox, readOnly: boolean, actor: Actor, rights: string, services: ImapServices) {
     this.mailbox = mailbox;
     this.readOnly = readOnly;
-    this.rights = rights;
+    this.actor = actor;
+    this.currentRights = rights;
     this.uids = new Uint32Array(0);
     this.count = 0;
     this.unsubscribe = services.bus.subscribe({ mailboxId: mailbox.id }, (event) => this.queue(event));
@@ -45,10 +53,10 @@ export class SelectedMailbox {
    * between is queued, never lost. Only UIDs are kept; flags are read when
    * FETCH asks for them.
    */
-  static async open(services: ImapServices, mailbox: Mailbox, readOnly: boolean, rights: string): Promise<{ selected: SelectedMailbox; selection: MailboxSelection }> {
-    const selected = new SelectedMailbox(mailbox, readOnly, rights, services);
+  static async open(services: ImapServices, actor: Actor, mailbox: Mailbox, readOnly: boolean, rights: string): Promise<{ selected: SelectedMailbox; selection: MailboxSelection }> {
+    const selected = new SelectedMailbox(mailbox, readOnly, actor, rights, services);
     try {
-      const selection = await services.messages.selection(mailbox.id);
+      const selection = await services.messages.selection(actor, mailbox.id);
       selected.uids = selection.uids;
       selected.count = selection.uids.length;
       return { selected, selection };
@@ -61,6 +69,39 @@ export class SelectedMailbox {
   close(): void {
     this.unsubscribe();
     this.onChange = null;
+  }
+
+  get rights(): string {
+    return this.currentRights;
+  }
+
+  /** Whether the actor may still see the mailbox at all (RFC 4314 §4: without "l" and "r" it does not exist for them). */
+  get visible(): boolean {
+    return this.currentRights.includes('l') || this.currentRights.includes('r');
+  }
+
+  /**
+   * Reads the rights again when an ACL change was announced for this
+   * mailbox, so the dispatcher's early refusal follows a revocation within
+   * the same command (the services check every call regardless).
+   */
+  async refreshRights(services: ImapServices): Promise<void> {
+    if (!this.rightsStale) return;
+    this.rightsStale = false;
+    try {
+      this.currentRights = await services.mailboxes.myRights(this.actor, this.mailbox.id);
+    } catch (err) {
+      if (!isStoaError(err, 'STOA_NOT_FOUND')) throw err;
+      this.currentRights = '';
+    }
+  }
+
+  /** The service refused this view's actor: the rights it relied on are gone. */
+  private revoked(): void {
+    this.currentRights = '';
+    this.pendingExists = false;
+    this.pendingExpunged.clear();
+    this.pendingFlags.clear();
   }
 
   get exists(): number {
@@ -149,6 +190,8 @@ export class SelectedMailbox {
         for (const uid of event.uids) this.pendingFlags.set(uid, Math.max(event.modseq, this.pendingFlags.get(uid) ?? 0));
         break;
       case 'mailbox':
+        // RENAME, DELETE or an ACL change: the rights are read again before the next command.
+        this.rightsStale = true;
         return;
     }
     this.onChange?.();
@@ -192,6 +235,17 @@ export class SelectedMailbox {
    * then FETCH (FLAGS) with MODSEQ under CONDSTORE (RFC 7162 §3.2.4).
    */
   async flush(services: ImapServices, options: { allowExpunge: boolean; condstore: boolean; qresync: boolean }): Promise<Response[]> {
+    try {
+      return await this.flushChanges(services, options);
+    } catch (err) {
+      // A revocation between two commands: nothing more is told about a mailbox the actor may no longer read.
+      if (!isStoaError(err, 'STOA_NOT_FOUND') && !isStoaError(err, 'STOA_FORBIDDEN')) throw err;
+      this.revoked();
+      return [];
+    }
+  }
+
+  private async flushChanges(services: ImapServices, options: { allowExpunge: boolean; condstore: boolean; qresync: boolean }): Promise<Response[]> {
     const out: Response[] = [];
     if (options.allowExpunge && this.pendingExpunged.size > 0) {
       out.push(...this.expungeNow([...this.pendingExpunged].sort((a, b) => a - b), options.qresync));
@@ -201,7 +255,7 @@ export class SelectedMailbox {
       const before = this.count;
       // The store is the authority on which UIDs exist above ours: events may be published out of order.
       const above: UidSet = [[this.maxUid + 1, MAX_UID]];
-      const fresh = this.maxUid >= MAX_UID ? [] : await services.messages.filter(this.mailbox.id, { uids: above });
+      const fresh = this.maxUid >= MAX_UID ? [] : await services.messages.filter(this.actor, this.mailbox.id, { uids: above });
       this.append(fresh);
       if (this.count !== before) out.push({ kind: 'exists', count: this.count });
     }
@@ -209,7 +263,7 @@ export class SelectedMailbox {
       const uids = [...this.pendingFlags.keys()].filter((uid) => this.seqOf(uid) > 0);
       this.pendingFlags.clear();
       if (uids.length > 0) {
-        for (const record of await services.messages.fetch(this.mailbox.id, uidSetOf(uids))) {
+        for (const record of await services.messages.fetch(this.actor, this.mailbox.id, uidSetOf(uids))) {
           const seq = this.seqOf(record.uid);
           if (seq === 0) continue;
           const items: FetchResponseItem[] = [{ item: 'UID', uid: record.uid }, { item: 'FLAGS', flags: record.flags }];

@@ -1,11 +1,11 @@
 // STATUS data items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ,
 // RFC 7889 APPENDLIMIT, RFC 8474 MAILBOXID), shared by STATUS and LIST-STATUS.
-import type { Mailbox } from '../../../store/mail-port.ts';
-import type { ImapContext } from '../context.ts';
+import type { Mailbox } from '../../../model/mail.ts';
+import type { AuthedContext } from '../context.ts';
 import type { Response, StatusItem } from '../wire/index.ts';
 
-export async function statusResponse(ctx: ImapContext, mailbox: Mailbox, imapName: string, items: readonly StatusItem[]): Promise<Response> {
-  const status = await ctx.services.mailboxes.status(mailbox.id);
+export async function statusResponse(ctx: AuthedContext, mailbox: Mailbox, imapName: string, items: readonly StatusItem[]): Promise<Response> {
+  const status = await ctx.services.mailboxes.status(ctx.session.actor, mailbox.id);
   const values: Array<{ name: string; value: number | bigint | string }> = [];
   for (const item of items) {
     switch (item) {

@@ -46,7 +46,7 @@ const loginUsername: SaslStep = async (_ctx, line) => {
   return askPassword(line.data);
 };
 
-export const auth: Pop3CommandSpec<'AUTH'> = {
+export const auth: Pop3CommandSpec<'AUTH', 'authorization'> = {
   verb: 'AUTH',
   states: ['authorization'],
   sendsCredentials: true,

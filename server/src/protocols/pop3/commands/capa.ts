@@ -20,7 +20,7 @@ export function capabilities(ctx: Pop3Context): string[] {
   return caps;
 }
 
-export const capa: Pop3CommandSpec<'CAPA'> = {
+export const capa: Pop3CommandSpec<'CAPA', 'authorization' | 'transaction'> = {
   verb: 'CAPA',
   states: ['authorization', 'transaction'],
   handler: async (ctx) => ({ type: 'lines', text: 'Capability list follows', lines: capabilities(ctx) }),

@@ -2,7 +2,7 @@
 import { err, type Pop3CommandSpec } from '../context.ts';
 import { logIn } from '../session/login.ts';
 
-export const pass: Pop3CommandSpec<'PASS'> = {
+export const pass: Pop3CommandSpec<'PASS', 'authorization'> = {
   verb: 'PASS',
   states: ['authorization'],
   sendsCredentials: true,

@@ -2,12 +2,12 @@
 // endings and byte-stuffing (wire/message-encoder.ts).
 import type { Pop3CommandSpec } from '../context.ts';
 
-export const retr: Pop3CommandSpec<'RETR'> = {
+export const retr: Pop3CommandSpec<'RETR', 'transaction'> = {
   verb: 'RETR',
   states: ['transaction'],
   messageArgument: 'required',
   handler: async (ctx, command) => {
-    const maildrop = ctx.session.maildrop!;
+    const maildrop = ctx.session.maildrop;
     const entry = maildrop.get(command.msg)!;
     return { type: 'message', text: `${entry.size} octets`, open: () => maildrop.open(entry), bodyLines: null };
   },

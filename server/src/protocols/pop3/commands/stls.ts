@@ -3,7 +3,7 @@
 // pipelined in clear text behind STLS (no command injection).
 import { err, type Pop3CommandSpec } from '../context.ts';
 
-export const stls: Pop3CommandSpec<'STLS'> = {
+export const stls: Pop3CommandSpec<'STLS', 'authorization'> = {
   verb: 'STLS',
   states: ['authorization'],
   handler: async (ctx) => {

@@ -2,12 +2,12 @@
 // blob is read only as far as needed.
 import type { Pop3CommandSpec } from '../context.ts';
 
-export const top: Pop3CommandSpec<'TOP'> = {
+export const top: Pop3CommandSpec<'TOP', 'transaction'> = {
   verb: 'TOP',
   states: ['transaction'],
   messageArgument: 'required',
   handler: async (ctx, command) => {
-    const maildrop = ctx.session.maildrop!;
+    const maildrop = ctx.session.maildrop;
     const entry = maildrop.get(command.msg)!;
     return { type: 'message', text: 'Top of message follows', open: () => maildrop.open(entry), bodyLines: command.lines };
   },

@@ -3,7 +3,7 @@
 // stored, so the mode only records the client's request.
 import { ok, type Pop3CommandSpec } from '../context.ts';
 
-export const utf8: Pop3CommandSpec<'UTF8'> = {
+export const utf8: Pop3CommandSpec<'UTF8', 'authorization'> = {
   verb: 'UTF8',
   states: ['authorization'],
   handler: async (ctx) => {

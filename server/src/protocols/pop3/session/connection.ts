@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
+import type { LoginGrant } from '../../../directory/api.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { Pop3Context, Pop3ListenerInfo, Pop3Reply, Pop3Services, Pop3Session, Pop3Settings, SaslStep } from '../context.ts';
 import type { ParseResult } from '../wire/command-types.ts';
@@ -15,6 +16,8 @@ import { MessageEncoder } from '../wire/message-encoder.ts';
 import { parseCommand, parseSaslLine } from '../wire/parse-command.ts';
 import { multiLine, saslChallenge, statusLine } from '../wire/serialize.ts';
 import { dispatch, failure } from './dispatcher.ts';
+import { dropMaildrop } from './session-state.ts';
+import { LOGIN_RECHECK_MS } from '../../../directory/auth-service.ts';
 
 /**
  * RFC 2449 §4 caps commands at 255 octets, but an AUTH PLAIN initial
@@ -40,10 +43,30 @@ export function servePop3Connection(initial: Socket, secure: boolean, deps: Conn
   const abort = new AbortController();
   const session: Pop3Session = {
     id: randomUUID(), state: 'authorization', secure, remoteAddress: initial.remoteAddress ?? null,
-    pendingUser: null, utf8: false, authFailures: 0, badCommands: 0, maildrop: null,
+    pendingUser: null, utf8: false, authFailures: 0, badCommands: 0, actor: null, maildrop: null,
   };
-  const logger = deps.logger.child({ pop3: session.id, listener: deps.listener.name });
-  const ctx: Pop3Context = { session, services: deps.services, listener: deps.listener, settings: deps.settings, logger, signal: abort.signal };
+  const logger = deps.logger.child({ proto: 'pop3', conn: session.id, ip: session.remoteAddress, listener: deps.listener.name });
+  let unwatch: (() => void) | null = null;
+  let grant: LoginGrant | null = null;
+  let grantCheckedAt = 0;
+  /** Set when an account event ends the session; it closes once the command in progress is answered. */
+  let ending = false;
+  const ctx: Pop3Context = {
+    session, services: deps.services, listener: deps.listener, settings: deps.settings, logger, signal: abort.signal,
+    watchLogin(login) {
+      const { accountId } = login;
+      grant = login;
+      grantCheckedAt = deps.settings.now();
+      unwatch?.();
+      unwatch = deps.services.bus.subscribe({ accountId }, (event) => {
+        if (event.kind !== 'account') return;
+        logger.info({ change: event.change }, 'pop3 session ended: account changed');
+        // POP3 has no unsolicited replies: the connection closes as a dropped one would, applying no deletions (RFC 1939 §6).
+        ending = true;
+        if (!busy) finish();
+      });
+    },
+  };
   const reader = new LineReader(MAX_LINE);
   const queue: LineEvent[] = [];
   let pendingSasl: SaslStep | null = null;
@@ -109,6 +132,18 @@ export function servePop3Connection(initial: Socket, secure: boolean, deps: Conn
     }
   }
 
+  /** A reset by the CLI or another node has no event here: the login is checked again now and then (AuthService.stillValid). */
+  async function loginStands(): Promise<boolean> {
+    if (!grant) return true;
+    const now = deps.settings.now();
+    if (now - grantCheckedAt < LOGIN_RECHECK_MS) return true;
+    grantCheckedAt = now;
+    if (await deps.services.auth.stillValid(grant)) return true;
+    logger.info('pop3 session ended: the login no longer stands');
+    finish();
+    return false;
+  }
+
   async function handle(event: LineEvent): Promise<void> {
     if (pendingSasl) {
       const step = pendingSasl;
@@ -134,6 +169,7 @@ export function servePop3Connection(initial: Socket, secure: boolean, deps: Conn
     try {
       while (queue.length > 0 && !closing && !socket.destroyed) {
         socket.setTimeout(deps.idleTimeoutMs);
+        if (!await loginStands()) break;
         await handle(queue.shift()!);
       }
     } catch (e) {
@@ -142,6 +178,7 @@ export function servePop3Connection(initial: Socket, secure: boolean, deps: Conn
     } finally {
       busy = false;
     }
+    if (ending && !closing) finish();
     if (queue.length < MAX_QUEUED_LINES && socket.isPaused()) socket.resume();
   }
 
@@ -186,8 +223,8 @@ export function servePop3Connection(initial: Socket, secure: boolean, deps: Conn
   initial.once('close', () => {
     closing = true;
     abort.abort();
-    const maildrop = session.maildrop;
-    session.maildrop = null;
+    unwatch?.();
+    const maildrop = dropMaildrop(session);
     maildrop?.lock.release().catch((e: unknown) => logger.warn({ err: e }, 'pop3: releasing the maildrop lock failed'));
   });
 

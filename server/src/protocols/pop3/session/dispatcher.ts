@@ -54,9 +54,9 @@ export async function dispatch(ctx: Pop3Context, parsed: ParseResult): Promise<P
 /** A handler or a SASL step threw: say so without detail, and keep the session usable. */
 export function failure(ctx: Pop3Context, e: unknown): Pop3Reply {
   if (isStoaError(e, 'STOA_STORE_UNAVAILABLE')) {
-    ctx.logger.warn({ err: e, session: ctx.session.id }, 'pop3 command: store unavailable');
+    ctx.logger.warn({ err: e }, 'pop3 command: store unavailable');
     return err('Temporary server problem; try again later', 'SYS/TEMP');
   }
-  ctx.logger.error({ err: e, session: ctx.session.id }, 'pop3 command failed');
+  ctx.logger.error({ err: e }, 'pop3 command failed');
   return err('Internal server error', 'SYS/TEMP');
 }

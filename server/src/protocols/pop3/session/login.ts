@@ -1,11 +1,12 @@
 // The end of every login path (USER/PASS, AUTH PLAIN, AUTH LOGIN): one call
-// to the directory's AuthService (throttling, app passwords, disabled
-// accounts), then the maildrop lock and the INBOX snapshot. RFC 3206 codes:
+// to the directory's AuthService, which holds every login rule (throttling,
+// app passwords, disabled accounts, operators who have no mailbox), then the
+// maildrop lock and the INBOX snapshot. RFC 3206 codes:
 // [AUTH] for credentials, [IN-USE] for the lock, [SYS/TEMP] when the store
 // is down.
 import { err, type Pop3Context, type Pop3Reply } from '../context.ts';
 import { Maildrop } from './maildrop.ts';
-import { MaildropLock } from './maildrop-lock.ts';
+import { enterTransaction } from './session-state.ts';
 
 /** Failed logins on one connection before it is closed; the store-backed throttle counts across connections. */
 export const MAX_AUTH_FAILURES = 3;
@@ -19,21 +20,26 @@ export async function logIn(ctx: Pop3Context, username: string, password: string
     const close = session.authFailures >= MAX_AUTH_FAILURES;
     const text = result.code === 'STOA_AUTH_THROTTLED'
       ? `Too many failed logins; try again in ${result.retryAfterSeconds ?? 1} seconds`
-      : result.code === 'STOA_ACCOUNT_DISABLED' ? 'Account disabled' : 'Authentication failed';
-    ctx.logger.info({ session: session.id, username, code: result.code, ip: session.remoteAddress }, 'pop3 login failed');
+      : result.code === 'STOA_ACCOUNT_DISABLED' ? 'Account disabled'
+        : result.code === 'STOA_PROTOCOL_NOT_ALLOWED' ? 'This account may not use POP3' : 'Authentication failed';
+    ctx.logger.info({ username, code: result.code }, 'pop3 login failed');
     return { type: 'status', ok: false, code: 'AUTH', text: close ? `${text}; closing` : text, ...(close ? { after: 'close' as const } : {}) };
   }
-  const { account } = result;
-  const lock = await MaildropLock.acquire(services.locks, account.id, session.id);
+  const { account, actor } = result;
+  const lock = await services.maildrops.acquire(actor, account.id, session.id);
   if (!lock) return err('Mailbox is locked by another session', 'IN-USE');
+  let maildrop: Maildrop;
   try {
-    session.maildrop = await Maildrop.open(services, account.id, lock);
+    maildrop = await Maildrop.open(services, actor, account.id, lock);
   } catch (e) {
     await lock.release().catch(() => undefined);
     throw e;
   }
-  session.state = 'transaction';
-  const { count, octets } = session.maildrop.stat();
-  ctx.logger.info({ session: session.id, account: account.id, via: result.via, messages: count }, 'pop3 login');
+  enterTransaction(session, actor, maildrop);
+  ctx.logger = ctx.logger.child({ user: account.address });
+  // A password change, or the account being disabled or deleted, ends this session.
+  ctx.watchLogin({ accountId: account.id, passwordSetAt: account.passwordSetAt, ...(result.appPasswordId ? { appPasswordId: result.appPasswordId } : {}) });
+  const { count, octets } = maildrop.stat();
+  ctx.logger.info({ account: account.id, via: result.via, messages: count }, 'pop3 login');
   return { type: 'status', ok: true, text: `Logged in; ${count} messages (${octets} octets)` };
 }

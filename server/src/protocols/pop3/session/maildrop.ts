@@ -5,10 +5,11 @@
 // publishes the expunge to IMAP sessions. A dropped connection applies
 // nothing.
 import type { Readable } from 'node:stream';
+import type { Actor } from '../../../directory/api.ts';
 import type { MailboxService, MessageService } from '../../../mail/api.ts';
-import type { Mailbox } from '../../../store/mail-port.ts';
-import { uidSetOf } from '../../../store/uid-set.ts';
-import type { MaildropLock } from './maildrop-lock.ts';
+import type { MaildropLock } from '../../../mail/maildrop-lock.ts';
+import type { Mailbox } from '../../../model/mail.ts';
+import { uidSetOf } from '../../../model/uid-set.ts';
 import type { SizeCache } from './size-cache.ts';
 
 /** Keyword that hides a message from POP3 when pop3.keepDeleted is on (docs/pop3.md). */
@@ -30,24 +31,26 @@ export interface MaildropDeps {
 export class Maildrop {
   readonly mailbox: Mailbox;
   readonly lock: MaildropLock;
+  readonly #actor: Actor;
   readonly #entries: readonly MaildropEntry[];
   readonly #deleted = new Set<number>();
   readonly #messages: MessageService;
 
-  private constructor(mailbox: Mailbox, entries: MaildropEntry[], lock: MaildropLock, messages: MessageService) {
+  private constructor(mailbox: Mailbox, entries: MaildropEntry[], lock: MaildropLock, actor: Actor, messages: MessageService) {
     this.mailbox = mailbox;
     this.#entries = entries;
     this.lock = lock;
+    this.#actor = actor;
     this.#messages = messages;
   }
 
-  /** Snapshots INBOX for an account whose maildrop lock the caller holds. */
-  static async open(deps: MaildropDeps, accountId: string, lock: MaildropLock): Promise<Maildrop> {
-    const mailbox = await deps.mailboxes.find(accountId, 'INBOX')
-      ?? (await deps.mailboxes.ensureDefaultMailboxes(accountId)).find((m) => m.name === 'INBOX');
+  /** Snapshots INBOX for the actor's own account, whose maildrop lock the caller holds. */
+  static async open(deps: MaildropDeps, actor: Actor, accountId: string, lock: MaildropLock): Promise<Maildrop> {
+    const mailbox = (await deps.mailboxes.find(actor, accountId, 'INBOX'))?.mailbox
+      ?? (await deps.mailboxes.ensureDefaultMailboxes(actor, accountId)).find((m) => m.name === 'INBOX');
     if (!mailbox) throw new Error(`account ${accountId} has no INBOX`);
-    const list = await deps.messages.list(mailbox.id);
-    const records = list.uids.length === 0 ? [] : await deps.messages.fetch(mailbox.id, uidSetOf(list.uids));
+    const list = await deps.messages.list(actor, mailbox.id);
+    const records = list.uids.length === 0 ? [] : await deps.messages.fetch(actor, mailbox.id, uidSetOf(list.uids));
     // Messages an IMAP client marked \Deleted are on their way out; keepDeleted hides those POP3 already deleted.
     const visible = records
       .filter((r) => !r.flags.includes('\\Deleted') && !r.flags.some((f) => f.toLowerCase() === POP3_DELETED_KEYWORD.toLowerCase()))
@@ -55,10 +58,10 @@ export class Maildrop {
     // The POP3 size is recorded with the body at intake; only bodies stored
     // before it was (wireSize null) are measured by streaming, once per node.
     const unsized = visible.filter((r) => r.wireSize === null);
-    const measured = await deps.sizes.sizesOf(unsized.map((r) => r.blobId));
+    const measured = await deps.sizes.sizesOf(unsized.map((r) => r.blobId), (blobId) => deps.messages.open(actor, { mailboxId: mailbox.id, blobId }));
     const sizeOf = new Map(unsized.map((r, i) => [r.blobId, measured[i]]));
     const entries = visible.map((r) => ({ uid: r.uid, blobId: r.blobId, size: r.wireSize ?? sizeOf.get(r.blobId)! }));
-    return new Maildrop(mailbox, entries, lock, deps.messages);
+    return new Maildrop(mailbox, entries, lock, actor, deps.messages);
   }
 
   get count(): number {
@@ -100,7 +103,7 @@ export class Maildrop {
   }
 
   open(entry: MaildropEntry): Promise<Readable> {
-    return this.#messages.open(entry.blobId);
+    return this.#messages.open(this.#actor, { mailboxId: this.mailbox.id, blobId: entry.blobId });
   }
 
   /**
@@ -112,11 +115,11 @@ export class Maildrop {
     if (uids.length === 0) return 0;
     const set = uidSetOf(uids);
     if (keepDeleted) {
-      await this.#messages.storeFlags(this.mailbox.id, set, { mode: 'add', flags: ['\\Seen', POP3_DELETED_KEYWORD] });
+      await this.#messages.storeFlags(this.#actor, this.mailbox.id, set, { mode: 'add', flags: ['\\Seen', POP3_DELETED_KEYWORD] });
       return uids.length;
     }
-    await this.#messages.storeFlags(this.mailbox.id, set, { mode: 'add', flags: ['\\Deleted'] });
-    const result = await this.#messages.expunge(this.mailbox.id, set);
+    await this.#messages.storeFlags(this.#actor, this.mailbox.id, set, { mode: 'add', flags: ['\\Deleted'] });
+    const result = await this.#messages.expunge(this.#actor, this.mailbox.id, set);
     return result.uids.length;
   }
 }

@@ -15,23 +15,21 @@ const MAX_ENTRIES = 100_000;
 /** Bodies measured at once when a maildrop is opened. */
 const CONCURRENCY = 8;
 
+/** Opens a body for measuring, as the session that asks (the mail service checks its rights). */
+export type BodyOpener = (blobId: string) => Promise<Readable>;
+
 export class SizeCache {
   #sizes = new Map<string, number>();
-  #open: (blobId: string) => Promise<Readable>;
 
-  constructor(open: (blobId: string) => Promise<Readable>) {
-    this.#open = open;
-  }
-
-  async #measure(blobId: string): Promise<number> {
+  async #measure(blobId: string, open: BodyOpener): Promise<number> {
     const encoder = new MessageEncoder();
-    const stream = await this.#open(blobId);
+    const stream = await open(blobId);
     for await (const chunk of stream) encoder.push(chunk as Buffer);
     encoder.finish();
     return encoder.octets;
   }
 
-  async sizeOf(blobId: string): Promise<number> {
+  async sizeOf(blobId: string, open: BodyOpener): Promise<number> {
     const known = this.#sizes.get(blobId);
     if (known !== undefined) {
       // Map order is insertion order: re-inserting keeps recently used entries last (LRU).
@@ -39,20 +37,20 @@ export class SizeCache {
       this.#sizes.set(blobId, known);
       return known;
     }
-    const size = await this.#measure(blobId);
+    const size = await this.#measure(blobId, open);
     this.#sizes.set(blobId, size);
     if (this.#sizes.size > MAX_ENTRIES) this.#sizes.delete(this.#sizes.keys().next().value as string);
     return size;
   }
 
   /** Sizes of many bodies, in order, a few at a time. */
-  async sizesOf(blobIds: readonly string[]): Promise<number[]> {
+  async sizesOf(blobIds: readonly string[], open: BodyOpener): Promise<number[]> {
     const out = new Array<number>(blobIds.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < blobIds.length) {
         const i = next++;
-        out[i] = await this.sizeOf(blobIds[i]);
+        out[i] = await this.sizeOf(blobIds[i], open);
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, blobIds.length) }, worker));

@@ -1,7 +1,8 @@
-// AUTH PLAIN / LOGIN (RFC 4954, RFC 4616) on the submission listeners, through
-// the directory's one authentication entry point (throttling per IP and per
-// account, app passwords, disabled accounts). smtp-server refuses AUTH before
-// TLS unless listeners.submission.allowPlaintextAuth is set (RFC 8314 §3).
+// AUTH PLAIN / LOGIN (RFC 4954, RFC 4616) on the submission listeners,
+// through the one AuthService, which holds every login rule (throttling, app
+// passwords, disabled accounts, operators who have no mailbox). smtp-server
+// refuses AUTH before TLS unless listeners.submission.allowPlaintextAuth is
+// set (RFC 8314 §3).
 import type { SMTPServerAuthentication } from 'smtp-server';
 import type { HookContext } from '../smtp-context.ts';
 import { SmtpReply } from '../smtp-reply.ts';
@@ -15,26 +16,20 @@ export async function onAuth(ctx: HookContext, auth: SMTPServerAuthentication): 
   if (auth.authzid && auth.authzid !== auth.authcid && auth.authzid !== auth.username) {
     throw new SmtpReply(535, '5.7.8', 'Authorization identity not allowed', 'auth-failed');
   }
-  const result = await services.directory.auth.authenticate({
+  const result = await services.auth.authenticate({
     username: auth.username ?? '',
     password: auth.password ?? '',
     protocol: 'smtp',
     ip: state.ip,
   });
   if (!result.ok) {
-    services.countAuth(result.code === 'STOA_AUTH_THROTTLED' ? 'throttled' : result.code === 'STOA_ACCOUNT_DISABLED' ? 'disabled' : 'failed');
     if (result.code === 'STOA_AUTH_THROTTLED') {
       throw new SmtpReply(454, '4.7.0', `Too many failed logins; try again in ${result.retryAfterSeconds ?? 60} seconds`, 'auth-throttled');
     }
+    if (result.code === 'STOA_PROTOCOL_NOT_ALLOWED') throw new SmtpReply(535, '5.7.8', 'This account cannot send mail', 'auth-failed');
     throw new SmtpReply(535, '5.7.8', 'Authentication credentials invalid', 'auth-failed');
   }
-  if (result.account.domainId === null) {
-    // Operators have no mailbox and no address to send from.
-    services.countAuth('failed');
-    throw new SmtpReply(535, '5.7.8', 'This account cannot send mail', 'auth-failed');
-  }
-  services.countAuth('success');
-  state.account = result.account;
+  state.principal = result.actor;
   state.log = state.log.child({ user: result.account.address });
   state.log.info({ via: result.via }, 'smtp authenticated');
   return { user: result.account.address };

@@ -1,13 +1,13 @@
 // MAIL FROM (RFC 5321 §4.1.1.2): starts a transaction. smtp-server has checked
 // the syntax and the ESMTP parameters (SIZE against smtp.maxMessageBytes,
-// BODY, SMTPUTF8, RET, ENVID); here: the HELO name, on submission that the
-// sender belongs to the authenticated user (RFC 6409 §6.1) and the user's
-// sending rate, on MX the filter's sender checks.
+// BODY, SMTPUTF8, RET, ENVID); here: the HELO name, then the intake's sender
+// rules (on submission: the address is the user's, RFC 6409 §6.1, and the
+// user's sending rate).
 import type { SMTPServerAddress } from 'smtp-server';
 import type { HookContext } from '../smtp-context.ts';
-import { mayUseAddress } from '../sender-identity.ts';
 import { SmtpReply } from '../smtp-reply.ts';
 import { checkHelo } from './helo.ts';
+import { originOf } from './origin.ts';
 
 export async function onMailFrom(ctx: HookContext, from: SMTPServerAddress): Promise<void> {
   const { services, state, session } = ctx;
@@ -15,18 +15,8 @@ export async function onMailFrom(ctx: HookContext, from: SMTPServerAddress): Pro
   checkHelo(ctx);
   const sender = from.address;
   const size = from.args && typeof from.args.SIZE === 'string' ? Number(from.args.SIZE) : null;
-
-  if (state.listener !== 'smtp') {
-    const account = state.account;
-    if (!account) throw new SmtpReply(530, '5.7.0', 'Authentication required', 'auth-required');
-    // The null sender (auto-replies, RFC 3834 §3.3) names nobody, so it impersonates nobody.
-    if (sender !== '' && !await mayUseAddress(services.directory, account, sender)) {
-      throw new SmtpReply(553, '5.7.1', `Sender address <${sender}> is not yours`, 'sender-not-owned');
-    }
-    await services.filter.checkSubmission({ ip: state.ip, listener: state.listener, log: state.log, account, sender });
-  } else {
-    await services.filter.checkSender({ ip: state.ip, listener: state.listener, log: state.log, sender, helo: String(session.hostNameAppearsAs || '') });
-  }
+  if (state.listener !== 'smtp' && !state.principal) throw new SmtpReply(530, '5.7.0', 'Authentication required', 'auth-required');
+  await services.intake.checkSender({ principal: state.principal, origin: originOf(ctx), sender });
   state.tx = { sender, declaredSize: size, plans: new Map() };
   state.log.debug({ sender, size, body: session.envelope.bodyType, smtputf8: session.envelope.smtpUtf8 === true }, 'smtp sender accepted');
 }

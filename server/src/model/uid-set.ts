@@ -1,6 +1,6 @@
 // UID sets as inclusive ranges (RFC 9051 §9 sequence-set, already resolved
 // to numbers by the caller: "*" is the mailbox's largest UID).
-import type { UidSet } from './mail-port.ts';
+import type { UidSet } from './mail.ts';
 
 /** Compresses UIDs (any order, duplicates allowed) to ascending disjoint ranges. */
 export function uidSetOf(uids: Iterable<number>): UidSet {

@@ -2,8 +2,11 @@
 // login, so two POP3 sessions never hand out or delete the same messages.
 // The lock is a lease in the store (LockStore), so it holds across every
 // node; it is renewed while the session lives and simply expires when a
-// node dies without releasing it.
-import type { LockStore } from '../../../store/port.ts';
+// node dies without releasing it. Only the account itself (or the server)
+// may take its maildrop lock.
+import type { Actor } from '../directory/api.ts';
+import type { LockStore } from '../store/port.ts';
+import type { MailAccess } from './mail-access.ts';
 
 const TTL_MS = 90_000;
 const RENEW_EVERY_MS = 30_000;
@@ -44,4 +47,18 @@ export class MaildropLock {
     this.#timer = null;
     await this.#locks.release(this.key, this.#owner);
   }
+}
+
+export interface MaildropLocks {
+  /** The account's maildrop lock for session `owner`, or null when another session (on any node) holds it. */
+  acquire(actor: Actor, accountId: string, owner: string): Promise<MaildropLock | null>;
+}
+
+export function createMaildropLocks(locks: LockStore, access: MailAccess): MaildropLocks {
+  return {
+    async acquire(actor, accountId, owner) {
+      access.requireSelf(actor, accountId);
+      return MaildropLock.acquire(locks, accountId, owner);
+    },
+  };
 }

@@ -7,8 +7,9 @@
 // INBOX and Junk messages through the message service: a restart does not
 // forget what was delivered just before it. On several nodes each node
 // remembers its own deliveries (docs/smtp.md).
-import type { MailboxService, MessageService } from '../../mail/api.ts';
-import type { LocalTarget } from './recipient-plan.ts';
+import { systemActor } from '../directory/access.ts';
+import type { LocalTarget } from '../directory/api.ts';
+import type { MailboxService, MessageService } from '../mail/api.ts';
 
 const MAX_ENTRIES = 500_000;
 
@@ -106,12 +107,13 @@ export class DuplicateGuard {
   async #scan(accountId: string): Promise<void> {
     const since = this.#now() - this.#windowMs;
     const { mailboxes, messages } = this.#mail;
-    const boxes = (await mailboxes.list(accountId)).filter((m) => m.name === 'INBOX' || m.specialUse === '\\Junk');
+    const server = systemActor();
+    const boxes = (await mailboxes.list(server, accountId)).filter((m) => m.name === 'INBOX' || m.specialUse === '\\Junk');
     for (const box of boxes) {
-      const uids = await messages.filter(box.id, { since: new Date(since).toISOString() });
+      const uids = await messages.filter(server, box.id, { since: new Date(since).toISOString() });
       if (uids.length === 0) continue;
-      for (const record of await messages.fetch(box.id, uidRanges(uids))) {
-        const body = await messages.body(record.blobId).catch(() => null);
+      for (const record of await messages.fetch(server, box.id, uidRanges(uids))) {
+        const body = await messages.body(server, record).catch(() => null);
         const id = normaliseMessageId(body?.envelope.messageId ?? null);
         const at = Date.parse(record.internalDate);
         if (id && at >= since) this.#remember(`${accountId}\0${id}`, at);

@@ -2,7 +2,7 @@
 // as a sorted list (RFC 9051 §2.3.2: keywords are atoms, compared
 // case-insensitively; we keep the first spelling a client used).
 import { StoaError } from '../errors/catalogue.ts';
-import { FLAG_BITS, type FlagMode, type SystemFlag } from './mail-port.ts';
+import { FLAG_BITS, type FlagMode, type SystemFlag } from './mail.ts';
 
 const SYSTEM = Object.entries(FLAG_BITS) as [SystemFlag, number][];
 const BY_LOWER = new Map(SYSTEM.map(([name, bit]) => [name.toLowerCase(), bit]));

@@ -1,5 +1,5 @@
-// Trace header fields (RFC 5321 §4.4, RFC 5322 §3.6.7) prepended to every
-// message. Pure formatting: no I/O.
+// Trace header fields (RFC 5321 §4.4, RFC 5322 §3.6.7) the intake prepends
+// to every message it accepts. Pure formatting: no I/O.
 
 export interface ReceivedInput {
   /** HELO/EHLO argument as the client gave it. */

@@ -3,10 +3,10 @@
 // collection honours the grace period, so a delivery that has written its
 // body but not yet committed the message (DESIGN.md: blob first, then
 // metadata) never loses it.
-import type { StoaConfig } from './config/types.ts';
-import type { Directory } from './directory/api.ts';
-import type { Logger } from './log/logger.ts';
-import type { Store } from './store/port.ts';
+import type { StoaConfig } from '../config/types.ts';
+import type { Directory } from '../directory/api.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Store } from '../store/port.ts';
 
 export interface Housekeeping {
   /** Runs every task once now; used at start-up, by the timer and by tests. */

@@ -1,0 +1,161 @@
+// The intake service's public face: the one path by which a message enters a
+// mailbox or the outbound queue (DESIGN.md "One intake path"). SMTP (MX and
+// submission), the queue's local transport, delivery status notifications,
+// and later Sieve redirects and vacation replies, calendar invitations and
+// webmail submission all call accept(); none of them expands recipients,
+// files mail, writes trace headers, signs or enqueues on its own. Front ends
+// only map the outcome (or the StoaError/FilterRefusal thrown) to their
+// protocol's answer.
+import type { Readable } from 'node:stream';
+import type { Actor, AddressExpansion } from '../directory/api.ts';
+import type { StoaError } from '../errors/catalogue.ts';
+import type { Logger } from '../log/logger.ts';
+import type { DsnNotify, DsnRet, LocalFolder } from '../model/queue.ts';
+
+/** Where a message comes from; decides which checks and trace fields apply. */
+export type OriginKind =
+  /** Inbound MX: mail from other servers (filter verdict, SPF/DKIM/DMARC, no relaying). */
+  | 'smtp'
+  /** Authenticated submission (RFC 6409): the principal's own mail, DKIM-signed, may be relayed. */
+  | 'submission'
+  /** The queue's local transport retrying a local recipient deferred after acceptance: no expansion, no trace fields but Return-Path. */
+  | 'queue'
+  /** A delivery status notification or other message the server writes itself (null sender). */
+  | 'notice'
+  /** A message a Sieve rule or an out-of-office reply sends on a user's behalf. */
+  | 'sieve'
+  /** A calendar invitation or reply (iMIP, RFC 6047) sent for a user. */
+  | 'calendar';
+
+export interface IntakeOrigin {
+  kind: OriginKind;
+  /** Client IP address (SMTP); null for mail the server makes itself. */
+  ip?: string | null;
+  /** HELO/EHLO argument. */
+  helo?: string | null;
+  /** Reverse-DNS name of the client, when known (Received). */
+  clientHostname?: string | null;
+  esmtp?: boolean;
+  tls?: { protocol: string; cipher: string } | null;
+  /** RFC 6531 SMTPUTF8 was used. */
+  utf8?: boolean;
+  /** The client is on the IP allow list: blocklist-style checks do not apply (the authentication verdict still does). */
+  trusted?: boolean;
+  /** Logs of this message go here (the SMTP session's logger, the queue's …). */
+  log: Logger;
+}
+
+export interface IntakeRecipient {
+  address: string;
+  /** RFC 3461 §4.1 NOTIFY; null when none was given. */
+  notify?: DsnNotify[] | null;
+  /** RFC 3461 §4.2 ORCPT as given, xtext decoded: "addr-type;address". */
+  orcpt?: string | null;
+  /**
+   * Where the address leads, when the caller already asked (SMTP plans each
+   * RCPT as it arrives); expanded here otherwise.
+   */
+  plan?: RecipientPlan;
+  /** Origin 'queue': the folder the filter chose when the message was first accepted. */
+  folder?: LocalFolder | null;
+}
+
+export interface IntakeEnvelope {
+  /** '' for the null sender. */
+  sender: string;
+  recipients: IntakeRecipient[];
+  /** RFC 3461 §4.3 RET and §4.4 ENVID. */
+  ret?: DsnRet | null;
+  envId?: string | null;
+}
+
+/**
+ * The message bytes. SMTP hands its spool (small messages in memory, large
+ * ones on disk); everyone else a Buffer through bufferSource().
+ */
+export interface MessageSource {
+  readonly size: number;
+  /** The first `n` bytes (enough to hold the header section). */
+  head(n: number): Promise<Buffer>;
+  /** The whole message, as a stream. */
+  stream(): Readable;
+  /** The whole message in memory (for the queue and DKIM signing). */
+  buffer(): Promise<Buffer>;
+  /** The message with `prefix` in front: a Buffer when small, a stream when spooled. */
+  content(prefix: Buffer): Buffer | Readable;
+}
+
+/** Where one recipient leads (directory expansion) and what the intake decided about it. */
+export type RecipientPlan = AddressExpansion;
+
+export type RecipientOutcome =
+  /** Stored in local mailboxes (all of this recipient's local targets). */
+  | { address: string; status: 'delivered' }
+  /** Handed to the outbound queue (remote, forwarded, or a local retry). */
+  | { address: string; status: 'queued'; queueId: string }
+  /** A repeated delivery of the same Message-ID, collapsed (RFC 1047). */
+  | { address: string; status: 'duplicate' }
+  /** Not delivered; a permanent failure was bounced, a temporary one queued for retry (see bounced/deferred). */
+  | { address: string; status: 'failed'; error: StoaError; handled: 'bounced' | 'deferred' | 'none' };
+
+export interface IntakeResult {
+  /** The id of this acceptance, in Received and in the logs. */
+  id: string;
+  /** Where the filter filed it for local recipients. */
+  folder: LocalFolder;
+  outcomes: RecipientOutcome[];
+  /** Local copies stored. */
+  delivered: number;
+  /** The outbound queue entry, when anything was queued. */
+  queueId: string | null;
+}
+
+export interface IntakeRequest {
+  envelope: IntakeEnvelope;
+  message: MessageSource;
+  /** The authenticated sender (submission), or null for mail from outside and mail the server writes. */
+  principal: Actor | null;
+  origin: IntakeOrigin;
+}
+
+export interface SenderCheck {
+  principal: Actor | null;
+  origin: IntakeOrigin;
+  /** Envelope sender, '' for the null sender. */
+  sender: string;
+}
+
+export interface RecipientCheck {
+  principal: Actor | null;
+  origin: IntakeOrigin;
+  sender: string;
+  address: string;
+  /** RFC 1870 SIZE declared at MAIL FROM, null when none. */
+  declaredSize: number | null;
+}
+
+export interface IntakeService {
+  /**
+   * MAIL FROM time: may this principal send as `sender`, at this rate? For
+   * submission the address must be the principal's own (RFC 6409 §6.1).
+   * Throws STOA_SENDER_NOT_OWNED, STOA_UNAUTHENTICATED or a FilterRefusal.
+   */
+  checkSender(check: SenderCheck): Promise<void>;
+  /**
+   * RCPT TO time: where the recipient leads, or why it is refused:
+   * STOA_RECIPIENT_UNKNOWN (nobody owns a local address), STOA_RELAY_DENIED
+   * (an outside address without an authenticated principal),
+   * STOA_MAILBOX_DISABLED, STOA_OVER_QUOTA / STOA_MESSAGE_EXCEEDS_QUOTA, a
+   * FilterRefusal (greylisting), STOA_INVALID_ADDRESS.
+   */
+  planRecipient(check: RecipientCheck): Promise<RecipientPlan>;
+  /**
+   * Takes a message in for every recipient: the sender's headers checked
+   * against the principal, the filter verdict, duplicate collapsing, trace
+   * fields, one durable local delivery, bounce-or-defer of local failures,
+   * DKIM signing and the outbound queue. When it resolves, everything it
+   * reports is durable. Throws (and stores nothing) when no recipient could
+   * be served: the caller answers with that error and the sender retries.
+   */
+  accept(request: IntakeRequest): Promise<IntakeResult>;
+}

@@ -1,0 +1,291 @@
+// The one path into mailboxes and the outbound queue (api.ts). What happens
+// to a message, in order:
+//   1. a submitted message's author fields are checked against its principal;
+//   2. every recipient is planned (the directory's one expansion);
+//   3. mail from outside gets the filter's verdict (SPF/DKIM/DMARC/ARC:
+//      reject, Junk, or accept) and its Authentication-Results;
+//   4. local copies: repeated deliveries of one Message-ID collapse, then
+//      one blob is linked into every mailbox in one transaction, with
+//      Return-Path, Delivered-To (one mailbox only) and Received in front;
+//   5. local failures after others succeeded are bounced (permanent) or
+//      deferred to the queue (temporary), never dropped;
+//   6. outside addresses (remote recipients, lists, forwarding) are signed
+//      with DKIM when a user submitted the message and handed to the queue.
+// Local delivery comes before the queue: if enqueueing fails the sender is
+// told to retry and the repeated local copy collapses (step 4), while the
+// reverse order would send the forward twice.
+import { randomUUID } from 'node:crypto';
+import { systemActor } from '../directory/access.ts';
+import type { Actor, AddressService } from '../directory/api.ts';
+import { StoaError, isStoaError } from '../errors/catalogue.ts';
+import { firstField, headerFields, unfoldValue } from '../mail/mime/header-fields.ts';
+import type { DeliveryService, MailboxService, MessageService } from '../mail/api.ts';
+import type { LocalFolder } from '../model/queue.ts';
+import type { MessageChecks } from '../filter/message-checks.ts';
+import type { QueueConfig } from '../queue/queue-config.ts';
+import type { QueueService } from '../queue/queue-service.ts';
+import type { IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan } from './api.ts';
+import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
+import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
+import { bufferSource, headerSection } from './message-source.ts';
+import { planRecipient, route, type LocalCopy } from './recipients.ts';
+import { checkAuthorFields, fromAddresses, mayUseAddress } from './sender-policy.ts';
+import { countReceived, deliveredToHeader, receivedHeader, returnPathHeader } from './trace-headers.ts';
+
+/** The header section must fit in here to be checked. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+/** RFC 5321 §6.3: more Received fields than this means a loop. */
+export const MAX_HOPS = 50;
+
+export interface IntakeDeps {
+  hostname: string;
+  addresses: Pick<AddressService, 'resolve' | 'isLocalDomain' | 'expand'>;
+  mail: { delivery: DeliveryService; mailboxes: MailboxService; messages: MessageService };
+  queue: Pick<QueueService, 'enqueue'>;
+  queueConfig: QueueConfig;
+  checks: MessageChecks;
+  /** The message with DKIM-Signature fields for `fromDomain` prepended; unchanged when the domain has no key. */
+  sign(message: Buffer, fromDomain: string): Promise<Buffer>;
+  /** Collapse repeated deliveries of one Message-ID within this window (0: never). */
+  duplicateWindowMs: number;
+  now?: () => number;
+}
+
+/** Whether this origin's sender waits for one answer for all recipients (so failures after others succeeded are settled here). */
+function settlesFailures(origin: IntakeOrigin): boolean {
+  return origin.kind !== 'queue' && origin.kind !== 'notice';
+}
+
+/** The plan of a recipient the queue retries: its own mailbox, not expanded again. */
+async function directPlan(addresses: IntakeDeps['addresses'], address: string): Promise<RecipientPlan> {
+  const found = await addresses.resolve(address);
+  if (found?.kind !== 'account') throw new StoaError('STOA_RECIPIENT_UNKNOWN', `<${address}>`);
+  if (!found.account.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', `<${address}>`);
+  const { account } = found;
+  return { address, local: [{ accountId: account.id, address: account.address }], forward: [], remote: false, kind: 'account', account };
+}
+
+function asStoaError(err: unknown): StoaError {
+  return isStoaError(err) ? err : new StoaError('STOA_INTERNAL', String(err), { cause: err });
+}
+
+export function createIntakeService(deps: IntakeDeps): IntakeService {
+  const now = deps.now ?? Date.now;
+  const duplicates = new DuplicateGuard(deps.duplicateWindowMs, deps.mail, now);
+  const rules = { addresses: deps.addresses, mailboxes: deps.mail.mailboxes };
+
+  function receivedFor(origin: IntakeOrigin, principal: Actor | null, id: string, forRecipient: string | null): string {
+    return receivedHeader({
+      helo: origin.helo ?? 'localhost',
+      clientHostname: origin.clientHostname ?? null,
+      ip: origin.ip ?? '127.0.0.1',
+      by: deps.hostname,
+      id,
+      esmtp: origin.esmtp ?? true,
+      tls: origin.tls ?? null,
+      authenticated: principal !== null && principal.id !== null,
+      utf8: origin.utf8 ?? false,
+      forRecipient,
+      date: new Date(now()),
+    });
+  }
+
+  /** Plans every recipient; those that cannot be served are failed outcomes. */
+  async function plan(origin: IntakeOrigin, principal: Actor | null, sender: string, recipients: readonly IntakeRecipient[]) {
+    const planned: (IntakeRecipient & { plan: RecipientPlan })[] = [];
+    const failed: RecipientOutcome[] = [];
+    for (const r of recipients) {
+      try {
+        const p = r.plan ?? (origin.kind === 'queue'
+          ? await directPlan(deps.addresses, r.address)
+          : await planRecipient(rules, { principal, origin, sender, address: r.address, declaredSize: null }));
+        planned.push({ ...r, plan: p });
+      } catch (err) {
+        failed.push({ address: r.address, status: 'failed', error: asStoaError(err), handled: 'none' });
+      }
+    }
+    return { planned, failed };
+  }
+
+  const service: IntakeService = {
+    async checkSender({ principal, origin, sender }) {
+      if (origin.kind !== 'submission') return;
+      if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
+      // The null sender (auto-replies, RFC 3834 §3.3) names nobody, so it impersonates nobody.
+      if (sender !== '' && !await mayUseAddress(deps.addresses, principal, sender)) {
+        throw new StoaError('STOA_SENDER_NOT_OWNED', `<${sender}> is not yours`);
+      }
+      await deps.checks.submission({ principal, origin, sender });
+    },
+
+    async planRecipient(check) {
+      const p = await planRecipient(rules, check);
+      if (check.origin.kind === 'smtp' && !check.origin.trusted) {
+        await deps.checks.recipient({ origin: check.origin, sender: check.sender, recipient: check.address });
+      }
+      return p;
+    },
+
+    async accept({ envelope, message, principal, origin }) {
+      const id = randomUUID();
+      const header = headerSection(await message.head(MAX_HEADER_BYTES), MAX_HEADER_BYTES);
+      if (!header) throw new StoaError('STOA_PAYLOAD_TOO_LARGE', 'the header section is larger than 1 MiB');
+      // RFC 5321 §6.3: a message that has passed this many hops is looping.
+      if (countReceived(header.toString('latin1')) > MAX_HOPS) throw new StoaError('STOA_MAIL_LOOP', `more than ${MAX_HOPS} Received fields`);
+      if (origin.kind === 'submission') {
+        if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
+        await checkAuthorFields(deps.addresses, principal, header);
+      }
+      const { planned, failed: unplanned } = await plan(origin, principal, envelope.sender, envelope.recipients);
+      if (planned.length === 0) throw unplanned[0]?.status === 'failed' ? unplanned[0].error : new StoaError('STOA_VALIDATION', 'no recipients');
+      const { local, outbound } = route(planned);
+
+      // RFC 8601: our verdict on SPF/DKIM/DMARC/ARC for mail from outside.
+      let authResults = '';
+      let folder: LocalFolder = 'INBOX';
+      if (origin.kind === 'smtp') {
+        const verdict = await deps.checks.inbound({ origin, sender: envelope.sender, message: () => message.stream() });
+        if (verdict.action === 'junk') folder = 'Junk';
+        authResults = verdict.headers;
+      }
+      const received = origin.kind === 'queue' || origin.kind === 'notice'
+        ? ''
+        : receivedFor(origin, principal, id, envelope.recipients.length === 1 ? envelope.recipients[0].address : null);
+
+      const outcomes: RecipientOutcome[] = [...unplanned];
+      const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
+      const failures: LocalFailure[] = [];
+      if (local.length > 0) {
+        const messageId = firstField(headerFields(header), 'message-id');
+        const rawId = messageId ? unfoldValue(messageId.value) : null;
+        const claim = await duplicates.claim(local, rawId);
+        let delivered: string[] = [];
+        try {
+          const fresh = claim.fresh as LocalCopy[];
+          for (const c of local) if (!fresh.includes(c)) byAccount.set(c.accountId, 'duplicate');
+          if (fresh.length < local.length) {
+            origin.log.info({ messageId: normaliseMessageId(rawId), duplicates: local.length - fresh.length }, 'intake duplicate delivery collapsed');
+          }
+          if (fresh.length > 0) {
+            // One shared body for every mailbox: Delivered-To only when there is a single one (docs/smtp.md).
+            const prefix = returnPathHeader(envelope.sender) + (local.length === 1 ? deliveredToHeader(local[0].address) : '') + authResults + received;
+            const folderOf = (accountId: string): LocalFolder =>
+              planned.find((r) => r.folder && r.plan.local.some((t) => t.accountId === accountId))?.folder ?? folder;
+            const results = await deps.mail.delivery.deliver(
+              systemActor(),
+              message.content(Buffer.from(prefix, 'utf8')),
+              fresh.map((c) => ({ accountId: c.accountId, mailbox: folderOf(c.accountId) })),
+            );
+            for (const o of results) byAccount.set(o.accountId, o.status === 'delivered' ? 'delivered' : o.error);
+            delivered = results.filter((o) => o.status === 'delivered').map((o) => o.accountId);
+            for (const o of results) {
+              if (o.status !== 'failed') continue;
+              const copy = fresh.find((c) => c.accountId === o.accountId)!;
+              failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: o.error });
+            }
+          }
+        } finally {
+          claim.release(delivered);
+        }
+      }
+      const deliveredCount = [...byAccount.values()].filter((v) => v === 'delivered').length;
+
+      // Nothing accepted anywhere (no duplicate collapsed either): the sender is told, and keeps the
+      // message; a temporary reason first, so that it retries for every recipient.
+      const anyServed = deliveredCount > 0 || [...byAccount.values()].includes('duplicate') || outbound.length > 0;
+      if (!anyServed && failures.length > 0 && settlesFailures(origin)) {
+        const errors = failures.map((f) => asStoaError(f.error));
+        throw errors.find((e) => (e.spec.smtp ?? '4').startsWith('4')) ?? errors[0];
+      }
+
+      // The message as accepted, without the local-only fields: what the queue stores and notices attach.
+      let accepted: Buffer | null = null;
+      const acceptedCopy = async (): Promise<Buffer> => (accepted ??= Buffer.concat([Buffer.from(authResults + received, 'utf8'), await message.buffer()]));
+      const settled = new Map<string, 'bounced' | 'deferred'>();
+      let deferredQueueId: string | null = null;
+      if (failures.length > 0 && settlesFailures(origin)) {
+        const result = await settleLocalFailures({
+          queue: deps.queue, queueConfig: deps.queueConfig, log: origin.log,
+          submitNotice: (bytes, from, to) => submitNotice(service, origin, bytes, from, to),
+        }, {
+          id, sender: envelope.sender, ret: envelope.ret ?? null, envId: envelope.envId ?? null,
+          original: await acceptedCopy(), folder, accountId: principal?.id ?? null,
+        }, failures);
+        for (const a of result.bounced) settled.set(a, 'bounced');
+        for (const a of result.deferred) settled.set(a, 'deferred');
+        deferredQueueId = result.queueId;
+      }
+
+      let queueId: string | null = null;
+      if (outbound.length > 0) {
+        let body = await acceptedCopy();
+        if (principal !== null && principal.id !== null) {
+          // RFC 6376 §3.5 d= aligned with the From: domain (DMARC, RFC 7489 §3.1.1), which submission checked is the user's.
+          const author = fromAddresses(header)?.[0] ?? envelope.sender;
+          const fromDomain = author.slice(author.lastIndexOf('@') + 1);
+          if (fromDomain) body = await deps.sign(body, fromDomain);
+        }
+        queueId = await deps.queue.enqueue(systemActor(), {
+          message: body,
+          sender: envelope.sender,
+          recipients: outbound.map((o) => ({ address: o.address, notify: o.notify, orcpt: o.orcpt })),
+          ret: envelope.ret ?? null,
+          envId: envelope.envId ?? null,
+          accountId: principal?.id ?? null,
+        });
+      }
+
+      // One outcome per envelope recipient: queued when anything of it went to the queue, delivered when all its mailboxes got it.
+      for (const r of planned) {
+        const states = r.plan.local.map((t) => byAccount.get(t.accountId));
+        const error = states.find((s): s is StoaError => s instanceof StoaError);
+        if ((r.plan.remote || r.plan.forward.length > 0) && queueId) outcomes.push({ address: r.address, status: 'queued', queueId });
+        else if (error) {
+          const copy = r.plan.local.find((t) => byAccount.get(t.accountId) === error)!;
+          const handled = settled.get(copy.address) ?? 'none';
+          if (handled === 'deferred' && deferredQueueId) outcomes.push({ address: r.address, status: 'queued', queueId: deferredQueueId });
+          else outcomes.push({ address: r.address, status: 'failed', error, handled });
+        } else if (states.length > 0 && states.every((s) => s === 'duplicate')) outcomes.push({ address: r.address, status: 'duplicate' });
+        else outcomes.push({ address: r.address, status: 'delivered' });
+      }
+
+      origin.log.info({
+        id, origin: origin.kind, sender: envelope.sender, size: message.size, local: deliveredCount, localFailed: failures.length,
+        outbound: outbound.length, queueId, folder,
+      }, 'intake message accepted');
+      return { id, folder, outcomes, delivered: deliveredCount, queueId: queueId ?? deferredQueueId };
+    },
+  };
+  return service;
+}
+
+/**
+ * A notice (DSN) the server writes, through the intake like any message:
+ * local senders get it in their mailbox, remote ones through the queue.
+ * Notices come from the null sender, so a notice that cannot be delivered
+ * is never answered by another (RFC 5321 §4.5.5). Throws when it could not
+ * be handed over, so the caller keeps it pending; a local address that
+ * leads nowhere drops it with a warning (a double bounce).
+ */
+export async function submitNotice(intake: IntakeService, origin: Pick<IntakeOrigin, 'log'>, bytes: Buffer, from: string, to: string): Promise<void> {
+  let result: IntakeResult;
+  try {
+    result = await intake.accept({
+      envelope: { sender: from, recipients: [{ address: to }] },
+      message: bufferSource(bytes),
+      principal: null,
+      origin: { kind: 'notice', log: origin.log },
+    });
+  } catch (err) {
+    if (isStoaError(err, 'STOA_RECIPIENT_UNKNOWN') || isStoaError(err, 'STOA_MAILBOX_DISABLED') || isStoaError(err, 'STOA_INVALID_ADDRESS')) {
+      origin.log.warn({ address: to, code: err.code }, 'delivery status notification for a local address that receives no mail: dropped');
+      return;
+    }
+    throw err;
+  }
+  const failed = result.outcomes.filter((o) => o.status === 'failed');
+  if (failed.length > 0) {
+    const why = failed.map((o) => (o.status === 'failed' ? `${o.address}: ${o.error.message}` : '')).join('; ');
+    throw new StoaError('STOA_INTERNAL', `local delivery of a notice to ${to} failed (${why})`);
+  }
+}

@@ -1,0 +1,40 @@
+// Prometheus metrics, a foundation every layer may use. Each server owns its
+// own Registry rather than the prom-client global one, so a process (or a
+// test) can build several servers without "metric already registered"
+// clashes. The composition root builds one Metrics; front ends and services
+// add their counters to `registry`, and the HTTP server exposes it at /metrics.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  authAttempts: Counter<'protocol' | 'result'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'stoa_http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'stoa_http_request_duration_seconds',
+      help: 'Time from request received to response sent',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    authAttempts: new Counter({
+      name: 'stoa_auth_attempts_total',
+      help: 'Authentication attempts, by protocol and outcome',
+      labelNames: ['protocol', 'result'] as const,
+      registers: [registry],
+    }),
+  };
+}

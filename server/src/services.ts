@@ -1,0 +1,124 @@
+// The composition root: every service of the process is built here, once,
+// over one store, and handed to whoever needs it. main.ts (the server) and
+// the CLI both call createServices; front ends receive what they use and
+// never build a service of their own. New-domain provisioning (DKIM keys)
+// is wired here into the directory, so it happens whoever creates a domain.
+import type { StoaConfig } from './config/types.ts';
+import type { Directory } from './directory/api.ts';
+import { createDirectory } from './directory/directory.ts';
+import type { ChangeBus } from './events/change-bus.ts';
+import { LocalChangeBus } from './events/local-change-bus.ts';
+import { createDnsbl, type Dnsbl } from './filter/dnsbl.ts';
+import { createGreylist, type Greylist } from './filter/greylist.ts';
+import { createIpLists, type IpLists } from './filter/ip-lists.ts';
+import { createMessageChecks } from './filter/message-checks.ts';
+import { createRateLimiter, type RateLimiter } from './filter/rate-limit.ts';
+import type { IntakeService } from './intake/api.ts';
+import { createIntakeService, submitNotice } from './intake/intake-service.ts';
+import { createLocalTransport } from './intake/local-transport.ts';
+import type { Logger } from './log/logger.ts';
+import { createDkimKeys, type DkimKeys } from './mail-auth/dkim-keys.ts';
+import { createDkimSigner } from './mail-auth/dkim-sign.ts';
+import { createDnsResolver, mailauthResolver, type CachedResolver } from './mail-auth/dns-resolver.ts';
+import { createInboundAuthenticator } from './mail-auth/inbound.ts';
+import { expungeLogPruneTask } from './mail/expunge-log.ts';
+import { createMailServices, type MailServices } from './mail/mail-services.ts';
+import { createPublicFolderService, type PublicFolderService } from './mail/public-folder-service.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createHealthService, type HealthService } from './operations/health.ts';
+import type { HousekeepingTask } from './operations/housekeeping.ts';
+import type { LocalTransport } from './queue/local-transport.ts';
+import type { SubmitFn } from './queue/notifier.ts';
+import { queueConfigFrom, type QueueConfig } from './queue/queue-config.ts';
+import { createQueueService, type QueueService } from './queue/queue-service.ts';
+import type { Store } from './store/port.ts';
+
+export interface Services {
+  config: StoaConfig;
+  logger: Logger;
+  /** One change bus per process: IMAP IDLE, session ends, DAV sync and live views listen to it. */
+  bus: ChangeBus;
+  /** One registry for every front end, exposed at /metrics. */
+  metrics: Metrics;
+  /** One cached, deadline-bounded resolver for DNSBL, SPF/DKIM/DMARC and reverse names. */
+  dns: CachedResolver;
+  directory: Directory;
+  mail: MailServices;
+  publicFolders: PublicFolderService;
+  dkim: DkimKeys;
+  queue: QueueService;
+  queueConfig: QueueConfig;
+  intake: IntakeService;
+  health: HealthService;
+  /** Connection-stage filter components (the SMTP front end's IP lists and DNSBL). */
+  filter: { ipLists: IpLists; dnsbl: Dnsbl; greylist: Greylist; rateLimiter: RateLimiter };
+  /** What the queue's delivery worker hands local recipients and notices to (both the intake). */
+  worker: { local: LocalTransport; submitNotice: SubmitFn; wake(): void; onWake(fn: () => void): void };
+  /** Clean-ups each module owns, run by housekeeping. */
+  housekeepingTasks: HousekeepingTask[];
+}
+
+export interface ServicesOptions {
+  /** Clock in ms since the epoch (tests move it). */
+  now?: () => number;
+  /** Registers process metrics (event loop, memory) in the registry; off in tests that build many. */
+  defaultMetrics?: boolean;
+}
+
+export function createServices(config: StoaConfig, store: Store, logger: Logger, options: ServicesOptions = {}): Services {
+  const bus = new LocalChangeBus({ onListenerError: (err) => logger.warn({ err }, 'change listener failed') });
+  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
+  const dkim = createDkimKeys(store, config);
+  const directory = createDirectory(store, config, {
+    now: options.now,
+    bus,
+    onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
+    onDomainCreated: async (domain) => {
+      // A new domain signs its mail from the first message on: its DKIM keys come with it.
+      await dkim.ensureKey(domain);
+    },
+  });
+  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false } });
+  const publicFolders = createPublicFolderService({ store, bus, directory });
+  const dns = createDnsResolver(config);
+  const queueConfig = queueConfigFrom(config);
+  let wakeWorker: () => void = () => undefined;
+  const queue = createQueueService({ store, config: queueConfig, onEnqueue: () => wakeWorker() });
+  const filter = {
+    ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
+    dnsbl: createDnsbl(config.filter.dnsbl, dns),
+    greylist: createGreylist(config.filter.greylist, store.greylist),
+    rateLimiter: createRateLimiter(config.filter.rateLimit, store.rateCounters),
+  };
+  const signer = createDkimSigner(store, logger);
+  const intake = createIntakeService({
+    hostname: config.hostname,
+    addresses: directory.addresses,
+    mail,
+    queue,
+    queueConfig,
+    checks: createMessageChecks({ ...filter, inbound: createInboundAuthenticator(config, logger, mailauthResolver(dns)) }),
+    sign: (message, fromDomain) => signer.signMessage(message, fromDomain),
+    duplicateWindowMs: config.smtp.duplicateWindowMs,
+    now: options.now,
+  });
+  const queueLog = logger.child({ component: 'queue' });
+  return {
+    config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake,
+    health: createHealthService(store),
+    filter,
+    worker: {
+      local: createLocalTransport({ intake, isLocalDomain: (domain) => directory.addresses.isLocalDomain(domain), log: queueLog }),
+      submitNotice: (bytes, from, to) => submitNotice(intake, { log: queueLog }, bytes, from, to),
+      wake: () => wakeWorker(),
+      onWake(fn) {
+        wakeWorker = fn;
+      },
+    },
+    housekeepingTasks: [
+      { name: 'greylist', run: () => filter.greylist.prune() },
+      { name: 'rateCounters', run: () => filter.rateLimiter.prune() },
+      expungeLogPruneTask({ config, messages: store.messages }),
+    ],
+  };
+}

@@ -1,0 +1,187 @@
+// Services own the rules (DESIGN.md): every method of the mail services, the
+// queue service and the intake, called directly — as a front end that forgot
+// its own check would — with a principal that lacks the right, is refused
+// (or, for questions about the caller itself, answers nothing). The table is
+// checked against the services' methods at run time, the way the admin API
+// scope test walks openapi.json: a method added without a row fails here.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { defaultConfig } from '../../server/src/config/schema.ts';
+import { actorFor, systemActor } from '../../server/src/directory/access.ts';
+import type { Actor } from '../../server/src/directory/api.ts';
+import { isStoaError } from '../../server/src/errors/catalogue.ts';
+import { bufferSource } from '../../server/src/intake/message-source.ts';
+import { createLogger } from '../../server/src/log/logger.ts';
+import type { Mailbox, MessageRecord } from '../../server/src/model/mail.ts';
+import { createServices, type Services } from '../../server/src/services.ts';
+import { openStore } from '../../server/src/store/open-store.ts';
+import type { Store } from '../../server/src/store/port.ts';
+
+const SYSTEM = systemActor();
+const PASSWORD = 'correct horse battery staple';
+const MESSAGE = Buffer.from('From: owner@a.example\r\nTo: owner@a.example\r\nSubject: private\r\n\r\nsecret\r\n');
+
+/** A refusal: FORBIDDEN (the caller lacks a right or role) or NOT_FOUND (RFC 4314 §4: invisible without "l"/"r"; queue scope). */
+async function refused(call: Promise<unknown>, label: string): Promise<void> {
+  await assert.rejects(call, (err: unknown) => {
+    assert.ok(isStoaError(err, 'STOA_FORBIDDEN') || isStoaError(err, 'STOA_NOT_FOUND') || isStoaError(err, 'STOA_SENDER_NOT_OWNED'), `${label}: ${String(err)}`);
+    return true;
+  }, `${label} was not refused`);
+}
+
+describe('every service method refuses a principal without the right', () => {
+  let dir: string;
+  let store: Store;
+  let s: Services;
+  let owner: Actor;
+  /** A user of the same domain with no right on the owner's mailboxes. */
+  let outsider: Actor;
+  /** A user of the same domain holding "lr" only. */
+  let reader: Actor;
+  let ownerId: string;
+  let inbox: Mailbox;
+  let team: Mailbox;
+  let message: MessageRecord;
+  let queued: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stoa-principals-'));
+    const config = defaultConfig();
+    config.dataDir = dir;
+    config.store.sqlite.path = join(dir, 'stoa.db');
+    config.store.blobs.path = join(dir, 'blobs');
+    config.auth.argon2 = { memoryKiB: 1024, passes: 1, parallelism: 1 };
+    config.log.level = 'silent';
+    store = await openStore(config);
+    s = createServices(config, store, createLogger(config), { defaultMetrics: false });
+    await s.directory.domains.create(SYSTEM, { name: 'a.example' });
+    const accounts = await Promise.all(['owner', 'outsider', 'reader'].map((l) => s.directory.accounts.create(SYSTEM, { address: `${l}@a.example`, password: PASSWORD })));
+    [owner, outsider, reader] = accounts.map((a) => actorFor(a, '127.0.0.1'));
+    ownerId = accounts[0].id;
+    await s.mail.mailboxes.ensureDefaultMailboxes(owner, ownerId);
+    inbox = (await s.mail.mailboxes.find(owner, ownerId, 'INBOX'))!.mailbox;
+    team = await s.mail.mailboxes.create(owner, ownerId, 'Team');
+    await s.mail.mailboxes.setAcl(owner, team.id, reader.id!, 'lr');
+    await s.mail.messages.append(owner, inbox.id, { source: MESSAGE });
+    await s.mail.messages.append(owner, team.id, { source: MESSAGE });
+    [message] = await s.mail.messages.fetch(owner, inbox.id, [[1, 1]]);
+    queued = await s.queue.enqueue(SYSTEM, { message: MESSAGE, sender: 'owner@a.example', recipients: [{ address: 'x@remote.test' }] });
+  });
+  after(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** One row per method: the call with a principal that must not succeed. */
+  const mailboxRows: Record<string, () => Promise<void>> = {
+    create: () => refused(s.mail.mailboxes.create(outsider, ownerId, 'Planted'), 'create in another account'),
+    get: () => refused(s.mail.mailboxes.get(outsider, inbox.id), 'get'),
+    find: async () => assert.equal(await s.mail.mailboxes.find(outsider, ownerId, 'INBOX'), null, 'find answers "no such mailbox"'),
+    list: () => refused(s.mail.mailboxes.list(outsider, ownerId), 'list'),
+    rename: () => refused(s.mail.mailboxes.rename(reader, team.id, 'Renamed'), 'rename without x'),
+    delete: () => refused(s.mail.mailboxes.delete(reader, team.id), 'delete without x'),
+    setSpecialUse: () => refused(s.mail.mailboxes.setSpecialUse(reader, team.id, '\\Archive'), 'setSpecialUse by a non-owner'),
+    status: () => refused(s.mail.mailboxes.status(outsider, inbox.id), 'status'),
+    subscribe: () => refused(s.mail.mailboxes.subscribe(outsider, ownerId, 'Team'), 'subscribe for another account'),
+    unsubscribe: () => refused(s.mail.mailboxes.unsubscribe(outsider, ownerId, 'Team'), 'unsubscribe for another account'),
+    subscriptions: () => refused(s.mail.mailboxes.subscriptions(outsider, ownerId), 'subscriptions of another account'),
+    setAcl: () => refused(s.mail.mailboxes.setAcl(reader, team.id, reader.id!, 'lrswipkxtea'), 'setAcl without a'),
+    getAcl: () => refused(s.mail.mailboxes.getAcl(reader, team.id), 'getAcl without a'),
+    sharedWith: async () => assert.deepEqual(await s.mail.mailboxes.sharedWith(outsider), [], 'sharedWith shows nothing unshared'),
+    myRights: async () => assert.equal(await s.mail.mailboxes.myRights(outsider, inbox.id), '', 'myRights'),
+    publicFolders: async () => assert.deepEqual(await s.mail.mailboxes.publicFolders(outsider), [], 'publicFolders'),
+    ensureDefaultMailboxes: () => refused(s.mail.mailboxes.ensureDefaultMailboxes(outsider, ownerId), 'ensureDefaultMailboxes for another account'),
+    quota: () => refused(s.mail.mailboxes.quota(outsider, ownerId), 'quota of another account'),
+  };
+
+  const messageRows: Record<string, () => Promise<void>> = {
+    append: () => refused(s.mail.messages.append(reader, team.id, { source: MESSAGE }), 'append without i'),
+    appendMany: () => refused(s.mail.messages.appendMany(outsider, inbox.id, [{ source: MESSAGE }]), 'appendMany'),
+    list: () => refused(s.mail.messages.list(outsider, inbox.id), 'list'),
+    selection: () => refused(s.mail.messages.selection(outsider, inbox.id), 'selection'),
+    fetch: () => refused(s.mail.messages.fetch(outsider, inbox.id, [[1, 1]]), 'fetch'),
+    body: () => refused(s.mail.messages.body(outsider, message), 'body'),
+    open: () => refused(s.mail.messages.open(outsider, message), 'open'),
+    storeFlags: () => refused(s.mail.messages.storeFlags(reader, team.id, [[1, 1]], { mode: 'add', flags: ['\\Seen'] }), 'storeFlags without s'),
+    expunge: () => refused(s.mail.messages.expunge(reader, team.id), 'expunge without e'),
+    copy: () => refused(s.mail.messages.copy(reader, team.id, [[1, 1]], inbox.id), 'copy into a mailbox without i'),
+    move: () => refused(s.mail.messages.move(reader, team.id, [[1, 1]], team.id), 'move without t and e'),
+    changesSince: () => refused(s.mail.messages.changesSince(outsider, inbox.id, 0), 'changesSince'),
+    filter: () => refused(s.mail.messages.filter(outsider, inbox.id, {}), 'filter'),
+    searchText: () => refused(s.mail.messages.searchText(outsider, inbox.id, 'secret'), 'searchText'),
+    summaries: () => refused(s.mail.messages.summaries(outsider, inbox.id, [[1, 1]]), 'summaries'),
+  };
+
+  const deliveryRows: Record<string, () => Promise<void>> = {
+    deliver: () => refused(s.mail.delivery.deliver(outsider, MESSAGE, [{ accountId: ownerId }]), 'deliver as a user'),
+  };
+
+  const maildropRows: Record<string, () => Promise<void>> = {
+    acquire: () => refused(s.mail.maildrops.acquire(outsider, ownerId, 'session'), 'another account\'s maildrop lock'),
+  };
+
+  const queueRows: Record<string, () => Promise<void>> = {
+    enqueue: () => refused(s.queue.enqueue(owner, { message: MESSAGE, sender: 'owner@a.example', recipients: [{ address: 'x@remote.test' }] }), 'enqueue as a user'),
+    list: () => refused(s.queue.list(owner, {}, 0, 10), 'list as a user'),
+    inspect: () => refused(s.queue.inspect(owner, queued), 'inspect as a user'),
+    retryNow: () => refused(s.queue.retryNow(owner, queued), 'retryNow as a user'),
+    delete: () => refused(s.queue.delete(owner, queued), 'delete as a user'),
+  };
+
+  const intakeRows: Record<string, () => Promise<void>> = {
+    checkSender: () => refused(s.intake.checkSender({ principal: outsider, origin: { kind: 'submission', log: s.logger }, sender: 'owner@a.example' }), 'send as another user'),
+    planRecipient: async () => {
+      await assert.rejects(s.intake.planRecipient({ principal: null, origin: { kind: 'smtp', log: s.logger }, sender: '', address: 'x@remote.test', declaredSize: null }),
+        (err: unknown) => isStoaError(err, 'STOA_RELAY_DENIED'), 'relay without a principal');
+    },
+    accept: () => refused(s.intake.accept({
+      envelope: { sender: 'outsider@a.example', recipients: [{ address: 'x@remote.test' }] },
+      message: bufferSource(MESSAGE), principal: outsider, origin: { kind: 'submission', log: s.logger },
+    }), 'submit a message From: another user'),
+  };
+
+  const services = (): Array<[string, object, Record<string, () => Promise<void>>]> => [
+    ['MailboxService', s.mail.mailboxes, mailboxRows],
+    ['MessageService', s.mail.messages, messageRows],
+    ['DeliveryService', s.mail.delivery, deliveryRows],
+    ['MaildropLocks', s.mail.maildrops, maildropRows],
+    ['QueueService', s.queue, queueRows],
+    ['IntakeService', s.intake, intakeRows],
+  ];
+
+  test('the table has a row for every method of every service, and nothing else', () => {
+    for (const [name, service, rows] of services()) {
+      const methods = Object.keys(service).filter((k) => typeof (service as Record<string, unknown>)[k] === 'function').sort();
+      assert.deepEqual(Object.keys(rows).sort(), methods, `${name}: methods without a row, or rows without a method`);
+    }
+  });
+
+  for (const [name, rows] of [
+    ['MailboxService', mailboxRows], ['MessageService', messageRows], ['DeliveryService', deliveryRows],
+    ['MaildropLocks', maildropRows], ['QueueService', queueRows], ['IntakeService', intakeRows],
+  ] as const) {
+    test(`${name}: each method called with the wrong principal is refused`, async () => {
+      for (const [method, row] of Object.entries(rows)) {
+        await row().catch((err: unknown) => { throw new Error(`${name}.${method}: ${(err as Error).message}`, { cause: err }); });
+      }
+    });
+  }
+
+  test('nothing the refused calls attempted happened', async () => {
+    assert.deepEqual((await s.mail.mailboxes.list(owner, ownerId)).map((m) => m.name).sort(), ['Archive', 'Drafts', 'INBOX', 'Junk', 'Sent', 'Team', 'Trash']);
+    assert.equal((await s.mail.messages.list(owner, team.id)).uids.length, 1);
+    assert.deepEqual((await s.mail.messages.fetch(owner, team.id, [[1, 1]]))[0].flags, []);
+    assert.deepEqual(await s.mail.mailboxes.getAcl(owner, team.id), [{ identifier: reader.id, rights: 'lr' }]);
+    assert.equal((await s.queue.list(SYSTEM, {}, 0, 10)).total, 1);
+  });
+
+  test('the same calls succeed for a principal holding the rights', async () => {
+    assert.equal((await s.mail.mailboxes.get(reader, team.id)).rights, 'lr');
+    assert.equal((await s.mail.messages.fetch(reader, team.id, [[1, 1]])).length, 1);
+    assert.equal((await s.mail.mailboxes.quota(owner, ownerId)).usage.messages, 2);
+    assert.equal((await s.queue.inspect(SYSTEM, queued)).message.id, queued);
+  });
+});
