@@ -11,6 +11,7 @@ import type {
 import type { MailboxStore, MessageStore } from './mail-port.ts';
 import type { QueueStore } from './queue-port.ts';
 import type { DkimKeyStore, GreylistStore, RateCounterStore } from './filter-port.ts';
+import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -271,6 +272,8 @@ export interface StoreTx {
   messages: MessageStore;
   /** Outbound queue (queue-port.ts); in atomic() so a submission can enqueue with its other writes. */
   queue: QueueStore;
+  /** Sieve scripts of accounts and domains (sieve-port.ts); in atomic() so a change commits with its audit entry. */
+  sieveScripts: SieveScriptStore;
 }
 
 export interface Store extends StoreTx {
@@ -283,6 +286,8 @@ export interface Store extends StoreTx {
   dkimKeys: DkimKeyStore;
   greylist: GreylistStore;
   rateCounters: RateCounterStore;
+  /** Who a vacation auto-reply went to, and when (sieve-port.ts). */
+  sieveVacation: VacationMemoryStore;
   /**
    * Runs `fn` as one transaction: all its writes commit together or not at all.
    * Keep `fn` short and free of slow work (hash passwords before). It may be
