@@ -57,6 +57,8 @@ export interface StoaConfig {
     pop3: ListenerConfig & { allowPlaintextAuth: boolean };
     /** POP3 over implicit TLS (RFC 8314): port 995 in production. */
     pop3s: ListenerConfig;
+    /** ManageSieve with STARTTLS (RFC 5804): port 4190, also in production. */
+    managesieve: ListenerConfig & { allowPlaintextAuth: boolean };
   };
   /** SMTP front end (docs/smtp.md). */
   smtp: {
@@ -78,6 +80,16 @@ export interface StoaConfig {
     /** DELE + QUIT marks messages seen and hides them from POP3 instead of expunging them. */
     keepDeleted: boolean;
   };
+  /** ManageSieve front end (docs/sieve.md). */
+  managesieve: {
+    maxConnections: number;
+    maxConnectionsPerIp: number;
+    /** Time to log in after connecting. */
+    preAuthTimeoutSeconds: number;
+    idleTimeoutSeconds: number;
+  };
+  /** Sieve rules and vacation (docs/sieve.md). */
+  sieve: SieveSettings;
   /** The mail store (docs/mail-store.md). */
   mail: {
     /** Expunge-log entries older than this are pruned; QRESYNC from before them reports every missing UID. */
@@ -175,6 +187,27 @@ export interface QueueSettings {
     /** How long stop() waits for running deliveries before aborting them. */
     stopTimeoutMs: number;
   };
+}
+
+/** The `sieve:` section (server/src/sieve/limits.ts turns it into compile and run limits). */
+export interface SieveSettings {
+  /** Scripts per account (RFC 5804 HAVESPACE, QUOTA/MAXSCRIPTS). */
+  maxScripts: number;
+  /** Octets per script (QUOTA/MAXSIZE). */
+  maxScriptBytes: number;
+  /** Commands and tests one delivery may execute. */
+  maxInstructions: number;
+  /** Redirects one message may cause (RFC 5228 §4.2). */
+  maxRedirects: number;
+  /** fileinto/redirect/keep actions per message. */
+  maxActions: number;
+  /** Vacation period when a script gives none (RFC 5230 §4.1: 7 days). */
+  vacationDefaultDays: number;
+  /** Shortest period accepted from :days/:seconds (RFC 6131 §2); shorter ones are raised to it. */
+  vacationMinSeconds: number;
+  vacationMaxDays: number;
+  /** Redirects to addresses outside this server, for domains without their own setting. */
+  allowExternalRedirect: boolean;
 }
 
 export type DmarcPolicyMode = 'enforce' | 'quarantine-only' | 'monitor';

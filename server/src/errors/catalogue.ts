@@ -48,6 +48,10 @@ export const ERRORS = {
   STOA_MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists', imap: 'ALREADYEXISTS' },
   STOA_MAILBOX_HAS_CHILDREN: { status: 409, title: 'The mailbox has child mailboxes; delete them first', imap: 'HASCHILDREN' },
   STOA_MAILBOX_PROTECTED: { status: 409, title: 'INBOX cannot be deleted, and a mailbox cannot move under itself', imap: 'CANNOT' },
+  // Sieve (RFC 5804 response codes are derived from these in protocols/managesieve/).
+  STOA_SIEVE_INVALID: { status: 422, title: 'The Sieve script is not valid', imap: 'CLIENTBUG' },
+  STOA_SIEVE_QUOTA: { status: 507, title: 'Too many Sieve scripts, or the script is too large', imap: 'OVERQUOTA' },
+  STOA_SIEVE_ACTIVE: { status: 409, title: 'The active Sieve script cannot be deleted; activate another one or none first', imap: 'INUSE' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

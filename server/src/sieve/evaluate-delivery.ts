@@ -27,6 +27,8 @@
 //                      failed run yields exactly one implicit keep
 //           vacation   a reply to send through intake (origin 'sieve'): null
 //                      reverse-path `sender: ''`, `to`, complete `bytes`
+//           redirectPolicy  optional: external redirects refused for the
+//                      domain become a keep plus an error
 //   The function never throws for anything a script or a message does, and
 //   never returns actions that lose the message: a fileinto to a missing
 //   mailbox (without :create) becomes a keep, a redirect back to the user or
@@ -81,10 +83,15 @@ export interface DeliveryInput {
   limits?: RunLimits;
   /** Period between replies to one sender when the script gives none (RFC 5230 §4.1: 7 days). */
   defaultVacationSeconds?: number;
+  /**
+   * The domain's forwarding policy (SieveService.allowExternalRedirect) and
+   * which domains are served here; without it every redirect is allowed.
+   */
+  redirectPolicy?: { allowExternal: boolean; isLocalDomain(domain: string): boolean };
 }
 
 export interface DeliveryError {
-  kind: SieveRuntimeError['kind'] | 'mailbox-missing' | 'redirect-loop' | 'vacation';
+  kind: SieveRuntimeError['kind'] | 'mailbox-missing' | 'redirect-loop' | 'redirect-forbidden' | 'vacation';
   message: string;
   line: number | null;
   column: number | null;
@@ -144,6 +151,13 @@ export async function evaluateDelivery(input: DeliveryInput): Promise<DeliveryOu
       const target = action.address.toLowerCase();
       if (own.has(target) || trace.includes(recipient.address.toLowerCase()) || trace.length >= MAX_REDIRECT_HOPS) {
         errors.push({ kind: 'redirect-loop', message: `redirect to ${action.address} would loop; the message was kept in INBOX`, line: null, column: null });
+        needKeep = true;
+        continue;
+      }
+      const policy = input.redirectPolicy;
+      const domain = target.slice(target.lastIndexOf('@') + 1);
+      if (policy && !policy.allowExternal && !policy.isLocalDomain(domain)) {
+        errors.push({ kind: 'redirect-forbidden', message: `forwarding to ${action.address} outside this server is disabled for the domain; the message was kept in INBOX`, line: null, column: null });
         needKeep = true;
         continue;
       }

@@ -34,8 +34,16 @@ export interface SieveScriptStore {
   /** Makes `name` the only active script (null: none). STOA_NOT_FOUND when `name` is missing. */
   setActive(ownerId: string, name: string | null, at: string): Promise<void>;
   count(ownerId: string): Promise<number>;
-  /** Removes every script of an owner (account or domain deleted). */
+  /** Removes every script of an owner (account or domain deleted), and a domain's settings. */
   deleteOwner(ownerId: string): Promise<number>;
+  /** A domain's Sieve policy; null fields follow the server configuration. */
+  getDomainSettings(domainId: string): Promise<SieveDomainSettings>;
+  setDomainSettings(domainId: string, settings: SieveDomainSettings, at: string): Promise<void>;
+}
+
+export interface SieveDomainSettings {
+  /** Redirects to addresses outside this server (issue 10: an admin policy per domain); null = sieve.allowExternalRedirect. */
+  allowExternalRedirect: boolean | null;
 }
 
 /** When each (user, handle, sender) was last answered; shared by every node. Times in ms since epoch. */

@@ -72,6 +72,18 @@ export function sieveContract(factory: StoreFactory): void {
       assert.equal((await s.get(domain, 'a'))?.content, 'stop;');
     });
 
+    it('keeps a domain\'s policy until the domain goes', async () => {
+      const s = h().store.sieveScripts;
+      const domainId = newId();
+      assert.deepEqual(await s.getDomainSettings(domainId), { allowExternalRedirect: null });
+      await s.setDomainSettings(domainId, { allowExternalRedirect: false }, at(1));
+      assert.deepEqual(await s.getDomainSettings(domainId), { allowExternalRedirect: false });
+      await s.setDomainSettings(domainId, { allowExternalRedirect: true }, at(2));
+      assert.deepEqual(await s.getDomainSettings(domainId), { allowExternalRedirect: true });
+      await s.deleteOwner(domainScriptOwner(domainId));
+      assert.deepEqual(await s.getDomainSettings(domainId), { allowExternalRedirect: null });
+    });
+
     it('rolls a script change back with the transaction around it', async () => {
       const store = h().store;
       const owner = newId();

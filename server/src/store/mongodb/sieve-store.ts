@@ -10,6 +10,8 @@ import { guard, inTransaction, sessionOpts, type MongoCtx } from './mongo-contex
 
 export const SIEVE_COLLECTIONS = {
   scripts: 'sieve_scripts',
+  /** `_id` is the domain id. */
+  domainSettings: 'sieve_domain_settings',
   /** `_id` is the hashed (user, handle, sender) key. */
   vacation: 'sieve_vacation',
 } as const;
@@ -19,17 +21,20 @@ export const SIEVE_INDEXES: Record<string, IndexDescription[]> = {
     { key: { ownerId: 1, name: 1 }, name: 'owner_name_unique', unique: true },
     { key: { ownerId: 1 }, name: 'owner_active_unique', unique: true, partialFilterExpression: { active: true } },
   ],
+  [SIEVE_COLLECTIONS.domainSettings]: [],
   // TTL: entries go by themselves once their period is over.
   [SIEVE_COLLECTIONS.vacation]: [{ key: { expiresAt: 1 }, expireAfterSeconds: 0 }],
 };
 
 type ScriptDoc = SieveScriptRecord & { _id?: unknown };
+interface SettingsDoc { _id: string; allowExternalRedirect: boolean | null; updatedAt: string }
 interface VacationDoc { _id: string; repliedAt: number; expiresAt: Date }
 
 const fromDoc = ({ _id, ...rest }: ScriptDoc): SieveScriptRecord => rest;
 
 export function createSieveScriptStore(ctx: MongoCtx): SieveScriptStore {
   const scripts = (c: MongoCtx): Collection<ScriptDoc> => c.db.collection<ScriptDoc>(SIEVE_COLLECTIONS.scripts);
+  const settings = (c: MongoCtx): Collection<SettingsDoc> => c.db.collection<SettingsDoc>(SIEVE_COLLECTIONS.domainSettings);
   return {
     async list(ownerId) {
       const docs = await guard(ctx, () => scripts(ctx).find({ ownerId }, { ...sessionOpts(ctx), sort: { name: 1 } }).toArray());
@@ -78,8 +83,18 @@ export function createSieveScriptStore(ctx: MongoCtx): SieveScriptStore {
     },
     count: (ownerId) => guard(ctx, () => scripts(ctx).countDocuments({ ownerId }, sessionOpts(ctx))),
     async deleteOwner(ownerId) {
-      const result = await guard(ctx, () => scripts(ctx).deleteMany({ ownerId }, sessionOpts(ctx)));
+      const result = await guard(ctx, async () => {
+        if (ownerId.startsWith('domain:')) await settings(ctx).deleteOne({ _id: ownerId.slice(7) }, sessionOpts(ctx));
+        return scripts(ctx).deleteMany({ ownerId }, sessionOpts(ctx));
+      });
       return result.deletedCount;
+    },
+    async getDomainSettings(domainId) {
+      const doc = await guard(ctx, () => settings(ctx).findOne({ _id: domainId }, sessionOpts(ctx)));
+      return { allowExternalRedirect: doc?.allowExternalRedirect ?? null };
+    },
+    async setDomainSettings(domainId, value, at) {
+      await guard(ctx, () => settings(ctx).updateOne({ _id: domainId }, { $set: { allowExternalRedirect: value.allowExternalRedirect, updatedAt: at } }, { ...sessionOpts(ctx), upsert: true }));
     },
   };
 }

@@ -19,6 +19,12 @@ export const SIEVE_SQL = `
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX sieve_scripts_active ON sieve_scripts (owner_id) WHERE active = 1;
 
+  CREATE TABLE sieve_domain_settings (
+    domain_id TEXT PRIMARY KEY,
+    allow_external_redirect INTEGER,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
   -- RFC 5230 §4.2: last reply per (user, handle, sender), hashed; times in ms since epoch.
   CREATE TABLE sieve_vacation (
     key TEXT PRIMARY KEY,
@@ -74,7 +80,19 @@ export function sqliteSieveScriptStore(x: Executor): SieveScriptStore {
       if (name !== null) c.run('UPDATE sieve_scripts SET active = 1, updated_at = ? WHERE owner_id = ? AND name = ? AND active = 0', at, ownerId, name);
     }),
     count: (ownerId) => x.read((c) => Number(c.get('SELECT count(*) AS n FROM sieve_scripts WHERE owner_id = ?', ownerId)?.n ?? 0)),
-    deleteOwner: (ownerId) => x.write((c) => c.run('DELETE FROM sieve_scripts WHERE owner_id = ?', ownerId)),
+    deleteOwner: (ownerId) => x.write((c) => {
+      if (ownerId.startsWith('domain:')) c.run('DELETE FROM sieve_domain_settings WHERE domain_id = ?', ownerId.slice(7));
+      return c.run('DELETE FROM sieve_scripts WHERE owner_id = ?', ownerId);
+    }),
+    getDomainSettings: (domainId) => x.read((c) => {
+      const v = c.get('SELECT allow_external_redirect AS v FROM sieve_domain_settings WHERE domain_id = ?', domainId)?.v;
+      return { allowExternalRedirect: v === undefined || v === null ? null : Number(v) === 1 };
+    }),
+    setDomainSettings: (domainId, settings, at) => x.write((c) => {
+      const v = settings.allowExternalRedirect === null ? null : settings.allowExternalRedirect ? 1 : 0;
+      c.run(`INSERT INTO sieve_domain_settings (domain_id, allow_external_redirect, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT (domain_id) DO UPDATE SET allow_external_redirect = excluded.allow_external_redirect, updated_at = excluded.updated_at`, domainId, v, at);
+    }),
   };
 }
 
