@@ -12,6 +12,8 @@ import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices } from './mail/mail-services.ts';
 import { createPublicFolderService } from './mail/public-folder-service.ts';
 import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
+import { startManageSieve, type ManageSieveListener } from './protocols/managesieve/server.ts';
+import { createSieveService } from './sieve/sieve-service.ts';
 import { startImapListeners, type ImapListeners } from './protocols/imap/server.ts';
 import { createDnsbl } from './filter/dnsbl.ts';
 import { createGreylist } from './filter/greylist.ts';
@@ -41,6 +43,8 @@ export interface RunningServer {
   /** Actual POP3 addresses, null for a listener that is off. */
   pop3: { host: string; port: number } | null;
   pop3s: { host: string; port: number } | null;
+  /** Actual ManageSieve address, null when the listener is off. */
+  managesieve: { host: string; port: number } | null;
   /** Actual SMTP addresses (MX, submission, implicit-TLS submission), null for a listener that is off. */
   smtp: Record<'smtp' | 'submission' | 'smtps', SmtpAddress | null>;
   firstStart: BootstrapResult;
@@ -78,6 +82,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let app: FastifyInstance | null = null;
   let housekeeping: Housekeeping | null = null;
   let pop3: Pop3Listeners | null = null;
+  let managesieve: ManageSieveListener | null = null;
   let imap: ImapListeners | null = null;
   let smtp: SmtpFrontEnd | null = null;
   let outbound: OutboundQueue | null = null;
@@ -85,7 +90,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     try {
       await housekeeping?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
-      await Promise.all([app?.close(), pop3?.close(), imap?.close(), smtp?.close(), outbound?.stop()]);
+      await Promise.all([app?.close(), pop3?.close(), managesieve?.close(), imap?.close(), smtp?.close(), outbound?.stop()]);
     } finally {
       await store?.close();
     }
@@ -111,9 +116,12 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       addresses: directory.addresses, delivery: mail.delivery, registry: metrics.registry, logger,
     });
     const queue = outbound.service;
+    // Sieve scripts, rules and out-of-office (issue 10): one service for ManageSieve, the API and
+    // (once intake exists) delivery through sieve/evaluate-delivery.ts. The lead moves this into services.ts.
+    const sieve = createSieveService({ store, directory, settings: config.sieve });
     if (config.listeners.http.enabled) {
       const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders });
+      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders, sieve });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
@@ -122,6 +130,13 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       tls: { options: tlsServerOptions(tls, config), context: secureContext(tls, config) },
     }).catch((err: unknown) => {
       throw err instanceof Error && err.name === 'Pop3ListenError' ? new ListenError(err.message, { cause: err }) : err;
+    });
+    // ManageSieve (RFC 5804) beside POP3: STARTTLS with the same TLS material, logins through the directory.
+    managesieve = await startManageSieve({
+      config, logger, secureContext: secureContext(tls, config),
+      services: { auth: directory.auth, sieve, actorFor: (account, ip) => directory.actorFor(account, ip) },
+    }).catch((err: unknown) => {
+      throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
     });
     imap = await startImapListeners({
       config, tls, logger,
@@ -155,7 +170,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
         expungeLogPruneTask({ config, messages: store.messages }),
       ],
     });
-    return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, close };
+    return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, managesieve: managesieve.address, smtp: smtp.addresses, firstStart, queue, close };
   } catch (err) {
     await close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'cleanup after a failed start failed'));
     throw err;

@@ -114,7 +114,7 @@ export interface AddressService {
   isLocalDomain(domain: string): Promise<boolean>;
 }
 
-export type Protocol = 'api' | 'imap' | 'pop3' | 'smtp' | 'dav' | 'cli';
+export type Protocol = 'api' | 'imap' | 'pop3' | 'smtp' | 'dav' | 'cli' | 'managesieve';
 
 export interface AuthRequest {
   username: string;
