@@ -91,6 +91,8 @@ export function serveManageSieveConnection(initial: Socket, deps: ConnectionDeps
       if (event.reason === 'literal-too-large') return send({ type: 'response', kind: 'NO', text: event.message, code: 'QUOTA/MAXSIZE' });
       return send(session.badCommands >= 10 ? { type: 'response', kind: 'BYE', text: 'Too many bad commands; closing' } : { type: 'response', kind: 'NO', text: event.message });
     }
+    // An empty line (an extra CRLF some clients send after a literal) is not a command and gets no answer.
+    if (event.tokens.length === 0) return;
     return send(await dispatch(ctx, parseCommand(event.tokens)));
   }
 
