@@ -31,7 +31,8 @@ export class Budget {
 
 /** The comparator's canonical form for equality and substring tests. */
 export function fold(s: string, comparator: Comparator): string {
-  if (comparator === 'i;ascii-casemap') return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
+  // ASCII-only text (nearly every header) folds with the engine's fast path; other text folds A-Z alone.
+  if (comparator === 'i;ascii-casemap') return /[^\x00-\x7f]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
   if (comparator === 'i;unicode-casemap') return s.normalize('NFKD').toLowerCase();
   return s;
 }
@@ -161,25 +162,41 @@ export function matchAny(values: readonly string[], keys: readonly Str[], spec: 
     const count = String(values.length);
     return keys.some((k) => relationHolds(compare(count, expand(k, scope), spec.comparator), spec.relation!));
   }
+  // :is and :contains compare folded text: fold every value once, not once per key.
+  const folding = (spec.type === 'is' || spec.type === 'contains') && spec.comparator !== 'i;ascii-numeric';
+  const folded = folding ? values.map((v) => fold(v, spec.comparator)) : values;
   for (const key of keys) {
-    const k = expand(key, scope);
-    for (const v of values) {
+    const k = folding ? foldedKey(key, expand(key, scope), spec.comparator) : expand(key, scope);
+    for (let i = 0; i < values.length; i++) {
       budget.step();
-      if (matchOne(v, key, k, spec, env)) return true;
+      if (matchOne(folding ? folded[i] : values[i], key, k, spec, env)) return true;
     }
   }
   return false;
 }
 
+const foldedKeys = new WeakMap<Str, { comparator: Comparator; text: string }>();
+
+/** Constant keys are folded once per script, not once per message. */
+function foldedKey(key: Str, text: string, comparator: Comparator): string {
+  if (key.vars) return fold(text, comparator);
+  const cached = foldedKeys.get(key);
+  if (cached !== undefined && cached.comparator === comparator) return cached.text;
+  const f = fold(text, comparator);
+  foldedKeys.set(key, { comparator, text: f });
+  return f;
+}
+
+/** `value` and `k` arrive folded for :is and :contains (matchAny does it once). */
 function matchOne(value: string, key: Str, k: string, spec: MatchSpec, env: MatchEnv): boolean {
   const { budget, scope } = env;
   switch (spec.type) {
     case 'is':
       if (spec.comparator === 'i;ascii-numeric') return compare(value, k, spec.comparator) === 0;
-      return spec.comparator === 'i;octet' ? value === k : fold(value, spec.comparator) === fold(k, spec.comparator);
+      return value === k;
     case 'contains':
       budget.spend(value.length);
-      return spec.comparator === 'i;octet' ? value.includes(k) : fold(value, spec.comparator).includes(fold(k, spec.comparator));
+      return value.includes(k);
     case 'value':
       return relationHolds(compare(value, k, spec.comparator), spec.relation!);
     case 'matches': {

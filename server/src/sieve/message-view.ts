@@ -11,6 +11,7 @@ import { htmlToText } from '../mail/mime/html-text.ts';
 import { walkParts } from '../mail/mime/part-walk.ts';
 import { parseStructure } from '../mail/mime/structure-parser.ts';
 import type { MessageIndex, MimePart } from '../mail/mime/types.ts';
+import { headerAddresses, type SplitAddress } from './addresses.ts';
 
 export interface BodyPart {
   /** "type/subtype", lower case. */
@@ -30,6 +31,8 @@ export interface MessageView {
   parts(): readonly BodyPart[];
   /** The body after the header, undecoded (RFC 5173 :raw). */
   rawBody(): string;
+  /** Mailboxes of one raw address header value, parsed once per message however many tests ask. */
+  addresses(rawValue: string): readonly SplitAddress[];
 }
 
 export interface MessageViewOptions {
@@ -56,6 +59,7 @@ export function createMessageView(raw: Buffer, options: MessageViewOptions = {})
   const decoded = new Map<string, string[]>();
   const rawValues = new Map<string, string[]>();
   let parts: BodyPart[] | null = null;
+  const parsedAddresses = new Map<string, SplitAddress[]>();
 
   const fieldsNamed = (name: string): HeaderField[] => {
     if (byName === null) {
@@ -103,6 +107,14 @@ export function createMessageView(raw: Buffer, options: MessageViewOptions = {})
       return parts;
     },
     rawBody: () => raw.toString('latin1', bodyStart),
+    addresses(value) {
+      let list = parsedAddresses.get(value);
+      if (list === undefined) {
+        list = headerAddresses(value);
+        parsedAddresses.set(value, list);
+      }
+      return list;
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 // Evaluation of tests against the message, the envelope and the
 // environment. Each test extracts its values, then matchAny (match.ts)
 // compares them with the keys.
-import { addressPartOf, headerAddresses, splitAddress } from './addresses.ts';
+import { addressPartOf, splitAddress } from './addresses.ts';
 import { datePart, parseHeaderDate, type ZonedTime } from './date-parts.ts';
 import type { IndexSpec, Str, Test, ZoneSpec } from './ir.ts';
 import { Budget, matchAny, type MatchEnv } from './match.ts';
@@ -66,7 +66,7 @@ export function evaluateTest(test: Test, st: TestState): boolean {
       const values: string[] = [];
       for (const h of strings(test.headers, scope)) {
         for (const v of pick(env.message.rawHeader(h), test.index)) {
-          for (const a of headerAddresses(v)) values.push(addressPartOf(a, test.part));
+          for (const a of env.message.addresses(v)) values.push(addressPartOf(a, test.part));
         }
       }
       return matchAny(values, test.keys, test.match, m);
