@@ -38,7 +38,7 @@ describe('Sieve API', () => {
     assert.equal((await alice.get('/api/v1/me/rules')).body.rules.length, 2);
     const script = await alice.get('/api/v1/me/sieve/scripts/stoa-rules');
     assert.equal(script.status, 200);
-    assert.match(script.body.content, /if address :all :contains "from" "@crm\.example\.net" \{\r\n  addflag \["\\\\Flagged"\];\r\n  fileinto :create "CRM";\r\n  stop;\r\n\}/);
+    assert.match(script.body.content, /if address :all :contains "from" "@crm\.example\.net" \{\r\n {2}addflag \["\\\\Flagged"\];\r\n {2}fileinto :create "CRM";\r\n {2}stop;\r\n\}/);
     assert.match(script.body.content, /redirect :copy "accounting@a\.example";/);
     const list = await alice.get('/api/v1/me/sieve/scripts');
     assert.deepEqual(list.body.items.map((s: { name: string; active: boolean }) => [s.name, s.active]), [['stoa-rules', true]]);
