@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages some tests need (dnsmasq: a real DNS server
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
-# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp).
+# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
+# sieve-connect and python3-sievelib: two independent ManageSieve clients for
+# test/managesieve).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -18,6 +20,9 @@ find_missing() {
   perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing="$missing libio-socket-ssl-perl"
   # test/imap syncs a mailbox both ways with mbsync (Debian package isync), an independent IMAP client.
   command -v mbsync >/dev/null 2>&1 || missing="$missing isync"
+  # test/managesieve uploads, checks and activates scripts with both (RFC 5804 clients).
+  command -v sieve-connect >/dev/null 2>&1 || missing="$missing sieve-connect"
+  [ -f /usr/lib/python3/dist-packages/sievelib/managesieve.py ] || missing="$missing python3-sievelib"
 }
 
 find_missing

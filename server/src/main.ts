@@ -11,6 +11,7 @@ import type { Logger } from './log/logger.ts';
 import { startHousekeeping, type Housekeeping } from './operations/housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
 import { startImapListeners, type ImapListeners } from './protocols/imap/server.ts';
+import { startManageSieve, type ManageSieveListener } from './protocols/managesieve/server.ts';
 import { ListenError } from './protocols/listen.ts';
 import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
 import { createSmtpFilter } from './protocols/smtp/smtp-filter.ts';
@@ -34,6 +35,8 @@ export interface RunningServer {
   /** Actual POP3 addresses, null for a listener that is off. */
   pop3: { host: string; port: number } | null;
   pop3s: { host: string; port: number } | null;
+  /** Actual ManageSieve address, null when the listener is off. */
+  managesieve: { host: string; port: number } | null;
   /** Actual SMTP addresses (MX, submission, implicit-TLS submission), null for a listener that is off. */
   smtp: Record<'smtp' | 'submission' | 'smtps', SmtpAddress | null>;
   firstStart: BootstrapResult;
@@ -59,6 +62,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let app: FastifyInstance | null = null;
   let housekeeping: Housekeeping | null = null;
   let pop3: Pop3Listeners | null = null;
+  let managesieve: ManageSieveListener | null = null;
   let imap: ImapListeners | null = null;
   let smtp: SmtpFrontEnd | null = null;
   let worker: DeliveryWorker | null = null;
@@ -66,7 +70,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     try {
       await housekeeping?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
-      await Promise.all([app?.close(), pop3?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
+      await Promise.all([app?.close(), pop3?.close(), managesieve?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
     } finally {
       await store?.close();
     }
@@ -89,7 +93,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     if (config.listeners.http.enabled) {
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
-        queue: services.queue, publicFolders: services.publicFolders, health: services.health,
+        queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
@@ -98,6 +102,10 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     pop3 = await startPop3({
       config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
       tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) },
+    });
+    // ManageSieve (RFC 5804) beside POP3: STARTTLS with the same TLS material, logins through the directory.
+    managesieve = await startManageSieve({
+      config, logger, secureContext: secureContext(tls, config.tls), services: { auth: directory.auth, sieve: services.sieve },
     });
     imap = await startImapListeners({
       config, tls, logger,
@@ -109,7 +117,10 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       filter: createSmtpFilter(services.filter),
     });
     housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
-    return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue: services.queue, close };
+    return {
+      http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, managesieve: managesieve.address, smtp: smtp.addresses,
+      firstStart, queue: services.queue, close,
+    };
   } catch (err) {
     await close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'cleanup after a failed start failed'));
     throw err;

@@ -31,6 +31,7 @@ import type { LocalTransport } from './queue/local-transport.ts';
 import type { SubmitFn } from './queue/notifier.ts';
 import { queueConfigFrom, type QueueConfig } from './queue/queue-config.ts';
 import { createQueueService, type QueueService } from './queue/queue-service.ts';
+import { createSieveService, type SieveService } from './sieve/sieve-service.ts';
 import type { Store } from './store/port.ts';
 
 export interface Services {
@@ -49,6 +50,8 @@ export interface Services {
   queue: QueueService;
   queueConfig: QueueConfig;
   intake: IntakeService;
+  /** Sieve scripts, rules and out-of-office (ManageSieve, the API, delivery). */
+  sieve: SieveService;
   health: HealthService;
   /** Connection-stage filter components (the SMTP front end's IP lists and DNSBL). */
   filter: { ipLists: IpLists; dnsbl: Dnsbl; greylist: Greylist; rateLimiter: RateLimiter };
@@ -102,9 +105,10 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     duplicateWindowMs: config.smtp.duplicateWindowMs,
     now: options.now,
   });
+  const sieve = createSieveService({ store, directory, settings: config.sieve, ...(options.now ? { now: () => new Date(options.now!()).toISOString() } : {}) });
   const queueLog = logger.child({ component: 'queue' });
   return {
-    config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake,
+    config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
     health: createHealthService(store),
     filter,
     worker: {

@@ -117,7 +117,8 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const { directory, mail, publicFolders } = services;
   const queue = options.queue ? services.queue : null;
   const app = await createHttpServer({
-    config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, ...(queue ? { queue } : {}),
+    config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, sieve: services.sieve,
+    ...(queue ? { queue } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -42,6 +42,10 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/domains/{id}/public-folders/{folderId}', 'PATCH /api/v1/domains/{id}/public-folders/{folderId}',
       'DELETE /api/v1/domains/{id}/public-folders/{folderId}', 'GET /api/v1/domains/{id}/public-folders/{folderId}/acl',
       'PUT /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}', 'DELETE /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}',
+      'GET /api/v1/me/rules', 'PUT /api/v1/me/rules', 'GET /api/v1/me/out-of-office', 'PUT /api/v1/me/out-of-office',
+      'GET /api/v1/me/sieve/scripts', 'GET /api/v1/me/sieve/scripts/{name}', 'PUT /api/v1/me/sieve/scripts/{name}', 'DELETE /api/v1/me/sieve/scripts/{name}',
+      'PUT /api/v1/me/sieve/active', 'POST /api/v1/me/sieve/check',
+      'GET /api/v1/accounts/{id}/out-of-office', 'PUT /api/v1/accounts/{id}/out-of-office', 'GET /api/v1/domains/{id}/sieve', 'PUT /api/v1/domains/{id}/sieve',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);

@@ -123,7 +123,7 @@ describe('stoa doctor', () => {
 
   test('a running Stoa is recognised on every mail listener, and another mail server on a Stoa port is an error', async () => {
     const ports: Record<string, string> = {};
-    for (const name of ['SMTP', 'SUBMISSION', 'SMTPS', 'IMAP', 'IMAPS', 'POP3', 'POP3S']) ports[`STOA_${name}_PORT`] = String(await freePort());
+    for (const name of ['SMTP', 'SUBMISSION', 'SMTPS', 'IMAP', 'IMAPS', 'POP3', 'POP3S', 'MANAGESIEVE']) ports[`STOA_${name}_PORT`] = String(await freePort());
     const withPorts = { ...env, ...ports };
     const server = startStoa(['serve'], { env: withPorts });
     try {
@@ -134,7 +134,7 @@ describe('stoa doctor', () => {
       });
       const r = await runStoa(['doctor', '--json', '--domain', GOOD], { env: withPorts });
       const findings = (JSON.parse(r.stdout) as { findings: Finding[] }).findings;
-      for (const name of ['http', 'smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s']) {
+      for (const name of ['http', 'smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'managesieve']) {
         const f = findings.find((x) => x.section === `listener ${name}`);
         assert.equal(f?.level, 'ok', `${name}: ${JSON.stringify(f)}`);
         assert.match(f?.message ?? '', /Stoa answers/, name);

@@ -26,7 +26,7 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('STOA_')) env[k] = v;
   // Every listener on a free port, so tests running side by side never collide
   // on the default ports; a test that needs a fixed port sets it.
-  const ports = Object.fromEntries(['HTTP', 'SMTP', 'SUBMISSION', 'SMTPS', 'IMAP', 'IMAPS', 'POP3', 'POP3S'].map((p) => [`STOA_${p}_PORT`, '0']));
+  const ports = Object.fromEntries(['HTTP', 'SMTP', 'SUBMISSION', 'SMTPS', 'IMAP', 'IMAPS', 'POP3', 'POP3S', 'MANAGESIEVE'].map((p) => [`STOA_${p}_PORT`, '0']));
   return { ...env, STOA_LOG_LEVEL: 'warn', ...ports, ...extra };
 }
 

@@ -49,7 +49,7 @@ function configYaml(i: Instance, mxPort: number, dnsServer: string): string {
     `hostname: ${i.hostname}`,
     'listeners:',
     ...['http', 'smtp', 'submission', 'imap'].flatMap((l) => [`  ${l}:`, `    host: ${i.ip}`]),
-    ...['smtps', 'imaps', 'pop3', 'pop3s'].flatMap((l) => [`  ${l}:`, '    enabled: false']),
+    ...['smtps', 'imaps', 'pop3', 'pop3s', 'managesieve'].flatMap((l) => [`  ${l}:`, '    enabled: false']),
     'firstStart:',
     '  demo:',
     '    enabled: false',

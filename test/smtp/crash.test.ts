@@ -65,7 +65,7 @@ test('messages answered 250 survive SIGKILL at random moments, each exactly once
   const smtpPort = await freePort();
   const env = {
     STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: '0', STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(smtpPort),
-    STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0',
+    STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0', STOA_MANAGESIEVE_PORT: '0',
     STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9',
   };
   const { mkdirSync } = await import('node:fs');

@@ -53,7 +53,7 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   config.store.sqlite.path = join(dir, 'stoa.db');
   config.store.blobs.path = join(dir, 'blobs');
   config.auth.argon2 = { memoryKiB: 1024, passes: 1, parallelism: 1 };
-  for (const l of ['http', 'imap', 'imaps', 'pop3', 'pop3s'] as const) {
+  for (const l of ['http', 'imap', 'imaps', 'pop3', 'pop3s', 'managesieve'] as const) {
     const listener = (config.listeners as Record<string, { enabled: boolean } | undefined>)[l];
     if (listener) listener.enabled = false;
   }

@@ -17,6 +17,8 @@ export interface BannerInput {
   /** Actual POP3 addresses (absent or null when off). */
   pop3?: { host: string; port: number } | null;
   pop3s?: { host: string; port: number } | null;
+  /** Actual ManageSieve address (absent or null when off). */
+  managesieve?: { host: string; port: number } | null;
   /** Actual SMTP addresses (absent or null when off). */
   smtp?: Partial<Record<'smtp' | 'submission' | 'smtps', { host: string; port: number } | null>>;
   firstStart: BootstrapResult;
@@ -51,6 +53,7 @@ export function renderBanner(b: BannerInput): string {
     const where = [b.pop3 ? `port ${b.pop3.port} (STLS)` : null, b.pop3s ? `port ${b.pop3s.port} (TLS)` : null].filter(Boolean).join(', ');
     lines.push(`  POP3          ${where}`);
   }
+  if (b.managesieve) lines.push(`  ManageSieve   port ${b.managesieve.port} (STARTTLS)`);
   if (b.smtp?.smtp) lines.push(`  SMTP (MX)     port ${b.smtp.smtp.port}`);
   if (b.smtp?.submission || b.smtp?.smtps) {
     const where = [b.smtp.submission ? `port ${b.smtp.submission.port} (STARTTLS)` : null, b.smtp.smtps ? `port ${b.smtp.smtps.port} (TLS)` : null].filter(Boolean).join(', ');

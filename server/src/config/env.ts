@@ -33,6 +33,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'STOA_IMAPS_PORT', path: 'listeners.imaps.port', parse: asInteger, description: 'IMAP over implicit TLS port; `0` picks a free one.' },
   { name: 'STOA_POP3_PORT', path: 'listeners.pop3.port', parse: asInteger, description: 'POP3 (STLS) port; `0` picks a free one.' },
   { name: 'STOA_POP3S_PORT', path: 'listeners.pop3s.port', parse: asInteger, description: 'POP3 over implicit TLS port; `0` picks a free one.' },
+  { name: 'STOA_MANAGESIEVE_PORT', path: 'listeners.managesieve.port', parse: asInteger, description: 'ManageSieve (STARTTLS) port; `0` picks a free one.' },
   { name: 'STOA_STORE_DRIVER', path: 'store.driver', parse: asText, description: '`sqlite` or `mongodb`.' },
   { name: 'STOA_MONGODB_URL', path: 'store.mongodb.url', parse: asText, description: 'MongoDB connection string (may hold credentials).' },
   { name: 'STOA_MONGODB_DATABASE', path: 'store.mongodb.database', parse: asText, description: 'MongoDB database name.' },

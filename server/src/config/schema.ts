@@ -67,6 +67,12 @@ export const configSchema = Obj({
       allowPlaintextAuth: Type.Boolean({ description: 'USER/PASS and AUTH before STLS' }),
     }),
     pop3s: Obj({ enabled: Type.Boolean(), host: Str('Address to bind'), port: Port }),
+    managesieve: Obj({
+      enabled: Type.Boolean(),
+      host: Str('Address to bind'),
+      port: Port,
+      allowPlaintextAuth: Type.Boolean({ description: 'AUTHENTICATE before STARTTLS' }),
+    }),
   }),
   auth: Obj({
     argon2: Obj({
@@ -106,6 +112,23 @@ export const configSchema = Obj({
     // RFC 1939 §3: the autologout timer MUST be at least 10 minutes.
     idleTimeoutSeconds: Int(600, 86_400, 'Idle time before the connection is closed'),
     keepDeleted: Type.Boolean({ description: 'DELE hides messages from POP3 instead of deleting them' }),
+  }),
+  managesieve: Obj({
+    maxConnections: Int(1, 100_000, 'Simultaneous ManageSieve connections'),
+    maxConnectionsPerIp: Int(1, 100_000, 'Simultaneous ManageSieve connections per client IP'),
+    preAuthTimeoutSeconds: Int(5, 3600, 'Time to log in'),
+    idleTimeoutSeconds: Int(60, 86_400, 'Idle time before the connection is closed'),
+  }),
+  sieve: Obj({
+    maxScripts: Int(1, 1000, 'Scripts per account'),
+    maxScriptBytes: Int(1024, 1024 * 1024, 'Largest script'),
+    maxInstructions: Int(100, 1_000_000, 'Steps per delivery'),
+    maxRedirects: Int(0, 100, 'Redirects per message'),
+    maxActions: Int(1, 1000, 'Actions per message'),
+    vacationDefaultDays: Int(1, 365, 'Default vacation period'),
+    vacationMinSeconds: Int(0, 30 * 86_400, 'Shortest vacation period'),
+    vacationMaxDays: Int(1, 365, 'Longest vacation period'),
+    allowExternalRedirect: Type.Boolean({ description: 'Redirects to outside addresses' }),
   }),
   mail: Obj({
     expungeLogRetentionDays: Int(1, 3650, 'Keep QRESYNC expunge-log entries this long'),
@@ -229,6 +252,8 @@ export function defaultConfig(): StoaConfig {
       imaps: { enabled: true, host: '0.0.0.0', port: 1993 },
       pop3: { enabled: true, host: '0.0.0.0', port: 1110, allowPlaintextAuth: false },
       pop3s: { enabled: true, host: '0.0.0.0', port: 1995 },
+      // RFC 5804 §1.8: 4190 is unprivileged, so the first run and production share it.
+      managesieve: { enabled: true, host: '0.0.0.0', port: 4190, allowPlaintextAuth: false },
     },
     smtp: {
       maxMessageBytes: 50 * 1024 * 1024,
@@ -247,6 +272,12 @@ export function defaultConfig(): StoaConfig {
       throttle: { ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000 },
     },
     pop3: { idleTimeoutSeconds: 600, keepDeleted: false },
+    managesieve: { maxConnections: 200, maxConnectionsPerIp: 10, preAuthTimeoutSeconds: 60, idleTimeoutSeconds: 1800 },
+    // Dovecot Pigeonhole's defaults where they exist (sieve_max_redirects 4, vacation 1 day minimum is ours: 1 hour).
+    sieve: {
+      maxScripts: 20, maxScriptBytes: 64 * 1024, maxInstructions: 10_000, maxRedirects: 4, maxActions: 32,
+      vacationDefaultDays: 7, vacationMinSeconds: 3600, vacationMaxDays: 90, allowExternalRedirect: true,
+    },
     mail: { expungeLogRetentionDays: 30 },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     firstStart: {

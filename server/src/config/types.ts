@@ -33,3 +33,7 @@ export type DmarcPolicyMode = MailAuthSettings['dmarcPolicy'];
 export type FilterConfig = StoaConfig['filter'];
 /** The `queue:` section; the queue's own view of it is `QueueConfig` (queue/queue-config.ts). */
 export type QueueSettings = StoaConfig['queue'];
+/** Sieve scripts and delivery rules (docs/sieve.md). */
+export type SieveSettings = StoaConfig['sieve'];
+/** The ManageSieve front end (RFC 5804). */
+export type ManageSieveSettings = StoaConfig['managesieve'];

@@ -113,6 +113,8 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         await removeResourceManagerEverywhere(tx, actor, at, account.id);
         await tx.appPasswords.deleteForAccount(account.id);
         await tx.credentials.deleteForAccount(account.id);
+        // Sieve scripts belong to the account (server/src/sieve/); they go with it.
+        await tx.sieveScripts.deleteOwner(account.id);
         await tx.accounts.delete(account.id);
         await writeAudit(tx, actor, at, { action: 'delete', objectType: 'account', objectId: account.id, domainId: account.domainId, before: account, after: null });
         return account.id;

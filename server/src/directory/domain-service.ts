@@ -1,5 +1,6 @@
 // Mail domains and alias domains. Only server admins create and delete
 // domains; a domain admin may read and tune the domains granted to them.
+import { domainScriptOwner } from '../store/sieve-port.ts';
 import type { Domain, DomainCreate, DomainUpdate } from '../../../shared/src/schemas/directory.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { Page, StoreTx } from '../store/port.ts';
@@ -89,6 +90,8 @@ export function createDomainService(ctx: DirectoryContext): DomainService {
         const at = isoNow(ctx.now());
         // The store refuses while objects or alias domains remain (STOA_DOMAIN_NOT_EMPTY / STOA_DOMAIN_HAS_ALIASES).
         await tx.domains.delete(domain.id);
+        // The domain's global Sieve scripts (sieve-port.ts) go with it.
+        await tx.sieveScripts.deleteOwner(domainScriptOwner(domain.id));
         await writeAudit(tx, actor, at, { action: 'delete', objectType: 'domain', objectId: domain.id, domainId: domain.id, before: domain, after: null });
         // Domain admins of the deleted domain lose that grant, so no grant list
         // points at a domain that no longer exists.

@@ -14,6 +14,7 @@ import type { DkimKeyStore, GreylistStore, RateCounterStore } from './filter-por
 import type { ApiCredential } from '../model/credential.ts';
 import type { BlobInfo, ByteRange } from '../model/blob.ts';
 import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing.ts';
+import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 
 // The adapters and the contract suite name the model types through this port.
 export type { ApiCredential, BlobInfo, ByteRange, DomainScope, ListOptions, Page, SortOrder };
@@ -245,6 +246,8 @@ export interface StoreTx {
   messages: MessageStore;
   /** Outbound queue (queue-port.ts); in atomic() so a submission can enqueue with its other writes. */
   queue: QueueStore;
+  /** Sieve scripts of accounts and domains (sieve-port.ts); in atomic() so a change commits with its audit entry. */
+  sieveScripts: SieveScriptStore;
 }
 
 export interface Store extends StoreTx {
@@ -257,6 +260,8 @@ export interface Store extends StoreTx {
   dkimKeys: DkimKeyStore;
   greylist: GreylistStore;
   rateCounters: RateCounterStore;
+  /** Who a vacation auto-reply went to, and when (sieve-port.ts). */
+  sieveVacation: VacationMemoryStore;
   /**
    * Runs `fn` as one transaction: all its writes commit together or not at all.
    * Keep `fn` short and free of slow work (hash passwords before). It may be

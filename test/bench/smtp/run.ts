@@ -134,7 +134,7 @@ try {
   const server = await serve({
     STOA_CONFIG: configFile,
     STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: '0', STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(port),
-    STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0',
+    STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0', STOA_MANAGESIEVE_PORT: '0',
     STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9',
     STOA_LOG_LEVEL: 'warn',
     ...(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {}),

@@ -45,7 +45,7 @@ export const serveCommand: CommandGroup = standaloneGroup('run the server (what 
     }
     const startedInMs = performance.now() - started;
     logger.info({ http: server.http, startedInMs: Math.round(startedInMs), firstStart: server.firstStart.created }, 'stoa started');
-    ctx.out(renderBanner({ version: pkg.version, startedInMs, config, configFile: file, http: server.http, imap: server.imap, imaps: server.imaps, pop3: server.pop3, pop3s: server.pop3s, smtp: server.smtp, firstStart: server.firstStart }));
+    ctx.out(renderBanner({ version: pkg.version, startedInMs, config, configFile: file, http: server.http, imap: server.imap, imaps: server.imaps, pop3: server.pop3, pop3s: server.pop3s, managesieve: server.managesieve, smtp: server.smtp, firstStart: server.firstStart }));
 
     await stopped;
     const timer = setTimeout(() => {

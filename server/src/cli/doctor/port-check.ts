@@ -69,7 +69,7 @@ type ListenerName = keyof StoaConfig['listeners'];
 const IMPLICIT_TLS: ReadonlySet<ListenerName> = new Set(['smtps', 'imaps', 'pop3s']);
 const ENV: Record<ListenerName, string> = {
   http: 'STOA_HTTP_PORT', smtp: 'STOA_SMTP_PORT', submission: 'STOA_SUBMISSION_PORT', smtps: 'STOA_SMTPS_PORT',
-  imap: 'STOA_IMAP_PORT', imaps: 'STOA_IMAPS_PORT', pop3: 'STOA_POP3_PORT', pop3s: 'STOA_POP3S_PORT',
+  imap: 'STOA_IMAP_PORT', imaps: 'STOA_IMAPS_PORT', pop3: 'STOA_POP3_PORT', pop3s: 'STOA_POP3S_PORT', managesieve: 'STOA_MANAGESIEVE_PORT',
 };
 
 async function checkListener(config: StoaConfig, name: ListenerName): Promise<Finding> {

@@ -9,6 +9,7 @@ import type { StoaConfig } from '../../config/types.ts';
 import type { PublicFolderService } from '../../mail/public-folder-service.ts';
 import type { HealthService } from '../../operations/health.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
+import type { SieveService } from '../../sieve/sieve-service.ts';
 import pkg from '../../../../package.json' with { type: 'json' };
 import { accountsRoutes } from './accounts.ts';
 import { aliasesRoutes } from './aliases.ts';
@@ -29,6 +30,8 @@ import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
 import { sessionRoutes } from './sessions.ts';
+import { sieveAdminRoutes } from './sieve-admin.ts';
+import { sieveMeRoutes } from './sieve-me.ts';
 import { createValidatorCompiler } from './validation.ts';
 
 export interface HttpServerDeps {
@@ -44,6 +47,8 @@ export interface HttpServerDeps {
   queue?: QueueService;
   /** Public folder administration; its routes are absent when mail services are not wired. */
   publicFolders?: PublicFolderService;
+  /** Rules, out-of-office and Sieve scripts; its routes are absent when not wired. */
+  sieve?: SieveService;
 }
 
 declare module 'fastify' {
@@ -96,6 +101,10 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(auditRoutes, { directory });
     if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
     if (deps.publicFolders) await api.register(publicFoldersRoutes, { publicFolders: deps.publicFolders });
+    if (deps.sieve) {
+      await api.register(sieveMeRoutes, { sieve: deps.sieve });
+      await api.register(sieveAdminRoutes, { sieve: deps.sieve });
+    }
   }, { prefix: '/api/v1' });
 
   await app.ready();

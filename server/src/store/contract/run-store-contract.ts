@@ -14,6 +14,7 @@ import { mailContract } from './mail.contract.ts';
 import { ownerContract } from './owners.contract.ts';
 import { queueContract } from './queue.contract.ts';
 import { securityContract } from './security.contract.ts';
+import { sieveContract } from './sieve.contract.ts';
 
 export type { CrashMode, StoreFactory, StoreHarness } from './harness.ts';
 export { spawnCrashingWriter } from './spawn-worker.ts';
@@ -32,5 +33,6 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     mailContract(factory);
     lockContract(factory);
     queueContract(factory);
+    sieveContract(factory);
   });
 }

@@ -13,6 +13,7 @@ import { EXPUNGED_AT_INDEX, MAIL_COLLECTIONS, MAIL_INDEXES } from './mail-collec
 import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES } from './filter-collections.ts';
+import { SIEVE_INDEXES } from './sieve-store.ts';
 
 interface Migration {
   version: number;
@@ -197,6 +198,13 @@ const MIGRATIONS: readonly Migration[] = [
     async up(db) {
       // Idempotent: only recipients without the field are touched; null means INBOX, as before.
       await db.collection(QUEUE_COLLECTIONS.recipients).updateMany({ localFolder: { $exists: false } }, { $set: { localFolder: null } });
+    },
+  },
+  {
+    version: 11,
+    description: 'Sieve scripts per account and per domain (one active each), vacation reply memory with a TTL',
+    async up(db) {
+      await createIndexedCollections(db, SIEVE_INDEXES);
     },
   },
 ];

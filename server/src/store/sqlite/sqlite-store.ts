@@ -35,6 +35,7 @@ import { sqliteLockStore } from './locks.ts';
 import { sqliteDkimKeyStore } from './dkim-keys.ts';
 import { sqliteGreylistStore } from './greylist.ts';
 import { sqliteRateCounterStore } from './rate-counters.ts';
+import { sqliteSieveScriptStore, sqliteVacationMemoryStore } from './sieve.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -72,6 +73,7 @@ function bind(x: Executor): StoreTx {
     mailboxes: sqliteMailboxStore(x),
     messages: sqliteMessageStore(x),
     queue: sqliteQueueStore(x),
+    sieveScripts: sqliteSieveScriptStore(x),
   };
 }
 
@@ -186,6 +188,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
       dkimKeys: sqliteDkimKeyStore(standalone),
       greylist: sqliteGreylistStore(standalone),
       rateCounters: sqliteRateCounterStore(standalone),
+      sieveVacation: sqliteVacationMemoryStore(standalone),
       atomic: (fn) => {
         // Waiting for the writer held by our own atomic() would never end.
         if (conns.txContext.getStore()) {

@@ -4,7 +4,7 @@
 import { err, type Pop3CommandSpec, type Pop3Context, type Pop3Reply, type SaslStep } from '../context.ts';
 import { logIn } from '../session/login.ts';
 import { decodeInitialResponse, type SaslLine } from '../wire/parse-command.ts';
-import { SASL_MECHANISMS, LOGIN_PASSWORD_CHALLENGE, LOGIN_USERNAME_CHALLENGE, decodeLoginField, decodePlain, isSaslMechanism } from '../wire/sasl.ts';
+import { SASL_MECHANISMS, LOGIN_PASSWORD_CHALLENGE, LOGIN_USERNAME_CHALLENGE, decodeLoginField, decodePlain, isSaslMechanism } from '../../wire/sasl.ts';
 
 const cancelled = (): Pop3Reply => err('Authentication cancelled');
 const malformed = (): Pop3Reply => err('Malformed SASL response', 'AUTH');

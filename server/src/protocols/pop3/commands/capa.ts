@@ -2,7 +2,7 @@
 // that refuses plaintext passwords, USER and SASL are left out, so clients
 // upgrade with STLS first (RFC 2595 §4) instead of failing a login.
 import type { Pop3CommandSpec, Pop3Context } from '../context.ts';
-import { SASL_MECHANISMS } from '../wire/sasl.ts';
+import { SASL_MECHANISMS } from '../../wire/sasl.ts';
 
 /** Whether a password may be sent on this connection now. */
 export const credentialsAllowed = (ctx: Pop3Context): boolean => ctx.session.secure || ctx.listener.allowPlaintextAuth;

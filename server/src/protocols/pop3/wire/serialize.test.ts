@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MessageEncoder, pop3Octets } from './message-encoder.ts';
-import { decodeLoginField, decodePlain } from './sasl.ts';
+import { decodeLoginField, decodePlain } from '../../wire/sasl.ts';
 import { multiLine, saslChallenge, statusLine } from './serialize.ts';
 
 describe('POP3 response serializer', () => {
