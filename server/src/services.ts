@@ -31,6 +31,7 @@ import type { LocalTransport } from './queue/local-transport.ts';
 import type { SubmitFn } from './queue/notifier.ts';
 import { queueConfigFrom, type QueueConfig } from './queue/queue-config.ts';
 import { createQueueService, type QueueService } from './queue/queue-service.ts';
+import { createDeliveryRules } from './sieve/delivery-rules.ts';
 import { createSieveService, type SieveService } from './sieve/sieve-service.ts';
 import type { Store } from './store/port.ts';
 
@@ -94,6 +95,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     rateLimiter: createRateLimiter(config.filter.rateLimit, store.rateCounters),
   };
   const signer = createDkimSigner(store, logger);
+  const sieve = createSieveService({ store, directory, settings: config.sieve, ...(options.now ? { now: () => new Date(options.now!()).toISOString() } : {}) });
   const intake = createIntakeService({
     hostname: config.hostname,
     addresses: directory.addresses,
@@ -103,9 +105,12 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     checks: createMessageChecks({ ...filter, inbound: createInboundAuthenticator(config, logger, mailauthResolver(dns)) }),
     sign: (message, fromDomain) => signer.signMessage(message, fromDomain),
     duplicateWindowMs: config.smtp.duplicateWindowMs,
+    rules: createDeliveryRules({
+      sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
+      vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
+    }),
     now: options.now,
   });
-  const sieve = createSieveService({ store, directory, settings: config.sieve, ...(options.now ? { now: () => new Date(options.now!()).toISOString() } : {}) });
   const queueLog = logger.child({ component: 'queue' });
   return {
     config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,

@@ -49,10 +49,12 @@ describe('append and delivery', () => {
       { accountId: accounts[0].id }, // duplicate RCPT TO: one copy
       { accountId: accounts[1].id, mailbox: 'Junk' as const },
     ]);
-    assert.deepEqual(outcomes.map((o) => o.status), Array(6).fill('delivered'));
+    // One outcome per recipient entry, in order; the repeated entry shares the first one's copy.
+    assert.deepEqual(outcomes.map((o) => o.status), Array(7).fill('delivered'));
+    assert.deepEqual(outcomes[5], outcomes[0]);
     const blobId = (await h.messages.fetch(SYSTEM, outcomes[0].status === 'delivered' ? outcomes[0].mailboxId : '', [[1, 1]]))[0].blobId;
     assert.equal((await h.store.blobs.stat(blobId))?.refs, 6);
-    const junk = outcomes[5];
+    const junk = outcomes[6];
     assert.equal(junk.status === 'delivered' && (await h.mailboxes.get(SYSTEM, junk.mailboxId)).mailbox.specialUse, '\\Junk');
     const published = h.events.slice(before).filter((e) => e.kind === 'exists') as MailboxChange[];
     assert.equal(published.length, 6);

@@ -45,7 +45,7 @@ export interface SmtpHarness {
 }
 
 /** A local test network: example.test is ours (plus alias domain alias.test), everything else is remote. */
-export async function openSmtpHarness(tune: (config: StoaConfig) => void = () => {}): Promise<SmtpHarness> {
+export async function openSmtpHarness(tune: (config: StoaConfig) => void = () => {}, options: { now?: () => number } = {}): Promise<SmtpHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'stoa-smtp-'));
   const config = defaultConfig();
   config.dataDir = dir;
@@ -68,7 +68,7 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
 
   const logger = createLogger(config);
   const store = await openStore(config);
-  const services = createServices(config, store, logger, { defaultMetrics: false });
+  const services = createServices(config, store, logger, { defaultMetrics: false, ...(options.now ? { now: options.now } : {}) });
   const { directory, mail, queue, metrics } = services;
   const system = systemActor();
   const domain = await directory.domains.create(system, { name: 'example.test' });

@@ -56,6 +56,7 @@ export const ERRORS = {
   STOA_SENDER_NOT_OWNED: { status: 403, title: 'The sender address is not yours', smtp: '553 5.7.1' },
   STOA_MESSAGE_INVALID: { status: 422, title: 'The message is not acceptable', smtp: '550 5.6.0' },
   STOA_MAIL_LOOP: { status: 422, title: 'Too many hops; mail loop detected', smtp: '554 5.4.6' },
+  STOA_REJECTED_BY_RULE: { status: 422, title: 'The recipient\'s rules refuse this message', smtp: '550 5.7.1' },
   // Sieve (RFC 5804 response codes are derived from these in protocols/managesieve/).
   STOA_SIEVE_INVALID: { status: 422, title: 'The Sieve script is not valid', imap: 'CLIENTBUG' },
   STOA_SIEVE_QUOTA: { status: 507, title: 'Too many Sieve scripts, or the script is too large', imap: 'OVERQUOTA' },

@@ -134,6 +134,41 @@ export interface RecipientCheck {
   declaredSize: number | null;
 }
 
+/**
+ * What a recipient's own rules (Sieve, RFC 5228) decide for one message: the
+ * intake carries it out after the filter verdict, and a decision never loses
+ * the message (the rules module turns every failure into a keep).
+ */
+export interface RuleDecision {
+  /** Copies to store for the recipient; empty when the message is discarded, redirected away or rejected. */
+  copies: Array<{ mailbox: 'INBOX' | 'Junk' | { name: string; create: boolean }; flags: string[] }>;
+  /** Addresses to send the message on to, unchanged (RFC 5228 §4.2). */
+  redirects: string[];
+  /** Refuses the message for this recipient (RFC 5429), with the reason the sender is told; null to accept. */
+  reject: string | null;
+  /** An auto-reply (RFC 5230 vacation): complete bytes, sent from the null sender. */
+  reply: { to: string; bytes: Buffer } | null;
+  /** Prepended to each redirected copy, so a redirect loop is recognised. */
+  redirectHeader: string;
+  /** The recipient as a principal: redirects and replies are sent on their behalf (relayed, DKIM-signed). */
+  principal: Actor;
+}
+
+/** The recipients' rules as the intake asks for them (the Sieve module implements it). */
+export interface DeliveryRules {
+  /** Null when the recipient has no rules: the message goes where the filter put it. */
+  decide(input: {
+    accountId: string;
+    /** The account's primary address (the recipient's own). */
+    address: string;
+    envelope: { sender: string; recipient: string };
+    message: MessageSource;
+    /** The filter put it in Junk. */
+    junk: boolean;
+    log: Logger;
+  }): Promise<RuleDecision | null>;
+}
+
 export interface IntakeService {
   /**
    * MAIL FROM time: may this principal send as `sender`, at this rate? For

@@ -4,9 +4,11 @@
 //   2. every recipient is planned (the directory's one expansion);
 //   3. mail from outside gets the filter's verdict (SPF/DKIM/DMARC/ARC:
 //      reject, Junk, or accept) and its Authentication-Results;
-//   4. local copies: repeated deliveries of one Message-ID collapse, then
-//      one blob is linked into every mailbox in one transaction, with
-//      Return-Path, Delivered-To (one mailbox only) and Received in front;
+//   4. local copies: repeated deliveries of one Message-ID collapse, each
+//      recipient's own rules (Sieve) choose folders and flags, redirect,
+//      reject or reply, then one blob is linked into every mailbox in one
+//      transaction, with Return-Path, Delivered-To (one mailbox only) and
+//      Received in front;
 //   5. local failures after others succeeded are bounced (permanent) or
 //      deferred to the queue (temporary), never dropped;
 //   6. outside addresses (remote recipients, lists, forwarding) are signed
@@ -19,12 +21,14 @@ import { systemActor } from '../directory/access.ts';
 import type { Actor, AddressService } from '../directory/api.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import { firstField, headerFields, unfoldValue } from '../mail/mime/header-fields.ts';
-import type { DeliveryService, MailboxService, MessageService } from '../mail/api.ts';
+import type { DeliveryService, MailboxService, MessageService, Recipient } from '../mail/api.ts';
 import type { LocalFolder } from '../model/queue.ts';
 import type { MessageChecks } from '../filter/message-checks.ts';
 import type { QueueConfig } from '../queue/queue-config.ts';
 import type { QueueService } from '../queue/queue-service.ts';
-import type { IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan } from './api.ts';
+import type {
+  DeliveryRules, IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
+} from './api.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
 import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
 import { bufferSource, headerSection } from './message-source.ts';
@@ -48,6 +52,8 @@ export interface IntakeDeps {
   sign(message: Buffer, fromDomain: string): Promise<Buffer>;
   /** Collapse repeated deliveries of one Message-ID within this window (0: never). */
   duplicateWindowMs: number;
+  /** The recipients' own rules (Sieve); without them every message goes where the filter put it. */
+  rules?: DeliveryRules;
   now?: () => number;
 }
 
@@ -155,6 +161,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       const outcomes: RecipientOutcome[] = [...unplanned];
       const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
       const failures: LocalFailure[] = [];
+      const decisions: Array<{ copy: LocalCopy; decision: RuleDecision }> = [];
       if (local.length > 0) {
         const messageId = firstField(headerFields(header), 'message-id');
         const rawId = messageId ? unfoldValue(messageId.value) : null;
@@ -167,21 +174,50 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
             origin.log.info({ messageId: normaliseMessageId(rawId), duplicates: local.length - fresh.length }, 'intake duplicate delivery collapsed');
           }
           if (fresh.length > 0) {
-            // One shared body for every mailbox: Delivered-To only when there is a single one (docs/smtp.md).
-            const prefix = returnPathHeader(envelope.sender) + (local.length === 1 ? deliveredToHeader(local[0].address) : '') + authResults + received;
-            const folderOf = (accountId: string): LocalFolder =>
-              planned.find((r) => r.folder && r.plan.local.some((t) => t.accountId === accountId))?.folder ?? folder;
-            const results = await deps.mail.delivery.deliver(
-              systemActor(),
-              message.content(Buffer.from(prefix, 'utf8')),
-              fresh.map((c) => ({ accountId: c.accountId, mailbox: folderOf(c.accountId) })),
-            );
-            for (const o of results) byAccount.set(o.accountId, o.status === 'delivered' ? 'delivered' : o.error);
-            delivered = results.filter((o) => o.status === 'delivered').map((o) => o.accountId);
-            for (const o of results) {
-              if (o.status !== 'failed') continue;
-              const copy = fresh.find((c) => c.accountId === o.accountId)!;
-              failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: o.error });
+            // Each recipient's rules choose where its copies go (Sieve runs after the filter verdict, RFC 5228 §2.10).
+            const entries: Array<{ copy: LocalCopy; mailbox: NonNullable<Recipient['mailbox']>; flags?: string[] }> = [];
+            for (const copy of fresh) {
+              const given = planned.find((r) => r.folder && r.plan.local.some((t) => t.accountId === copy.accountId))?.folder;
+              const filed = given ?? folder;
+              // The queue retries a copy whose rules already ran; notices are the server's own.
+              const decision = origin.kind === 'queue' || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
+                accountId: copy.accountId, address: copy.address, envelope: { sender: envelope.sender, recipient: copy.recipients[0] ?? copy.address },
+                message, junk: filed === 'Junk', log: origin.log,
+              });
+              if (!decision) {
+                entries.push({ copy, mailbox: filed });
+                continue;
+              }
+              decisions.push({ copy, decision });
+              if (decision.reject !== null) {
+                byAccount.set(copy.accountId, new StoaError('STOA_REJECTED_BY_RULE', decision.reject));
+                failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: byAccount.get(copy.accountId) as StoaError });
+                continue;
+              }
+              // Discarded or redirected away: nothing to store, which is what the recipient asked for.
+              if (decision.copies.length === 0) byAccount.set(copy.accountId, 'delivered');
+              for (const c of decision.copies) entries.push({ copy, mailbox: c.mailbox, flags: c.flags });
+            }
+            if (entries.length > 0) {
+              // One shared body for every mailbox: Delivered-To only when there is a single one (docs/smtp.md).
+              const prefix = returnPathHeader(envelope.sender) + (local.length === 1 ? deliveredToHeader(local[0].address) : '') + authResults + received;
+              const results = await deps.mail.delivery.deliver(
+                systemActor(),
+                message.content(Buffer.from(prefix, 'utf8')),
+                entries.map((e) => ({ accountId: e.copy.accountId, mailbox: e.mailbox, ...(e.flags ? { flags: e.flags } : {}) })),
+              );
+              // An account counts as delivered when every copy of it was stored; the first failure is its error.
+              results.forEach((o, i) => {
+                const { copy } = entries[i];
+                const state = byAccount.get(copy.accountId);
+                if (o.status === 'failed') {
+                  if (!(state instanceof StoaError)) {
+                    byAccount.set(copy.accountId, o.error);
+                    failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: o.error });
+                  }
+                } else if (state === undefined) byAccount.set(copy.accountId, 'delivered');
+              });
+              delivered = [...byAccount].filter(([, v]) => v === 'delivered').map(([k]) => k);
             }
           }
         } finally {
@@ -214,6 +250,31 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
         for (const a of result.bounced) settled.set(a, 'bounced');
         for (const a of result.deferred) settled.set(a, 'deferred');
         deferredQueueId = result.queueId;
+      }
+
+      // What the rules asked besides storing: redirects and auto-replies, each a message of its own through
+      // this same path, sent on the recipient's behalf. A failure here is logged: the message itself is in.
+      for (const { copy, decision } of decisions) {
+        const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer> }> = [];
+        if (decision.redirects.length > 0) {
+          sends.push({ to: decision.redirects, sender: envelope.sender, bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
+        }
+        if (decision.reply) {
+          const reply = decision.reply;
+          sends.push({ to: [reply.to], sender: '', bytes: async () => reply.bytes });
+        }
+        for (const send of sends) {
+          try {
+            await service.accept({
+              envelope: { sender: send.sender, recipients: send.to.map((address) => ({ address })) },
+              message: bufferSource(await send.bytes()),
+              principal: decision.principal,
+              origin: { kind: 'sieve', log: origin.log },
+            });
+          } catch (err) {
+            origin.log.warn({ err, recipient: copy.address, to: send.to }, 'a rule\'s redirect or reply could not be sent');
+          }
+        }
       }
 
       let queueId: string | null = null;

@@ -123,8 +123,15 @@ export interface MessageService {
 
 export interface Recipient {
   accountId: string;
-  /** Where the filter put it; Junk falls back to INBOX if the account has none. */
-  mailbox?: 'INBOX' | 'Junk';
+  /**
+   * Where the copy goes: INBOX (the default); Junk, where the filter put it
+   * (INBOX when the account has none); or a mailbox of the account by name,
+   * as a Sieve fileinto asks, created when `create` is set (RFC 5490 §3.2),
+   * and INBOX when it cannot take the message (a rule never loses mail).
+   */
+  mailbox?: 'INBOX' | 'Junk' | { name: string; create?: boolean };
+  /** Flags of this copy (Sieve imap4flags); the delivery's `options.flags` otherwise. */
+  flags?: readonly string[];
 }
 
 export type RecipientOutcome =
@@ -140,7 +147,8 @@ export interface DeliveryService {
    * Stores the final message bytes (built by SMTP, trace headers included)
    * once and links it into every recipient's mailbox in one transaction.
    * Recipients over quota fail alone; when this resolves, the delivered
-   * copies are committed and SMTP may answer 250 for them.
+   * copies are committed and SMTP may answer 250 for them. One outcome per
+   * recipient entry, in order (one account may get several copies).
    */
   deliver(actor: Actor, body: Buffer | Readable, recipients: readonly Recipient[], options?: { internalDate?: string; flags?: readonly string[] }): Promise<RecipientOutcome[]>;
 }

@@ -10,19 +10,32 @@ import type { Delivered, DeliveryTarget, Mailbox } from '../model/mail.ts';
 import type { Store, StoreTx } from '../store/port.ts';
 import type { DeliveryService, MailboxService, RecipientOutcome } from './api.ts';
 import { isSystem } from './mail-access.ts';
+import { normaliseMailboxName } from './mailbox-name.ts';
 import { takeIn } from './message-intake.ts';
 import { assertQuota } from './quota.ts';
 
 export interface DeliveryServiceDeps {
   store: Store;
   bus: ChangeBus;
-  mailboxes: Pick<MailboxService, 'ensureDefaultMailboxes'>;
+  mailboxes: Pick<MailboxService, 'ensureDefaultMailboxes' | 'create'>;
   now?: () => string;
 }
 
-type Want = 'INBOX' | 'Junk';
+/** Where a copy goes: INBOX, the account's \\Junk mailbox, or a mailbox by name (Sieve fileinto). */
+type Want = 'INBOX' | 'Junk' | { name: string; create?: boolean };
 
-function pick(mailboxes: readonly Mailbox[], want: Want): Mailbox | undefined {
+function wantKey(want: Want): string {
+  return typeof want === 'string' ? want : `name:${want.name}`;
+}
+
+/** Whether a mailbox (still) is what `want` asks for: the transaction checks cached targets with this. */
+function matches(mailbox: Mailbox, want: Want): boolean {
+  if (want === 'INBOX') return mailbox.name === 'INBOX';
+  if (want === 'Junk') return mailbox.specialUse === '\\Junk' || mailbox.name === 'INBOX';
+  return mailbox.name === normaliseMailboxName(want.name);
+}
+
+function pick(mailboxes: readonly Mailbox[], want: 'INBOX' | 'Junk'): Mailbox | undefined {
   const junk = want === 'Junk' ? mailboxes.find((m) => m.specialUse === '\\Junk') : undefined;
   return junk ?? mailboxes.find((m) => m.name === 'INBOX');
 }
@@ -64,6 +77,27 @@ class TargetCache {
 }
 
 async function targetFor(store: Store, mailboxes: DeliveryServiceDeps['mailboxes'], accountId: string, want: Want): Promise<Mailbox> {
+  if (typeof want !== 'string') {
+    // RFC 5228 §4.1 / RFC 5490 §3.2: fileinto a mailbox, created when asked; if it cannot take the
+    // message (no such mailbox, an invalid name) the copy goes to INBOX: a rule never loses mail.
+    try {
+      const name = normaliseMailboxName(want.name);
+      const existing = await store.mailboxes.getByName(accountId, name);
+      if (existing) return existing;
+      if (want.create) {
+        try {
+          return await mailboxes.create(systemActor(), accountId, name);
+        } catch (err) {
+          if (!isStoaError(err, 'STOA_MAILBOX_EXISTS')) throw err;
+          const raced = await store.mailboxes.getByName(accountId, name);
+          if (raced) return raced;
+        }
+      }
+    } catch (err) {
+      if (!isStoaError(err)) throw err;
+    }
+    return targetFor(store, mailboxes, accountId, 'INBOX');
+  }
   let found = pick(await store.mailboxes.list(accountId), want);
   // An account created before its mailboxes (or by an import) still receives mail.
   found ??= pick(await mailboxes.ensureDefaultMailboxes(systemActor(), accountId), want);
@@ -89,23 +123,23 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
       // One outcome per distinct recipient; one copy per distinct mailbox.
       // `fresh`: bypass the cache (after the transaction found a cached target stale).
       const resolve = async (fresh: boolean) => {
-        const wanted = new Map<string, { accountId: string; mailbox?: Mailbox; error?: StoaError }>();
+        const wanted = new Map<string, { accountId: string; mailbox?: Mailbox; error?: StoaError; flags?: readonly string[] }>();
         const cached: Array<{ key: string; want: Want; mailbox: Mailbox }> = [];
         for (const r of recipients) {
           const want = r.mailbox ?? 'INBOX';
-          const key = `${r.accountId}\0${want}`;
+          const key = `${r.accountId}\0${wantKey(want)}`;
           if (wanted.has(key)) continue;
           const hit = fresh ? undefined : cache.get(key);
           if (hit) {
-            wanted.set(key, { accountId: r.accountId, mailbox: hit });
+            wanted.set(key, { accountId: r.accountId, mailbox: hit, flags: r.flags });
             cached.push({ key, want, mailbox: hit });
             continue;
           }
           try {
             const mailbox = await targetFor(store, mailboxes, r.accountId, want);
-            // The INBOX that stands in for a missing Junk is not kept: a Junk made later is used at once.
-            if (want === 'INBOX' || mailbox.specialUse === '\\Junk') cache.set(key, mailbox);
-            wanted.set(key, { accountId: r.accountId, mailbox });
+            // The INBOX that stands in for a missing Junk or an unusable named mailbox is not kept: one made later is used at once.
+            if (matches(mailbox, want) && (want !== 'Junk' || mailbox.specialUse === '\\Junk')) cache.set(key, mailbox);
+            wanted.set(key, { accountId: r.accountId, mailbox, flags: r.flags });
           } catch (err) {
             wanted.set(key, { accountId: r.accountId, error: asStoaError(err) });
           }
@@ -116,8 +150,8 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
       let { wanted, cached } = await resolve(false);
       let result: { delivered: Delivered[]; refused: Map<string, StoaError> };
       for (;;) {
-        const targets = new Map<string, Mailbox>();
-        for (const w of wanted.values()) if (w.mailbox) targets.set(w.mailbox.id, w.mailbox);
+        const targets = new Map<string, { mailbox: Mailbox; flags?: readonly string[] }>();
+        for (const w of wanted.values()) if (w.mailbox && !targets.has(w.mailbox.id)) targets.set(w.mailbox.id, { mailbox: w.mailbox, flags: w.flags });
         const check = cached;
         try {
           result = await store.atomic(async (tx: StoreTx) => {
@@ -125,12 +159,12 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
             // a mailbox deleted, renamed or unmarked since must not get the copy.
             for (const c of check) {
               const current = await tx.mailboxes.get(c.mailbox.id);
-              if (!current || current.accountId !== c.mailbox.accountId || pick([current], c.want)?.id !== current.id) throw new StaleTarget();
+              if (!current || current.accountId !== c.mailbox.accountId || !matches(current, c.want)) throw new StaleTarget();
             }
             await tx.blobRefs.register(blob);
             const refused = new Map<string, StoaError>();
             const copies = new Map<string, number>();
-            for (const m of targets.values()) copies.set(m.accountId, (copies.get(m.accountId) ?? 0) + 1);
+            for (const { mailbox: m } of targets.values()) copies.set(m.accountId, (copies.get(m.accountId) ?? 0) + 1);
             for (const [accountId, n] of copies) {
               try {
                 await assertQuota(tx, accountId, Array.from({ length: n }, () => index.size));
@@ -139,7 +173,9 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
                 refused.set(accountId, err);
               }
             }
-            const accepted: DeliveryTarget[] = [...targets.values()].filter((m) => !refused.has(m.accountId)).map((m) => ({ mailboxId: m.id }));
+            const accepted: DeliveryTarget[] = [...targets.values()]
+              .filter((t) => !refused.has(t.mailbox.accountId))
+              .map((t) => (t.flags ? { mailboxId: t.mailbox.id, flags: t.flags } : { mailboxId: t.mailbox.id }));
             const delivered: Delivered[] = accepted.length === 0
               ? []
               : await tx.messages.deliver(accepted, { blobId, index, flags: options.flags ?? [], internalDate: options.internalDate ?? at }, at);
@@ -157,12 +193,14 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
 
       const byMailbox = new Map(delivered.map((d) => [d.mailboxId, d]));
       for (const d of delivered) bus.publish({ accountId: d.accountId, mailboxId: d.mailboxId, kind: 'exists', uids: [d.uid], modseq: d.modseq });
-      return [...wanted.values()].map((w): RecipientOutcome => {
+      // One outcome per recipient entry, in order (entries asking for the same copy share it).
+      const outcomeOf = new Map([...wanted].map(([key, w]): [string, RecipientOutcome] => {
         const error = w.error ?? refused.get(w.accountId);
         const d = w.mailbox ? byMailbox.get(w.mailbox.id) : undefined;
-        if (error || !d) return { accountId: w.accountId, status: 'failed', error: error ?? new StoaError('STOA_INTERNAL', 'not delivered') };
-        return { accountId: w.accountId, status: 'delivered', mailboxId: d.mailboxId, uid: d.uid };
-      });
+        if (error || !d) return [key, { accountId: w.accountId, status: 'failed', error: error ?? new StoaError('STOA_INTERNAL', 'not delivered') }];
+        return [key, { accountId: w.accountId, status: 'delivered', mailboxId: d.mailboxId, uid: d.uid }];
+      }));
+      return recipients.map((r) => outcomeOf.get(`${r.accountId}\0${wantKey(r.mailbox ?? 'INBOX')}`)!);
     },
   };
 }

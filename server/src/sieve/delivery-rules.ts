@@ -1,0 +1,91 @@
+// The recipients' Sieve rules as the intake service asks for them
+// (intake/api.ts DeliveryRules): load the domain's global script and the
+// user's active one, run them on the message (evaluate-delivery.ts), and
+// turn the actions into a RuleDecision the intake carries out — copies with
+// their folders and flags, redirects, a rejection, a vacation reply. Errors
+// of a script are logged; whatever happens, the message is kept somewhere.
+import { actorFor, systemActor } from '../directory/access.ts';
+import type { AccountService, AddressService } from '../directory/api.ts';
+import type { DeliveryRules, RuleDecision } from '../intake/api.ts';
+import type { MailboxService } from '../mail/api.ts';
+import type { VacationMemory } from './vacation.ts';
+import { evaluateDelivery, redirectTraceHeader } from './evaluate-delivery.ts';
+import type { SieveService } from './sieve-service.ts';
+
+/** Messages larger than this are not given to Sieve (they are kept as the filter decided): rules read whole messages. */
+export const MAX_SIEVE_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+export interface DeliveryRulesDeps {
+  sieve: Pick<SieveService, 'deliveryScripts' | 'allowExternalRedirect'>;
+  accounts: Pick<AccountService, 'get'>;
+  addresses: Pick<AddressService, 'isLocalDomain'>;
+  mailboxes: Pick<MailboxService, 'list'>;
+  vacationMemory: VacationMemory;
+  hostname: string;
+  now?: () => number;
+}
+
+export function createDeliveryRules(deps: DeliveryRulesDeps): DeliveryRules {
+  const now = deps.now ?? Date.now;
+  return {
+    async decide({ accountId, address, envelope, message, junk, log }) {
+      const scripts = await deps.sieve.deliveryScripts(accountId);
+      if (scripts.global === null && scripts.personal === null) return null;
+      if (message.size > MAX_SIEVE_MESSAGE_BYTES) {
+        log.info({ accountId, size: message.size }, 'sieve: message too large for rules; kept where the filter put it');
+        return null;
+      }
+      const account = await deps.accounts.get(systemActor(), accountId);
+      const names = new Set((await deps.mailboxes.list(systemActor(), accountId)).map((m) => m.name));
+      const outcome = await evaluateDelivery({
+        scripts,
+        message: await message.buffer(),
+        envelope,
+        recipient: { accountId, address, addresses: [address, envelope.recipient] },
+        verdict: { junk },
+        mailboxExists: (name) => names.has(name),
+        now: now(),
+        vacationMemory: deps.vacationMemory,
+        hostname: deps.hostname,
+      });
+      for (const e of outcome.errors) log.warn({ accountId, kind: e.kind, line: e.line, column: e.column }, `sieve: ${e.message}`);
+
+      const decision: RuleDecision = {
+        copies: [], redirects: [], reject: null, reply: outcome.vacation ? { to: outcome.vacation.to, bytes: outcome.vacation.bytes } : null,
+        redirectHeader: redirectTraceHeader(address), principal: actorFor(account, null),
+      };
+      let allowExternal: boolean | null = null;
+      for (const action of outcome.actions) {
+        switch (action.type) {
+          case 'keep':
+            // The implicit keep honours the filter's Junk; an explicit keep means INBOX.
+            decision.copies.push({ mailbox: action.implicit && junk ? 'Junk' : 'INBOX', flags: action.flags });
+            break;
+          case 'fileinto':
+            decision.copies.push({ mailbox: { name: action.mailbox, create: action.create }, flags: action.flags });
+            break;
+          case 'redirect': {
+            const domain = action.address.slice(action.address.lastIndexOf('@') + 1);
+            allowExternal ??= await deps.sieve.allowExternalRedirect(account.domainId);
+            if (!allowExternal && !await deps.addresses.isLocalDomain(domain)) {
+              log.warn({ accountId, to: action.address }, 'sieve: forwarding outside the server is disabled for the domain; kept in INBOX');
+              decision.copies.push({ mailbox: 'INBOX', flags: [] });
+            } else {
+              decision.redirects.push(action.address);
+            }
+            break;
+          }
+          case 'reject':
+            decision.reject = action.reason;
+            break;
+          case 'discard':
+          case 'vacation':
+            break;
+        }
+      }
+      // A rejection stands alone (RFC 5429 §2.1: reject cancels the implicit keep); nothing else is stored.
+      if (decision.reject !== null) decision.copies = [];
+      return decision;
+    },
+  };
+}
