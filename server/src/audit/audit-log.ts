@@ -20,12 +20,13 @@ export interface AuditActor {
 const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash', 'password', 'secret']);
 
 export type AuditAction =
-  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password' | 'retry';
+  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password' | 'retry'
+  | 'release' | 'train' | 'outbound-spam-blocked' | 'outbound-locked';
 
 export interface AuditChange {
   action: AuditAction;
   objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder'
-    | 'queued-message';
+    | 'queued-message' | 'quarantined-message' | 'spam-classifier';
   objectId: string;
   domainId: string | null;
   before: object | null;

@@ -197,4 +197,82 @@ export interface FilterConfig {
   };
   /** Submission limit per authenticated account; 0 = none. */
   rateLimit: { messagesPerHour: number };
+  /** The pipeline (docs/filtering.md); false = only the connection-level lists and mail authentication headers. */
+  enabled: boolean;
+  /** Check names in run order; unnamed checks follow in their built-in order. */
+  order: string[];
+  /** Per-check overrides: { "bayes": { enabled: false }, "antivirus": { timeoutMs: 30000, onError: "skip" } }. */
+  checks: Record<string, { enabled?: boolean; timeoutMs?: number; onError?: 'defer' | 'skip' }>;
+  /** Score overrides per rule name (docs/filtering.md lists every rule); 0 switches a rule off. */
+  scores: Record<string, number>;
+  thresholds: FilterThresholds;
+  /** Content checks parse at most this many bytes of a message (antivirus sees all of it). */
+  maxScanBytes: number;
+  /** More Received: fields than this scores TOO_MANY_RECEIVED. */
+  maxReceived: number;
+  uribl: { zones: string[]; timeoutMs: number; maxDomains: number };
+  bayes: {
+    enabled: boolean;
+    /** The classifier scores only once each class has this many trained messages (in the scopes used). */
+    minMessages: number;
+    /** Tokens per message considered (the most interesting ones). */
+    maxTokens: number;
+  };
+  antivirus: {
+    enabled: boolean;
+    /** clamd's Unix socket; when set, host/port are not used. */
+    socket: string | null;
+    host: string;
+    port: number;
+    timeoutMs: number;
+    /** clamd down or too slow: open = deliver unscanned, closed = 451 (the sender retries). */
+    failure: 'open' | 'closed';
+    /** What an infected message gets. */
+    action: 'reject' | 'quarantine';
+  };
+  attachments: {
+    enabled: boolean;
+    /** What a blocked attachment does; "score" only adds the ATTACH_* rule scores. */
+    action: 'reject' | 'quarantine' | 'junk' | 'score';
+    /** Lower-case extensions without the dot. */
+    blockedExtensions: string[];
+    /** Macro-enabled Office files (.docm, .xlsm …, vbaProject.bin). */
+    blockMacros: boolean;
+    /** Encrypted archives cannot be inspected. */
+    blockEncryptedArchives: boolean;
+    archives: { maxEntries: number; maxDepth: number; maxUncompressedBytes: number; maxRatio: number };
+  };
+  rspamd: { url: string | null; password: string | null; timeoutMs: number };
+  spamd: { host: string | null; port: number; socket: string | null; timeoutMs: number; user: string | null };
+  quarantine: {
+    retentionDays: number;
+    /** Users may list, release and delete their own held messages. */
+    userRelease: boolean;
+    /** A daily summary of newly held messages to each recipient and to the domain admins. */
+    digest: { enabled: boolean; hourUtc: number };
+  };
+  outbound: {
+    enabled: boolean;
+    /** A submitted message scoring at least this is refused (0 = never by score). */
+    rejectScore: number;
+    /** After this many refused messages within an hour the account may not submit … */
+    lockAfter: number;
+    /** … for this many minutes (admins are alerted through the audit log). */
+    lockMinutes: number;
+  };
+  /** Stored verdicts (GET /api/v1/filter/verdicts) are kept this long. */
+  verdictRetentionDays: number;
+  /** Per-domain policy by ASCII domain name (recipient domain inbound, sender domain outbound). */
+  domains: Record<string, DomainFilterPolicy>;
+}
+
+export interface FilterThresholds { tag: number; junk: number; quarantine: number; reject: number }
+
+export interface DomainFilterPolicy {
+  thresholds?: Partial<FilterThresholds>;
+  attachments?: { action?: FilterConfig['attachments']['action']; blockedExtensions?: string[]; blockMacros?: boolean };
+  antivirus?: { action?: 'reject' | 'quarantine' };
+  /** Switch checks off for the domain ({ "greylist": { "enabled": false } }). */
+  checks?: Record<string, { enabled?: boolean }>;
+  quarantine?: { userRelease?: boolean };
 }

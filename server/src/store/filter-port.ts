@@ -65,3 +65,125 @@ export interface RateCounterStore {
   /** Drops counters of windows that started before `before`. */
   prune(before: number): Promise<number>;
 }
+
+// ---- Spam filter (filter/) --------------------------------------------------
+
+export type TrainingClass = 'spam' | 'ham';
+
+/** Messages of each class a scope was trained with. */
+export interface BayesTotals { spam: number; ham: number }
+
+/**
+ * The statistical classifier's token counts (filter/bayes-classifier.ts), per
+ * scope: "global", "domain:<domain id>", "user:<account id>". A token is a
+ * short hash of a word or feature, never the word itself. Each trained
+ * message is remembered by a key (a hash of its tokens) so training the same
+ * message twice changes nothing, and training it as the other class moves it.
+ */
+export interface BayesStore {
+  /** Summed totals of the scopes. */
+  totals(scopes: readonly string[]): Promise<BayesTotals>;
+  /** Summed counts of each token over the scopes; tokens never seen are absent. */
+  counts(scopes: readonly string[], tokens: readonly string[]): Promise<Map<string, BayesTotals>>;
+  /**
+   * Records `messageKey` as `cls` in `scope` and counts its tokens, atomically:
+   * 'unchanged' when already learned as that class, 'moved' when it was
+   * learned as the other one (its counts move over), 'learned' otherwise.
+   */
+  learn(scope: string, messageKey: string, cls: TrainingClass, tokens: readonly string[], now: number): Promise<'learned' | 'moved' | 'unchanged'>;
+  /** Forgets `messageKey` in `scope` (its counts are taken back); false when it was not learned. */
+  forget(scope: string, messageKey: string, tokens: readonly string[]): Promise<boolean>;
+}
+
+/** A rule that fired, as stored with a verdict. */
+export interface StoredRuleHit { rule: string; score: number; detail?: string }
+
+/** The filter's verdict on one message, kept so the admin API can explain it. */
+export interface StoredVerdict {
+  id: string;
+  at: number;
+  direction: 'inbound' | 'outbound';
+  ip: string | null;
+  helo: string | null;
+  sender: string;
+  recipients: string[];
+  /** Domain ids of the local recipients (inbound) or the submitter (outbound): who may read it. */
+  domainIds: string[];
+  accountIds: string[];
+  messageId: string | null;
+  subject: string;
+  score: number;
+  action: string;
+  reason: string;
+  rules: StoredRuleHit[];
+  /** Per-check timings and failures. */
+  checks: Array<{ check: string; stage: string; ms: number; outcome: string; error?: string }>;
+}
+
+export interface VerdictFilter {
+  /** null: every domain (server admin). */
+  domainIds: readonly string[] | null;
+  /** Only verdicts concerning this account (a user looking at their own mail). */
+  accountId?: string;
+  messageId?: string;
+  sender?: string;
+  action?: string;
+}
+
+export interface VerdictStore {
+  insert(verdict: StoredVerdict): Promise<void>;
+  get(id: string): Promise<StoredVerdict | null>;
+  /** Newest first. */
+  list(filter: VerdictFilter, offset: number, limit: number): Promise<{ items: StoredVerdict[]; total: number }>;
+  prune(before: number): Promise<number>;
+}
+
+export type QuarantineStatus = 'held' | 'released' | 'deleted';
+
+export interface QuarantineEntry {
+  id: string;
+  /** SHA-256 of the held message; the entry holds one reference while status is "held". */
+  blobId: string;
+  size: number;
+  heldAt: number;
+  /** Deleted by housekeeping after this. */
+  expiresAt: number;
+  direction: 'inbound' | 'outbound';
+  sender: string;
+  /** Envelope recipients the message is held for, with the local account each reaches (null: outside). */
+  recipients: Array<{ address: string; accountId: string | null }>;
+  domainIds: string[];
+  accountIds: string[];
+  subject: string;
+  from: string;
+  /** Why it is held ("antivirus: Stoa.Test.EICAR", "attachments: invoice.exe"). */
+  reason: string;
+  verdictId: string | null;
+  score: number;
+  status: QuarantineStatus;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  /** Included in a digest already. */
+  digested: boolean;
+}
+
+export interface QuarantineFilter {
+  domainIds: readonly string[] | null;
+  accountId?: string;
+  status?: QuarantineStatus;
+}
+
+export interface QuarantineStore {
+  /** Inserts a held entry (call inside atomic() with blobRefs.register(blob, 1)). */
+  insert(entry: QuarantineEntry): Promise<void>;
+  get(id: string): Promise<QuarantineEntry | null>;
+  /** Newest first. */
+  list(filter: QuarantineFilter, offset: number, limit: number): Promise<{ items: QuarantineEntry[]; total: number }>;
+  /** Moves a held entry to released/deleted; null when it was not held (already resolved by someone else). */
+  resolve(id: string, status: 'released' | 'deleted', at: number, by: string): Promise<QuarantineEntry | null>;
+  /** Held entries past their expiry. */
+  expired(now: number, limit: number): Promise<QuarantineEntry[]>;
+  /** Held entries not yet in a digest. */
+  undigested(limit: number): Promise<QuarantineEntry[]>;
+  markDigested(ids: readonly string[]): Promise<void>;
+}

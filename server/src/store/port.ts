@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/src/schemas/directory.ts';
 import type { MailboxStore, MessageStore } from './mail-port.ts';
 import type { QueueStore } from './queue-port.ts';
-import type { DkimKeyStore, GreylistStore, RateCounterStore } from './filter-port.ts';
+import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -271,6 +271,8 @@ export interface StoreTx {
   messages: MessageStore;
   /** Outbound queue (queue-port.ts); in atomic() so a submission can enqueue with its other writes. */
   queue: QueueStore;
+  /** Messages held by the filter (filter-port.ts); in atomic() with their blob references and audit entries. */
+  quarantine: QuarantineStore;
 }
 
 export interface Store extends StoreTx {
@@ -283,6 +285,9 @@ export interface Store extends StoreTx {
   dkimKeys: DkimKeyStore;
   greylist: GreylistStore;
   rateCounters: RateCounterStore;
+  /** The spam classifier's token counts and the filter's stored verdicts (filter-port.ts). */
+  bayes: BayesStore;
+  verdicts: VerdictStore;
   /**
    * Runs `fn` as one transaction: all its writes commit together or not at all.
    * Keep `fn` short and free of slow work (hash passwords before). It may be

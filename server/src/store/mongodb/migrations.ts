@@ -12,7 +12,7 @@ import { isDuplicateKey } from './errors.ts';
 import { EXPUNGED_AT_INDEX, MAIL_COLLECTIONS, MAIL_INDEXES } from './mail-collections.ts';
 import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
-import { FILTER_INDEXES } from './filter-collections.ts';
+import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 
 interface Migration {
   version: number;
@@ -197,6 +197,13 @@ const MIGRATIONS: readonly Migration[] = [
     async up(db) {
       // Idempotent: only recipients without the field are touched; null means INBOX, as before.
       await db.collection(QUEUE_COLLECTIONS.recipients).updateMany({ localFolder: { $exists: false } }, { $set: { localFolder: null } });
+    },
+  },
+  {
+    version: 11,
+    description: 'spam filter: classifier tokens, stored verdicts, quarantine',
+    async up(db) {
+      for (const [name, indexes] of Object.entries(SPAM_FILTER_INDEXES)) await db.collection(name).createIndexes(indexes);
     },
   },
 ];

@@ -28,6 +28,7 @@ import { createThrottleStore } from './throttle-store.ts';
 import { createLockStore } from './lock-store.ts';
 import { createDkimKeyStore } from './dkim-key-store.ts';
 import { createGreylistStore, createRateCounterStore } from './greylist-store.ts';
+import { createBayesStore, createQuarantineStore, createVerdictStore } from './spam-filter-store.ts';
 
 export async function openMongoStore(config: StoaConfig): Promise<Store> {
   const { url, database } = config.store.mongodb;
@@ -54,6 +55,7 @@ function txStores(ctx: MongoCtx): StoreTx {
     mailboxes: createMailboxStore(ctx),
     messages: createMessageStore(ctx),
     queue: createQueueStore(ctx),
+    quarantine: createQuarantineStore(ctx),
   };
 }
 
@@ -108,6 +110,8 @@ export async function openMongoStoreAt(url: string, database: string): Promise<S
     dkimKeys: createDkimKeyStore(root),
     greylist: createGreylistStore(root),
     rateCounters: createRateCounterStore(root),
+    bayes: createBayesStore(root),
+    verdicts: createVerdictStore(root),
 
     // A nested atomic() call starts its own, independent transaction: the
     // StoreTx handed to `fn` is the way to stay inside this one.

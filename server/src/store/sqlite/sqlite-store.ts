@@ -35,6 +35,9 @@ import { sqliteLockStore } from './locks.ts';
 import { sqliteDkimKeyStore } from './dkim-keys.ts';
 import { sqliteGreylistStore } from './greylist.ts';
 import { sqliteRateCounterStore } from './rate-counters.ts';
+import { sqliteBayesStore } from './bayes.ts';
+import { sqliteVerdictStore } from './filter-verdicts.ts';
+import { sqliteQuarantineStore } from './quarantine.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -72,6 +75,7 @@ function bind(x: Executor): StoreTx {
     mailboxes: sqliteMailboxStore(x),
     messages: sqliteMessageStore(x),
     queue: sqliteQueueStore(x),
+    quarantine: sqliteQuarantineStore(x),
   };
 }
 
@@ -186,6 +190,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
       dkimKeys: sqliteDkimKeyStore(standalone),
       greylist: sqliteGreylistStore(standalone),
       rateCounters: sqliteRateCounterStore(standalone),
+      bayes: sqliteBayesStore(standalone),
+      verdicts: sqliteVerdictStore(standalone),
       atomic: (fn) => {
         // Waiting for the writer held by our own atomic() would never end.
         if (conns.txContext.getStore()) {
