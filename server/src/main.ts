@@ -13,10 +13,10 @@ import { createMailServices } from './mail/mail-services.ts';
 import { createPublicFolderService } from './mail/public-folder-service.ts';
 import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
 import { startImapListeners, type ImapListeners } from './protocols/imap/server.ts';
-import { createDnsbl } from './filter/dnsbl.ts';
+import { createFilterService, type FilterService } from './filter/filter-service.ts';
 import { createGreylist } from './filter/greylist.ts';
-import { createIpLists } from './filter/ip-lists.ts';
 import { createRateLimiter } from './filter/rate-limit.ts';
+import { createReleaseDelivery } from './filter/release-delivery.ts';
 import { createDkimSigner } from './mail-auth/dkim-sign.ts';
 import { createDnsResolver, mailauthResolver } from './mail-auth/dns-resolver.ts';
 import { createInboundAuthenticator } from './mail-auth/inbound.ts';
@@ -46,6 +46,8 @@ export interface RunningServer {
   firstStart: BootstrapResult;
   /** The outbound queue every front end enqueues into (one instance per process). */
   queue: QueueService;
+  /** The filter pipeline, its quarantine and classifier (one instance per process). */
+  filter: FilterService;
   /** Stops accepting work, lets requests in flight finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -81,11 +83,14 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let imap: ImapListeners | null = null;
   let smtp: SmtpFrontEnd | null = null;
   let outbound: OutboundQueue | null = null;
+  let filterService: FilterService | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
       await Promise.all([app?.close(), pop3?.close(), imap?.close(), smtp?.close(), outbound?.stop()]);
+      // Verdict records are written in the background; let them land before the store closes.
+      await filterService?.verdicts.flush();
     } finally {
       await store?.close();
     }
@@ -111,9 +116,18 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       addresses: directory.addresses, delivery: mail.delivery, registry: metrics.registry, logger,
     });
     const queue = outbound.service;
+    // One DNS cache for DNSBL, URIBL, SPF/DKIM/DMARC and the reverse name in Received.
+    const resolver = createDnsResolver(config);
+    // The filter pipeline (issue 13). Composition root: the lead moves this into services.ts, and points
+    // deliverReleased at intake.accept once it exists.
+    const filter = createFilterService({
+      config, store, logger, dns: resolver, inbound: createInboundAuthenticator(config, logger, mailauthResolver(resolver)),
+      deliverReleased: createReleaseDelivery({ delivery: mail.delivery, queue }), registry: metrics.registry,
+    });
+    filterService = filter;
     if (config.listeners.http.enabled) {
       const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders });
+      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders, filter });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
@@ -129,22 +143,14 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     }).catch((err: unknown) => {
       throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
     });
-    // One DNS cache for DNSBL, SPF/DKIM/DMARC and the reverse name in Received.
-    const resolver = createDnsResolver(config);
     const greylist = createGreylist(config.filter.greylist, store.greylist);
     const rateLimiter = createRateLimiter(config.filter.rateLimit, store.rateCounters);
     smtp = await startSmtp({
       config, logger, directory, metrics, tls, dns: resolver,
       mail,
       queue,
-      filter: {
-        ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
-        dnsbl: createDnsbl(config.filter.dnsbl, resolver),
-        greylist,
-        rateLimiter,
-        inbound: createInboundAuthenticator(config, logger, mailauthResolver(resolver)),
-        dkim: createDkimSigner(store, logger),
-      },
+      filter,
+      dkim: createDkimSigner(store, logger),
     }).catch((err: unknown) => {
       throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
     });
@@ -152,10 +158,11 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       config, store, directory, logger,
       tasks: [
         { name: 'greylist', run: () => greylist.prune() }, { name: 'rateCounters', run: () => rateLimiter.prune() },
+        ...filter.housekeepingTasks(),
         expungeLogPruneTask({ config, messages: store.messages }),
       ],
     });
-    return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, close };
+    return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, filter, close };
   } catch (err) {
     await close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'cleanup after a failed start failed'));
     throw err;

@@ -12,10 +12,8 @@ import { systemActor } from '../../server/src/directory/access.ts';
 import type { Directory } from '../../server/src/directory/api.ts';
 import { createDirectory } from '../../server/src/directory/directory.ts';
 import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
-import { createDnsbl } from '../../server/src/filter/dnsbl.ts';
-import { createGreylist } from '../../server/src/filter/greylist.ts';
-import { createIpLists } from '../../server/src/filter/ip-lists.ts';
-import { createRateLimiter } from '../../server/src/filter/rate-limit.ts';
+import { createFilterService, type FilterService } from '../../server/src/filter/filter-service.ts';
+import { createReleaseDelivery } from '../../server/src/filter/release-delivery.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
 import { createDkimSigner } from '../../server/src/mail-auth/dkim-sign.ts';
 import { createDnsResolver } from '../../server/src/mail-auth/dns-resolver.ts';
@@ -38,6 +36,7 @@ export interface SmtpHarness {
   mail: MailServices;
   queue: QueueService;
   metrics: Metrics;
+  filter: FilterService;
   smtp: SmtpFrontEnd;
   domain: Domain;
   alice: Account;
@@ -85,21 +84,15 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const metrics = createMetrics({ defaultMetrics: false });
   const tls = await loadTlsMaterial(config, logger);
   const resolver = createDnsResolver(config);
-  const smtp = await startSmtp({
-    config, logger, directory, mail, queue, metrics, tls,
-    filter: {
-      ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
-      dnsbl: createDnsbl(config.filter.dnsbl, resolver),
-      greylist: createGreylist(config.filter.greylist, store.greylist),
-      rateLimiter: createRateLimiter(config.filter.rateLimit, store.rateCounters),
-      inbound: createInboundAuthenticator(config, logger),
-      dkim: createDkimSigner(store, logger),
-    },
+  const filter = createFilterService({
+    config, store, logger, dns: resolver, inbound: createInboundAuthenticator(config, logger),
+    deliverReleased: createReleaseDelivery({ delivery: mail.delivery, queue }), registry: metrics.registry,
   });
+  const smtp = await startSmtp({ config, logger, directory, mail, queue, metrics, tls, filter, dkim: createDkimSigner(store, logger) });
   const a = smtp.addresses;
 
   return {
-    config, store, directory, mail, queue, metrics, smtp, domain, alice, bob,
+    config, store, directory, mail, queue, metrics, filter, smtp, domain, alice, bob,
     ports: { smtp: a.smtp?.port ?? 0, submission: a.submission?.port ?? 0, smtps: a.smtps?.port ?? 0 },
     async messages(address, name = 'INBOX') {
       const account = await directory.accounts.get(system, address);
@@ -127,6 +120,7 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
     },
     async close() {
       await smtp.close();
+      await filter.verdicts.flush();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -8,6 +8,7 @@ import type { Directory } from '../../directory/api.ts';
 import type { StoaConfig } from '../../config/types.ts';
 import type { PublicFolderService } from '../../mail/public-folder-service.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
+import type { FilterService } from '../../filter/filter-service.ts';
 import type { Store } from '../../store/port.ts';
 import pkg from '../../../../package.json' with { type: 'json' };
 import { accountsRoutes } from './accounts.ts';
@@ -17,6 +18,7 @@ import { autoconfigRoutes } from './autoconfig.ts';
 import { authGate } from './auth.ts';
 import { dkimRoutes } from './dkim.ts';
 import { domainsRoutes } from './domains.ts';
+import { filterRoutes } from './filter.ts';
 import { createDkimKeys, type DkimKeys } from '../../mail-auth/dkim-keys.ts';
 import { groupsRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
@@ -43,6 +45,8 @@ export interface HttpServerDeps {
   queue?: QueueService;
   /** Public folder administration; its routes are absent when mail services are not wired. */
   publicFolders?: PublicFolderService;
+  /** Quarantine, verdicts and training; the routes are absent when the filter is not wired. */
+  filter?: FilterService;
 }
 
 declare module 'fastify' {
@@ -94,6 +98,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(auditRoutes, { directory });
     if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
     if (deps.publicFolders) await api.register(publicFoldersRoutes, { publicFolders: deps.publicFolders });
+    if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
   }, { prefix: '/api/v1' });
 
   await app.ready();

@@ -18,7 +18,7 @@ import type { LocalTarget } from './recipient-plan.ts';
 import type { HookContext, Transaction } from './smtp-context.ts';
 import { normaliseMessageId } from './duplicate-guard.ts';
 import { fromAddresses } from './sender-identity.ts';
-import { replyFor, SmtpReply } from './smtp-reply.ts';
+import { rejectReasonFor, replyFor, SmtpReply } from './smtp-reply.ts';
 import { deliveredToHeader, receivedHeader, returnPathHeader } from './trace-headers.ts';
 import { firstField, headerFields, unfoldValue } from '../../mail/mime/header-fields.ts';
 
@@ -78,18 +78,22 @@ export async function deliverMessage(ctx: HookContext, tx: Transaction, spool: M
   const received = receivedFor(ctx, id);
   const { local, localDsn, outbound } = collect(ctx, tx);
 
-  // RFC 8601: our verdict on SPF/DKIM/DMARC/ARC for mail from outside.
-  let authResults = '';
-  let mailbox: Recipient['mailbox'] = 'INBOX';
-  if (state.listener === 'smtp' && !state.trusted) {
-    const verdict = await services.filter.inbound({
-      ip: state.ip, helo: String(session.hostNameAppearsAs || ''), sender: tx.sender, log: state.log,
-      message: () => spool.stream(), size: spool.size,
-    });
-    if (verdict.action === 'reject') throw new SmtpReply(550, '5.7.1', `Message rejected: ${verdict.reason}`, 'policy');
-    if (verdict.action === 'junk') mailbox = 'Junk';
-    authResults = verdict.headers;
+  // The filter's verdict (filter/filter-service.ts): SPF/DKIM/DMARC/ARC, spam score, antivirus, attachments.
+  // `header` holds Authentication-Results (MX) and X-Stoa-Spam; the front end only maps the decision.
+  const evaluation = await services.filter.evaluateMessage(tx.filter, {
+    raw: await spool.head(services.config.filter.maxScanBytes), size: spool.size, stream: () => spool.stream(),
+  });
+  if (evaluation.reply) {
+    const { code, enhanced, text } = evaluation.reply;
+    throw new SmtpReply(code, enhanced, text, rejectReasonFor(evaluation.verdict.decision?.check, evaluation.action));
   }
+  if (evaluation.action === 'quarantine') {
+    const held = await services.filter.hold(tx.filter, evaluation, Buffer.concat([Buffer.from(received, 'utf8'), Buffer.from(evaluation.header, 'utf8'), await spool.buffer()]));
+    state.log.info({ id, sender: tx.sender, quarantine: held.map((e) => e.id) }, 'smtp message held in quarantine');
+    return `2.6.0 Message accepted as ${id}`;
+  }
+  const mailbox: Recipient['mailbox'] = evaluation.folder;
+  const authResults = evaluation.header;
 
   let delivered: string[] = [];
   const failed: LocalFailure[] = [];
@@ -141,7 +145,7 @@ export async function deliverMessage(ctx: HookContext, tx: Transaction, spool: M
     // RFC 6376 §3.5 d= aligned with the From: domain (DMARC, RFC 7489 §3.1.1), which submission checked is the user's.
     const author = fromAddresses(header)?.[0] ?? tx.sender;
     const fromDomain = author.slice(author.lastIndexOf('@') + 1);
-    const signed = state.account && fromDomain ? await services.filter.sign({ fromDomain, message: body, log: state.log }) : '';
+    const signed = state.account && fromDomain ? await services.dkimFields(fromDomain, body, state.log) : '';
     queueId = await services.queue.enqueue({
       message: signed ? Buffer.concat([Buffer.from(signed, 'utf8'), body]) : body,
       sender: tx.sender,

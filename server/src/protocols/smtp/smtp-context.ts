@@ -12,7 +12,8 @@ import type { DeliveryService, MailboxService, MessageService } from '../../mail
 import type { QueueService } from '../../queue/queue-service.ts';
 import type { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
 import type { DuplicateGuard } from './duplicate-guard.ts';
-import type { SmtpFilter } from './smtp-filter.ts';
+import type { FilterService } from '../../filter/filter-service.ts';
+import type { FilterContext } from '../../filter/pipeline-types.ts';
 import type { ListenerKind, SmtpMetrics } from './smtp-metrics.ts';
 import type { RecipientPlan } from './recipient-plan.ts';
 
@@ -22,7 +23,10 @@ export interface SmtpServices {
   directory: Directory;
   mail: { delivery: DeliveryService; mailboxes: MailboxService; messages: MessageService };
   queue: QueueService;
-  filter: SmtpFilter;
+  /** The filter pipeline (filter/filter-service.ts): hooks call runStage, DATA calls evaluateMessage. */
+  filter: FilterService;
+  /** DKIM-Signature fields for submitted mail ('' when the From: domain has no key); moves to intake. */
+  dkimFields(fromDomain: string, message: Buffer, log: Logger): Promise<string>;
   metrics: SmtpMetrics;
   connections: ConnectionCounter;
   harvest: HarvestGuard;
@@ -41,6 +45,8 @@ export interface Transaction {
   declaredSize: number | null;
   /** Accepted recipients by lower-cased RCPT address. */
   plans: Map<string, RecipientPlan>;
+  /** The filter's view of this transaction (sender, recipients, rules fired so far). */
+  filter: FilterContext;
 }
 
 export interface SessionState {
@@ -52,8 +58,10 @@ export interface SessionState {
   /** Whether this connection counts against the per-IP limit (released on close). */
   counted: boolean;
   tx: Transaction | null;
-  /** The filter's per-connection findings (allow-listed client, DNSBL hits …), reused by later hooks. */
-  trusted: boolean;
+  /** The filter's per-connection context (allow-listed client, rules fired at connect and HELO). */
+  filter: FilterContext | null;
+  /** The HELO stage runs once per connection, at the first MAIL FROM (smtp-server has no EHLO hook). */
+  heloChecked: boolean;
 }
 
 export interface HookContext {

@@ -12,6 +12,8 @@ import type { Logger } from '../../log/logger.ts';
 import { createDnsResolver, smtpServerResolver, type DnsLookups } from '../../mail-auth/dns-resolver.ts';
 import type { DeliveryService, MailboxService, MessageService } from '../../mail/api.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
+import type { FilterService } from '../../filter/filter-service.ts';
+import type { DkimSigner } from '../../mail-auth/dkim-sign.ts';
 import { tlsServerOptions, type TlsMaterial } from '../../tls/tls-material.ts';
 import { countAuthAttempt, type Metrics } from '../http/metrics.ts';
 import { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
@@ -24,7 +26,6 @@ import { onMailFrom } from './hooks/mail-from.ts';
 import { onRcptTo } from './hooks/rcpt-to.ts';
 import { sweepSpool } from './message-spool.ts';
 import type { SmtpServices } from './smtp-context.ts';
-import { createSmtpFilter, type FilterComponents } from './smtp-filter.ts';
 import { registerSmtpMetrics, type ListenerKind } from './smtp-metrics.ts';
 import { installEnhancedStatusPassThrough } from './smtp-reply.ts';
 
@@ -34,7 +35,10 @@ export interface SmtpDeps {
   directory: Directory;
   mail: { delivery: DeliveryService; mailboxes: MailboxService; messages: MessageService };
   queue: QueueService;
-  filter: FilterComponents;
+  /** The filter pipeline every hook consults (filter/filter-service.ts). */
+  filter: FilterService;
+  /** Signs submitted mail to outside recipients (until intake does it). */
+  dkim: DkimSigner;
   tls: TlsMaterial;
   /** The HTTP server's metrics: SMTP counters join its registry. */
   metrics: Metrics;
@@ -138,7 +142,14 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
     directory: deps.directory,
     mail: deps.mail,
     queue: deps.queue,
-    filter: createSmtpFilter(deps.filter),
+    filter: deps.filter,
+    async dkimFields(fromDomain, message, log) {
+      const signed = await deps.dkim.signMessage(message, fromDomain);
+      if (signed === message || signed.length === message.length) return '';
+      log.debug({ fromDomain }, 'dkim signed');
+      // signMessage prepends its fields: the difference is exactly the new header lines.
+      return signed.subarray(0, signed.length - message.length).toString('utf8');
+    },
     metrics: registerSmtpMetrics(deps.metrics.registry),
     connections: new ConnectionCounter(config.smtp.maxConnectionsPerIp),
     harvest: new HarvestGuard(config.smtp.harvest),

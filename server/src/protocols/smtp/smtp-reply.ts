@@ -14,7 +14,8 @@ const ENHANCED = /^([245])\.\d{1,3}\.\d{1,3}(?: |$)/;
 export type RejectReason =
   | 'syntax' | 'auth-required' | 'auth-failed' | 'auth-throttled' | 'tls-required' | 'sender-not-owned'
   | 'relay-denied' | 'unknown-recipient' | 'too-many-recipients' | 'over-quota' | 'too-big' | 'harvest'
-  | 'connection-limit' | 'policy' | 'greylisted' | 'rate-limited' | 'bad-content' | 'temporary-failure';
+  | 'connection-limit' | 'policy' | 'greylisted' | 'rate-limited' | 'bad-content' | 'temporary-failure'
+  | 'spam' | 'virus' | 'attachment' | 'filter-failure';
 
 export class SmtpReply extends Error {
   readonly responseCode: number;
@@ -48,6 +49,27 @@ const REASON_BY_CODE: Partial<Record<keyof typeof ERRORS, RejectReason>> = {
   STOA_ACCOUNT_DISABLED: 'auth-failed',
   STOA_RATE_LIMITED: 'rate-limited',
 };
+
+const REASON_BY_CHECK: Record<string, RejectReason> = {
+  'ip-lists': 'policy', dnsbl: 'policy', greylist: 'greylisted', 'rate-limit': 'rate-limited', 'mail-auth': 'policy',
+  antivirus: 'virus', attachments: 'attachment', outbound: 'spam',
+};
+
+/**
+ * The SMTP front end's whole part in filtering: a refusing decision of the
+ * pipeline becomes the reply; accept, junk and quarantine pass (the caller
+ * files or holds the message).
+ */
+export function enforceDecision(decision: { action: string; check: string; reason: string; smtpCode?: number; enhancedCode?: string } | null): void {
+  if (!decision || (decision.action !== 'reject' && decision.action !== 'defer')) return;
+  const defer = decision.action === 'defer';
+  throw new SmtpReply(decision.smtpCode ?? (defer ? 451 : 550), decision.enhancedCode ?? (defer ? '4.7.1' : '5.7.1'), decision.reason, rejectReasonFor(decision.check, decision.action));
+}
+
+/** The stoa_smtp_rejected_total label of a filter refusal: the deciding check, or the score. */
+export function rejectReasonFor(check: string | undefined, action: string): RejectReason {
+  return (check && REASON_BY_CHECK[check]) || (action === 'defer' ? 'filter-failure' : 'spam');
+}
 
 /**
  * The reply for any error a hook meets: an SmtpReply as is, a catalogue error

@@ -1,12 +1,12 @@
 // Connection policy, before the greeting: per-IP connection limit, clients
-// already cut off for address harvesting, then the filter's IP allow/deny
-// list and DNSBL (MX only). A refusal here is a 421 or 554 greeting and the
-// connection closes (RFC 5321 §3.1).
+// already cut off for address harvesting, then the filter pipeline's connect
+// stage (IP allow/deny lists; DNSBL on MX). A refusal here is a 421 or 554
+// greeting and the connection closes (RFC 5321 §3.1).
 import type { SMTPServerSession } from 'smtp-server';
 import { attachState, refuse, stateOf } from '../gate.ts';
 import type { SessionState, SmtpServices } from '../smtp-context.ts';
 import type { ListenerKind } from '../smtp-metrics.ts';
-import { SmtpReply } from '../smtp-reply.ts';
+import { SmtpReply, enforceDecision } from '../smtp-reply.ts';
 
 /** "::ffff:192.0.2.1" is the IPv4 client of a dual-stack socket. */
 export function clientIp(session: SMTPServerSession): string {
@@ -23,7 +23,8 @@ export async function onConnect(services: SmtpServices, listener: ListenerKind, 
     account: null,
     counted: false,
     tx: null,
-    trusted: false,
+    filter: null,
+    heloChecked: false,
   };
   attachState(session, state);
   try {
@@ -35,9 +36,10 @@ export async function onConnect(services: SmtpServices, listener: ListenerKind, 
     }
     state.counted = true;
     services.metrics.connections.inc({ listener });
-    const verdict = await services.filter.checkConnection({ ip, listener, log: state.log });
-    state.trusted = verdict.trusted;
-    state.log.debug({ trusted: verdict.trusted, reason: verdict.reason }, 'smtp connection accepted');
+    const hostname = session.clientHostname && !session.clientHostname.startsWith('[') ? session.clientHostname : null;
+    state.filter = services.filter.session({ direction: listener === 'smtp' ? 'inbound' : 'outbound', ip, clientHostname: hostname, log: state.log });
+    enforceDecision(await services.filter.runStage('connect', state.filter));
+    state.log.debug({ allowListed: state.filter.allowListed }, 'smtp connection accepted');
   } catch (err) {
     throw refuse(services, state, 'connect', err);
   }

@@ -1,12 +1,13 @@
 // MAIL FROM (RFC 5321 §4.1.1.2): starts a transaction. smtp-server has checked
 // the syntax and the ESMTP parameters (SIZE against smtp.maxMessageBytes,
 // BODY, SMTPUTF8, RET, ENVID); here: the HELO name, on submission that the
-// sender belongs to the authenticated user (RFC 6409 §6.1) and the user's
-// sending rate, on MX the filter's sender checks.
+// sender belongs to the authenticated user (RFC 6409 §6.1); then the filter
+// pipeline's HELO stage (once per connection) and MAIL stage (the
+// submission rate limit, an account locked after outbound spam).
 import type { SMTPServerAddress } from 'smtp-server';
 import type { HookContext } from '../smtp-context.ts';
 import { mayUseAddress } from '../sender-identity.ts';
-import { SmtpReply } from '../smtp-reply.ts';
+import { SmtpReply, enforceDecision } from '../smtp-reply.ts';
 import { checkHelo } from './helo.ts';
 
 export async function onMailFrom(ctx: HookContext, from: SMTPServerAddress): Promise<void> {
@@ -23,10 +24,17 @@ export async function onMailFrom(ctx: HookContext, from: SMTPServerAddress): Pro
     if (sender !== '' && !await mayUseAddress(services.directory, account, sender)) {
       throw new SmtpReply(553, '5.7.1', `Sender address <${sender}> is not yours`, 'sender-not-owned');
     }
-    await services.filter.checkSubmission({ ip: state.ip, listener: state.listener, log: state.log, account, sender });
-  } else {
-    await services.filter.checkSender({ ip: state.ip, listener: state.listener, log: state.log, sender, helo: String(session.hostNameAppearsAs || '') });
   }
-  state.tx = { sender, declaredSize: size, plans: new Map() };
+  const connection = state.filter!;
+  connection.helo = String(session.hostNameAppearsAs || '');
+  if (state.account) connection.account = { id: state.account.id, address: state.account.address };
+  if (!state.heloChecked) {
+    state.heloChecked = true;
+    enforceDecision(await services.filter.runStage('helo', connection));
+  }
+  const filter = services.filter.transaction(connection);
+  filter.sender = sender;
+  enforceDecision(await services.filter.runStage('mail', filter));
+  state.tx = { sender, declaredSize: size, plans: new Map(), filter };
   state.log.debug({ sender, size, body: session.envelope.bodyType, smtputf8: session.envelope.smtpUtf8 === true }, 'smtp sender accepted');
 }

@@ -1,13 +1,14 @@
 // RCPT TO (RFC 5321 §4.1.1.3): where the recipient leads (recipient-plan.ts),
 // no open relay (only authenticated submission may name outside domains,
 // RFC 5321 §3.6.2), the quota of a direct mailbox recipient (RFC 3463 X.2.2),
-// dictionary-harvest protection, and the filter's greylisting on MX.
+// dictionary-harvest protection, and the filter pipeline's RCPT stage
+// (greylisting on MX).
 // smtp-server itself refuses recipients beyond smtp.maxRecipients (452 4.5.3).
 import type { SMTPServerAddress } from 'smtp-server';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HookContext } from '../smtp-context.ts';
 import { planRecipient, type RecipientPlan } from '../recipient-plan.ts';
-import { SmtpReply } from '../smtp-reply.ts';
+import { SmtpReply, enforceDecision } from '../smtp-reply.ts';
 
 async function checkQuota(ctx: HookContext, plan: RecipientPlan, declaredSize: number | null): Promise<void> {
   if (!plan.account || plan.local.length === 0) return;
@@ -49,9 +50,14 @@ export async function onRcptTo(ctx: HookContext, to: SMTPServerAddress): Promise
   } else {
     await checkQuota(ctx, plan, tx.declaredSize);
   }
-  await services.filter.checkRecipient({
-    ip: state.ip, listener: state.listener, log: state.log, sender: tx.sender, recipient: to.address, authenticated: state.account !== null,
-  });
+  const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  const first = plan.local[0];
+  tx.filter.recipient = { address: to.address, accountId: first?.accountId ?? null, domain: domainOf(first?.address ?? to.address) };
+  enforceDecision(await services.filter.runStage('rcpt', tx.filter));
+  tx.filter.recipient = null;
+  // The filter sees every mailbox the address leads to (the account's primary domain picks its policy) and the outside ones.
+  for (const t of plan.local) tx.filter.recipients.push({ address: to.address, accountId: t.accountId, domain: domainOf(t.address) });
+  if (plan.remote || plan.forward.length > 0) tx.filter.recipients.push({ address: to.address, accountId: null, domain: domainOf(to.address) });
   tx.plans.set(to.address.toLowerCase(), plan);
   state.log.debug({ rcpt: to.address, kind: plan.kind, local: plan.local.length, forward: plan.forward.length }, 'smtp recipient accepted');
 }
