@@ -1,7 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages some tests need (dnsmasq: a real DNS server
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
-# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp).
+# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
+# clamav-daemon: a real clamd for the antivirus tests, which make their own
+# signature database; spamd + spamassassin: SpamAssassin's daemon for the
+# optional-scorer test of test/filter).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -18,6 +21,10 @@ find_missing() {
   perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing="$missing libio-socket-ssl-perl"
   # test/imap syncs a mailbox both ways with mbsync (Debian package isync), an independent IMAP client.
   command -v mbsync >/dev/null 2>&1 || missing="$missing isync"
+  # test/filter: clamd (Debian clamav-daemon) and spamd (Debian spamd, with SpamAssassin's rules).
+  [ -x /usr/sbin/clamd ] || missing="$missing clamav-daemon"
+  [ -x /usr/sbin/spamd ] || missing="$missing spamd"
+  [ -d /usr/share/spamassassin ] || missing="$missing spamassassin"
 }
 
 find_missing
@@ -40,6 +47,11 @@ find_missing
 [ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages must not start their system daemons (clamd, spamd, dnsmasq): tests start their own on free ports.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+fi
 apt-get update -q >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >&2

@@ -14,6 +14,7 @@ import { mailContract } from './mail.contract.ts';
 import { ownerContract } from './owners.contract.ts';
 import { queueContract } from './queue.contract.ts';
 import { securityContract } from './security.contract.ts';
+import { spamFilterContract } from './spam-filter.contract.ts';
 
 export type { CrashMode, StoreFactory, StoreHarness } from './harness.ts';
 export { spawnCrashingWriter } from './spawn-worker.ts';
@@ -26,6 +27,7 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     ownerContract(factory);
     securityContract(factory);
     filterContract(factory);
+    spamFilterContract(factory);
     atomicCounterContract(factory);
     concurrentWriteContract(factory);
     blobContract(factory);
