@@ -1,5 +1,9 @@
 // A real admin API over real HTTP: temp SQLite store, the real directory,
 // and a small HTTP client that keeps the session cookie like a browser.
+import { createFilterService, type FilterService } from '../../server/src/filter/filter-service.ts';
+import { createReleaseDelivery } from '../../server/src/filter/release-delivery.ts';
+import { createDnsResolver } from '../../server/src/mail-auth/dns-resolver.ts';
+import { createInboundAuthenticator } from '../../server/src/mail-auth/inbound.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +40,8 @@ export interface Harness {
   queue: QueueService | null;
   /** Mail services over the same store (public folders are mailboxes). */
   mail: MailServices;
+  /** The filter behind /api/v1/filter and /api/v1/me/quarantine. */
+  filter: FilterService;
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -118,7 +124,11 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const bus = new LocalChangeBus();
   const mail = createMailServices({ store, bus });
   const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-  const app = await createHttpServer({ config, store, directory, logger, publicFolders, ...(queue ? { queue } : {}) });
+  const filter = createFilterService({
+    config, store, logger, dns: createDnsResolver(config), inbound: createInboundAuthenticator(config, logger),
+    deliverReleased: createReleaseDelivery({ delivery: mail.delivery, queue: queue ?? createQueueService({ store, config: queueConfigFrom(config) }) }),
+  });
+  const app = await createHttpServer({ config, store, directory, logger, publicFolders, filter, ...(queue ? { queue } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -131,7 +141,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   }
 
   return {
-    base, app, store, directory, config, queue, mail, dir, logs,
+    base, app, store, directory, config, queue, mail, filter, dir, logs,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);

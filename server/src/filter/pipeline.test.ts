@@ -10,7 +10,7 @@ import { createMessageView } from './message-view.ts';
 import { createPipeline } from './pipeline.ts';
 import type { FilterCheck, FilterContext } from './pipeline-types.ts';
 import { decide, parseVerdictHeader, verdictHeader, type Verdict } from './verdict.ts';
-import { makeZip } from './zip-reader.test.ts';
+import { makeZip } from '../../../test/support/zip-writer.ts';
 
 const silent = pino({ level: 'silent' });
 
