@@ -210,6 +210,7 @@ export const configSchema: TSchema = Obj({
     bayes: Obj({
       enabled: Type.Boolean(),
       minMessages: Int(1, 1_000_000, 'Trained messages of each class before the classifier scores'),
+      fullWeightMessages: Int(1, 1_000_000, 'Trained messages of each class for the BAYES_* rules to count in full'),
       maxTokens: Int(10, 10_000, 'Most interesting tokens used per message'),
     }),
     antivirus: Obj({
@@ -366,13 +367,13 @@ export function defaultConfig(): StoaConfig {
       order: [],
       checks: {},
       scores: {},
-      // SpamAssassin's required_score is 5; Junk at 6 leaves a margin for the
-      // header-only rules, and rejection at 15 keeps refusals for the obvious.
-      thresholds: { tag: 4, junk: 6, quarantine: 0, reject: 15 },
+      // SpamAssassin's required_score: 5 files in Junk; rejection at 15 keeps
+      // SMTP-time refusals for the obvious, where a false positive is unlikely.
+      thresholds: { tag: 3, junk: 5, quarantine: 0, reject: 15 },
       maxScanBytes: 10 * 1024 * 1024,
       maxReceived: 25,
       uribl: { zones: [], timeoutMs: 2000, maxDomains: 20 },
-      bayes: { enabled: true, minMessages: 10, maxTokens: 150 },
+      bayes: { enabled: true, minMessages: 10, fullWeightMessages: 200, maxTokens: 150 },
       antivirus: { enabled: false, socket: null, host: '127.0.0.1', port: 3310, timeoutMs: 30_000, failure: 'closed', action: 'reject' },
       attachments: {
         enabled: true, action: 'reject', blockedExtensions: [...DEFAULT_BLOCKED_EXTENSIONS], blockMacros: true, blockEncryptedArchives: false,

@@ -215,6 +215,12 @@ export interface FilterConfig {
     enabled: boolean;
     /** The classifier scores only once each class has this many trained messages (in the scopes used). */
     minMessages: number;
+    /**
+     * Below this many trained messages of each class the BAYES_* scores are
+     * scaled down in proportion: a classifier trained on a handful of
+     * messages is mostly noise (SpamAssassin waits for 200 of each).
+     */
+    fullWeightMessages: number;
     /** Tokens per message considered (the most interesting ones). */
     maxTokens: number;
   };

@@ -33,7 +33,10 @@ export function bayesCheck(deps: CheckDeps): FilterCheck {
       const p = c.probability;
       const detail = `p=${p.toFixed(3)} from ${c.used} tokens (${c.trained.spam} spam / ${c.trained.ham} ham trained)`;
       const rule = p >= 0.99 ? 'BAYES_99' : p >= 0.95 ? 'BAYES_95' : p >= 0.8 ? 'BAYES_80' : p > 0.2 ? 'BAYES_50' : p > 0.01 ? 'BAYES_05' : 'BAYES_00';
-      return { hits: [hit(deps.scores, rule, detail)] };
+      // Confidence grows with training: full weight from filter.bayes.fullWeightMessages of each class.
+      const weight = Math.min(1, Math.min(c.trained.spam, c.trained.ham) / deps.config.filter.bayes.fullWeightMessages);
+      const full = deps.scores[rule] ?? 0;
+      return { hits: [hit(deps.scores, rule, weight < 1 ? `${detail}, weight ${weight.toFixed(2)}` : detail, Math.round(full * weight * 10) / 10)] };
     },
   };
 }

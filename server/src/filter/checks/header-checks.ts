@@ -11,6 +11,8 @@ const HOUR = 3_600_000;
 /** Providers whose Message-IDs spamware likes to imitate (SpamAssassin's FORGED_*_RCVD family). */
 const FREEMAIL = /(?:^|\.)(?:yahoo\.[a-z.]+|hotmail\.[a-z.]+|gmail\.com|outlook\.com|live\.com|aol\.com|msn\.com|mail\.ru|gmx\.(?:de|net|com))$/;
 const MONEY_SUBJECT = /\b(?:free|win(?:ner|ning)?|won|prize|cash|money|\$\d|credit|loan|offer|discount|save \d+%|lottery|million|rich|profit)\b/i;
+/** Top-level domains most abused for spam (Spamhaus' and SURBL's published statistics, 2020-2024). */
+export const ABUSED_TLDS = /\.(?:cam|top|xyz|work|click|loan|bid|win|review|date|stream|icu|buzz|rest|monster|cyou|gq|tk|ml|cf|ga|sbs|cfd)$/i;
 const REPORT_TYPES = /multipart\/report|message\/delivery-status|message\/disposition-notification/i;
 
 /** The registrable part of a domain, roughly: the last two labels (three under a two-letter country second level). */
@@ -37,6 +39,14 @@ async function messageIdRules(m: MessageView, ctx: FilterContext, deps: CheckDep
     return;
   }
   const midDomain = parsed[2].toLowerCase().replace(/^\[|\]$/g, '');
+  if (!midDomain.includes('.') && !/^\[/.test(parsed[2])) hits.push(hit(s, 'MID_NO_FQDN', midDomain));
+  // Postfix, Sendmail and many MUAs start the id with the time: one copied onto another message shows.
+  const stamp = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(parsed[1]);
+  const date = Date.parse((m.header('date') ?? '').replace(/\([^)]*\)/g, '').trim());
+  if (stamp && Number.isFinite(date)) {
+    const at = Date.UTC(+stamp[1], +stamp[2] - 1, +stamp[3], +stamp[4], +stamp[5], +stamp[6]);
+    if (Number.isFinite(at) && Math.abs(at - date) > 90 * 24 * HOUR) hits.push(hit(s, 'MID_DATE_MISMATCH', `${stamp[1]}-${stamp[2]}-${stamp[3]}`));
+  }
   if (ctx.direction === 'inbound' && await deps.isLocalDomain(midDomain)) {
     hits.push(hit(s, 'MID_FORGED_OURS', midDomain));
     return;
@@ -89,7 +99,15 @@ export function headerCheck(deps: CheckDeps): FilterCheck {
       if (claimed && fromAddress && !related(domainOf(claimed), domainOf(fromAddress))) hits.push(hit(s, 'FROM_DISPLAY_ADDRESS_MISMATCH', `${claimed} / ${fromAddress}`));
       const subject = m.header('subject') ?? '';
       const letters = subject.replace(/[^A-Za-z]/g, '');
-      if (letters.length >= 10 && letters === letters.toUpperCase()) hits.push(hit(s, 'SUBJECT_ALL_CAPS'));
+      if (letters.length >= 10 && letters.replace(/[^A-Z]/g, '').length / letters.length >= 0.7) hits.push(hit(s, 'SUBJECT_ALL_CAPS'));
+      if (/!\s*$|!!/.test(subject)) hits.push(hit(s, 'SUBJECT_EXCLAIM'));
+      const fromDomain = domainOf(fromAddress);
+      if (fromAddress && fromDomain && FREEMAIL.test(fromDomain) && /\d{5,}/.test(fromAddress.slice(0, fromAddress.indexOf('@')))) hits.push(hit(s, 'FROM_LOCAL_DIGITS', fromAddress));
+      if (fromDomain && ABUSED_TLDS.test(fromDomain)) hits.push(hit(s, 'FROM_ABUSED_TLD', fromDomain));
+      const replyTo = domainOf(addressOf(m.header('reply-to')));
+      if (ctx.direction === 'inbound' && replyTo && fromDomain && !related(replyTo, fromDomain) && m.header('list-id') === null) hits.push(hit(s, 'REPLY_TO_OTHER_DOMAIN', replyTo));
+      const listed = [...`${m.header('to') ?? ''},${m.header('cc') ?? ''}`.matchAll(/[^\s<>",;:]+@([^\s<>",;:]+)/g)].map((x) => baseDomain(x[1]));
+      if (listed.length >= 3 && new Set(listed).size >= 3) hits.push(hit(s, 'RCPT_MANY_DOMAINS', `${listed.length} addresses, ${new Set(listed).size} domains`));
       if (MONEY_SUBJECT.test(subject)) hits.push(hit(s, 'SUBJECT_MONEY', subject.slice(0, 60)));
       const to = `${m.header('to') ?? ''}${m.header('cc') ?? ''}`;
       if (to.trim() === '' || /undisclosed|recipient list suppressed/i.test(to)) hits.push(hit(s, 'TO_UNDISCLOSED'));
