@@ -16,7 +16,7 @@ import { startImapListeners, type ImapListeners } from './protocols/imap/server.
 import { createFilterService, type FilterService } from './filter/filter-service.ts';
 import { createGreylist } from './filter/greylist.ts';
 import { createRateLimiter } from './filter/rate-limit.ts';
-import { createReleaseDelivery } from './filter/release-delivery.ts';
+import { createNoticeDelivery, createReleaseDelivery } from './filter/release-delivery.ts';
 import { createDkimSigner } from './mail-auth/dkim-sign.ts';
 import { createDnsResolver, mailauthResolver } from './mail-auth/dns-resolver.ts';
 import { createInboundAuthenticator } from './mail-auth/inbound.ts';
@@ -122,7 +122,8 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     // deliverReleased at intake.accept once it exists.
     const filter = createFilterService({
       config, store, logger, dns: resolver, inbound: createInboundAuthenticator(config, logger, mailauthResolver(resolver)),
-      deliverReleased: createReleaseDelivery({ delivery: mail.delivery, queue }), registry: metrics.registry,
+      deliverReleased: createReleaseDelivery({ delivery: mail.delivery, queue }), deliverNotice: createNoticeDelivery({ delivery: mail.delivery }),
+      registry: metrics.registry,
     });
     filterService = filter;
     if (config.listeners.http.enabled) {

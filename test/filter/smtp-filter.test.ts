@@ -29,7 +29,9 @@ describe('spam scoring over SMTP', () => {
     assert.equal(spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')]).status, 0, 'swaks could not be installed');
     h = await openSmtpHarness((c) => {
       c.filter.bayes.minMessages = 3;
+      c.filter.bayes.fullWeightMessages = 4;
       c.filter.domains = { 'example.test': { attachments: { action: 'quarantine' }, quarantine: { userRelease: true } } };
+      c.filter.quarantine.digest = { enabled: true, hourUtc: new Date().getUTCHours() };
     });
   });
   after(() => h.close());
@@ -108,6 +110,21 @@ describe('spam scoring over SMTP', () => {
     await h.filter.quarantine.release(alice, mine.items[0].id);
     assert.equal((await h.messages('alice@example.test')).length, before + 1);
     await assert.rejects(h.filter.quarantine.release(admin, mine.items[0].id), /already released/);
+  });
+
+  test('the daily digest lists newly held messages to their recipient once', async () => {
+    await transport(h, 'smtp').sendMail({
+      from: 'courier@remote.example', to: 'bob@example.test', subject: 'Second parcel', text: 'x',
+      attachments: [{ filename: 'label.zip', content: makeZip([{ name: 'label.vbs', data: Buffer.from('x') }]) }],
+    });
+    const digest = h.filter.housekeepingTasks().find((t) => t.name === 'quarantineDigest')!;
+    assert.ok(await digest.run() >= 1);
+    const inbox = await h.messages('bob@example.test');
+    const notice = inbox.find((m) => m.includes('Subject: Quarantine digest'));
+    assert.ok(notice, 'digest delivered');
+    assert.match(notice, /subject: Second parcel/);
+    assert.match(notice, /label\.zip\/label\.vbs/);
+    assert.equal(await digest.run(), 0, 'once a day');
   });
 });
 

@@ -13,7 +13,7 @@ import type { Directory } from '../../server/src/directory/api.ts';
 import { createDirectory } from '../../server/src/directory/directory.ts';
 import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
 import { createFilterService, type FilterService } from '../../server/src/filter/filter-service.ts';
-import { createReleaseDelivery } from '../../server/src/filter/release-delivery.ts';
+import { createNoticeDelivery, createReleaseDelivery } from '../../server/src/filter/release-delivery.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
 import { createDkimSigner } from '../../server/src/mail-auth/dkim-sign.ts';
 import { createDnsResolver } from '../../server/src/mail-auth/dns-resolver.ts';
@@ -86,7 +86,8 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const resolver = createDnsResolver(config);
   const filter = createFilterService({
     config, store, logger, dns: resolver, inbound: createInboundAuthenticator(config, logger),
-    deliverReleased: createReleaseDelivery({ delivery: mail.delivery, queue }), registry: metrics.registry,
+    deliverReleased: createReleaseDelivery({ delivery: mail.delivery, queue }), deliverNotice: createNoticeDelivery({ delivery: mail.delivery }),
+      registry: metrics.registry,
   });
   const smtp = await startSmtp({ config, logger, directory, mail, queue, metrics, tls, filter, dkim: createDkimSigner(store, logger) });
   const a = smtp.addresses;

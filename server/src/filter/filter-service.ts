@@ -23,6 +23,7 @@ import { createMessageView } from './message-view.ts';
 import { createOutboundGuard } from './outbound-guard.ts';
 import { createPipeline, type CheckSettings, type Pipeline } from './pipeline.ts';
 import type { Direction, FilterContext, HardDecision, Stage } from './pipeline-types.ts';
+import { createQuarantineDigest, type NoticeDelivery } from './quarantine-digest.ts';
 import { createQuarantineService, type QuarantineService, type ReleaseDelivery } from './quarantine-service.ts';
 import { scoreTable } from './rules.ts';
 import { createTrainer, type Trainer } from './trainer.ts';
@@ -37,6 +38,8 @@ export interface FilterServiceDeps {
   inbound: InboundAuthenticator;
   /** Where released quarantine entries go (release-delivery.ts until intake exists). */
   deliverReleased: ReleaseDelivery;
+  /** Where the daily quarantine digest goes; without it no digest is sent. */
+  deliverNotice?: NoticeDelivery;
   /** Prometheus registry for the filter's counters. */
   registry?: Registry;
   now?: () => number;
@@ -134,6 +137,11 @@ export function createFilterService(deps: FilterServiceDeps): FilterService {
   const verdicts = createVerdictService(store, logger);
   const quarantine = createQuarantineService({ store, logger, policy, retentionDays: filter.quarantine.retentionDays, deliver: deps.deliverReleased, now });
   const outbound = createOutboundGuard({ store, logger, config: filter.outbound, now, onBlocked: () => metrics?.outbound.inc() });
+  const digest = createQuarantineDigest({
+    store, logger, hostname: config.hostname, enabled: filter.quarantine.digest.enabled && deps.deliverNotice !== undefined,
+    hourUtc: filter.quarantine.digest.hourUtc, now, deliver: deps.deliverNotice ?? (async () => undefined),
+    userRelease: (e) => e.direction === 'inbound' && policy.forDomains([...new Set(e.recipients.map((r) => r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase()))]).userRelease,
+  });
   const trainer = createTrainer({ store, bayes, maxScanBytes: filter.maxScanBytes, now });
 
   const service: FilterService = {
@@ -196,6 +204,7 @@ export function createFilterService(deps: FilterServiceDeps): FilterService {
     housekeepingTasks: () => [
       { name: 'filterVerdicts', run: () => store.verdicts.prune(now() - filter.verdictRetentionDays * 86_400_000) },
       { name: 'quarantine', run: () => quarantine.purge(now()) },
+      { name: 'quarantineDigest', run: () => digest.run() },
     ],
   };
   return service;

@@ -5,6 +5,7 @@
 // carries its trace and X-Stoa-Spam fields from when it was held.
 import type { DeliveryService } from '../mail/api.ts';
 import type { QueueService } from '../queue/queue-service.ts';
+import type { NoticeDelivery } from './quarantine-digest.ts';
 import type { ReleaseDelivery } from './quarantine-service.ts';
 
 export function createReleaseDelivery(deps: { delivery: DeliveryService; queue: QueueService }): ReleaseDelivery {
@@ -22,5 +23,13 @@ export function createReleaseDelivery(deps: { delivery: DeliveryService; queue: 
         ret: null, envId: null, accountId: null,
       });
     }
+  };
+}
+
+/** The digest's notices: one account's INBOX through the mail service (intake.accept with origin "notice" later). */
+export function createNoticeDelivery(deps: { delivery: DeliveryService }): NoticeDelivery {
+  return async (accountId, raw) => {
+    const [outcome] = await deps.delivery.deliver(raw, [{ accountId, mailbox: 'INBOX' }]);
+    if (outcome?.status === 'failed') throw outcome.error;
   };
 }

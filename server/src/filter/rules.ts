@@ -97,10 +97,8 @@ export const RULES = {
   ATTACH_EXECUTABLE: { score: 5.0, description: 'An executable or script attachment (.exe, .js, .vbs …), also inside ZIP' },
   ATTACH_MACRO: { score: 3.0, description: 'A macro-enabled Office document (.docm, .xlsm, vbaProject.bin inside)' },
   ATTACH_ENCRYPTED_ARCHIVE: { score: 2.0, description: 'An encrypted ZIP archive (cannot be inspected)' },
-  ATTACH_ARCHIVE_BOMB: { score: 3.0, description: 'A ZIP archive over the inspection limits (entries, size, ratio, nesting)' },
+  ATTACH_ARCHIVE_BOMB: { score: 3.0, description: 'A ZIP archive over the inspection limits (entries, size, ratio, nesting, overlapping entries) or too damaged to inspect' },
   ATTACH_DOUBLE_EXTENSION: { score: 2.0, description: 'A file name hiding its type (invoice.pdf.exe, many spaces before the extension)' },
-  // Outbound.
-  OUTBOUND_RATE: { score: 0, description: 'Informational: the account\'s submissions this hour' },
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleName = keyof typeof RULES;
