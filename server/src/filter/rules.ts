@@ -34,6 +34,7 @@ export const RULES = {
   HELO_LITERAL_MISMATCH: { score: 1.5, description: 'HELO address literal differs from the client IP' },
   // Headers.
   MISSING_FROM: { score: 2.0, description: 'No From: field (RFC 5322 §3.6)' },
+  HEADER_DUPLICATE: { score: 1.5, description: 'A field that may appear once (From, To, Subject, Date, Message-ID) appears twice (RFC 5322 §3.6)' },
   MISSING_DATE: { score: 1.0, description: 'No Date: field (RFC 5322 §3.6)' },
   MISSING_MID: { score: 0.5, description: 'No Message-ID: field (RFC 5322 §3.6.4)' },
   MID_FORGED_OURS: { score: 2.5, description: 'Message-ID claims one of our domains on mail from outside' },

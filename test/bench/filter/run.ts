@@ -116,6 +116,8 @@ async function accuracy(samples: Sample[], split: 'A' | 'B', spamdPort: number |
       const top = [...r.e.verdict.rules].sort((a, b) => Math.abs(b.score) - Math.abs(a.score)).slice(0, 5).map((h) => `${h.rule}=${h.score}`).join(' ');
       console.log(`  missed: ${r.s.name} → ${r.e.action} (score ${r.e.verdict.score}: ${top})`);
     }
+    const scores = (list: typeof results) => list.map((r) => r.e.verdict.score).sort((x, y) => x - y);
+    console.log(`  ham scores: highest ${scores(ham).at(-1)}; spam scores: median ${scores(spam)[Math.floor(spam.length / 2)]}`);
     // Throughput of the DATA stage in process: every judged message, several rounds.
     const rounds = args.quick ? 3 : 10;
     const cpu0 = process.cpuUsage();

@@ -13,6 +13,7 @@ const FREEMAIL = /(?:^|\.)(?:yahoo\.[a-z.]+|hotmail\.[a-z.]+|gmail\.com|outlook\
 const MONEY_SUBJECT = /\b(?:free|win(?:ner|ning)?|won|prize|cash|money|\$\d|credit|loan|offer|discount|save \d+%|lottery|million|rich|profit)\b/i;
 /** Top-level domains most abused for spam (Spamhaus' and SURBL's published statistics, 2020-2024). */
 export const ABUSED_TLDS = /\.(?:cam|top|xyz|work|click|loan|bid|win|review|date|stream|icu|buzz|rest|monster|cyou|gq|tk|ml|cf|ga|sbs|cfd)$/i;
+const ONCE = ['from', 'sender', 'to', 'cc', 'subject', 'date', 'message-id', 'reply-to'];
 const REPORT_TYPES = /multipart\/report|message\/delivery-status|message\/disposition-notification/i;
 
 /** The registrable part of a domain, roughly: the last two labels (three under a two-letter country second level). */
@@ -79,6 +80,9 @@ export function headerCheck(deps: CheckDeps): FilterCheck {
       const from = m.header('from');
       const fromAddress = addressOf(from);
       if (!fromAddress) hits.push(hit(s, 'MISSING_FROM'));
+      // RFC 5322 §3.6: at most one of each (Resent-* blocks are separate fields).
+      const twice = ONCE.filter((name) => m.headers(name).length > 1);
+      if (twice.length > 0) hits.push(hit(s, 'HEADER_DUPLICATE', twice.join(', ')));
       dateRules(m, ctx, s, hits);
       await messageIdRules(m, ctx, deps, s, hits);
       const received = m.headers('received').length;

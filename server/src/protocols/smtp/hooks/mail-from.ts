@@ -29,8 +29,9 @@ export async function onMailFrom(ctx: HookContext, from: SMTPServerAddress): Pro
   connection.helo = String(session.hostNameAppearsAs || '');
   if (state.account) connection.account = { id: state.account.id, address: state.account.address };
   if (!state.heloChecked) {
-    state.heloChecked = true;
+    // Marked only once passed: a client refused here is refused again at its next MAIL FROM.
     enforceDecision(await services.filter.runStage('helo', connection));
+    state.heloChecked = true;
   }
   const filter = services.filter.transaction(connection);
   filter.sender = sender;
