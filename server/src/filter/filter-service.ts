@@ -25,7 +25,7 @@ import { createPipeline, type CheckSettings, type Pipeline } from './pipeline.ts
 import type { Direction, FilterContext, HardDecision, Stage } from './pipeline-types.ts';
 import { createQuarantineDigest, type NoticeDelivery } from './quarantine-digest.ts';
 import { createQuarantineService, type QuarantineService, type ReleaseDelivery } from './quarantine-service.ts';
-import { scoreTable } from './rules.ts';
+import { RULES, scoreTable } from './rules.ts';
 import { createTrainer, type Trainer } from './trainer.ts';
 import { decide, verdictHeader, type Verdict, type VerdictAction } from './verdict.ts';
 import { createVerdictService, type VerdictService } from './verdict-service.ts';
@@ -134,6 +134,12 @@ export function createFilterService(deps: FilterServiceDeps): FilterService {
     enabledFor: (check, ctx) => policy.checkEnabled(check, ctx),
     onFailure: (check, kind) => metrics?.failures.inc({ check: check.name, kind }),
   });
+  // Names that match nothing are most likely typos: say so at start-up rather than ignore them silently.
+  const known = new Set(pipeline.checks.map((c) => c.name).concat(builtInChecks(checkDeps).map((c) => c.name)));
+  const unknownChecks = [...filter.order, ...Object.keys(filter.checks), ...Object.values(filter.domains).flatMap((p) => Object.keys(p.checks ?? {}))].filter((n) => !known.has(n));
+  const unknownRules = Object.keys(filter.scores).filter((r) => !Object.hasOwn(RULES, r));
+  if (unknownChecks.length > 0) logger.warn({ checks: [...new Set(unknownChecks)] }, 'filter configuration names checks that do not exist (docs/filtering.md lists them)');
+  if (unknownRules.length > 0) logger.warn({ rules: unknownRules }, 'filter.scores names rules that do not exist (docs/filtering.md lists them)');
   const verdicts = createVerdictService(store, logger);
   const quarantine = createQuarantineService({ store, logger, policy, retentionDays: filter.quarantine.retentionDays, deliver: deps.deliverReleased, now });
   const outbound = createOutboundGuard({ store, logger, config: filter.outbound, now, onBlocked: () => metrics?.outbound.inc() });

@@ -99,7 +99,7 @@ async function accuracy(samples: Sample[], split: 'A' | 'B', spamdPort: number |
     const training = [...half(byClass('spam'), true), ...half(byClass('ham'), true)];
     const testing = [...half(byClass('spam'), false), ...half(byClass('ham'), false)];
     for (const s of training) await filter.train(admin, s.raw, s.cls, { global: true });
-    const results = [];
+    const results: Array<{ s: Sample; e: Awaited<ReturnType<typeof judge>> }> = [];
     for (const s of testing) results.push({ s, e: await judge(filter, s) });
     const caught = (a: string) => a === 'junk' || a === 'quarantine' || a === 'reject';
     const spam = results.filter((r) => r.s.cls === 'spam');
