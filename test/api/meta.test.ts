@@ -42,6 +42,10 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/domains/{id}/public-folders/{folderId}', 'PATCH /api/v1/domains/{id}/public-folders/{folderId}',
       'DELETE /api/v1/domains/{id}/public-folders/{folderId}', 'GET /api/v1/domains/{id}/public-folders/{folderId}/acl',
       'PUT /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}', 'DELETE /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}',
+      'GET /api/v1/filter/quarantine', 'GET /api/v1/filter/quarantine/{id}', 'GET /api/v1/filter/quarantine/{id}/message',
+      'POST /api/v1/filter/quarantine/{id}/release', 'DELETE /api/v1/filter/quarantine/{id}',
+      'GET /api/v1/filter/verdicts', 'GET /api/v1/filter/verdicts/{id}', 'GET /api/v1/filter/rules', 'POST /api/v1/filter/train',
+      'GET /api/v1/me/quarantine', 'POST /api/v1/me/quarantine/{id}/release', 'DELETE /api/v1/me/quarantine/{id}', 'POST /api/v1/me/filter/train',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);
