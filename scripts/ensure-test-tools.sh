@@ -4,6 +4,9 @@
 # an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
 # sieve-connect and python3-sievelib: two independent ManageSieve clients for
 # test/managesieve).
+# clamav-daemon: a real clamd for the antivirus tests, which make their own
+# signature database; spamd + spamassassin: SpamAssassin's daemon for the
+# optional-scorer test of test/filter).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -23,6 +26,10 @@ find_missing() {
   # test/managesieve uploads, checks and activates scripts with both (RFC 5804 clients).
   command -v sieve-connect >/dev/null 2>&1 || missing="$missing sieve-connect"
   [ -f /usr/lib/python3/dist-packages/sievelib/managesieve.py ] || missing="$missing python3-sievelib"
+  # test/filter: clamd (Debian clamav-daemon) and spamd (Debian spamd, with SpamAssassin's rules).
+  [ -x /usr/sbin/clamd ] || missing="$missing clamav-daemon"
+  [ -x /usr/sbin/spamd ] || missing="$missing spamd"
+  [ -d /usr/share/spamassassin ] || missing="$missing spamassassin"
 }
 
 find_missing
@@ -45,6 +52,11 @@ find_missing
 [ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages must not start their system daemons (clamd, spamd, dnsmasq, slapd …): tests start their own on free ports.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+fi
 apt-get -o DPkg::Lock::Timeout=300 update -q >&2
 # shellcheck disable=SC2086
 apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >&2

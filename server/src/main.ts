@@ -14,7 +14,6 @@ import { startImapListeners, type ImapListeners } from './protocols/imap/server.
 import { startManageSieve, type ManageSieveListener } from './protocols/managesieve/server.ts';
 import { ListenError } from './protocols/listen.ts';
 import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
-import { createSmtpFilter } from './protocols/smtp/smtp-filter.ts';
 import { startSmtp, type SmtpAddress, type SmtpFrontEnd } from './protocols/smtp/smtp-listeners.ts';
 import type { DeliveryWorker } from './queue/delivery-worker.ts';
 import { startDeliveryWorker } from './queue/outbound.ts';
@@ -22,6 +21,8 @@ import type { QueueService } from './queue/queue-service.ts';
 import { createServices } from './services.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
+import type { FilterService } from './filter/filter-service.ts';
+import type { JunkTraining } from './filter/junk-training.ts';
 import { loadTlsMaterial, secureContext, tlsServerOptions } from './tls/tls-material.ts';
 
 export { ListenError };
@@ -42,6 +43,8 @@ export interface RunningServer {
   firstStart: BootstrapResult;
   /** The outbound queue every front end enqueues into (one instance per process). */
   queue: QueueService;
+  /** The filter pipeline, its quarantine and classifier (one instance per process). */
+  filter: FilterService;
   /** Stops accepting work, lets requests in flight finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -66,11 +69,15 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let imap: ImapListeners | null = null;
   let smtp: SmtpFrontEnd | null = null;
   let worker: DeliveryWorker | null = null;
+  let filter: FilterService | null = null;
+  let junkTraining: JunkTraining | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
       await Promise.all([app?.close(), pop3?.close(), managesieve?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
+      // Verdicts are written behind deliveries in batches: the last batch lands before the store closes.
+      await Promise.all([filter?.verdicts.flush(), junkTraining?.stop()]);
     } finally {
       await store?.close();
     }
@@ -78,6 +85,8 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   try {
     store = await openStore(config);
     const services = createServices(config, store, logger);
+    filter = services.filter;
+    junkTraining = services.junkTraining;
     // The demo domain's DKIM keys come through the directory's provisioning hook, like any domain's.
     const firstStart = await bootstrapFirstStart(store, services.directory, config);
     if (config.queue.worker.enabled) {
@@ -94,6 +103,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
+        filter: services.filter,
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
@@ -114,12 +124,11 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     smtp = await startSmtp({
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
       tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
-      filter: createSmtpFilter(services.filter),
     });
     housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
     return {
       http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, managesieve: managesieve.address, smtp: smtp.addresses,
-      firstStart, queue: services.queue, close,
+      firstStart, queue: services.queue, filter: services.filter, close,
     };
   } catch (err) {
     await close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'cleanup after a failed start failed'));

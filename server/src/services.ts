@@ -8,14 +8,12 @@ import type { Directory } from './directory/api.ts';
 import { createDirectory } from './directory/directory.ts';
 import type { ChangeBus } from './events/change-bus.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
-import { createDnsbl, type Dnsbl } from './filter/dnsbl.ts';
-import { createGreylist, type Greylist } from './filter/greylist.ts';
-import { createIpLists, type IpLists } from './filter/ip-lists.ts';
-import { createMessageChecks } from './filter/message-checks.ts';
-import { createRateLimiter, type RateLimiter } from './filter/rate-limit.ts';
+import { createFilterService, type FilterService } from './filter/filter-service.ts';
+import { createJunkTraining, type JunkTraining } from './filter/junk-training.ts';
 import type { IntakeService } from './intake/api.ts';
 import { createIntakeService, submitNotice } from './intake/intake-service.ts';
 import { createLocalTransport } from './intake/local-transport.ts';
+import { createNoticeDelivery, createReleaseDelivery } from './intake/quarantine-release.ts';
 import type { Logger } from './log/logger.ts';
 import { createDkimKeys, type DkimKeys } from './mail-auth/dkim-keys.ts';
 import { createDkimSigner } from './mail-auth/dkim-sign.ts';
@@ -54,8 +52,10 @@ export interface Services {
   /** Sieve scripts, rules and out-of-office (ManageSieve, the API, delivery). */
   sieve: SieveService;
   health: HealthService;
-  /** Connection-stage filter components (the SMTP front end's IP lists and DNSBL). */
-  filter: { ipLists: IpLists; dnsbl: Dnsbl; greylist: Greylist; rateLimiter: RateLimiter };
+  /** The filter pipeline, its quarantine, verdicts and classifier (docs/filtering.md). */
+  filter: FilterService;
+  /** Learns from users moving mail into and out of Junk; stopped before the store closes. */
+  junkTraining: JunkTraining;
   /** What the queue's delivery worker hands local recipients and notices to (both the intake). */
   worker: { local: LocalTransport; submitNotice: SubmitFn; wake(): void; onWake(fn: () => void): void };
   /** Clean-ups each module owns, run by housekeeping. */
@@ -82,18 +82,25 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       await dkim.ensureKey(domain);
     },
   });
-  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false } });
+  // Users' moves into and out of Junk train their classifier; the trainer is built with the filter below.
+  let junkTraining: JunkTraining | null = null;
+  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, onTransfer: (t) => junkTraining?.observe(t) });
   const publicFolders = createPublicFolderService({ store, bus, directory });
   const dns = createDnsResolver(config);
   const queueConfig = queueConfigFrom(config);
   let wakeWorker: () => void = () => undefined;
   const queue = createQueueService({ store, config: queueConfig, onEnqueue: () => wakeWorker() });
-  const filter = {
-    ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
-    dnsbl: createDnsbl(config.filter.dnsbl, dns),
-    greylist: createGreylist(config.filter.greylist, store.greylist),
-    rateLimiter: createRateLimiter(config.filter.rateLimit, store.rateCounters),
-  };
+  // The filter hands released and digest mail to the intake, which is built next and filters with it.
+  let intakeRef: IntakeService | null = null;
+  const intakeOf = (): IntakeService => intakeRef!;
+  const filterLog = logger.child({ component: 'filter' });
+  const releaseDeps = { intake: { accept: (r: Parameters<IntakeService['accept']>[0]) => intakeOf().accept(r) }, accounts: directory.accounts, log: filterLog };
+  const filter = createFilterService({
+    config, store, logger: filterLog, dns, inbound: createInboundAuthenticator(config, logger, mailauthResolver(dns)),
+    deliverReleased: createReleaseDelivery(releaseDeps), deliverNotice: createNoticeDelivery(releaseDeps), registry: metrics.registry,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  junkTraining = createJunkTraining({ store, train: filter.train, maxScanBytes: config.filter.maxScanBytes, log: filterLog });
   const signer = createDkimSigner(store, logger);
   const sieve = createSieveService({ store, directory, settings: config.sieve, ...(options.now ? { now: () => new Date(options.now!()).toISOString() } : {}) });
   const intake = createIntakeService({
@@ -102,7 +109,8 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     mail,
     queue,
     queueConfig,
-    checks: createMessageChecks({ ...filter, inbound: createInboundAuthenticator(config, logger, mailauthResolver(dns)) }),
+    filter,
+    maxScanBytes: config.filter.maxScanBytes,
     sign: (message, fromDomain) => signer.signMessage(message, fromDomain),
     duplicateWindowMs: config.smtp.duplicateWindowMs,
     rules: createDeliveryRules({
@@ -111,11 +119,13 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     }),
     now: options.now,
   });
+  intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
   return {
     config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
     health: createHealthService(store),
     filter,
+    junkTraining,
     worker: {
       local: createLocalTransport({ intake, isLocalDomain: (domain) => directory.addresses.isLocalDomain(domain), log: queueLog }),
       submitNotice: (bytes, from, to) => submitNotice(intake, { log: queueLog }, bytes, from, to),
@@ -125,8 +135,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       },
     },
     housekeepingTasks: [
-      { name: 'greylist', run: () => filter.greylist.prune() },
-      { name: 'rateCounters', run: () => filter.rateLimiter.prune() },
+      ...filter.housekeepingTasks(),
       expungeLogPruneTask({ config, messages: store.messages }),
     ],
   };

@@ -18,6 +18,7 @@ import type { QueueService } from '../../server/src/queue/queue-service.ts';
 import type { Account } from '../../shared/src/schemas/directory.ts';
 import type { MailServices } from '../../server/src/mail/mail-services.ts';
 import { createServices, type Services } from '../../server/src/services.ts';
+import type { FilterService } from '../../server/src/filter/filter-service.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -36,6 +37,8 @@ export interface Harness {
   mail: MailServices;
   /** Every service, as main.ts builds them. */
   services: Services;
+  /** The filter behind /api/v1/filter and /api/v1/me/quarantine. */
+  filter: FilterService;
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -118,6 +121,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const queue = options.queue ? services.queue : null;
   const app = await createHttpServer({
     config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, sieve: services.sieve,
+    filter: services.filter,
     ...(queue ? { queue } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -132,7 +136,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   }
 
   return {
-    base, app, store, directory, config, queue, mail, services, dir, logs,
+    base, app, store, directory, config, queue, mail, services, filter: services.filter, dir, logs,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);
@@ -148,6 +152,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
     },
     async close() {
       await app.close();
+      await services.filter.verdicts.flush();
       await store.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },

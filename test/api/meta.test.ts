@@ -46,6 +46,10 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/me/sieve/scripts', 'GET /api/v1/me/sieve/scripts/{name}', 'PUT /api/v1/me/sieve/scripts/{name}', 'DELETE /api/v1/me/sieve/scripts/{name}',
       'PUT /api/v1/me/sieve/active', 'POST /api/v1/me/sieve/check',
       'GET /api/v1/accounts/{id}/out-of-office', 'PUT /api/v1/accounts/{id}/out-of-office', 'GET /api/v1/domains/{id}/sieve', 'PUT /api/v1/domains/{id}/sieve',
+      'GET /api/v1/filter/quarantine', 'GET /api/v1/filter/quarantine/{id}', 'GET /api/v1/filter/quarantine/{id}/message',
+      'POST /api/v1/filter/quarantine/{id}/release', 'DELETE /api/v1/filter/quarantine/{id}',
+      'GET /api/v1/filter/verdicts', 'GET /api/v1/filter/verdicts/{id}', 'GET /api/v1/filter/rules', 'POST /api/v1/filter/train',
+      'GET /api/v1/me/quarantine', 'POST /api/v1/me/quarantine/{id}/release', 'DELETE /api/v1/me/quarantine/{id}', 'POST /api/v1/me/filter/train',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);

@@ -13,6 +13,7 @@ import { defaultConfig } from '../../server/src/config/schema.ts';
 import { actorFor, systemActor } from '../../server/src/directory/access.ts';
 import type { Actor } from '../../server/src/directory/api.ts';
 import { isStoaError } from '../../server/src/errors/catalogue.ts';
+import { FilterRefusal } from '../../server/src/filter/decision.ts';
 import { bufferSource } from '../../server/src/intake/message-source.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
 import type { Mailbox, MessageRecord } from '../../server/src/model/mail.ts';
@@ -55,6 +56,7 @@ describe('every service method refuses a principal without the right', () => {
     config.store.blobs.path = join(dir, 'blobs');
     config.auth.argon2 = { memoryKiB: 1024, passes: 1, parallelism: 1 };
     config.log.level = 'silent';
+    config.filter.ipDeny = ['192.0.2.0/24'];
     store = await openStore(config);
     s = createServices(config, store, createLogger(config), { defaultMetrics: false });
     await s.directory.domains.create(SYSTEM, { name: 'a.example' });
@@ -132,6 +134,11 @@ describe('every service method refuses a principal without the right', () => {
   };
 
   const intakeRows: Record<string, () => Promise<void>> = {
+    // A connection has no principal yet: the connect stage's deny list is what refuses it.
+    openSession: async () => {
+      await assert.rejects(s.intake.openSession({ kind: 'smtp', ip: '192.0.2.7', log: s.logger }),
+        (err: unknown) => err instanceof FilterRefusal && err.decision.action === 'reject', 'a client on filter.ipDeny');
+    },
     checkSender: () => refused(s.intake.checkSender({ principal: outsider, origin: { kind: 'submission', log: s.logger }, sender: 'owner@a.example' }), 'send as another user'),
     planRecipient: async () => {
       await assert.rejects(s.intake.planRecipient({ principal: null, origin: { kind: 'smtp', log: s.logger }, sender: '', address: 'x@remote.test', declaredSize: null }),

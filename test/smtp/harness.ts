@@ -12,8 +12,8 @@ import { systemActor } from '../../server/src/directory/access.ts';
 import type { Directory } from '../../server/src/directory/api.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
 import type { MailServices } from '../../server/src/mail/mail-services.ts';
+import type { FilterService } from '../../server/src/filter/filter-service.ts';
 import type { Metrics } from '../../server/src/metrics/metrics.ts';
-import { createSmtpFilter } from '../../server/src/protocols/smtp/smtp-filter.ts';
 import { startSmtp, type SmtpFrontEnd } from '../../server/src/protocols/smtp/smtp-listeners.ts';
 import type { QueueService } from '../../server/src/queue/queue-service.ts';
 import { createServices, type Services } from '../../server/src/services.ts';
@@ -32,6 +32,7 @@ export interface SmtpHarness {
   mail: MailServices;
   queue: QueueService;
   metrics: Metrics;
+  filter: FilterService;
   smtp: SmtpFrontEnd;
   domain: Domain;
   alice: Account;
@@ -69,7 +70,7 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const logger = createLogger(config);
   const store = await openStore(config);
   const services = createServices(config, store, logger, { defaultMetrics: false, ...(options.now ? { now: options.now } : {}) });
-  const { directory, mail, queue, metrics } = services;
+  const { directory, mail, queue, metrics, filter } = services;
   const system = systemActor();
   const domain = await directory.domains.create(system, { name: 'example.test' });
   await directory.domains.create(system, { name: 'alias.test', aliasOf: 'example.test' });
@@ -79,12 +80,11 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const smtp = await startSmtp({
     smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
     tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics, dns: services.dns,
-    filter: createSmtpFilter(services.filter),
   });
   const a = smtp.addresses;
 
   return {
-    config, store, services, directory, mail, queue, metrics, smtp, domain, alice, bob,
+    config, store, services, directory, mail, queue, metrics, filter, smtp, domain, alice, bob,
     ports: { smtp: a.smtp?.port ?? 0, submission: a.submission?.port ?? 0, smtps: a.smtps?.port ?? 0 },
     async messages(address, name = 'INBOX') {
       const account = await directory.accounts.get(system, address);
@@ -112,6 +112,7 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
     },
     async close() {
       await smtp.close();
+      await filter.verdicts.flush();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -20,12 +20,13 @@ export interface AuditActor {
 const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash', 'password', 'secret']);
 
 export type AuditAction =
-  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password' | 'retry' | 'activate' | 'rename';
+  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password' | 'retry' | 'activate' | 'rename'
+  | 'release' | 'train' | 'outbound-spam-blocked' | 'outbound-locked';
 
 export interface AuditChange {
   action: AuditAction;
   objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder'
-    | 'queued-message' | 'sieve-script' | 'sieve-domain';
+    | 'queued-message' | 'sieve-script' | 'sieve-domain' | 'quarantined-message' | 'spam-classifier';
   objectId: string;
   domainId: string | null;
   before: object | null;

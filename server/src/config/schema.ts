@@ -19,6 +19,39 @@ const DAY = 24 * HOUR;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DmarcMode = OneOf(['enforce', 'quarantine-only', 'monitor'], 'DMARC handling');
+const Zone = Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9])?$' });
+const CheckName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' });
+const CheckSettings = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  timeoutMs: Type.Optional(Int(10, 600_000, 'Check timeout')),
+  onError: Type.Optional(OneOf(['defer', 'skip'], 'Failure policy')),
+}, { additionalProperties: false });
+const Score = (d: string) => Type.Number({ minimum: 0, maximum: 10_000, description: d });
+const Thresholds = Obj({
+  tag: Score('Score that tags the message'),
+  junk: Score('Score that files it in Junk'),
+  quarantine: Score('Score that holds it in quarantine; 0 = never'),
+  reject: Score('Score refused at SMTP time; 0 = never'),
+});
+const AttachmentAction = OneOf(['reject', 'quarantine', 'junk', 'score'], 'What a blocked attachment does');
+const DomainPolicy = Type.Object({
+  thresholds: Type.Optional(Type.Partial(Thresholds)),
+  attachments: Type.Optional(Type.Object({
+    action: Type.Optional(AttachmentAction),
+    blockedExtensions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' }), { maxItems: 1000 })),
+    blockMacros: Type.Optional(Type.Boolean()),
+  }, { additionalProperties: false })),
+  antivirus: Type.Optional(Type.Object({ action: Type.Optional(OneOf(['reject', 'quarantine'], 'Infected mail')) }, { additionalProperties: false })),
+  checks: Type.Optional(Type.Record(Type.String(), Type.Object({ enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }))),
+  quarantine: Type.Optional(Type.Object({ userRelease: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+}, { additionalProperties: false });
+
+/** Executables and scripts Windows runs on a double click, and installers (Outlook's Level 1 list, abridged). */
+export const DEFAULT_BLOCKED_EXTENSIONS = [
+  'ade', 'adp', 'app', 'bat', 'chm', 'cmd', 'com', 'cpl', 'dll', 'exe', 'hta', 'inf', 'ins', 'isp', 'jar', 'js', 'jse',
+  'lnk', 'msc', 'msi', 'msp', 'mst', 'pif', 'ps1', 'reg', 'scr', 'sct', 'shb', 'shs', 'vb', 'vbe', 'vbs', 'wsc', 'wsf',
+  'wsh', 'iso', 'img', 'vhd', 'vhdx', 'appx', 'msix', 'xll', 'library-ms', 'settingcontent-ms',
+];
 
 export const configSchema = Obj({
   dataDir: Str('Data directory'),
@@ -183,6 +216,71 @@ export const configSchema = Obj({
     rateLimit: Obj({
       messagesPerHour: Int(0, 10_000_000, 'Messages per account per hour; 0 = unlimited'),
     }),
+    enabled: Type.Boolean({ description: 'Run the filter pipeline' }),
+    order: Type.Array(CheckName, { maxItems: 100, description: 'Check run order' }),
+    checks: Type.Record(Type.String(), CheckSettings, { description: 'Per-check overrides' }),
+    scores: Type.Record(Type.String(), Type.Number({ minimum: -1000, maximum: 10_000 }), { description: 'Rule score overrides' }),
+    thresholds: Thresholds,
+    maxScanBytes: Int(64 * 1024, 1024 * 1024 * 1024, 'Bytes of a message the content checks parse'),
+    maxReceived: Int(1, 1000, 'Received: fields before TOO_MANY_RECEIVED'),
+    uribl: Obj({
+      zones: Type.Array(Zone, { maxItems: 32 }),
+      timeoutMs: Int(100, 60_000, 'Per-query timeout'),
+      maxDomains: Int(1, 1000, 'Linked domains looked up per message'),
+    }),
+    bayes: Obj({
+      enabled: Type.Boolean(),
+      minMessages: Int(1, 1_000_000, 'Trained messages of each class before the classifier scores'),
+      fullWeightMessages: Int(1, 1_000_000, 'Trained messages of each class for the BAYES_* rules to count in full'),
+      maxTokens: Int(10, 10_000, 'Most interesting tokens used per message'),
+    }),
+    antivirus: Obj({
+      enabled: Type.Boolean(),
+      socket: Type.Union([Str('clamd Unix socket'), Type.Null()]),
+      host: Str('clamd host'),
+      port: Int(1, 65535, 'clamd TCP port'),
+      timeoutMs: Int(100, 600_000, 'Scan timeout'),
+      failure: OneOf(['open', 'closed'], 'When clamd fails: deliver unscanned (open) or defer (closed)'),
+      action: OneOf(['reject', 'quarantine'], 'What an infected message gets'),
+    }),
+    attachments: Obj({
+      enabled: Type.Boolean(),
+      action: AttachmentAction,
+      blockedExtensions: Type.Array(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' }), { maxItems: 1000 }),
+      blockMacros: Type.Boolean(),
+      blockEncryptedArchives: Type.Boolean(),
+      archives: Obj({
+        maxEntries: Int(1, 1_000_000, 'Entries listed per archive'),
+        maxDepth: Int(0, 10, 'Archives inside archives'),
+        maxUncompressedBytes: Int(1024, 10 * 1024 * 1024 * 1024, 'Declared uncompressed size of one archive'),
+        maxRatio: Int(2, 100_000, 'Compression ratio of one entry'),
+      }),
+    }),
+    rspamd: Obj({
+      url: Type.Union([Type.String({ minLength: 1, pattern: '^https?://' }), Type.Null()], { description: 'rspamd controller/normal worker URL' }),
+      password: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+      timeoutMs: Int(100, 600_000, 'rspamd timeout'),
+    }),
+    spamd: Obj({
+      host: Type.Union([Str('spamd host'), Type.Null()]),
+      port: Int(1, 65535, 'spamd port'),
+      socket: Type.Union([Str('spamd Unix socket'), Type.Null()]),
+      timeoutMs: Int(100, 600_000, 'spamd timeout'),
+      user: Type.Union([Str('spamd user'), Type.Null()]),
+    }),
+    quarantine: Obj({
+      retentionDays: Int(1, 3650, 'Held messages are deleted after this'),
+      userRelease: Type.Boolean({ description: 'Users manage their own held messages' }),
+      digest: Obj({ enabled: Type.Boolean(), hourUtc: Int(0, 23, 'Hour (UTC) of the daily digest') }),
+    }),
+    outbound: Obj({
+      enabled: Type.Boolean(),
+      rejectScore: Type.Number({ minimum: 0, maximum: 10_000, description: 'Refuse submitted mail at this score; 0 = never' }),
+      lockAfter: Int(0, 1_000_000, 'Refused messages per hour before the account is locked; 0 = never'),
+      lockMinutes: Int(1, 100_000, 'Lock length'),
+    }),
+    verdictRetentionDays: Int(1, 3650, 'Stored verdicts kept this long'),
+    domains: Type.Record(Type.String(), DomainPolicy, { description: 'Per-domain policy' }),
   }),
   queue: Obj({
     // RFC 5321 §4.5.4.1: give up after at least 4-5 days; beyond 30 days nobody is waiting.
@@ -297,6 +395,28 @@ export function defaultConfig(): StoaConfig {
       // legitimate MTAs retry within 15-30 minutes (RFC 5321 §4.5.4.1).
       greylist: { enabled: false, delaySeconds: 300, retryWindowHours: 48, autoWhitelistAfter: 5, whitelistDays: 35 },
       rateLimit: { messagesPerHour: 500 },
+      enabled: true,
+      order: [],
+      checks: {},
+      scores: {},
+      // SpamAssassin's required_score: 5 files in Junk; rejection at 15 keeps
+      // SMTP-time refusals for the obvious, where a false positive is unlikely.
+      thresholds: { tag: 3, junk: 5, quarantine: 0, reject: 15 },
+      maxScanBytes: 10 * 1024 * 1024,
+      maxReceived: 25,
+      uribl: { zones: [], timeoutMs: 2000, maxDomains: 20 },
+      bayes: { enabled: true, minMessages: 10, fullWeightMessages: 200, maxTokens: 150 },
+      antivirus: { enabled: false, socket: null, host: '127.0.0.1', port: 3310, timeoutMs: 30_000, failure: 'closed', action: 'reject' },
+      attachments: {
+        enabled: true, action: 'reject', blockedExtensions: [...DEFAULT_BLOCKED_EXTENSIONS], blockMacros: true, blockEncryptedArchives: false,
+        archives: { maxEntries: 10_000, maxDepth: 2, maxUncompressedBytes: 1024 * 1024 * 1024, maxRatio: 1000 },
+      },
+      rspamd: { url: null, password: null, timeoutMs: 15_000 },
+      spamd: { host: null, port: 783, socket: null, timeoutMs: 15_000, user: null },
+      quarantine: { retentionDays: 30, userRelease: false, digest: { enabled: false, hourUtc: 7 } },
+      outbound: { enabled: true, rejectScore: 10, lockAfter: 3, lockMinutes: 60 },
+      verdictRetentionDays: 30,
+      domains: {},
     },
     // Mirrors DEFAULT_QUEUE_CONFIG (queue/queue-config.ts); docs/queue.md explains each value.
     queue: {

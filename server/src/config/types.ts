@@ -29,8 +29,11 @@ export type LogSettings = StoaConfig['log'];
 export type TlsSettings = StoaConfig['tls'];
 export type MailAuthSettings = StoaConfig['mailAuth'];
 export type DmarcPolicyMode = MailAuthSettings['dmarcPolicy'];
-/** IP lists, DNSBL, greylisting and rate limits. */
+/** The filter pipeline: IP lists, DNSBL, greylisting, rate limits, scoring, antivirus, attachments, quarantine (docs/filtering.md). */
 export type FilterConfig = StoaConfig['filter'];
+export type FilterThresholds = FilterConfig['thresholds'];
+/** A domain's own filter policy (filter.domains). */
+export type DomainFilterPolicy = FilterConfig['domains'][string];
 /** The `queue:` section; the queue's own view of it is `QueueConfig` (queue/queue-config.ts). */
 export type QueueSettings = StoaConfig['queue'];
 /** Sieve scripts and delivery rules (docs/sieve.md). */

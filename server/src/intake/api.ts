@@ -25,7 +25,9 @@ export type OriginKind =
   /** A message a Sieve rule or an out-of-office reply sends on a user's behalf. */
   | 'sieve'
   /** A calendar invitation or reply (iMIP, RFC 6047) sent for a user. */
-  | 'calendar';
+  | 'calendar'
+  /** A message released from quarantine: accepted and filtered when it arrived, delivered now to the recipients it was held for. */
+  | 'release';
 
 export interface IntakeOrigin {
   kind: OriginKind;
@@ -39,10 +41,20 @@ export interface IntakeOrigin {
   tls?: { protocol: string; cipher: string } | null;
   /** RFC 6531 SMTPUTF8 was used. */
   utf8?: boolean;
-  /** The client is on the IP allow list: blocklist-style checks do not apply (the authentication verdict still does). */
-  trusted?: boolean;
+  /** The SMTP connection's checks state (openSession); the filter's stages run only with one. */
+  session?: IntakeSession;
   /** Logs of this message go here (the SMTP session's logger, the queue's …). */
   log: Logger;
+}
+
+/**
+ * One SMTP connection as the intake's checks know it (the filter pipeline's
+ * context: rules fired at connect and HELO, the transaction under way).
+ * Opaque to front ends: they hold it and pass it in each IntakeOrigin.
+ */
+export interface IntakeSession {
+  /** The client is on the IP allow list: blocklists and greylisting do not apply to it (mail authentication still does). */
+  readonly trusted: boolean;
 }
 
 export interface IntakeRecipient {
@@ -95,6 +107,8 @@ export type RecipientOutcome =
   | { address: string; status: 'queued'; queueId: string }
   /** A repeated delivery of the same Message-ID, collapsed (RFC 1047). */
   | { address: string; status: 'duplicate' }
+  /** Held in quarantine by the filter's verdict; released (or deleted) by an admin or the user. */
+  | { address: string; status: 'held' }
   /** Not delivered; a permanent failure was bounced, a temporary one queued for retry (see bounced/deferred). */
   | { address: string; status: 'failed'; error: StoaError; handled: 'bounced' | 'deferred' | 'none' };
 
@@ -170,6 +184,11 @@ export interface DeliveryRules {
 }
 
 export interface IntakeService {
+  /**
+   * A client connected (SMTP): its session, after the connect stage (IP
+   * allow/deny lists, DNS blocklists on MX). Throws a FilterRefusal.
+   */
+  openSession(origin: IntakeOrigin): Promise<IntakeSession>;
   /**
    * MAIL FROM time: may this principal send as `sender`, at this rate? For
    * submission the address must be the principal's own (RFC 6409 §6.1).

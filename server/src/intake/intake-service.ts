@@ -23,13 +23,13 @@ import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import { firstField, headerFields, unfoldValue } from '../mail/mime/header-fields.ts';
 import type { DeliveryService, MailboxService, MessageService, Recipient } from '../mail/api.ts';
 import type { LocalFolder } from '../model/queue.ts';
-import type { MessageChecks } from '../filter/message-checks.ts';
 import type { QueueConfig } from '../queue/queue-config.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type {
   DeliveryRules, IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
 } from './api.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
+import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
 import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
 import { bufferSource, headerSection } from './message-source.ts';
 import { planRecipient, route, type LocalCopy } from './recipients.ts';
@@ -47,7 +47,10 @@ export interface IntakeDeps {
   mail: { delivery: DeliveryService; mailboxes: MailboxService; messages: MessageService };
   queue: Pick<QueueService, 'enqueue'>;
   queueConfig: QueueConfig;
-  checks: MessageChecks;
+  /** The filter pipeline (filter/filter-service.ts), run for SMTP clients. */
+  filter: IntakeFilter;
+  /** Bytes of a message the filter's content checks read (filter.maxScanBytes). */
+  maxScanBytes: number;
   /** The message with DKIM-Signature fields for `fromDomain` prepended; unchanged when the domain has no key. */
   sign(message: Buffer, fromDomain: string): Promise<Buffer>;
   /** Collapse repeated deliveries of one Message-ID within this window (0: never). */
@@ -59,11 +62,18 @@ export interface IntakeDeps {
 
 /** Whether this origin's sender waits for one answer for all recipients (so failures after others succeeded are settled here). */
 function settlesFailures(origin: IntakeOrigin): boolean {
-  return origin.kind !== 'queue' && origin.kind !== 'notice';
+  return origin.kind !== 'queue' && origin.kind !== 'notice' && origin.kind !== 'release';
 }
 
-/** The plan of a recipient the queue retries: its own mailbox, not expanded again. */
+/** Mail that was accepted once already: its recipients are final addresses, not expanded again. */
+function alreadyAccepted(origin: IntakeOrigin): boolean {
+  return origin.kind === 'queue' || origin.kind === 'release';
+}
+
+/** The plan of a recipient accepted before (queue retry, quarantine release): its own mailbox, or an outside address. */
 async function directPlan(addresses: IntakeDeps['addresses'], address: string): Promise<RecipientPlan> {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  if (!await addresses.isLocalDomain(domain)) return { address, local: [], forward: [], remote: true, kind: 'remote', account: null };
   const found = await addresses.resolve(address);
   if (found?.kind !== 'account') throw new StoaError('STOA_RECIPIENT_UNKNOWN', `<${address}>`);
   if (!found.account.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', `<${address}>`);
@@ -102,7 +112,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     const failed: RecipientOutcome[] = [];
     for (const r of recipients) {
       try {
-        const p = r.plan ?? (origin.kind === 'queue'
+        const p = r.plan ?? (alreadyAccepted(origin)
           ? await directPlan(deps.addresses, r.address)
           : await planRecipient(rules, { principal, origin, sender, address: r.address, declaredSize: null }));
         planned.push({ ...r, plan: p });
@@ -114,21 +124,28 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
   }
 
   const service: IntakeService = {
+    async openSession(origin) {
+      const session = openFilterSession(deps.filter, origin);
+      await checkConnection(deps.filter, session);
+      return session;
+    },
+
     async checkSender({ principal, origin, sender }) {
-      if (origin.kind !== 'submission') return;
-      if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
-      // The null sender (auto-replies, RFC 3834 §3.3) names nobody, so it impersonates nobody.
-      if (sender !== '' && !await mayUseAddress(deps.addresses, principal, sender)) {
-        throw new StoaError('STOA_SENDER_NOT_OWNED', `<${sender}> is not yours`);
+      if (origin.kind === 'submission') {
+        if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
+        // The null sender (auto-replies, RFC 3834 §3.3) names nobody, so it impersonates nobody.
+        if (sender !== '' && !await mayUseAddress(deps.addresses, principal, sender)) {
+          throw new StoaError('STOA_SENDER_NOT_OWNED', `<${sender}> is not yours`);
+        }
       }
-      await deps.checks.submission({ principal, origin, sender });
+      // HELO and MAIL stages: HELO checks, the submission rate, an account locked after outbound spam.
+      await checkSenderStages(deps.filter, origin, principal, sender);
     },
 
     async planRecipient(check) {
       const p = await planRecipient(rules, check);
-      if (check.origin.kind === 'smtp' && !check.origin.trusted) {
-        await deps.checks.recipient({ origin: check.origin, sender: check.sender, recipient: check.address });
-      }
+      // RCPT stage: greylisting of mail from outside.
+      await checkRecipientStage(deps.filter, check.origin, check.address, p.local, p.remote || p.forward.length > 0);
       return p;
     },
 
@@ -146,17 +163,25 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       if (planned.length === 0) throw unplanned[0]?.status === 'failed' ? unplanned[0].error : new StoaError('STOA_VALIDATION', 'no recipients');
       const { local, outbound } = route(planned);
 
-      // RFC 8601: our verdict on SPF/DKIM/DMARC/ARC for mail from outside.
-      let authResults = '';
-      let folder: LocalFolder = 'INBOX';
-      if (origin.kind === 'smtp') {
-        const verdict = await deps.checks.inbound({ origin, sender: envelope.sender, message: () => message.stream() });
-        if (verdict.action === 'junk') folder = 'Junk';
-        authResults = verdict.headers;
-      }
-      const received = origin.kind === 'queue' || origin.kind === 'notice'
+      const received = alreadyAccepted(origin) || origin.kind === 'notice'
         ? ''
         : receivedFor(origin, principal, id, envelope.recipients.length === 1 ? envelope.recipients[0].address : null);
+      // The filter's verdict (DATA stage): SPF/DKIM/DMARC/ARC with Authentication-Results (RFC 8601), spam score,
+      // antivirus, attachments. A refusal is thrown; quarantine holds the message; Junk files it.
+      let authResults = '';
+      let folder: LocalFolder = 'INBOX';
+      const data = await evaluateData(deps.filter, origin, principal, envelope.sender,
+        planned.map((r) => ({ address: r.address, local: r.plan.local, outside: r.plan.remote || r.plan.forward.length > 0 })), message, deps.maxScanBytes);
+      if (data) {
+        // Submitted mail leaves without our verdict fields; mail from outside keeps them for the user and the console.
+        if (origin.kind === 'smtp') authResults = data.evaluation.header;
+        if (data.evaluation.action === 'quarantine') {
+          const held = await deps.filter.hold(data.context, data.evaluation, Buffer.concat([Buffer.from(received + data.evaluation.header, 'utf8'), await message.buffer()]));
+          origin.log.info({ id, sender: envelope.sender, quarantine: held.map((e) => e.id) }, 'intake message held in quarantine');
+          return { id, folder, outcomes: [...unplanned, ...planned.map((r): RecipientOutcome => ({ address: r.address, status: 'held' }))], delivered: 0, queueId: null };
+        }
+        folder = data.evaluation.folder;
+      }
 
       const outcomes: RecipientOutcome[] = [...unplanned];
       const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
@@ -180,7 +205,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
               const given = planned.find((r) => r.folder && r.plan.local.some((t) => t.accountId === copy.accountId))?.folder;
               const filed = given ?? folder;
               // The queue retries a copy whose rules already ran; notices are the server's own.
-              const decision = origin.kind === 'queue' || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
+              const decision = alreadyAccepted(origin) || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
                 accountId: copy.accountId, address: copy.address, envelope: { sender: envelope.sender, recipient: copy.recipients[0] ?? copy.address },
                 message, junk: filed === 'Junk', log: origin.log,
               });

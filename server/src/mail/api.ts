@@ -86,6 +86,24 @@ export interface AppendInput {
 }
 
 /**
+ * A COPY or MOVE a caller made, told after it committed: who, from which
+ * mailbox to which, and the UIDs the messages got there. The filter's Junk
+ * training listens (filter/junk-training.ts); an observer never delays or
+ * fails the operation.
+ */
+export interface MessageTransfer {
+  actor: Actor;
+  kind: 'copy' | 'move';
+  fromMailboxId: string;
+  toMailboxId: string;
+  /** The owner of the destination mailbox. */
+  ownerId: string;
+  destUids: readonly number[];
+}
+
+export type TransferObserver = (transfer: MessageTransfer) => void;
+
+/**
  * Messages of one mailbox. Rights per RFC 4314 §4: reading needs "r";
  * APPEND and the target of COPY/MOVE "i" (flags the caller may not set —
  * \\Seen without "s", \\Deleted without "t", others without "w" — are

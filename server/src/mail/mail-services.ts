@@ -2,7 +2,7 @@
 // checker (mail-access.ts) shared by all of them.
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Store } from '../store/port.ts';
-import type { DeliveryService, MailboxService, MessageService } from './api.ts';
+import type { DeliveryService, MailboxService, MessageService, TransferObserver } from './api.ts';
 import { createDeliveryService } from './delivery-service.ts';
 import { createMailAccess, type MailAccess, type MailAccessOptions } from './mail-access.ts';
 import { createMaildropLocks, type MaildropLocks } from './maildrop-lock.ts';
@@ -18,7 +18,7 @@ export interface MailServices {
   access: MailAccess;
 }
 
-export function createMailServices(deps: { store: Store; bus: ChangeBus; now?: () => string; access?: MailAccessOptions }): MailServices {
+export function createMailServices(deps: { store: Store; bus: ChangeBus; now?: () => string; access?: MailAccessOptions; onTransfer?: TransferObserver }): MailServices {
   const access = createMailAccess(deps.store, deps.access);
   const mailboxes = createMailboxService({ ...deps, access });
   return {

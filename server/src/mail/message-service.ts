@@ -9,7 +9,7 @@ import type { ChangeBus } from '../events/change-bus.ts';
 import type { BlobInfo } from '../model/blob.ts';
 import type { NewMessage, StoreFlagsRequest } from '../model/mail.ts';
 import type { Store } from '../store/port.ts';
-import type { AppendInput, MessageService } from './api.ts';
+import type { AppendInput, MessageService, MessageTransfer, TransferObserver } from './api.ts';
 import type { MailAccess } from './mail-access.ts';
 import { checkAppendArgs, takeIn } from './message-intake.ts';
 import { assertQuota } from './quota.ts';
@@ -19,6 +19,8 @@ export interface MessageServiceDeps {
   bus: ChangeBus;
   access: MailAccess;
   now?: () => string;
+  /** Told of every committed COPY and MOVE (Junk training). */
+  onTransfer?: TransferObserver;
 }
 
 /** RFC 4314 §4: the right a flag needs (\Seen "s", \Deleted "t", any other "w"). */
@@ -38,7 +40,16 @@ function permittedFlags(flags: readonly string[], rights: string): string[] {
   return flags.filter((f) => rights.includes(rightForFlag(f)));
 }
 
-export function createMessageService({ store, bus, access, now = () => new Date().toISOString() }: MessageServiceDeps): MessageService {
+export function createMessageService({ store, bus, access, now = () => new Date().toISOString(), onTransfer }: MessageServiceDeps): MessageService {
+  function told(transfer: MessageTransfer): void {
+    if (!onTransfer || transfer.destUids.length === 0) return;
+    try {
+      onTransfer(transfer);
+    } catch {
+      // An observer's failure is its own: the copy or move has committed.
+    }
+  }
+
   async function appendMany(actor: Actor, mailboxId: string, inputs: readonly AppendInput[]) {
     if (inputs.length === 0) throw new StoaError('STOA_VALIDATION', 'nothing to append');
     for (const input of inputs) checkAppendArgs(input.flags, input.internalDate);
@@ -117,6 +128,7 @@ export function createMessageService({ store, bus, access, now = () => new Date(
         return tx.messages.copy(fromMailboxId, uids, toMailboxId, now());
       });
       if (result.destUids.length > 0) bus.publish({ accountId: ownerId, mailboxId: toMailboxId, kind: 'exists', uids: result.destUids, modseq: result.modseq });
+      told({ actor, kind: 'copy', fromMailboxId, toMailboxId, ownerId, destUids: result.destUids });
       return result;
     },
 
@@ -135,6 +147,7 @@ export function createMessageService({ store, bus, access, now = () => new Date(
         bus.publish({ accountId: targetOwner, mailboxId: toMailboxId, kind: 'exists', uids: result.destUids, modseq: result.modseq });
         if (result.expunged) bus.publish({ accountId: sourceOwner, mailboxId: fromMailboxId, kind: 'expunge', uids: result.expunged.uids, modseq: result.expunged.modseq });
       }
+      told({ actor, kind: 'move', fromMailboxId, toMailboxId, ownerId: targetOwner, destUids: result.destUids });
       return result;
     },
 

@@ -10,11 +10,11 @@ import type {
 } from '../../../shared/src/schemas/directory.ts';
 import type { MailboxStore, MessageStore } from './mail-port.ts';
 import type { QueueStore } from './queue-port.ts';
-import type { DkimKeyStore, GreylistStore, RateCounterStore } from './filter-port.ts';
 import type { ApiCredential } from '../model/credential.ts';
 import type { BlobInfo, ByteRange } from '../model/blob.ts';
 import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing.ts';
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
+import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
 
 // The adapters and the contract suite name the model types through this port.
 export type { ApiCredential, BlobInfo, ByteRange, DomainScope, ListOptions, Page, SortOrder };
@@ -248,6 +248,8 @@ export interface StoreTx {
   queue: QueueStore;
   /** Sieve scripts of accounts and domains (sieve-port.ts); in atomic() so a change commits with its audit entry. */
   sieveScripts: SieveScriptStore;
+  /** Messages held by the filter (filter-port.ts); in atomic() with their blob references and audit entries. */
+  quarantine: QuarantineStore;
 }
 
 export interface Store extends StoreTx {
@@ -262,6 +264,9 @@ export interface Store extends StoreTx {
   rateCounters: RateCounterStore;
   /** Who a vacation auto-reply went to, and when (sieve-port.ts). */
   sieveVacation: VacationMemoryStore;
+  /** The spam classifier's token counts and the filter's stored verdicts (filter-port.ts). */
+  bayes: BayesStore;
+  verdicts: VerdictStore;
   /**
    * Runs `fn` as one transaction: all its writes commit together or not at all.
    * Keep `fn` short and free of slow work (hash passwords before). It may be

@@ -9,6 +9,7 @@ import type { StoaConfig } from '../../config/types.ts';
 import type { PublicFolderService } from '../../mail/public-folder-service.ts';
 import type { HealthService } from '../../operations/health.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
+import type { FilterService } from '../../filter/filter-service.ts';
 import type { SieveService } from '../../sieve/sieve-service.ts';
 import pkg from '../../../../package.json' with { type: 'json' };
 import { accountsRoutes } from './accounts.ts';
@@ -20,6 +21,7 @@ import { dkimRoutes } from './dkim.ts';
 import { domainsRoutes } from './domains.ts';
 import type { DkimKeys } from '../../mail-auth/dkim-keys.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
+import { filterRoutes } from './filter.ts';
 import { groupsRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
@@ -49,6 +51,8 @@ export interface HttpServerDeps {
   publicFolders?: PublicFolderService;
   /** Rules, out-of-office and Sieve scripts; its routes are absent when not wired. */
   sieve?: SieveService;
+  /** Quarantine, verdicts and training; the routes are absent when the filter is not wired. */
+  filter?: FilterService;
 }
 
 declare module 'fastify' {
@@ -105,6 +109,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
       await api.register(sieveMeRoutes, { sieve: deps.sieve });
       await api.register(sieveAdminRoutes, { sieve: deps.sieve });
     }
+    if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
   }, { prefix: '/api/v1' });
 
   await app.ready();

@@ -6,10 +6,9 @@
 import type { SMTPServerSession } from 'smtp-server';
 import type { SmtpSettings } from '../../config/types.ts';
 import type { Actor, AuthService } from '../../directory/api.ts';
-import type { IntakeService, RecipientPlan } from '../../intake/api.ts';
+import type { IntakeService, IntakeSession, RecipientPlan } from '../../intake/api.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
-import type { SmtpFilter } from './smtp-filter.ts';
 import type { ListenerKind, SmtpMetrics } from './smtp-metrics.ts';
 
 export interface SmtpServices {
@@ -17,7 +16,6 @@ export interface SmtpServices {
   logger: Logger;
   auth: AuthService;
   intake: IntakeService;
-  filter: SmtpFilter;
   metrics: SmtpMetrics;
   connections: ConnectionCounter;
   harvest: HarvestGuard;
@@ -45,8 +43,8 @@ export interface SessionState {
   /** Whether this connection counts against the per-IP limit (released on close). */
   counted: boolean;
   tx: Transaction | null;
-  /** The client is on the IP allow list (blocklists and greylisting do not apply). */
-  trusted: boolean;
+  /** The intake's checks state of this connection (IntakeService.openSession); null until the connect stage passed. */
+  session: IntakeSession | null;
 }
 
 export interface HookContext {

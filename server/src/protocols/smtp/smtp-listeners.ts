@@ -22,7 +22,6 @@ import { onMailFrom } from './hooks/mail-from.ts';
 import { onRcptTo } from './hooks/rcpt-to.ts';
 import { sweepSpool } from './message-spool.ts';
 import type { SmtpServices } from './smtp-context.ts';
-import type { SmtpFilter } from './smtp-filter.ts';
 import { registerSmtpMetrics, type ListenerKind } from './smtp-metrics.ts';
 import { installEnhancedStatusPassThrough } from './smtp-reply.ts';
 
@@ -37,8 +36,6 @@ export interface SmtpDeps {
   logger: Logger;
   auth: AuthService;
   intake: IntakeService;
-  /** Connection-stage checks (IP lists, DNSBL). */
-  filter: SmtpFilter;
   tls: TlsMaterial;
   /** The process's metrics: SMTP counters join its registry. */
   metrics: Metrics;
@@ -129,7 +126,6 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
     logger: deps.logger.child({ component: 'smtp' }),
     auth: deps.auth,
     intake: deps.intake,
-    filter: deps.filter,
     metrics: registerSmtpMetrics(deps.metrics.registry),
     connections: new ConnectionCounter(smtp.maxConnectionsPerIp),
     harvest: new HarvestGuard(smtp.harvest),

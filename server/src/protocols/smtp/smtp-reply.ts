@@ -15,7 +15,8 @@ const ENHANCED = /^([245])\.\d{1,3}\.\d{1,3}(?: |$)/;
 export type RejectReason =
   | 'syntax' | 'auth-required' | 'auth-failed' | 'auth-throttled' | 'tls-required' | 'sender-not-owned'
   | 'relay-denied' | 'unknown-recipient' | 'too-many-recipients' | 'over-quota' | 'too-big' | 'harvest'
-  | 'connection-limit' | 'policy' | 'greylisted' | 'rate-limited' | 'bad-content' | 'temporary-failure';
+  | 'connection-limit' | 'policy' | 'greylisted' | 'rate-limited' | 'bad-content' | 'temporary-failure'
+  | 'spam' | 'virus' | 'attachment' | 'filter-failure';
 
 export class SmtpReply extends Error {
   readonly responseCode: number;
@@ -60,8 +61,14 @@ const REASON_BY_CODE: Partial<Record<keyof typeof ERRORS, RejectReason>> = {
 
 /** Which filter check refused, as the label of stoa_smtp_rejected_total. */
 const REASON_BY_CHECK: Record<string, RejectReason> = {
-  'ip-deny': 'policy', dnsbl: 'policy', greylist: 'greylisted', 'rate-limit': 'rate-limited', dmarc: 'policy',
+  'ip-lists': 'policy', dnsbl: 'policy', greylist: 'greylisted', 'rate-limit': 'rate-limited', 'mail-auth': 'policy',
+  antivirus: 'virus', attachments: 'attachment', outbound: 'spam',
 };
+
+/** The stoa_smtp_rejected_total label of a filter refusal: the deciding check, or the score. */
+export function rejectReasonFor(check: string | undefined, action: string): RejectReason {
+  return (check && REASON_BY_CHECK[check]) || (action === 'defer' ? 'filter-failure' : 'spam');
+}
 
 /**
  * The reply for any error a hook meets: an SmtpReply as is, a catalogue error
@@ -72,7 +79,7 @@ export function replyFor(err: unknown): SmtpReply {
   if (err instanceof SmtpReply) return err;
   if (err instanceof FilterRefusal) {
     const d = err.decision;
-    return new SmtpReply(d.smtpCode, d.enhancedCode, d.reason, REASON_BY_CHECK[d.check] ?? 'policy');
+    return new SmtpReply(d.smtpCode, d.enhancedCode, d.reason, rejectReasonFor(d.check, d.action));
   }
   if (isStoaError(err)) {
     const spec = err.spec.smtp ?? ERRORS.STOA_INTERNAL.smtp;

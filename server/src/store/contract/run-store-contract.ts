@@ -15,6 +15,7 @@ import { ownerContract } from './owners.contract.ts';
 import { queueContract } from './queue.contract.ts';
 import { securityContract } from './security.contract.ts';
 import { sieveContract } from './sieve.contract.ts';
+import { spamFilterContract } from './spam-filter.contract.ts';
 
 export type { CrashMode, StoreFactory, StoreHarness } from './harness.ts';
 export { spawnCrashingWriter } from './spawn-worker.ts';
@@ -27,6 +28,7 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     ownerContract(factory);
     securityContract(factory);
     filterContract(factory);
+    spamFilterContract(factory);
     atomicCounterContract(factory);
     concurrentWriteContract(factory);
     blobContract(factory);

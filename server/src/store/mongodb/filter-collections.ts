@@ -8,6 +8,14 @@ export const FILTER_COLLECTIONS = {
   greylist: 'greylist',
   /** `_id` is "<window start>:<key>". */
   rateCounters: 'rate_counters',
+  /** `_id` is "<scope>\0<token>". */
+  bayesTokens: 'bayes_tokens',
+  /** `_id` is the scope. */
+  bayesTotals: 'bayes_totals',
+  /** `_id` is "<scope>\0<message key>". */
+  bayesLearned: 'bayes_learned',
+  verdicts: 'filter_verdicts',
+  quarantine: 'quarantine',
 } as const;
 
 export const FILTER_INDEXES: Record<string, IndexDescription[]> = {
@@ -24,5 +32,23 @@ export const FILTER_INDEXES: Record<string, IndexDescription[]> = {
   ],
   [FILTER_COLLECTIONS.rateCounters]: [
     { key: { windowStart: 1 } },
+  ],
+};
+
+/** Created by migration 11 (migrations.ts). */
+export const SPAM_FILTER_INDEXES: Record<string, IndexDescription[]> = {
+  [FILTER_COLLECTIONS.bayesTokens]: [{ key: { scope: 1, spam: 1, ham: 1 } }],
+  [FILTER_COLLECTIONS.verdicts]: [
+    { key: { at: -1, _id: 1 } },
+    { key: { domainIds: 1, at: -1 } },
+    { key: { accountIds: 1, at: -1 } },
+    { key: { messageId: 1 }, sparse: true },
+  ],
+  [FILTER_COLLECTIONS.quarantine]: [
+    { key: { heldAt: -1, _id: 1 } },
+    { key: { domainIds: 1, heldAt: -1 } },
+    { key: { accountIds: 1, heldAt: -1 } },
+    { key: { status: 1, expiresAt: 1 } },
+    { key: { status: 1, digested: 1, heldAt: 1 } },
   ],
 };

@@ -12,7 +12,7 @@ import { isDuplicateKey } from './errors.ts';
 import { EXPUNGED_AT_INDEX, MAIL_COLLECTIONS, MAIL_INDEXES } from './mail-collections.ts';
 import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
-import { FILTER_INDEXES } from './filter-collections.ts';
+import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
 
 interface Migration {
@@ -205,6 +205,13 @@ const MIGRATIONS: readonly Migration[] = [
     description: 'Sieve scripts per account and per domain (one active each), vacation reply memory with a TTL',
     async up(db) {
       await createIndexedCollections(db, SIEVE_INDEXES);
+    },
+  },
+  {
+    version: 12,
+    description: 'spam filter: classifier tokens, stored verdicts, quarantine',
+    async up(db) {
+      for (const [name, indexes] of Object.entries(SPAM_FILTER_INDEXES)) await db.collection(name).createIndexes(indexes);
     },
   },
 ];

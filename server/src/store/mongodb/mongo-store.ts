@@ -29,6 +29,7 @@ import { createLockStore } from './lock-store.ts';
 import { createDkimKeyStore } from './dkim-key-store.ts';
 import { createGreylistStore, createRateCounterStore } from './greylist-store.ts';
 import { createSieveScriptStore, createVacationMemoryStore } from './sieve-store.ts';
+import { createBayesStore, createQuarantineStore, createVerdictStore } from './spam-filter-store.ts';
 
 export async function openMongoStore(config: StoaConfig): Promise<Store> {
   const { url, database } = config.store.mongodb;
@@ -56,6 +57,7 @@ function txStores(ctx: MongoCtx): StoreTx {
     messages: createMessageStore(ctx),
     queue: createQueueStore(ctx),
     sieveScripts: createSieveScriptStore(ctx),
+    quarantine: createQuarantineStore(ctx),
   };
 }
 
@@ -111,6 +113,8 @@ export async function openMongoStoreAt(url: string, database: string): Promise<S
     greylist: createGreylistStore(root),
     rateCounters: createRateCounterStore(root),
     sieveVacation: createVacationMemoryStore(root),
+    bayes: createBayesStore(root),
+    verdicts: createVerdictStore(root),
 
     // A nested atomic() call starts its own, independent transaction: the
     // StoreTx handed to `fn` is the way to stay inside this one.

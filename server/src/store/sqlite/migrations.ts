@@ -1,6 +1,9 @@
 // Versioned schema migrations, applied in order at start-up inside one
 // BEGIN IMMEDIATE transaction, so two processes starting together apply each
 // version once. Never edit a released migration: append a new one.
+import { BAYES_SQL } from './bayes.ts';
+import { FILTER_VERDICTS_SQL } from './filter-verdicts.ts';
+import { QUARANTINE_SQL } from './quarantine.ts';
 import { StoaError } from '../../errors/catalogue.ts';
 import { QUEUE_LOCAL_FOLDER_SQL, QUEUE_NOTICES_SQL, QUEUE_SCHEMA_SQL } from './queue-rows.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
@@ -293,6 +296,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'sieve',
     // Sieve scripts per account and per domain (global), and the vacation reply memory (sieve.ts).
     sql: SIEVE_SQL,
+  },
+  {
+    version: 17,
+    name: 'spam-filter',
+    // The classifier's token counts, stored verdicts and the quarantine (bayes.ts, filter-verdicts.ts, quarantine.ts).
+    sql: BAYES_SQL + FILTER_VERDICTS_SQL + QUARANTINE_SQL,
   },
 ];
 

@@ -36,6 +36,9 @@ import { sqliteDkimKeyStore } from './dkim-keys.ts';
 import { sqliteGreylistStore } from './greylist.ts';
 import { sqliteRateCounterStore } from './rate-counters.ts';
 import { sqliteSieveScriptStore, sqliteVacationMemoryStore } from './sieve.ts';
+import { sqliteBayesStore } from './bayes.ts';
+import { sqliteVerdictStore } from './filter-verdicts.ts';
+import { sqliteQuarantineStore } from './quarantine.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -74,6 +77,7 @@ function bind(x: Executor): StoreTx {
     messages: sqliteMessageStore(x),
     queue: sqliteQueueStore(x),
     sieveScripts: sqliteSieveScriptStore(x),
+    quarantine: sqliteQuarantineStore(x),
   };
 }
 
@@ -189,6 +193,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
       greylist: sqliteGreylistStore(standalone),
       rateCounters: sqliteRateCounterStore(standalone),
       sieveVacation: sqliteVacationMemoryStore(standalone),
+      bayes: sqliteBayesStore(standalone),
+      verdicts: sqliteVerdictStore(standalone),
       atomic: (fn) => {
         // Waiting for the writer held by our own atomic() would never end.
         if (conns.txContext.getStore()) {

@@ -1,12 +1,13 @@
 // Connection policy, before the greeting: per-IP connection limit, clients
-// already cut off for address harvesting, then the filter's IP allow/deny
-// list and DNSBL (MX only). A refusal here is a 421 or 554 greeting and the
-// connection closes (RFC 5321 §3.1).
+// already cut off for address harvesting, then the filter pipeline's connect
+// stage (IP allow/deny lists; DNSBL on MX). A refusal here is a 421 or 554
+// greeting and the connection closes (RFC 5321 §3.1).
 import type { SMTPServerSession } from 'smtp-server';
 import { attachState, refuse, stateOf } from '../gate.ts';
 import type { SessionState, SmtpServices } from '../smtp-context.ts';
 import type { ListenerKind } from '../smtp-metrics.ts';
 import { SmtpReply } from '../smtp-reply.ts';
+import { originOf } from './origin.ts';
 
 /** "::ffff:192.0.2.1" is the IPv4 client of a dual-stack socket. */
 export function clientIp(session: SMTPServerSession): string {
@@ -23,7 +24,7 @@ export async function onConnect(services: SmtpServices, listener: ListenerKind, 
     principal: null,
     counted: false,
     tx: null,
-    trusted: false,
+    session: null,
   };
   attachState(session, state);
   try {
@@ -35,9 +36,8 @@ export async function onConnect(services: SmtpServices, listener: ListenerKind, 
     }
     state.counted = true;
     services.metrics.connections.inc({ listener });
-    const verdict = await services.filter.checkConnection({ ip, listener, log: state.log });
-    state.trusted = verdict.trusted;
-    state.log.debug({ trusted: verdict.trusted, reason: verdict.reason }, 'smtp connection accepted');
+    state.session = await services.intake.openSession(originOf({ services, session, state }));
+    state.log.debug({ trusted: state.session.trusted }, 'smtp connection accepted');
   } catch (err) {
     throw refuse(services, state, 'connect', err);
   }

@@ -13,7 +13,7 @@ export function originOf(ctx: HookContext): IntakeOrigin {
     esmtp: String(session.openingCommand).toUpperCase() === 'EHLO',
     tls: session.tlsOptions ? { protocol: session.tlsOptions.version, cipher: session.tlsOptions.name } : null,
     utf8: session.envelope.smtpUtf8 === true,
-    trusted: state.trusted,
+    ...(state.session ? { session: state.session } : {}),
     log: state.log,
   };
 }

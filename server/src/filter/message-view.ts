@@ -1,0 +1,159 @@
+// The message as the DATA-stage checks see it: parsed once, lazily, and
+// bounded. Checks read the header fields, the decoded text (HTML turned into
+// text), the URLs and the attachments; antivirus and mail authentication
+// stream the whole message. Only the first `maxScanBytes` are parsed: spam
+// is small, and a 50 MiB message must not cost 50 MiB of parsing per check
+// (SpamAssassin skips messages over 500 KB altogether; we scan their start).
+import type { Readable } from 'node:stream';
+import { decodePart } from '../mail/mime/decode-body.ts';
+import { decodeWords } from '../mail/mime/envelope.ts';
+import { headerFields, unfoldValue, type HeaderField } from '../mail/mime/header-fields.ts';
+import { htmlToText } from '../mail/mime/html-text.ts';
+import { partFileName } from '../mail/mime/part-headers.ts';
+import { walkParts } from '../mail/mime/part-walk.ts';
+import { parseStructure } from '../mail/mime/structure-parser.ts';
+import type { MimePart } from '../mail/mime/types.ts';
+
+/** Text fed to the content rules and the classifier, in characters. */
+const MAX_TEXT_CHARS = 256 * 1024;
+const MAX_URLS = 500;
+const LIMITS = { maxDepth: 20, maxParts: 500 };
+
+export interface Attachment {
+  /** File name as given (RFC 2231/2047 decoded by the parser), '' when none. */
+  filename: string;
+  /** Lower-case "type/subtype". */
+  contentType: string;
+  /** Transfer-decoded content (within the scanned bytes). */
+  bytes: Buffer;
+}
+
+export interface MessageView {
+  /** Size of the whole message in octets. */
+  readonly size: number;
+  /** The scanned bytes: the whole message, or its first maxScanBytes. */
+  readonly raw: Buffer;
+  readonly truncated: boolean;
+  /** The whole message, for checks that must see every byte (antivirus, DKIM body hash). */
+  stream(): Readable;
+  fields(): HeaderField[];
+  /** Unfolded, RFC 2047-decoded value of the first field of that name, or null. */
+  header(name: string): string | null;
+  /** Every field of that name, unfolded and decoded. */
+  headers(name: string): string[];
+  /** Decoded text of every text part (HTML as text), capped. */
+  text(): string;
+  /** Raw HTML of the text/html parts (decoded, capped), '' when none. */
+  html(): string;
+  /** http(s) URLs found in the text and HTML, each once, capped. */
+  urls(): string[];
+  attachments(): Attachment[];
+  /** MIME tree (null when the parser gave up: the checks then see headers only). */
+  root(): MimePart | null;
+}
+
+export function createMessageView(raw: Buffer, size: number, stream: () => Readable, maxScanBytes: number): MessageView {
+  const scanned = raw.length > maxScanBytes ? raw.subarray(0, maxScanBytes) : raw;
+  let parsed: { root: MimePart | null; fields: HeaderField[] } | null = null;
+  let text: string | null = null;
+  let html: string | null = null;
+  let urls: string[] | null = null;
+  let attachments: Attachment[] | null = null;
+
+  const parse = (): { root: MimePart | null; fields: HeaderField[] } => {
+    if (parsed) return parsed;
+    try {
+      const s = parseStructure(scanned, LIMITS, () => undefined);
+      parsed = { root: s.root, fields: s.rootFields };
+    } catch {
+      const end = scanned.indexOf('\n\n') >= 0 ? scanned.indexOf('\n\n') + 2 : scanned.indexOf('\r\n\r\n') + 4;
+      parsed = { root: null, fields: headerFields(end > 3 ? scanned.subarray(0, end) : scanned) };
+    }
+    return parsed;
+  };
+
+  const bodies = (): void => {
+    if (text !== null) return;
+    const texts: string[] = [];
+    const htmls: string[] = [];
+    const found: Attachment[] = [];
+    let chars = 0;
+    const root = parse().root;
+    if (root) {
+      for (const { part, messageRoot } of walkParts(root)) {
+        if (part.contentType.type === 'multipart' || part.message) continue;
+        const type = `${part.contentType.type}/${part.contentType.subtype}`.toLowerCase();
+        const filename = partFileName(part) ?? '';
+        const isText = part.contentType.type === 'text' && part.disposition?.type !== 'attachment' && (filename === '' || messageRoot);
+        if (isText && chars < MAX_TEXT_CHARS) {
+          const decoded = decodePart(scanned, part).text ?? '';
+          if (part.contentType.subtype === 'html') {
+            htmls.push(decoded.slice(0, MAX_TEXT_CHARS));
+            texts.push(htmlToText(decoded.slice(0, MAX_TEXT_CHARS)));
+          } else {
+            texts.push(decoded.slice(0, MAX_TEXT_CHARS));
+          }
+          chars += decoded.length;
+        } else if (!isText && (filename !== '' || part.contentType.type !== 'text')) {
+          found.push({ filename, contentType: type, bytes: decodePart(scanned, part).bytes });
+        }
+      }
+    }
+    text = texts.join('\n').slice(0, MAX_TEXT_CHARS);
+    html = htmls.join('\n').slice(0, MAX_TEXT_CHARS);
+    attachments = found;
+  };
+
+  const headerValues = (name: string): string[] => {
+    const lower = name.toLowerCase();
+    return parse().fields.filter((f) => f.name.toLowerCase() === lower).map((f) => decodeWords(unfoldValue(f.value).trim()));
+  };
+
+  return {
+    size,
+    raw: scanned,
+    truncated: scanned.length < size,
+    stream,
+    fields: () => parse().fields,
+    header: (name) => headerValues(name)[0] ?? null,
+    headers: headerValues,
+    text: () => { bodies(); return text!; },
+    html: () => { bodies(); return html!; },
+    urls() {
+      if (urls) return urls;
+      bodies();
+      const set = new Set<string>();
+      // RFC 3986 URIs as spammers write them: in the text and in href="…".
+      for (const m of `${text!}\n${html!}`.matchAll(/\bhttps?:\/\/[^\s"'<>()\\]{1,2000}/gi)) {
+        set.add(m[0].replace(/[.,;:!?]+$/, ''));
+        if (set.size >= MAX_URLS) break;
+      }
+      urls = [...set];
+      return urls;
+    },
+    attachments: () => { bodies(); return attachments!; },
+    root: () => parse().root,
+  };
+}
+
+/** The host of a URL, lower case without a trailing dot, or null. */
+export function urlHost(url: string): string | null {
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/\.$/, '') || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The address inside "Name <a@b>" or a bare a@b, lower case. */
+export function addressOf(value: string | null): string | null {
+  if (!value) return null;
+  const m = /<([^<>\s]+@[^<>\s]+)>/.exec(value) ?? /([^\s<>"',;:]+@[^\s<>"',;:]+)/.exec(value);
+  return m ? m[1].toLowerCase() : null;
+}
+
+export function domainOf(address: string | null): string | null {
+  if (!address) return null;
+  const at = address.lastIndexOf('@');
+  return at < 0 ? null : address.slice(at + 1).toLowerCase().replace(/[>\].]+$/, '');
+}
