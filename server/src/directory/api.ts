@@ -3,7 +3,7 @@
 // which protocol or route is calling.
 import type {
   Account, AccountCreate, AccountUpdate, Alias, AliasCreate, AliasUpdate, AppPassword, AuditEntry,
-  Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
+  DirectorySource, Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
   ResourceUpdate, Role, RoleGrant,
 } from '../../../shared/src/schemas/directory.ts';
 import type { ApiCredential, Page, SortOrder } from '../store/port.ts';
@@ -18,6 +18,18 @@ export interface Actor {
   /** Domain ids a domain admin manages (empty for other roles). */
   adminDomainIds: readonly string[];
   ip: string | null;
+  /**
+   * Set only on the actor a directory sync acts as (directory/ldap/): the id
+   * of the connection whose objects it may write, directory-managed fields
+   * included. Nothing built from a login ever carries it.
+   */
+  directorySync?: string;
+}
+
+/** Options of the directory sync when it creates or changes an object it owns. */
+export interface SourceOptions {
+  /** The directory entry behind the object; null detaches it (a server admin's decision). */
+  source?: DirectorySource | null;
 }
 
 export interface ListParams<S extends string> {
@@ -38,10 +50,11 @@ export interface DomainService {
 }
 
 export interface AccountService {
-  create(actor: Actor, input: AccountCreate): Promise<Account>;
+  create(actor: Actor, input: AccountCreate, opts?: SourceOptions): Promise<Account>;
   /** By id or by address. */
   get(actor: Actor, idOrAddress: string): Promise<Account>;
-  update(actor: Actor, idOrAddress: string, patch: AccountUpdate): Promise<Account>;
+  /** Directory-managed fields of a directory account answer STOA_DIRECTORY_MANAGED, except to its sync. */
+  update(actor: Actor, idOrAddress: string, patch: AccountUpdate, opts?: SourceOptions): Promise<Account>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'displayName' | 'createdAt' | 'quotaBytes'> & { domain?: string; enabled?: boolean; role?: Role }): Promise<Page<Account>>;
   setPassword(actor: Actor, idOrAddress: string, password: string): Promise<void>;
@@ -50,9 +63,9 @@ export interface AccountService {
 }
 
 export interface GroupService {
-  create(actor: Actor, input: GroupCreate): Promise<Group>;
+  create(actor: Actor, input: GroupCreate, opts?: SourceOptions): Promise<Group>;
   get(actor: Actor, idOrAddress: string): Promise<Group>;
-  update(actor: Actor, idOrAddress: string, patch: GroupUpdate): Promise<Group>;
+  update(actor: Actor, idOrAddress: string, patch: GroupUpdate, opts?: SourceOptions): Promise<Group>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'name' | 'createdAt'> & { domain?: string }): Promise<Page<Group>>;
   /** Every account id reached through nested groups, and external addresses; cycles are cut. */
@@ -60,9 +73,9 @@ export interface GroupService {
 }
 
 export interface AliasService {
-  create(actor: Actor, input: AliasCreate): Promise<Alias>;
+  create(actor: Actor, input: AliasCreate, opts?: SourceOptions): Promise<Alias>;
   get(actor: Actor, idOrAddress: string): Promise<Alias>;
-  update(actor: Actor, idOrAddress: string, patch: AliasUpdate): Promise<Alias>;
+  update(actor: Actor, idOrAddress: string, patch: AliasUpdate, opts?: SourceOptions): Promise<Alias>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'createdAt'> & { domain?: string }): Promise<Page<Alias>>;
 }

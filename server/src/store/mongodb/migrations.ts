@@ -13,6 +13,7 @@ import { EXPUNGED_AT_INDEX, MAIL_COLLECTIONS, MAIL_INDEXES } from './mail-collec
 import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES } from './filter-collections.ts';
+import { DIRECTORY_COLLECTIONS } from './directory-connection-store.ts';
 
 interface Migration {
   version: number;
@@ -197,6 +198,23 @@ const MIGRATIONS: readonly Migration[] = [
     async up(db) {
       // Idempotent: only recipients without the field are touched; null means INBOX, as before.
       await db.collection(QUEUE_COLLECTIONS.recipients).updateMany({ localFolder: { $exists: false } }, { $set: { localFolder: null } });
+    },
+  },
+  {
+    version: 11,
+    description: 'directory sync: source of accounts, groups and aliases (null = local); LDAP/AD connections and sync runs',
+    async up(db) {
+      // Idempotent: only documents without the field are touched.
+      for (const name of [COLLECTIONS.accounts, COLLECTIONS.groups, COLLECTIONS.aliases]) {
+        await db.collection(name).updateMany({ source: { $exists: false } }, { $set: { source: null } });
+      }
+      await db.collection(COLLECTIONS.accounts).createIndexes([{ key: { 'source.connectionId': 1, 'source.externalId': 1 }, sparse: true }]);
+      await db.collection(COLLECTIONS.groups).createIndexes([{ key: { 'source.connectionId': 1 }, sparse: true }]);
+      await db.collection(COLLECTIONS.aliases).createIndexes([{ key: { 'source.connectionId': 1 }, sparse: true }]);
+      await createIndexedCollections(db, {
+        [DIRECTORY_COLLECTIONS.connections]: [{ key: { name: 1 }, name: 'name_unique', unique: true }],
+        [DIRECTORY_COLLECTIONS.syncRuns]: [{ key: { connectionId: 1, startedAt: -1, _id: -1 } }],
+      });
     },
   },
 ];
