@@ -30,6 +30,7 @@ import type { Logger } from './log/logger.ts';
 import { startHousekeeping, type Housekeeping } from './housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
 import { openStore } from './store/open-store.ts';
+import { startSyncScheduler, type SyncScheduler } from './directory/ldap/sync-scheduler.ts';
 import type { Store } from './store/port.ts';
 
 export interface RunningServer {
@@ -81,9 +82,11 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let imap: ImapListeners | null = null;
   let smtp: SmtpFrontEnd | null = null;
   let outbound: OutboundQueue | null = null;
+  let directorySync: SyncScheduler | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
+      await directorySync?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
       await Promise.all([app?.close(), pop3?.close(), imap?.close(), smtp?.close(), outbound?.stop()]);
     } finally {
@@ -92,7 +95,13 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   };
   try {
     store = await openStore(config);
-    const directory = createDirectory(store, config);
+    // LDAP/AD (issue 12): the directory's verifier logs why a directory login did not pass, for the admin only.
+    const directory = createDirectory(store, config, {
+      ldapLog: {
+        refused: (e) => logger.warn(e, 'directory login refused'),
+        unavailable: (e) => logger.warn(e, 'directory unavailable for login'),
+      },
+    });
     const firstStart = await bootstrapFirstStart(store, directory, config);
     // The demo domain signs its mail like any other: its DKIM keys come with it.
     if (firstStart.demo) {
@@ -148,6 +157,16 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     }).catch((err: unknown) => {
       throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
     });
+    // Scheduled LDAP/AD syncs (issue 12); the lead moves this into the composition root.
+    if (config.directory.scheduler.enabled) {
+      directorySync = startSyncScheduler({
+        service: directory.ldap, tickMs: config.directory.scheduler.tickMs, now: Date.now,
+        log: {
+          ran: (run, connection) => logger.info({ connection, mode: run.mode, status: run.status, users: run.users, counts: run.counts, error: run.error }, 'directory sync'),
+          failed: (connection, err) => logger.error({ connection, err }, 'directory sync failed'),
+        },
+      });
+    }
     housekeeping = startHousekeeping({
       config, store, directory, logger,
       tasks: [

@@ -41,6 +41,9 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/domains/{id}/public-folders', 'POST /api/v1/domains/{id}/public-folders',
       'GET /api/v1/domains/{id}/public-folders/{folderId}', 'PATCH /api/v1/domains/{id}/public-folders/{folderId}',
       'DELETE /api/v1/domains/{id}/public-folders/{folderId}', 'GET /api/v1/domains/{id}/public-folders/{folderId}/acl',
+      'GET /api/v1/directory/connections', 'POST /api/v1/directory/connections', 'GET /api/v1/directory/connections/{id}',
+      'PATCH /api/v1/directory/connections/{id}', 'DELETE /api/v1/directory/connections/{id}', 'POST /api/v1/directory/connections/{id}/test',
+      'POST /api/v1/directory/connections/{id}/sync', 'GET /api/v1/directory/connections/{id}/runs', 'POST /api/v1/directory/accounts/{id}/resolve',
       'PUT /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}', 'DELETE /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {

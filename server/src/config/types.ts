@@ -88,6 +88,15 @@ export interface StoaConfig {
     minPasswordLength: number;
     throttle: ThrottleConfig;
   };
+  /** External directories (LDAP/AD); the connections themselves live in the store (docs/directory-sync.md). */
+  directory: {
+    /** Seals bind passwords stored with a connection (relative to dataDir); STOA_DIRECTORY_SECRET_KEY wins. */
+    secretKeyFile: string;
+    /** Scheduled syncs in this process; a lease in the store keeps two nodes from syncing one connection at once. */
+    scheduler: { enabled: boolean; tickMs: number };
+    /** Sync runs kept per connection in the history. */
+    historyRuns: number;
+  };
   api: {
     sessionTtlHours: number;
     bodyLimitBytes: number;

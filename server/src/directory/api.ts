@@ -7,6 +7,7 @@ import type {
   ResourceUpdate, Role, RoleGrant,
 } from '../../../shared/src/schemas/directory.ts';
 import type { ApiCredential, Page, SortOrder } from '../store/port.ts';
+import type { DirectorySyncService } from './ldap/connection-service.ts';
 
 /** Who is acting, and from where: every service call that reads or changes the directory takes one. */
 export interface Actor {
@@ -138,15 +139,23 @@ export interface AuthRequest {
 
 export type AuthResult =
   | { ok: true; account: Account; via: 'password' | 'app-password' | string; appPasswordId?: string }
-  | { ok: false; code: 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED'; retryAfterSeconds?: number };
+  | { ok: false; code: 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED' | 'STOA_AUTH_UNAVAILABLE'; retryAfterSeconds?: number };
 
 /**
  * A password check that the authentication service consults in order
- * (local hash, app passwords, later LDAP/AD). It answers for one account.
+ * (local hash, app passwords, LDAP/AD). It answers for one account.
+ * 'unavailable' (the directory that owns the account cannot be asked) ends
+ * the chain without counting a failure: an outage must not throttle everyone.
  */
 export interface PasswordVerifier {
   readonly name: string;
-  verify(account: Account & { passwordHash: string | null }, password: string, req: AuthRequest): Promise<'ok' | 'fail' | 'skip' | { ok: true; appPasswordId: string }>;
+  verify(account: Account & { passwordHash: string | null }, password: string, req: AuthRequest): Promise<'ok' | 'fail' | 'skip' | 'unavailable' | { ok: true; appPasswordId: string }>;
+  /**
+   * Optional: the account id for a login name that is not an address here
+   * (an AD sAMAccountName or userPrincipalName). Asked only when no account
+   * has the name as its address.
+   */
+  findAccount?(username: string, req: AuthRequest): Promise<string | null>;
 }
 
 export interface AuthService {
@@ -187,6 +196,8 @@ export interface CredentialService {
 
 /** Everything the directory offers, as wired by `createDirectory(store, config)`. */
 export interface Directory {
+  /** External directories (LDAP/AD): connections, tests, syncs (ldap/connection-service.ts). */
+  ldap: DirectorySyncService;
   domains: DomainService;
   accounts: AccountService;
   groups: GroupService;

@@ -118,7 +118,13 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
         return { ok: false, code: 'STOA_AUTH_FAILED' };
       };
 
-      const record = login ? await store.accounts.getByAddress(login) : null;
+      let record = login ? await store.accounts.getByAddress(login) : null;
+      // Other login names (directory user names) only when the name is no address here.
+      for (const verifier of verifiers) {
+        if (record || !verifier.findAccount) continue;
+        const id = await verifier.findAccount(req.username, req);
+        if (id) record = await store.accounts.get(id);
+      }
       if (!record) {
         await dummy.verify(req.password);
         return fail();
@@ -130,6 +136,7 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
         const answer = await verifier.verify(record, req.password, req);
         if (answer === 'skip') continue;
         if (answer === 'fail') break;
+        if (answer === 'unavailable') return { ok: false, code: 'STOA_AUTH_UNAVAILABLE' };
         via = verifier.name;
         if (answer !== 'ok') appPasswordId = answer.appPasswordId;
         break;

@@ -150,7 +150,10 @@ export const DirectoryTestResult = Type.Object({
 }, { additionalProperties: false });
 export type DirectoryTestResult = Static<typeof DirectoryTestResult>;
 
-export const SyncChangeKind = Type.Union(['create', 'change', 'disable', 'enable', 'missing', 'return', 'skip', 'error'].map((k) => Type.Literal(k)));
+export const SyncChangeKind = Type.Union([
+  Type.Literal('create'), Type.Literal('change'), Type.Literal('disable'), Type.Literal('enable'),
+  Type.Literal('missing'), Type.Literal('return'), Type.Literal('skip'), Type.Literal('error'),
+]);
 export const SyncChange = Type.Object({
   kind: SyncChangeKind,
   object: Type.Union([Type.Literal('account'), Type.Literal('alias'), Type.Literal('group')]),

@@ -11,7 +11,7 @@ import { SESSION_COOKIE, authOf, cookieOptions, type RequestAuth } from './auth.
 import { countAuthAttempt, type AuthOutcome, type Metrics } from './metrics.ts';
 import { problemResponses } from './problem.ts';
 
-const OUTCOME = { STOA_AUTH_FAILED: 'failed', STOA_AUTH_THROTTLED: 'throttled', STOA_ACCOUNT_DISABLED: 'disabled' } as const satisfies Record<string, AuthOutcome>;
+const OUTCOME = { STOA_AUTH_FAILED: 'failed', STOA_AUTH_THROTTLED: 'throttled', STOA_ACCOUNT_DISABLED: 'disabled', STOA_AUTH_UNAVAILABLE: 'failed' } as const satisfies Record<string, AuthOutcome>;
 
 function tokenView(c: ApiCredential): ApiToken {
   return { id: c.id, name: c.name, createdAt: c.createdAt, expiresAt: c.expiresAt, lastUsedAt: c.lastUsedAt };
