@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs the Debian packages some tests need (dnsmasq: a real DNS server
+# Installs the Debian packages some tests need (samba-ad-dc with
+# samba-ad-provision and ldb-tools: a real Active Directory DC for test/ldap;
+# slapd and ldap-utils: OpenLDAP for the same tests; dnsmasq: a real DNS server
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
 # an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp).
 # Installs only what is missing, only as root; otherwise says what to install
@@ -18,6 +20,12 @@ find_missing() {
   perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing="$missing libio-socket-ssl-perl"
   # test/imap syncs a mailbox both ways with mbsync (Debian package isync), an independent IMAP client.
   command -v mbsync >/dev/null 2>&1 || missing="$missing isync"
+  # test/ldap: Samba AD DC (provisioning needs the AD schema files of samba-ad-provision, bulk loads use ldbadd) and OpenLDAP.
+  [ -x /usr/sbin/samba ] || missing="$missing samba-ad-dc"
+  [ -d /usr/share/samba/setup/ad-schema ] || missing="$missing samba-ad-provision"
+  command -v ldbadd >/dev/null 2>&1 || missing="$missing ldb-tools"
+  [ -x /usr/sbin/slapd ] || missing="$missing slapd"
+  command -v ldapsearch >/dev/null 2>&1 || missing="$missing ldap-utils"
 }
 
 find_missing
@@ -40,6 +48,12 @@ find_missing
 [ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as samba-ad-dc and slapd would start system daemons on install:
+# a policy-rc.d that denies every start keeps them off (invoke-rc.d, Debian policy §9.3.3).
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+fi
 apt-get update -q >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >&2

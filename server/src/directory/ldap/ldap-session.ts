@@ -3,7 +3,7 @@
 // StartTLS with an optional pinned CA, bounded connect and operation times,
 // paged searches (RFC 2696) and AD ranged attribute retrieval. Failures come
 // out as catalogue errors whose detail names the server and the cause.
-import { Client, InvalidCredentialsError, ResultCodeError, StrongAuthRequiredError, type Entry } from 'ldapts';
+import { Client, InvalidCredentialsError, ResultCodeError, StrongAuthRequiredError, type Entry, type Filter } from 'ldapts';
 import type { ConnectionOptions } from 'node:tls';
 import { StoaError } from '../../errors/catalogue.ts';
 import { bindRefusal, type BindRefusal } from './bind-diagnostics.ts';
@@ -20,7 +20,8 @@ export interface LdapEndpoint {
 
 export interface SearchSpec {
   base: string;
-  filter: string;
+  /** RFC 4515 text, or a filter object (binary assertion values: ldapts re-encodes escaped octets above 0x7F as UTF-8). */
+  filter: string | Filter;
   attributes: string[];
   scope?: 'base' | 'one' | 'sub';
   /** Attributes to receive as bytes (objectGUID). */

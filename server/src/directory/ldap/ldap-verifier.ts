@@ -11,7 +11,8 @@ import type { AuthRequest, PasswordVerifier } from '../api.ts';
 import { isStoaError } from '../../errors/catalogue.ts';
 import { canonicalAppSecret } from '../password-policy.ts';
 import type { DirectoryConnectionRecord } from '../../store/directory-sync-port.ts';
-import { andFilter, equalityFilter, escapeBinaryValue, guidToBytes, loginForLookup, orFilter } from './ldap-filter.ts';
+import { AndFilter, EqualityFilter, FilterParser, type Filter } from 'ldapts';
+import { andFilter, equalityFilter, guidToBytes, loginForLookup, orFilter } from './ldap-filter.ts';
 import { externalIdOf } from './directory-entries.ts';
 import { BindRefused, type LdapSession } from './ldap-session.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -34,14 +35,20 @@ export interface VerifierDeps {
   now(): number;
 }
 
-/** The filter that finds one entry by its stable id. */
-export function idFilter(record: DirectoryConnectionRecord, externalId: string): string | null {
+/**
+ * The filter that finds one user entry by its stable id. A binary id
+ * (objectGUID) is asserted as raw octets in a filter object: written as
+ * "\\xx" escapes in text, ldapts would re-encode octets above 0x7F as UTF-8.
+ */
+export function userByIdFilter(record: DirectoryConnectionRecord, externalId: string): Filter | null {
   const { mapping } = record;
+  let value: string | Buffer = externalId;
   if (mapping.idBinary) {
     const bytes = guidToBytes(externalId);
-    return bytes ? `(${mapping.idAttribute}=${escapeBinaryValue(bytes)})` : null;
+    if (!bytes) return null;
+    value = bytes;
   }
-  return equalityFilter(mapping.idAttribute, externalId);
+  return new AndFilter({ filters: [FilterParser.parseString(mapping.userFilter), new EqualityFilter({ attribute: mapping.idAttribute, value })] });
 }
 
 /** "CORP\jdoe" → "jdoe" for AD down-level logon names (MS-DTYP §2.4.2 is not involved: the domain part is ignored). */
@@ -110,11 +117,11 @@ export function createLdapVerifier(deps: VerifierDeps): PasswordVerifier {
       };
       if (!record) return refuse('the directory connection no longer exists');
       if (!record.enabled) return refuse('the directory connection is disabled');
-      const filter = idFilter(record, source.externalId);
+      const filter = userByIdFilter(record, source.externalId);
       if (filter === null) return refuse('the stored directory id is not valid');
       try {
         const outcome = await withSession(record, async (session) => {
-          const found = await session.search({ base: record.baseDn, filter: andFilter(record.mapping.userFilter, filter), attributes: ['1.1'], sizeLimit: 2 });
+          const found = await session.search({ base: record.baseDn, filter, attributes: ['1.1'], sizeLimit: 2 });
           if (found.length !== 1) return 'not found in the directory (deleted or moved out of the base DN)';
           const dn = found[0].dn;
           if (record.mapping.disabledFilter !== null) {
