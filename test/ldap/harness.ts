@@ -25,7 +25,10 @@ export class Api {
   constructor(base: string) { this.base = base; }
   async request(method: string, path: string, body?: unknown): Promise<Reply> {
     const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = `stoa_session=${this.cookie}`, headers['x-stoa-csrf'] = '1';
+    if (this.cookie) {
+      headers.cookie = `stoa_session=${this.cookie}`;
+      headers['x-stoa-csrf'] = '1';
+    }
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const set = res.headers.getSetCookie().find((c) => c.startsWith('stoa_session='));

@@ -138,7 +138,7 @@ export async function startSambaDc(): Promise<SambaDc> {
   const source = await template();
   const claim = claimLoopbackAddress();
   const dir = mkdtempSync(join(tmpdir(), 'stoa-samba-'));
-  let child: ChildProcess | null = null;
+  let child: ChildProcess;
   try {
     cpSync(source, dir, { recursive: true });
     for (const p of ['run', 'lock', 'cache', 'winbindd', 'ntp', 'msg.sock', 'msg.lock']) rmSync(join(dir, p), { recursive: true, force: true });
