@@ -24,7 +24,7 @@ attributetype ( 1.3.6.1.4.1.99999.12.1 NAME 'mailAlternateAddress'
   EQUALITY caseIgnoreIA5Match SUBSTR caseIgnoreIA5SubstringsMatch
   SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{256} )
 objectclass ( 1.3.6.1.4.1.99999.12.2 NAME 'stoaMailRecipient' SUP top AUXILIARY
-  MAY ( mailAlternateAddress ) )
+  MAY ( mail $ mailAlternateAddress ) )
 `;
 
 export interface Slapd {

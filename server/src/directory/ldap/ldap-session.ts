@@ -105,9 +105,12 @@ export class LdapSession {
     if (endpoint.servers.length === 0) throw new StoaError('STOA_VALIDATION', 'the connection lists no servers');
     let last: StoaError | null = null;
     for (const server of endpoint.servers) {
-      const client = new Client({ url: server, timeout: endpoint.timeoutMs, connectTimeout: endpoint.connectTimeoutMs, tlsOptions: tlsOptions(endpoint), strictDN: false });
+      const implicit = server.toLowerCase().startsWith('ldaps://');
+      // tlsOptions only for ldaps://: given on an ldap:// client, ldapts's StartTLS handshake fails (ECONNRESET).
+      const client = new Client({ url: server, timeout: endpoint.timeoutMs, connectTimeout: endpoint.connectTimeoutMs, ...(implicit ? { tlsOptions: tlsOptions(endpoint) } : {}), strictDN: false });
       try {
-        if (server.toLowerCase().startsWith('ldap://') && endpoint.startTls) await client.startTLS(tlsOptions(endpoint));
+        // Over an existing socket Node checks the certificate against `host` (else "localhost"): name the server.
+        if (!implicit && endpoint.startTls) await client.startTLS({ ...tlsOptions(endpoint), host: new URL(server).hostname.replace(/^\[|\]$/g, '') });
         await LdapSession.#bind(client, dn, password);
         return new LdapSession(server, client, endpoint.timeoutMs);
       } catch (err) {
