@@ -36,8 +36,11 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     tls: { caPem: dc.caPem, serverName: dc.serverName },
     bindDn: ADMIN_DN, bindPassword: ADMIN_PASSWORD, baseDn: STAFF, domains: ['corp.stoa.test'],
     roleMappings: [{ group: dn('Stoa Admins'), role: 'server-admin' }],
-    connectTimeoutMs: 1500, timeoutMs: 3000,
+    // Generous, so a busy CI machine does not look like an outage; the outage tests shorten them.
+    connectTimeoutMs: 10_000, timeoutMs: 20_000,
   });
+  const FAST = { connectTimeoutMs: 3000, timeoutMs: 5000 };
+  const SLOW = { connectTimeoutMs: 10_000, timeoutMs: 20_000 };
 
   before(async () => {
     [dc, stoa] = await Promise.all([startSambaDc(), startStoa()]);
@@ -215,16 +218,16 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
 
   test('an unreachable first server fails over to the next', async () => {
     const port = (silent.address() as { port: number }).port;
-    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { servers: ['ldaps://127.0.0.1:1', `ldaps://127.0.0.1:${port}`, dc.url] })).status, 200);
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { servers: ['ldaps://127.0.0.1:1', `ldaps://127.0.0.1:${port}`, dc.url], ...FAST })).status, 200);
     const t = await stoa.admin.post('/api/v1/directory/connections/corp/test');
     assert.equal(t.body.ok, true, JSON.stringify(t.body));
     assert.equal(t.body.server, dc.url);
     assert.equal((await stoa.imapLogin('alice', PW.alice)).ok, true);
-    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { servers: [dc.url] })).status, 200);
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { servers: [dc.url], ...SLOW })).status, 200);
   });
 
   test('a directory that stops answering: logins fail within the timeout, unless verified recently and the cache is on', async () => {
-    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { authCacheSeconds: 300 })).status, 200);
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { authCacheSeconds: 300, ...FAST })).status, 200);
     assert.equal((await stoa.imapLogin('alice@corp.stoa.test', PW.alice)).ok, true);
     dc.pause();
     try {
@@ -241,7 +244,7 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
       dc.resume();
     }
     assert.equal((await stoa.admin.get('/api/v1/accounts/alice@corp.stoa.test')).body.enabled, true, 'an outage changes no account');
-    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { authCacheSeconds: 0 })).status, 200);
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { authCacheSeconds: 0, ...SLOW })).status, 200);
   });
 
   test('a wrong bind password or a wrong CA: the test and the sync say which, and nothing changes', async () => {
