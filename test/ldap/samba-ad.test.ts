@@ -195,14 +195,18 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.equal((await stoa.admin.get('/api/v1/accounts/alice@corp.stoa.test')).body.displayName, 'Alice Anders-Berg');
   });
 
-  test('a user removed from AD is marked missing, never deleted; the admin decides (detach)', async () => {
+  test('a user and a group removed from AD are marked missing, never deleted; the admin decides (detach, delete)', async () => {
     dc.remove(dn('frank'));
+    dc.remove(dn('Sales'));
     const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
     assert.ok(run.body.changes.some((c: any) => c.kind === 'missing' && c.address === 'frank@corp.stoa.test'));
     const frank = (await stoa.admin.get('/api/v1/accounts/frank@corp.stoa.test')).body;
     assert.ok(frank.source.missingSince, 'marked, still there');
     assert.equal((await stoa.admin.post(`/api/v1/directory/accounts/${frank.id}/resolve`, { action: 'detach' })).status, 204);
     assert.equal((await stoa.admin.get('/api/v1/accounts/frank@corp.stoa.test')).body.source, null);
+    assert.ok((await stoa.admin.get('/api/v1/groups/sales@corp.stoa.test')).body.source.missingSince, 'the group is marked, still there');
+    assert.equal((await stoa.admin.post('/api/v1/directory/accounts/sales@corp.stoa.test/resolve', { action: 'delete' })).status, 204);
+    assert.equal((await stoa.admin.get('/api/v1/groups/sales@corp.stoa.test')).status, 404);
   });
 
   test('an empty answer (a wrong base DN) changes nothing and says so', async () => {

@@ -31,8 +31,8 @@ export interface DirectorySyncService {
   test(actor: Actor, idOrName: string): Promise<DirectoryTestResult>;
   sync(actor: Actor, idOrName: string, options?: Partial<SyncOptions>): Promise<SyncRun>;
   runs(actor: Actor, idOrName: string, offset: number, limit: number): Promise<Page<SyncRun>>;
-  /** For an account whose entry is gone (or any directory account): keep it as a local account, or delete it. */
-  resolve(actor: Actor, accountIdOrAddress: string, action: 'detach' | 'delete'): Promise<void>;
+  /** For a directory account or group (typically one marked missing): keep it as a local one, or delete it (with its directory aliases). */
+  resolve(actor: Actor, idOrAddress: string, action: 'detach' | 'delete'): Promise<void>;
   /** Connections whose scheduled sync is due, and in which mode. */
   due(now: number): Promise<{ record: DirectoryConnectionRecord; mode: 'full' | 'incremental' }[]>;
 }
@@ -156,19 +156,30 @@ export function createDirectorySyncService(deps: ConnectionServiceDeps): Directo
       return store.syncRuns.list(record.id, offset, limit);
     },
 
-    async resolve(actor, accountIdOrAddress, action) {
-      requireServerAdmin(actor, 'decide about directory accounts');
-      const account = await deps.directory.accounts.get(actor, accountIdOrAddress);
-      if (account.source === null) throw new StoaError('STOA_VALIDATION', `${account.address} is a local account`);
-      if (action === 'delete') {
-        await deps.directory.accounts.delete(actor, account.id);
+    async resolve(actor, idOrAddress, action) {
+      requireServerAdmin(actor, 'decide about directory objects');
+      const { accounts, aliases, groups } = deps.directory;
+      let account;
+      try {
+        account = await accounts.get(actor, idOrAddress);
+      } catch (err) {
+        if (!isStoaError(err, 'STOA_NOT_FOUND')) throw err;
+        // Not an account: a directory group (marked missing, or to be kept locally).
+        const group = await groups.get(actor, idOrAddress);
+        if (group.source === null) throw new StoaError('STOA_VALIDATION', `${group.address} is a local group`);
+        await groups.update(actor, group.id, {}, { source: null });
+        if (action === 'delete') await groups.delete(actor, group.id);
         return;
       }
-      // Its aliases from the directory become local too; otherwise they would vanish at the next sync.
+      if (account.source === null) throw new StoaError('STOA_VALIDATION', `${account.address} is a local account`);
+      // Its directory aliases follow the decision; left linked they could be neither synced nor removed.
       for (const alias of await store.aliases.listLinked(account.source.connectionId)) {
-        if (alias.source?.externalId === account.source.externalId) await deps.directory.aliases.update(actor, alias.id, { description: alias.description }, { source: null });
+        if (alias.source?.externalId !== account.source.externalId) continue;
+        await aliases.update(actor, alias.id, { description: alias.description }, { source: null });
+        if (action === 'delete') await aliases.delete(actor, alias.id);
       }
-      await deps.directory.accounts.update(actor, account.id, {}, { source: null });
+      if (action === 'delete') await accounts.delete(actor, account.id);
+      else await accounts.update(actor, account.id, {}, { source: null });
     },
 
     async due(now) {
