@@ -15,6 +15,7 @@ import { startManageSieve, type ManageSieveListener } from './protocols/managesi
 import { ListenError } from './protocols/listen.ts';
 import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
 import { startSmtp, type SmtpAddress, type SmtpFrontEnd } from './protocols/smtp/smtp-listeners.ts';
+import type { SyncScheduler } from './directory/ldap/sync-scheduler.ts';
 import type { DeliveryWorker } from './queue/delivery-worker.ts';
 import { startDeliveryWorker } from './queue/outbound.ts';
 import type { QueueService } from './queue/queue-service.ts';
@@ -71,9 +72,12 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let worker: DeliveryWorker | null = null;
   let filter: FilterService | null = null;
   let junkTraining: JunkTraining | null = null;
+  let directorySync: SyncScheduler | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
+      // A running directory sync finishes its writes (it holds a lease in the store) before the store closes.
+      await directorySync?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
       await Promise.all([app?.close(), pop3?.close(), managesieve?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
       // Verdicts are written behind deliveries in batches: the last batch lands before the store closes.
@@ -125,6 +129,8 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
       tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
     });
+    // Scheduled LDAP/AD syncs (docs/directory-sync.md), once everything that serves the synced accounts listens.
+    if (config.directory.scheduler.enabled) directorySync = services.directorySync.start();
     housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
     return {
       http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, managesieve: managesieve.address, smtp: smtp.addresses,

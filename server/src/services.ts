@@ -6,6 +6,7 @@
 import type { StoaConfig } from './config/types.ts';
 import type { Directory } from './directory/api.ts';
 import { createDirectory } from './directory/directory.ts';
+import { startSyncScheduler, type SyncScheduler } from './directory/ldap/sync-scheduler.ts';
 import type { ChangeBus } from './events/change-bus.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
 import { createFilterService, type FilterService } from './filter/filter-service.ts';
@@ -43,6 +44,12 @@ export interface Services {
   /** One cached, deadline-bounded resolver for DNSBL, SPF/DKIM/DMARC and reverse names. */
   dns: CachedResolver;
   directory: Directory;
+  /**
+   * Scheduled LDAP/AD syncs (directory.ldap): main.ts starts the scheduler
+   * after the listeners and stops it before the store closes; the CLI and
+   * the API sync on demand through directory.ldap instead.
+   */
+  directorySync: { start(): SyncScheduler };
   mail: MailServices;
   publicFolders: PublicFolderService;
   dkim: DkimKeys;
@@ -67,15 +74,24 @@ export interface ServicesOptions {
   now?: () => number;
   /** Registers process metrics (event loop, memory) in the registry; off in tests that build many. */
   defaultMetrics?: boolean;
+  /** Where directory bind passwords (bindPasswordEnv) and STOA_DIRECTORY_SECRET_KEY are read; process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function createServices(config: StoaConfig, store: Store, logger: Logger, options: ServicesOptions = {}): Services {
   const bus = new LocalChangeBus({ onListenerError: (err) => logger.warn({ err }, 'change listener failed') });
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
   const dkim = createDkimKeys(store, config);
+  const directoryLog = logger.child({ component: 'directory' });
   const directory = createDirectory(store, config, {
     now: options.now,
     bus,
+    ...(options.env ? { env: options.env } : {}),
+    // Why a directory login did not pass (wrong password, disabled, locked, outage): for the admin only, never the user.
+    ldapLog: {
+      refused: (e) => directoryLog.warn(e, 'directory login refused'),
+      unavailable: (e) => directoryLog.warn(e, 'directory unavailable for login'),
+    },
     onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
     onDomainCreated: async (domain) => {
       // A new domain signs its mail from the first message on: its DKIM keys come with it.
@@ -122,7 +138,17 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
   return {
-    config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
+    config, logger, bus, metrics, dns, directory,
+    directorySync: {
+      start: () => startSyncScheduler({
+        service: directory.ldap, tickMs: config.directory.scheduler.tickMs, now: options.now ?? Date.now,
+        log: {
+          ran: (run, connection) => directoryLog.info({ connection, mode: run.mode, status: run.status, users: run.users, counts: run.counts, error: run.error }, 'directory sync'),
+          failed: (connection, err) => directoryLog.error({ connection, err }, 'directory sync failed'),
+        },
+      }),
+    },
+    mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
     health: createHealthService(store),
     filter,
     junkTraining,

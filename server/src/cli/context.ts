@@ -50,7 +50,8 @@ export class CliContext {
       // Loaded on first use: commands that touch no data (help, version) start without it.
       const { createServices } = await import('../services.ts');
       const logger = createLogger({ ...config, log: { ...config.log, level: 'warn' } }, { destination: this.io.stderr });
-      const services = createServices(config, store, logger, { defaultMetrics: false });
+      // Directory bind passwords named by an environment variable are read from the CLI's own environment.
+      const services = createServices(config, store, logger, { defaultMetrics: false, env: this.io.env });
       this.#opened = { store, directory: services.directory, services };
     } catch (err) {
       await store.close();

@@ -9,6 +9,7 @@ import { aliasCommands } from './commands/alias.ts';
 import { appPasswordCommands } from './commands/app-password.ts';
 import { backupCommand } from './commands/backup.ts';
 import { domainCommands } from './commands/domain.ts';
+import { directoryCommands } from './commands/directory.ts';
 import { groupCommands } from './commands/group.ts';
 import { queueCommands } from './commands/queue.ts';
 import { roleCommands } from './commands/role.ts';
@@ -17,7 +18,7 @@ import { CliContext, type CliIo } from './context.ts';
 import { doctorCommand } from './doctor/command.ts';
 
 export const GROUPS: ReadonlyMap<string, CommandGroup> = new Map([
-  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, roleCommands, appPasswordCommands, queueCommands, backupCommand, doctorCommand,
+  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, roleCommands, appPasswordCommands, directoryCommands, queueCommands, backupCommand, doctorCommand,
 ].map((g) => [g.name, g]));
 
 const GLOBAL_OPTIONS = {

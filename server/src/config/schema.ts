@@ -166,6 +166,14 @@ export const configSchema = Obj({
   mail: Obj({
     expungeLogRetentionDays: Int(1, 3650, 'Keep QRESYNC expunge-log entries this long'),
   }),
+  directory: Obj({
+    secretKeyFile: Str('Key that seals stored bind passwords'),
+    scheduler: Obj({
+      enabled: Type.Boolean({ description: 'Run scheduled directory syncs in this process' }),
+      tickMs: Int(1000, 3_600_000, 'How often due syncs are looked for'),
+    }),
+    historyRuns: Int(1, 100_000, 'Sync runs kept per connection'),
+  }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
     bodyLimitBytes: Int(1024, 1024 * 1024 * 1024, 'Largest request body'),
@@ -377,6 +385,11 @@ export function defaultConfig(): StoaConfig {
       vacationDefaultDays: 7, vacationMinSeconds: 3600, vacationMaxDays: 90, allowExternalRedirect: true,
     },
     mail: { expungeLogRetentionDays: 30 },
+    directory: {
+      secretKeyFile: 'keys/directory.key',
+      scheduler: { enabled: true, tickMs: 60_000 },
+      historyRuns: 200,
+    },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     firstStart: {
       adminPassword: null,

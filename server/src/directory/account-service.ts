@@ -17,6 +17,7 @@ import { parseAddress } from './names.ts';
 import { hashPassword } from './password-hash.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { removeMemberEverywhere, removeResourceManagerEverywhere } from './reference-cleanup.ts';
+import { guardManaged, guardManagedFields, MANAGED_ACCOUNT_FIELDS, sourceForCreate, sourceForUpdate } from './directory-managed.ts';
 
 export function createAccountService(ctx: DirectoryContext): AccountService {
   const { store, config } = ctx;
@@ -34,8 +35,9 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
   }
 
   return {
-    async create(actor, input: AccountCreate) {
+    async create(actor, input: AccountCreate, opts) {
       requireAdmin(actor, 'create accounts');
+      const source = sourceForCreate(actor, opts);
       const parsed = parseAddress(input.address);
       // Check scope and domain before the (deliberately slow) hash.
       await homeDomainFor(store, actor, parsed.domain, 'account');
@@ -58,6 +60,7 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
           forwardTo,
           keepForwardedCopy: input.keepForwardedCopy ?? true,
           passwordSetAt: passwordHash ? at : null,
+          source,
           createdAt: at,
           updatedAt: at,
           passwordHash,
@@ -72,7 +75,7 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
       return toAccount(await loadAccount(store, actor, idOrAddress, 'read'));
     },
 
-    async update(actor, idOrAddress, patch: AccountUpdate) {
+    async update(actor, idOrAddress, patch: AccountUpdate, opts) {
       const after = await store.atomic(async (tx) => {
         const before = await loadAccount(tx, actor, idOrAddress, 'change');
         // A user, or an admin editing their own mailbox in a domain they do not
@@ -82,9 +85,12 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
           const denied = Object.entries(patch).filter(([k, v]) => v !== undefined && !SELF_SERVICE_FIELDS.has(k)).map(([k]) => k);
           if (denied.length > 0) throw forbidden(`you may not change ${denied.join(', ')} of your own account`);
         }
+        guardManagedFields(actor, 'account', before.source, patch, MANAGED_ACCOUNT_FIELDS);
+        const source = sourceForUpdate(actor, before.source, opts);
         if (patch.enabled === false) await guardLastAdmin(tx, before, false);
         const at = isoNow(ctx.now());
         const changes: Partial<AccountRecord> = { updatedAt: at };
+        if (source !== undefined) changes.source = source;
         if (patch.displayName !== undefined) changes.displayName = patch.displayName.trim();
         if (patch.enabled !== undefined) changes.enabled = patch.enabled;
         if (patch.quotaBytes !== undefined) changes.quotaBytes = patch.quotaBytes;
@@ -137,6 +143,8 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
     async setPassword(actor, idOrAddress, password, options = {}) {
       // Checked once before hashing (fast refusal) and again inside the transaction.
       const target = await loadAccount(store, actor, idOrAddress, 'change');
+      // The directory checks the password at every login; a local hash would never be used.
+      guardManaged(actor, 'account', target.source, 'password');
       checkPasswordPolicy(password, target.address, config.auth.minPasswordLength);
       const passwordHash = await hashPassword(password, config.auth.argon2);
       await store.atomic(async (tx) => {
@@ -164,6 +172,7 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
       requireServerAdmin(actor, 'grant roles');
       return store.atomic(async (tx) => {
         const before = await loadAccount(tx, actor, idOrAddress, 'change');
+        if (before.source?.managesRole) guardManaged(actor, 'account', before.source, 'role');
         let adminDomainIds: string[] = [];
         if (grant.role === 'domain-admin') {
           if (!grant.domains || grant.domains.length === 0) {

@@ -3,10 +3,11 @@
 // which protocol or route is calling.
 import type {
   Account, AccountCreate, AccountUpdate, Alias, AliasCreate, AliasUpdate, AppPassword, AuditEntry,
-  Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
+  DirectorySource, Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
   ResourceUpdate, Role, RoleGrant,
 } from '../../../shared/src/schemas/directory.ts';
 import type { ApiCredential, Page, SortOrder } from '../store/port.ts';
+import type { DirectorySyncService } from './ldap/connection-service.ts';
 
 /** Who is acting, and from where: every service call that reads or changes the directory takes one. */
 export interface Actor {
@@ -18,6 +19,18 @@ export interface Actor {
   /** Domain ids a domain admin manages (empty for other roles). */
   adminDomainIds: readonly string[];
   ip: string | null;
+  /**
+   * Set only on the actor a directory sync acts as (directory/ldap/): the id
+   * of the connection whose objects it may write, directory-managed fields
+   * included. Nothing built from a login ever carries it.
+   */
+  directorySync?: string;
+}
+
+/** Options of the directory sync when it creates or changes an object it owns. */
+export interface SourceOptions {
+  /** The directory entry behind the object; null detaches it (a server admin's decision). */
+  source?: DirectorySource | null;
 }
 
 export interface ListParams<S extends string> {
@@ -38,10 +51,11 @@ export interface DomainService {
 }
 
 export interface AccountService {
-  create(actor: Actor, input: AccountCreate): Promise<Account>;
+  create(actor: Actor, input: AccountCreate, opts?: SourceOptions): Promise<Account>;
   /** By id or by address. */
   get(actor: Actor, idOrAddress: string): Promise<Account>;
-  update(actor: Actor, idOrAddress: string, patch: AccountUpdate): Promise<Account>;
+  /** Directory-managed fields of a directory account answer STOA_DIRECTORY_MANAGED, except to its sync. */
+  update(actor: Actor, idOrAddress: string, patch: AccountUpdate, opts?: SourceOptions): Promise<Account>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'displayName' | 'createdAt' | 'quotaBytes'> & { domain?: string; enabled?: boolean; role?: Role }): Promise<Page<Account>>;
   /**
@@ -55,9 +69,9 @@ export interface AccountService {
 }
 
 export interface GroupService {
-  create(actor: Actor, input: GroupCreate): Promise<Group>;
+  create(actor: Actor, input: GroupCreate, opts?: SourceOptions): Promise<Group>;
   get(actor: Actor, idOrAddress: string): Promise<Group>;
-  update(actor: Actor, idOrAddress: string, patch: GroupUpdate): Promise<Group>;
+  update(actor: Actor, idOrAddress: string, patch: GroupUpdate, opts?: SourceOptions): Promise<Group>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'name' | 'createdAt'> & { domain?: string }): Promise<Page<Group>>;
   /** Every account id reached through nested groups, and external addresses; cycles are cut. */
@@ -65,9 +79,9 @@ export interface GroupService {
 }
 
 export interface AliasService {
-  create(actor: Actor, input: AliasCreate): Promise<Alias>;
+  create(actor: Actor, input: AliasCreate, opts?: SourceOptions): Promise<Alias>;
   get(actor: Actor, idOrAddress: string): Promise<Alias>;
-  update(actor: Actor, idOrAddress: string, patch: AliasUpdate): Promise<Alias>;
+  update(actor: Actor, idOrAddress: string, patch: AliasUpdate, opts?: SourceOptions): Promise<Alias>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'createdAt'> & { domain?: string }): Promise<Page<Alias>>;
 }
@@ -154,7 +168,8 @@ export interface AuthRequest {
   ip: string | null;
 }
 
-export type AuthFailureCode = 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED' | 'STOA_PROTOCOL_NOT_ALLOWED';
+export type AuthFailureCode =
+  | 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED' | 'STOA_PROTOCOL_NOT_ALLOWED' | 'STOA_AUTH_UNAVAILABLE';
 
 export type AuthResult =
   /** `actor` is the principal every later service call of this login passes. */
@@ -162,15 +177,23 @@ export type AuthResult =
   | { ok: false; code: AuthFailureCode; retryAfterSeconds?: number };
 
 /** How a login attempt ended, for the stoa_auth_attempts_total metric. */
-export type AuthOutcome = 'success' | 'failed' | 'throttled' | 'disabled' | 'not-allowed';
+export type AuthOutcome = 'success' | 'failed' | 'throttled' | 'disabled' | 'not-allowed' | 'unavailable';
 
 /**
  * A password check that the authentication service consults in order
- * (local hash, app passwords, later LDAP/AD). It answers for one account.
+ * (local hash, app passwords, LDAP/AD). It answers for one account.
+ * 'unavailable' (the directory that owns the account cannot be asked) ends
+ * the chain without counting a failure: an outage must not throttle everyone.
  */
 export interface PasswordVerifier {
   readonly name: string;
-  verify(account: Account & { passwordHash: string | null }, password: string, req: AuthRequest): Promise<'ok' | 'fail' | 'skip' | { ok: true; appPasswordId: string }>;
+  verify(account: Account & { passwordHash: string | null }, password: string, req: AuthRequest): Promise<'ok' | 'fail' | 'skip' | 'unavailable' | { ok: true; appPasswordId: string }>;
+  /**
+   * Optional: the account id for a login name that is not an address here
+   * (an AD sAMAccountName or userPrincipalName). Asked only when no account
+   * has the name as its address.
+   */
+  findAccount?(username: string, req: AuthRequest): Promise<string | null>;
 }
 
 /** What a login rested on, for checking later that it still stands (a session that outlives a password reset). */
@@ -234,6 +257,8 @@ export interface CredentialService {
 
 /** Everything the directory offers, as wired by `createDirectory(store, config)`. */
 export interface Directory {
+  /** External directories (LDAP/AD): connections, tests, syncs (ldap/connection-service.ts). */
+  ldap: DirectorySyncService;
   domains: DomainService;
   accounts: AccountService;
   groups: GroupService;

@@ -18,7 +18,9 @@ import { blockDelayMs, freeFailuresFor, isStale, retryAfterSeconds, throttleKey,
  * Verifier answers: 'ok' (or an app-password match) accepts; 'skip' passes to
  * the next verifier; 'fail' is authoritative and ends the chain (an LDAP
  * verifier that owns the account says 'fail' so a stale local hash cannot
- * override it). The built-in verifiers only ever say 'ok' or 'skip'.
+ * override it); 'unavailable' (the owning directory cannot be asked) ends
+ * it with STOA_AUTH_UNAVAILABLE and counts no failure. The built-in verifiers
+ * only ever say 'ok' or 'skip'.
  */
 function localPasswordVerifier(dummy: DummyVerifier): PasswordVerifier {
   return {
@@ -69,6 +71,7 @@ export function protocolAllowed(account: Pick<Account, 'domainId'>, protocol: Pr
 
 const OUTCOME: Record<Exclude<AuthResult, { ok: true }>['code'], AuthOutcome> = {
   STOA_AUTH_FAILED: 'failed', STOA_AUTH_THROTTLED: 'throttled', STOA_ACCOUNT_DISABLED: 'disabled', STOA_PROTOCOL_NOT_ALLOWED: 'not-allowed',
+  STOA_AUTH_UNAVAILABLE: 'unavailable',
 };
 
 export function createAuthService(ctx: DirectoryContext): AuthService {
@@ -120,6 +123,18 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
     }
   }
 
+  /**
+   * A directory account stands only while its directory still returns it (a
+   * sync marks it missing otherwise) and its connection exists and is
+   * enabled: the same things the LDAP verifier refuses a login for. A user
+   * the directory disabled is refused by `enabled`, which the sync sets.
+   */
+  async function directoryStillOwns(source: NonNullable<AccountRecord['source']>): Promise<boolean> {
+    if (source.missingSince !== null) return false;
+    const connection = await store.directoryConnections.get(source.connectionId);
+    return connection !== null && connection.enabled;
+  }
+
   return {
     async authenticate(req: AuthRequest): Promise<AuthResult> {
       const result = await attempt(req);
@@ -131,6 +146,7 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
       const record = await store.accounts.get(grant.accountId);
       if (!record || !record.enabled || record.passwordSetAt !== grant.passwordSetAt) return false;
       if (record.domainId !== null && !(await store.domains.get(record.domainId))?.enabled) return false;
+      if (record.source !== null && !(await directoryStillOwns(record.source))) return false;
       if (grant.appPasswordId && !await store.appPasswords.get(grant.appPasswordId)) return false;
       return true;
     },
@@ -159,7 +175,13 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
       return { ok: false, code: 'STOA_AUTH_FAILED' };
     };
 
-    const record = login ? await store.accounts.getByAddress(login) : null;
+    let record = login ? await store.accounts.getByAddress(login) : null;
+    // Other login names (directory user names) only when the name is no address here.
+    for (const verifier of verifiers) {
+      if (record || !verifier.findAccount) continue;
+      const id = await verifier.findAccount(req.username, req);
+      if (id) record = await store.accounts.get(id);
+    }
     if (!record) {
       await dummy.verify(req.password);
       return fail();
@@ -171,6 +193,8 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
       const answer = await verifier.verify(record, req.password, req);
       if (answer === 'skip') continue;
       if (answer === 'fail') break;
+      // The directory that owns the account cannot be asked: no failure is counted (an outage must not throttle everyone).
+      if (answer === 'unavailable') return { ok: false, code: 'STOA_AUTH_UNAVAILABLE' };
       via = verifier.name;
       if (answer !== 'ok') appPasswordId = answer.appPasswordId;
       break;

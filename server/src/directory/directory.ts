@@ -1,5 +1,6 @@
 // Wires the directory services over one store. Everything above the store
 // (admin API, CLI, protocols) receives the Directory, never the store.
+import { resolve } from 'node:path';
 import type { StoaConfig } from '../config/types.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Store } from '../store/port.ts';
@@ -17,6 +18,10 @@ import { createDomainService } from './domain-service.ts';
 import { createGroupService } from './group-service.ts';
 import { createOperatorService } from './operator-service.ts';
 import { createResourceService } from './resource-service.ts';
+import { createDirectorySyncService } from './ldap/connection-service.ts';
+import { createLdapVerifier, type VerifierLog } from './ldap/ldap-verifier.ts';
+import { createSecretBox } from './ldap/secret-box.ts';
+import { createVerifiedCache } from './ldap/verified-cache.ts';
 
 export interface DirectoryOptions {
   /** Clock in ms since the epoch; tests move it to exercise throttling. */
@@ -25,7 +30,13 @@ export interface DirectoryOptions {
   bus?: ChangeBus;
   onAuthAttempt?: DirectoryContext['onAuthAttempt'];
   onDomainCreated?: DirectoryContext['onDomainCreated'];
+  /** Where bind passwords named by connections (bindPasswordEnv) and STOA_DIRECTORY_SECRET_KEY are read; process.env by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Admin log lines of directory logins that did not pass; silent by default. */
+  ldapLog?: VerifierLog;
 }
+
+const SILENT_LOG: VerifierLog = { refused() {}, unavailable() {} };
 
 export { actorFor };
 
@@ -33,17 +44,27 @@ export function createDirectory(store: Store, config: StoaConfig, options: Direc
   const ctx: DirectoryContext = {
     store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt, onDomainCreated: options.onDomainCreated,
   };
+  const accounts = createAccountService(ctx);
+  const groups = createGroupService(ctx);
+  const aliases = createAliasService(ctx);
+  const auth = createAuthService(ctx);
+  const env = options.env ?? process.env;
+  const box = createSecretBox({ envKey: env.STOA_DIRECTORY_SECRET_KEY, keyFile: resolve(config.dataDir, config.directory.secretKeyFile) });
+  // Directory accounts are answered by the directory first: no local hash is ever tried for them.
+  auth.use(createLdapVerifier({ store, box, env, cache: createVerifiedCache(), log: options.ldapLog ?? SILENT_LOG, now: ctx.now }), 'first');
   return {
+    // External directories (LDAP/AD): the sync writes only through the three services above, as its connection's actor.
+    ldap: createDirectorySyncService({ store, directory: { accounts, groups, aliases }, box, env, now: ctx.now, historyRuns: config.directory.historyRuns }),
     domains: createDomainService(ctx),
-    accounts: createAccountService(ctx),
-    groups: createGroupService(ctx),
-    aliases: createAliasService(ctx),
+    accounts,
+    groups,
+    aliases,
     resources: createResourceService(ctx),
     appPasswords: createAppPasswordService(ctx),
     audit: createAuditService(ctx),
     operators: createOperatorService(ctx),
     addresses: createAddressService(ctx),
-    auth: createAuthService(ctx),
+    auth,
     credentials: createCredentialService(ctx),
     async housekeeping() {
       const now = ctx.now();

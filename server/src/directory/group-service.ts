@@ -12,6 +12,7 @@ import { expandGroup, findCycle, type MemberLoader } from './group-graph.ts';
 import { isoNow, newId } from './ids.ts';
 import { parseAddress } from './names.ts';
 import { removeMemberEverywhere } from './reference-cleanup.ts';
+import { guardManaged, guardManagedFields, MANAGED_GROUP_FIELDS, sourceForCreate, sourceForUpdate } from './directory-managed.ts';
 
 function invalidMember(index: number, detail: string): StoaError {
   return new StoaError('STOA_INVALID_REFERENCE', detail, { errors: [{ path: `/members/${index}`, message: detail }] });
@@ -60,8 +61,9 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
   const { store } = ctx;
 
   return {
-    async create(actor, input: GroupCreate) {
+    async create(actor, input: GroupCreate, opts) {
       requireAdmin(actor, 'create groups');
+      const source = sourceForCreate(actor, opts);
       const parsed = parseAddress(input.address);
       return store.atomic(async (tx) => {
         const domain = await homeDomainFor(tx, actor, parsed.domain, 'group');
@@ -76,6 +78,7 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
           kind: input.kind ?? 'distribution',
           description: input.description ?? '',
           members,
+          source,
           createdAt: at,
           updatedAt: at,
         };
@@ -89,11 +92,14 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
       return loadVisible(store, actor, idOrAddress);
     },
 
-    async update(actor, idOrAddress, patch: GroupUpdate) {
+    async update(actor, idOrAddress, patch: GroupUpdate, opts) {
       return store.atomic(async (tx) => {
         const before = await loadVisible(tx, actor, idOrAddress);
+        guardManagedFields(actor, 'group', before.source, patch, MANAGED_GROUP_FIELDS);
+        const source = sourceForUpdate(actor, before.source, opts);
         const at = isoNow(ctx.now());
         const changes: Partial<Group> = { updatedAt: at };
+        if (source !== undefined) changes.source = source;
         if (patch.name !== undefined) changes.name = patch.name.trim() || before.name;
         if (patch.kind !== undefined) changes.kind = patch.kind;
         if (patch.description !== undefined) changes.description = patch.description;
@@ -118,6 +124,8 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
     async delete(actor, idOrAddress) {
       await store.atomic(async (tx) => {
         const group = await loadVisible(tx, actor, idOrAddress);
+        // It would come back at the next sync; detach it first to keep it local.
+        guardManaged(actor, 'group', group.source, 'existence');
         const at = isoNow(ctx.now());
         await removeMemberEverywhere(tx, actor, at, { kind: 'group', id: group.id });
         await tx.groups.delete(group.id);

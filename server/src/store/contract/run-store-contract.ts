@@ -7,6 +7,7 @@ import { atomicCounterContract } from './atomic-counters.contract.ts';
 import { blobContract } from './blobs.contract.ts';
 import { concurrentWriteContract } from './concurrent-writes.contract.ts';
 import { domainContract } from './domains.contract.ts';
+import { directorySyncContract } from './directory-sync.contract.ts';
 import { filterContract } from './filter.contract.ts';
 import type { StoreFactory } from './harness.ts';
 import { lockContract } from './locks.contract.ts';
@@ -36,5 +37,6 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     lockContract(factory);
     queueContract(factory);
     sieveContract(factory);
+    directorySyncContract(factory);
   });
 }

@@ -1,0 +1,147 @@
+// OpenLDAP end to end: Debian's slapd with an RFC 2307 / inetOrgPerson tree
+// (test/support/slapd.ts), StartTLS with a pinned CA, the bind password from
+// the environment, entryUUID identities, mailAlternateAddress aliases,
+// groupOfNames groups, roles through nested groups (walked, as OpenLDAP has
+// no IN_CHAIN rule), ppolicy locks, and an expired server certificate.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Attribute, Change, Client } from 'ldapts';
+import { LDAP_ROOT_DN, LDAP_ROOT_PASSWORD, LDAP_SUFFIX, ssha, startSlapd, type Slapd } from '../support/slapd.ts';
+import { startStoa, type Stoa } from './harness.ts';
+
+const people = (uid: string) => `uid=${uid},ou=people,${LDAP_SUFFIX}`;
+const groups = (cn: string) => `cn=${cn},ou=groups,${LDAP_SUFFIX}`;
+const PW = { dave: 'Dave-0penLDAP!', gina: 'Gina-0penLDAP!', ivy: 'Ivy-0penLDAP!' };
+
+function person(uid: string, n: number, attrs: Record<string, string | string[]>, password?: string): string {
+  const lines = [`dn: ${people(uid)}`, 'objectClass: inetOrgPerson', 'objectClass: posixAccount', 'objectClass: stoaMailRecipient',
+    `uid: ${uid}`, `sn: ${uid}`, `uidNumber: ${1000 + n}`, `gidNumber: 1000`, `homeDirectory: /home/${uid}`];
+  for (const [k, v] of Object.entries(attrs)) for (const x of [v].flat()) lines.push(`${k}: ${x}`);
+  if (password) lines.push(`userPassword: ${ssha(password)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const TREE = [
+  `dn: ${LDAP_SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Stoa\ndc: stoa\n`,
+  `dn: ou=people,${LDAP_SUFFIX}\nobjectClass: organizationalUnit\nou: people\n`,
+  `dn: ou=groups,${LDAP_SUFFIX}\nobjectClass: organizationalUnit\nou: groups\n`,
+  person('dave', 1, { cn: 'Dave Four', displayName: 'Dave Four', mail: 'dave@ol.stoa.test', mailAlternateAddress: 'd4@ol.stoa.test' }, PW.dave),
+  person('gina', 2, { cn: 'Gina Five', mail: 'gina@ol.stoa.test' }, PW.gina),
+  person('hank', 3, { cn: 'Hank Nomail' }, 'Hank-0penLDAP!'),
+  person('ivy', 4, { cn: 'Ivy Six', mail: 'ivy@ol.stoa.test' }, PW.ivy),
+  `dn: ${groups('helpdesk')}\nobjectClass: groupOfNames\ncn: helpdesk\nmember: ${people('gina')}\n`,
+  `dn: ${groups('mail-admins')}\nobjectClass: groupOfNames\ncn: mail-admins\nmember: ${groups('helpdesk')}\n`,
+  `dn: ${groups('team')}\nobjectClass: groupOfNames\nobjectClass: stoaMailRecipient\ncn: team\nmail: team@ol.stoa.test\nmember: ${people('dave')}\nmember: ${people('gina')}\n`,
+].join('\n');
+
+describe('OpenLDAP (slapd, RFC 2307 / inetOrgPerson): sync, logins, nested-group roles, locks, certificates', { timeout: 300_000 }, () => {
+  let slapd: Slapd;
+  let stoa: Stoa;
+
+  const asRoot = async <T>(fn: (c: Client) => Promise<T>): Promise<T> => {
+    const client = new Client({ url: slapd.ldapUrl });
+    await client.startTLS({ ca: slapd.ca.pem, host: slapd.ip });
+    await client.bind(LDAP_ROOT_DN, LDAP_ROOT_PASSWORD);
+    try {
+      return await fn(client);
+    } finally {
+      await client.unbind();
+    }
+  };
+
+  before(async () => {
+    process.env.STOA_TEST_SLAPD_BIND = LDAP_ROOT_PASSWORD;
+    [slapd, stoa] = await Promise.all([startSlapd(TREE), startStoa()]);
+    assert.equal((await stoa.admin.post('/api/v1/domains', { name: 'ol.stoa.test' })).status, 201);
+  });
+  after(async () => {
+    await Promise.all([stoa?.close(), slapd?.stop()]);
+  });
+
+  test('a plain ldap:// connection without StartTLS is refused: passwords would travel in clear text', async () => {
+    const res = await stoa.admin.post('/api/v1/directory/connections', {
+      name: 'clear', kind: 'openldap', servers: [slapd.ldapUrl], bindDn: LDAP_ROOT_DN, bindPasswordEnv: 'STOA_TEST_SLAPD_BIND', baseDn: LDAP_SUFFIX,
+    });
+    assert.equal(res.status, 400);
+    assert.match(res.body.detail, /clear text/);
+  });
+
+  test('a sync over StartTLS (pinned CA, password from the environment) brings users, aliases, groups and roles', async () => {
+    const created = await stoa.admin.post('/api/v1/directory/connections', {
+      name: 'ol', kind: 'openldap', servers: [slapd.ldapUrl], tls: { startTls: true, caPem: slapd.ca.pem },
+      bindDn: LDAP_ROOT_DN, bindPasswordEnv: 'STOA_TEST_SLAPD_BIND', baseDn: `ou=people,${LDAP_SUFFIX}`, groupBaseDn: `ou=groups,${LDAP_SUFFIX}`,
+      roleMappings: [{ group: groups('mail-admins'), role: 'domain-admin', domains: ['ol.stoa.test'] }],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.bindPasswordSet, false);
+    assert.equal(created.body.mapping.idAttribute, 'entryUUID');
+    const run = await stoa.admin.post('/api/v1/directory/connections/ol/sync', {});
+    assert.equal(run.body.status, 'ok', JSON.stringify(run.body));
+    assert.deepEqual(run.body.changes.filter((c: any) => c.kind === 'create' && c.object === 'account').map((c: any) => c.address).sort(),
+      ['dave@ol.stoa.test', 'gina@ol.stoa.test', 'ivy@ol.stoa.test']);
+    assert.ok(run.body.changes.some((c: any) => c.kind === 'skip' && c.dn === people('hank')));
+    assert.deepEqual((await stoa.admin.get('/api/v1/aliases/d4@ol.stoa.test')).body.targets, ['dave@ol.stoa.test']);
+    const team = (await stoa.admin.get('/api/v1/groups/team@ol.stoa.test')).body;
+    assert.equal(team.members.length, 2);
+    const gina = (await stoa.admin.get('/api/v1/accounts/gina@ol.stoa.test')).body;
+    assert.equal(gina.role, 'domain-admin', 'member of helpdesk, which is a member of mail-admins');
+    assert.equal((await stoa.admin.get('/api/v1/accounts/dave@ol.stoa.test')).body.role, 'user');
+    assert.equal((await stoa.admin.get('/api/v1/accounts/dave@ol.stoa.test')).body.displayName, 'Dave Four');
+  });
+
+  test('users sign in with their directory password (by address or uid); a domain admin from the directory administers its domain', async () => {
+    assert.equal((await stoa.imapLogin('dave@ol.stoa.test', PW.dave)).ok, true);
+    assert.equal((await stoa.imapLogin('dave', PW.dave)).ok, true);
+    assert.match(await stoa.pop3Login('gina@ol.stoa.test', PW.gina), /^\+OK/);
+    assert.equal((await stoa.submit('dave@ol.stoa.test', PW.dave, 'gina@ol.stoa.test')).ok, true);
+    assert.equal((await stoa.imapLogin('dave@ol.stoa.test', PW.gina)).ok, false);
+    assert.equal((await stoa.imapLogin('*', PW.dave)).ok, false);
+    const gina = await stoa.apiLogin('gina@ol.stoa.test', PW.gina);
+    assert.equal(gina.status, 200);
+    assert.equal((await gina.api.get('/api/v1/accounts?domain=ol.stoa.test')).body.total, 3);
+  });
+
+  test('a ppolicy lock blocks the next login, and the next incremental sync (modifyTimestamp) disables the account', async () => {
+    await asRoot((c) => c.modify(people('ivy'), new Change({ operation: 'add', modification: new Attribute({ type: 'pwdAccountLockedTime', values: ['000001010000Z'] }) })));
+    assert.equal((await stoa.imapLogin('ivy@ol.stoa.test', PW.ivy)).ok, false);
+    assert.ok(stoa.logs.some((l) => l.msg === 'directory login refused' && l.account === 'ivy@ol.stoa.test' && /disabled/.test(l.reason)));
+    const run = await stoa.admin.post('/api/v1/directory/connections/ol/sync', { mode: 'incremental' });
+    assert.equal(run.body.mode, 'incremental');
+    assert.ok(run.body.changes.some((c: any) => c.kind === 'disable' && c.address === 'ivy@ol.stoa.test'), JSON.stringify(run.body));
+    assert.equal((await stoa.admin.get('/api/v1/accounts/ivy@ol.stoa.test')).body.enabled, false);
+  });
+
+  test('an added mailAlternateAddress and a new group member arrive with an incremental sync', async () => {
+    await asRoot(async (c) => {
+      await c.modify(people('gina'), new Change({ operation: 'add', modification: new Attribute({ type: 'mailAlternateAddress', values: ['g5@ol.stoa.test'] }) }));
+      await c.modify(groups('team'), new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [people('ivy')] }) }));
+    });
+    const run = await stoa.admin.post('/api/v1/directory/connections/ol/sync', { mode: 'incremental' });
+    assert.equal(run.body.status, 'ok', JSON.stringify(run.body));
+    assert.deepEqual((await stoa.admin.get('/api/v1/aliases/g5@ol.stoa.test')).body.targets, ['gina@ol.stoa.test']);
+    assert.equal((await stoa.admin.get('/api/v1/groups/team@ol.stoa.test')).body.members.length, 3);
+  });
+
+  test('an expired server certificate is refused with a clear reason', async () => {
+    const expired = await startSlapd(TREE, { expiredCert: true });
+    try {
+      const created = await stoa.admin.post('/api/v1/directory/connections', {
+        name: 'expired', kind: 'openldap', servers: [expired.url], tls: { caPem: expired.ca.pem },
+        bindDn: LDAP_ROOT_DN, bindPasswordEnv: 'STOA_TEST_SLAPD_BIND', baseDn: LDAP_SUFFIX, sync: { enabled: false },
+      });
+      assert.equal(created.status, 201);
+      const result = await stoa.admin.post('/api/v1/directory/connections/expired/test');
+      assert.equal(result.body.ok, false);
+      assert.match(result.body.steps[0].detail, /STOA_DIRECTORY_TLS.*CERT_HAS_EXPIRED/);
+      assert.equal((await stoa.admin.delete('/api/v1/directory/connections/expired')).status, 204);
+    } finally {
+      await expired.stop();
+    }
+  });
+
+  test('a connection that accounts are linked to cannot be removed', async () => {
+    const res = await stoa.admin.delete('/api/v1/directory/connections/ol');
+    assert.equal(res.status, 409);
+    assert.equal(res.body.code, 'STOA_CONFLICT');
+  });
+});

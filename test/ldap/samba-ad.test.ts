@@ -1,0 +1,269 @@
+// Active Directory end to end: a real Samba AD DC (test/support/samba-dc.ts),
+// the whole Stoa server, and real clients. Users sign in with their
+// directory passwords over IMAP, POP3, SMTP submission and the admin API;
+// the sync brings accounts, proxyAddresses aliases, groups and roles from
+// nested groups; bad entries, injection attempts and outages get clear
+// answers; nothing is deleted because the directory said nothing.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN, startSambaDc, unicodePwd, type SambaDc } from '../support/samba-dc.ts';
+import { startStoa, type Stoa } from './harness.ts';
+
+const STAFF = `OU=Staff,${BASE_DN}`;
+const dn = (cn: string) => `CN=${cn},${STAFF}`;
+
+function user(cn: string, attrs: Record<string, string | string[]>, password: string, disabled = false): string {
+  const lines = [`dn: ${dn(cn)}`, 'objectClass: user', `sAMAccountName: ${cn}`, `userPrincipalName: ${cn}@corp.stoa.test`,
+    `userAccountControl: ${disabled ? 514 : 512}`, unicodePwd(password)];
+  for (const [k, v] of Object.entries(attrs)) for (const x of [v].flat()) lines.push(`${k}: ${x}`);
+  return `${lines.join('\n')}\n`;
+}
+function group(cn: string, members: string[], attrs: Record<string, string> = {}): string {
+  return [`dn: ${dn(cn)}`, 'objectClass: group', `sAMAccountName: ${cn.replace(/\s/g, '')}`, ...Object.entries(attrs).map(([k, v]) => `${k}: ${v}`),
+    ...members.map((m) => `member: ${m}`), ''].join('\n');
+}
+
+const PW = { alice: 'Alice-Dir3ctory!', bob: 'Bob-Dir3ctory!', erin: 'Erin-Dir3ctory!', frank: 'Frank-Dir3ctory!', carol: 'Carol-Dir3ctory!' };
+
+describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups and roles', { timeout: 600_000 }, () => {
+  let dc: SambaDc;
+  let stoa: Stoa;
+  let silent: Server;
+  let connectionId: string;
+  const settings = () => ({
+    name: 'corp', kind: 'active-directory', servers: [dc.url],
+    tls: { caPem: dc.caPem, serverName: dc.serverName },
+    bindDn: ADMIN_DN, bindPassword: ADMIN_PASSWORD, baseDn: STAFF, domains: ['corp.stoa.test'],
+    roleMappings: [{ group: dn('Stoa Admins'), role: 'server-admin' }],
+    // Generous, so a busy CI machine does not look like an outage; the outage tests shorten them.
+    connectTimeoutMs: 10_000, timeoutMs: 20_000,
+  });
+  const FAST = { connectTimeoutMs: 3000, timeoutMs: 5000 };
+  const SLOW = { connectTimeoutMs: 10_000, timeoutMs: 20_000 };
+
+  before(async () => {
+    [dc, stoa] = await Promise.all([startSambaDc(), startStoa()]);
+    dc.add([
+      `dn: ${STAFF}\nobjectClass: organizationalUnit\n`,
+      `dn: OU=Empty,${BASE_DN}\nobjectClass: organizationalUnit\n`,
+      user('alice', { mail: 'alice@corp.stoa.test', displayName: 'Alice Anders', proxyAddresses: ['SMTP:alice@corp.stoa.test', 'smtp:a.anders@corp.stoa.test', 'smtp:alice@elsewhere.example', 'X500:/o=corp/cn=alice'] }, PW.alice),
+      user('bob', { mail: 'bob@corp.stoa.test', displayName: 'Bob Disabled' }, PW.bob, true),
+      user('carol', { displayName: 'Carol Nomail' }, PW.carol),
+      user('dup1', { mail: 'dup@corp.stoa.test' }, PW.carol),
+      user('dup2', { mail: 'dup@corp.stoa.test' }, PW.carol),
+      user('erin', { mail: 'erin@corp.stoa.test', displayName: 'Erin Ops' }, PW.erin),
+      user('frank', { mail: 'frank@corp.stoa.test', displayName: 'Frank Leaving' }, PW.frank),
+      group('IT Ops', [dn('erin')]),
+      group('Stoa Admins', [dn('IT Ops')]),
+      group('Sales', [dn('alice'), dn('erin')], { mail: 'sales@corp.stoa.test', groupType: '2' }),
+    ].join('\n'));
+    assert.equal((await stoa.admin.post('/api/v1/domains', { name: 'corp.stoa.test' })).status, 201);
+    // Accepts TCP and never says a word: an LDAP server that hangs.
+    silent = createServer(() => {}).listen(0, '127.0.0.1');
+  });
+  after(async () => {
+    silent?.close();
+    await Promise.all([stoa?.close(), dc?.stop()]);
+  });
+
+  test('an admin adds the connection; the test says "bind ok, found N users" with sample entries', async () => {
+    const created = await stoa.admin.post('/api/v1/directory/connections', settings());
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    connectionId = created.body.id;
+    assert.equal(created.body.bindPasswordSet, true);
+    assert.ok(!JSON.stringify(created.body).includes(ADMIN_PASSWORD), 'the bind password is never shown');
+    assert.equal(created.body.mapping.idAttribute, 'objectGUID');
+    const result = await stoa.admin.post(`/api/v1/directory/connections/${connectionId}/test`);
+    assert.equal(result.status, 200);
+    assert.equal(result.body.ok, true, JSON.stringify(result.body));
+    assert.match(result.body.steps[0].detail, /^bound to ldaps:/);
+    assert.equal(result.body.users, 7);
+    assert.ok(result.body.samples.some((s: any) => s.mail === 'alice@corp.stoa.test'));
+    assert.equal(result.body.samples.find((s: any) => s.mail === 'bob@corp.stoa.test')?.disabled ?? true, true);
+  });
+
+  test('a dry run reports what would be created and skipped, and changes nothing', async () => {
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', { dryRun: true });
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    assert.equal(run.body.dryRun, true);
+    const creates = run.body.changes.filter((c: any) => c.kind === 'create' && c.object === 'account').map((c: any) => c.address).sort();
+    assert.deepEqual(creates, ['alice@corp.stoa.test', 'erin@corp.stoa.test', 'frank@corp.stoa.test']);
+    assert.equal((await stoa.admin.get('/api/v1/accounts?domain=corp.stoa.test')).body.total, 0);
+  });
+
+  test('a full sync creates accounts, aliases from proxyAddresses and groups; bad entries are skipped with a reason', async () => {
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+    assert.equal(run.body.status, 'ok', JSON.stringify(run.body));
+    const skip = (address: string) => run.body.changes.find((c: any) => c.kind === 'skip' && c.address === address)?.detail ?? '';
+    assert.match(skip('bob@corp.stoa.test'), /disabled/);
+    assert.match(skip('dup@corp.stoa.test'), /also the mail of/);
+    assert.match(skip('alice@elsewhere.example'), /not served/);
+    assert.ok(run.body.changes.some((c: any) => c.kind === 'skip' && c.dn === dn('carol') && /no mail/.test(c.detail)));
+
+    const alice = (await stoa.admin.get('/api/v1/accounts/alice@corp.stoa.test')).body;
+    assert.equal(alice.displayName, 'Alice Anders');
+    assert.equal(alice.source.connectionId, connectionId);
+    assert.equal(alice.source.dn, dn('alice'));
+    const alias = await stoa.admin.get('/api/v1/aliases/a.anders@corp.stoa.test');
+    assert.deepEqual(alias.body.targets, ['alice@corp.stoa.test']);
+    assert.equal(alias.body.source.externalId, alice.source.externalId);
+
+    const sales = (await stoa.admin.get('/api/v1/groups/sales@corp.stoa.test')).body;
+    assert.equal(sales.kind, 'distribution');
+    assert.equal(sales.members.length, 2);
+    const audit = await stoa.admin.get(`/api/v1/audit?objectId=${alice.id}`);
+    assert.ok(audit.body.items.some((e: any) => e.action === 'create' && e.actor === 'directory:corp'), 'the sync acts under its own name in the audit log');
+  });
+
+  test('nested groups grant roles: erin (in IT Ops, inside Stoa Admins) is a server admin, alice is not', async () => {
+    assert.equal((await stoa.admin.get('/api/v1/accounts/erin@corp.stoa.test')).body.role, 'server-admin');
+    assert.equal((await stoa.admin.get('/api/v1/accounts/alice@corp.stoa.test')).body.role, 'user');
+    const erin = await stoa.apiLogin('erin@corp.stoa.test', PW.erin);
+    assert.equal(erin.status, 200);
+    assert.equal((await erin.api.get('/api/v1/directory/connections')).status, 200);
+    const alice = await stoa.apiLogin('alice@corp.stoa.test', PW.alice);
+    assert.equal((await alice.api.get('/api/v1/directory/connections')).status, 403);
+  });
+
+  test('users sign in with their directory password over IMAP, POP3, SMTP submission and the admin API', async () => {
+    const imap = await stoa.imapLogin('alice@corp.stoa.test', PW.alice);
+    assert.equal(imap.ok, true, JSON.stringify(stoa.logs.filter((l) => /directory/.test(l.msg))));
+    assert.match(await stoa.pop3Login('alice@corp.stoa.test', PW.alice), /^\+OK/);
+    const sent = await stoa.submit('alice@corp.stoa.test', PW.alice, 'erin@corp.stoa.test');
+    assert.equal(sent.ok, true, sent.response);
+    assert.equal((await stoa.apiLogin('alice@corp.stoa.test', PW.alice)).status, 200);
+    // The directory's own login names work too: sAMAccountName, CORP\name and the UPN.
+    for (const name of ['alice', 'CORP\\alice', 'alice@corp.stoa.test']) assert.equal((await stoa.imapLogin(name, PW.alice)).ok, true, name);
+  });
+
+  test('a wrong password fails everywhere; the admin log says why (AD data 52e), the user only "failed"', async () => {
+    const imap = await stoa.imapLogin('alice@corp.stoa.test', 'not-her-password');
+    assert.equal(imap.ok, false);
+    assert.doesNotMatch(JSON.stringify(imap), /52e|wrong-password/);
+    assert.match(await stoa.pop3Login('alice@corp.stoa.test', 'not-her-password'), /^-ERR/);
+    assert.equal((await stoa.submit('alice@corp.stoa.test', 'not-her-password', 'erin@corp.stoa.test')).ok, false);
+    const api = await stoa.apiLogin('alice@corp.stoa.test', 'not-her-password');
+    assert.equal(api.status, 401);
+    assert.equal(api.body.code, 'STOA_AUTH_FAILED');
+    assert.ok(stoa.logs.some((l) => l.msg === 'directory login refused' && l.account === 'alice@corp.stoa.test' && l.reason === 'wrong-password'));
+  });
+
+  test('directory-managed fields are read-only in the admin API; local fields still change', async () => {
+    const name = await stoa.admin.patch('/api/v1/accounts/alice@corp.stoa.test', { displayName: 'Mallory' });
+    assert.equal(name.status, 409);
+    assert.equal(name.body.code, 'STOA_DIRECTORY_MANAGED');
+    assert.equal((await stoa.admin.put('/api/v1/accounts/alice@corp.stoa.test/password', { password: 'a local password' })).body.code, 'STOA_DIRECTORY_MANAGED');
+    assert.equal((await stoa.admin.put('/api/v1/accounts/erin@corp.stoa.test/role', { role: 'user' })).body.code, 'STOA_DIRECTORY_MANAGED');
+    assert.equal((await stoa.admin.delete('/api/v1/aliases/a.anders@corp.stoa.test')).body.code, 'STOA_DIRECTORY_MANAGED');
+    assert.equal((await stoa.admin.patch('/api/v1/groups/sales@corp.stoa.test', { members: [] })).body.code, 'STOA_DIRECTORY_MANAGED');
+    assert.equal((await stoa.admin.patch('/api/v1/accounts/alice@corp.stoa.test', { quotaBytes: 5_000_000 })).status, 200);
+  });
+
+  test('local accounts keep working beside directory accounts', async () => {
+    assert.equal((await stoa.admin.post('/api/v1/accounts', { address: 'local@corp.stoa.test', password: 'a local password 1' })).status, 201);
+    assert.equal((await stoa.imapLogin('local@corp.stoa.test', 'a local password 1')).ok, true);
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+    assert.equal(run.body.status, 'ok');
+    assert.equal((await stoa.admin.get('/api/v1/accounts/local@corp.stoa.test')).body.source, null);
+  });
+
+  test('LDAP injection in user names matches nobody and reaches no account', async () => {
+    for (const name of ['*', 'alice)(sAMAccountName=*', '*)(|(objectClass=*', 'al*', 'alice\u0000', '(&)', '\\2a']) {
+      const imap = await stoa.imapLogin(name, PW.alice);
+      assert.equal(imap.ok, false, name);
+      const api = await stoa.apiLogin(name, PW.alice);
+      assert.equal(api.status, 401, name);
+    }
+  });
+
+  test('disabling a user in AD blocks the next login at once, and the next (incremental) sync disables the account', async () => {
+    dc.modify(`dn: ${dn('frank')}\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: 514\n`);
+    assert.equal((await stoa.imapLogin('frank@corp.stoa.test', PW.frank)).ok, false);
+    assert.ok(stoa.logs.some((l) => l.msg === 'directory login refused' && l.account === 'frank@corp.stoa.test' && /disabled/.test(l.reason)));
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', { mode: 'incremental' });
+    assert.equal(run.body.mode, 'incremental');
+    assert.ok(run.body.changes.some((c: any) => c.kind === 'disable' && c.address === 'frank@corp.stoa.test'), JSON.stringify(run.body));
+    assert.equal(run.body.users, 1, 'only the changed entry is read');
+    assert.equal((await stoa.admin.get('/api/v1/accounts/frank@corp.stoa.test')).body.enabled, false);
+  });
+
+  test('a new display name in AD arrives with an incremental sync (uSNChanged)', async () => {
+    dc.modify(`dn: ${dn('alice')}\nchangetype: modify\nreplace: displayName\ndisplayName: Alice Anders-Berg\n`);
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', { mode: 'incremental' });
+    assert.equal(run.body.status, 'ok');
+    assert.equal((await stoa.admin.get('/api/v1/accounts/alice@corp.stoa.test')).body.displayName, 'Alice Anders-Berg');
+  });
+
+  test('a user and a group removed from AD are marked missing, never deleted; the admin decides (detach, delete)', async () => {
+    dc.remove(dn('frank'));
+    dc.remove(dn('Sales'));
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+    assert.ok(run.body.changes.some((c: any) => c.kind === 'missing' && c.address === 'frank@corp.stoa.test'));
+    const frank = (await stoa.admin.get('/api/v1/accounts/frank@corp.stoa.test')).body;
+    assert.ok(frank.source.missingSince, 'marked, still there');
+    assert.equal((await stoa.admin.post(`/api/v1/directory/accounts/${frank.id}/resolve`, { action: 'detach' })).status, 204);
+    assert.equal((await stoa.admin.get('/api/v1/accounts/frank@corp.stoa.test')).body.source, null);
+    assert.ok((await stoa.admin.get('/api/v1/groups/sales@corp.stoa.test')).body.source.missingSince, 'the group is marked, still there');
+    assert.equal((await stoa.admin.post('/api/v1/directory/accounts/sales@corp.stoa.test/resolve', { action: 'delete' })).status, 204);
+    assert.equal((await stoa.admin.get('/api/v1/groups/sales@corp.stoa.test')).status, 404);
+  });
+
+  test('an empty answer (a wrong base DN) changes nothing and says so', async () => {
+    const before = (await stoa.admin.get('/api/v1/accounts?domain=corp.stoa.test&limit=100')).body;
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { baseDn: `OU=Empty,${BASE_DN}` })).status, 200);
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+    assert.equal(run.body.status, 'failed');
+    assert.match(run.body.error, /STOA_DIRECTORY_EMPTY/);
+    const after = (await stoa.admin.get('/api/v1/accounts?domain=corp.stoa.test&limit=100')).body;
+    assert.deepEqual(after.items.map((a: any) => [a.address, a.enabled, a.source?.missingSince ?? null]), before.items.map((a: any) => [a.address, a.enabled, a.source?.missingSince ?? null]));
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { baseDn: STAFF })).status, 200);
+  });
+
+  test('an unreachable first server fails over to the next', async () => {
+    const port = (silent.address() as { port: number }).port;
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { servers: ['ldaps://127.0.0.1:1', `ldaps://127.0.0.1:${port}`, dc.url], ...FAST })).status, 200);
+    const t = await stoa.admin.post('/api/v1/directory/connections/corp/test');
+    assert.equal(t.body.ok, true, JSON.stringify(t.body));
+    assert.equal(t.body.server, dc.url);
+    assert.equal((await stoa.imapLogin('alice', PW.alice)).ok, true);
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { servers: [dc.url], ...SLOW })).status, 200);
+  });
+
+  test('a directory that stops answering: logins fail within the timeout, unless verified recently and the cache is on', async () => {
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { authCacheSeconds: 300, ...FAST })).status, 200);
+    assert.equal((await stoa.imapLogin('alice@corp.stoa.test', PW.alice)).ok, true);
+    dc.pause();
+    try {
+      const started = performance.now();
+      assert.equal((await stoa.imapLogin('erin@corp.stoa.test', PW.erin)).ok, false, 'never verified: no way in');
+      assert.ok(performance.now() - started < 20_000);
+      assert.equal((await stoa.imapLogin('alice@corp.stoa.test', PW.alice)).ok, true, 'verified minutes ago: the cache lets her in');
+      assert.equal((await stoa.imapLogin('alice@corp.stoa.test', 'guess')).ok, false, 'the cache checks the password');
+      assert.ok(stoa.logs.some((l) => l.msg === 'directory unavailable for login' && l.cached === true));
+      const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+      assert.equal(run.body.status, 'failed');
+      assert.match(run.body.error, /STOA_DIRECTORY_TIMEOUT/);
+    } finally {
+      dc.resume();
+    }
+    assert.equal((await stoa.admin.get('/api/v1/accounts/alice@corp.stoa.test')).body.enabled, true, 'an outage changes no account');
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { authCacheSeconds: 0, ...SLOW })).status, 200);
+  });
+
+  test('a wrong bind password or a wrong CA: the test and the sync say which, and nothing changes', async () => {
+    await stoa.admin.patch('/api/v1/directory/connections/corp', { bindPassword: 'not the password' });
+    const bind = await stoa.admin.post('/api/v1/directory/connections/corp/test');
+    assert.equal(bind.body.ok, false);
+    assert.match(bind.body.steps[0].detail, /STOA_DIRECTORY_BIND/);
+    await stoa.admin.patch('/api/v1/directory/connections/corp', { bindPassword: ADMIN_PASSWORD, tls: { caPem: (await import('node:tls')).rootCertificates[0] } });
+    const tls = await stoa.admin.post('/api/v1/directory/connections/corp/test');
+    assert.match(tls.body.steps[0].detail, /STOA_DIRECTORY_TLS/);
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+    assert.match(run.body.error, /STOA_DIRECTORY_TLS/);
+    await stoa.admin.patch('/api/v1/directory/connections/corp', { tls: { caPem: dc.caPem } });
+    const history = await stoa.admin.get('/api/v1/directory/connections/corp/runs?limit=100');
+    assert.ok(history.body.total >= 8);
+    assert.equal(history.body.items[0].status, 'failed');
+  });
+});
