@@ -101,7 +101,10 @@ describe('OpenLDAP (slapd, RFC 2307 / inetOrgPerson): sync, logins, nested-group
     assert.equal((await gina.api.get('/api/v1/accounts?domain=ol.stoa.test')).body.total, 3);
   });
 
-  test('a ppolicy lock blocks the next login, and the next incremental sync (modifyTimestamp) disables the account', async () => {
+  test('a ppolicy lock blocks the next login, and the next incremental sync (modifyTimestamp) disables the account and ends its open IMAP session', async () => {
+    const session = await stoa.imapLogin('ivy@ol.stoa.test', PW.ivy);
+    assert.ok(session.ok);
+    const ended = new Promise<void>((resolve) => session.client.once('close', () => resolve()));
     await asRoot((c) => c.modify(people('ivy'), new Change({ operation: 'add', modification: new Attribute({ type: 'pwdAccountLockedTime', values: ['000001010000Z'] }) })));
     assert.equal((await stoa.imapLogin('ivy@ol.stoa.test', PW.ivy)).ok, false);
     assert.ok(stoa.logs.some((l) => l.msg === 'directory login refused' && l.account === 'ivy@ol.stoa.test' && /disabled/.test(l.reason)));
@@ -109,6 +112,8 @@ describe('OpenLDAP (slapd, RFC 2307 / inetOrgPerson): sync, logins, nested-group
     assert.equal(run.body.mode, 'incremental');
     assert.ok(run.body.changes.some((c: any) => c.kind === 'disable' && c.address === 'ivy@ol.stoa.test'), JSON.stringify(run.body));
     assert.equal((await stoa.admin.get('/api/v1/accounts/ivy@ol.stoa.test')).body.enabled, false);
+    // The sync disables through the account service, whose event ends the session on this node at once.
+    await ended;
   });
 
   test('an added mailAlternateAddress and a new group member arrive with an incremental sync', async () => {

@@ -76,6 +76,7 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
     },
 
     async update(actor, idOrAddress, patch: AccountUpdate, opts) {
+      let goneFromDirectory = false;
       const after = await store.atomic(async (tx) => {
         const before = await loadAccount(tx, actor, idOrAddress, 'change');
         // A user, or an admin editing their own mailbox in a domain they do not
@@ -99,12 +100,14 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         if (patch.keepForwardedCopy !== undefined) changes.keepForwardedCopy = patch.keepForwardedCopy;
         const updated = await tx.accounts.update(before.id, changes);
         await writeAudit(tx, actor, at, { action: 'update', objectType: 'account', objectId: before.id, domainId: before.domainId, ...diff(toAccount(before), toAccount(updated)) });
+        // Its sync found the directory no longer returns it: no login stands for it any more (AuthService.stillValid()).
+        goneFromDirectory = before.source?.missingSince === null && updated.source?.missingSince != null;
         // A disabled account's console sessions and API tokens end now, not at expiry.
-        if (!updated.enabled) await tx.credentials.deleteForAccount(updated.id);
+        if (!updated.enabled || goneFromDirectory) await tx.credentials.deleteForAccount(updated.id);
         return updated;
       });
       // …and so do its IMAP, POP3 and other protocol sessions.
-      if (patch.enabled === false) ctx.bus?.publish({ kind: 'account', accountId: after.id, change: 'disabled' });
+      if (patch.enabled === false || goneFromDirectory) ctx.bus?.publish({ kind: 'account', accountId: after.id, change: 'disabled' });
       return toAccount(after);
     },
 
@@ -149,6 +152,8 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
       const passwordHash = await hashPassword(password, config.auth.argon2);
       await store.atomic(async (tx) => {
         const before = await loadAccount(tx, actor, target.id, 'change');
+        // A sync may have linked it to a directory meanwhile.
+        guardManaged(actor, 'account', before.source, 'password');
         const at = isoNow(ctx.now());
         await tx.accounts.update(before.id, { passwordHash, passwordSetAt: at, updatedAt: at });
         // A password reset ends every console session and API token of the account, in the same
