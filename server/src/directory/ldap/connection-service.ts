@@ -33,8 +33,8 @@ export interface DirectorySyncService {
   runs(actor: Actor, idOrName: string, offset: number, limit: number): Promise<Page<SyncRun>>;
   /** For a directory account or group (typically one marked missing): keep it as a local one, or delete it (with its directory aliases). */
   resolve(actor: Actor, idOrAddress: string, action: 'detach' | 'delete'): Promise<void>;
-  /** Connections whose scheduled sync is due, and in which mode. */
-  due(now: number): Promise<{ record: DirectoryConnectionRecord; mode: 'full' | 'incremental' }[]>;
+  /** Connections whose scheduled sync is due, and in which mode (the scheduler asks, as the system). */
+  due(actor: Actor, now: number): Promise<{ record: DirectoryConnectionRecord; mode: 'full' | 'incremental' }[]>;
 }
 
 export interface ConnectionServiceDeps {
@@ -182,7 +182,8 @@ export function createDirectorySyncService(deps: ConnectionServiceDeps): Directo
       else await accounts.update(actor, account.id, {}, { source: null });
     },
 
-    async due(now) {
+    async due(actor, now) {
+      requireServerAdmin(actor, 'see which directory syncs are due');
       const out: { record: DirectoryConnectionRecord; mode: 'full' | 'incremental' }[] = [];
       for (const record of await store.directoryConnections.list()) {
         if (!record.enabled || !record.sync.enabled) continue;

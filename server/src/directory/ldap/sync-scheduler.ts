@@ -24,7 +24,7 @@ export function startSyncScheduler(opts: { service: DirectorySyncService; tickMs
   let stopped = false;
   const tick = async (): Promise<void> => {
     if (stopped) return;
-    for (const { record, mode } of await opts.service.due(opts.now())) {
+    for (const { record, mode } of await opts.service.due(systemActor(), opts.now())) {
       if (stopped) return;
       try {
         const run = await opts.service.sync(systemActor(), record.id, { mode, dryRun: false, trigger: 'schedule' });
