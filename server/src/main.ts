@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { StoaConfig } from './config/types.ts';
+import type { Directory } from './directory/api.ts';
 import { bootstrapFirstStart, type BootstrapResult } from './directory/bootstrap.ts';
 import type { Logger } from './log/logger.ts';
 import { startHousekeeping, type Housekeeping } from './operations/housekeeping.ts';
@@ -73,6 +74,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let filter: FilterService | null = null;
   let junkTraining: JunkTraining | null = null;
   let directorySync: SyncScheduler | null = null;
+  let directoryRef: Directory | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
@@ -80,8 +82,9 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       await directorySync?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
       await Promise.all([app?.close(), pop3?.close(), managesieve?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
-      // Verdicts are written behind deliveries in batches: the last batch lands before the store closes.
-      await Promise.all([filter?.verdicts.flush(), junkTraining?.stop()]);
+      // Verdicts are written behind deliveries in batches: the last batch lands before the store closes;
+      // the pooled LDAP connections of directory logins close once no login can start.
+      await Promise.all([filter?.verdicts.flush(), junkTraining?.stop(), directoryRef?.close()]);
     } finally {
       await store?.close();
     }
@@ -91,6 +94,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     const services = createServices(config, store, logger);
     filter = services.filter;
     junkTraining = services.junkTraining;
+    directoryRef = services.directory;
     // The demo domain's DKIM keys come through the directory's provisioning hook, like any domain's.
     const firstStart = await bootstrapFirstStart(store, services.directory, config);
     if (config.queue.worker.enabled) {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Attribute, Change, Client } from 'ldapts';
 import { LDAP_ROOT_DN, LDAP_ROOT_PASSWORD, LDAP_SUFFIX, ssha, startSlapd, type Slapd } from '../support/slapd.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { startStoa, type Stoa } from './harness.ts';
 
 const people = (uid: string) => `uid=${uid},ou=people,${LDAP_SUFFIX}`;
@@ -148,5 +149,46 @@ describe('OpenLDAP (slapd, RFC 2307 / inetOrgPerson): sync, logins, nested-group
     const res = await stoa.admin.delete('/api/v1/directory/connections/ol');
     assert.equal(res.status, 409);
     assert.equal(res.body.code, 'STOA_CONFLICT');
+  });
+
+  test('directory logins reuse pooled service connections; ones the directory dropped, or opened with old settings, are replaced', async () => {
+    // Every connection to slapd now passes through a relay on slapd's own address (its certificate names it) that counts them.
+    const proxy = await startTcpProxy(slapd.ip, Number(new URL(slapd.ldapUrl).port));
+    try {
+      assert.equal((await stoa.admin.patch('/api/v1/directory/connections/ol', { servers: [`ldap://${slapd.ip}:${proxy.port}`] })).status, 200);
+      const logins = async (n: number, atOnce: number) => {
+        let next = 0;
+        await Promise.all(Array.from({ length: atOnce }, async () => {
+          while (next < n) {
+            next++;
+            const r = await stoa.imapLogin('dave@ol.stoa.test', PW.dave);
+            assert.ok(r.ok, r.ok ? '' : r.response);
+            await r.client.logout();
+          }
+        }));
+      };
+      await logins(12, 8);
+      const size = stoa.config.directory.loginPool.size;
+      assert.ok(proxy.accepted >= 1 && proxy.accepted <= size, `12 logins, 8 at a time, opened ${proxy.accepted} connections (pool of ${size})`);
+
+      // The directory closes them all (a restart, its idle limit): the next login still passes, on a new connection.
+      const before = proxy.accepted;
+      proxy.dropAll();
+      await logins(1, 1);
+      assert.ok(proxy.accepted > before, 'a new connection was opened');
+
+      // A changed setting: the pooled connections are not reused.
+      const opened = proxy.accepted;
+      assert.equal((await stoa.admin.patch('/api/v1/directory/connections/ol', { timeoutMs: 25_000 })).status, 200);
+      await logins(1, 1);
+      assert.equal(proxy.accepted, opened + 1);
+      // And a wrong password on a pooled connection is still refused, and the connection stays usable.
+      assert.equal((await stoa.imapLogin('dave@ol.stoa.test', PW.gina)).ok, false);
+      await logins(1, 1);
+      assert.equal(proxy.accepted, opened + 1, 'the connection the refused bind used is bound back as the service account and reused');
+    } finally {
+      await stoa.admin.patch('/api/v1/directory/connections/ol', { servers: [slapd.ldapUrl] });
+      await proxy.close();
+    }
   });
 });

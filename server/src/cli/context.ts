@@ -72,7 +72,10 @@ export class CliContext {
   async close(): Promise<void> {
     const opened = this.#opened;
     this.#opened = null;
-    if (opened) await opened.store.close();
+    if (opened) {
+      await opened.directory.close();
+      await opened.store.close();
+    }
   }
 
   out(text: string): void {

@@ -173,6 +173,10 @@ export const configSchema = Obj({
       tickMs: Int(1000, 3_600_000, 'How often due syncs are looked for'),
     }),
     historyRuns: Int(1, 100_000, 'Sync runs kept per connection'),
+    loginPool: Obj({
+      size: Int(1, 64, 'Pooled LDAP connections per directory connection for logins'),
+      idleSeconds: Int(1, 3600, 'An unused pooled connection is closed after this long'),
+    }),
   }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
@@ -389,6 +393,7 @@ export function defaultConfig(): StoaConfig {
       secretKeyFile: 'keys/directory.key',
       scheduler: { enabled: true, tickMs: 60_000 },
       historyRuns: 200,
+      loginPool: { size: 4, idleSeconds: 60 },
     },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     firstStart: {

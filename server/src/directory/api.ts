@@ -274,4 +274,6 @@ export interface Directory {
   housekeeping(): Promise<{ throttleEntriesPruned: number; credentialsExpired: number }>;
   /** Builds the Actor for an authenticated account. */
   actorFor(account: Account, ip: string | null): Actor;
+  /** Closes what the directory holds open (pooled LDAP connections of directory logins); before the store closes. */
+  close(): Promise<void>;
 }

@@ -51,7 +51,11 @@ export function createDirectory(store: Store, config: StoaConfig, options: Direc
   const env = options.env ?? process.env;
   const box = createSecretBox({ envKey: env.STOA_DIRECTORY_SECRET_KEY, keyFile: resolve(config.dataDir, config.directory.secretKeyFile) });
   // Directory accounts are answered by the directory first: no local hash is ever tried for them.
-  auth.use(createLdapVerifier({ store, box, env, cache: createVerifiedCache(), log: options.ldapLog ?? SILENT_LOG, now: ctx.now }), 'first');
+  const ldapVerifier = createLdapVerifier({
+    store, box, env, cache: createVerifiedCache(), log: options.ldapLog ?? SILENT_LOG, now: ctx.now,
+    pool: { size: config.directory.loginPool.size, idleMs: config.directory.loginPool.idleSeconds * 1000 },
+  });
+  auth.use(ldapVerifier, 'first');
   return {
     // External directories (LDAP/AD): the sync writes only through the three services above, as its connection's actor.
     ldap: createDirectorySyncService({ store, directory: { accounts, groups, aliases }, box, env, now: ctx.now, historyRuns: config.directory.historyRuns }),
@@ -74,5 +78,6 @@ export function createDirectory(store: Store, config: StoaConfig, options: Direc
       };
     },
     actorFor,
+    close: () => ldapVerifier.close(),
   };
 }

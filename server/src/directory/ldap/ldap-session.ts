@@ -4,6 +4,7 @@
 // paged searches (RFC 2696) and AD ranged attribute retrieval. Failures come
 // out as catalogue errors whose detail names the server and the cause.
 import { Client, InvalidCredentialsError, ResultCodeError, StrongAuthRequiredError, type Entry, type Filter } from 'ldapts';
+import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { StoaError } from '../../errors/catalogue.ts';
 import { bindRefusal, type BindRefusal } from './bind-diagnostics.ts';
@@ -84,15 +85,50 @@ export function checkTransport(endpoint: LdapEndpoint): void {
   }
 }
 
+/**
+ * The client's current socket (the TLS one after StartTLS). ldapts keeps it
+ * private, and after StartTLS its own "connected" flag follows the plain
+ * socket underneath, so it stays true when the server closes the
+ * connection (ldapts 9.2): we watch the socket ourselves.
+ */
+function socketOf(client: Client): Socket | undefined {
+  return (client as unknown as { socket?: Socket }).socket;
+}
+
 export class LdapSession {
   readonly server: string;
   readonly #client: Client;
   readonly #timeoutMs: number;
+  #boundAs: string | null;
+  #closed = false;
 
-  private constructor(server: string, client: Client, timeoutMs: number) {
+  private constructor(server: string, client: Client, timeoutMs: number, boundAs: string) {
     this.server = server;
     this.#client = client;
     this.#timeoutMs = timeoutMs;
+    this.#boundAs = boundAs;
+    const socket = socketOf(client);
+    if (!socket) this.#closed = true;
+    socket?.once('close', () => { this.#closed = true; });
+  }
+
+  /** Whether the connection is still open (the server may close an idle one; session-pool.ts asks before reuse). */
+  get alive(): boolean {
+    return !this.#closed && this.#client.isConnected;
+  }
+
+  /** The DN of the last successful bind on this connection; null after a refused one (the connection is anonymous then, RFC 4513 §5.1). */
+  get boundAs(): string | null {
+    return this.#boundAs;
+  }
+
+  /**
+   * ldapts reconnects by itself when an operation finds its socket closed: unbound, and for a
+   * StartTLS connection without TLS, so a user's password would then travel in clear text.
+   * A closed session stays closed; the caller opens a new one.
+   */
+  #ensureOpen(): void {
+    if (!this.alive) throw new StoaError('STOA_DIRECTORY_UNREACHABLE', `${this.server}: the connection was closed`);
   }
 
   /**
@@ -112,7 +148,7 @@ export class LdapSession {
         // Over an existing socket Node checks the certificate against `host` (else "localhost"): name the server.
         if (!implicit && endpoint.startTls) await client.startTLS({ ...tlsOptions(endpoint), host: new URL(server).hostname.replace(/^\[|\]$/g, '') });
         await LdapSession.#bind(client, dn, password);
-        return new LdapSession(server, client, endpoint.timeoutMs);
+        return new LdapSession(server, client, endpoint.timeoutMs, dn);
       } catch (err) {
         await client.unbind().catch(() => undefined);
         if (err instanceof BindRefused) throw err;
@@ -139,8 +175,12 @@ export class LdapSession {
 
   /** Binds this connection again as someone else (the user whose password is checked). */
   async rebind(dn: string, password: string): Promise<void> {
+    this.#ensureOpen();
+    // Until the answer comes, the connection's identity is unknown.
+    this.#boundAs = null;
     try {
       await LdapSession.#bind(this.#client, dn, password);
+      this.#boundAs = dn;
     } catch (err) {
       if (err instanceof BindRefused) throw err;
       throw directoryError(err, this.server);
@@ -163,6 +203,7 @@ export class LdapSession {
       sizeLimit: spec.sizeLimit ?? 0,
       timeLimit: Math.ceil(this.#timeoutMs / 1000),
     } as const;
+    this.#ensureOpen();
     try {
       if (spec.pageSize) {
         for await (const page of this.#client.searchPaginated(spec.base, { ...options, paged: { pageSize: spec.pageSize } })) {

@@ -5,7 +5,8 @@
 // stale local hash can never let someone in), and the entry is looked up live
 // by its stable id, so disabling or deleting a user in the directory takes
 // effect at the next login. Why a login failed is logged for the admin, never
-// told to the user.
+// told to the user. Lookups and the user's bind run on pooled connections
+// bound as the service account (session-pool.ts): no TLS handshake per login.
 import type { AccountRecord, Store } from '../../store/port.ts';
 import type { AuthRequest, PasswordVerifier } from '../api.ts';
 import { isStoaError } from '../../errors/catalogue.ts';
@@ -16,6 +17,8 @@ import { andFilter, equalityFilter, guidToBytes, loginForLookup, orFilter } from
 import { externalIdOf } from './directory-entries.ts';
 import { BindRefused, type LdapSession } from './ldap-session.ts';
 import type { SecretBox } from './secret-box.ts';
+import { bindPasswordOf } from './connection-record.ts';
+import { createSessionPool, type SessionPool } from './session-pool.ts';
 import { openServiceSession } from './sync-run.ts';
 import type { VerifiedCache } from './verified-cache.ts';
 
@@ -33,7 +36,18 @@ export interface VerifierDeps {
   cache: VerifiedCache;
   log: VerifierLog;
   now(): number;
+  /** Pooled service connections per directory connection (directory.loginPool). */
+  pool: { size: number; idleMs: number };
 }
+
+/** The LDAP verifier, and what closes its pooled connections at shutdown. */
+export interface LdapVerifier extends PasswordVerifier {
+  readonly sessions: SessionPool;
+  close(): Promise<void>;
+}
+
+/** Logins that may wait for a pooled connection, per directory connection; beyond, they fail as "directory unavailable". */
+export const MAX_WAITING_LOGINS = 256;
 
 /**
  * The filter that finds one user entry by its stable id. A binary id
@@ -60,17 +74,16 @@ export function withoutDownLevelDomain(record: DirectoryConnectionRecord, login:
 
 const OUTAGE = new Set(['STOA_DIRECTORY_UNREACHABLE', 'STOA_DIRECTORY_TIMEOUT', 'STOA_DIRECTORY_TLS', 'STOA_DIRECTORY_BIND', 'STOA_DIRECTORY_SECRET', 'STOA_DIRECTORY_ERROR']);
 
-export function createLdapVerifier(deps: VerifierDeps): PasswordVerifier {
+export function createLdapVerifier(deps: VerifierDeps): LdapVerifier {
   const { store, log, cache } = deps;
-
-  async function withSession<T>(record: DirectoryConnectionRecord, fn: (s: LdapSession) => Promise<T>): Promise<T> {
-    const session = await openServiceSession(record, deps.box, deps.env);
-    try {
-      return await fn(session);
-    } finally {
-      await session.close();
-    }
-  }
+  const sessions = createSessionPool({
+    size: deps.pool.size,
+    idleMs: deps.pool.idleMs,
+    maxWaiting: MAX_WAITING_LOGINS,
+    open: (record) => openServiceSession(record, deps.box, deps.env),
+    restore: (record, session) => session.rebind(record.bindDn, bindPasswordOf(record, deps.box, deps.env)),
+  });
+  const withSession = <T>(record: DirectoryConnectionRecord, fn: (s: LdapSession) => Promise<T>): Promise<T> => sessions.use(record, fn);
 
   /** Does an app password apply? Then the app-password verifier answers, not the directory. */
   async function appPasswordShaped(account: AccountRecord, password: string, req: AuthRequest): Promise<boolean> {
@@ -80,6 +93,8 @@ export function createLdapVerifier(deps: VerifierDeps): PasswordVerifier {
 
   return {
     name: 'ldap',
+    sessions,
+    close: () => sessions.close(),
 
     async findAccount(username, req) {
       const login = loginForLookup(username);
