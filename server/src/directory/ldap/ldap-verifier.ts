@@ -135,14 +135,16 @@ export function createLdapVerifier(deps: VerifierDeps): LdapVerifier {
       const filter = userByIdFilter(record, source.externalId);
       if (filter === null) return refuse('the stored directory id is not valid');
       try {
+        const { disabledFilter } = record.mapping;
         const outcome = await withSession(record, async (session) => {
-          const found = await session.search({ base: record.baseDn, filter, attributes: ['1.1'], sizeLimit: 2 });
+          // Both questions at once on the one connection (RFC 4511 §4.1.1 allows it outside a bind): one round trip.
+          const [found, disabled] = await Promise.all([
+            session.search({ base: record.baseDn, filter, attributes: ['1.1'], sizeLimit: 2 }),
+            disabledFilter === null ? [] : session.search({ base: record.baseDn, filter: new AndFilter({ filters: [filter, FilterParser.parseString(disabledFilter)] }), attributes: ['1.1'], sizeLimit: 1 }),
+          ]);
           if (found.length !== 1) return 'not found in the directory (deleted or moved out of the base DN)';
           const dn = found[0].dn;
-          if (record.mapping.disabledFilter !== null) {
-            const disabled = await session.search({ base: dn, scope: 'base', filter: record.mapping.disabledFilter, attributes: ['1.1'] });
-            if (disabled.length > 0) return 'disabled in the directory';
-          }
+          if (disabled.length > 0) return 'disabled in the directory';
           try {
             await session.rebind(dn, password);
           } catch (err) {

@@ -208,7 +208,9 @@ export function createSessionPool(opts: SessionPoolOptions): SessionPool {
       await pool.release(record, lease.session, false);
       return { error, reused: lease.reused };
     }
-    await pool.release(record, lease.session, true);
+    // The login has its answer now; binding the connection back as the service account need not delay it
+    // (the connection stays out of the pool until that is done). release() never throws.
+    void pool.release(record, lease.session, true);
     return { value: result };
   }
 
