@@ -162,6 +162,8 @@ export interface RuleDecision {
   reject: string | null;
   /** An auto-reply (RFC 5230 vacation): complete bytes, sent from the null sender. */
   reply: { to: string; bytes: Buffer } | null;
+  /** A report to the recipient about their rules (a run-time error): complete bytes, delivered to them by the server. */
+  notice: Buffer | null;
   /** Prepended to each redirected copy, so a redirect loop is recognised. */
   redirectHeader: string;
   /** The recipient as a principal: redirects and replies are sent on their behalf (relayed, DKIM-signed). */

@@ -280,21 +280,26 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       // What the rules asked besides storing: redirects and auto-replies, each a message of its own through
       // this same path, sent on the recipient's behalf. A failure here is logged: the message itself is in.
       for (const { copy, decision } of decisions) {
-        const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer> }> = [];
+        const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer>; kind: 'sieve' | 'notice' }> = [];
         if (decision.redirects.length > 0) {
-          sends.push({ to: decision.redirects, sender: envelope.sender, bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
+          sends.push({ to: decision.redirects, sender: envelope.sender, kind: 'sieve', bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
         }
         if (decision.reply) {
           const reply = decision.reply;
-          sends.push({ to: [reply.to], sender: '', bytes: async () => reply.bytes });
+          sends.push({ to: [reply.to], sender: '', kind: 'sieve', bytes: async () => reply.bytes });
+        }
+        if (decision.notice) {
+          // The server's own report to the recipient, from the null sender (it must never bounce back).
+          const notice = decision.notice;
+          sends.push({ to: [copy.address], sender: '', kind: 'notice', bytes: async () => notice });
         }
         for (const send of sends) {
           try {
             await service.accept({
               envelope: { sender: send.sender, recipients: send.to.map((address) => ({ address })) },
               message: bufferSource(await send.bytes()),
-              principal: decision.principal,
-              origin: { kind: 'sieve', log: origin.log },
+              principal: send.kind === 'notice' ? null : decision.principal,
+              origin: { kind: send.kind, log: origin.log },
             });
           } catch (err) {
             origin.log.warn({ err, recipient: copy.address, to: send.to }, 'a rule\'s redirect or reply could not be sent');
