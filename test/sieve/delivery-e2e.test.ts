@@ -135,4 +135,17 @@ describe('Sieve rules at delivery', () => {
     assert.equal((await notices()).length, base + 2, 'and again the next day while it lasts');
     await h.services.sieve.setActive(alice, 'alice@example.test', null);
   });
+
+  test('spamtest sees the filter\'s verdict: mail that came through the filter is "tested"', async () => {
+    await h.services.sieve.put(bob, 'bob@example.test', 'spam-level', [
+      'require ["spamtest", "relational", "comparator-i;ascii-numeric", "fileinto", "mailbox"];',
+      'if spamtest :value "eq" :comparator "i;ascii-numeric" "0" { fileinto :create "Untested"; stop; }',
+      'if spamtest :value "ge" :comparator "i;ascii-numeric" "1" { fileinto :create "Tested"; }',
+    ].join('\n'));
+    await h.services.sieve.setActive(bob, 'bob@example.test', 'spam-level');
+    await send('bob@example.test', 'level check');
+    assert.equal((await h.messages('bob@example.test', 'Tested')).filter((m) => m.includes('level check')).length, 1);
+    assert.equal((await h.messages('bob@example.test', 'Untested')).length, 0);
+    await h.services.sieve.setActive(bob, 'bob@example.test', null);
+  });
 });

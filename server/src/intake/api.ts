@@ -170,6 +170,17 @@ export interface RuleDecision {
   principal: Actor;
 }
 
+/** The filter's verdict as delivery rules see it. */
+export interface FilterFindings {
+  /** Spam score (sum of the rules that fired). */
+  score: number;
+  /** The score at which mail goes to Junk, and at which it is refused (0: never by score). */
+  junkAt: number;
+  rejectAt: number;
+  /** The antivirus scan: 'clean', or null when no scanner ran (infected mail never reaches delivery). */
+  antivirus: 'clean' | null;
+}
+
 /** The recipients' rules as the intake asks for them (the Sieve module implements it). */
 export interface DeliveryRules {
   /** Null when the recipient has no rules: the message goes where the filter put it. */
@@ -181,6 +192,8 @@ export interface DeliveryRules {
     message: MessageSource;
     /** The filter put it in Junk. */
     junk: boolean;
+    /** What the filter found (Sieve spamtest/virustest, RFC 5235); null when the message was not filtered. */
+    verdict: FilterFindings | null;
     log: Logger;
   }): Promise<RuleDecision | null>;
 }

@@ -26,7 +26,7 @@ import type { LocalFolder } from '../model/queue.ts';
 import type { QueueConfig } from '../queue/queue-config.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type {
-  DeliveryRules, IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
+  DeliveryRules, FilterFindings, IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
 } from './api.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
 import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
@@ -170,6 +170,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       // antivirus, attachments. A refusal is thrown; quarantine holds the message; Junk files it.
       let authResults = '';
       let folder: LocalFolder = 'INBOX';
+      let findings: FilterFindings | null = null;
       const data = await evaluateData(deps.filter, origin, principal, envelope.sender,
         planned.map((r) => ({ address: r.address, local: r.plan.local, outside: r.plan.remote || r.plan.forward.length > 0 })), message, deps.maxScanBytes);
       if (data) {
@@ -181,6 +182,11 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
           return { id, folder, outcomes: [...unplanned, ...planned.map((r): RecipientOutcome => ({ address: r.address, status: 'held' }))], delivered: 0, queueId: null };
         }
         folder = data.evaluation.folder;
+        const { verdict } = data.evaluation;
+        findings = {
+          score: verdict.score, junkAt: verdict.thresholds.junk, rejectAt: verdict.thresholds.reject,
+          antivirus: verdict.checks.some((c) => c.check === 'antivirus' && c.outcome === 'ok') ? 'clean' : null,
+        };
       }
 
       const outcomes: RecipientOutcome[] = [...unplanned];
@@ -207,7 +213,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
               // The queue retries a copy whose rules already ran; notices are the server's own.
               const decision = alreadyAccepted(origin) || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
                 accountId: copy.accountId, address: copy.address, envelope: { sender: envelope.sender, recipient: copy.recipients[0] ?? copy.address },
-                message, junk: filed === 'Junk', log: origin.log,
+                message, junk: filed === 'Junk', verdict: findings, log: origin.log,
               });
               if (!decision) {
                 entries.push({ copy, mailbox: filed });

@@ -7,10 +7,10 @@
 // whatever happens, the message is kept somewhere.
 import { actorFor, systemActor } from '../directory/access.ts';
 import type { AccountService, AddressService } from '../directory/api.ts';
-import type { DeliveryRules, RuleDecision } from '../intake/api.ts';
+import type { DeliveryRules, FilterFindings, RuleDecision } from '../intake/api.ts';
 import type { MailboxService } from '../mail/api.ts';
 import type { VacationMemory } from './vacation.ts';
-import { evaluateDelivery, redirectTraceHeader, type DeliveryError } from './evaluate-delivery.ts';
+import { evaluateDelivery, redirectTraceHeader, type DeliveryError, type DeliveryVerdict } from './evaluate-delivery.ts';
 import { createMessageView } from './message-view.ts';
 import { buildRuleErrorNotice, claimNotice } from './rule-error-notice.ts';
 import type { SieveService } from './sieve-service.ts';
@@ -28,10 +28,30 @@ export interface DeliveryRulesDeps {
   now?: () => number;
 }
 
+/**
+ * RFC 5235 values from the filter's verdict. spamtest: 1 (tested, clean) at a
+ * score of 0 or less, rising linearly to 10 at the reject threshold (or at
+ * twice the Junk threshold when nothing is rejected by score), so the Junk
+ * threshold lands in the middle; spamtestplus: the same as 0–100 %.
+ * virustest: 1 when a scanner found nothing, 0 (not tested) otherwise —
+ * infected mail is refused or held before delivery.
+ */
+export function sieveVerdict(junk: boolean, findings: FilterFindings | null): DeliveryVerdict {
+  if (!findings) return { junk };
+  const top = findings.rejectAt > 0 ? findings.rejectAt : Math.max(findings.junkAt * 2, 1);
+  const ratio = Math.min(1, Math.max(0, findings.score / top));
+  return {
+    junk,
+    spamScore: findings.score <= 0 ? 1 : Math.max(1, Math.min(10, 1 + Math.round(9 * ratio))),
+    spamPercent: Math.round(100 * ratio),
+    virusScore: findings.antivirus === 'clean' ? 1 : null,
+  };
+}
+
 export function createDeliveryRules(deps: DeliveryRulesDeps): DeliveryRules {
   const now = deps.now ?? Date.now;
   return {
-    async decide({ accountId, address, envelope, message, junk, log }) {
+    async decide({ accountId, address, envelope, message, junk, verdict, log }) {
       const scripts = await deps.sieve.deliveryScripts(accountId);
       if (scripts.global === null && scripts.personal === null) return null;
       if (message.size > MAX_SIEVE_MESSAGE_BYTES) {
@@ -46,7 +66,7 @@ export function createDeliveryRules(deps: DeliveryRulesDeps): DeliveryRules {
         message: raw,
         envelope,
         recipient: { accountId, address, addresses: [address, envelope.recipient] },
-        verdict: { junk },
+        verdict: sieveVerdict(junk, verdict),
         mailboxExists: (name) => names.has(name),
         now: now(),
         vacationMemory: deps.vacationMemory,
