@@ -106,6 +106,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   const intake = createIntakeService({
     hostname: config.hostname,
     addresses: directory.addresses,
+    grants: directory.grants,
     mail,
     queue,
     queueConfig,
