@@ -97,6 +97,7 @@ describe('every service method refuses a principal without the right', () => {
     publicFolders: async () => assert.deepEqual(await s.mail.mailboxes.publicFolders(outsider), [], 'publicFolders'),
     ensureDefaultMailboxes: () => refused(s.mail.mailboxes.ensureDefaultMailboxes(outsider, ownerId), 'ensureDefaultMailboxes for another account'),
     quota: () => refused(s.mail.mailboxes.quota(outsider, ownerId), 'quota of another account'),
+    delegated: async () => assert.deepEqual(await s.mail.mailboxes.delegated(outsider), [], 'delegated shows nothing without a full-access grant'),
   };
 
   const messageRows: Record<string, () => Promise<void>> = {
