@@ -87,8 +87,8 @@ export interface MailboxService {
   quota(actor: Actor, accountId: string): Promise<QuotaReport>;
   /**
    * The mailbox trees the caller holds full access on (Exchange Full Access,
-   * directory grants), each with every mailbox in it; a shared mailbox gets
-   * its default mailboxes the first time it is opened.
+   * directory grants), each with every mailbox in it; an owner without
+   * mailboxes yet (a shared mailbox never logs in) gets its default ones.
    */
   delegated(actor: Actor): Promise<DelegatedTree[]>;
 }

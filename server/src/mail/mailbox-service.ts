@@ -302,8 +302,8 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
         const owner = kind === 'shared-mailbox' ? await store.sharedMailboxes.get(ownerId) : await store.accounts.get(ownerId);
         if (!owner) continue;
         let mailboxes = await store.mailboxes.list(ownerId);
-        // Nobody logs in as a shared mailbox, so its folders are made when it is first opened (accounts get theirs at login).
-        if (mailboxes.length === 0 && kind === 'shared-mailbox') mailboxes = await service.ensureDefaultMailboxes(systemActor(), ownerId);
+        // Nobody logs in as a shared mailbox (and a delegating user may not have yet): its folders are made when first opened, as at login.
+        if (mailboxes.length === 0) mailboxes = await service.ensureDefaultMailboxes(systemActor(), ownerId);
         out.push({ ownerId, kind, address: owner.address, mailboxes });
       }
       return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
