@@ -128,7 +128,10 @@ describe('shared mailboxes: delegation by users, conversion, public folders and 
     const members = (await admin.get('/api/v1/groups/everyone@example.test')).body.members;
     assert.deepEqual(members, [{ kind: 'external', address: 'leaver@example.test' }]);
     await s.submission('alice@example.test').sendMail({ from: 'alice@example.test', to: 'everyone@example.test', subject: 'All hands', text: 'x' });
-    await until('the list message in the shared mailbox', async () => (await manager.status('Other Users/leaver@example.test/INBOX', { messages: true })).messages === 2);
+    await until('the list message in the shared mailbox', async () => {
+      const status = await manager.status('Other Users/leaver@example.test/INBOX', { messages: true });
+      return status !== false && status.messages === 2;
+    });
     const audit = (await admin.get(`/api/v1/audit?objectId=${id}&limit=20`)).body.items;
     assert.ok(audit.some((e: { action: string; objectType: string }) => e.action === 'convert' && e.objectType === 'shared-mailbox'));
 

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { defaultConfig } from '../../server/src/config/schema.ts';
 import type { StoaConfig } from '../../server/src/config/types.ts';
 import { systemActor } from '../../server/src/directory/access.ts';
@@ -34,9 +34,9 @@ export interface InProcessStoa {
   /** Queued outbound messages with their raw bytes, oldest first. */
   queued(): Promise<Array<{ id: string; sender: string; raw: string }>>;
   /** nodemailer over submission (STARTTLS + AUTH) as `user`. */
-  submission(user: string, password?: string): nodemailer.Transporter;
+  submission(user: string, password?: string): Transporter;
   /** nodemailer over the MX listener, as a server from outside. */
-  mx(): nodemailer.Transporter;
+  mx(): Transporter;
   close(): Promise<void>;
 }
 
@@ -73,7 +73,7 @@ export async function startInProcess(tune: (config: StoaConfig) => void = () => 
     return client;
   };
   const admin = await login('admin', ADMIN_PASSWORD);
-  const transports: nodemailer.Transporter[] = [];
+  const transports: Transporter[] = [];
   const ports = {
     http: server.http!.port, imap: server.imap!.port, pop3: server.pop3!.port,
     smtp: server.smtp.smtp!.port, submission: server.smtp.submission!.port,

@@ -131,7 +131,7 @@ describe('delegation rights matrix: no grant leaks across mailboxes or domains',
       // A name one has no grant for reads as nonexistent (RFC 4314 §4), whoever else's it is.
       for (const owner of OWNERS) {
         if (want.has(owner) || owner === principal) continue;
-        await assert.rejects(client.mailboxOpen(`Other Users/${owner}/INBOX`), undefined, `${principal} opened ${owner}`);
+        await assert.rejects(client.mailboxOpen(`Other Users/${owner}/INBOX`), Error, `${principal} opened ${owner}`);
       }
       await client.logout();
     }
