@@ -51,7 +51,10 @@ describe('shared mailboxes: delegation by users, conversion, public folders and 
   let imap: (user: string, password?: string) => Promise<ImapFlow>;
 
   before(async () => {
-    s = await startInProcess((c) => { c.mail.sharedMailboxes.maxGrantsPerMailbox = 4; });
+    s = await startInProcess((c) => {
+      c.mail.sharedMailboxes.maxGrantsPerMailbox = 4;
+      c.filter.attachments.action = 'quarantine';
+    });
     admin = s.admin;
     imap = imapOf(s, clients);
     await seed(admin, ['example.test', 'other.test'], [
@@ -178,6 +181,25 @@ describe('shared mailboxes: delegation by users, conversion, public folders and 
     assert.equal((await admin.delete(`/api/v1/domains/example.test/public-folders/${folder.id}`)).status, 204);
     await assert.rejects(s.mx().sendMail(outside), (err) => /^550 5\.1\.1/.test(replyOf(err)), 'a deleted folder gives its address back');
     assert.equal((await admin.post('/api/v1/aliases', { address: 'invoices@example.test', targets: ['alice@example.test'] })).status, 201);
+  });
+
+  test('mail for a shared mailbox held in quarantine is released into it by an admin', async () => {
+    await s.mx().sendMail({
+      from: 'courier@outside.test', to: 'sales@example.test', subject: 'Your parcel', text: 'see attachment',
+      attachments: [{ filename: 'label.exe', content: Buffer.from('MZ not really') }],
+    });
+    const held = (await admin.get('/api/v1/filter/quarantine?status=held')).body.items as Array<{ id: string; subject: string }>;
+    const entry = held.find((e) => e.subject === 'Your parcel');
+    assert.ok(entry, JSON.stringify(held));
+    const salesId = (await admin.get('/api/v1/shared-mailboxes/sales@example.test')).body.id;
+    const inboxCount = async () => {
+      const inbox = await s.store.mailboxes.getByName(salesId, 'INBOX');
+      return inbox ? (await s.store.messages.status(inbox.id)).messages : 0;
+    };
+    assert.equal(await inboxCount(), 0);
+    const released = await admin.post(`/api/v1/filter/quarantine/${entry.id}/release`);
+    assert.ok([200, 204].includes(released.status), released.text);
+    assert.equal(await inboxCount(), 1);
   });
 
   test('bad input is refused with a catalogue error, and nothing is half-applied', async () => {
