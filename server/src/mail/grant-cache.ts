@@ -4,16 +4,21 @@
 // (directory/mailbox-grant-service.ts): an entry is dropped as soon as a
 // 'mailbox' event for one of the owner's mailboxes arrives on the change bus
 // (a grant given or taken away publishes one per mailbox, after commit), and
-// a read that raced such an event is not kept. Group memberships are not
+// a read that raced such an event is not kept. An entry also expires after
+// MAX_AGE_MS, so a change made on another node (whose events this node's bus
+// does not carry) takes effect within that time, as a login change does
+// (directory/auth-service.ts LOGIN_RECHECK_MS). Group memberships are not
 // cached here: the rights check reads them from current data.
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { StoreTx } from '../store/port.ts';
 
 const MAX_OWNERS = 10_000;
+export const MAX_AGE_MS = 60_000;
 
 interface Entry {
   /** Account and group ids holding full access. */
   grantees: ReadonlySet<string>;
+  readAt: number;
 }
 
 export class FullAccessCache {
@@ -25,22 +30,27 @@ export class FullAccessCache {
   /** Bumped by every event of a watched owner: a read that started before one may be stale and is not kept. */
   #epoch = 0;
 
-  constructor(store: Pick<StoreTx, 'mailboxGrants'>, bus: ChangeBus | undefined) {
+  readonly #now: () => number;
+
+  constructor(store: Pick<StoreTx, 'mailboxGrants'>, bus: ChangeBus | undefined, now: () => number = Date.now) {
     this.#store = store;
     this.#bus = bus;
+    this.#now = now;
   }
 
   async granteesOf(ownerId: string): Promise<ReadonlySet<string>> {
     const hit = this.#entries.get(ownerId);
-    if (hit) return hit.grantees;
+    if (hit && this.#now() - hit.readAt < MAX_AGE_MS) return hit.grantees;
     // Without a bus nothing would tell us of a change: read every time.
     if (!this.#bus) return this.#read(ownerId);
     this.#watch(ownerId);
     const epoch = this.#epoch;
+    const readAt = this.#now();
     const grantees = await this.#read(ownerId);
     if (this.#epoch === epoch && this.#watches.has(ownerId)) {
+      this.#entries.delete(ownerId);
       if (this.#entries.size >= MAX_OWNERS) this.#forget(this.#entries.keys().next().value!);
-      this.#entries.set(ownerId, { grantees });
+      this.#entries.set(ownerId, { grantees, readAt });
     }
     return grantees;
   }
