@@ -165,6 +165,10 @@ export const configSchema = Obj({
   }),
   mail: Obj({
     expungeLogRetentionDays: Int(1, 3650, 'Keep QRESYNC expunge-log entries this long'),
+    sharedMailboxes: Obj({
+      imapPrefix: OneOf(['Other Users', 'Shared'], 'IMAP namespace prefix of shared mailboxes opened through full access'),
+      maxGrantsPerMailbox: Int(1, 100_000, 'Delegation grants one mailbox may carry'),
+    }),
   }),
   directory: Obj({
     secretKeyFile: Str('Key that seals stored bind passwords'),
@@ -388,7 +392,7 @@ export function defaultConfig(): StoaConfig {
       maxScripts: 20, maxScriptBytes: 64 * 1024, maxInstructions: 10_000, maxRedirects: 4, maxActions: 32,
       vacationDefaultDays: 7, vacationMinSeconds: 3600, vacationMaxDays: 90, allowExternalRedirect: true,
     },
-    mail: { expungeLogRetentionDays: 30 },
+    mail: { expungeLogRetentionDays: 30, sharedMailboxes: { imapPrefix: 'Other Users', maxGrantsPerMailbox: 1000 } },
     directory: {
       secretKeyFile: 'keys/directory.key',
       scheduler: { enabled: true, tickMs: 60_000 },

@@ -22,6 +22,8 @@ import { createDirectorySyncService } from './ldap/connection-service.ts';
 import { createLdapVerifier, type VerifierLog } from './ldap/ldap-verifier.ts';
 import { createSecretBox } from './ldap/secret-box.ts';
 import { createVerifiedCache } from './ldap/verified-cache.ts';
+import { createMailboxGrantService } from './mailbox-grant-service.ts';
+import { createSharedMailboxService } from './shared-mailbox-service.ts';
 
 export interface DirectoryOptions {
   /** Clock in ms since the epoch; tests move it to exercise throttling. */
@@ -40,7 +42,7 @@ const SILENT_LOG: VerifierLog = { refused() {}, unavailable() {} };
 
 export { actorFor };
 
-export function createDirectory(store: Store, config: StoaConfig, options: DirectoryOptions = {}): Directory {
+export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 'mail' | 'directory' | 'dataDir'>, options: DirectoryOptions = {}): Directory {
   const ctx: DirectoryContext = {
     store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt, onDomainCreated: options.onDomainCreated,
   };
@@ -70,6 +72,8 @@ export function createDirectory(store: Store, config: StoaConfig, options: Direc
     addresses: createAddressService(ctx),
     auth,
     credentials: createCredentialService(ctx),
+    sharedMailboxes: createSharedMailboxService(ctx),
+    grants: createMailboxGrantService(ctx),
     async housekeeping() {
       const now = ctx.now();
       return {

@@ -15,6 +15,7 @@ import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-co
 import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
 import { DIRECTORY_COLLECTIONS } from './directory-connection-store.ts';
+import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
 
 interface Migration {
   version: number;
@@ -217,6 +218,14 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 13,
+    description: 'shared mailboxes, delegation grants (full access, send as, send on behalf) and public-folder addresses',
+    async up(db) {
+      await createIndexedCollections(db, SHARED_MAILBOX_INDEXES);
+    },
+  },
+  {
+    // 14 is main's mail-recent (issue 8).
+    version: 15,
     description: 'directory sync: source of accounts, groups and aliases (null = local); LDAP/AD connections and sync runs',
     async up(db) {
       // Idempotent: only documents without the field are touched.

@@ -15,6 +15,7 @@ import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
 import { DIRECTORY_SYNC_SQL } from './directory-connections.ts';
+import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -306,6 +307,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 18,
+    name: 'shared-mailboxes',
+    // Shared mailboxes, delegation grants and public-folder addresses; two new owner kinds in the address space (shared-mailboxes.ts).
+    sql: SHARED_MAILBOXES_SQL,
+  },
+  {
+    // 19 is main's mail-recent (issue 8).
+    version: 20,
     name: 'directory-sync',
     // Directory source of accounts, groups and aliases; LDAP/AD connections and sync runs (directory-connections.ts).
     sql: DIRECTORY_SYNC_SQL,

@@ -40,6 +40,7 @@ import { sqliteSieveScriptStore, sqliteVacationMemoryStore } from './sieve.ts';
 import { sqliteBayesStore } from './bayes.ts';
 import { sqliteVerdictStore } from './filter-verdicts.ts';
 import { sqliteQuarantineStore } from './quarantine.ts';
+import { sqliteMailboxGrantStore, sqlitePublicFolderAddressStore, sqliteSharedMailboxStore } from './shared-mailboxes.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -81,6 +82,9 @@ function bind(x: Executor): StoreTx {
     quarantine: sqliteQuarantineStore(x),
     directoryConnections: sqliteDirectoryConnectionStore(x),
     syncRuns: sqliteSyncRunStore(x),
+    sharedMailboxes: sqliteSharedMailboxStore(x),
+    mailboxGrants: sqliteMailboxGrantStore(x),
+    publicFolderAddresses: sqlitePublicFolderAddressStore(x),
   };
 }
 
