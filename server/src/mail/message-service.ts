@@ -87,6 +87,10 @@ export function createMessageService({ store, bus, access, now = () => new Date(
       await reading(actor, mailboxId);
       return store.messages.selection(mailboxId);
     },
+    async claimRecent(actor, mailboxId, throughUid) {
+      await reading(actor, mailboxId);
+      return store.mailboxes.claimRecent(mailboxId, throughUid);
+    },
     async fetch(actor, mailboxId, uids) {
       await reading(actor, mailboxId);
       return store.messages.fetch(mailboxId, uids);

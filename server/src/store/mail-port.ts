@@ -30,6 +30,13 @@ export interface MailboxStore {
   getAcl(mailboxId: string): Promise<AclEntry[]>;
   /** Mailboxes of other accounts with an ACL entry for one of these identifiers. */
   sharedWith(identifiers: readonly string[]): Promise<SharedMailbox[]>;
+  /**
+   * RFC 3501 §2.3.2 \Recent: raises the mailbox's recentUid past
+   * `throughUid` and returns the value it had, in one atomic step, so two
+   * sessions never both get a message as \Recent. UIDs from the returned
+   * value through `throughUid` are recent to the caller (none when it is higher).
+   */
+  claimRecent(id: string, throughUid: number): Promise<number>;
   subscribe(accountId: string, name: string): Promise<void>;
   unsubscribe(accountId: string, name: string): Promise<void>;
   subscriptions(accountId: string): Promise<string[]>;

@@ -116,12 +116,12 @@ export function sqliteMessageStore(x: Executor): MessageStore {
       const mailbox = requireMailbox(c, mailboxId);
       const row = c.get(
         `SELECT count(*) AS n, coalesce(sum((flags & 1) = 0), 0) AS unseen, coalesce(sum((flags & 8) != 0), 0) AS deleted,
-           coalesce(sum(size), 0) AS size FROM mail_messages WHERE mailbox_id = ?`,
-        mailboxId,
+           coalesce(sum(size), 0) AS size, coalesce(sum(uid >= ?), 0) AS recent FROM mail_messages WHERE mailbox_id = ?`,
+        mailbox.recentUid, mailboxId,
       );
       if (!row) throw new StoaError('STOA_INTERNAL', 'aggregate returned no row');
       return {
-        messages: Number(row.n), unseen: Number(row.unseen), deleted: Number(row.deleted), size: Number(row.size), recent: 0 as const,
+        messages: Number(row.n), unseen: Number(row.unseen), deleted: Number(row.deleted), size: Number(row.size), recent: Number(row.recent),
         uidNext: mailbox.uidNext, uidValidity: mailbox.uidValidity, highestModSeq: mailbox.highestModSeq,
       };
     }),

@@ -303,6 +303,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // The classifier's token counts, stored verdicts and the quarantine (bayes.ts, filter-verdicts.ts, quarantine.ts).
     sql: BAYES_SQL + FILTER_VERDICTS_SQL + QUARANTINE_SQL,
   },
+  {
+    version: 18,
+    name: 'mail-recent',
+    // RFC 3501 §2.3.2 \Recent: the first UID not yet claimed by a session. Existing messages are not recent to anyone.
+    sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;
+      UPDATE mailboxes SET recent_uid = uid_next;`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

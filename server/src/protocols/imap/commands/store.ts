@@ -40,10 +40,12 @@ export const store: CommandSpec<'STORE', 'selected'> = {
       const seq = selected.seqOf(change.uid);
       if (seq === 0) continue;
       // RFC 7162 §3.2: with CONDSTORE on, FETCH responses carry MODSEQ; .SILENT still reports the new MODSEQ under UNCHANGEDSINCE (§3.1.3).
+      // RFC 3501 §7.2.6: a new keyword is announced even when the FETCH itself is silent.
+      out.push(...selected.announce(change.flags));
       if (command.silent && command.unchangedSince === null) continue;
       const items: FetchResponseItem[] = [];
       if (command.uid) items.push({ item: 'UID', uid: change.uid });
-      if (!command.silent) items.push({ item: 'FLAGS', flags: change.flags });
+      if (!command.silent) items.push({ item: 'FLAGS', flags: selected.flagsOf(change.uid, change.flags) });
       if (session.condstore) items.push({ item: 'MODSEQ', modseq: BigInt(change.modseq) });
       if (items.length > 0) out.push({ kind: 'fetch', seq, items });
     }

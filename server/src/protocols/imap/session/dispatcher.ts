@@ -78,8 +78,8 @@ async function* withUpdates(ctx: ImapContext, responses: Iterable<Response> | As
   const selected = ctx.session.selected;
   if (selected && selected.hasPending && !ctx.signal.aborted) {
     await selected.refreshRights(ctx.services);
-    const { condstore, qresync } = ctx.session;
-    yield* await selected.flush(ctx.services, { allowExpunge, condstore, qresync });
+    const { condstore, qresync, rev2 } = ctx.session;
+    yield* await selected.flush(ctx.services, { allowExpunge, condstore, qresync, rev2 });
   }
 }
 
