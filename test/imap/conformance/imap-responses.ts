@@ -27,6 +27,8 @@ export type Item =
 /** One logical response: its text with each literal replaced by "{#k}", and the literals' bytes (latin1). */
 export interface RawResponse { text: string; literals: string[] }
 
+const SECTIONED = /^(BODY|BODY\.PEEK|BINARY|BINARY\.PEEK|BINARY\.SIZE)$/i;
+
 /** Tokenizes a response. */
 export function parseResponse(raw: RawResponse): Item[] {
   const { text } = raw;
@@ -70,9 +72,10 @@ export function parseResponse(raw: RawResponse): Item[] {
       continue;
     }
     let j = i;
-    // An atom ends at a space or a bracket; "]" inside an unbracketed atom (resp-text) is kept.
+    // An atom ends at a space, a parenthesis or a closing "]" of an open section; "[" starts a
+    // section only after a fetch item name (BODY[…], BINARY[…]): elsewhere it is an atom character.
     while (j < text.length && text[j] !== ' ' && text[j] !== '(' && text[j] !== ')' && text[j] !== '"'
-      && !(text[j] === '[' ) && !(text[j] === ']' && opens.includes('['))) j++;
+      && !(text[j] === '[' && SECTIONED.test(text.slice(i, j))) && !(text[j] === ']' && opens.includes('['))) j++;
     if (j === i) j = i + 1;
     top().push({ t: 'atom', v: text.slice(i, j) });
     i = j;
@@ -131,7 +134,8 @@ class Matcher {
       this.captures.set(e.v, a);
       return true;
     }
-    if (e.t !== a.t) return false;
+    // A mailbox name or other string may come as an atom or a quoted string (RFC 3501 §4.3 astring); NIL is not a string.
+    if (e.t !== a.t) return e.t !== 'list' && a.t !== 'list' && e.v === a.v && e.v.toUpperCase() !== 'NIL';
     if (e.t === 'atom') return sameAtom(e.v, (a as { v: string }).v);
     if (e.t === 'str') return e.v === (a as { v: string }).v;
     const al = a as Extract<Item, { t: 'list' }>;
