@@ -1,5 +1,6 @@
 // The areas of the conformance suite, in the order the comparison prints them.
 import type { ConformanceCase } from './runner.ts';
+import { cases as condstore } from './cases/condstore-qresync-esearch.ts';
 import { cases as flagsKeywords } from './cases/flags-keywords.ts';
 import { cases as listLsubExtended } from './cases/list-lsub-extended.ts';
 import { cases as recent } from './cases/recent.ts';
@@ -8,4 +9,5 @@ export const AREAS: ReadonlyArray<{ name: string; cases: readonly ConformanceCas
   { name: 'flags-keywords', cases: flagsKeywords },
   { name: 'recent', cases: recent },
   { name: 'list-lsub-extended', cases: listLsubExtended },
+  { name: 'condstore-qresync-esearch', cases: condstore },
 ];

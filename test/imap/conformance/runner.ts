@@ -28,6 +28,8 @@ export interface Step {
   absent?: string[];
   /** Expected completion: "OK" (default), "NO", "BAD", or with a response code ("NO [NONEXISTENT]"). */
   tagged?: string;
+  /** Response codes ("HIGHESTMODSEQ ${_}") that must come in an untagged OK or in the tagged completion, where the RFC allows either. */
+  codes?: string[];
   /** Regular expressions the raw bytes of some untagged response must match (literal forms, e.g. "~{0}"). */
   wire?: RegExp[];
 }
@@ -177,6 +179,10 @@ function check(step: Step, untagged: Received[], tagged: Received, captures: Cap
     const pattern = substitute(forbidden, captures);
     const hit = untagged.find((r) => matches(pattern, r.items, new Map(captures)));
     if (hit) problems.push(`unexpected: ${describe(hit)}`);
+  }
+  for (const code of step.codes ?? []) {
+    const pattern = `$_ OK [${substitute(code, captures)}]`;
+    if (![...untagged, tagged].some((r) => matches(pattern, r.items, captures))) problems.push(`no OK carries [${code}]`);
   }
   for (const re of step.wire ?? []) {
     if (!untagged.some((r) => re.test(r.wire))) problems.push(`no response matches ${re}`);

@@ -7,6 +7,7 @@ import { decodeFlags } from '../../../model/mail-flags.ts';
 import type { MessageList } from '../../../model/mail.ts';
 import { uidSetOf } from '../../../model/uid-set.ts';
 import { bad, type CommandOf, type CommandSpec, type SelectedContext } from '../context.ts';
+import { enableCondstore } from '../session/condstore.ts';
 import type { SelectedMailbox } from '../session/selected-mailbox.ts';
 import { fetchItems, needsBody, setsSeen } from '../session/fetch-items.ts';
 import { resolveSequenceSet, type FetchItem, type FetchResponseItem, type Response } from '../wire/index.ts';
@@ -75,6 +76,11 @@ async function* responses(ctx: SelectedContext, command: CommandOf<'FETCH'>, uid
   }
 }
 
+async function* prefixed(first: Response[], rest: AsyncIterable<Response>): AsyncIterable<Response> {
+  yield* first;
+  yield* rest;
+}
+
 export const fetch: CommandSpec<'FETCH', 'selected'> = {
   names: ['FETCH'],
   states: ['selected'],
@@ -92,7 +98,7 @@ export const fetch: CommandSpec<'FETCH', 'selected'> = {
     if (command.uid && !items.some((i) => i.item === 'UID')) items.unshift({ item: 'UID' });
     // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; any MODSEQ use turns CONDSTORE on (§3.1).
     if (command.changedSince !== null && !items.some((i) => i.item === 'MODSEQ')) items.push({ item: 'MODSEQ' });
-    if (items.some((i) => i.item === 'MODSEQ')) session.condstore = true;
+    const enabled = items.some((i) => i.item === 'MODSEQ') ? await enableCondstore(ctx) : [];
     const uids = selected.resolve(command.sequence, command.uid, session.savedUids);
     const seenChanged = new Set<number>();
     if (uids.length > 0 && setsSeen(items) && !selected.readOnly && selected.rights.includes('s')) {
@@ -102,7 +108,7 @@ export const fetch: CommandSpec<'FETCH', 'selected'> = {
     }
     return {
       type: 'done',
-      responses: responses(ctx, command, uids, items, seenChanged),
+      responses: enabled.length > 0 ? prefixed(enabled, responses(ctx, command, uids, items, seenChanged)) : responses(ctx, command, uids, items, seenChanged),
       final: { kind: 'tagged', tag: command.tag, status: 'OK', text: `${command.uid ? 'UID ' : ''}FETCH completed` },
     };
   },

@@ -3,6 +3,7 @@
 // needs "s", \Deleted "t", other flags "w"; replacing all flags needs all three.
 import { uidSetOf } from '../../../model/uid-set.ts';
 import { done, type CommandOf, type CommandSpec } from '../context.ts';
+import { enableCondstore } from '../session/condstore.ts';
 import type { FetchResponseItem, Response, ResponseCode } from '../wire/index.ts';
 
 function rightsFor(command: CommandOf<'STORE'>): string {
@@ -26,16 +27,15 @@ export const store: CommandSpec<'STORE', 'selected'> = {
     const { session } = ctx;
     const { selected, actor } = session;
     const uids = selected.resolve(command.sequence, command.uid, session.savedUids);
-    if (command.unchangedSince !== null) session.condstore = true;
+    const out: Response[] = command.unchangedSince !== null ? await enableCondstore(ctx) : [];
     const flags = command.flags.filter((f) => f.toLowerCase() !== '\\recent');
-    if (uids.length === 0) return done(command.tag, 'STORE completed');
+    if (uids.length === 0) return done(command.tag, 'STORE completed', out);
     const result = await ctx.services.messages.storeFlags(actor, selected.mailbox.id, uidSetOf(uids), {
       mode: command.operation === 'set' ? 'replace' : command.operation,
       flags,
       ...(command.unchangedSince !== null ? { unchangedSince: Number(command.unchangedSince) } : {}),
     });
     if (result.changed.length > 0) selected.noteOwnChange(result.modseq);
-    const out: Response[] = [];
     for (const change of result.changed) {
       const seq = selected.seqOf(change.uid);
       if (seq === 0) continue;
