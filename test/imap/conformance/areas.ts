@@ -1,8 +1,10 @@
 // The areas of the conformance suite, in the order the comparison prints them.
 import type { ConformanceCase } from './runner.ts';
+import { cases as binaryAppend } from './cases/binary-append.ts';
 import { cases as condstore } from './cases/condstore-qresync-esearch.ts';
 import { cases as flagsKeywords } from './cases/flags-keywords.ts';
 import { cases as listLsubExtended } from './cases/list-lsub-extended.ts';
+import { cases as moveCopy } from './cases/move-copy.ts';
 import { cases as recent } from './cases/recent.ts';
 
 export const AREAS: ReadonlyArray<{ name: string; cases: readonly ConformanceCase[] }> = [
@@ -10,4 +12,6 @@ export const AREAS: ReadonlyArray<{ name: string; cases: readonly ConformanceCas
   { name: 'recent', cases: recent },
   { name: 'list-lsub-extended', cases: listLsubExtended },
   { name: 'condstore-qresync-esearch', cases: condstore },
+  { name: 'move-copy', cases: moveCopy },
+  { name: 'binary-append', cases: binaryAppend },
 ];

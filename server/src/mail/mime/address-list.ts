@@ -107,15 +107,19 @@ function mailbox(tokens: Token[]): EnvelopeAddress | null {
   if (open >= 0) {
     const closeRel = tokens.slice(open + 1).findIndex((t) => t.kind === 'special' && t.text === '>');
     let addr = closeRel < 0 ? tokens.slice(open + 1) : tokens.slice(open + 1, open + 1 + closeRel);
-    // RFC 5322 §4.4 obs-route ("@a,@b:") is dropped; IMAP's adl is NIL.
+    // RFC 5322 §4.4 obs-route ("@a,@b:") is the source route: IMAP's adl field (RFC 3501 §7.4.2), "@a,@b".
     const colon = addr.findLastIndex((t) => t.kind === 'special' && t.text === ':');
-    if (colon >= 0) addr = addr.slice(colon + 1);
+    let adl: string | null = null;
+    if (colon >= 0) {
+      adl = addr.slice(0, colon).filter((t) => t.kind !== 'comment').map((t) => t.text).join('') || null;
+      addr = addr.slice(colon + 1);
+    }
     const name = phrase(tokens.slice(0, open)) || lastComment(tokens);
     if (addr.length === 0) {
       // "<>" (null reverse path) carries no address.
       return name === null || name === '' ? null : { name, adl: null, mailbox: 'MISSING_MAILBOX', host: 'MISSING_DOMAIN' };
     }
-    return { name: name === '' ? null : name, adl: null, ...addrSpec(addr) };
+    return { name: name === '' ? null : name, adl, ...addrSpec(addr) };
   }
   const words = tokens.filter((t) => t.kind !== 'comment');
   if (words.length === 0) return null;
