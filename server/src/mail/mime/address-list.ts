@@ -123,11 +123,15 @@ function mailbox(tokens: Token[]): EnvelopeAddress | null {
   }
   const words = tokens.filter((t) => t.kind !== 'comment');
   if (words.length === 0) return null;
-  // No angle brackets: the addr-spec is the run of unspaced tokens around the
-  // last "@"; anything before it is a (malformed) display name.
+  // No angle brackets: the addr-spec is the run of tokens around the last
+  // "@" joined without space, or by "." and "@" with space or comments
+  // around them (RFC 5322 §4.4 obs-local-part and obs-domain allow CFWS
+  // there: "user (c) @ example.org"); anything before it is a (malformed)
+  // display name.
   const at = words.findLastIndex((t) => t.kind === 'special' && t.text === '@');
+  const joiner = (t: Token): boolean => t.kind === 'special' && (t.text === '.' || t.text === '@');
   let start = Math.max(at, 0);
-  while (start > 0 && !words[start].spaced) start--;
+  while (start > 0 && (!words[start].spaced || joiner(words[start]) || joiner(words[start - 1]))) start--;
   const before = words.slice(0, start);
   const name = phrase(before) || lastComment(tokens);
   return { name: name === '' ? null : name, adl: null, ...addrSpec(words.slice(start)) };
