@@ -49,6 +49,8 @@ export interface MessageStore {
   deliver(targets: readonly DeliveryTarget[], item: NewMessage, now: string): Promise<Delivered[]>;
   /** UID order; only the messages within `uids` when given (FETCH reads a large set range by range). */
   list(mailboxId: string, uids?: UidSet): Promise<MessageList>;
+  /** Distinct keywords of the mailbox's messages (case-insensitively distinct), sorted: what the keyword limit counts. */
+  keywordsInUse(mailboxId: string): Promise<string[]>;
   /** The light read behind SELECT: UIDs, keywords in use, unseen count and first unseen UID, with the mailbox row. */
   selection(mailboxId: string): Promise<MailboxSelection>;
   fetch(mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;

@@ -8,7 +8,7 @@ import type { BodyDoc } from './mail-collections.ts';
 import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';
 import { appendMessages, copyMessages, deliverMessage, uidFilter } from './mail-message-writes.ts';
 import { bumpModseq, mailCollections, removeCopies, requireMailboxDoc, toMessage } from './mail-rows.ts';
-import { selectMailbox } from './mail-selection.ts';
+import { keywordsInUse, selectMailbox } from './mail-selection.ts';
 import { guard, inTransaction, sessionOpts, type MongoCtx } from './mongo-context.ts';
 
 function escapeRegex(s: string): string {
@@ -42,6 +42,7 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
     }),
 
     selection: (mailboxId) => read(() => selectMailbox(ctx, mailboxId)),
+    keywordsInUse: (mailboxId) => read(() => keywordsInUse(ctx, mailboxId)),
 
     fetch: (mailboxId, uids) => read(async () => {
       if (uids.length === 0) return [];

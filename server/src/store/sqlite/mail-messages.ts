@@ -8,7 +8,7 @@ import { appendMessages, copyMessages, deliverMessage, rowsInSet } from './mail-
 import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';
 import { MESSAGE_SELECT, bumpModseq, decodeMessage, encodeKeywords, parseKeywords, removeCopies, requireMailbox } from './mail-rows.ts';
 import { filterMessages, searchMessageText, summarizeMessages } from './mail-search.ts';
-import { selectMailbox } from './mail-selection.ts';
+import { keywordsInUse, selectMailbox } from './mail-selection.ts';
 import type { Executor } from './sqlite-executor.ts';
 
 // Array rows: 100k message objects with named keys would cost more than the query.
@@ -46,6 +46,7 @@ export function sqliteMessageStore(x: Executor): MessageStore {
     }),
 
     selection: (mailboxId) => x.read((c) => selectMailbox(c, mailboxId)),
+    keywordsInUse: (mailboxId) => x.read((c) => keywordsInUse(c, mailboxId)),
 
     fetch: (mailboxId, uids) => x.read((c) => {
       const out = [];
