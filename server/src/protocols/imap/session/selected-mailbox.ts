@@ -86,7 +86,9 @@ export class SelectedMailbox {
       for (const k of selection.keywords) selected.keywords.set(k.toLowerCase(), k);
       if (!options.rev2) {
         // RFC 3501 §6.3.1/§6.3.2: SELECT claims what is new; EXAMINE only counts it and leaves it recent for others.
-        const first = options.readOnly ? selection.mailbox.recentUid : await services.messages.claimRecent(actor, mailbox.id, selected.maxUid);
+        // Nothing new since the last claim (the usual case) costs no write.
+        const seen = selection.mailbox.recentUid;
+        const first = options.readOnly || seen > selected.maxUid ? seen : await services.messages.claimRecent(actor, mailbox.id, selected.maxUid);
         if (first <= selected.maxUid) selected.recentRanges.push([first, selected.maxUid]);
       }
       return { selected, selection };
