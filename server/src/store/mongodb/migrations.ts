@@ -222,6 +222,13 @@ const MIGRATIONS: readonly Migration[] = [
       await createIndexedCollections(db, SHARED_MAILBOX_INDEXES);
     },
   },
+  {
+    version: 14,
+    description: 'mail: RFC 3501 \\Recent, the first UID not yet claimed per mailbox; existing messages are recent to nobody',
+    async up(db) {
+      await db.collection(MAIL_COLLECTIONS.mailboxes).updateMany({ recentUid: { $exists: false } }, [{ $set: { recentUid: '$uidNext' } }]);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

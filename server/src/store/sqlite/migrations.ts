@@ -310,6 +310,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // Shared mailboxes, delegation grants and public-folder addresses; two new owner kinds in the address space (shared-mailboxes.ts).
     sql: SHARED_MAILBOXES_SQL,
   },
+  {
+    version: 19,
+    name: 'mail-recent',
+    // RFC 3501 §2.3.2 \Recent: the first UID not yet claimed by a session. Existing messages are not recent to anyone.
+    sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;
+      UPDATE mailboxes SET recent_uid = uid_next;`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
