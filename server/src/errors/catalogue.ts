@@ -48,6 +48,7 @@ export const ERRORS = {
   STOA_MAILBOX_NAME_INVALID: { status: 422, title: 'Not a valid mailbox name', imap: 'CANNOT' },
   STOA_MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists', imap: 'ALREADYEXISTS' },
   STOA_MAILBOX_HAS_CHILDREN: { status: 409, title: 'The mailbox has child mailboxes; delete them first', imap: 'HASCHILDREN' },
+  STOA_MAIL_LIMIT: { status: 422, title: 'A mail store limit was reached (keywords, mailboxes, mailbox name length or depth)', imap: 'LIMIT' },
   // External directories (LDAP/AD, docs/directory-sync.md).
   STOA_AUTH_UNAVAILABLE: { status: 503, title: 'Authentication is temporarily unavailable; try again later', imap: 'UNAVAILABLE', smtp: '454 4.7.0' },
   STOA_DIRECTORY_MANAGED: { status: 409, title: 'This is managed by an external directory; change it there', imap: 'NOPERM' },

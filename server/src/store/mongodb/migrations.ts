@@ -224,7 +224,13 @@ const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    // 14 is main's mail-recent (issue 8).
+    version: 14,
+    description: 'mail: RFC 3501 \\Recent, the first UID not yet claimed per mailbox; existing messages are recent to nobody',
+    async up(db) {
+      await db.collection(MAIL_COLLECTIONS.mailboxes).updateMany({ recentUid: { $exists: false } }, [{ $set: { recentUid: '$uidNext' } }]);
+    },
+  },
+  {
     version: 15,
     description: 'directory sync: source of accounts, groups and aliases (null = local); LDAP/AD connections and sync runs',
     async up(db) {

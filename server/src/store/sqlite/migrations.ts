@@ -312,7 +312,13 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: SHARED_MAILBOXES_SQL,
   },
   {
-    // 19 is main's mail-recent (issue 8).
+    version: 19,
+    name: 'mail-recent',
+    // RFC 3501 §2.3.2 \Recent: the first UID not yet claimed by a session. Existing messages are not recent to anyone.
+    sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;
+      UPDATE mailboxes SET recent_uid = uid_next;`,
+  },
+  {
     version: 20,
     name: 'directory-sync',
     // Directory source of accounts, groups and aliases; LDAP/AD connections and sync runs (directory-connections.ts).
