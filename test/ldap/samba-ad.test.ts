@@ -24,7 +24,10 @@ function group(cn: string, members: string[], attrs: Record<string, string> = {}
     ...members.map((m) => `member: ${m}`), ''].join('\n');
 }
 
-const PW = { alice: 'Alice-Dir3ctory!', bob: 'Bob-Dir3ctory!', erin: 'Erin-Dir3ctory!', frank: 'Frank-Dir3ctory!', carol: 'Carol-Dir3ctory!' };
+const PW = {
+  alice: 'Alice-Dir3ctory!', bob: 'Bob-Dir3ctory!', erin: 'Erin-Dir3ctory!', frank: 'Frank-Dir3ctory!', carol: 'Carol-Dir3ctory!',
+  gary: 'Gary-Dir3ctory!', lou: 'Lou-Dir3ctory!',
+};
 
 describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups and roles', { timeout: 600_000 }, () => {
   let dc: SambaDc;
@@ -54,6 +57,8 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
       user('dup2', { mail: 'dup@corp.stoa.test' }, PW.carol),
       user('erin', { mail: 'erin@corp.stoa.test', displayName: 'Erin Ops' }, PW.erin),
       user('frank', { mail: 'frank@corp.stoa.test', displayName: 'Frank Leaving' }, PW.frank),
+      user('gary', { mail: 'gary@corp.stoa.test', displayName: 'Gary Moves' }, PW.gary),
+      user('lou', { mail: 'lou@corp.stoa.test', displayName: 'Lou Lockout' }, PW.lou),
       group('IT Ops', [dn('erin')]),
       group('Stoa Admins', [dn('IT Ops')]),
       group('Sales', [dn('alice'), dn('erin')], { mail: 'sales@corp.stoa.test', groupType: '2' }),
@@ -78,11 +83,11 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.equal(result.status, 200);
     assert.equal(result.body.ok, true, JSON.stringify(result.body));
     assert.match(result.body.steps[0].detail, /^bound to ldaps:/);
-    assert.equal(result.body.users, 7);
+    assert.equal(result.body.users, 9);
     // The first five entries in the DC's own order (which differs between provisioned copies), read right.
     const mails: Record<string, string | null> = {
       alice: 'alice@corp.stoa.test', bob: 'bob@corp.stoa.test', carol: null, dup1: 'dup@corp.stoa.test', dup2: 'dup@corp.stoa.test',
-      erin: 'erin@corp.stoa.test', frank: 'frank@corp.stoa.test',
+      erin: 'erin@corp.stoa.test', frank: 'frank@corp.stoa.test', gary: 'gary@corp.stoa.test', lou: 'lou@corp.stoa.test',
     };
     assert.equal(result.body.samples.length, 5);
     for (const sample of result.body.samples) {
@@ -98,7 +103,7 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.equal(run.status, 200, JSON.stringify(run.body));
     assert.equal(run.body.dryRun, true);
     const creates = run.body.changes.filter((c: any) => c.kind === 'create' && c.object === 'account').map((c: any) => c.address).sort();
-    assert.deepEqual(creates, ['alice@corp.stoa.test', 'erin@corp.stoa.test', 'frank@corp.stoa.test']);
+    assert.deepEqual(creates, ['alice@corp.stoa.test', 'erin@corp.stoa.test', 'frank@corp.stoa.test', 'gary@corp.stoa.test', 'lou@corp.stoa.test']);
     assert.equal((await stoa.admin.get('/api/v1/accounts?domain=corp.stoa.test')).body.total, 0);
   });
 
@@ -134,6 +139,27 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.equal((await erin.api.get('/api/v1/directory/connections')).status, 200);
     const alice = await stoa.apiLogin('alice@corp.stoa.test', PW.alice);
     assert.equal((await alice.api.get('/api/v1/directory/connections')).status, 403);
+  });
+
+  test('nested directory groups are sharing targets: a shared mailbox granted to a group opens for the members of its nested groups', async () => {
+    // Groups without a mail address come in with one in the served domain: "Stoa Admins" (with "IT Ops" nested in it) becomes stoa-admins@.
+    assert.equal((await stoa.admin.patch('/api/v1/directory/connections/corp', { sync: { groupAddressDomain: 'corp.stoa.test' } })).status, 200);
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+    assert.equal(run.body.status, 'ok', JSON.stringify(run.body));
+    const admins = (await stoa.admin.get('/api/v1/groups/stoa-admins@corp.stoa.test')).body;
+    const itOps = (await stoa.admin.get('/api/v1/groups/it-ops@corp.stoa.test')).body;
+    assert.deepEqual(admins.members, [{ kind: 'group', id: itOps.id }], 'the nesting of the directory is kept');
+    assert.equal(itOps.source.dn, dn('IT Ops'));
+
+    assert.equal((await stoa.admin.post('/api/v1/shared-mailboxes', { address: 'support@corp.stoa.test', displayName: 'Support' })).status, 201);
+    const grant = await stoa.admin.post('/api/v1/shared-mailboxes/support@corp.stoa.test/grants', { grantee: 'stoa-admins@corp.stoa.test', right: 'full-access' });
+    assert.equal(grant.status, 201, JSON.stringify(grant.body));
+    const erin = await stoa.imapLogin('erin@corp.stoa.test', PW.erin);
+    assert.ok(erin.ok);
+    assert.equal((await erin.client.mailboxOpen('Other Users/support@corp.stoa.test/INBOX')).path, 'Other Users/support@corp.stoa.test/INBOX');
+    const alice = await stoa.imapLogin('alice@corp.stoa.test', PW.alice);
+    assert.ok(alice.ok);
+    await assert.rejects(alice.client.mailboxOpen('Other Users/support@corp.stoa.test/INBOX'), 'alice is in no group that holds the grant');
   });
 
   test('users sign in with their directory password over IMAP, POP3, SMTP submission and the admin API', async () => {
@@ -178,6 +204,31 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.equal((await stoa.admin.get('/api/v1/accounts/local@corp.stoa.test')).body.source, null);
   });
 
+  test('a synced account becomes a shared mailbox only once an admin detached it from the directory; the sync then leaves it alone', async () => {
+    const gary = (await stoa.admin.get('/api/v1/accounts/gary@corp.stoa.test')).body;
+    assert.equal(gary.source.connectionId, connectionId);
+    const refused = await stoa.admin.post('/api/v1/accounts/gary@corp.stoa.test/convert-to-shared');
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.code, 'STOA_DIRECTORY_MANAGED');
+    assert.match(refused.body.detail, /detach it first/);
+    assert.equal((await stoa.admin.get('/api/v1/accounts/gary@corp.stoa.test')).body.source.externalId, gary.source.externalId, 'still synced');
+
+    assert.equal((await stoa.admin.post(`/api/v1/directory/accounts/${gary.id}/resolve`, { action: 'detach' })).status, 204);
+    const converted = await stoa.admin.post('/api/v1/accounts/gary@corp.stoa.test/convert-to-shared');
+    assert.equal(converted.status, 200, JSON.stringify(converted.body));
+    assert.equal(converted.body.id, gary.id);
+
+    // The entry is still in AD: the sync neither recreates an account over the shared mailbox nor touches it.
+    const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+    assert.equal(run.body.status, 'ok', JSON.stringify(run.body));
+    const skipped = run.body.changes.find((c: any) => c.dn === dn('gary') && c.object === 'account');
+    assert.equal(skipped?.kind, 'skip', JSON.stringify(run.body.changes));
+    assert.match(skipped.detail, /belongs to a local shared-mailbox/);
+    assert.equal((await stoa.admin.get('/api/v1/accounts/gary@corp.stoa.test')).status, 404);
+    assert.equal((await stoa.admin.get('/api/v1/shared-mailboxes/gary@corp.stoa.test')).body.id, gary.id);
+    assert.equal((await stoa.imapLogin('gary@corp.stoa.test', PW.gary)).ok, false, 'nobody logs in as a shared mailbox, directory password or not');
+  });
+
   test('LDAP injection in user names matches nobody and reaches no account', async () => {
     for (const name of ['*', 'alice)(sAMAccountName=*', '*)(|(objectClass=*', 'al*', 'alice\u0000', '(&)', '\\2a']) {
       const imap = await stoa.imapLogin(name, PW.alice);
@@ -196,6 +247,29 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.ok(run.body.changes.some((c: any) => c.kind === 'disable' && c.address === 'frank@corp.stoa.test'), JSON.stringify(run.body));
     assert.equal(run.body.users, 1, 'only the changed entry is read');
     assert.equal((await stoa.admin.get('/api/v1/accounts/frank@corp.stoa.test')).body.enabled, false);
+  });
+
+  test('an AD lockout (too many wrong passwords) blocks the next login with the right one, says "locked" to the admin only, and is no disable', async () => {
+    dc.modify(`dn: ${BASE_DN}\nchangetype: modify\nreplace: lockoutThreshold\nlockoutThreshold: 3\n`);
+    try {
+      assert.equal((await stoa.imapLogin('lou@corp.stoa.test', PW.lou)).ok, true);
+      for (let i = 0; i < 3; i++) assert.equal((await stoa.imapLogin('lou@corp.stoa.test', `wrong ${i}`)).ok, false);
+      const locked = await stoa.imapLogin('lou@corp.stoa.test', PW.lou);
+      assert.equal(!locked.ok && locked.error, 'AUTHENTICATIONFAILED');
+      assert.doesNotMatch(JSON.stringify(locked), /775|locked/i, 'the user is not told why');
+      assert.ok(stoa.logs.some((l) => l.msg === 'directory login refused' && l.account === 'lou@corp.stoa.test' && l.reason === 'locked'));
+      assert.match(await stoa.pop3Login('lou@corp.stoa.test', PW.lou), /^-ERR/);
+      // A lockout lifts by itself and anyone can cause one: the sync does not disable the account (its mail keeps arriving).
+      const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
+      assert.equal(run.body.status, 'ok', JSON.stringify(run.body));
+      assert.ok(!run.body.changes.some((c: any) => c.address === 'lou@corp.stoa.test'), JSON.stringify(run.body.changes));
+      assert.equal((await stoa.admin.get('/api/v1/accounts/lou@corp.stoa.test')).body.enabled, true);
+      // An administrator unlocks it in AD: the next login passes.
+      dc.modify(`dn: ${dn('lou')}\nchangetype: modify\nreplace: lockoutTime\nlockoutTime: 0\n`);
+      assert.equal((await stoa.imapLogin('lou@corp.stoa.test', PW.lou)).ok, true);
+    } finally {
+      dc.modify(`dn: ${BASE_DN}\nchangetype: modify\nreplace: lockoutThreshold\nlockoutThreshold: 0\n`);
+    }
   });
 
   test('a new display name in AD arrives with an incremental sync (uSNChanged)', async () => {

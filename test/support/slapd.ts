@@ -2,7 +2,8 @@
 // tree, started like the Samba DC on its own loopback address (389 with
 // StartTLS, 636 LDAPS) from a temporary directory with a slapd.conf of its
 // own: mdb, the memberof overlay (memberOf on groupOfNames members) and
-// ppolicy (pwdAccountLockedTime locks an account). Ready means the process
+// ppolicy (pwdAccountLockedTime locks an account; the default policy, when
+// the tree holds it, locks after wrong passwords). Ready means the process
 // owns port 389. The tree is loaded with slapadd before the start.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -17,6 +18,21 @@ import { issueServerCert, makeCa, type TestCa } from './test-pki.ts';
 export const LDAP_SUFFIX = 'dc=stoa,dc=test';
 export const LDAP_ROOT_DN = `cn=admin,${LDAP_SUFFIX}`;
 export const LDAP_ROOT_PASSWORD = 'slapd-root-secret';
+/** The default password policy (slapo-ppolicy) when the tree has this entry: see policyEntries(). */
+export const LDAP_POLICY_DN = `cn=default,ou=policies,${LDAP_SUFFIX}`;
+
+/**
+ * A default password policy that locks an account for `lockoutSeconds` after
+ * `maxFailures` wrong passwords (pwdLockout): slapd then refuses its binds and
+ * sets pwdAccountLockedTime to the time of the lockout.
+ */
+export function policyEntries(maxFailures: number, lockoutSeconds: number): string {
+  return [
+    `dn: ou=policies,${LDAP_SUFFIX}\nobjectClass: organizationalUnit\nou: policies\n`,
+    [`dn: ${LDAP_POLICY_DN}`, 'objectClass: organizationalRole', 'objectClass: pwdPolicy', 'cn: default', 'pwdAttribute: userPassword',
+      'pwdLockout: TRUE', `pwdMaxFailure: ${maxFailures}`, `pwdLockoutDuration: ${lockoutSeconds}`, ''].join('\n'),
+  ].join('\n');
+}
 
 /** mailAlternateAddress as Sun/Oracle messaging servers name it, under a private test arc. */
 const MAIL_SCHEMA = `
@@ -64,7 +80,7 @@ export async function startSlapd(ldif: string, opts: { expiredCert?: boolean } =
       'database mdb', `suffix "${LDAP_SUFFIX}"`, `rootdn "${LDAP_ROOT_DN}"`, `rootpw ${LDAP_ROOT_PASSWORD}`,
       `directory ${join(dir, 'db')}`, 'maxsize 1073741824',
       'index objectClass eq', 'index uid,mail,cn eq', 'index entryUUID eq', 'index member,memberOf eq',
-      'overlay memberof', 'overlay ppolicy',
+      'overlay memberof', 'overlay ppolicy', `ppolicy_default "${LDAP_POLICY_DN}"`,
       '',
     ].join('\n'));
     writeFileSync(join(dir, 'tree.ldif'), ldif);

@@ -19,7 +19,9 @@ const ACTIVE_DIRECTORY: DirectoryMapping = {
   mailAttribute: 'mail',
   aliasAttributes: ['proxyAddresses'],
   displayNameAttribute: 'displayName',
-  // userAccountControl bit 0x2 ACCOUNTDISABLE (MS-ADTS §2.2.16).
+  // userAccountControl bit 0x2 ACCOUNTDISABLE (MS-ADTS §2.2.16). An intruder lockout (lockoutTime set
+  // after too many wrong passwords) is not a disable: the DC refuses the bind while it lasts ("data 775"),
+  // so it takes effect at login; the sync leaves the account enabled (see the OpenLDAP note below).
   disabledFilter: `(userAccountControl:${MATCHING_RULE_BIT_AND}:=2)`,
   groupNameAttribute: 'cn',
   groupMailAttribute: 'mail',
@@ -42,8 +44,12 @@ const OPENLDAP: DirectoryMapping = {
   mailAttribute: 'mail',
   aliasAttributes: ['mailAlternateAddress'],
   displayNameAttribute: 'displayName',
-  // slapo-ppolicy: an admin-locked account carries pwdAccountLockedTime.
-  disabledFilter: '(pwdAccountLockedTime=*)',
+  // slapo-ppolicy: "000001010000Z" is the permanent lock only an administrator lifts
+  // (draft-behera-ldap-password-policy, pwdAccountLockedTime), OpenLDAP's equivalent of a disabled account. Any
+  // other value is a temporary lockout after failed binds: slapd refuses the bind while it lasts, so
+  // it takes effect at login; the sync does not disable for it (anyone could trigger it, and a
+  // disabled account's mail bounces).
+  disabledFilter: '(pwdAccountLockedTime=000001010000Z)',
   groupNameAttribute: 'cn',
   groupMailAttribute: 'mail',
   memberAttribute: 'member',
