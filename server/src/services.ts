@@ -88,9 +88,16 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     bus,
     ...(options.env ? { env: options.env } : {}),
     // Why a directory login did not pass (wrong password, disabled, locked, outage): for the admin only, never the user.
+    // Every sync run (why it failed, how many entries it skipped) and every failed connection test get a line too.
     ldapLog: {
       refused: (e) => directoryLog.warn(e, 'directory login refused'),
       unavailable: (e) => directoryLog.warn(e, 'directory unavailable for login'),
+      ran: (run, connection) => {
+        const line = { connection, trigger: run.trigger, mode: run.mode, dryRun: run.dryRun, status: run.status, server: run.server, users: run.users, groups: run.groups, counts: run.counts, error: run.error };
+        if (run.status === 'ok') directoryLog.info(line, 'directory sync');
+        else directoryLog.warn(line, 'directory sync');
+      },
+      testFailed: (connection, step, detail) => directoryLog.warn({ connection, step, detail }, 'directory connection test failed'),
     },
     onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
     onDomainCreated: async (domain) => {
@@ -145,10 +152,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     directorySync: {
       start: () => startSyncScheduler({
         service: directory.ldap, tickMs: config.directory.scheduler.tickMs, now: options.now ?? Date.now,
-        log: {
-          ran: (run, connection) => directoryLog.info({ connection, mode: run.mode, status: run.status, users: run.users, counts: run.counts, error: run.error }, 'directory sync'),
-          failed: (connection, err) => directoryLog.error({ connection, err }, 'directory sync failed'),
-        },
+        log: { failed: (connection, err) => directoryLog.error({ connection, err }, 'directory sync failed') },
       }),
     },
     mail, publicFolders, dkim, queue, queueConfig, intake, sieve,

@@ -221,6 +221,8 @@ describe('OpenLDAP (slapd, RFC 2307 / inetOrgPerson): sync, logins, nested-group
       const run = await stoa.admin.post('/api/v1/directory/connections/ol/sync', {});
       assert.equal(run.body.status, 'failed');
       assert.match(run.body.error, /STOA_DIRECTORY_BIND/);
+      assert.ok(stoa.logs.some((l) => l.msg === 'directory connection test failed' && l.connection === 'ol' && /STOA_DIRECTORY_BIND/.test(l.detail)));
+      assert.ok(stoa.logs.some((l) => l.msg === 'directory sync' && l.status === 'failed' && /STOA_DIRECTORY_BIND/.test(l.error)));
     } finally {
       process.env.STOA_TEST_SLAPD_BIND = LDAP_ROOT_PASSWORD;
     }

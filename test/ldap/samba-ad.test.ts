@@ -115,6 +115,8 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.match(skip('dup@corp.stoa.test'), /also the mail of/);
     assert.match(skip('alice@elsewhere.example'), /not served/);
     assert.ok(run.body.changes.some((c: any) => c.kind === 'skip' && c.dn === dn('carol') && /no mail/.test(c.detail)));
+    // The admin's log has a line for the run, with what it skipped.
+    assert.ok(stoa.logs.some((l) => l.msg === 'directory sync' && l.trigger === 'manual' && l.status === 'ok' && l.counts.skip >= 4), 'a log line for the run');
 
     const alice = (await stoa.admin.get('/api/v1/accounts/alice@corp.stoa.test')).body;
     assert.equal(alice.displayName, 'Alice Anders');
@@ -348,6 +350,9 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.match(tls.body.steps[0].detail, /STOA_DIRECTORY_TLS/);
     const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', {});
     assert.match(run.body.error, /STOA_DIRECTORY_TLS/);
+    // Both reach the admin's log too.
+    assert.ok(stoa.logs.some((l) => l.msg === 'directory connection test failed' && l.connection === 'corp' && /STOA_DIRECTORY_BIND/.test(l.detail)));
+    assert.ok(stoa.logs.some((l) => l.msg === 'directory sync' && l.level === 40 && l.status === 'failed' && /STOA_DIRECTORY_TLS/.test(l.error)));
     await stoa.admin.patch('/api/v1/directory/connections/corp', { tls: { caPem: dc.caPem } });
     const history = await stoa.admin.get('/api/v1/directory/connections/corp/runs?limit=100');
     assert.ok(history.body.total >= 8);

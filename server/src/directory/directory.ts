@@ -21,6 +21,7 @@ import { createResourceService } from './resource-service.ts';
 import { createDirectorySyncService } from './ldap/connection-service.ts';
 import { createLdapVerifier, type VerifierLog } from './ldap/ldap-verifier.ts';
 import { createSecretBox } from './ldap/secret-box.ts';
+import { SILENT_SYNC_LOG, type SyncLog } from './ldap/sync-run.ts';
 import { createVerifiedCache } from './ldap/verified-cache.ts';
 import { createMailboxGrantService } from './mailbox-grant-service.ts';
 import { createSharedMailboxService } from './shared-mailbox-service.ts';
@@ -34,11 +35,11 @@ export interface DirectoryOptions {
   onDomainCreated?: DirectoryContext['onDomainCreated'];
   /** Where bind passwords named by connections (bindPasswordEnv) and STOA_DIRECTORY_SECRET_KEY are read; process.env by default. */
   env?: NodeJS.ProcessEnv;
-  /** Admin log lines of directory logins that did not pass; silent by default. */
-  ldapLog?: VerifierLog;
+  /** Admin log lines of directory logins that did not pass, of sync runs and failed connection tests; silent by default. */
+  ldapLog?: VerifierLog & SyncLog;
 }
 
-const SILENT_LOG: VerifierLog = { refused() {}, unavailable() {} };
+const SILENT_LOG: VerifierLog & SyncLog = { refused() {}, unavailable() {}, ...SILENT_SYNC_LOG };
 
 export { actorFor };
 
@@ -60,7 +61,7 @@ export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 
   auth.use(ldapVerifier, 'first');
   return {
     // External directories (LDAP/AD): the sync writes only through the three services above, as its connection's actor.
-    ldap: createDirectorySyncService({ store, directory: { accounts, groups, aliases }, box, env, now: ctx.now, historyRuns: config.directory.historyRuns }),
+    ldap: createDirectorySyncService({ store, directory: { accounts, groups, aliases }, box, env, now: ctx.now, historyRuns: config.directory.historyRuns, log: options.ldapLog ?? SILENT_LOG }),
     domains: createDomainService(ctx),
     accounts,
     groups,

@@ -18,7 +18,7 @@ import { auditView, newRecord, patchRecord, toConnection } from './connection-re
 import { userFromEntry } from './directory-entries.ts';
 import { userAttributes } from './directory-reader.ts';
 import type { SecretBox } from './secret-box.ts';
-import { openServiceSession, runSync, type SyncOptions } from './sync-run.ts';
+import { openServiceSession, runSync, type SyncLog, type SyncOptions } from './sync-run.ts';
 import { andFilter } from './ldap-filter.ts';
 
 export interface DirectorySyncService {
@@ -44,6 +44,7 @@ export interface ConnectionServiceDeps {
   env: NodeJS.ProcessEnv;
   now(): number;
   historyRuns: number;
+  log: SyncLog;
 }
 
 const SAMPLE_SIZE = 5;
@@ -111,6 +112,7 @@ export function createDirectorySyncService(deps: ConnectionServiceDeps): Directo
         session = await openServiceSession(record, box, deps.env);
       } catch (err) {
         step('bind', false, isStoaError(err) ? `${err.code}: ${err.detail ?? err.message}` : String(err));
+        deps.log.testFailed(record.name, 'bind', result.steps[0].detail);
         return result;
       }
       result.server = session.server;
@@ -143,6 +145,8 @@ export function createDirectorySyncService(deps: ConnectionServiceDeps): Directo
       } finally {
         await session.close();
       }
+      const failed = result.steps.find((s) => !s.ok);
+      if (failed) deps.log.testFailed(record.name, failed.step, failed.detail);
       return result;
     },
 

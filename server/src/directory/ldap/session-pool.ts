@@ -9,7 +9,8 @@
 //
 // Bounded: at most `size` connections per directory connection (logins wait
 // their turn, at most `maxWaiting` of them, each at most the connection's
-// operation timeout); an unused connection closes after `idleMs`. A
+// operation timeout; a login waits for a connection being bound back rather
+// than open another); an unused connection closes after `idleMs`. A
 // connection the server closed meanwhile (idle limits: AD's MaxConnIdleTime,
 // slapd's idletimeout; a restart) is noticed before reuse, or when a login
 // meets it, and that login is retried once on a new connection: a stale
@@ -41,7 +42,7 @@ export interface SessionPool {
    */
   use<T>(record: DirectoryConnectionRecord, work: (session: LdapSession) => Promise<T>): Promise<T>;
   /** Connections open now, per directory connection id (for tests and the benchmark). */
-  stats(): Record<string, { open: number; idle: number; waiting: number }>;
+  stats(): Record<string, { open: number; idle: number; waiting: number; returning: number }>;
   /** Closes every connection; later use() calls open and close their own. */
   close(): Promise<void>;
 }
@@ -68,6 +69,8 @@ class ConnectionPool {
   readonly #waiting: Waiter[] = [];
   /** Connections open or being opened, idle ones included. */
   #open = 0;
+  /** Connections being bound back as the service account after a login (release()), about to be free. */
+  #returning = 0;
   retired = false;
 
   constructor(key: string, opts: SessionPoolOptions) {
@@ -76,14 +79,16 @@ class ConnectionPool {
   }
 
   stats() {
-    return { open: this.#open, idle: this.#idle.length, waiting: this.#waiting.length };
+    return { open: this.#open, idle: this.#idle.length, waiting: this.#waiting.length, returning: this.#returning };
   }
 
   async acquire(record: DirectoryConnectionRecord): Promise<Lease> {
     for (;;) {
       const idle = this.#takeIdle();
       if (idle) return { session: idle, reused: true };
-      if (this.#open < this.#opts.size) return { session: await this.#openOne(record), reused: false };
+      // A connection being bound back is one round trip from free; a new one costs a TCP and TLS handshake and a
+      // bind at the directory. Open one only when every returning connection already has a login waiting for it.
+      if (this.#open < this.#opts.size && this.#waiting.length >= this.#returning) return { session: await this.#openOne(record), reused: false };
       if (this.#waiting.length >= this.#opts.maxWaiting) {
         throw new StoaError('STOA_DIRECTORY_TIMEOUT', `${this.#waiting.length} logins are already waiting for a connection to "${record.name}"`);
       }
@@ -106,10 +111,13 @@ class ConnectionPool {
   async release(record: DirectoryConnectionRecord, session: LdapSession, healthy: boolean): Promise<void> {
     let keep = healthy && !this.retired && session.alive;
     if (keep && session.boundAs !== record.bindDn) {
+      this.#returning++;
       try {
         await this.#opts.restore(record, session);
       } catch {
         keep = false;
+      } finally {
+        this.#returning--;
       }
     }
     if (!keep || this.retired) {

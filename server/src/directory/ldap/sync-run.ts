@@ -21,6 +21,16 @@ import { DomainGate, syncAccounts, syncAliases, type SyncScope } from './sync-ac
 import { syncGroups, syncRoles } from './sync-groups.ts';
 import { SyncReport } from './sync-report.ts';
 
+/** Log lines of syncs and connection tests, for the admin (services.ts writes them with the server's logger). */
+export interface SyncLog {
+  /** Every recorded run, scheduled or on demand, dry runs included: why it failed, what it skipped. */
+  ran(run: SyncRun, connection: string): void;
+  /** A connection test that did not pass, with the step that failed. */
+  testFailed(connection: string, step: string, detail: string): void;
+}
+
+export const SILENT_SYNC_LOG: SyncLog = { ran() {}, testFailed() {} };
+
 export interface SyncDeps {
   store: Store;
   directory: Pick<Directory, 'accounts' | 'aliases' | 'groups'>;
@@ -28,6 +38,7 @@ export interface SyncDeps {
   env: NodeJS.ProcessEnv;
   now(): number;
   historyRuns: number;
+  log: SyncLog;
 }
 
 export interface SyncOptions {
@@ -141,5 +152,6 @@ async function syncLocked(deps: SyncDeps, record: DirectoryConnectionRecord, act
     });
   });
   await store.syncRuns.prune(record.id, deps.historyRuns).catch(() => undefined);
+  deps.log.ran(run, record.name);
   return run;
 }

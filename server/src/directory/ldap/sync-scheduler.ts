@@ -6,10 +6,9 @@
 import { isStoaError } from '../../errors/catalogue.ts';
 import { systemActor } from '../access.ts';
 import type { DirectorySyncService } from './connection-service.ts';
-import type { SyncRun } from '../../../../shared/src/schemas/directory-sync.ts';
 
 export interface SchedulerLog {
-  ran(run: SyncRun, connection: string): void;
+  /** A scheduled sync that could not even start a run (runs log themselves). */
   failed(connection: string, err: unknown): void;
 }
 
@@ -27,8 +26,8 @@ export function startSyncScheduler(opts: { service: DirectorySyncService; tickMs
     for (const { record, mode } of await opts.service.due(systemActor(), opts.now())) {
       if (stopped) return;
       try {
-        const run = await opts.service.sync(systemActor(), record.id, { mode, dryRun: false, trigger: 'schedule' });
-        opts.log.ran(run, record.name);
+        // The run logs itself (sync-run.ts SyncLog), like an on-demand one.
+        await opts.service.sync(systemActor(), record.id, { mode, dryRun: false, trigger: 'schedule' });
       } catch (err) {
         if (isStoaError(err, 'STOA_SYNC_RUNNING')) continue;
         opts.log.failed(record.name, err);
