@@ -96,7 +96,7 @@ export function createLdapVerifier(deps: VerifierDeps): LdapVerifier {
     sessions,
     close: () => sessions.close(),
 
-    async findAccount(username, req) {
+    async findAccount(username) {
       const login = loginForLookup(username);
       if (login === null) return null;
       for (const record of await store.directoryConnections.list()) {
@@ -115,7 +115,6 @@ export function createLdapVerifier(deps: VerifierDeps): LdapVerifier {
         } catch (err) {
           // An unreachable directory cannot name anyone; the login then fails like an unknown name.
           log.unavailable({ account: null, connection: record.name, error: isStoaError(err) ? `${err.code}: ${err.detail ?? ''}` : String(err), cached: false });
-          void req;
         }
       }
       return null;
