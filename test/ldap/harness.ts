@@ -67,7 +67,7 @@ export async function startStoa(tune: (c: StoaConfig) => void = () => {}): Promi
   config.auth.argon2 = { memoryKiB: 1024, passes: 1, parallelism: 1 };
   config.auth.throttle.ipFreeFailures = 10_000;
   config.auth.throttle.accountFreeFailures = 10_000;
-  for (const l of ['http', 'smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s'] as const) Object.assign(config.listeners[l], { host: '127.0.0.1', port: 0 });
+  for (const l of ['http', 'smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'managesieve'] as const) Object.assign(config.listeners[l], { host: '127.0.0.1', port: 0 });
   config.firstStart = { adminPassword: ADMIN_PASSWORD, adminLogin: 'admin', demo: { enabled: false, domain: 'demo.stoa.test', password: null } };
   config.queue.worker.enabled = false;
   config.directory.scheduler.enabled = false;
@@ -123,6 +123,18 @@ export async function startStoa(tune: (c: StoaConfig) => void = () => {}): Promi
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts a directory server and Stoa side by side. Whatever started is
+ * handed to `keep` even when the other failed, so the suite's after() stops
+ * it: a DC left running would keep the test process alive.
+ */
+export async function startBoth<D>(directory: Promise<D>, stoa: Promise<Stoa>, keep: (d: D | undefined, s: Stoa | undefined) => void): Promise<void> {
+  const [d, s] = await Promise.allSettled([directory, stoa]);
+  keep(d.status === 'fulfilled' ? d.value : undefined, s.status === 'fulfilled' ? s.value : undefined);
+  if (d.status === 'rejected') throw d.reason;
+  if (s.status === 'rejected') throw s.reason;
 }
 
 /** USER/PASS over POP3S (RFC 1939 §7); answers the server's reply to PASS. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Attribute, Change, Client } from 'ldapts';
 import { LDAP_ROOT_DN, LDAP_ROOT_PASSWORD, LDAP_SUFFIX, policyEntries, ssha, startSlapd, type Slapd } from '../support/slapd.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
-import { startStoa, type Stoa } from './harness.ts';
+import { startBoth, startStoa, type Stoa } from './harness.ts';
 
 const people = (uid: string) => `uid=${uid},ou=people,${LDAP_SUFFIX}`;
 const groups = (cn: string) => `cn=${cn},ou=groups,${LDAP_SUFFIX}`;
@@ -56,7 +56,7 @@ describe('OpenLDAP (slapd, RFC 2307 / inetOrgPerson): sync, logins, nested-group
 
   before(async () => {
     process.env.STOA_TEST_SLAPD_BIND = LDAP_ROOT_PASSWORD;
-    [slapd, stoa] = await Promise.all([startSlapd(TREE), startStoa()]);
+    await startBoth(startSlapd(TREE), startStoa(), (d, s) => { slapd = d!; stoa = s!; });
     assert.equal((await stoa.admin.post('/api/v1/domains', { name: 'ol.stoa.test' })).status, 201);
   });
   after(async () => {

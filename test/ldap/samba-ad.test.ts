@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN, startSambaDc, unicodePwd, type SambaDc } from '../support/samba-dc.ts';
-import { startStoa, type Stoa } from './harness.ts';
+import { startBoth, startStoa, type Stoa } from './harness.ts';
 
 const STAFF = `OU=Staff,${BASE_DN}`;
 const dn = (cn: string) => `CN=${cn},${STAFF}`;
@@ -46,7 +46,7 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
   const SLOW = { connectTimeoutMs: 10_000, timeoutMs: 20_000 };
 
   before(async () => {
-    [dc, stoa] = await Promise.all([startSambaDc(), startStoa()]);
+    await startBoth(startSambaDc(), startStoa(), (d, s) => { dc = d!; stoa = s!; });
     dc.add([
       `dn: ${STAFF}\nobjectClass: organizationalUnit\n`,
       `dn: OU=Empty,${BASE_DN}\nobjectClass: organizationalUnit\n`,
