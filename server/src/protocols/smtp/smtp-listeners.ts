@@ -13,6 +13,7 @@ import { smtpServerResolver, type DnsLookups } from '../../mail-auth/dns-resolve
 import type { Metrics } from '../../metrics/metrics.ts';
 import { tlsServerOptions, type TlsMaterial } from '../../tls/tls-material.ts';
 import { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
+import { tuneServer } from './connection-tuning.ts';
 import { runHook } from './gate.ts';
 import { listenOn } from '../listen.ts';
 import { onAuth } from './hooks/auth.ts';
@@ -102,6 +103,12 @@ function serverFor(services: SmtpServices, deps: SmtpDeps, kind: ListenerKind): 
     },
   };
   const server = new SMTPServer(options);
+  tuneServer(server, {
+    // RFC 4954 §4: AUTH is offered once the password can travel protected (issue 16 item 21).
+    authAfterTls: kind === 'submission' && !deps.listeners.submission.allowPlaintextAuth,
+    greetingDelayMs: 100,
+    idleTimeoutMs: () => smtp.socketTimeoutMs,
+  });
   // Socket-level errors (resets, TLS handshakes that fail) are the client's problem, not a crash.
   server.on('error', (err: Error) => services.logger.debug({ listener: kind, err: err.message }, 'smtp connection error'));
   return server;
