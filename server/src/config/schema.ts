@@ -170,6 +170,10 @@ export const configSchema = Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
     bodyLimitBytes: Int(1024, 1024 * 1024 * 1024, 'Largest request body'),
     cookieSecure: OneOf(['auto', 'always', 'never'], 'Secure flag on the session cookie'),
+    metrics: Obj({
+      access: OneOf(['loopback', 'token', 'public'], 'Who may read /metrics'),
+      token: Type.Union([Type.String({ minLength: 16, maxLength: 512, pattern: '^[A-Za-z0-9._~+/=-]+$' }), Type.Null()], { description: 'Bearer token for /metrics' }),
+    }),
   }),
   firstStart: Obj({
     adminPassword: Type.Union([Type.String({ minLength: 8, maxLength: 1024 }), Type.Null()]),
@@ -377,7 +381,11 @@ export function defaultConfig(): StoaConfig {
       vacationDefaultDays: 7, vacationMinSeconds: 3600, vacationMaxDays: 90, allowExternalRedirect: true,
     },
     mail: { expungeLogRetentionDays: 30 },
-    api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
+    api: {
+      sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto',
+      // Counters name accounts' protocols and the server's load: not for everyone (issue 16 item 12).
+      metrics: { access: 'loopback', token: null },
+    },
     firstStart: {
       adminPassword: null,
       adminLogin: 'admin',

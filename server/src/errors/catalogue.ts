@@ -23,6 +23,8 @@ export const ERRORS = {
   STOA_FORBIDDEN: { status: 403, title: 'You are not allowed to do this', imap: 'NOPERM', smtp: '550 5.7.1' },
   STOA_NOT_FOUND: { status: 404, title: 'No such object', imap: 'NONEXISTENT', smtp: '550 5.1.1' },
   STOA_ROUTE_NOT_FOUND: { status: 404, title: 'No such API route' },
+  STOA_URI_TOO_LONG: { status: 414, title: 'The request URL is too long' },
+  STOA_HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   STOA_ADDRESS_TAKEN: { status: 409, title: 'The address is already in use', imap: 'ALREADYEXISTS' },
   STOA_DOMAIN_EXISTS: { status: 409, title: 'The domain already exists', imap: 'ALREADYEXISTS' },
   STOA_DOMAIN_NOT_EMPTY: { status: 409, title: 'The domain still has accounts, groups, aliases or resources', imap: 'INUSE' },

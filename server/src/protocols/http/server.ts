@@ -27,10 +27,11 @@ import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
 import { requestMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
-import { installProblemHandlers } from './problem.ts';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
+import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
 import { sieveMeRoutes } from './sieve-me.ts';
@@ -77,6 +78,9 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     // JSON with "__proto__" or "constructor.prototype" is refused outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // The router's and Node's own refusals as problem documents that do not echo the URL (docs/security.md "HTTP").
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
@@ -85,10 +89,11 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   app.removeContentTypeParser('text/plain');
   installProblemHandlers(app);
   app.decorate('metrics', metrics);
+  await app.register(securityHeaders);
 
   await app.register(openapi, { version: pkg.version });
   await app.register(cookie);
-  await app.register(requestMetrics, { metrics });
+  await app.register(requestMetrics, { metrics, access: config.api.metrics });
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
