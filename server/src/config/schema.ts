@@ -140,6 +140,7 @@ export const configSchema = Obj({
     }),
     duplicateWindowMs: Int(0, 7 * 24 * 3600 * 1000, 'Collapse repeated deliveries of one Message-ID'),
     spoolMemoryBytes: Int(0, 64 * 1024 * 1024, 'Messages up to this size are spooled in memory'),
+    earlyTalkerDelayMs: Int(0, 10_000, 'MX: hold the banner this long and refuse clients that talk first; 0 = banner at once'),
   }),
   pop3: Obj({
     // RFC 1939 §3: the autologout timer MUST be at least 10 minutes.
@@ -187,6 +188,7 @@ export const configSchema = Obj({
   dns: Obj({
     servers: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 16 }),
     timeoutMs: Int(100, 120_000, 'Per-query timeout'),
+    hostsFile: Type.Union([Str('Hosts file answering reverse lookups locally'), Type.Null()]),
   }),
   log: Obj({
     level: OneOf(LOG_LEVELS, 'Minimum level written'),
@@ -366,6 +368,8 @@ export function defaultConfig(): StoaConfig {
       harvest: { freeUnknownRecipients: 3, delayMs: 1000, maxUnknownRecipients: 10 },
       duplicateWindowMs: 600_000,
       spoolMemoryBytes: 1024 * 1024,
+      // Postscreen-style pregreet checks delay every honest sender; off unless asked for (issue 16 item 16).
+      earlyTalkerDelayMs: 0,
     },
     auth: {
       // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1.
@@ -391,7 +395,7 @@ export function defaultConfig(): StoaConfig {
       adminLogin: 'admin',
       demo: { enabled: true, domain: 'demo.stoa.test', password: null },
     },
-    dns: { servers: [], timeoutMs: 5000 },
+    dns: { servers: [], timeoutMs: 5000, hostsFile: '/etc/hosts' },
     log: { level: 'info', pretty: false },
     tls: { certFile: null, keyFile: null, minVersion: 'TLSv1.2' },
     mailAuth: { dmarcPolicy: 'enforce', overrides: {}, dkimEd25519: false },

@@ -13,7 +13,7 @@
 //   listener is under pressure (Postfix's stress mode, issue 16 item 1).
 //
 // The methods wrapped are smtp-server internals (init, _isSupported,
-// handler_EHLO, _armTimeout); test/smtp/submission-tls.test.ts and
+// handler_EHLO, _onCommand, _sendGreeting, _armTimeout); test/smtp/submission-tls.test.ts and
 // test/smtp/greeting-dns.test.ts fail if an upgrade changes them.
 import type { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
@@ -98,6 +98,26 @@ function install(): void {
       // The early-talker check: a client that sends before the banner gets 421 (smtp-server's _ready flag).
       setTimeout(() => this.connectionReady(), tuning.greetingDelayMs).unref();
     });
+  };
+
+  // Without the early-talker check, a command sent before the banner is answered after it (as Postfix's
+  // smtpd does) rather than refused: the parser waits for its callback, so at most one line is held.
+  const onCommand = proto._onCommand;
+  proto._onCommand = function onCommandTuned(this: Internals & { _ready: boolean; _early?: (() => void) | null }, ...args: unknown[]) {
+    const tuning = tunings.get(this._server);
+    if (!this._ready && tuning !== undefined && tuning.greetingDelayMs <= 0 && !this._closing) {
+      this._early = () => onCommand.apply(this, args);
+      return undefined;
+    }
+    return onCommand.apply(this, args);
+  };
+  const sendGreeting = proto._sendGreeting;
+  proto._sendGreeting = function sendGreetingTuned(this: Internals & { _early?: (() => void) | null }, ...args: unknown[]) {
+    const result = sendGreeting.apply(this, args);
+    const early = this._early;
+    this._early = null;
+    early?.();
+    return result;
   };
 
   const armTimeout = proto._armTimeout;

@@ -8,7 +8,9 @@ import type { SmtpSettings } from '../../config/types.ts';
 import type { Actor, AuthService } from '../../directory/api.ts';
 import type { IntakeService, IntakeSession, RecipientPlan } from '../../intake/api.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { DnsLookups } from '../../mail-auth/dns-resolver.ts';
 import type { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
+import type { ReverseName } from './reverse-name.ts';
 import type { ListenerKind, SmtpMetrics } from './smtp-metrics.ts';
 
 export interface SmtpServices {
@@ -21,6 +23,8 @@ export interface SmtpServices {
   harvest: HarvestGuard;
   /** Directory of temporary spool files (message-spool.ts). */
   spoolDir: string;
+  /** The process's cached resolver, for MX clients' reverse names (reverse-name.ts). */
+  dns: Pick<DnsLookups, 'reverse'>;
 }
 
 /** One mail transaction: MAIL FROM to the end of DATA (or RSET). */
@@ -45,6 +49,8 @@ export interface SessionState {
   tx: Transaction | null;
   /** The intake's checks state of this connection (IntakeService.openSession); null until the connect stage passed. */
   session: IntakeSession | null;
+  /** MX: the client's reverse name, looked up while the session goes on; null on submission. */
+  reverse: ReverseName | null;
 }
 
 export interface HookContext {

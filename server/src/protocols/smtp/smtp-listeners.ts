@@ -78,9 +78,9 @@ function serverFor(services: SmtpServices, deps: SmtpDeps, kind: ListenerKind): 
     hideDSN: false,
     // REQUIRETLS (RFC 8689) would bind the queue to TLS-only relaying, which it does not promise.
     hideREQUIRETLS: true,
-    // Reverse DNS only names MX clients in Received; submission clients are named by their login.
-    disableReverseLookup: submission,
-    // Not the process-wide resolver: ours is cached and gives up after dns.timeoutMs.
+    // smtp-server's lookup holds the banner: hooks/connect.ts looks MX clients up beside the session instead.
+    disableReverseLookup: true,
+    // Not the process-wide resolver, should anything in smtp-server ask: ours is cached and bounded.
     resolver: smtpServerResolver(deps.dns),
     logger: false,
     onConnect(session, callback) {
@@ -106,7 +106,8 @@ function serverFor(services: SmtpServices, deps: SmtpDeps, kind: ListenerKind): 
   tuneServer(server, {
     // RFC 4954 §4: AUTH is offered once the password can travel protected (issue 16 item 21).
     authAfterTls: kind === 'submission' && !deps.listeners.submission.allowPlaintextAuth,
-    greetingDelayMs: 100,
+    // Banner at once; the early-talker check only on MX and only when configured (issue 16 item 16).
+    greetingDelayMs: kind === 'smtp' ? smtp.earlyTalkerDelayMs : 0,
     idleTimeoutMs: () => smtp.socketTimeoutMs,
   });
   // Socket-level errors (resets, TLS handshakes that fail) are the client's problem, not a crash.
@@ -137,6 +138,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
     connections: new ConnectionCounter(smtp.maxConnectionsPerIp),
     harvest: new HarvestGuard(smtp.harvest),
     spoolDir,
+    dns: deps.dns,
   };
 
   const started: SMTPServer[] = [];

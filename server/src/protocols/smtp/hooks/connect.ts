@@ -7,6 +7,7 @@ import { attachState, refuse, stateOf } from '../gate.ts';
 import type { SessionState, SmtpServices } from '../smtp-context.ts';
 import type { ListenerKind } from '../smtp-metrics.ts';
 import { SmtpReply } from '../smtp-reply.ts';
+import { lookUpReverseName } from '../reverse-name.ts';
 import { originOf } from './origin.ts';
 
 /** "::ffff:192.0.2.1" is the IPv4 client of a dual-stack socket. */
@@ -25,6 +26,8 @@ export async function onConnect(services: SmtpServices, listener: ListenerKind, 
     counted: false,
     tx: null,
     session: null,
+    // The banner does not wait for this (issue 16 item 16); submission clients are named by their login.
+    reverse: listener === 'smtp' ? lookUpReverseName(services.dns, ip) : null,
   };
   attachState(session, state);
   try {
