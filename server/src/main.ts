@@ -103,7 +103,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
-        filter: services.filter,
+        filter: services.filter, gate: services.connections,
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
@@ -111,19 +111,21 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     const { directory, mail, bus } = services;
     pop3 = await startPop3({
       config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
-      tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) },
+      tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) }, gate: services.connections,
     });
     // ManageSieve (RFC 5804) beside POP3: STARTTLS with the same TLS material, logins through the directory.
     managesieve = await startManageSieve({
       config, logger, secureContext: secureContext(tls, config.tls), services: { auth: directory.auth, sieve: services.sieve },
+      gate: services.connections,
     });
     imap = await startImapListeners({
-      config, tls, logger,
+      config, tls, logger, gate: services.connections,
       services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     });
     smtp = await startSmtp({
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
       tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
+      gate: services.connections,
     });
     housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
     return {

@@ -31,6 +31,8 @@ import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } fro
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
+import { limitConnections } from './connection-limit.ts';
+import type { ConnectionGate } from '../../operations/connection-gate.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
@@ -54,6 +56,8 @@ export interface HttpServerDeps {
   sieve?: SieveService;
   /** Quarantine, verdicts and training; the routes are absent when the filter is not wired. */
   filter?: FilterService;
+  /** The process's connection caps: HTTP has its own pool, outside the mail listeners' total (the reserve). */
+  gate: ConnectionGate;
 }
 
 declare module 'fastify' {
@@ -117,6 +121,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
   }, { prefix: '/api/v1' });
 
+  limitConnections(app, deps.gate, config);
   await app.ready();
   return app;
 }

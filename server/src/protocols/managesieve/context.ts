@@ -35,6 +35,8 @@ export interface ManageSieveContext {
   services: ManageSieveServices;
   settings: ManageSieveSettings;
   logger: Logger;
+  /** Counts this login against managesieve.maxSessionsPerAccountIp until the connection closes; false when over. */
+  claimSession(accountId: string): boolean;
 }
 
 /** A SASL exchange's next step: receives the client's next line (RFC 5804 §2.1). */
