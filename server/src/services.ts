@@ -80,6 +80,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     now: options.now,
     bus,
     onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
+    onPasswordCheck: () => metrics.passwordChecks.inc(),
     onDomainCreated: async (domain) => {
       // A new domain signs its mail from the first message on: its DKIM keys come with it.
       await dkim.ensureKey(domain);

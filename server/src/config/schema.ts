@@ -125,6 +125,10 @@ export const configSchema = Obj({
       baseDelayMs: Int(0, MAX_MS, 'First delay'),
       maxDelayMs: Int(0, MAX_MS, 'Longest delay'),
       windowMs: Int(1000, MAX_MS, 'Memory of failures'),
+      knownClientDays: Int(1, 3650, 'A login from an address makes it known to the account for this long'),
+      knownClientsPerAccount: Int(1, 10_000, 'Most recent client addresses remembered per account'),
+      maxConcurrentPerIp: Int(1, 1000, 'Password checks running at once for one client address'),
+      maxConcurrentPerAccount: Int(1, 1000, 'Password checks running at once for one account'),
     }),
   }),
   smtp: Obj({
@@ -397,7 +401,11 @@ export function defaultConfig(): StoaConfig {
       // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1.
       argon2: { memoryKiB: 19456, passes: 2, parallelism: 1 },
       minPasswordLength: 8,
-      throttle: { ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000 },
+      throttle: {
+        ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000,
+        // Longer than any session (api.sessionTtlHours), so a client with a valid session is known (issue 16 item 4).
+        knownClientDays: 30, knownClientsPerAccount: 50, maxConcurrentPerIp: 8, maxConcurrentPerAccount: 4,
+      },
     },
     // Dovecot's mail_max_userip_connections is 10; a NAT office shares one address, hence the roomier per-IP caps.
     imap: { maxConnections: 2000, maxConnectionsPerIp: 50, maxSessionsPerAccountIp: 10, preAuthTimeoutSeconds: 30 },

@@ -214,6 +214,22 @@ const MIGRATIONS: readonly Migration[] = [
       for (const [name, indexes] of Object.entries(SPAM_FILTER_INDEXES)) await db.collection(name).createIndexes(indexes);
     },
   },
+  {
+    version: 13,
+    description: 'login throttling: the client addresses each account logged in from',
+    async up(db) {
+      await createIndexedCollections(db, { [COLLECTIONS.loginClients]: [{ key: { lastSuccessAt: 1 } }, { key: { account: 1, lastSuccessAt: -1 } }] });
+    },
+  },
+  {
+    version: 14,
+    description: 'app passwords: one lookup key per secret, null for existing ones until their next use',
+    async up(db) {
+      // Idempotent: only documents without the field are touched.
+      await db.collection(COLLECTIONS.appPasswords).updateMany({ lookup: { $exists: false } }, { $set: { lookup: null } });
+      await db.collection(COLLECTIONS.appPasswords).createIndexes([{ key: { accountId: 1, lookup: 1 } }]);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
