@@ -59,8 +59,11 @@ async function listenHttp(app: FastifyInstance, host: string, port: number): Pro
   return { host, port: typeof address === 'object' && address ? address.port : port };
 }
 
-/** Starts Stoa on an existing, writable data directory. On failure nothing is left open. */
-export async function startServer(config: StoaConfig, logger: Logger): Promise<RunningServer> {
+/**
+ * Starts Stoa on an existing, writable data directory. On failure nothing is
+ * left open. `now` is the services' clock (tests inject one; createServices).
+ */
+export async function startServer(config: StoaConfig, logger: Logger, options: { now?: () => number } = {}): Promise<RunningServer> {
   let store: Store | null = null;
   let app: FastifyInstance | null = null;
   let housekeeping: Housekeeping | null = null;
@@ -84,7 +87,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   };
   try {
     store = await openStore(config);
-    const services = createServices(config, store, logger);
+    const services = createServices(config, store, logger, options.now ? { now: options.now } : {});
     filter = services.filter;
     junkTraining = services.junkTraining;
     // The demo domain's DKIM keys come through the directory's provisioning hook, like any domain's.

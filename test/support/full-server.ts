@@ -29,7 +29,8 @@ export interface FullServer {
   close(): Promise<void>;
 }
 
-export async function startFullServer(tune: (config: StoaConfig) => void = () => {}): Promise<FullServer> {
+/** `now`: the services' clock (login throttling, sessions, …); the listeners' own timers stay real. */
+export async function startFullServer(tune: (config: StoaConfig) => void = () => {}, options: { now?: () => number } = {}): Promise<FullServer> {
   const dir = await mkdtemp(join(tmpdir(), 'stoa-full-'));
   const config = defaultConfig();
   config.dataDir = dir;
@@ -60,7 +61,7 @@ export async function startFullServer(tune: (config: StoaConfig) => void = () =>
     },
   });
   const logger = createLogger(config, { destination: sink });
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, options);
   const httpBase = `http://127.0.0.1:${server.http?.port ?? 0}`;
   return {
     config, server, dir, logs, httpBase,
