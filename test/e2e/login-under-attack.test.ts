@@ -1,10 +1,11 @@
 // Login throttling of a whole running server over real sockets (issue 16
-// items 3 and 4): parallel wrong passwords over every protocol at once cannot
-// race the counters past their limit (counted in argon2 computations, never
-// in time), each protocol says "throttled" in its own words, and the real
-// user keeps logging in from her usual address while someone guesses her
-// password from rotating addresses. Each client binds its own 127.x.y.z
-// address; the services' clock is injected and only moves when a test says.
+// items 3 and 4): parallel wrong passwords over every protocol at once (IMAP,
+// POP3, SMTP AUTH, ManageSieve, the API, Autodiscover) cannot race the
+// counters past their limit (counted in argon2 computations, never in time),
+// each protocol says "throttled" in its own words, and the real user keeps
+// logging in from her usual address while someone guesses her password from
+// rotating addresses. Each client binds its own 127.x.y.z address; the
+// services' clock is injected and only moves when a test says.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -16,8 +17,8 @@ const ALICE = `alice@${DEMO_DOMAIN}`;
 const BOB = `bob@${DEMO_DOMAIN}`;
 const argon2 = countArgon2();
 
-type Protocol = 'imap' | 'pop3' | 'smtp' | 'managesieve' | 'api';
-const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3', 'smtp', 'managesieve', 'api'];
+type Protocol = 'imap' | 'pop3' | 'smtp' | 'managesieve' | 'api' | 'autodiscover';
+const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3', 'smtp', 'managesieve', 'api', 'autodiscover'];
 
 /** A socket from `localAddress` that collects what the server says. */
 class Conn {
@@ -46,7 +47,11 @@ const plain = (user: string, password: string): string => Buffer.from(`\0${user}
 
 /** One login on a fresh connection from `ip`; returns the server's answer line (the HTTP status and Retry-After for the API). */
 async function login(s: FullServer, protocol: Protocol, ip: string, user: string, password: string): Promise<string> {
-  if (protocol === 'api') return apiLogin(s, ip, user, password);
+  if (protocol === 'api') return httpLogin(s, ip, '/api/v1/session', { 'content-type': 'application/json' }, JSON.stringify({ username: user, password }));
+  if (protocol === 'autodiscover') {
+    const basic = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    return httpLogin(s, ip, '/autodiscover/autodiscover.xml', { 'content-type': 'text/xml', authorization: basic }, autodiscoverRequest(user));
+  }
   const c = new Conn(s.port(protocol === 'smtp' ? 'submission' : protocol), ip);
   try {
     switch (protocol) {
@@ -76,15 +81,22 @@ async function login(s: FullServer, protocol: Protocol, ip: string, user: string
   }
 }
 
-function apiLogin(s: FullServer, ip: string, username: string, password: string): Promise<string> {
+/** Outlook's question about its own address, asked with Basic credentials (the AlternativeMailbox lookup logs in). */
+const autodiscoverRequest = (email: string): string => `<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">
+  <Request><EMailAddress>${email}</EMailAddress>
+    <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request>
+</Autodiscover>`;
+
+function httpLogin(s: FullServer, ip: string, path: string, headers: Record<string, string>, body: string): Promise<string> {
   const { port } = new URL(s.httpBase);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/v1/session', method: 'POST', localAddress: ip, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', localAddress: ip, agent: false, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(`${res.statusCode}${res.headers['retry-after'] ? ` Retry-After: ${res.headers['retry-after']}` : ''}`));
     });
     req.on('error', reject);
-    req.end(JSON.stringify({ username, password }));
+    req.end(body);
   });
 }
 
@@ -95,6 +107,7 @@ const ANSWERS: Record<Protocol, { ok: RegExp; failed: RegExp; throttled: RegExp 
   smtp: { ok: /^235 /, failed: /^535 5\.7\.8/, throttled: /^454 4\.7\.0 Too many failed logins; try again in \d+ seconds/ },
   managesieve: { ok: /^OK/, failed: /^NO "Authentication failed"/, throttled: /^NO \(TRYLATER\) "Too many failed logins; try again in \d+ seconds"/ },
   api: { ok: /^200$/, failed: /^401$/, throttled: /^429 Retry-After: \d+$/ },
+  autodiscover: { ok: /^200$/, failed: /^401$/, throttled: /^429 Retry-After: \d+$/ },
 };
 
 async function passwordChecksMetric(s: FullServer): Promise<number> {
@@ -112,18 +125,18 @@ describe('login throttling over real sockets', () => {
   });
   after(async () => s.close());
 
-  test('40 parallel wrong passwords over IMAP, POP3, SMTP AUTH, ManageSieve and the API at once cost at most accountFreeFailures + 1 password checks (issue 16 item 3)', async () => {
+  test('42 parallel wrong passwords over IMAP, POP3, SMTP AUTH, ManageSieve, the API and Autodiscover at once cost at most accountFreeFailures + 1 password checks (issue 16 item 3)', async () => {
     const { accountFreeFailures } = s.config.auth.throttle;
     const metricBefore = await passwordChecksMetric(s);
     argon2.reset();
-    const attempts = Array.from({ length: 40 }, (_, i) => PROTOCOLS[i % PROTOCOLS.length]);
+    const attempts = Array.from({ length: 42 }, (_, i) => PROTOCOLS[i % PROTOCOLS.length]);
     const answers = await Promise.all(attempts.map((p, i) => login(s, p, '127.0.10.1', BOB, `wrong-${i}`)));
     const checks = argon2.started;
     const failed = answers.filter((a, i) => ANSWERS[attempts[i]].failed.test(a)).length;
     const throttled = answers.filter((a, i) => ANSWERS[attempts[i]].throttled.test(a)).length;
-    assert.ok(checks >= 1 && checks <= accountFreeFailures + 1, `${checks} password checks for 40 parallel guesses`);
+    assert.ok(checks >= 1 && checks <= accountFreeFailures + 1, `${checks} password checks for 42 parallel guesses`);
     assert.equal(failed, checks, 'one check per guess answered "wrong password"');
-    assert.equal(failed + throttled, 40, `every other guess is answered "throttled": ${answers.join(' | ')}`);
+    assert.equal(failed + throttled, 42, `every other guess is answered "throttled": ${answers.join(' | ')}`);
     for (const p of PROTOCOLS) assert.ok(answers.some((a, i) => attempts[i] === p && ANSWERS[p].throttled.test(a)), `${p} said throttled`);
     assert.equal(await passwordChecksMetric(s) - metricBefore, checks, 'stoa_auth_password_checks_total counts them');
   });

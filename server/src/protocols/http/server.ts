@@ -35,6 +35,7 @@ import { limitConnections } from './connection-limit.ts';
 import type { ConnectionGate } from '../../operations/connection-gate.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './sessions.ts';
+import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
 import { sieveMeRoutes } from './sieve-me.ts';
 import { createValidatorCompiler } from './validation.ts';
@@ -101,7 +102,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
-  await app.register(autoconfigRoutes, { config });
+  await app.register(autoconfigRoutes, { config, directory });
   await app.register(async (api) => {
     await api.register(sessionRoutes, { config, directory });
     await api.register(meRoutes, { directory });
@@ -111,6 +112,8 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(groupsRoutes, { directory });
     await api.register(aliasesRoutes, { directory });
     await api.register(resourcesRoutes, { directory });
+    await api.register(sharedMailboxRoutes, { directory });
+    await api.register(meDelegationRoutes, { directory });
     await api.register(auditRoutes, { directory });
     if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
     if (deps.publicFolders) await api.register(publicFoldersRoutes, { publicFolders: deps.publicFolders });

@@ -51,6 +51,7 @@ export async function startImapListeners({ config, services, tls, logger, gate, 
     spoolDir: join(config.dataDir, 'tmp', 'imap-append'),
     preAuthTimeoutMs: config.imap.preAuthTimeoutSeconds * 1000,
     now,
+    sharedMailboxPrefix: config.mail.sharedMailboxes.imapPrefix,
   };
   await mkdir(settings.spoolDir, { recursive: true, mode: 0o700 });
   const connections = new Set<ImapConnection>();

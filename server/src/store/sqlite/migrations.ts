@@ -14,6 +14,7 @@ import { LOCKS_SQL } from './locks.ts';
 import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
+import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -305,6 +306,19 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 18,
+    name: 'shared-mailboxes',
+    // Shared mailboxes, delegation grants and public-folder addresses; two new owner kinds in the address space (shared-mailboxes.ts).
+    sql: SHARED_MAILBOXES_SQL,
+  },
+  {
+    version: 19,
+    name: 'mail-recent',
+    // RFC 3501 §2.3.2 \Recent: the first UID not yet claimed by a session. Existing messages are not recent to anyone.
+    sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;
+      UPDATE mailboxes SET recent_uid = uid_next;`,
+  },
+  {
+    version: 20,
     name: 'login-known-clients',
     // Which client addresses each account logged in from, and when (throttle.ts): known clients are not slowed by guesses from elsewhere.
     sql: `
@@ -319,7 +333,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 19,
+    version: 21,
     name: 'app-password-lookup',
     // One lookup finds the app password a secret may be (app-passwords.ts); null for existing ones until their next use.
     sql: `
