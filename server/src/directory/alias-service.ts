@@ -10,6 +10,7 @@ import { diff, writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { homeDomainFor } from './domain-scope.ts';
 import { isoNow, newId } from './ids.ts';
+import { checkNewName } from './mixed-script.ts';
 import { parseAddress } from './names.ts';
 
 /**
@@ -48,6 +49,7 @@ export function createAliasService(ctx: DirectoryContext): AliasService {
     async create(actor, input: AliasCreate) {
       requireAdmin(actor, 'create aliases');
       const parsed = parseAddress(input.address, { allowCatchAll: true });
+      checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       return store.atomic(async (tx) => {
         const domain = await homeDomainFor(tx, actor, parsed.domain, parsed.catchAll ? 'catch-all' : 'alias');
         const targets = await validateTargets(tx, parsed.address, input.targets);

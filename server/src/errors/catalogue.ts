@@ -31,6 +31,7 @@ export const ERRORS = {
   STOA_GROUP_CYCLE: { status: 409, title: 'A group cannot contain itself, directly or through other groups' },
   STOA_INVALID_DOMAIN: { status: 422, title: 'Not a valid domain name' },
   STOA_INVALID_ADDRESS: { status: 422, title: 'Not a valid e-mail address', smtp: '501 5.1.3' },
+  STOA_MIXED_SCRIPT: { status: 422, title: 'The name mixes scripts and could imitate another' },
   STOA_UNKNOWN_DOMAIN: { status: 422, title: 'The domain is not served by this server', smtp: '550 5.1.2' },
   STOA_ALIAS_DOMAIN: { status: 422, title: 'Objects live in the target domain, not in an alias domain' },
   STOA_WEAK_PASSWORD: { status: 422, title: 'The password is too weak' },
