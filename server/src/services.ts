@@ -84,7 +84,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   // Users' moves into and out of Junk train their classifier; the trainer is built with the filter below.
   let junkTraining: JunkTraining | null = null;
-  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, onTransfer: (t) => junkTraining?.observe(t) });
+  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: config.mail.acl.crossDomain }, onTransfer: (t) => junkTraining?.observe(t) });
   const publicFolders = createPublicFolderService({ store, bus, directory });
   const dns = createDnsResolver(config);
   const queueConfig = queueConfigFrom(config);

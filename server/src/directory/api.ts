@@ -2,6 +2,7 @@
 // protocol call. Implementations live beside this file; nothing here knows
 // which protocol or route is calling.
 import type { AccountImportResult } from './account-import.ts';
+import type { ShareTargetService } from './share-targets.ts';
 import type {
   Account, AccountCreate, AccountUpdate, Alias, AliasCreate, AliasUpdate, AppPassword, AuditEntry,
   Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
@@ -249,6 +250,8 @@ export interface Directory {
   audit: AuditService;
   operators: OperatorService;
   addresses: AddressService;
+  /** Whom a user may name when sharing a mailbox (IMAP SETACL): their own domain, throttled. */
+  shareTargets: ShareTargetService;
   auth: AuthService;
   credentials: CredentialService;
   /** Periodic clean-up: forgets login failures older than the throttle window and expired sessions and tokens. */

@@ -4,6 +4,7 @@ import type { StoaConfig } from '../config/types.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Store } from '../store/port.ts';
 import { createAccountService } from './account-service.ts';
+import { createShareTargetService } from './share-targets.ts';
 import { createAddressService } from './address-service.ts';
 import { createAliasService } from './alias-service.ts';
 import type { Directory } from './api.ts';
@@ -43,6 +44,7 @@ export function createDirectory(store: Store, config: StoaConfig, options: Direc
     audit: createAuditService(ctx),
     operators: createOperatorService(ctx),
     addresses: createAddressService(ctx),
+    shareTargets: createShareTargetService(ctx),
     auth: createAuthService(ctx),
     credentials: createCredentialService(ctx),
     async housekeeping() {

@@ -52,8 +52,9 @@ export function createDomainService(ctx: DirectoryContext): DomainService {
           aliasOf,
           enabled: input.enabled ?? true,
           description: input.description ?? '',
-          defaultQuotaBytes: input.defaultQuotaBytes ?? 0,
-          defaultQuotaMessages: input.defaultQuotaMessages ?? 0,
+          // The server-wide default (directory.defaultQuotaBytes) unless the domain names its own; 0 = unlimited.
+          defaultQuotaBytes: input.defaultQuotaBytes ?? ctx.config.directory.defaultQuotaBytes,
+          defaultQuotaMessages: input.defaultQuotaMessages ?? ctx.config.directory.defaultQuotaMessages,
           createdAt: at,
           updatedAt: at,
         };

@@ -37,7 +37,7 @@ export const ERRORS = {
   STOA_WEAK_PASSWORD: { status: 422, title: 'The password is too weak' },
   STOA_INVALID_REFERENCE: { status: 422, title: 'A referenced object does not exist' },
   STOA_LAST_ADMIN: { status: 409, title: 'The last enabled server admin cannot be removed, disabled or demoted' },
-  STOA_RATE_LIMITED: { status: 429, title: 'Too many requests', smtp: '450 4.7.1' },
+  STOA_RATE_LIMITED: { status: 429, title: 'Too many requests', imap: 'LIMIT', smtp: '450 4.7.1' },
   STOA_STORE_UNAVAILABLE: { status: 503, title: 'The store is unavailable; nothing was changed', imap: 'UNAVAILABLE', smtp: '451 4.3.0' },
   STOA_INTERNAL: { status: 500, title: 'Internal server error', imap: 'SERVERBUG', smtp: '451 4.3.0' },
   STOA_CONFIG_INVALID: { status: 500, title: 'The configuration is not valid' },

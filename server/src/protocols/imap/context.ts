@@ -1,6 +1,7 @@
 // What every IMAP command handler receives and returns. Handlers are
 // `async (ctx, command)` and return replies (typed responses, never bytes);
 // the connection alone serializes and writes them (wire/serialize-response.ts).
+import type { ShareTargetService } from '../../directory/share-targets.ts';
 import type { Readable } from 'node:stream';
 import type { AccountService, Actor, AuthService, GroupService, LoginGrant } from '../../directory/api.ts';
 import type { Account } from '../../../../shared/src/schemas/directory.ts';
@@ -18,6 +19,8 @@ export interface ImapServices {
   accounts: AccountService;
   /** ACL identifiers naming groups ("$sales@example.com", session/acl-identifiers.ts). */
   groups: GroupService;
+  /** Whom SETACL may name: the user's own domain, with lookups throttled (directory/share-targets.ts). */
+  shareTargets: ShareTargetService;
   mailboxes: MailboxService;
   messages: MessageService;
   bus: ChangeBus;
