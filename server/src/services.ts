@@ -113,6 +113,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     maxScanBytes: config.filter.maxScanBytes,
     sign: (message, fromDomain) => signer.signMessage(message, fromDomain),
     duplicateWindowMs: config.smtp.duplicateWindowMs,
+    localSenders: { addresses: directory.addresses, dns, settings: config.mailAuth },
     rules: createDeliveryRules({
       sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,

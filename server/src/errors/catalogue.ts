@@ -55,6 +55,7 @@ export const ERRORS = {
   STOA_MAILBOX_DISABLED: { status: 409, title: 'Mailbox disabled', smtp: '550 5.2.1' },
   STOA_RELAY_DENIED: { status: 403, title: 'Relay access denied', smtp: '554 5.7.1' },
   STOA_SENDER_NOT_OWNED: { status: 403, title: 'The sender address is not yours', smtp: '553 5.7.1' },
+  STOA_LOCAL_SENDER_UNAUTHENTICATED: { status: 403, title: 'Mail from a domain hosted here must be sent with a login', smtp: '550 5.7.1' },
   STOA_MESSAGE_INVALID: { status: 422, title: 'The message is not acceptable', smtp: '550 5.6.0' },
   STOA_MAIL_LOOP: { status: 422, title: 'Too many hops; mail loop detected', smtp: '554 5.4.6' },
   STOA_REJECTED_BY_RULE: { status: 422, title: 'The recipient\'s rules refuse this message', smtp: '550 5.7.1' },
