@@ -1,24 +1,33 @@
 // Mail client autoconfiguration (docs/client-setup.md): Thunderbird's
 // autoconfig, Outlook's POX Autodiscover and an Apple configuration profile.
 // Public routes: they reveal only the server name and ports, which DNS SRV
-// records (RFC 6186) publish anyway.
+// records (RFC 6186) publish anyway, and only for domains hosted here (issue
+// 16 item 22): Stoa does not hand out settings for gmail.com. Whether the
+// user exists is not asked, so the answer tells nothing about accounts.
+// ActiveSync clients get Autodiscover error 601 (no provider for their
+// response schema) rather than IMAP settings they cannot use.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StoaConfig } from '../../config/types.ts';
+import type { AddressService } from '../../directory/api.ts';
 import {
-  AUTODISCOVER_BODY_LIMIT, appleProfile, autodiscoverError, autodiscoverResponse, parseEmail, readAutodiscoverRequest, thunderbirdConfig,
+  AUTODISCOVER_BODY_LIMIT, MOBILESYNC_SCHEMA, appleProfile, autodiscoverError, autodiscoverResponse, parseEmail, readAutodiscoverRequest, thunderbirdConfig,
 } from './autoconfig-documents.ts';
 
 const publicRoute = { access: 'public' as const };
 const XML = 'application/xml; charset=utf-8';
 
-export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig }): Promise<void> {
-  const { config } = opts;
+export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig; addresses: Pick<AddressService, 'isLocalDomain'> }): Promise<void> {
+  const { config, addresses } = opts;
+  const hosted = async (domain: string): Promise<boolean> => addresses.isLocalDomain(domain).catch(() => false);
+  const notHosted = (reply: FastifyReply, domain: string): FastifyReply =>
+    reply.code(404).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send('This domain is not served here.\n');
 
   // Encapsulated in this plugin: the rest of the API keeps accepting JSON only.
   app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string', bodyLimit: AUTODISCOVER_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   const thunderbird = async (request: FastifyRequest<{ Querystring: { emailaddress?: string } }>, reply: FastifyReply): Promise<string> => {
     const email = parseEmail(request.query.emailaddress);
+    if (email && !await hosted(email.domain)) return notHosted(reply, email.domain);
     // Without an address Thunderbird still needs the servers; the domain is then this host's.
     const domain = email?.domain ?? config.hostname;
     return reply.type(XML).header('cache-control', 'no-store').send(thunderbirdConfig(config, domain));
@@ -35,6 +44,10 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
     const parsed = readAutodiscoverRequest(body);
     reply.type(XML).header('cache-control', 'no-store');
     if (!parsed.ok) return reply.code(400).send(autodiscoverError(600, `Invalid Request: ${parsed.reason}`));
+    // MS-ASCMD 2.2.3.64: 601, no provider for the requested response schema; the device stops looking here.
+    if (parsed.schema?.toLowerCase() === MOBILESYNC_SCHEMA) return reply.send(autodiscoverError(601, 'Provider is not available'));
+    // As Exchange answers for an address it does not know (error 500), with 200: Outlook then tries its next method.
+    if (!await hosted(parsed.domain)) return reply.send(autodiscoverError(500, 'The e-mail address cannot be found.'));
     return reply.send(autodiscoverResponse(config, parsed.email));
   };
   const adOptions = { config: publicRoute, bodyLimit: AUTODISCOVER_BODY_LIMIT, schema: { hide: true } };
@@ -47,6 +60,7 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
   }, async (request: FastifyRequest<{ Querystring: { email: string } }>, reply) => {
     const email = parseEmail(request.query.email);
     if (!email) return reply.code(400).type('text/plain; charset=utf-8').send('email must be an e-mail address\n');
+    if (!await hosted(email.domain)) return notHosted(reply, email.domain);
     return reply
       .type('application/x-apple-aspen-config')
       .header('content-disposition', `attachment; filename="${email.domain}.mobileconfig"`)

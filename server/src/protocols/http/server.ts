@@ -92,7 +92,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
-  await app.register(autoconfigRoutes, { config });
+  await app.register(autoconfigRoutes, { config, addresses: directory.addresses });
   await app.register(async (api) => {
     await api.register(sessionRoutes, { config, directory });
     await api.register(meRoutes, { directory });
