@@ -143,3 +143,31 @@ describe('the host name', () => {
     assert.deepEqual(await doctor('mail.example.org'), []);
   });
 });
+
+describe('stoa doctor when the store cannot be used', () => {
+  const findings = async (env: Record<string, string>) => {
+    const r = await runStoa(['doctor', '--json'], { env: { STOA_HOSTNAME: 'mail.example.org', ...env } });
+    assert.equal(r.code, 1);
+    return (JSON.parse(r.stdout).findings as Array<{ section: string; level: string; message: string; fix?: string }>).filter((f) => f.section === 'store');
+  };
+
+  test('an unreachable MongoDB is named with what to check, not "nothing was changed"', async () => {
+    const dataDir = join(root.path, 'mongo');
+    mkdirSync(dataDir, { mode: 0o700 });
+    const [store] = await findings({ STOA_DATA_DIR: dataDir, STOA_STORE_DRIVER: 'mongodb', STOA_MONGODB_URL: 'mongodb://127.0.0.1:1/stoa?serverSelectionTimeoutMS=300' });
+    assert.equal(store.level, 'error');
+    assert.match(store.message, /^the store at MongoDB database stoa cannot be reached: /);
+    assert.doesNotMatch(store.message, /nothing was changed|127\.0\.0\.1:1\/stoa\?/);
+    assert.match(store.fix!, /MongoDB is running and reachable at store\.mongodb\.url \(STOA_MONGODB_URL\)/);
+  });
+
+  test('a damaged database file is named, with restoring a backup as the fix', async () => {
+    const dataDir = join(root.path, 'damaged');
+    mkdirSync(dataDir, { mode: 0o700 });
+    writeFileSync(join(dataDir, 'stoa.db'), Buffer.alloc(8192, 0x5a), { mode: 0o600 });
+    const [store] = await findings({ STOA_DATA_DIR: dataDir });
+    assert.match(store.message, /cannot open database .*stoa\.db: file is not a database/);
+    assert.doesNotMatch(store.message, /nothing was changed/);
+    assert.match(store.fix!, /restore the last backup \(stoa restore DIR\)/);
+  });
+});

@@ -36,7 +36,15 @@ function storeFailure(err: unknown, config: StoaConfig): Finding {
         : 'check that MongoDB is running and reachable at store.mongodb.url (STOA_MONGODB_URL), and that its credentials are right',
     };
   }
-  if (isStoaError(err, 'STOA_DATA_DIR')) return { section: 'store', level: 'error', message: err.detail ?? err.message, fix: 'point --config, STOA_CONFIG or STOA_DATA_DIR at the data directory the server uses' };
+  if (isStoaError(err, 'STOA_DATA_DIR')) {
+    const damaged = /cannot open database/.test(err.detail ?? '');
+    return {
+      section: 'store', level: 'error', message: err.detail ?? err.message,
+      fix: damaged
+        ? `${config.store.sqlite.path} is damaged or not a Stoa database: stop the server, move it aside and restore the last backup (stoa restore DIR)`
+        : 'point --config, STOA_CONFIG or STOA_DATA_DIR at the data directory the server uses',
+    };
+  }
   return failure('store', err);
 }
 
