@@ -19,7 +19,7 @@ const XML = 'application/xml; charset=utf-8';
 export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig; addresses: Pick<AddressService, 'isLocalDomain'> }): Promise<void> {
   const { config, addresses } = opts;
   const hosted = async (domain: string): Promise<boolean> => addresses.isLocalDomain(domain).catch(() => false);
-  const notHosted = (reply: FastifyReply, domain: string): FastifyReply =>
+  const notHosted = (reply: FastifyReply): FastifyReply =>
     reply.code(404).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send('This domain is not served here.\n');
 
   // Encapsulated in this plugin: the rest of the API keeps accepting JSON only.
@@ -27,7 +27,7 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
 
   const thunderbird = async (request: FastifyRequest<{ Querystring: { emailaddress?: string } }>, reply: FastifyReply): Promise<string> => {
     const email = parseEmail(request.query.emailaddress);
-    if (email && !await hosted(email.domain)) return notHosted(reply, email.domain);
+    if (email && !await hosted(email.domain)) return notHosted(reply);
     // Without an address Thunderbird still needs the servers; the domain is then this host's.
     const domain = email?.domain ?? config.hostname;
     return reply.type(XML).header('cache-control', 'no-store').send(thunderbirdConfig(config, domain));
@@ -60,7 +60,7 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
   }, async (request: FastifyRequest<{ Querystring: { email: string } }>, reply) => {
     const email = parseEmail(request.query.email);
     if (!email) return reply.code(400).type('text/plain; charset=utf-8').send('email must be an e-mail address\n');
-    if (!await hosted(email.domain)) return notHosted(reply, email.domain);
+    if (!await hosted(email.domain)) return notHosted(reply);
     return reply
       .type('application/x-apple-aspen-config')
       .header('content-disposition', `attachment; filename="${email.domain}.mobileconfig"`)
