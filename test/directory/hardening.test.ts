@@ -24,6 +24,7 @@ describe('directory hardening', () => {
         assert.equal(await codeOf(d.groups.create(actor, { address: 'аdmins@a.example' })), 'STOA_MIXED_SCRIPT');
         assert.equal(await codeOf(d.aliases.create(actor, { address: 'suppοrt@a.example', targets: ['alice@a.example'] })), 'STOA_MIXED_SCRIPT');
         assert.equal(await codeOf(d.resources.create(actor, { address: 'rооm@a.example', name: 'Room', kind: 'room' })), 'STOA_MIXED_SCRIPT');
+        assert.equal(await codeOf(d.sharedMailboxes.create(actor, { address: 'sаles@a.example' })), 'STOA_MIXED_SCRIPT');
       }
       assert.equal(await codeOf(d.domains.create(w.adminActor, { name: 'аpple.example' })), 'STOA_MIXED_SCRIPT');
       assert.equal(await codeOf(d.domains.get(w.adminActor, 'аpple.example')), 'STOA_NOT_FOUND');

@@ -61,7 +61,7 @@ function withBudget(resolver: MailauthResolver, budgetMs: number): MailauthResol
 let mailauth: Promise<typeof AuthenticateFn> | null = null;
 const loadAuthenticate = (): Promise<typeof AuthenticateFn> => (mailauth ??= import('mailauth').then((m) => m.authenticate));
 
-export function createInboundAuthenticator(config: StoaConfig, logger: Logger, resolver: MailauthResolver = mailauthResolver(createDnsResolver(config))): InboundAuthenticator {
+export function createInboundAuthenticator(config: Pick<StoaConfig, 'dns' | 'hostname' | 'mailAuth'>, logger: Logger, resolver: MailauthResolver = mailauthResolver(createDnsResolver(config))): InboundAuthenticator {
   return {
     async authenticateInbound(input) {
       const authenticate = await loadAuthenticate();

@@ -5,20 +5,62 @@
 // 16 item 22): Stoa does not hand out settings for gmail.com. Whether the
 // user exists is not asked, so the answer tells nothing about accounts.
 // ActiveSync clients get Autodiscover error 601 (no provider for their
-// response schema) rather than IMAP settings they cannot use.
+// response schema) rather than IMAP settings they cannot use. An
+// Autodiscover request that carries the user's own credentials (HTTP Basic,
+// as Outlook sends them) also gets the mailboxes the user holds full access
+// on (AlternativeMailbox, Exchange's automapping); who may open what is never
+// told to anyone else.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StoaConfig } from '../../config/types.ts';
-import type { AddressService } from '../../directory/api.ts';
+import { systemActor } from '../../directory/access.ts';
+import type { Directory } from '../../directory/api.ts';
+import { isStoaError } from '../../errors/catalogue.ts';
 import {
   AUTODISCOVER_BODY_LIMIT, MOBILESYNC_SCHEMA, appleProfile, autodiscoverError, autodiscoverResponse, parseEmail, readAutodiscoverRequest, thunderbirdConfig,
+  type AlternativeMailbox,
 } from './autoconfig-documents.ts';
 
 const publicRoute = { access: 'public' as const };
 const XML = 'application/xml; charset=utf-8';
 
-export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig; addresses: Pick<AddressService, 'isLocalDomain'> }): Promise<void> {
-  const { config, addresses } = opts;
-  const hosted = async (domain: string): Promise<boolean> => addresses.isLocalDomain(domain).catch(() => false);
+/** The user name and password of an HTTP Basic Authorization header (RFC 7617); null without one. */
+function basicCredentials(header: string | undefined): { username: string; password: string } | null {
+  const m = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+  if (!m) return null;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon > 0 ? { username: text.slice(0, colon), password: text.slice(colon + 1) } : null;
+}
+
+/**
+ * The mailboxes the authenticated requester may open, when it asks about its
+ * own address; 'denied' for wrong credentials; [] without credentials.
+ */
+async function alternativesFor(directory: Directory, header: string | undefined, email: string, ip: string): Promise<AlternativeMailbox[] | 'denied'> {
+  const credentials = basicCredentials(header);
+  if (!credentials) return [];
+  const login = await directory.auth.authenticate({ ...credentials, protocol: 'autodiscover', ip });
+  if (!login.ok) return 'denied';
+  const asked = await directory.addresses.resolve(email).catch(() => null);
+  if (asked?.kind !== 'account' || asked.account.id !== login.account.id) return [];
+  const out: AlternativeMailbox[] = [];
+  for (const entry of (await directory.grants.accessOf(login.actor, login.account.id)).open) {
+    let displayName = entry.mailbox.address;
+    if (entry.mailbox.kind === 'shared-mailbox') {
+      try {
+        displayName = (await directory.sharedMailboxes.get(systemActor(), entry.mailbox.id)).displayName || displayName;
+      } catch (err) {
+        if (!isStoaError(err, 'STOA_NOT_FOUND')) throw err;
+      }
+    }
+    out.push({ displayName, address: entry.mailbox.address });
+  }
+  return out;
+}
+
+export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig; directory: Directory }): Promise<void> {
+  const { config, directory } = opts;
+  const hosted = async (domain: string): Promise<boolean> => directory.addresses.isLocalDomain(domain).catch(() => false);
   const notHosted = (reply: FastifyReply): FastifyReply =>
     reply.code(404).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send('This domain is not served here.\n');
 
@@ -48,7 +90,11 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
     if (parsed.schema?.toLowerCase() === MOBILESYNC_SCHEMA) return reply.send(autodiscoverError(601, 'Provider is not available'));
     // As Exchange answers for an address it does not know (error 500), with 200: Outlook then tries its next method.
     if (!await hosted(parsed.domain)) return reply.send(autodiscoverError(500, 'The e-mail address cannot be found.'));
-    return reply.send(autodiscoverResponse(config, parsed.email));
+    const alternatives = await alternativesFor(directory, request.headers.authorization, parsed.email, request.ip);
+    if (alternatives === 'denied') {
+      return reply.code(401).header('www-authenticate', 'Basic realm="Autodiscover", charset="UTF-8"').send(autodiscoverError(401, 'Wrong user name or password'));
+    }
+    return reply.send(autodiscoverResponse(config, parsed.email, alternatives));
   };
   const adOptions = { config: publicRoute, bodyLimit: AUTODISCOVER_BODY_LIMIT, schema: { hide: true } };
   app.post('/autodiscover/autodiscover.xml', adOptions, autodiscover);

@@ -4,6 +4,7 @@
 import type { ShareTargetService } from '../../directory/share-targets.ts';
 import type { Readable } from 'node:stream';
 import type { AccountService, Actor, AuthService, GroupService, LoginGrant } from '../../directory/api.ts';
+import type { SharedMailboxService } from '../../directory/shared-mailbox-api.ts';
 import type { Account } from '../../../../shared/src/schemas/directory.ts';
 import type { ChangeBus } from '../../events/change-bus.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -21,6 +22,8 @@ export interface ImapServices {
   groups: GroupService;
   /** Whom SETACL may name: the user's own domain, with lookups throttled (directory/share-targets.ts). */
   shareTargets: ShareTargetService;
+  /** Shared mailboxes by address, for their trees' names (session/namespaces.ts). */
+  sharedMailboxes: SharedMailboxService;
   mailboxes: MailboxService;
   messages: MessageService;
   bus: ChangeBus;
@@ -42,6 +45,8 @@ export interface ImapSettings {
   spoolDir: string;
   /** Clock in ms since the epoch (tests move it). */
   now: () => number;
+  /** Where shared mailboxes opened through full access are shown (mail.sharedMailboxes.imapPrefix); "Other Users" when absent. */
+  sharedMailboxPrefix?: 'Other Users' | 'Shared';
 }
 
 /** What a session carries in every state. */
