@@ -34,6 +34,9 @@ test('command lines in the docs use commands and options that exist', async () =
         if (!m) continue;
         const name = m[1];
         if (GLOBAL.has(name) || (command.options && name in command.options)) continue;
+        // The CLI parses with allowNegative: --no-X turns the boolean option X off.
+        const negated = name.startsWith('no-') ? command.options?.[name.slice(3)] : undefined;
+        if (negated?.type === 'boolean') continue;
         problems.push(`${file}: "${snippet}": ${word} is not an option of stoa ${loaded.name}${loaded.standalone ? '' : ` ${command.name}`}`);
       }
     }
