@@ -72,6 +72,9 @@ describe('stoa backup and stoa restore', () => {
       const alice = await s.directory.accounts.get(systemActor(), 'alice@demo.stoa.test');
       const [outcome] = await s.mail.delivery.deliver(systemActor(), Buffer.from(MESSAGE), [{ accountId: alice.id }]);
       assert.equal(outcome.status, 'delivered');
+      // A shared mailbox and a grant on it: directory rows a restore must bring back and count.
+      await s.directory.sharedMailboxes.create(systemActor(), { address: 'sales@demo.stoa.test' });
+      await s.directory.grants.grant(systemActor(), { kind: 'shared-mailbox', ref: 'sales@demo.stoa.test' }, { grantee: 'alice@demo.stoa.test', right: 'full-access' });
     });
   });
 
@@ -83,6 +86,7 @@ describe('stoa backup and stoa restore', () => {
     assert.equal(manifest.counts.messages, 1);
     assert.ok(manifest.counts.dkimKeys >= 1);
     assert.ok(manifest.counts.accounts >= 3, JSON.stringify(manifest.counts));
+    assert.deepEqual([manifest.counts.sharedMailboxes, manifest.counts.mailboxGrants], [1, 1]);
     assert.equal(readFileSync(join(backupDir, 'tls', 'self-signed.pem'), 'utf8'), certificate);
     for (const file of ['stoa.db', 'manifest.json', 'tls/self-signed.pem']) assert.equal(mode(join(backupDir, file)), 0o600, file);
     for (const dir of ['', 'blobs', 'tls']) assert.equal(mode(join(backupDir, dir)), 0o700, dir || 'DEST');

@@ -71,6 +71,8 @@ export const COUNTED_TABLES = {
   accounts: 'accounts',
   groups: 'groups',
   aliases: 'aliases',
+  sharedMailboxes: 'shared_mailboxes',
+  mailboxGrants: 'mailbox_grants',
   mailboxes: 'mailboxes',
   messages: 'mail_messages',
   dkimKeys: 'dkim_keys',
