@@ -53,6 +53,8 @@ export interface SqliteStoreOptions {
   searchIndexIntervalMs?: number;
   /** Where a failed background indexing batch is reported (it is retried at the next interval). */
   onSearchIndexError?: (err: unknown) => void;
+  /** Time budget of one group-commit batch (group-commit.ts, default 10 ms); tests raise it to make batching independent of the machine's speed. */
+  groupCommitMaxBatchMs?: number;
 }
 
 /** The SQLite store, with its full-text indexer reachable for tests and tools. */
@@ -159,6 +161,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
         beforeCommit: () => conns.assertAvailable(),
         syncWal: () => wal.sync(),
         arriving: () => blobs?.writing ?? 0,
+        ...(options.groupCommitMaxBatchMs !== undefined ? { maxBatchMs: options.groupCommitMaxBatchMs } : {}),
       }),
       busyTimeoutMs,
       txContext: new AsyncLocalStorage<true>(),
