@@ -47,7 +47,7 @@ describe('the CLI and a data directory without a store', () => {
   });
 });
 
-describe('file permissions under the data directory', () => {
+describe('file permissions under the data directory', { timeout: 600_000 }, () => {
   test('the store a server creates is private: database, WAL, TLS key and directories are 0600 / 0700', async () => {
     // The test process runs with the usual umask 022: Stoa must not depend on the operator's.
     const previous = process.umask(0o022);
@@ -119,7 +119,7 @@ describe('file permissions under the data directory', () => {
   });
 });
 
-describe('the host name', () => {
+describe('the host name', { timeout: 600_000 }, () => {
   test('STOA_HOSTNAME sets it; a short name is pointed out in the banner and by doctor', async () => {
     const dataDir = join(root.path, 'hostname');
     await initStore(dataDir);

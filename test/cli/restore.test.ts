@@ -58,7 +58,7 @@ async function contents(dataDir: string): Promise<{ dkim: string[]; messages: st
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
-describe('stoa backup and stoa restore', () => {
+describe('stoa backup and stoa restore', { timeout: 600_000 }, () => {
   let certificate = '';
   let manifest: { counts: Record<string, number>; tls: { files: string[] }; blobs: number };
 

@@ -104,14 +104,13 @@ export function serveStoa(env: Record<string, string>, opts: { cwd?: string } = 
     child.once('exit', (code) => resolvePromise(code));
     child.kill('SIGTERM');
   });
+  // No stopwatch for the start: a busy machine may take long; a hung start runs into the test's timeout.
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no banner within 60 s; stderr:\n${stderr}`)); }, 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (!stdout.includes('Stop with Ctrl-C')) return;
-      clearTimeout(timer);
       resolvePromise({ child, banner: stdout, stderr: () => stderr, stop });
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code} before the banner; stderr:\n${stderr}`)); });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before the banner; stderr:\n${stderr}`)));
   });
 }
