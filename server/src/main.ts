@@ -123,7 +123,7 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
     });
     imap = await startImapListeners({
       config, tls, logger, gate: services.connections,
-      services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, mailboxes: mail.mailboxes, messages: mail.messages, bus },
+      services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     });
     smtp = await startSmtp({
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),

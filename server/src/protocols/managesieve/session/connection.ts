@@ -37,10 +37,10 @@ export function serveManageSieveConnection(initial: Socket, deps: ConnectionDeps
   const session: ManageSieveSession = {
     id: randomUUID(), secure: false, remoteAddress: initial.remoteAddress ?? null, account: null, actor: null, authFailures: 0, badCommands: 0,
   };
-  const logger = deps.logger.child({ managesieve: session.id });
+  const logger = deps.logger.child({ proto: 'managesieve', conn: session.id, ip: session.remoteAddress, listener: 'managesieve' });
   let claim: Admission | null = null;
   const ctx: ManageSieveContext = {
-    session, services: deps.services, settings: deps.settings, logger,
+    session, services: deps.services, settings: deps.settings, logger, connectionLogger: logger,
     claimSession(accountId) {
       const admitted = deps.sessions.admitSession(accountId, session.remoteAddress ?? '');
       if (!admitted.ok) return false;
