@@ -42,6 +42,9 @@ export function serveManageSieveConnection(initial: Socket, deps: ConnectionDeps
   const ctx: ManageSieveContext = {
     session, services: deps.services, settings: deps.settings, logger, connectionLogger: logger,
     claimSession(accountId) {
+      // After UNAUTHENTICATE the connection's earlier login stops counting when it logs in again.
+      claim?.release();
+      claim = null;
       const admitted = deps.sessions.admitSession(accountId, session.remoteAddress ?? '');
       if (!admitted.ok) return false;
       claim = admitted;
