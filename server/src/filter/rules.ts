@@ -61,6 +61,14 @@ export const RULES = {
   TO_UNDISCLOSED: { score: 0.5, description: 'No To:/Cc: or "undisclosed recipients"' },
   BULK_NO_LIST_HEADERS: { score: 0.3, description: 'Advertising language without List-Unsubscribe (RFC 2369, RFC 8058)' },
   LIST_HEADERS: { score: -0.5, description: 'Mailing-list fields (List-Id, RFC 2919) and a list manager' },
+  // The Received: trace (checks/trace-checks.ts).
+  RCVD_NO_RDNS: { score: 0.5, description: 'The newest relay outside our side of the trace had no reverse DNS name (SpamAssassin RDNS_NONE)' },
+  RCVD_DYNAMIC: { score: 1.0, description: 'The newest relay outside our side of the trace is a dynamic or residential address (SpamAssassin RDNS_DYNAMIC, HELO_DYNAMIC_*)' },
+  RCVD_HELO_NO_DOT: { score: 0.5, description: 'A relay in the trace gave a single word as its HELO name, not a domain (RFC 5321 §4.1.1.1)' },
+  RCVD_NUMERIC_HELO: { score: 0.5, description: 'A relay in the trace gave a bare IP address as its HELO name (RFC 5321 §4.1.1.1)' },
+  RCVD_FORGED_HELO: { score: 1.5, description: 'A relay in the trace called itself a big mail provider (HELO yahoo.com …) without being one of its servers' },
+  DATE_RECEIVED_FUTURE: { score: 1.0, description: 'Date: more than 3 hours after the message was received (trace time stamp)' },
+  MID_ADDED_BY_RELAY: { score: 0.5, description: 'The Message-ID is a relay\'s queue id: the message came without one (RFC 5322 §3.6.4)' },
   // Content.
   GTUBE: { score: 1000, description: 'The Generic Test for Unsolicited Bulk Email string' },
   CONTENT_ADVERT: { score: 1.2, description: 'Advertising and opt-out language ("click here", "remove me", "unsubscribe here")' },
