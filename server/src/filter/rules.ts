@@ -34,7 +34,11 @@ export const RULES = {
   HELO_LITERAL_MISMATCH: { score: 1.5, description: 'HELO address literal differs from the client IP' },
   // Headers.
   MISSING_FROM: { score: 2.0, description: 'No From: field (RFC 5322 §3.6)' },
-  HEADER_DUPLICATE: { score: 1.5, description: 'A field that may appear once (From, To, Subject, Date, Message-ID) appears twice (RFC 5322 §3.6)' },
+  HEADER_DUPLICATE: { score: 1.5, description: 'A field that may appear once (From, To, Subject, Date, Message-ID, MIME-Version, Content-Type) appears twice (RFC 5322 §3.6, RFC 2045)' },
+  FORGED_MUA_OUTLOOK: { score: 2.0, description: 'X-Mailer claims Outlook Express or Outlook 98–2002, whose Message-IDs look otherwise (SpamAssassin FORGED_MUA_OUTLOOK)' },
+  MISSING_MIMEOLE: { score: 0.5, description: 'X-MSMail-Priority without X-MimeOLE: Outlook\'s fields, half imitated' },
+  INVALID_DATE: { score: 1.0, description: 'Date: is not an RFC 5322 §3.3 date (no time zone, garbage)' },
+  HEADER_8BIT_RAW: { score: 1.0, description: 'Raw 8-bit bytes that are not UTF-8 in From, To or Subject (RFC 6532 §3.2 allows UTF-8 only; others must be encoded, RFC 2047)' },
   MISSING_DATE: { score: 1.0, description: 'No Date: field (RFC 5322 §3.6)' },
   MISSING_MID: { score: 0.5, description: 'No Message-ID: field (RFC 5322 §3.6.4)' },
   MID_FORGED_OURS: { score: 2.5, description: 'Message-ID claims one of our domains on mail from outside' },
@@ -60,6 +64,7 @@ export const RULES = {
   MIME_BAD_CONTENT_TYPE: { score: 1.0, description: 'A Content-Type, in the header or a body part, that is not type/subtype (RFC 2045 §5.1)' },
   TO_UNDISCLOSED: { score: 0.5, description: 'No To:/Cc: or "undisclosed recipients"' },
   BULK_NO_LIST_HEADERS: { score: 0.3, description: 'Advertising language without List-Unsubscribe (RFC 2369, RFC 8058)' },
+  BULK_NO_MID: { score: 1.0, description: 'Meta rule: no Message-ID from the sender (MISSING_MID, MID_ADDED_BY_RELAY) on mail with bulk signs (advertising, money or pharmacy language, a harvested recipient list)' },
   LIST_HEADERS: { score: -0.5, description: 'Mailing-list fields (List-Id, RFC 2919) and a list manager' },
   // The Received: trace (checks/trace-checks.ts).
   RCVD_NO_RDNS: { score: 0.5, description: 'The newest relay outside our side of the trace had no reverse DNS name (SpamAssassin RDNS_NONE)' },

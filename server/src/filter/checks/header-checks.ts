@@ -2,7 +2,10 @@
 // §3.6.7 trace fields): what ordinary mail software always gets right and
 // spamware often does not. Each is worth little alone; together with the
 // content rules and the classifier they tip the balance.
+import { parseMailDate } from '../../mail/mime/mail-date.ts';
+import { baseDomain } from '../host-names.ts';
 import { addressOf, domainOf, type MessageView } from '../message-view.ts';
+import { ratwareHits } from './ratware-rules.ts';
 import { hit, type ScoreTable } from '../rules.ts';
 import type { FilterCheck, FilterContext, RuleHit } from '../pipeline-types.ts';
 import type { CheckDeps } from './check-deps.ts';
@@ -13,16 +16,10 @@ const FREEMAIL = /(?:^|\.)(?:yahoo\.[a-z.]+|hotmail\.[a-z.]+|gmail\.com|outlook\
 const MONEY_SUBJECT = /\b(?:free|win(?:ner|ning)?|won|prize|cash|money|\$\d|credit|loan|offer|discount|save \d+%|lottery|million|rich|profit)\b/i;
 /** Top-level domains most abused for spam (Spamhaus' and SURBL's published statistics, 2020-2024). */
 export const ABUSED_TLDS = /\.(?:cam|top|xyz|work|click|loan|bid|win|review|date|stream|icu|buzz|rest|monster|cyou|gq|tk|ml|cf|ga|sbs|cfd)$/i;
-const ONCE = ['from', 'sender', 'to', 'cc', 'subject', 'date', 'message-id', 'reply-to'];
+/** RFC 5322 §3.6 (and RFC 2045 §4, §5 for the MIME fields): at most one of each. */
+const ONCE = ['from', 'sender', 'to', 'cc', 'subject', 'date', 'message-id', 'reply-to', 'mime-version', 'content-type'];
 const REPORT_TYPES = /multipart\/report|message\/delivery-status|message\/disposition-notification/i;
 
-/** The registrable part of a domain, roughly: the last two labels (three under a two-letter country second level). */
-export function baseDomain(domain: string): string {
-  const labels = domain.toLowerCase().replace(/\.$/, '').split('.');
-  if (labels.length <= 2) return labels.join('.');
-  const two = labels.slice(-2);
-  return (two[0].length <= 3 && two[1].length === 2 ? labels.slice(-3) : two).join('.');
-}
 
 function related(a: string | null, b: string | null): boolean {
   return a === null || b === null || baseDomain(a) === baseDomain(b);
@@ -43,7 +40,7 @@ async function messageIdRules(m: MessageView, ctx: FilterContext, deps: CheckDep
   if (!midDomain.includes('.') && !/^\[/.test(parsed[2])) hits.push(hit(s, 'MID_NO_FQDN', midDomain));
   // Postfix, Sendmail and many MUAs start the id with the time: one copied onto another message shows.
   const stamp = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(parsed[1]);
-  const date = Date.parse((m.header('date') ?? '').replace(/\([^)]*\)/g, '').trim());
+  const date = stamp ? Date.parse(parseMailDate(m.header('date')) ?? '') : NaN;
   if (stamp && Number.isFinite(date)) {
     const at = Date.UTC(+stamp[1], +stamp[2] - 1, +stamp[3], +stamp[4], +stamp[5], +stamp[6]);
     if (Number.isFinite(at) && Math.abs(at - date) > 90 * 24 * HOUR) hits.push(hit(s, 'MID_DATE_MISMATCH', `${stamp[1]}-${stamp[2]}-${stamp[3]}`));
@@ -65,7 +62,8 @@ function dateRules(m: MessageView, ctx: FilterContext, s: ScoreTable, hits: Rule
     hits.push(hit(s, 'MISSING_DATE'));
     return;
   }
-  const at = Date.parse(date.replace(/\([^)]*\)/g, '').trim());
+  // A date without a zone reads as UTC (mail-date.ts), on every server alike.
+  const at = Date.parse(parseMailDate(date) ?? '');
   if (Number.isFinite(at) && at - ctx.now() > 12 * HOUR) hits.push(hit(s, 'DATE_IN_FUTURE', date.slice(0, 60)));
 }
 
@@ -117,6 +115,7 @@ export function headerCheck(deps: CheckDeps): FilterCheck {
       if (to.trim() === '' || /undisclosed|recipient list suppressed/i.test(to)) hits.push(hit(s, 'TO_UNDISCLOSED'));
       // RFC 2919 List-Id with a list manager's fields: mailing-list traffic.
       if (m.header('list-id') !== null && (m.header('list-post') !== null || m.header('list-help') !== null || m.header('list-archive') !== null)) hits.push(hit(s, 'LIST_HEADERS'));
+      hits.push(...ratwareHits(m, s));
       return { hits };
     },
   };
