@@ -92,6 +92,7 @@ export const RULES = {
   FORM_PERSONAL_DATA: { score: 1.5, description: 'A form asking for four kinds of personal data, one of them sensitive (birth date, marital status, occupation, bank account)' },
   CONTENT_SPAMMY_MIX: { score: 1.0, description: 'Three or more of the content phrase families at once' },
   CONTENT_PRICES: { score: 0.8, description: 'Several prices or discounts ("$29.99", "50% off")' },
+  TEXT_SCRIPT_UNEXPECTED: { score: 0.5, description: 'The text is mostly in a writing system the users do not read (filter.expectedScripts; off when empty)' },
   TEXT_HTML_TAGS: { score: 0.8, description: 'HTML tags inside a text/plain body' },
   HTML_LINK_MISMATCH: { score: 1.5, description: 'A link whose text shows one domain and whose target is another' },
   HTML_HIDDEN_TEXT: { score: 1.0, description: 'Twenty or more characters of HTML text a reader cannot see: type of 3px/2pt or less, or in the colour of its background' },

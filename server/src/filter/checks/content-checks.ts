@@ -13,6 +13,7 @@ import type { CheckDeps } from './check-deps.ts';
 import { alternativesDiffer, hidesText, linkMismatch, titleDiffers } from './html-rules.ts';
 import { disguisedWords } from './obfuscation.ts';
 import { familyHits, personalDataForm, phraseText, PRICES } from './phrase-rules.ts';
+import { unexpectedScript } from './script-rules.ts';
 
 /** SpamAssassin's Generic Test for Unsolicited Bulk Email (spamassassin.apache.org/gtube). */
 export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
@@ -99,6 +100,8 @@ export function contentCheck(deps: CheckDeps): FilterCheck {
       if (phish) hits.push(hit(deps.scores, 'URI_PHISH_PATH', phish.slice(0, 100)));
       const plainText = m.text();
       if ((text.match(PRICES) ?? []).length >= 2) hits.push(hit(deps.scores, 'CONTENT_PRICES'));
+      const script = unexpectedScript(text, deps.config.filter.expectedScripts);
+      if (script !== null) hits.push(hit(deps.scores, 'TEXT_SCRIPT_UNEXPECTED', script));
       if (html !== '' && m.urls().length > 0 && plainText.replace(/\s+/g, ' ').trim().length < 100) hits.push(hit(deps.scores, 'HTML_SHORT_LINK'));
       if (root && root.contentType.type === 'text' && root.contentType.subtype === 'plain' && /<(?:a\s+href|br|p|font|img|table)\b[^>]*>/i.test(plainText)) hits.push(hit(deps.scores, 'TEXT_HTML_TAGS'));
       if (hits.some((h) => h.rule === 'CONTENT_ADVERT' || h.rule === 'CONTENT_MONEY') && m.header('list-unsubscribe') === null) {
