@@ -6,9 +6,11 @@
 // reader sees the advertisement.
 //
 // One forward scan over the tags with a bounded stack of inherited colours:
-// no HTML parser, no backtracking regular expression. display:none is not
-// counted: newsletters hide their preview line that way (and Outlook its
-// style sheets), so it says nothing about spam.
+// no HTML parser, no backtracking regular expression. Text under
+// display:none (or visibility:hidden, opacity:0) is not counted either way:
+// newsletters and calendar invitations hide their preview line like that,
+// often in white 1px type as well, and Outlook its style sheets — it says
+// nothing about spam. Hash-busters are text that clients do display.
 import { urlHost } from '../message-view.ts';
 
 export type Rgb = readonly [number, number, number];
@@ -57,11 +59,19 @@ function tinySize(value: string): boolean {
   }
 }
 
-interface Style { colour: Rgb | null; background: Rgb | null; tiny: boolean }
+interface Style {
+  colour: Rgb | null;
+  background: Rgb | null;
+  tiny: boolean;
+  /** Hidden by design (display:none, visibility:hidden, opacity:0): a newsletter's preview line, not text shown small or pale. */
+  removed: boolean;
+}
 
-const ATTRIBUTES = Object.fromEntries(['style', 'color', 'bgcolor', 'background'].map((name) => [
+const REMOVED = /^(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0*)?|mso-hide\s*:\s*all)$/i;
+
+const ATTRIBUTES = Object.fromEntries(['style', 'color', 'bgcolor', 'background', 'text'].map((name) => [
   name, new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, 'i'),
-])) as Record<'style' | 'color' | 'bgcolor' | 'background', RegExp>;
+])) as Record<'style' | 'color' | 'bgcolor' | 'background' | 'text', RegExp>;
 
 function attribute(attrs: string, name: keyof typeof ATTRIBUTES): string | null {
   const m = ATTRIBUTES[name].exec(attrs);
@@ -77,10 +87,10 @@ function cssValue(style: string, property: RegExp): string | null {
   return found;
 }
 
-/** The style an element gives its content, inheriting what it does not set. */
-function styleOf(attrs: string, parent: Style): Style {
+/** The style an element gives its content, inheriting what it does not set (<body text=…> sets the page's colour). */
+function styleOf(attrs: string, parent: Style, body: boolean): Style {
   const css = attribute(attrs, 'style') ?? '';
-  const colourText = cssValue(css, /^color$/) ?? attribute(attrs, 'color');
+  const colourText = cssValue(css, /^color$/) ?? attribute(attrs, body ? 'text' : 'color');
   const backgroundText = cssValue(css, /^background(?:-color)?$/) ?? attribute(attrs, 'bgcolor');
   const image = attribute(attrs, 'background') !== null || /url\(/i.test(cssValue(css, /^background(?:-image)?$/) ?? '');
   const sizeText = cssValue(css, /^font-size$/);
@@ -89,6 +99,7 @@ function styleOf(attrs: string, parent: Style): Style {
     // A background image may be any colour: contrast is then unknown.
     background: image ? null : backgroundText === null ? parent.background : parseColour(backgroundText.split(/\s+/)[0] ?? ''),
     tiny: sizeText === null ? parent.tiny : tinySize(sizeText),
+    removed: parent.removed || css.split(';').some((decl) => REMOVED.test(decl.trim())),
   };
 }
 
@@ -103,7 +114,7 @@ const TAG = /\/?([a-zA-Z][a-zA-Z0-9]*)/y;
  */
 export function hiddenText(html: string): { chars: number; sample: string } {
   const lower = html.toLowerCase();
-  const page: Style = { colour: BLACK, background: WHITE, tiny: false };
+  const page: Style = { colour: BLACK, background: WHITE, tiny: false, removed: false };
   const stack: Array<{ name: string; style: Style }> = [];
   const current = (): Style => stack[stack.length - 1]?.style ?? page;
   let chars = 0;
@@ -112,6 +123,7 @@ export function hiddenText(html: string): { chars: number; sample: string } {
     const visible = segment.replace(/&nbsp;|\s+/g, '');
     if (visible === '') return;
     const s = current();
+    if (s.removed) return;
     if (s.tiny || (s.colour !== null && s.background !== null && close(s.colour, s.background))) {
       chars += visible.length;
       if (sample.length < 60) sample += `${segment.trim().slice(0, 60 - sample.length)} `;
@@ -152,10 +164,8 @@ export function hiddenText(html: string): { chars: number; sample: string } {
         const endGt = html.indexOf('>', end);
         i = endGt < 0 ? html.length : endGt + 1;
       }
-    } else if (name === 'body') {
-      Object.assign(page, styleOf(attrs, page));
     } else if (!VOID.has(name) && !attrs.endsWith('/') && stack.length < MAX_STACK) {
-      stack.push({ name, style: styleOf(attrs, current()) });
+      stack.push({ name, style: styleOf(attrs, current(), name === 'body') });
     }
   }
   return { chars, sample: sample.trim() };
@@ -174,13 +184,16 @@ const COMPARED_CHARS = 32 * 1024;
  * Whether the text and HTML alternatives of a message say different things
  * (RFC 2046 §5.1.4: alternatives carry the same content): the HTML has at
  * least 20 distinct words and fewer than a fifth of them are in the text
- * part — "This message must be viewed in HTML" over an advertisement.
+ * part — "This message must be viewed in HTML" over an advertisement. An
+ * empty text part (under three words) is sloppiness of report generators,
+ * not a different message, and is not judged.
  */
 export function alternativesDiffer(plain: string, htmlText: string): string | null {
   const words = (t: string): Set<string> => new Set([...t.slice(0, COMPARED_CHARS).toLowerCase().matchAll(WORDS)].map((m) => m[0]));
   const inHtml = words(htmlText);
   if (inHtml.size < 20) return null;
   const inPlain = words(plain);
+  if (inPlain.size < 3) return null;
   let shared = 0;
   for (const w of inHtml) if (inPlain.has(w)) shared++;
   return shared / inHtml.size < 0.2 ? `${shared} of ${inHtml.size} words of the HTML are in the text part` : null;

@@ -23,8 +23,11 @@ describe('mail that imitates a mail program or breaks RFC 5322 dates and headers
     ['a date without a time zone (INVALID_DATE)', 'From: a@example.org\nDate: Fri, 7 Dec 2001 07:01:03', ['INVALID_DATE']],
     ['a date that is no date', 'From: a@example.org\nDate: yesterday', ['INVALID_DATE']],
     ['obsolete but valid dates: two-digit year, named zones, comments', 'From: a@example.org\nDate: Mon, 09 Feb 04 23:17:44 GMT (sent)', []],
+    ['a comment before the zone', 'From: a@example.org\nDate: Wed, 20 Sep 1995 00:19:00 (EDT) -0400', []],
+    ['an ISO 8601 date is no RFC 5322 date', 'From: a@example.org\nDate: 2007-11-09 18:37:09', ['INVALID_DATE']],
     ['a named zone mail programs write anyway', 'From: a@example.org\nDate: 8 Mar 2005 17:40:36 CEST', []],
     ['raw 8-bit in Subject that is not UTF-8 (SUBJ_ILLEGAL_CHARS)', Buffer.concat([Buffer.from(`${base}\r\nSubject: Link Exchange`), Buffer.from([0xa0, 0xe9])]), ['HEADER_8BIT_RAW']],
+    ['raw 8-bit in To: is left alone (old software wrote legacy names there)', Buffer.concat([Buffer.from(`${base}\r\nTo: `), Buffer.from([0xc4, 0x6c, 0x67]), Buffer.from(' <x@example.org>')]), []],
     ['raw UTF-8 in Subject is allowed (RFC 6532)', Buffer.from(`${base}\r\nSubject: Grüße aus Köln`, 'utf8'), []],
   ];
   for (const [name, header, expected] of table) it(name, () => assert.deepEqual(rules(header), expected));

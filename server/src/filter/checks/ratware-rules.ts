@@ -23,7 +23,7 @@ const OUTLOOK_MID = /^<(?:(?:[0-9a-f]{8}|[0-9a-f]{12})\$[0-9a-f]{8}\$[0-9a-f]{8}
  * programs write anyway), an optional comment. A date without a zone is not
  * one: the reader cannot know when it was written.
  */
-const DATE = /^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*,?\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|[a-z]{1,5})\s*(?:\([^)]*\)\s*)?$/i;
+const DATE = /^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*,?\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|[a-z]{1,5})\s*$/i;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -46,11 +46,14 @@ export function ratwareHits(m: MessageView, s: ScoreTable): RuleHit[] {
   // Outlook Express and Outlook write X-MSMail-Priority and X-MimeOLE together (SpamAssassin's MISSING_MIMEOLE).
   if (m.header('x-msmail-priority') !== null && m.header('x-mimeole') === null && m.header('dkim-signature') === null && !list) hits.push(hit(s, 'MISSING_MIMEOLE'));
   const date = m.header('date');
-  if (date !== null && !DATE.test(date)) hits.push(hit(s, 'INVALID_DATE', date.slice(0, 60)));
-  // RFC 6532 §3.2 allows raw UTF-8 in header fields; any other 8-bit byte there is not text (SpamAssassin's SUBJ_ILLEGAL_CHARS).
+  // RFC 5322 §3.2.2: comments may stand anywhere ("00:19:00 (EDT) -0400").
+  if (date !== null && !DATE.test(date.replace(/\([^()]*\)/g, ' '))) hits.push(hit(s, 'INVALID_DATE', date.slice(0, 60)));
+  // RFC 6532 §3.2 allows raw UTF-8 in header fields; any other 8-bit byte there is not text (SpamAssassin's
+  // SUBJ_ILLEGAL_CHARS and FROM_ILLEGAL_CHARS). Old East Asian and Russian mail software wrote raw legacy
+  // charsets there, so this stays a small score.
   for (const f of m.fields()) {
     const name = f.name.toLowerCase();
-    if ((name === 'subject' || name === 'from' || name === 'to') && f.value.some((b) => b >= 0x80) && !validUtf8(f.value)) {
+    if ((name === 'subject' || name === 'from') && f.value.some((b) => b >= 0x80) && !validUtf8(f.value)) {
       hits.push(hit(s, 'HEADER_8BIT_RAW', `${f.name}: raw 8-bit bytes that are not UTF-8`));
       break;
     }
