@@ -18,6 +18,15 @@ describe('the words the classifier learns from', () => {
     for (const pair of ['重要', '要訊', '電費', '扣繳', '成功']) assert.ok(t.includes(pair), pair);
     assert.ok(!t.some((w) => w.startsWith('long:')));
   });
+  it('half-width katakana and compatibility ideographs are paired too, Latin words beside them kept whole', () => {
+    const t = tokens(Buffer.from(`${head}Content-Type: text/plain; charset=utf-8\n\nｾｰﾙ開催中 Discount 﨑本店 today\n`.replace(/\n/g, '\r\n'), 'utf8'));
+    for (const pair of ['ｾｰ', 'ｰﾙ', 'ﾙ開', '開催', '﨑本', '本店', 'discount', 'today']) assert.ok(t.includes(pair), pair);
+  });
+  it('text without Chinese or Japanese keeps its words, apostrophes and prices', () => {
+    const t = tokens(`${head}\nDon't miss: only 49$ for Grüße-Karten, 1234567 codes\n`);
+    for (const w of ["don't", 'miss', 'only', '49$', 'grüße-karten', 'num:7', 'codes']) assert.ok(t.includes(w), w);
+    assert.ok(!t.some((w) => w.length === 2 && !w.includes(':')), 'no character pairs');
+  });
   it('Korean words as they are written, between spaces', () => {
     const t = tokens(Buffer.from(`${head}Content-Type: text/plain; charset=utf-8\n\n특별 할인 행사를 안내해 드립니다\n`.replace(/\n/g, '\r\n'), 'utf8'));
     assert.ok(t.includes('행사를') && t.includes('드립니다'));

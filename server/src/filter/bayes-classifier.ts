@@ -24,10 +24,13 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’$€£-]*[\p{L}\p{N}$€£]/gu;
  * Chinese and Japanese write without spaces: a "word" of WORD is a whole
  * sentence, which no other message repeats. Runs of Han and kana become
  * overlapping pairs of characters instead (the bigrams CJK search engines
- * index). Korean separates its words with spaces and keeps them.
+ * index). Korean separates its words with spaces and keeps them. Kana,
+ * CJK ideographs (with extension A and compatibility ideographs) and
+ * half-width katakana, by code point: a Unicode property class is slower.
  */
-const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+/u;
-const CJK_SPLIT = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+)/u;
+const CJK = '\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f';
+const CJK_RUN = new RegExp(`[${CJK}]`);
+const CJK_SPLIT = new RegExp(`([${CJK}]+)`);
 
 function hashToken(token: string): string {
   return createHash('sha1').update(token).digest('base64url').slice(0, 12);
@@ -40,9 +43,10 @@ export function rawTokens(view: MessageView): string[] {
     if (out.size < MAX_MESSAGE_TOKENS) out.add(t);
   };
   const words = (prefix: string, text: string): void => {
+    const cjk = CJK_RUN.test(text);
     for (const m of text.matchAll(WORD)) {
       const w = m[0].toLowerCase();
-      if (CJK_RUN.test(w)) {
+      if (cjk && CJK_RUN.test(w)) {
         for (const piece of w.split(CJK_SPLIT)) {
           if (!CJK_RUN.test(piece)) {
             if (piece.length >= 3 && piece.length <= 20) add(prefix + piece);

@@ -5,7 +5,7 @@
 // is small, and a 50 MiB message must not cost 50 MiB of parsing per check
 // (SpamAssassin skips messages over 500 KB altogether; we scan their start).
 import type { Readable } from 'node:stream';
-import { decodePart } from '../mail/mime/decode-body.ts';
+import { decodeBody, decodePart } from '../mail/mime/decode-body.ts';
 import { decodeWords } from '../mail/mime/envelope.ts';
 import { headerFields, unfoldValue, type HeaderField } from '../mail/mime/header-fields.ts';
 import { htmlToText } from '../mail/mime/html-text.ts';
@@ -41,8 +41,8 @@ export interface MessageView {
   fields(): HeaderField[];
   /** Unfolded, RFC 2047-decoded value of the first field of that name, or null. */
   header(name: string): string | null;
-  /** Every field of that name, unfolded and decoded. */
-  headers(name: string): string[];
+  /** Every field of that name, unfolded and decoded (cached: shared by the checks, not to be changed). */
+  headers(name: string): readonly string[];
   /** Decoded text of every text part (HTML as text), capped. */
   text(): string;
   /** Raw HTML of the text/html parts (decoded, capped), '' when none. */
@@ -160,7 +160,8 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
           }
           chars += decoded.length;
         } else if (!isText && (filename !== '' || part.contentType.type !== 'text')) {
-          found.push({ filename, contentType: type, bytes: decodePart(bytes, part).bytes });
+          // Attachments are read as bytes: their charset decoding would be wasted work.
+          found.push({ filename, contentType: type, bytes: decodeBody(bytes.subarray(part.bodyStart, part.bodyEnd), part.encoding).bytes });
         }
       }
     }
@@ -171,9 +172,16 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
     attachments = found;
   };
 
-  const headerValues = (name: string): string[] => {
+  // The checks ask for the same fields many times: each is unfolded and decoded once.
+  const headerCache = new Map<string, readonly string[]>();
+  const headerValues = (name: string): readonly string[] => {
     const lower = name.toLowerCase();
-    return parse().fields.filter((f) => f.name.toLowerCase() === lower).map((f) => decodeWords(unfoldValue(f.value).trim()));
+    let values = headerCache.get(lower);
+    if (values === undefined) {
+      values = Object.freeze(parse().fields.filter((f) => f.name.toLowerCase() === lower).map((f) => decodeWords(unfoldValue(f.value).trim())));
+      headerCache.set(lower, values);
+    }
+    return values;
   };
 
   return {

@@ -22,6 +22,13 @@ describe('body text sent without its charset', () => {
   it('a declared charset is believed', () => {
     assert.equal(decodeCharset(iconv.encode('Żółć', 'iso-8859-2'), 'iso-8859-2'), 'Żółć');
   });
+  it('binary data labelled as text (NUL bytes) is not read as Chinese or Japanese', () => {
+    // A GIF header and pixel data: mostly high bytes, as double-byte text would be, but with NULs.
+    const bytes = Buffer.concat([Buffer.from('GIF89a\x10\x00\x10\x00', 'latin1'), Buffer.from(Array.from({ length: 200 }, (_, i) => (i % 7 === 0 ? 0 : 0xa1 + (i % 90))))]);
+    const text = decodeCharset(bytes, 'us-ascii');
+    assert.doesNotMatch(text, /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]/);
+    assert.ok(text.startsWith('GIF89a'));
+  });
   it('a few 8-bit bytes in English are no double-byte text', () => {
     const bytes = Buffer.concat([Buffer.from('Price list for next week, valid until Friday. Thanks\u00a0', 'latin1'), Buffer.from([0xa0, 0xe9, 0xa0])]);
     assert.match(decodeCharset(bytes, null), /^Price list/);

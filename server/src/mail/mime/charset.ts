@@ -65,7 +65,8 @@ function count(text: string, re: RegExp): number {
 function guessEightBit(bytes: Buffer): string {
   let high = 0;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) high++;
-  if (high >= 16 && high >= bytes.length * 0.2) {
+  // NUL bytes: binary data (an image mislabelled as text), no text encoding to find.
+  if (high >= 16 && high >= bytes.length * 0.2 && !bytes.includes(0)) {
     for (const { decoder, proves } of DOUBLE_BYTE) {
       const text = decoder.decode(bytes);
       const wide = count(text, /[^\x00-\x7f]/g);
