@@ -33,6 +33,7 @@ import { openSqliteStore } from '../../../server/src/store/sqlite/sqlite-store.t
 import { freePort, startStoa, tempDir } from '../../cli/run-stoa.ts';
 import { CORPUS } from '../../support/corpus.ts';
 import type { ClientJob, ClientResult } from '../smtp/client-worker.ts';
+import { envelopeSender } from './envelope.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -65,13 +66,6 @@ function configFor(dataDir: string) {
   config.dns.servers = ['127.0.0.1:9'];
   config.dns.timeoutMs = 200;
   return config;
-}
-
-/** Envelope sender as an MTA would have seen it: the Return-Path, else the From address. */
-function envelopeSender(raw: Buffer): string {
-  const head = raw.subarray(0, 64 * 1024).toString('latin1');
-  const m = /^Return-Path:\s*<([^>]*)>/im.exec(head) ?? /^From:[^\n]*?<([^>\s]+@[^>\s]+)>/im.exec(head) ?? /^From:\s*([^\s<>]+@[^\s<>]+)/im.exec(head);
-  return m ? m[1] : '';
 }
 
 async function judge(filter: FilterService, sample: Sample) {
