@@ -71,3 +71,24 @@ export function claimsOtherProvider(helo: string, rdns: string): boolean {
   for (const [claims, servers] of PROVIDERS) if (claims.test(h)) return !servers.test(r) && !claims.test(r);
   return false;
 }
+
+/**
+ * Free-mail providers anyone can sign up with (the big ones of SpamAssassin's
+ * 20_freemail_domains.cf, and Mail.ru's, Proton's and Tuta's newer domains):
+ * an address there says nothing of the company a message claims to come from.
+ */
+const FREEMAIL_DOMAINS = new Set([
+  'gmail.com', 'googlemail.com', 'yahoo.com', 'ymail.com', 'rocketmail.com', 'hotmail.com', 'outlook.com', 'live.com', 'msn.com',
+  'aol.com', 'aim.com', 'icloud.com', 'me.com', 'mac.com', 'mail.com', 'email.com', 'gmx.com', 'gmx.net', 'gmx.de', 'web.de',
+  'yandex.com', 'yandex.ru', 'ya.ru', 'mail.ru', 'inbox.ru', 'list.ru', 'bk.ru', 'rambler.ru', 'protonmail.com', 'proton.me',
+  'zoho.com', 'tutanota.com', 'qq.com', 'foxmail.com', '163.com', '126.com', 'yeah.net', 'sina.com', 'sina.cn', 'sohu.com',
+  'aliyun.com', 'naver.com', 'hanmail.net', 'daum.net', 'rediffmail.com', 'libero.it', 'laposte.net', 'orange.fr',
+  'free.fr', 'seznam.cz', 'o2.pl', 'wp.pl', 'interia.pl', 'onet.pl', 'lycos.com', 'excite.com', 'netscape.net',
+]);
+/** National variants of the biggest (yahoo.co.uk, hotmail.fr, outlook.de, live.com.au …). */
+const FREEMAIL_NATIONAL = /^(?:yahoo|hotmail|outlook|live|aol)\.(?:[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})$/;
+
+export function isFreemail(domain: string): boolean {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  return FREEMAIL_DOMAINS.has(d) || FREEMAIL_NATIONAL.test(d);
+}

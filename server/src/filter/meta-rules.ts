@@ -5,8 +5,16 @@
 import type { RuleHit } from './pipeline-types.ts';
 import { hit, type RuleName, type ScoreTable } from './rules.ts';
 
-/** Signs that a message was sent in bulk to people who did not ask for it. */
-const BULK_SIGNS: readonly RuleName[] = ['CONTENT_ADVERT', 'CONTENT_MONEY', 'CONTENT_PHARMA', 'CONTENT_SOFTWARE', 'CONTENT_ADVANCE_FEE', 'RCPT_MANY_DOMAINS'];
+/**
+ * Signs that a message was sent in bulk to people who did not ask for it:
+ * advertising, and the frauds and spam trades that write to strangers by
+ * the million (pharmacy, software, adult, search-engine marketing, advance
+ * fee, romance, phishing, disguised words), or a harvested recipient list.
+ */
+const BULK_SIGNS: readonly RuleName[] = [
+  'CONTENT_ADVERT', 'CONTENT_MONEY', 'CONTENT_PHARMA', 'CONTENT_SOFTWARE', 'CONTENT_ADULT', 'CONTENT_MARKETING',
+  'CONTENT_ADVANCE_FEE', 'CONTENT_ROMANCE', 'CONTENT_PHISH', 'CONTENT_OBFUSCATED', 'RCPT_MANY_DOMAINS',
+];
 
 export function metaHits(hits: readonly RuleHit[], scores: ScoreTable): RuleHit[] {
   const fired = new Set(hits.map((h) => h.rule));

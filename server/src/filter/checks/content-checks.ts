@@ -12,7 +12,7 @@ import type { FilterCheck, RuleHit } from '../pipeline-types.ts';
 import type { CheckDeps } from './check-deps.ts';
 import { alternativesDiffer, hidesText, linkMismatch, titleDiffers } from './html-rules.ts';
 import { disguisedWords } from './obfuscation.ts';
-import { familyHits, personalDataForm, phraseText, PRICES } from './phrase-rules.ts';
+import { familyHits, personalDataForm, phraseText, PRICES, SCAM_FAMILIES, SCAM_MANY } from './phrase-rules.ts';
 import { unexpectedScript } from './script-rules.ts';
 
 /** SpamAssassin's Generic Test for Unsolicited Bulk Email (spamassassin.apache.org/gtube). */
@@ -25,13 +25,16 @@ const IP_HOST = /^(?:\d{1,3}\.){3}\d{1,3}$|^\[[0-9a-f:]+\]$/i;
 
 function phraseHits(deps: CheckDeps, text: string): RuleHit[] {
   const flat = phraseText(text);
-  const hits = familyHits(flat).map((f) => hit(deps.scores, f.rule, f.found.join(', ')));
+  const families = familyHits(flat);
+  const hits = families.map((f) => hit(deps.scores, f.rule, f.found.join(', ')));
+  const scam = families.find((f) => SCAM_FAMILIES.includes(f.rule) && f.found.length >= SCAM_MANY);
+  if (scam) hits.push(hit(deps.scores, 'CONTENT_SCAM_MANY', `${scam.rule}: ${scam.found.length} different phrases`));
   const disguised = disguisedWords(flat);
   if (disguised.length >= 2) hits.push(hit(deps.scores, 'CONTENT_OBFUSCATED', disguised.join('; ')));
   const form = personalDataForm(text);
   if (form !== null) hits.push(hit(deps.scores, 'FORM_PERSONAL_DATA', form));
   // SpamAssassin-style meta rule: several independent families in one message.
-  if (hits.length >= 3) hits.push(hit(deps.scores, 'CONTENT_SPAMMY_MIX', hits.map((h) => h.rule).join(' ')));
+  if (families.length + (disguised.length >= 2 ? 1 : 0) + (form !== null ? 1 : 0) >= 3) hits.push(hit(deps.scores, 'CONTENT_SPAMMY_MIX', hits.map((h) => h.rule).join(' ')));
   const letters = text.replace(/[^A-Za-z]/g, '');
   if (letters.length >= 200 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.4) hits.push(hit(deps.scores, 'CONTENT_SHOUTING'));
   if ((text.match(/!{2,}|!\s/g) ?? []).length >= 6) hits.push(hit(deps.scores, 'CONTENT_EXCLAIM'));
@@ -71,6 +74,14 @@ function hasTextAndHtmlAlternatives(root: MimePart): boolean {
   return false;
 }
 
+/** Whether any body part other than an attachment is text that is not HTML (text/plain, text/enriched …). */
+function hasPlainPart(root: MimePart): boolean {
+  for (const { part } of walkParts(root)) {
+    if (part.contentType.type === 'text' && part.contentType.subtype !== 'html' && part.disposition?.type !== 'attachment') return true;
+  }
+  return false;
+}
+
 export function contentCheck(deps: CheckDeps): FilterCheck {
   return {
     name: 'content', stage: 'data', directions: ['inbound', 'outbound'], timeoutMs: 5000, onError: 'skip',
@@ -81,7 +92,7 @@ export function contentCheck(deps: CheckDeps): FilterCheck {
       const html = m.html();
       const hits = [...phraseHits(deps, text), ...htmlHits(deps, m)];
       const root = m.root();
-      if (root && root.contentType.type === 'text' && root.contentType.subtype === 'html') hits.push(hit(deps.scores, 'MIME_HTML_ONLY'));
+      if (root && html !== '' && !hasPlainPart(root)) hits.push(hit(deps.scores, 'MIME_HTML_ONLY', root.contentType.type === 'multipart' ? `in a ${root.contentType.type}/${root.contentType.subtype}` : undefined));
       // RFC 2045 §5.1: type "/" subtype, in the header or in any part ("Content-Type: text plain", "Content-Type: ; name=x").
       const declared = m.header('content-type');
       const badPart = m.defects().some((d) => d.startsWith('invalid Content-Type'));

@@ -38,14 +38,19 @@ export function phraseText(text: string): string {
   return text.replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** The phrases of each family found in `flat` (phraseText; at most three each), for the families that fire. */
+/** Distinct phrases of one scam family that make CONTENT_SCAM_MANY (SpamAssassin's ADVANCE_FEE_4_NEW counts the same way). */
+export const SCAM_MANY = 4;
+/** The families whose phrases are a fraud's script, not advertising: many of them at once leave no doubt. */
+export const SCAM_FAMILIES: readonly RuleName[] = ['CONTENT_ADVANCE_FEE', 'CONTENT_ROMANCE', 'CONTENT_PHISH'];
+
+/** The distinct phrases of each family found in `flat` (phraseText; at most SCAM_MANY each), for the families that fire. */
 export function familyHits(flat: string): Array<{ rule: RuleName; found: string[] }> {
   const out: Array<{ rule: RuleName; found: string[] }> = [];
   for (const { rule, re, min } of FAMILIES) {
     const found = new Set<string>();
     for (const m of flat.matchAll(re)) {
       found.add(m[0]);
-      if (found.size >= 3) break;
+      if (found.size >= SCAM_MANY) break;
     }
     if (found.size >= min) out.push({ rule, found: [...found] });
   }
