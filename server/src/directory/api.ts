@@ -1,6 +1,8 @@
 // The directory's public face: what the admin API, the CLI and (later) every
 // protocol call. Implementations live beside this file; nothing here knows
 // which protocol or route is calling.
+import type { AccountImportResult } from './account-import.ts';
+import type { ShareTargetService } from './share-targets.ts';
 import type {
   Account, AccountCreate, AccountUpdate, Alias, AliasCreate, AliasUpdate, AppPassword, AuditEntry,
   DirectorySource, Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
@@ -55,6 +57,11 @@ export interface DomainService {
 
 export interface AccountService {
   create(actor: Actor, input: AccountCreate, opts?: SourceOptions): Promise<Account>;
+  /**
+   * Many accounts, all or none, each checked as create() checks one and
+   * audited as one (stoa account import). `dryRun` checks and changes nothing.
+   */
+  importMany(actor: Actor, inputs: readonly AccountCreate[], options: { dryRun: boolean }): Promise<AccountImportResult>;
   /** By id or by address. */
   get(actor: Actor, idOrAddress: string): Promise<Account>;
   /** Directory-managed fields of a directory account answer STOA_DIRECTORY_MANAGED, except to its sync. */
@@ -208,6 +215,12 @@ export interface PasswordVerifier {
    * has the name as its address.
    */
   findAccount?(username: string, req: AuthRequest): Promise<string | null>;
+  /**
+   * Optional: the one name a login name that is not an address is throttled
+   * under (AD "CORP\alice" and "alice" alike), so spelling variants of a
+   * directory user name do not each get their own failure counter.
+   */
+  throttleName?(username: string): string | null;
 }
 
 /** What a login rested on, for checking later that it still stands (a session that outlives a password reset). */
@@ -282,6 +295,8 @@ export interface Directory {
   audit: AuditService;
   operators: OperatorService;
   addresses: AddressService;
+  /** Whom a user may name when sharing a mailbox (IMAP SETACL): their own domain, throttled. */
+  shareTargets: ShareTargetService;
   auth: AuthService;
   credentials: CredentialService;
   /** Shared mailboxes and delegation grants (shared-mailbox-api.ts). */

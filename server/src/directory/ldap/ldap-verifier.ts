@@ -96,6 +96,14 @@ export function createLdapVerifier(deps: VerifierDeps): LdapVerifier {
     sessions,
     close: () => sessions.close(),
 
+    throttleName(username) {
+      const login = loginForLookup(username);
+      if (login === null || login.includes('@')) return null;
+      // The down-level domain is ignored by the lookup (withoutDownLevelDomain), so also here, whatever the connection's kind.
+      const m = /^[^\\@]+\\([^\\]+)$/.exec(login);
+      return (m ? m[1] : login).toLowerCase();
+    },
+
     async findAccount(username) {
       const login = loginForLookup(username);
       if (login === null) return null;

@@ -1,7 +1,7 @@
 // The admin API server: Fastify with strict validation, one problem+json
 // error handler, the auth gate, and one plugin per API area. It is returned
 // ready but not listening; main.ts decides where it listens.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Directory } from '../../directory/api.ts';
@@ -28,10 +28,13 @@ import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
 import { requestMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
-import { installProblemHandlers } from './problem.ts';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
+import { limitConnections } from './connection-limit.ts';
+import type { ConnectionGate } from '../../operations/connection-gate.ts';
+import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
@@ -55,6 +58,8 @@ export interface HttpServerDeps {
   sieve?: SieveService;
   /** Quarantine, verdicts and training; the routes are absent when the filter is not wired. */
   filter?: FilterService;
+  /** The process's connection caps: HTTP has its own pool, outside the mail listeners' total (the reserve). */
+  gate: ConnectionGate;
 }
 
 declare module 'fastify' {
@@ -70,7 +75,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   const app = Fastify({
     loggerInstance: deps.logger.child({ proto: 'http' }) as FastifyBaseLogger,
     // The request id is the "connection" of the shared log shape { proto, conn, ip, user }.
-    requestIdLogLabel: 'conn',
+    logController: new LogController({ requestIdLogLabel: 'conn' }),
     childLoggerFactory: (logger, bindings, options, rawRequest) => logger.child({ ...bindings, ip: rawRequest.socket.remoteAddress }, options),
     bodyLimit: config.api.bodyLimitBytes,
     trustProxy: config.listeners.http.trustProxy,
@@ -79,18 +84,35 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     // JSON with "__proto__" or "constructor.prototype" is refused outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // The router's and Node's own refusals as problem documents that do not echo the URL (docs/security.md "HTTP").
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
   // Only JSON bodies: dropping the text/plain parser makes any other media
   // type a 415 instead of a confusing "body must be object".
   app.removeContentTypeParser('text/plain');
+  // Many HTTP clients send "Content-Type: application/json" on every request,
+  // DELETE and logout included, with no body. For a route that takes no body
+  // that is simply no body (issue 16 item 24); a route that takes one still
+  // answers STOA_BAD_JSON, as for any other unparsable body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && !request.routeOptions.schema?.body) {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
   installProblemHandlers(app);
   app.decorate('metrics', metrics);
+  await app.register(securityHeaders);
 
   await app.register(openapi, { version: pkg.version });
   await app.register(cookie);
-  await app.register(requestMetrics, { metrics });
+  await app.register(requestMetrics, { metrics, access: config.api.metrics });
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
@@ -117,6 +139,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
   }, { prefix: '/api/v1' });
 
+  limitConnections(app, deps.gate, config);
   await app.ready();
   return app;
 }

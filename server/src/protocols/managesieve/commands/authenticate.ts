@@ -20,16 +20,21 @@ async function logIn(ctx: ManageSieveContext, username: string, password: string
   }
   if (!result.ok) {
     session.authFailures += 1;
-    ctx.logger.info({ session: session.id, username, code: result.code, ip: session.remoteAddress }, 'managesieve login failed');
+    ctx.logger.info({ username, code: result.code }, 'managesieve login failed');
     const text = result.code === 'STOA_AUTH_THROTTLED' ? `Too many failed logins; try again in ${result.retryAfterSeconds ?? 1} seconds`
       : result.code === 'STOA_ACCOUNT_DISABLED' ? 'Account disabled'
         : result.code === 'STOA_PROTOCOL_NOT_ALLOWED' ? 'This account may not use ManageSieve' : 'Authentication failed';
     if (session.authFailures >= MAX_AUTH_FAILURES) return { type: 'response', kind: 'BYE', text: `${text}; closing`, after: 'close' };
     return no(text, result.code === 'STOA_AUTH_THROTTLED' ? 'TRYLATER' : undefined);
   }
+  if (!ctx.claimSession(result.account.id)) {
+    ctx.logger.info({ session: session.id, account: result.account.id }, 'managesieve login refused: too many sessions for this account from this address');
+    return no('Too many sessions for this account from your address', 'TRYLATER');
+  }
   session.account = result.account;
   session.actor = result.actor;
-  ctx.logger.info({ session: session.id, account: result.account.id, via: result.via }, 'managesieve login');
+  ctx.logger = ctx.logger.child({ user: result.account.address });
+  ctx.logger.info({ account: result.account.id, via: result.via }, 'managesieve login');
   return { type: 'response', kind: 'OK', text: 'Logged in' };
 }
 
