@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/src/schemas/directory.ts';
 import type { MailboxStore, MessageStore } from './mail-port.ts';
 import type { QueueStore } from './queue-port.ts';
+import type { DavStore } from './dav-port.ts';
 import type { DkimKeyStore, GreylistStore, RateCounterStore } from './filter-port.ts';
 
 export type SortOrder = 'asc' | 'desc';
@@ -271,6 +272,8 @@ export interface StoreTx {
   messages: MessageStore;
   /** Outbound queue (queue-port.ts); in atomic() so a submission can enqueue with its other writes. */
   queue: QueueStore;
+  /** Calendars and address books (dav-port.ts): collections, objects, change log, shares, delegation. */
+  dav: DavStore;
 }
 
 export interface Store extends StoreTx {

@@ -26,6 +26,7 @@ import { applyMigrations, currentVersion } from './migrations.ts';
 import { sqliteResourceStore } from './resources.ts';
 import { SqliteConnection } from './sqlite-connection.ts';
 import { sqliteQueueStore } from './queue-store.ts';
+import { sqliteDavStore } from './dav-store.ts';
 import { mapSqliteError } from './sqlite-errors.ts';
 import { GroupCommit } from './group-commit.ts';
 import { INDEX_INTERVAL_MS, SearchIndexer, indexPendingBodies } from './search-indexer.ts';
@@ -72,6 +73,7 @@ function bind(x: Executor): StoreTx {
     mailboxes: sqliteMailboxStore(x),
     messages: sqliteMessageStore(x),
     queue: sqliteQueueStore(x),
+    dav: sqliteDavStore(x),
   };
 }
 
