@@ -83,6 +83,25 @@ export interface StoaConfig {
     /** Expunge-log entries older than this are pruned; QRESYNC from before them reports every missing UID. */
     expungeLogRetentionDays: number;
   };
+  /** CalDAV and CardDAV (docs/dav.md). */
+  dav: {
+    enabled: boolean;
+    /**
+     * Basic authentication over plain HTTP: refuse (the default: only HTTPS,
+     * or a trusted proxy that says so), loopback (also from 127.0.0.0/8 and ::1,
+     * for tests and a TLS proxy on the same host), allow (anywhere).
+     */
+    plaintextAuth: 'refuse' | 'loopback' | 'allow';
+    maxRequestBytes: number;
+    maxResourceBytes: number;
+    maxInstances: number;
+    maxExpandDays: number;
+    maxMultigetHrefs: number;
+    /** A verified Basic credential is remembered (as a keyed hash) this long; 0 = check the password every request. */
+    authCacheSeconds: number;
+    directoryMaxEntries: number;
+    tombstoneRetentionDays: number;
+  };
   auth: {
     argon2: Argon2Params;
     minPasswordLength: number;

@@ -1,0 +1,24 @@
+// The calendar domain's public face beyond plain collections (which the
+// collection service handles): CalDAV queries, multiget with calendar-data
+// shaping, and free-busy. Every method takes the caller first; rights are
+// those of the collection service.
+import type { Actor } from '../directory/api.ts';
+import type { CalendarDataSpec, CompFilter, TimeRange } from '../model/dav-filter.ts';
+import type { DavObject } from '../model/dav.ts';
+
+export interface CalendarObjectResult {
+  object: DavObject;
+  /** calendar-data as asked (projected, expanded …); the stored text when nothing was asked. */
+  data: string;
+}
+
+export interface CalendarService {
+  /** RFC 4791 §7.8 calendar-query: every object of the calendar matching the filter. */
+  query(actor: Actor, collectionId: string, filter: CompFilter, spec: CalendarDataSpec | null): Promise<CalendarObjectResult[]>;
+  /** RFC 4791 §7.9 calendar-multiget: the named objects that exist, and the names that do not. */
+  multiget(actor: Actor, collectionId: string, names: readonly string[], spec: CalendarDataSpec | null): Promise<{ found: CalendarObjectResult[]; missing: string[] }>;
+  /** calendar-data for one object (GET needs none; REPORTs do). */
+  shape(actor: Actor, collectionId: string, object: DavObject, spec: CalendarDataSpec | null): Promise<string>;
+  /** RFC 4791 §7.10 free-busy-query: a VCALENDAR with one VFREEBUSY. */
+  freeBusy(actor: Actor, collectionId: string, range: TimeRange): Promise<string>;
+}

@@ -1,0 +1,94 @@
+// CalDAV queries over the collection service: candidates come from the
+// store's span index (objectsInRange), and only those are parsed and, when
+// recurring, expanded inside the asked range. Parsed objects are cached by
+// entity tag (content hash), so a repeated query parses nothing.
+import type { CollectionService } from '../collections/api.ts';
+import { StoaError } from '../errors/catalogue.ts';
+import type { CalendarDataSpec, TimeRange } from '../model/dav-filter.ts';
+import { TIME_MAX, TIME_MIN, type DavCollection, type DavObject } from '../model/dav.ts';
+import type { CalendarObjectResult, CalendarService } from './api.ts';
+import { calendarZone, type CalendarCodecLimits } from './calendar-codec.ts';
+import { busyPeriods, calendarData, freeBusyCalendar } from './ical/calendar-data.ts';
+import { parseCalendarObject, type CalendarObject } from './ical/calendar-object.ts';
+import { candidateRange, matchesCalendarFilter } from './query/calendar-filter.ts';
+
+export interface CalendarServiceDeps {
+  collections: CollectionService;
+  limits: CalendarCodecLimits & { maxExpandDays: number };
+  /** ms since the epoch (DTSTAMP of free-busy answers). */
+  now?: () => number;
+  cacheSize?: number;
+}
+
+export function createCalendarService({ collections, limits, now = Date.now, cacheSize = 20_000 }: CalendarServiceDeps): CalendarService {
+  const cache = new Map<string, CalendarObject>();
+
+  function parsed(obj: DavObject, col: DavCollection): CalendarObject {
+    const zone = calendarZone(col);
+    const key = `${obj.etag}|${zone ?? ''}`;
+    let hit = cache.get(key);
+    if (hit) {
+      // Least recently used goes first: re-insert on use.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    hit = parseCalendarObject(obj.data, { ...limits, maxBytes: Number.MAX_SAFE_INTEGER }, zone);
+    cache.set(key, hit);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+    return hit;
+  }
+
+  function checkRange(r: TimeRange | null, what: string): void {
+    if (!r) return;
+    const span = (r.end ?? TIME_MAX) - (r.start ?? TIME_MIN);
+    if (span > limits.maxExpandDays * 86_400_000) throw new StoaError('STOA_DAV_RANGE_TOO_WIDE', `${what} over more than ${limits.maxExpandDays} days`);
+  }
+
+  function shapeData(obj: DavObject, col: DavCollection, spec: CalendarDataSpec | null): string {
+    if (!spec || (!spec.comp && !spec.expand && !spec.limitRecurrenceSet)) return obj.data;
+    checkRange(spec.expand, 'expand');
+    checkRange(spec.limitRecurrenceSet, 'limit-recurrence-set');
+    return calendarData(parsed(obj, col), obj.data, spec, limits);
+  }
+
+  return {
+    async query(actor, collectionId, filter, spec) {
+      const { collection } = await collections.get(actor, collectionId);
+      const narrow = candidateRange(filter);
+      const candidates = narrow?.range
+        ? await collections.objectsInRange(actor, collectionId, narrow.range.start ?? TIME_MIN, narrow.range.end ?? TIME_MAX, narrow.component)
+        : await collections.listObjectData(actor, collectionId);
+      const out: CalendarObjectResult[] = [];
+      for (const obj of candidates) {
+        if (!matchesCalendarFilter(parsed(obj, collection), filter, limits)) continue;
+        out.push({ object: obj, data: shapeData(obj, collection, spec) });
+      }
+      return out.sort((a, b) => a.object.name.localeCompare(b.object.name));
+    },
+
+    async multiget(actor, collectionId, names, spec) {
+      const { collection } = await collections.get(actor, collectionId);
+      const found = await collections.getObjects(actor, collectionId, names);
+      const present = new Set(found.map((o) => o.name));
+      return {
+        found: found.map((object) => ({ object, data: shapeData(object, collection, spec) })),
+        missing: names.filter((n) => !present.has(n)),
+      };
+    },
+
+    async shape(actor, collectionId, object, spec) {
+      const { collection } = await collections.get(actor, collectionId);
+      return shapeData(object, collection, spec);
+    },
+
+    async freeBusy(actor, collectionId, range) {
+      const { collection } = await collections.get(actor, collectionId);
+      if (range.start === null || range.end === null) throw new StoaError('STOA_VALIDATION', 'free-busy-query needs a time-range with start and end');
+      checkRange(range, 'free-busy-query');
+      const objects = await collections.objectsInRange(actor, collectionId, range.start, range.end);
+      const periods = objects.flatMap((o) => busyPeriods(parsed(o, collection), range.start!, range.end!, limits));
+      return freeBusyCalendar(periods, range.start, range.end, now());
+    },
+  };
+}
