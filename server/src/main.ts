@@ -30,6 +30,7 @@ import type { Logger } from './log/logger.ts';
 import { startHousekeeping, type Housekeeping } from './housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
 import { openStore } from './store/open-store.ts';
+import { createDavServices, davTombstonePruneTask } from './dav-services.ts';
 import type { Store } from './store/port.ts';
 
 export interface RunningServer {
@@ -113,7 +114,9 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     const queue = outbound.service;
     if (config.listeners.http.enabled) {
       const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders });
+      // Calendars and address books (issue 11): built here until the composition root (services.ts) exists.
+      const dav = createDavServices({ store, config });
+      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders, dav });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
@@ -153,6 +156,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       tasks: [
         { name: 'greylist', run: () => greylist.prune() }, { name: 'rateCounters', run: () => rateLimiter.prune() },
         expungeLogPruneTask({ config, messages: store.messages }),
+        davTombstonePruneTask({ store, config }),
       ],
     });
     return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, close };

@@ -44,7 +44,7 @@ export interface CollectionInput {
   properties?: Record<string, string>;
 }
 
-export type CollectionPatch = Partial<Omit<CollectionInput, 'uri'>> & {
+export type CollectionPatch = Partial<Omit<CollectionInput, 'uri' | 'properties'>> & {
   /** Dead properties to set (value) or remove (null), by Clark name. */
   properties?: Record<string, string | null>;
 };

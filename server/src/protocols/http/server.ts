@@ -29,6 +29,9 @@ import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
 import { sessionRoutes } from './sessions.ts';
 import { createValidatorCompiler } from './validation.ts';
+import { davPlugin } from '../dav/plugin.ts';
+import type { DavServices } from '../dav/context.ts';
+import { davAdminRoutes } from './dav-admin.ts';
 
 export interface HttpServerDeps {
   config: StoaConfig;
@@ -43,6 +46,8 @@ export interface HttpServerDeps {
   queue?: QueueService;
   /** Public folder administration; its routes are absent when mail services are not wired. */
   publicFolders?: PublicFolderService;
+  /** Calendars and address books: the DAV front end under /dav/ and their admin routes; absent when not wired. */
+  dav?: DavServices;
 }
 
 declare module 'fastify' {
@@ -94,7 +99,10 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(auditRoutes, { directory });
     if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
     if (deps.publicFolders) await api.register(publicFoldersRoutes, { publicFolders: deps.publicFolders });
+    if (deps.dav) await api.register(davAdminRoutes, { collections: deps.dav.collections, directory });
   }, { prefix: '/api/v1' });
+  // CalDAV/CardDAV (docs/dav.md): its own authentication (Basic or the session cookie) and DAV error bodies.
+  if (deps.dav && config.dav.enabled) await app.register(davPlugin, { config, directory, services: deps.dav, metrics });
 
   await app.ready();
   return app;

@@ -1,0 +1,39 @@
+// COPY and MOVE of calendar objects and vCards (RFC 4918 §9.8, §9.9),
+// within or between collections of the same kind, with Overwrite and
+// If-Match on the destination. Collections are not copied or moved
+// (403): calendars and address books are created and deleted instead.
+import { header, type DavContext, type DavMethod, type DavResponse } from '../context.ts';
+
+function destinationPath(ctx: DavContext): string | null {
+  const dest = header(ctx, 'destination');
+  if (!dest) return null;
+  try {
+    const url = new URL(dest, 'http://placeholder');
+    return url.pathname;
+  } catch {
+    return null;
+  }
+}
+
+async function transfer(ctx: DavContext, move: boolean): Promise<DavResponse> {
+  const source = ctx.target;
+  if (source.type === 'missing' || (source.type === 'object' && !source.object)) return { status: 404 };
+  if (source.type !== 'object') return { status: 403, body: 'only calendar objects and vCards can be copied or moved\n' };
+  const path = destinationPath(ctx);
+  if (!path) return { status: 400, body: 'Destination header missing or malformed\n' };
+  const dest = await ctx.resolve(path);
+  const overwrite = (header(ctx, 'overwrite') ?? 'T').toUpperCase() !== 'F';
+  let to: { id: string; name: string };
+  if (dest.type === 'object') to = { id: dest.parent.view.collection.id, name: dest.name };
+  else if (dest.type === 'missing' && dest.parent?.type === 'collection') to = { id: dest.parent.view.collection.id, name: dest.segment };
+  else if (dest.type === 'missing') return { status: 409, body: 'the destination collection does not exist\n' };
+  else return { status: 403, body: 'the destination must be an object inside a calendar or address book\n' };
+  if (dest.type === 'object' && dest.object && !overwrite) return { status: 412 };
+  const ifMatch = header(ctx, 'if-match');
+  const condition = ifMatch && /^"([^"]*)"$/.test(ifMatch.trim()) ? { etag: ifMatch.trim().slice(1, -1) } : undefined;
+  const { created } = await ctx.services.collections.transferObject(ctx.actor, { id: source.parent.view.collection.id, name: source.name }, to, { move, overwrite, ...(condition ? { condition } : {}) });
+  return { status: created ? 201 : 204 };
+}
+
+export const copy: DavMethod = { name: 'COPY', handle: (ctx) => transfer(ctx, false) };
+export const move: DavMethod = { name: 'MOVE', handle: (ctx) => transfer(ctx, true) };

@@ -1,0 +1,58 @@
+// PUT of a calendar object or vCard (RFC 4791 §5.3.2, RFC 6352 §6.3.2) with
+// If-Match / If-None-Match checked inside the store's write (RFC 9110
+// §13.1: 412 when they fail). The service validates and computes the span.
+import { StoaError } from '../../../errors/catalogue.ts';
+import type { WriteCondition } from '../../../collections/api.ts';
+import { header, type DavContext, type DavMethod } from '../context.ts';
+
+/** If-Match / If-None-Match as a store condition (only strong tags of one resource are meaningful here). */
+export function writeCondition(ctx: DavContext): WriteCondition {
+  const ifMatch = header(ctx, 'if-match');
+  const ifNoneMatch = header(ctx, 'if-none-match');
+  if (ifNoneMatch?.trim() === '*') return { etag: null };
+  if (ifMatch !== undefined) {
+    const tag = ifMatch.trim();
+    if (tag === '*') return {};
+    const m = /^"([^"]*)"/.exec(tag);
+    // A weak or malformed tag never matches a strong comparison.
+    return { etag: m ? m[1] : '\u0000no-match' };
+  }
+  return {};
+}
+
+function mediaOk(ctx: DavContext, kind: 'calendar' | 'addressbook'): boolean {
+  const ct = (header(ctx, 'content-type') ?? '').toLowerCase();
+  if (ct === '') return true;
+  return kind === 'calendar' ? /text\/calendar|application\/octet-stream|text\/plain/.test(ct) : /text\/(x-)?vcard|text\/directory|application\/octet-stream|text\/plain/.test(ct);
+}
+
+export const put: DavMethod = {
+  name: 'PUT',
+  async handle(ctx) {
+    const t = ctx.target;
+    let collectionId: string;
+    let name: string;
+    let kind: 'calendar' | 'addressbook';
+    if (t.type === 'object') {
+      collectionId = t.parent.view.collection.id;
+      name = t.name;
+      kind = t.kind;
+    } else if (t.type === 'missing' && t.parent?.type === 'collection') {
+      collectionId = t.parent.view.collection.id;
+      name = t.segment;
+      kind = t.parent.kind;
+    } else if (t.type === 'missing') {
+      return { status: 409, body: 'the parent collection does not exist\n' };
+    } else {
+      return { status: 405, body: 'PUT is for objects inside a calendar or address book\n' };
+    }
+    if (!mediaOk(ctx, kind)) return { status: 415, xml: undefined, body: `expected ${kind === 'calendar' ? 'text/calendar' : 'text/vcard'}\n` };
+    const text = (ctx.body ?? Buffer.alloc(0)).toString('utf8');
+    if (text.includes('\uFFFD')) throw new StoaError('STOA_DAV_INVALID_DATA', 'the body is not valid UTF-8');
+    if (Buffer.byteLength(text) > ctx.config.maxResourceBytes) throw new StoaError('STOA_DAV_TOO_LARGE', `more than ${ctx.config.maxResourceBytes} bytes`);
+    const { object, created } = await ctx.services.collections.putObject(ctx.actor, collectionId, name, text, writeCondition(ctx));
+    const headers: Record<string, string> = { etag: `"${object.etag}"` };
+    if (object.scheduleTag) headers['schedule-tag'] = `"${object.scheduleTag}"`;
+    return { status: created ? 201 : 204, headers };
+  },
+};

@@ -1,0 +1,111 @@
+// A real Stoa HTTP listener with the DAV front end over a temporary SQLite
+// store, as main.ts wires it, plus a small DAV client (fetch with Basic).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { defaultConfig } from '../../server/src/config/schema.ts';
+import type { StoaConfig } from '../../server/src/config/types.ts';
+import { systemActor } from '../../server/src/directory/access.ts';
+import type { Directory } from '../../server/src/directory/api.ts';
+import { createDirectory } from '../../server/src/directory/directory.ts';
+import { createDavServices, type DavServiceSet } from '../../server/src/dav-services.ts';
+import { createLogger } from '../../server/src/log/logger.ts';
+import { createHttpServer } from '../../server/src/protocols/http/server.ts';
+import { openStore } from '../../server/src/store/open-store.ts';
+import type { Store } from '../../server/src/store/port.ts';
+import type { Account } from '../../shared/src/schemas/directory.ts';
+
+export const PASSWORD = 'correct horse battery staple 42';
+export const DOMAIN = 'example.test';
+
+export interface DavReply { status: number; headers: Headers; text: string }
+
+export class DavClient {
+  readonly base: string;
+  readonly user: string;
+  readonly password: string;
+  constructor(base: string, user: string, password = PASSWORD) {
+    this.base = base;
+    this.user = user;
+    this.password = password;
+  }
+
+  async request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<DavReply> {
+    const h: Record<string, string> = { authorization: `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`, ...headers };
+    if (body !== undefined && !Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/xml; charset=utf-8';
+    const res = await fetch(this.base + path, { method, headers: h, body, redirect: 'manual' });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  }
+
+  propfind(path: string, body: string, depth = '0') { return this.request('PROPFIND', path, body, { depth }); }
+  report(path: string, body: string, depth = '1') { return this.request('REPORT', path, body, { depth }); }
+  put(path: string, body: string, headers: Record<string, string> = {}) { return this.request('PUT', path, body, { 'content-type': 'text/calendar; charset=utf-8', ...headers }); }
+  get(path: string, headers: Record<string, string> = {}) { return this.request('GET', path, undefined, headers); }
+  delete(path: string, headers: Record<string, string> = {}) { return this.request('DELETE', path, undefined, headers); }
+}
+
+export interface DavHarness {
+  base: string;
+  host: string;
+  port: number;
+  config: StoaConfig;
+  store: Store;
+  directory: Directory;
+  services: DavServiceSet;
+  app: FastifyInstance;
+  user(local: string, extra?: { quotaBytes?: number }): Promise<Account>;
+  client(local: string, password?: string): DavClient;
+  close(): Promise<void>;
+}
+
+export async function openDavHarness(tune: (c: StoaConfig) => void = () => {}): Promise<DavHarness> {
+  const dir = await mkdtemp(join(tmpdir(), 'stoa-dav-'));
+  const config = defaultConfig();
+  config.dataDir = dir;
+  config.hostname = 'dav.example.test';
+  config.store.sqlite.path = join(dir, 'stoa.db');
+  config.store.blobs.path = join(dir, 'blobs');
+  config.auth.argon2 = { memoryKiB: 1024, passes: 1, parallelism: 1 };
+  config.auth.throttle.ipFreeFailures = 1000;
+  config.auth.throttle.accountFreeFailures = 1000;
+  // Tests talk plain HTTP on loopback, which this setting allows (never the default).
+  config.dav.plaintextAuth = 'loopback';
+  config.log.level = 'silent';
+  tune(config);
+  const store = await openStore(config);
+  const directory = createDirectory(store, config);
+  await directory.domains.create(systemActor(), { name: DOMAIN });
+  const services = createDavServices({ store, config });
+  const app = await createHttpServer({ config, store, directory, logger: createLogger(config), dav: services });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base, host: '127.0.0.1', port, config, store, directory, services, app,
+    user: (local, extra = {}) => directory.accounts.create(systemActor(), { address: `${local}@${DOMAIN}`, password: PASSWORD, ...extra }),
+    client: (local, password) => new DavClient(base, `${local}@${DOMAIN}`, password),
+    async close() {
+      await app.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function event(uid: string, start: string, extra = '', end?: string): string {
+  return [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Stoa tests//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z',
+    `DTSTART:${start}`, `DTEND:${end ?? start.replace(/T(\d\d)/, (_m, h: string) => `T${String(Number(h) + 1).padStart(2, '0')}`)}`, `SUMMARY:Event ${uid}`,
+    ...(extra ? extra.split('\n') : []), 'END:VEVENT', 'END:VCALENDAR', '',
+  ].join('\r\n');
+}
+
+export function task(uid: string, extra = ''): string {
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Stoa tests//EN', 'BEGIN:VTODO', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', `SUMMARY:Task ${uid}`, ...(extra ? extra.split('\n') : []), 'END:VTODO', 'END:VCALENDAR', ''].join('\r\n');
+}
+
+export function vcard(uid: string, fn: string, version: '3.0' | '4.0' = '3.0', extra = ''): string {
+  return ['BEGIN:VCARD', `VERSION:${version}`, `UID:${uid}`, `FN:${fn}`, `N:${fn.split(' ').reverse().join(';')};;;`, ...(extra ? extra.split('\n') : []), 'END:VCARD', ''].join('\r\n');
+}
