@@ -72,12 +72,15 @@ export class ZoneResolver {
     const zoneId = t.zone?.tzid;
     if (zoneId === 'UTC') return t.toUnixTime() * 1000;
     const local = Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second);
-    const name = tzid ?? (t as unknown as { timezone?: string }).timezone ?? null;
+    const known = zoneId && zoneId !== 'floating' ? zoneId : null;
+    const name = tzid ?? (t as unknown as { timezone?: string }).timezone ?? known;
     if (name && !t.isDate) {
       const vtz = this.#vtimezones.get(name);
       if (vtz) return local - vtz.utcOffset(t) * 1000;
       const f = formatterFor(name);
       if (f) return zonedToUtc(f, local);
+      // A zone ical.js resolved from the object's own VTIMEZONE.
+      if (known === name) return t.toUnixTime() * 1000;
       throw new Error(`unknown time zone "${name}"`);
     }
     if (this.#floatingZone) {

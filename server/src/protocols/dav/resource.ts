@@ -107,7 +107,7 @@ export async function resolveResource(services: DavServices, actor: Actor, path:
     if (fourth === undefined) return dir;
     if (rest.length > 0) return missing(href, null, fourth);
     const card = (await services.contacts.directory(actor)).cards.find((c) => c.name === fourth);
-    if (!card) return missing(`${dir.href}${enc(fourth)}`, null, fourth);
+    if (!card) return missing(`${dir.href}${enc(fourth)}`, dir, fourth);
     return { type: 'directory-object', href: `${dir.href}${enc(fourth)}`, home: owner, name: fourth, etag: card.etag, data: card.data };
   }
   let view = await orMissing(services.collections.find(actor, owner.id, kind, third));

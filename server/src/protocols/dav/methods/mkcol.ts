@@ -15,15 +15,15 @@ import { patchFrom } from './proppatch.ts';
 async function make(ctx: DavContext, calendarMethod: boolean): Promise<DavResponse> {
   const target = ctx.target;
   if (target.type !== 'missing') return { status: 405, headers: { allow: 'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, COPY, MOVE' }, xml: d('error', d('resource-must-be-null')) };
+  const ct = String(ctx.headers['content-type'] ?? '');
+  // RFC 5689 §3 / RFC 4918 §9.3: a body that is not XML is 415 (litmus mkcol_with_body).
+  if (ctx.body && ctx.body.length > 0 && ct !== '' && !/xml/i.test(ct)) return { status: 415 };
   const parent = target.parent;
   if (!parent || parent.type !== 'home') return { status: 409, body: 'collections can only be created in a calendar or address book home\n' };
   if (parent.account.id !== ctx.actor.id) return { status: 403, xml: d('error', d('need-privileges')) };
   let kind: CollectionKind = parent.kind;
   let updates: ReturnType<typeof parseMkcolBody>['updates'] = [];
   if (ctx.body && ctx.body.length > 0) {
-    const ct = String(ctx.headers['content-type'] ?? '');
-    // RFC 5689 §3: a body of another type is 415 (litmus mkcol_with_body).
-    if (ct !== '' && !/xml/i.test(ct)) return { status: 415 };
     const parsed = parseMkcolBody(parseXml(ctx.body, ctx.xmlLimits));
     updates = parsed.updates;
     if (!calendarMethod && parsed.resourceTypes.length > 0) {

@@ -4,6 +4,7 @@
 import { StoaError } from '../../../errors/catalogue.ts';
 import type { WriteCondition } from '../../../collections/api.ts';
 import { header, type DavContext, type DavMethod } from '../context.ts';
+import { d } from '../wire/xml-writer.ts';
 
 /** If-Match / If-None-Match as a store condition (only strong tags of one resource are meaningful here). */
 export function writeCondition(ctx: DavContext): WriteCondition {
@@ -41,6 +42,9 @@ export const put: DavMethod = {
       collectionId = t.parent.view.collection.id;
       name = t.segment;
       kind = t.parent.kind;
+    } else if (t.type === 'directory-object' || (t.type === 'missing' && t.parent?.type === 'directory')) {
+      // The global address list is read-only (RFC 3744 §3: no DAV:bind or DAV:write-content there).
+      return { status: 403, xml: d('error', d('need-privileges')) };
     } else if (t.type === 'missing') {
       return { status: 409, body: 'the parent collection does not exist\n' };
     } else {
