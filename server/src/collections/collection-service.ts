@@ -111,7 +111,11 @@ export function createCollectionService({ store, codecs, now = () => new Date().
     void what;
   }
 
+  // Accounts whose defaults this process has already checked (bounded; a miss only costs two reads).
+  const ensured = new Set<string>();
+
   async function ensureDefaultsIn(ownerId: string): Promise<void> {
+    if (ensured.has(ownerId)) return;
     for (const kind of ['calendar', 'addressbook'] as const) {
       const existing = await store.dav.listCollections(ownerId, kind);
       for (const d of codecs[kind].defaults) {
@@ -129,6 +133,8 @@ export function createCollectionService({ store, codecs, now = () => new Date().
         }
       }
     }
+    if (ensured.size > 100_000) ensured.clear();
+    ensured.add(ownerId);
   }
 
   const service: CollectionService = {
@@ -210,6 +216,8 @@ export function createCollectionService({ store, codecs, now = () => new Date().
     async delete(actor, id) {
       const v = await viewOf(actor, id);
       require(v, 'manage', 'delete the collection');
+      // A deleted default collection comes back at the owner's next request.
+      if (v.collection.role) ensured.delete(v.collection.ownerId);
       return change(actor, v.collection.ownerId, async (tx) => ({
         result: await tx.dav.deleteCollection(id),
         audit: { action: 'delete', objectType: v.collection.kind, objectId: id, before: { uri: v.collection.uri, displayName: v.collection.displayName }, after: null },

@@ -100,6 +100,8 @@ export async function resolveResource(services: DavServices, actor: Actor, path:
   if (!address) return missing(href, root, area);
   const owner = await orMissing(services.collections.principal(actor, address));
   if (!owner) return missing(href, null, address);
+  // Every account has a default calendar, task list and address book, created at its first DAV request.
+  if (actor.id === owner.id) await services.collections.ensureDefaults(actor, owner.id);
   const home: Resource = { type: 'home', href: homeHref(kind, owner), kind, account: owner };
   if (!third) return home;
   if (kind === 'addressbook' && third === DIRECTORY_SEGMENT && actor.id === owner.id) {
