@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs the Debian packages some tests need (dnsmasq: a real DNS server
+# Installs the Debian packages some tests need (vdirsyncer, litmus,
+# python3-caldav: DAV clients for test/dav; radicale: the DAV benchmark's
+# reference server; dnsmasq: a real DNS server
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
 # an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp).
 # Installs only what is missing, only as root; otherwise says what to install
@@ -18,6 +20,11 @@ find_missing() {
   perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing="$missing libio-socket-ssl-perl"
   # test/imap syncs a mailbox both ways with mbsync (Debian package isync), an independent IMAP client.
   command -v mbsync >/dev/null 2>&1 || missing="$missing isync"
+  # test/dav: real CalDAV/CardDAV clients and the WebDAV suite; Radicale for the DAV benchmark's comparison.
+  command -v vdirsyncer >/dev/null 2>&1 || missing="$missing vdirsyncer"
+  command -v litmus >/dev/null 2>&1 || missing="$missing litmus"
+  /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing="$missing python3-caldav"
+  command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
 }
 
 find_missing
