@@ -14,7 +14,8 @@ export interface CalendarObjectResult {
 
 export interface CalendarService {
   /** RFC 4791 §7.8 calendar-query: every object of the calendar matching the filter. */
-  query(actor: Actor, collectionId: string, filter: CompFilter, spec: CalendarDataSpec | null): Promise<CalendarObjectResult[]>;
+  /** `withData` false: the results carry no calendar-data (a client asking only for entity tags). */
+  query(actor: Actor, collectionId: string, filter: CompFilter, spec: CalendarDataSpec | null, withData?: boolean): Promise<CalendarObjectResult[]>;
   /** RFC 4791 §7.9 calendar-multiget: the named objects that exist, and the names that do not. */
   multiget(actor: Actor, collectionId: string, names: readonly string[], spec: CalendarDataSpec | null): Promise<{ found: CalendarObjectResult[]; missing: string[] }>;
   /** calendar-data for one object (GET needs none; REPORTs do). */

@@ -10,7 +10,7 @@ import type { CalendarObjectResult, CalendarService } from './api.ts';
 import { calendarZone, type CalendarCodecLimits } from './calendar-codec.ts';
 import { busyPeriods, calendarData, freeBusyCalendar } from './ical/calendar-data.ts';
 import { parseCalendarObject, type CalendarObject } from './ical/calendar-object.ts';
-import { candidateRange, matchesCalendarFilter } from './query/calendar-filter.ts';
+import { candidateRange, matchesCalendarFilter, plainTimeRange } from './query/calendar-filter.ts';
 
 export interface CalendarServiceDeps {
   collections: CollectionService;
@@ -53,16 +53,19 @@ export function createCalendarService({ collections, limits, now = Date.now, cac
   }
 
   return {
-    async query(actor, collectionId, filter, spec) {
+    async query(actor, collectionId, filter, spec, withData = true) {
       const { collection } = await collections.get(actor, collectionId);
       const narrow = candidateRange(filter);
       const candidates = narrow?.range
-        ? await collections.objectsInRange(actor, collectionId, narrow.range.start ?? TIME_MIN, narrow.range.end ?? TIME_MAX, narrow.component)
+        ? await collections.objectsInRange(actor, collectionId, narrow.range.start ?? TIME_MIN, narrow.range.end ?? TIME_MAX, narrow.component, withData || !plainTimeRange(filter))
         : await collections.listObjectData(actor, collectionId);
       const out: CalendarObjectResult[] = [];
+      const plain = narrow?.range ? plainTimeRange(filter) : null;
       for (const obj of candidates) {
-        if (!matchesCalendarFilter(parsed(obj, collection), filter, limits)) continue;
-        out.push({ object: obj, data: shapeData(obj, collection, spec) });
+        // The store already checked the span; without recurrence the span is the one instance.
+        const exact = plain !== null && obj.component === plain.component && !obj.recurring;
+        if (!exact && !matchesCalendarFilter(parsed(obj, collection), filter, limits)) continue;
+        out.push({ object: obj, data: withData ? shapeData(obj, collection, spec) : '' });
       }
       return out.sort((a, b) => a.object.name.localeCompare(b.object.name));
     },

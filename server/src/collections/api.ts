@@ -95,7 +95,8 @@ export interface CollectionService {
   listObjectData(actor: Actor, id: string): Promise<DavObject[]>;
   getObject(actor: Actor, id: string, name: string): Promise<DavObject>;
   getObjects(actor: Actor, id: string, names: readonly string[]): Promise<DavObject[]>;
-  objectsInRange(actor: Actor, id: string, startMs: number, endMs: number, component?: string): Promise<DavObject[]>;
+  /** With `withData` false, non-recurring objects come without their text (their span is exact). */
+  objectsInRange(actor: Actor, id: string, startMs: number, endMs: number, component?: string, withData?: boolean): Promise<DavObject[]>;
   putObject(actor: Actor, id: string, name: string, text: string, condition?: WriteCondition): Promise<{ object: DavObject; created: boolean }>;
   deleteObject(actor: Actor, id: string, name: string, condition?: WriteCondition): Promise<void>;
   /** COPY / MOVE of one object (RFC 4918 §9.8, §9.9); `overwrite` false fails on an existing target. */

@@ -246,9 +246,9 @@ export function createCollectionService({ store, codecs, now = () => new Date().
       return store.dav.getObjects(id, names);
     },
 
-    async objectsInRange(actor, id, startMs, endMs, component) {
+    async objectsInRange(actor, id, startMs, endMs, component, withData = true) {
       require(await viewOf(actor, id), 'read', 'read');
-      return store.dav.objectsInRange(id, startMs, endMs, component);
+      return store.dav.objectsInRange(id, startMs, endMs, component, withData);
     },
 
     async putObject(actor, id, name, text, condition = {}) {

@@ -58,8 +58,10 @@ export interface DavStore {
    * Objects whose span overlaps [startMs, endMs) (RFC 4791 §9.9), optionally
    * of one component, with their data. Recurring ones must still be
    * expanded by the caller to confirm an instance falls in the range.
+   * With `withData` false, `data` is left empty for non-recurring objects
+   * (their span is exact: a query that wants no calendar-data needs no text).
    */
-  objectsInRange(collectionId: string, startMs: number, endMs: number, component?: string): Promise<DavObject[]>;
+  objectsInRange(collectionId: string, startMs: number, endMs: number, component?: string, withData?: boolean): Promise<DavObject[]>;
   /** Removes the object; returns it as it was. STOA_NOT_FOUND when missing. */
   deleteObject(collectionId: string, name: string, at: string, condition?: DavWriteCondition): Promise<DavObject>;
 

@@ -157,6 +157,40 @@ function recurrenceStarts(obj: CalendarObject, master: Component, from: number, 
   return [...starts].sort((a, b) => a - b);
 }
 
+const HOUR = 3_600_000;
+const fastPlans = new WeakMap<CalendarObject, { first: number; gap: number } | null>();
+
+/**
+ * Whether an endless rule surely has an instance starting in [from, to),
+ * without expanding it: one RRULE without COUNT, UNTIL, BY parts (WEEKLY
+ * may have BYDAY), RDATE, EXDATE or overrides repeats at most every `gap`
+ * (an hour more for DST), so a window at least that long after DTSTART
+ * holds one. Null when the rule does not qualify (the caller expands).
+ */
+export function surelyOverlaps(obj: CalendarObject, from: number, to: number): boolean | null {
+  let plan = fastPlans.get(obj);
+  if (plan === undefined) {
+    plan = null;
+    const m = obj.master;
+    const rules = m ? rulesOf(m) : [];
+    if (m && obj.overrides.length === 0 && rules.length === 1 && !m.hasProperty('rdate') && !m.hasProperty('exdate')) {
+      const r = rules[0];
+      const dtstart = timeOf(m, 'dtstart');
+      const parts = Object.keys(r.parts ?? {}).filter((k) => (r.parts as Record<string, unknown[]>)[k]?.length);
+      const interval = r.interval || 1;
+      const days = !isInfinite(r) || !dtstart ? null
+        : r.freq === 'DAILY' && parts.length === 0 ? interval
+          : r.freq === 'WEEKLY' && (parts.length === 0 || (parts.length === 1 && parts[0] === 'BYDAY' && skipPeriodDays(r, dtstart) !== null)) ? 7 * interval
+            : r.freq === 'MONTHLY' && parts.length === 0 && dtstart.day <= 28 ? 31 * interval : null;
+      if (days !== null && dtstart) plan = { first: obj.zones.instant(dtstart, (m.getFirstProperty('dtstart')?.getParameter('tzid') as string | undefined) ?? null), gap: days * DAY + HOUR };
+    }
+    fastPlans.set(obj, plan);
+  }
+  if (!plan) return null;
+  if (from >= plan.first && to - from >= plan.gap) return true;
+  return null;
+}
+
 /**
  * Instances that overlap [from, to), in start order. Throws
  * STOA_DAV_TOO_MANY_INSTANCES when more than `limits.maxInstances` would

@@ -70,8 +70,9 @@ export class ZoneResolver {
   /** The instant (ms since the epoch) of a time, with its TZID if it had one. */
   instant(t: Time, tzid?: string | null): number {
     const zoneId = t.zone?.tzid;
-    if (zoneId === 'UTC') return t.toUnixTime() * 1000;
     const local = Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second);
+    // UTC needs no zone arithmetic (and ical.js's toUnixTime is slow).
+    if (zoneId === 'UTC') return local;
     const known = zoneId && zoneId !== 'floating' ? zoneId : null;
     const name = tzid ?? (t as unknown as { timezone?: string }).timezone ?? known;
     if (name && !t.isDate) {

@@ -7,7 +7,7 @@ import type { CompFilter, ParamFilter, PropFilter, TimeRange } from '../../model
 import { textMatches } from '../../model/dav-filter.ts';
 import { TIME_MAX, TIME_MIN } from '../../model/dav.ts';
 import type { CalendarObject, Component } from '../ical/calendar-object.ts';
-import { instancesIn, type ExpansionLimits } from '../ical/instances.ts';
+import { instancesIn, surelyOverlaps, type ExpansionLimits } from '../ical/instances.ts';
 
 type Property = InstanceType<typeof ICAL.Property>;
 type Time = InstanceType<typeof ICAL.Time>;
@@ -79,7 +79,8 @@ function compMatches(obj: CalendarObject, c: Component, f: CompFilter, parent: C
       if (!parent || !alarmInRange(obj, parent, c, f.timeRange, limits)) return false;
     } else if (name === obj.type) {
       const [s, e] = bounds(f.timeRange);
-      if (!instancesIn(obj, s, e, limits).some((i) => i.component === c)) return false;
+      const sure = c === obj.master ? surelyOverlaps(obj, s, e) : null;
+      if (!sure && !instancesIn(obj, s, e, limits).some((i) => i.component === c)) return false;
     } else {
       return false;
     }
@@ -101,6 +102,18 @@ export function matchesCalendarFilter(obj: CalendarObject, filter: CompFilter, l
   if (filter.name.toUpperCase() !== 'VCALENDAR') return false;
   if (filter.isNotDefined) return false;
   return compMatches(obj, obj.root, filter, null, limits);
+}
+
+/**
+ * A filter that only asks "a component of this type overlapping this range"
+ * (what clients send to sync a window): for a non-recurring object the span
+ * stored at write time answers it exactly, without parsing.
+ */
+export function plainTimeRange(filter: CompFilter): { component: string } | null {
+  if (filter.isNotDefined || filter.timeRange || filter.props.length > 0 || filter.comps.length !== 1) return null;
+  const inner = filter.comps[0];
+  if (inner.isNotDefined || !inner.timeRange || inner.props.length > 0 || inner.comps.length > 0) return null;
+  return { component: inner.name.toUpperCase() };
 }
 
 /** The time range a filter puts on the object's components, if any: the store narrows candidates with it. */

@@ -160,9 +160,9 @@ export function createDavStore(ctx: MongoCtx): DavStore {
 
     listObjectData: (collectionId) => read(async (c) => (await c.objects.find({ collectionId }, { ...sessionOpts(ctx), sort: { name: 1 } }).toArray()).map(toObject)),
 
-    objectsInRange: (collectionId, startMs, endMs, component) => read(async (c) => (await c.objects.find(
+    objectsInRange: (collectionId, startMs, endMs, component, withData = true) => read(async (c) => (await c.objects.find(
       { collectionId, startMs: { $lt: endMs }, endMs: { $gt: startMs }, ...(component ? { component } : {}) }, sessionOpts(ctx),
-    ).toArray()).map(toObject)),
+    ).toArray()).map((d) => (withData || d.recurring ? toObject(d) : { ...toObject(d), data: '' }))),
 
     deleteObject: (collectionId, name, at, condition) => tx(async (t) => {
       const c = cols(t);

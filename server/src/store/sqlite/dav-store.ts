@@ -140,11 +140,12 @@ export function sqliteDavStore(x: Executor): DavStore {
 
     listObjectData: (collectionId) => x.read((c) => c.all('SELECT * FROM dav_objects WHERE collection_id = ? ORDER BY name', collectionId).map(decodeObject)),
 
-    objectsInRange: (collectionId, startMs, endMs, component) => x.read((c) => {
+    objectsInRange: (collectionId, startMs, endMs, component, withData = true) => x.read((c) => {
       // The covering index finds the names; only matching rows are read in full.
+      const columns = withData ? '*' : `${OBJECT_INFO_COLUMNS}, CASE WHEN recurring = 1 THEN data ELSE '' END AS data`;
       const rows = component
-        ? c.all('SELECT * FROM dav_objects WHERE collection_id = ? AND start_ms < ? AND end_ms > ? AND component = ?', collectionId, endMs, startMs, component)
-        : c.all('SELECT * FROM dav_objects WHERE collection_id = ? AND start_ms < ? AND end_ms > ?', collectionId, endMs, startMs);
+        ? c.all(`SELECT ${columns} FROM dav_objects WHERE collection_id = ? AND start_ms < ? AND end_ms > ? AND component = ?`, collectionId, endMs, startMs, component)
+        : c.all(`SELECT ${columns} FROM dav_objects WHERE collection_id = ? AND start_ms < ? AND end_ms > ?`, collectionId, endMs, startMs);
       return rows.map(decodeObject);
     }),
 

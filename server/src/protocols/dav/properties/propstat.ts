@@ -34,8 +34,9 @@ function deadProperties(res: Resource): Record<string, string> {
   return res.type === 'collection' ? res.view.collection.properties : {};
 }
 
-async function valueOf(ctx: DavContext, res: Resource, name: string): Promise<PropValue | RawXml | undefined> {
+function valueOf(ctx: DavContext, res: Resource, name: string): Promise<PropValue | undefined> | PropValue | RawXml | undefined {
   const getter = LIVE[name];
+  // Most getters answer synchronously; only await the ones that read the store.
   if (getter) return getter(ctx, res);
   const dead = deadProperties(res)[name];
   return dead === undefined ? undefined : { raw: dead };
@@ -53,7 +54,8 @@ export async function responseFor(ctx: DavContext, res: Resource, req: PropfindR
     const names = req.kind === 'prop' ? req.props : [...ALLPROP, ...req.include, ...Object.keys(deadProperties(res))];
     for (const name of [...new Set(names)]) {
       const computed = extra.get(name);
-      const value = computed ?? await valueOf(ctx, res, name);
+      let value = computed ?? valueOf(ctx, res, name);
+      if (value instanceof Promise) value = await value;
       if (value === undefined) {
         if (req.kind === 'prop') missing.push(emptyProp(name));
       } else if (!Array.isArray(value)) {

@@ -20,12 +20,13 @@ export const calendarQuery: DavReport = {
     const filter = parseCalendarFilter(body, parseUtc);
     const spec = parseCalendarDataSpec(child(body, DAV_NS, 'prop'), parseUtc);
     const props = reportProps(body);
-    let results = await ctx.services.calendar.query(ctx.actor, collection.view.collection.id, filter, spec);
+    const withData = props.includes(clark(CALDAV_NS, 'calendar-data'));
+    let results = await ctx.services.calendar.query(ctx.actor, collection.view.collection.id, filter, spec, withData);
     if (t.type === 'object' || header(ctx, 'depth') === '0') results = t.type === 'object' ? results.filter((r) => r.object.name === t.name) : [];
     const responses = [];
     for (const r of results) {
       const res = { type: 'object' as const, href: `${collection.href}${enc(r.object.name)}`, kind: 'calendar' as const, parent: collection, name: r.object.name, object: r.object };
-      responses.push(await responseFor(ctx, res, { kind: 'prop', props }, new Map([[clark(CALDAV_NS, 'calendar-data'), [r.data]]])));
+      responses.push(await responseFor(ctx, res, { kind: 'prop', props }, withData ? new Map([[clark(CALDAV_NS, 'calendar-data'), [r.data]]]) : new Map()));
     }
     return { status: 207, xml: multistatus(responses) };
   },

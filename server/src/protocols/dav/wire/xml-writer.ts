@@ -31,6 +31,8 @@ export function x(ns: string, name: string, ...children: (XNode | string | RawXm
 export const d = (name: string, ...children: (XNode | string | RawXml | null | undefined | false)[]): XNode => x(DAV_NS, name, ...children);
 
 export function escapeText(s: string): string {
+  // Most values (hrefs, entity tags) need nothing: skip the replacements.
+  if (!/[&<>\r]/.test(s)) return s;
   return s.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;')).replace(/\r/g, '&#13;');
 }
 
@@ -81,14 +83,11 @@ export function serializeDocument(root: XNode): string {
     declared.set(ns, prefix);
     decls.push(` xmlns:${prefix}="${ns}"`);
   }
-  const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
   const body: string[] = [];
   write(root, body, declared, { n: 0 });
   // Put the declarations into the root's start tag.
-  const first = body[0];
-  body[0] = first + decls.join('');
-  out.push(...body);
-  return out.join('');
+  body[0] += decls.join('');
+  return `<?xml version="1.0" encoding="utf-8"?>\n${body.join('')}`;
 }
 
 /** A fragment that is self-contained (every namespace declared inside), for storing a dead property. */
