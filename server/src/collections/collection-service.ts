@@ -156,7 +156,8 @@ export function createCollectionService({ store, codecs, now = () => new Date().
     },
 
     async home(actor, ownerId, kind) {
-      if (actor.id === ownerId) await ensureDefaultsIn(ownerId);
+      // Every account has its default collections, also when a delegate or sharee looks first.
+      await ensureDefaultsIn(ownerId);
       const identities = actor.id !== null ? await identitiesOf(store, actor.id) : [];
       const out: HomeEntry[] = [];
       for (const col of await store.dav.listCollections(ownerId, kind)) {
