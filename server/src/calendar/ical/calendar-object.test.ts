@@ -86,3 +86,21 @@ describe('calendar objects', () => {
     assert.throws(() => instancesIn(obj, Date.UTC(2026, 0, 1), Date.UTC(2026, 1, 1), { maxInstances: 1000, maxIterations: 1_000_000 }), (e: unknown) => isStoaError(e, 'STOA_DAV_TOO_MANY_INSTANCES'));
   });
 });
+
+describe('skipping ahead in long recurrences', () => {
+  const cases: [string, string, number, number, string[]][] = [
+    ['monthly from 2001', 'RRULE:FREQ=MONTHLY', Date.UTC(2031, 4, 1), Date.UTC(2031, 6, 1), ['2031-05-15T09:00:00Z', '2031-06-15T09:00:00Z']],
+    ['every third month', 'RRULE:FREQ=MONTHLY;INTERVAL=3', Date.UTC(2031, 0, 1), Date.UTC(2031, 11, 31), ['2031-01-15T09:00:00Z', '2031-04-15T09:00:00Z', '2031-07-15T09:00:00Z', '2031-10-15T09:00:00Z']],
+    ['yearly', 'RRULE:FREQ=YEARLY', Date.UTC(2040, 0, 1), Date.UTC(2041, 0, 1), ['2040-01-15T09:00:00Z']],
+    ['weekly on two days', 'RRULE:FREQ=WEEKLY;BYDAY=MO,TU', Date.UTC(2031, 0, 6), Date.UTC(2031, 0, 8), ['2031-01-06T09:00:00Z', '2031-01-07T09:00:00Z']],
+  ];
+  for (const [name, rule, from, to, expected] of cases) {
+    it(`finds the instances of a ${name} rule decades after DTSTART, as iterating from the start would`, () => {
+      const obj = parseCalendarObject(cal(...ev('DTSTART:20010115T090000Z', 'DURATION:PT1H', rule).map((l) => (name.startsWith('weekly') ? l.replace('20010115', '20010101') : l))));
+      const fast = instancesIn(obj, from, to).map((i) => iso(i.start));
+      const slow = instancesIn(obj, TIME_MIN, to, { maxInstances: 100_000, maxIterations: 1_000_000 }).filter((i) => i.start >= from).map((i) => iso(i.start));
+      assert.deepEqual(fast, slow);
+      assert.deepEqual(fast, expected);
+    });
+  }
+});

@@ -115,6 +115,17 @@ function skipPeriodDays(r: Recur, dtstart: Time): number | null {
   return null;
 }
 
+/** MONTHLY and YEARLY rules without BY parts can skip whole periods too, in months. */
+function skipPeriodMonths(r: Recur, dtstart: Time): number | null {
+  if (r.count) return null;
+  const parts = Object.keys(r.parts ?? {}).filter((k) => (r.parts as Record<string, unknown[]>)[k]?.length);
+  if (parts.length > 0 || dtstart.day > 28) return null;
+  const interval = r.interval || 1;
+  if (r.freq === 'MONTHLY') return interval;
+  if (r.freq === 'YEARLY') return 12 * interval;
+  return null;
+}
+
 function recurrenceStarts(obj: CalendarObject, master: Component, from: number, to: number, limits: ExpansionLimits, lead: number): number[] {
   const zones = obj.zones;
   const dtstart = timeOf(master, 'dtstart');
@@ -132,6 +143,21 @@ function recurrenceStarts(obj: CalendarObject, master: Component, from: number, 
       const skip = Math.floor((from - lead - first) / (period * DAY)) - 1;
       begin = dtstart.clone();
       begin.adjust(skip * period, 0, 0, 0);
+    }
+    const months = skipPeriodMonths(rule, dtstart);
+    if (months !== null && from - lead - first > 2 * months * 31 * DAY) {
+      // Same for months and years: DTSTART's day exists in every month (≤ 28) and Feb 29 never starts a yearly skip.
+      const start = new Date(first);
+      const target = new Date(from - lead);
+      const elapsed = (target.getUTCFullYear() - start.getUTCFullYear()) * 12 + target.getUTCMonth() - start.getUTCMonth();
+      const skip = (Math.floor(elapsed / months) - 1) * months;
+      if (skip > 0) {
+        const total = dtstart.month - 1 + skip;
+        begin = ICAL.Time.fromData({
+          year: dtstart.year + Math.floor(total / 12), month: (total % 12) + 1, day: dtstart.day,
+          hour: dtstart.hour, minute: dtstart.minute, second: dtstart.second, isDate: dtstart.isDate,
+        }, dtstart.zone);
+      }
     }
     const it = rule.iterator(begin);
     for (let t = it.next(); t; t = it.next()) {

@@ -8,10 +8,21 @@ import { d, x, type RawXml, type XNode } from '../wire/xml-writer.ts';
 import type { PropfindRequest } from '../wire/request-bodies.ts';
 import { ALLPROP, LIVE, type PropValue } from './live-properties.ts';
 
+const clarkCache = new Map<string, { ns: string; local: string }>();
+
 function parseClark(name: string): { ns: string; local: string } {
-  const m = /^\{([^}]*)\}(.*)$/.exec(name);
-  return m ? { ns: m[1], local: m[2] } : { ns: '', local: name };
+  let hit = clarkCache.get(name);
+  if (!hit) {
+    const m = /^\{([^}]*)\}(.*)$/.exec(name);
+    hit = m ? { ns: m[1], local: m[2] } : { ns: '', local: name };
+    // Names come from requests: keep the cache bounded.
+    if (clarkCache.size > 10_000) clarkCache.clear();
+    clarkCache.set(name, hit);
+  }
+  return hit;
 }
+
+const unique = new WeakMap<readonly string[], string[]>();
 
 export function emptyProp(name: string): XNode {
   const { ns, local } = parseClark(name);
@@ -51,8 +62,15 @@ export async function responseFor(ctx: DavContext, res: Resource, req: PropfindR
       if (await valueOf(ctx, res, name) !== undefined) found.push(emptyProp(name));
     }
   } else {
-    const names = req.kind === 'prop' ? req.props : [...ALLPROP, ...req.include, ...Object.keys(deadProperties(res))];
-    for (const name of [...new Set(names)]) {
+    let names: string[];
+    if (req.kind === 'prop') {
+      // A REPORT asks the same names for every member: deduplicate them once.
+      names = unique.get(req.props) ?? [...new Set(req.props)];
+      unique.set(req.props, names);
+    } else {
+      names = [...new Set([...ALLPROP, ...req.include, ...Object.keys(deadProperties(res))])];
+    }
+    for (const name of names) {
       const computed = extra.get(name);
       let value = computed ?? valueOf(ctx, res, name);
       if (value instanceof Promise) value = await value;
