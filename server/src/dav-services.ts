@@ -11,6 +11,7 @@ import type { ContactsService } from './contacts/api.ts';
 import { createContactsCodec } from './contacts/contacts-codec.ts';
 import { createContactsService } from './contacts/contacts-service.ts';
 import type { Store } from './store/port.ts';
+import { createFilesCodec } from './collections/files-codec.ts';
 
 export interface DavServiceSet {
   collections: CollectionService;
@@ -29,7 +30,7 @@ export function createDavServices(deps: { store: Store; config: StoaConfig; now?
   const now = deps.now ?? Date.now;
   const collections = createCollectionService({
     store,
-    codecs: { calendar: createCalendarCodec(calendarLimits), addressbook: createContactsCodec(vcardLimits) },
+    codecs: { calendar: createCalendarCodec(calendarLimits), addressbook: createContactsCodec(vcardLimits), files: createFilesCodec({ maxBytes: dav.maxResourceBytes }) },
     now: () => new Date(now()).toISOString(),
   });
   return {

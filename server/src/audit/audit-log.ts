@@ -25,7 +25,7 @@ export type AuditAction =
 export interface AuditChange {
   action: AuditAction;
   objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder'
-    | 'queued-message' | 'calendar' | 'addressbook' | 'dav-share' | 'dav-delegation';
+    | 'queued-message' | 'calendar' | 'addressbook' | 'files' | 'dav-share' | 'dav-delegation';
   objectId: string;
   domainId: string | null;
   before: object | null;

@@ -64,7 +64,7 @@ export interface ValidatedObject {
 /** Validation of object bodies per collection kind (calendar/ and contacts/ provide them). */
 export interface ObjectCodec {
   /** Throws STOA_DAV_INVALID_DATA, STOA_DAV_TOO_LARGE, STOA_DAV_UNSUPPORTED_COMPONENT, STOA_DAV_TOO_MANY_INSTANCES. */
-  validate(text: string, collection: DavCollection): ValidatedObject;
+  validate(text: string, collection: DavCollection, name: string): ValidatedObject;
   /** Default collections created for every account. */
   defaults: readonly (Omit<CollectionInput, 'uri'> & { uri: string; role: DavCollection['role'] })[];
 }

@@ -22,7 +22,12 @@ export function checkObjectName(name: string): void {
 export type CheckedCollection = Pick<DavCollection, 'uri' | 'displayName' | 'description' | 'color' | 'order' | 'timezone' | 'components' | 'properties'>;
 
 export function checkCollectionInput(kind: CollectionKind, input: CollectionInput, partial = false): CheckedCollection & Record<string, unknown> {
-  checkObjectName(input.uri);
+  // A folder of the file area is named by its path under the home, segment by segment.
+  if (kind === 'files') {
+    const segments = input.uri.split('/');
+    if (segments.length > 32 || input.uri.length > 1000) throw invalid('folder path too long or too deep');
+    segments.forEach(checkObjectName);
+  } else checkObjectName(input.uri);
   const out: Record<string, unknown> = {};
   if (!partial || input.uri !== undefined) out.uri = input.uri;
   if (!partial || input.displayName !== undefined) out.displayName = (input.displayName ?? input.uri).slice(0, 500);
@@ -43,7 +48,7 @@ export function checkCollectionInput(kind: CollectionKind, input: CollectionInpu
   }
   if (!partial || input.components !== undefined) {
     let components = (input.components ?? (kind === 'calendar' ? ['VEVENT', 'VTODO', 'VJOURNAL'] : [])).map((c) => c.toUpperCase());
-    if (kind === 'addressbook') components = [];
+    if (kind !== 'calendar') components = [];
     for (const c of components) if (!(CALENDAR_COMPONENTS as readonly string[]).includes(c)) throw new StoaError('STOA_DAV_UNSUPPORTED_COMPONENT', `${c} is not a supported calendar component`);
     if (kind === 'calendar' && components.length === 0) throw new StoaError('STOA_DAV_UNSUPPORTED_COMPONENT', 'a calendar must hold at least one component type');
     out.components = [...new Set(components)];

@@ -116,7 +116,7 @@ export function createCollectionService({ store, codecs, now = () => new Date().
 
   async function ensureDefaultsIn(ownerId: string): Promise<void> {
     if (ensured.has(ownerId)) return;
-    for (const kind of ['calendar', 'addressbook'] as const) {
+    for (const kind of ['calendar', 'addressbook', 'files'] as const) {
       const existing = await store.dav.listCollections(ownerId, kind);
       for (const d of codecs[kind].defaults) {
         if (existing.some((c) => c.role === d.role || c.uri === d.uri)) continue;
@@ -256,7 +256,7 @@ export function createCollectionService({ store, codecs, now = () => new Date().
       const v = await viewOf(actor, id);
       require(v, 'writeContent', 'change objects');
       checkObjectName(name);
-      const valid = codecs[v.collection.kind].validate(text, v.collection);
+      const valid = codecs[v.collection.kind].validate(text, v.collection, name);
       const etag = entityTag(valid.data);
       const size = Buffer.byteLength(valid.data);
       try {
@@ -288,12 +288,12 @@ export function createCollectionService({ store, codecs, now = () => new Date().
       if (options.move) require(source, 'writeContent', 'move objects');
       const target = await viewOf(actor, to.id);
       require(target, 'writeContent', 'create objects');
-      if (source.collection.kind !== target.collection.kind) throw forbidden('objects cannot move between calendars and address books');
+      if (source.collection.kind !== target.collection.kind) throw forbidden('objects cannot move between calendars, address books and folders');
       checkObjectName(to.name);
       const obj: DavObject | null = await store.dav.getObject(from.id, from.name);
       if (!obj) throw notFound('object', from.name);
       if (from.id === to.id && from.name === to.name) throw forbidden('source and destination are the same resource');
-      const valid = codecs[target.collection.kind].validate(obj.data, target.collection);
+      const valid = codecs[target.collection.kind].validate(obj.data, target.collection, to.name);
       try {
         return await store.atomic(async (tx) => {
           const existing = await tx.dav.getObject(to.id, to.name);

@@ -2,7 +2,8 @@
 // store keeps, the domain services return and the DAV front end and admin
 // API show. Pure types and constants, no imports, so every layer may use them.
 
-export type CollectionKind = 'calendar' | 'addressbook';
+/** Calendars (CalDAV), address books (CardDAV) and plain WebDAV folders (a user's file area). */
+export type CollectionKind = 'calendar' | 'addressbook' | 'files';
 
 /** The default collections every account gets (created lazily, on first use). */
 export type CollectionRole = 'calendar' | 'tasks' | 'addressbook';

@@ -4,7 +4,7 @@ import Type, { type Static } from 'typebox';
 import { Id, Timestamp } from './common.ts';
 import { ObjectRef } from './api.ts';
 
-const Kind = Type.Union([Type.Literal('calendar'), Type.Literal('addressbook')]);
+const Kind = Type.Union([Type.Literal('calendar'), Type.Literal('addressbook'), Type.Literal('files')], { description: 'calendar, address book, or folder of the WebDAV file area' });
 const Access = Type.Union([Type.Literal('read'), Type.Literal('read-write')], { description: 'read, or read and change objects' });
 const Color = Type.Union([Type.String({ pattern: '^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$' }), Type.Null()]);
 const Segment = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^/\\\\\\x00-\\x1f]+$', description: 'Last path segment under the owner\'s DAV home' });

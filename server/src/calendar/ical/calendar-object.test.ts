@@ -104,3 +104,23 @@ describe('skipping ahead in long recurrences', () => {
     });
   }
 });
+
+describe('matching endless rules without expansion', () => {
+  it('agrees with expansion for monthly, weekly and daily rules in windows of every size', async () => {
+    const { surelyOverlaps } = await import('./instances.ts');
+    const rules = ['RRULE:FREQ=MONTHLY', 'RRULE:FREQ=MONTHLY;INTERVAL=2', 'RRULE:FREQ=WEEKLY', 'RRULE:FREQ=DAILY;INTERVAL=3', 'RRULE:FREQ=YEARLY'];
+    for (const rule of rules) {
+      for (const start of ['DTSTART:20250110T233000Z', 'DTSTART;TZID=Pacific/Auckland:20250128T080000']) {
+        const obj = parseCalendarObject(cal(...ev(start, 'DURATION:PT1H', rule)));
+        for (let day = 0; day < 400; day += 7) {
+          for (const days of [1, 3, 10, 30, 31, 45]) {
+            const from = Date.UTC(2026, 0, 1) + day * 86_400_000;
+            const to = from + days * 86_400_000;
+            const sure = surelyOverlaps(obj, from, to);
+            if (sure) assert.ok(instancesIn(obj, from, to).length > 0, `${rule} ${start} claimed an instance in ${iso(from)}..${iso(to)}`);
+          }
+        }
+      }
+    }
+  });
+});

@@ -184,7 +184,9 @@ function recurrenceStarts(obj: CalendarObject, master: Component, from: number, 
 }
 
 const HOUR = 3_600_000;
-const fastPlans = new WeakMap<CalendarObject, { first: number; gap: number } | null>();
+/** `gap`: the longest time between two instances; `months`: monthly/yearly rules with their DTSTART in UTC wall time. */
+interface FastPlan { first: number; gap: number; months: number | null; wall: number }
+const fastPlans = new WeakMap<CalendarObject, FastPlan | null>();
 
 /**
  * Whether an endless rule surely has an instance starting in [from, to),
@@ -204,16 +206,32 @@ export function surelyOverlaps(obj: CalendarObject, from: number, to: number): b
       const dtstart = timeOf(m, 'dtstart');
       const parts = Object.keys(r.parts ?? {}).filter((k) => (r.parts as Record<string, unknown[]>)[k]?.length);
       const interval = r.interval || 1;
+      const months = dtstart && isInfinite(r) ? skipPeriodMonths(r, dtstart) : null;
       const days = !isInfinite(r) || !dtstart ? null
         : r.freq === 'DAILY' && parts.length === 0 ? interval
           : r.freq === 'WEEKLY' && (parts.length === 0 || (parts.length === 1 && parts[0] === 'BYDAY' && skipPeriodDays(r, dtstart) !== null)) ? 7 * interval
-            : r.freq === 'MONTHLY' && parts.length === 0 && dtstart.day <= 28 ? 31 * interval : null;
-      if (days !== null && dtstart) plan = { first: obj.zones.instant(dtstart, (m.getFirstProperty('dtstart')?.getParameter('tzid') as string | undefined) ?? null), gap: days * DAY + HOUR };
+            : months !== null ? 31 * months : null;
+      if (days !== null && dtstart) {
+        const tzid = (m.getFirstProperty('dtstart')?.getParameter('tzid') as string | undefined) ?? null;
+        const wall = Date.UTC(dtstart.year, dtstart.month - 1, dtstart.day, dtstart.hour, dtstart.minute, dtstart.second);
+        plan = { first: obj.zones.instant(dtstart, tzid), gap: days * DAY + HOUR, months, wall };
+      }
     }
     fastPlans.set(obj, plan);
   }
   if (!plan) return null;
-  if (from >= plan.first && to - from >= plan.gap) return true;
+  if (from < plan.first) return null;
+  if (to - from >= plan.gap) return true;
+  if (plan.months !== null) {
+    // Month arithmetic on the wall time; a zone moves it by less than a day, so a margin of one day either side is safe.
+    const w = new Date(plan.wall);
+    const f = new Date(from);
+    const elapsed = (f.getUTCFullYear() - w.getUTCFullYear()) * 12 + f.getUTCMonth() - w.getUTCMonth();
+    for (let k = Math.max(0, Math.floor(elapsed / plan.months)); k <= Math.floor(elapsed / plan.months) + 1; k++) {
+      const at = Date.UTC(w.getUTCFullYear(), w.getUTCMonth() + k * plan.months, w.getUTCDate(), w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds());
+      if (at - DAY >= from && at + DAY < to) return true;
+    }
+  }
   return null;
 }
 

@@ -38,7 +38,7 @@ export interface DavPluginOptions {
 
 function flavourOf(res: Resource | null): 'calendar' | 'addressbook' | null {
   if (!res) return null;
-  if (res.type === 'collection' || res.type === 'object' || res.type === 'home') return res.kind;
+  if (res.type === 'collection' || res.type === 'object' || res.type === 'home') return res.kind === 'files' ? null : res.kind;
   if (res.type === 'missing' && res.parent) return flavourOf(res.parent);
   if (res.type === 'directory' || res.type === 'directory-object') return 'addressbook';
   return null;

@@ -34,7 +34,7 @@ export type Resource =
   /** Nothing here; `parent` tells whether a PUT or MKCOL could create it. */
   | { type: 'missing'; href: string; parent: Resource | null; segment: string };
 
-export const KIND_SEGMENT: Record<CollectionKind, string> = { calendar: 'calendars', addressbook: 'addressbooks' };
+export const KIND_SEGMENT: Record<CollectionKind, string> = { calendar: 'calendars', addressbook: 'addressbooks', files: 'files' };
 
 export function enc(segment: string): string {
   return encodeURIComponent(segment).replace(/%40/g, '@');
@@ -48,7 +48,27 @@ export function collectionSegment(view: CollectionView, home: { id: string }): s
 }
 
 export function collectionHref(kind: CollectionKind, home: { address: string; id: string }, view: CollectionView): string {
+  // Folders of the file area are named by their path: each segment is encoded, the slashes kept.
+  if (kind === 'files') return `${homeHref(kind, home)}${view.collection.uri.split('/').map(enc).join('/')}/`;
   return `${homeHref(kind, home)}${enc(collectionSegment(view, home))}/`;
+}
+
+/** The file area (/dav/files/<address>/…): folders at any depth, files inside folders. */
+async function resolveFiles(services: DavServices, actor: Actor, owner: Account, path: string[]): Promise<Resource> {
+  const home: Resource = { type: 'home', href: homeHref('files', owner), kind: 'files', account: owner };
+  if (path.length === 0) return home;
+  const folder = await orMissing(services.collections.find(actor, owner.id, 'files', path.join('/')));
+  if (folder) return { type: 'collection', href: collectionHref('files', owner, folder), kind: 'files', home: owner, view: folder };
+  const name = path[path.length - 1];
+  const parentPath = path.slice(0, -1);
+  const href = `${homeHref('files', owner)}${path.map(enc).join('/')}`;
+  if (parentPath.length === 0) return missing(`${href}/`, home, name);
+  const parent = await orMissing(services.collections.find(actor, owner.id, 'files', parentPath.join('/')));
+  if (!parent) return missing(href, null, name);
+  const collection: Extract<Resource, { type: 'collection' }> = { type: 'collection', href: collectionHref('files', owner, parent), kind: 'files', home: owner, view: parent };
+  const object = parent.access.read ? await orMissing(services.collections.getObject(actor, parent.collection.id, name)) : null;
+  if (!object) return missing(href, collection, name);
+  return { type: 'object', href, kind: 'files', parent: collection, name, object };
 }
 
 /** Splits a request path into decoded segments; null when it is not under /dav/ or badly encoded. */
@@ -95,13 +115,14 @@ export async function resolveResource(services: DavServices, actor: Actor, path:
     }
     return missing(href, null, third);
   }
-  const kind: CollectionKind | null = area === 'calendars' ? 'calendar' : area === 'addressbooks' ? 'addressbook' : null;
+  const kind: CollectionKind | null = area === 'calendars' ? 'calendar' : area === 'addressbooks' ? 'addressbook' : area === 'files' ? 'files' : null;
   if (!kind) return missing(href, root, area);
   if (!address) return missing(href, root, area);
   const owner = await orMissing(services.collections.principal(actor, address));
   if (!owner) return missing(href, null, address);
   // Every account has a default calendar, task list and address book, created at its first DAV request.
   if (actor.id === owner.id) await services.collections.ensureDefaults(actor, owner.id);
+  if (kind === 'files') return resolveFiles(services, actor, owner, segs.slice(2));
   const home: Resource = { type: 'home', href: homeHref(kind, owner), kind, account: owner };
   if (!third) return home;
   if (kind === 'addressbook' && third === DIRECTORY_SEGMENT && actor.id === owner.id) {

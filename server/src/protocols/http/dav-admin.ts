@@ -23,7 +23,7 @@ function viewOf(v: CollectionView, ownerAddress: string): DavCollectionView {
   const c = v.collection;
   return {
     id: c.id, kind: c.kind, uri: c.uri, role: c.role, displayName: c.displayName, description: c.description, color: c.color, order: c.order,
-    components: c.components, href: `/dav/${c.kind === 'calendar' ? 'calendars' : 'addressbooks'}/${encodeURIComponent(ownerAddress).replace(/%40/g, '@')}/${encodeURIComponent(c.uri)}/`,
+    components: c.components, href: `/dav/${c.kind === 'calendar' ? 'calendars' : c.kind === 'addressbook' ? 'addressbooks' : 'files'}/${encodeURIComponent(ownerAddress).replace(/%40/g, '@')}/${c.uri.split('/').map(encodeURIComponent).join('/')}/`,
     syncSeq: c.syncSeq, createdAt: c.createdAt, updatedAt: c.updatedAt,
   };
 }
@@ -48,7 +48,7 @@ export async function davAdminRoutes(app: FastifyInstance, opts: { collections: 
   }, async (request) => {
     const { actor } = authOf(request);
     const account = await directory.accounts.get(actor, request.params.id);
-    const items = [...await collections.home(actor, account.id, 'calendar'), ...await collections.home(actor, account.id, 'addressbook')]
+    const items = [...await collections.home(actor, account.id, 'calendar'), ...await collections.home(actor, account.id, 'addressbook'), ...await collections.home(actor, account.id, 'files')]
       .filter((e) => !e.mounted).map((e) => viewOf(e, account.address));
     return { items, usage: await collections.usage(actor, account.id) };
   });

@@ -6,7 +6,7 @@ export const DAV_SCHEMA_SQL = `
   CREATE TABLE dav_collections (
     id TEXT PRIMARY KEY,
     owner_id TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('calendar', 'addressbook')),
+    kind TEXT NOT NULL CHECK (kind IN ('calendar', 'addressbook', 'files')),
     uri TEXT NOT NULL,
     role TEXT,
     display_name TEXT NOT NULL,

@@ -3,6 +3,8 @@
 // If-Match on the destination. Collections are not copied or moved
 // (403): calendars and address books are created and deleted instead.
 import { header, type DavContext, type DavMethod, type DavResponse } from '../context.ts';
+import { copyFolder, deleteFolder } from '../files.ts';
+import type { Resource } from '../resource.ts';
 
 function destinationPath(ctx: DavContext): string | null {
   const dest = header(ctx, 'destination');
@@ -15,9 +17,39 @@ function destinationPath(ctx: DavContext): string | null {
   }
 }
 
+/** COPY / MOVE of a folder of the file area (RFC 4918 §9.8.3, §9.9.2), Depth 0 or infinity. */
+async function transferFolder(ctx: DavContext, source: Extract<Resource, { type: 'collection' }>, move: boolean): Promise<DavResponse> {
+  const path = destinationPath(ctx);
+  if (!path) return { status: 400, body: 'Destination header missing or malformed\n' };
+  const depth = (header(ctx, 'depth') ?? 'infinity').toLowerCase();
+  if (move && depth !== 'infinity') return { status: 400, body: 'MOVE of a collection is Depth infinity (RFC 4918 §9.9.2)\n' };
+  const overwrite = (header(ctx, 'overwrite') ?? 'T').toUpperCase() !== 'F';
+  const dest = await ctx.resolve(path);
+  let targetUri: string;
+  let existed = false;
+  if (dest.type === 'collection' && dest.kind === 'files') {
+    if (!overwrite) return { status: 412 };
+    targetUri = dest.view.collection.uri;
+    existed = true;
+  } else if (dest.type === 'missing' && dest.parent && (dest.parent.type === 'home' || dest.parent.type === 'collection') && dest.parent.kind === 'files') {
+    targetUri = dest.parent.type === 'home' ? dest.segment : `${dest.parent.view.collection.uri}/${dest.segment}`;
+  } else if (dest.type === 'missing') {
+    return { status: 409, body: 'the destination folder does not exist\n' };
+  } else {
+    return { status: 403, body: 'a folder can only be copied or moved to a folder of the file area\n' };
+  }
+  const sourceUri = source.view.collection.uri;
+  if (targetUri === sourceUri || targetUri.startsWith(`${sourceUri}/`)) return { status: 403, body: 'a folder cannot be copied or moved into itself\n' };
+  if (existed && dest.type === 'collection') await deleteFolder(ctx, source.home, dest.view);
+  await copyFolder(ctx, source.home, source.view, targetUri, depth !== '0');
+  if (move) await deleteFolder(ctx, source.home, source.view);
+  return { status: existed ? 204 : 201 };
+}
+
 async function transfer(ctx: DavContext, move: boolean): Promise<DavResponse> {
   const source = ctx.target;
   if (source.type === 'missing' || (source.type === 'object' && !source.object)) return { status: 404 };
+  if (source.type === 'collection' && source.kind === 'files') return transferFolder(ctx, source, move);
   if (source.type !== 'object') return { status: 403, body: 'only calendar objects and vCards can be copied or moved\n' };
   const path = destinationPath(ctx);
   if (!path) return { status: 400, body: 'Destination header missing or malformed\n' };

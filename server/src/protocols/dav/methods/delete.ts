@@ -2,6 +2,7 @@
 // calendar or address book (its owner, or an admin).
 import type { DavMethod } from '../context.ts';
 import { writeCondition } from './put.ts';
+import { deleteFolder } from '../files.ts';
 
 export const del: DavMethod = {
   name: 'DELETE',
@@ -12,6 +13,10 @@ export const del: DavMethod = {
     if (t.type === 'object') {
       if (!t.object) return { status: 404 };
       await ctx.services.collections.deleteObject(ctx.actor, t.parent.view.collection.id, t.name, writeCondition(ctx));
+      return { status: 204 };
+    }
+    if (t.type === 'collection' && t.kind === 'files') {
+      await deleteFolder(ctx, t.home, t.view);
       return { status: 204 };
     }
     if (t.type === 'collection') {

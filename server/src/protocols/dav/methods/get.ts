@@ -5,6 +5,7 @@
 import type { DavContext, DavMethod, DavResponse } from '../context.ts';
 import { header } from '../context.ts';
 import type { Resource } from '../resource.ts';
+import { fileOf } from '../files.ts';
 
 function vcardVersion(accept: string | undefined): '3.0' | '4.0' | null {
   if (!accept) return null;
@@ -22,6 +23,12 @@ export async function getResponse(ctx: DavContext, target: Resource, head: boole
   if (target.type === 'object' && target.object) {
     const obj = target.object;
     if (notModified(ctx, obj.etag)) return { status: 304, headers: { etag: `"${obj.etag}"` } };
+    if (target.kind === 'files') {
+      const file = fileOf(obj);
+      const body = Buffer.from(file.body, 'base64');
+      const headers = { 'content-type': file.type, etag: `"${obj.etag}"`, 'last-modified': new Date(obj.updatedAt).toUTCString() };
+      return head ? { status: 200, headers: { ...headers, 'content-length': String(body.length) } } : { status: 200, headers, body };
+    }
     let body = obj.data;
     let type = `text/calendar; charset=utf-8; component=${obj.component.toLowerCase()}`;
     if (target.kind === 'addressbook') {

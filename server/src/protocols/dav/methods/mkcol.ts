@@ -19,6 +19,15 @@ async function make(ctx: DavContext, calendarMethod: boolean): Promise<DavRespon
   // RFC 5689 §3 / RFC 4918 §9.3: a body that is not XML is 415 (litmus mkcol_with_body).
   if (ctx.body && ctx.body.length > 0 && ct !== '' && !/xml/i.test(ct)) return { status: 415 };
   const parent = target.parent;
+  if (parent && !calendarMethod && (parent.type === 'home' || parent.type === 'collection') && parent.kind === 'files') {
+    // A folder of the file area, under the home or another folder.
+    const owner = parent.type === 'home' ? parent.account : parent.home;
+    if (ctx.body && ctx.body.length > 0) parseMkcolBody(parseXml(ctx.body, ctx.xmlLimits));
+    const uri = parent.type === 'home' ? target.segment : `${parent.view.collection.uri}/${target.segment}`;
+    if (owner.id !== ctx.actor.id) return { status: 403, xml: d('error', d('need-privileges')) };
+    await ctx.services.collections.create(ctx.actor, owner.id, 'files', { uri, displayName: target.segment });
+    return { status: 201, headers: { location: `${target.href.replace(/\/?$/, '/')}` } };
+  }
   if (!parent || parent.type !== 'home') return { status: 409, body: 'collections can only be created in a calendar or address book home\n' };
   if (parent.account.id !== ctx.actor.id) return { status: 403, xml: d('error', d('need-privileges')) };
   let kind: CollectionKind = parent.kind;

@@ -7,6 +7,8 @@ import type { DavContext, DavMethod } from '../context.ts';
 import { propstat, emptyProp, multistatus } from '../properties/propstat.ts';
 import { LIVE } from '../properties/live-properties.ts';
 import { parsePropertyUpdate, type PropertyUpdate } from '../wire/request-bodies.ts';
+import { fileOf } from '../files.ts';
+import { encodeFile } from '../../../collections/files-codec.ts';
 import { DAV_NS, child, clark, parseXml } from '../wire/xml-parser.ts';
 import { APPLE_NS, CALDAV_NS, CARDDAV_NS, d, fromParsed, serializeFragment } from '../wire/xml-writer.ts';
 
@@ -45,6 +47,22 @@ export function patchFrom(updates: readonly PropertyUpdate[]): { patch: Collecti
 export async function applyUpdates(ctx: DavContext, updates: PropertyUpdate[]) {
   const names = updates.map((u) => u.name);
   const target = ctx.target;
+  if (target.type === 'object' && target.kind === 'files' && target.object) {
+    // Dead properties of a file live in its envelope; live ones are protected.
+    const file = fileOf(target.object);
+    const protectedNames = updates.filter((u) => LIVE[u.name]).map((u) => u.name);
+    if (protectedNames.length > 0) {
+      const ok = names.filter((n) => !protectedNames.includes(n));
+      return { status: 207, xml: multistatus([d('response', d('href', target.href), propstat(protectedNames.map(emptyProp), 403), ...(ok.length ? [propstat(ok.map(emptyProp), 424)] : []))]) };
+    }
+    const props = { ...file.props };
+    for (const u of updates) {
+      if (u.op === 'set') props[u.name] = serializeFragment(fromParsed(u.value));
+      else delete props[u.name];
+    }
+    await ctx.services.collections.putObject(ctx.actor, target.parent.view.collection.id, target.name, encodeFile({ ...file, props }), { etag: target.object.etag });
+    return { status: 207, xml: multistatus([d('response', d('href', target.href), propstat(names.map(emptyProp), 200))]) };
+  }
   if (target.type !== 'collection') {
     return { status: 207, xml: multistatus([d('response', d('href', target.href), propstat(names.map(emptyProp), 403))]) };
   }

@@ -5,6 +5,7 @@ import { StoaError } from '../../../errors/catalogue.ts';
 import type { WriteCondition } from '../../../collections/api.ts';
 import { header, type DavContext, type DavMethod } from '../context.ts';
 import { d } from '../wire/xml-writer.ts';
+import { fileOf, newFileData } from '../files.ts';
 
 /** If-Match / If-None-Match as a store condition (only strong tags of one resource are meaningful here). */
 export function writeCondition(ctx: DavContext): WriteCondition {
@@ -21,7 +22,7 @@ export function writeCondition(ctx: DavContext): WriteCondition {
   return {};
 }
 
-function mediaOk(ctx: DavContext, kind: 'calendar' | 'addressbook'): boolean {
+function mediaOk(ctx: DavContext, kind: 'calendar' | 'addressbook' | 'files'): boolean {
   const ct = (header(ctx, 'content-type') ?? '').toLowerCase();
   if (ct === '') return true;
   return kind === 'calendar' ? /text\/calendar|application\/octet-stream|text\/plain/.test(ct) : /text\/(x-)?vcard|text\/directory|application\/octet-stream|text\/plain/.test(ct);
@@ -33,7 +34,7 @@ export const put: DavMethod = {
     const t = ctx.target;
     let collectionId: string;
     let name: string;
-    let kind: 'calendar' | 'addressbook';
+    let kind: 'calendar' | 'addressbook' | 'files';
     if (t.type === 'object') {
       collectionId = t.parent.view.collection.id;
       name = t.name;
@@ -49,6 +50,15 @@ export const put: DavMethod = {
       return { status: 409, body: 'the parent collection does not exist\n' };
     } else {
       return { status: 405, body: 'PUT is for objects inside a calendar or address book\n' };
+    }
+    if (kind === 'files') {
+      const body = ctx.body ?? Buffer.alloc(0);
+      if (body.length > ctx.config.maxResourceBytes) throw new StoaError('STOA_DAV_TOO_LARGE', `more than ${ctx.config.maxResourceBytes} bytes`);
+      // Dead properties stay with a file that is overwritten (RFC 4918 §9.7.1 leaves it open; clients expect it).
+      const props = t.type === 'object' && t.object ? fileOf(t.object).props : {};
+      const data = newFileData(body, header(ctx, 'content-type') ?? 'application/octet-stream', props);
+      const { object, created } = await ctx.services.collections.putObject(ctx.actor, collectionId, name, data, writeCondition(ctx));
+      return { status: created ? 201 : 204, headers: { etag: `"${object.etag}"` } };
     }
     if (!mediaOk(ctx, kind)) return { status: 415, xml: undefined, body: `expected ${kind === 'calendar' ? 'text/calendar' : 'text/vcard'}\n` };
     const text = (ctx.body ?? Buffer.alloc(0)).toString('utf8');

@@ -10,6 +10,7 @@ import {
 import { DAV_NS, clark } from '../wire/xml-parser.ts';
 import { APPLE_NS, CALDAV_NS, CARDDAV_NS, CS_NS, d, x, type XNode } from '../wire/xml-writer.ts';
 import { syncToken } from './sync-token.ts';
+import { fileOf } from '../files.ts';
 
 export type PropValue = (XNode | string)[];
 type Getter = (ctx: DavContext, res: Resource) => Promise<PropValue | undefined> | PropValue | undefined;
@@ -61,7 +62,8 @@ export const LIVE: Record<string, Getter> = {
     switch (res.type) {
       case 'principal': return [d('principal')];
       case 'proxy': return [d('principal'), x(CS_NS, res.access === 'read' ? 'calendar-proxy-read' : 'calendar-proxy-write')];
-      case 'collection': return [d('collection'), res.kind === 'calendar' ? x(CALDAV_NS, 'calendar') : x(CARDDAV_NS, 'addressbook'), ...(res.view.collection.ownerId !== res.home.id ? [x(CS_NS, 'shared')] : [])];
+      case 'collection': if (res.kind === 'files') return [d('collection')];
+        return [d('collection'), res.kind === 'calendar' ? x(CALDAV_NS, 'calendar') : x(CARDDAV_NS, 'addressbook'), ...(res.view.collection.ownerId !== res.home.id ? [x(CS_NS, 'shared')] : [])];
       case 'directory': return [d('collection'), x(CARDDAV_NS, 'addressbook'), x(CARDDAV_NS, 'directory')];
       case 'object': case 'directory-object': return [];
       default: return [d('collection')];
@@ -73,17 +75,19 @@ export const LIVE: Record<string, Getter> = {
       case 'proxy': return [`${res.account.displayName || res.account.address} (${res.access === 'read' ? 'read' : 'read-write'} delegates)`];
       case 'collection': return [res.view.collection.ownerId === res.home.id ? res.view.collection.displayName : `${res.view.collection.displayName} (${res.view.owner.displayName || res.view.owner.address})`];
       case 'directory': return ['Directory'];
-      case 'home': return [res.kind === 'calendar' ? 'Calendars' : 'Address books'];
+      case 'home': return [res.kind === 'calendar' ? 'Calendars' : res.kind === 'addressbook' ? 'Address books' : 'Files'];
       default: return undefined;
     }
   },
   [clark(DAV_NS, 'getetag')]: (_ctx, res) => (res.type === 'object' && res.object ? [`"${res.object.etag}"`] : res.type === 'directory-object' ? [`"${res.etag}"`] : undefined),
   [clark(DAV_NS, 'getcontenttype')]: (_ctx, res) => {
+    if (res.type === 'object' && res.object && res.kind === 'files') return [fileOf(res.object).type];
     if (res.type === 'object' && res.object) return [res.kind === 'calendar' ? `text/calendar; charset=utf-8; component=${res.object.component.toLowerCase()}` : 'text/vcard; charset=utf-8'];
     if (res.type === 'directory-object') return ['text/vcard; charset=utf-8'];
     return isCollection(res) ? ['httpd/unix-directory'] : undefined;
   },
-  [clark(DAV_NS, 'getcontentlength')]: (_ctx, res) => (res.type === 'object' && res.object ? [String(res.object.size)] : undefined),
+  [clark(DAV_NS, 'getcontentlength')]: (_ctx, res) => (res.type === 'object' && res.object
+    ? [String(res.kind === 'files' ? Buffer.byteLength(fileOf(res.object).body, 'base64') : res.object.size)] : undefined),
   [clark(DAV_NS, 'getlastmodified')]: (_ctx, res) => {
     const at = res.type === 'object' ? res.object?.updatedAt : res.type === 'collection' ? res.view.collection.updatedAt : undefined;
     return at ? [new Date(at).toUTCString()] : undefined;

@@ -3,6 +3,7 @@
 // properties from live-properties.ts and dead ones stored on collections.
 import type { DavContext } from '../context.ts';
 import type { Resource } from '../resource.ts';
+import { fileOf } from '../files.ts';
 import { DAV_NS } from '../wire/xml-parser.ts';
 import { d, x, type RawXml, type XNode } from '../wire/xml-writer.ts';
 import type { PropfindRequest } from '../wire/request-bodies.ts';
@@ -42,7 +43,9 @@ export function propstat(props: (XNode | RawXml)[], code: number): XNode {
 }
 
 function deadProperties(res: Resource): Record<string, string> {
-  return res.type === 'collection' ? res.view.collection.properties : {};
+  if (res.type === 'collection') return res.view.collection.properties;
+  if (res.type === 'object' && res.kind === 'files' && res.object) return fileOf(res.object).props;
+  return {};
 }
 
 function valueOf(ctx: DavContext, res: Resource, name: string): Promise<PropValue | undefined> | PropValue | RawXml | undefined {
