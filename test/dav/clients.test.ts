@@ -90,6 +90,16 @@ describe('DAV with independent clients', () => {
     assert.deepEqual(seen.changed_after_delete, ['py-event.ics']);
   });
 
+  it('passes the litmus WebDAV suites basic, copymove, props and http on the file area', async () => {
+    assert.ok(have('litmus'), 'litmus is missing (scripts/ensure-test-tools.sh installs it)');
+    const work = join(dir, 'litmus');
+    await mkdir(work, { recursive: true });
+    const { stdout } = await run('litmus', [`${h.base}/dav/files/alice@example.test/`, 'alice@example.test', PASSWORD], { cwd: work, timeout: 120_000, env: { ...process.env, TESTS: 'basic copymove props http' } });
+    for (const suite of ['basic', 'copymove', 'props', 'http']) {
+      assert.match(stdout, new RegExp(`summary for \`${suite}': of (\\d+) tests run: \\1 passed, 0 failed`), `litmus ${suite}:\n${stdout}`);
+    }
+  });
+
   it('speaks plain WebDAV to curl', async () => {
     assert.ok(have('curl'));
     const auth = ['-u', `alice@example.test:${PASSWORD}`, '-s'];

@@ -30,9 +30,8 @@ export function decodeFile(data: string): FileEnvelope {
 export function createFilesCodec(limits: { maxBytes: number }): ObjectCodec {
   return {
     validate(text, _collection, name) {
-      let file: FileEnvelope;
       try {
-        file = decodeFile(text);
+        decodeFile(text);
       } catch {
         throw new StoaError('STOA_VALIDATION', 'not a file envelope');
       }

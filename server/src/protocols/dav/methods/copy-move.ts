@@ -33,6 +33,12 @@ async function transferFolder(ctx: DavContext, source: Extract<Resource, { type:
     existed = true;
   } else if (dest.type === 'missing' && dest.parent && (dest.parent.type === 'home' || dest.parent.type === 'collection') && dest.parent.kind === 'files') {
     targetUri = dest.parent.type === 'home' ? dest.segment : `${dest.parent.view.collection.uri}/${dest.segment}`;
+  } else if (dest.type === 'object' && dest.kind === 'files') {
+    // RFC 4918 §9.8.4: with Overwrite T the file at the destination is deleted first.
+    if (!overwrite) return { status: 412 };
+    await ctx.services.collections.deleteObject(ctx.actor, dest.parent.view.collection.id, dest.name);
+    targetUri = `${dest.parent.view.collection.uri}/${dest.name}`;
+    existed = true;
   } else if (dest.type === 'missing') {
     return { status: 409, body: 'the destination folder does not exist\n' };
   } else {
@@ -40,7 +46,7 @@ async function transferFolder(ctx: DavContext, source: Extract<Resource, { type:
   }
   const sourceUri = source.view.collection.uri;
   if (targetUri === sourceUri || targetUri.startsWith(`${sourceUri}/`)) return { status: 403, body: 'a folder cannot be copied or moved into itself\n' };
-  if (existed && dest.type === 'collection') await deleteFolder(ctx, source.home, dest.view);
+  if (dest.type === 'collection') await deleteFolder(ctx, source.home, dest.view);
   await copyFolder(ctx, source.home, source.view, targetUri, depth !== '0');
   if (move) await deleteFolder(ctx, source.home, source.view);
   return { status: existed ? 204 : 201 };
@@ -53,8 +59,16 @@ async function transfer(ctx: DavContext, move: boolean): Promise<DavResponse> {
   if (source.type !== 'object') return { status: 403, body: 'only calendar objects and vCards can be copied or moved\n' };
   const path = destinationPath(ctx);
   if (!path) return { status: 400, body: 'Destination header missing or malformed\n' };
-  const dest = await ctx.resolve(path);
+  let dest = await ctx.resolve(path);
   const overwrite = (header(ctx, 'overwrite') ?? 'T').toUpperCase() !== 'F';
+  let replacedFolder = false;
+  if (dest.type === 'collection' && dest.kind === 'files' && source.kind === 'files') {
+    // A file over a folder: with Overwrite T the folder goes first (RFC 4918 §9.8.4), then the file takes its name.
+    if (!overwrite) return { status: 412 };
+    await deleteFolder(ctx, dest.home, dest.view);
+    dest = await ctx.resolve(path.replace(/\/$/, ''));
+    replacedFolder = true;
+  }
   let to: { id: string; name: string };
   if (dest.type === 'object') to = { id: dest.parent.view.collection.id, name: dest.name };
   else if (dest.type === 'missing' && dest.parent?.type === 'collection') to = { id: dest.parent.view.collection.id, name: dest.segment };
@@ -64,7 +78,7 @@ async function transfer(ctx: DavContext, move: boolean): Promise<DavResponse> {
   const ifMatch = header(ctx, 'if-match');
   const condition = ifMatch && /^"([^"]*)"$/.test(ifMatch.trim()) ? { etag: ifMatch.trim().slice(1, -1) } : undefined;
   const { created } = await ctx.services.collections.transferObject(ctx.actor, { id: source.parent.view.collection.id, name: source.name }, to, { move, overwrite, ...(condition ? { condition } : {}) });
-  return { status: created ? 201 : 204 };
+  return { status: created && !replacedFolder ? 201 : 204 };
 }
 
 export const copy: DavMethod = { name: 'COPY', handle: (ctx) => transfer(ctx, false) };
