@@ -20,6 +20,7 @@ import type { Account } from '../../shared/src/schemas/directory.ts';
 import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
 import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
 import { createPublicFolderService } from '../../server/src/mail/public-folder-service.ts';
+import { createDavServices } from '../../server/src/dav-services.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -118,7 +119,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const bus = new LocalChangeBus();
   const mail = createMailServices({ store, bus });
   const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-  const app = await createHttpServer({ config, store, directory, logger, publicFolders, ...(queue ? { queue } : {}) });
+  const app = await createHttpServer({ config, store, directory, logger, publicFolders, dav: createDavServices({ store, config }), ...(queue ? { queue } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 

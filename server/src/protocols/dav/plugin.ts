@@ -101,9 +101,11 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
     }
 
     const routeConfig = { access: 'public' as const };
+    // DAV is not part of the admin API's OpenAPI document (docs/dav.md describes it).
+    const schema = { hide: true };
     const all = [...METHODS.keys()];
-    dav.route({ method: all, url: '/dav', config: routeConfig, handler: gate });
-    dav.route({ method: all, url: '/dav/*', config: routeConfig, handler: gate });
+    dav.route({ method: all, url: '/dav', config: routeConfig, schema, handler: gate });
+    dav.route({ method: all, url: '/dav/*', config: routeConfig, schema, handler: gate });
 
     // RFC 6764 §5: the well-known addresses lead to the DAV root; clients then ask it for current-user-principal.
     const wellKnown = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -114,10 +116,10 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
       return reply.code(301).header('location', ROOT).send();
     };
     for (const url of ['/.well-known/caldav', '/.well-known/carddav']) {
-      dav.route({ method: ['GET', 'HEAD', 'PROPFIND', 'OPTIONS'], url, config: routeConfig, handler: wellKnown });
+      dav.route({ method: ['GET', 'HEAD', 'PROPFIND', 'OPTIONS'], url, config: routeConfig, schema, handler: wellKnown });
     }
     // Some clients (DAVx5, Thunderbird) try the server root before the well-known address.
-    dav.route({ method: ['PROPFIND'], url: '/', config: routeConfig, handler: async (request, reply) => {
+    dav.route({ method: ['PROPFIND'], url: '/', config: routeConfig, schema, handler: async (request, reply) => {
       const { account, actor } = await auth.authenticate(request);
       const resolve = (p: string) => resolveResource(services, actor, p);
       const rootTarget: Resource = { type: 'root', href: '/' };
