@@ -42,6 +42,8 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/accounts/{id}/collections/{collectionId}/shares', 'PUT /api/v1/accounts/{id}/collections/{collectionId}/shares/{grantee}',
       'DELETE /api/v1/accounts/{id}/collections/{collectionId}/shares/{grantee}',
       'GET /api/v1/accounts/{id}/delegations', 'PUT /api/v1/accounts/{id}/delegations/{grantee}', 'DELETE /api/v1/accounts/{id}/delegations/{grantee}',
+      'GET /api/v1/me/collections', 'PUT /api/v1/me/collections/{collectionId}/shares/{grantee}', 'DELETE /api/v1/me/collections/{collectionId}/shares/{grantee}',
+      'PUT /api/v1/me/delegations/{grantee}', 'DELETE /api/v1/me/delegations/{grantee}',
       'GET /api/v1/audit', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/v1/openapi.json',
       'GET /api/v1/domains/{id}/public-folders', 'POST /api/v1/domains/{id}/public-folders',
       'GET /api/v1/domains/{id}/public-folders/{folderId}', 'PATCH /api/v1/domains/{id}/public-folders/{folderId}',

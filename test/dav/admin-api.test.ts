@@ -49,6 +49,17 @@ describe('admin API: calendars and address books', () => {
     assert.ok(audit.body.items.some((e: any) => e.action === 'delete' && e.objectId === id));
   });
 
+  it('lets an owner share their own calendar and name a delegate, and nobody else\'s', async () => {
+    const mine = await user.get('/api/v1/me/collections');
+    const cal = mine.body.items.find((c: any) => c.uri === 'calendar');
+    const shared = await user.put(`/api/v1/me/collections/${cal.id}/shares/bob@a.example`, { access: 'read' });
+    assert.equal(shared.status, 200, shared.text);
+    assert.equal((await user.put('/api/v1/me/delegations/bob@a.example', { access: 'read-write' })).status, 200);
+    const bob = await h.login('bob@a.example');
+    assert.equal((await bob.put(`/api/v1/me/collections/${cal.id}/shares/bob@a.example`, { access: 'read-write' })).status, 403, 'a sharee cannot raise their own rights');
+    assert.equal((await user.delete(`/api/v1/me/collections/${cal.id}/shares/bob@a.example`)).status, 204);
+  });
+
   it('hides accounts of other domains from a domain admin and refuses plain users', async () => {
     assert.equal((await adminB.get('/api/v1/accounts/alice@a.example/collections')).status, 404);
     assert.equal((await user.get('/api/v1/accounts/alice@a.example/collections')).status, 403);

@@ -72,3 +72,10 @@ export const DavDelegateParams = Type.Object({
   id: ObjectRef,
   grantee: Type.String({ minLength: 1, maxLength: 320, description: 'An account or group of the owner\'s domain, by id or address' }),
 }, { additionalProperties: false });
+export const DavMyGranteeParams = Type.Object({
+  collectionId: Id,
+  grantee: Type.String({ minLength: 1, maxLength: 320, description: 'An account or group of your domain, by id or address' }),
+}, { additionalProperties: false });
+export const DavMyDelegateParams = Type.Object({
+  grantee: Type.String({ minLength: 1, maxLength: 320, description: 'An account or group of your domain, by id or address' }),
+}, { additionalProperties: false });

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
+import { Agent, request as httpRequest } from 'node:http';
 import { benchEvents } from './events.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '10000' }, runs: { type: 'string', default: '15' }, 'no-radicale': { type: 'boolean', default: false } } });
@@ -46,9 +47,23 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function request(t: Target, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  const res = await fetch(t.base + path, { method, body, headers: { authorization: t.auth, 'content-type': 'application/xml; charset=utf-8', ...headers } });
-  return { status: res.status, text: await res.text() };
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One request over node:http with a kept-alive connection (as a client syncing would). */
+function request(t: Target, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(t.base + path);
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method, agent, headers: {
+      authorization: t.auth, 'content-type': 'application/xml; charset=utf-8', ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers,
+    } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 const NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"';
@@ -106,7 +121,8 @@ async function waitFor(url: string, auth: string, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
     try {
-      const res = await fetch(url, { method: 'PROPFIND', headers: { authorization: auth, depth: '0' } });
+      const res = await fetch(url, { method: 'PROPFIND', headers: { authorization: auth, depth: '0', connection: 'close' } });
+      await res.text();
       if (res.status < 500) return;
     } catch {
       // not listening yet

@@ -9,7 +9,7 @@ import type { Directory } from '../../directory/api.ts';
 import { LocationHeader, NoContent, ObjectParams } from '../../../../shared/src/schemas/api.ts';
 import {
   DavCollectionCreate, DavCollectionList, DavCollectionParams, DavCollectionUpdate, DavCollectionView, DavDelegateParams, DavGrantList,
-  DavGrantSet, DavGranteeParams,
+  DavGrantSet, DavGranteeParams, DavMyDelegateParams, DavMyGranteeParams,
 } from '../../../../shared/src/schemas/dav.ts';
 import { authOf } from './auth.ts';
 import { problemResponses } from './problem.ts';
@@ -138,6 +138,54 @@ export async function davAdminRoutes(app: FastifyInstance, opts: { collections: 
   }, async (request, reply) => {
     const { actor } = authOf(request);
     const account = await directory.accounts.get(actor, request.params.id);
+    await collections.delegate(actor, account.id, request.params.grantee, null);
+    return reply.code(204).send();
+  });
+
+  // Self-service: owners share their own collections and name their delegates (the service checks ownership).
+  const self = { access: 'user' as const };
+  const selfTags = ['me'];
+
+  app.get('/me/collections', {
+    config: self,
+    schema: { tags: selfTags, summary: 'Your calendars, address books and folders, with their storage use', response: { 200: DavCollectionList, ...problemResponses } },
+  }, async (request) => {
+    const { actor, account } = authOf(request);
+    const items = [...await collections.home(actor, account.id, 'calendar'), ...await collections.home(actor, account.id, 'addressbook'), ...await collections.home(actor, account.id, 'files')]
+      .filter((e) => !e.mounted).map((e) => viewOf(e, account.address));
+    return { items, usage: await collections.usage(actor, account.id) };
+  });
+
+  app.put<{ Params: { collectionId: string; grantee: string }; Body: DavGrantSet }>('/me/collections/:collectionId/shares/:grantee', {
+    config: self,
+    schema: { tags: selfTags, summary: 'Share one of your collections with an account or group of your domain', params: DavMyGranteeParams, body: DavGrantSet, response: { 200: DavGrantList, ...problemResponses } },
+  }, async (request) => {
+    const { actor } = authOf(request);
+    return { items: await collections.share(actor, request.params.collectionId, request.params.grantee, request.body.access) };
+  });
+
+  app.delete<{ Params: { collectionId: string; grantee: string } }>('/me/collections/:collectionId/shares/:grantee', {
+    config: self,
+    schema: { tags: selfTags, summary: 'Stop sharing one of your collections', params: DavMyGranteeParams, response: { 204: NoContent, ...problemResponses } },
+  }, async (request, reply) => {
+    const { actor } = authOf(request);
+    await collections.share(actor, request.params.collectionId, request.params.grantee, null);
+    return reply.code(204).send();
+  });
+
+  app.put<{ Params: { grantee: string }; Body: DavGrantSet }>('/me/delegations/:grantee', {
+    config: self,
+    schema: { tags: selfTags, summary: 'Let an account or group act on all your calendars (an assistant)', params: DavMyDelegateParams, body: DavGrantSet, response: { 200: DavGrantList, ...problemResponses } },
+  }, async (request) => {
+    const { actor, account } = authOf(request);
+    return { items: await collections.delegate(actor, account.id, request.params.grantee, request.body.access) };
+  });
+
+  app.delete<{ Params: { grantee: string } }>('/me/delegations/:grantee', {
+    config: self,
+    schema: { tags: selfTags, summary: 'Remove one of your calendar delegates', params: DavMyDelegateParams, response: { 204: NoContent, ...problemResponses } },
+  }, async (request, reply) => {
+    const { actor, account } = authOf(request);
     await collections.delegate(actor, account.id, request.params.grantee, null);
     return reply.code(204).send();
   });
