@@ -11,6 +11,8 @@ import type { ContactsService } from './contacts/api.ts';
 import { createContactsCodec } from './contacts/contacts-codec.ts';
 import { createContactsService } from './contacts/contacts-service.ts';
 import type { Store } from './store/port.ts';
+import type { AddressService } from './directory/api.ts';
+import { createScheduler, type ImipSender } from './calendar/scheduling.ts';
 import { createFilesCodec } from './collections/files-codec.ts';
 
 export interface DavServiceSet {
@@ -19,7 +21,13 @@ export interface DavServiceSet {
   contacts: ContactsService;
 }
 
-export function createDavServices(deps: { store: Store; config: StoaConfig; now?: () => number }): DavServiceSet {
+export function createDavServices(deps: {
+  store: Store; config: StoaConfig; now?: () => number;
+  /** Where attendees are looked up (the directory's address service); without it nothing is scheduled. */
+  addresses?: Pick<AddressService, 'resolve'>;
+  /** iMIP out (imip-outbound.ts); without it external attendees are skipped. */
+  sendImip?: ImipSender;
+}): DavServiceSet {
   const { store, config } = deps;
   const dav = config.dav;
   const calendarLimits = {
@@ -35,7 +43,10 @@ export function createDavServices(deps: { store: Store; config: StoaConfig; now?
   });
   return {
     collections,
-    calendar: createCalendarService({ collections, limits: { ...calendarLimits, maxExpandDays: dav.maxExpandDays }, now }),
+    calendar: createCalendarService({
+      collections, limits: { ...calendarLimits, maxExpandDays: dav.maxExpandDays }, now,
+      ...(deps.addresses ? { scheduler: createScheduler({ store, collections, addresses: deps.addresses, sendImip: deps.sendImip ?? (async () => {}), limits: calendarLimits }) } : {}),
+    }),
     contacts: createContactsService({ store, collections, limits: { ...vcardLimits, directoryMaxEntries: dav.directoryMaxEntries } }),
   };
 }

@@ -31,6 +31,7 @@ import { startHousekeeping, type Housekeeping } from './housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
 import { openStore } from './store/open-store.ts';
 import { createDavServices, davTombstonePruneTask } from './dav-services.ts';
+import { createImipSender } from './calendar/imip-outbound.ts';
 import type { Store } from './store/port.ts';
 
 export interface RunningServer {
@@ -115,7 +116,11 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     if (config.listeners.http.enabled) {
       const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
       // Calendars and address books (issue 11): built here until the composition root (services.ts) exists.
-      const dav = createDavServices({ store, config });
+      // Scheduling looks attendees up in the directory; iMIP goes out through the queue (the intake service replaces this at merge).
+      const dav = createDavServices({
+        store, config, addresses: directory.addresses,
+        sendImip: createImipSender({ enqueue: (req) => queue.enqueue(req), hostname: config.hostname }),
+      });
       app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders, dav });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }

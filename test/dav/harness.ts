@@ -16,6 +16,7 @@ import { createHttpServer } from '../../server/src/protocols/http/server.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
 import type { Account } from '../../shared/src/schemas/directory.ts';
+import type { ImipMessage } from '../../server/src/calendar/scheduling.ts';
 
 export const PASSWORD = 'correct horse battery staple 42';
 export const DOMAIN = 'example.test';
@@ -55,12 +56,14 @@ export interface DavHarness {
   directory: Directory;
   services: DavServiceSet;
   app: FastifyInstance;
+  /** iMIP messages handed to the outbound path (with `scheduling`). */
+  imip: ImipMessage[];
   user(local: string, extra?: { quotaBytes?: number }): Promise<Account>;
   client(local: string, password?: string): DavClient;
   close(): Promise<void>;
 }
 
-export async function openDavHarness(tune: (c: StoaConfig) => void = () => {}): Promise<DavHarness> {
+export async function openDavHarness(tune: (c: StoaConfig) => void = () => {}, options: { scheduling?: boolean } = {}): Promise<DavHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'stoa-dav-'));
   const config = defaultConfig();
   config.dataDir = dir;
@@ -77,13 +80,15 @@ export async function openDavHarness(tune: (c: StoaConfig) => void = () => {}): 
   const store = await openStore(config);
   const directory = createDirectory(store, config);
   await directory.domains.create(systemActor(), { name: DOMAIN });
-  const services = createDavServices({ store, config });
+  const imip: ImipMessage[] = [];
+  // iMIP to the outside world cannot leave this machine: the messages are kept for the test to read (the only stand-in here).
+  const services = createDavServices({ store, config, ...(options.scheduling ? { addresses: directory.addresses, sendImip: async (m: ImipMessage) => { imip.push(m); } } : {}) });
   const app = await createHttpServer({ config, store, directory, logger: createLogger(config), dav: services });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
   return {
-    base, host: '127.0.0.1', port, config, store, directory, services, app,
+    base, host: '127.0.0.1', port, config, store, directory, services, app, imip,
     user: (local, extra = {}) => directory.accounts.create(systemActor(), { address: `${local}@${DOMAIN}`, password: PASSWORD, ...extra }),
     client: (local, password) => new DavClient(base, `${local}@${DOMAIN}`, password),
     async close() {

@@ -5,6 +5,8 @@
 import type { Actor } from '../directory/api.ts';
 import type { CalendarDataSpec, CompFilter, TimeRange } from '../model/dav-filter.ts';
 import type { DavObject } from '../model/dav.ts';
+import type { WriteCondition } from '../collections/api.ts';
+import type { SchedulingOutcome } from './scheduling.ts';
 
 export interface CalendarObjectResult {
   object: DavObject;
@@ -20,6 +22,14 @@ export interface CalendarService {
   multiget(actor: Actor, collectionId: string, names: readonly string[], spec: CalendarDataSpec | null): Promise<{ found: CalendarObjectResult[]; missing: string[] }>;
   /** calendar-data for one object (GET needs none; REPORTs do). */
   shape(actor: Actor, collectionId: string, object: DavObject, spec: CalendarDataSpec | null): Promise<string>;
+  /**
+   * Stores a calendar object (as the collection service does) and then does
+   * what RFC 6638 implicit scheduling asks: invitations to attendees,
+   * answers of resources, replies to the organizer.
+   */
+  put(actor: Actor, collectionId: string, name: string, text: string, condition?: WriteCondition): Promise<{ object: DavObject; created: boolean; scheduling: SchedulingOutcome | null }>;
+  /** Deletes a calendar object; an organizer's deletion cancels the event for its attendees. */
+  remove(actor: Actor, collectionId: string, name: string, condition?: WriteCondition): Promise<{ scheduling: SchedulingOutcome | null }>;
   /** RFC 4791 §7.10 free-busy-query: a VCALENDAR with one VFREEBUSY. */
   freeBusy(actor: Actor, collectionId: string, range: TimeRange): Promise<string>;
 }

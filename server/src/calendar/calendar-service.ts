@@ -11,16 +11,19 @@ import { calendarZone, type CalendarCodecLimits } from './calendar-codec.ts';
 import { busyPeriods, calendarData, freeBusyCalendar } from './ical/calendar-data.ts';
 import { parseCalendarObject, type CalendarObject } from './ical/calendar-object.ts';
 import { candidateRange, matchesCalendarFilter, plainTimeRange } from './query/calendar-filter.ts';
+import type { Scheduler } from './scheduling.ts';
 
 export interface CalendarServiceDeps {
   collections: CollectionService;
+  /** Implicit scheduling (scheduling.ts); without it objects are stored and nothing is sent. */
+  scheduler?: Scheduler;
   limits: CalendarCodecLimits & { maxExpandDays: number };
   /** ms since the epoch (DTSTAMP of free-busy answers). */
   now?: () => number;
   cacheSize?: number;
 }
 
-export function createCalendarService({ collections, limits, now = Date.now, cacheSize = 20_000 }: CalendarServiceDeps): CalendarService {
+export function createCalendarService({ collections, scheduler, limits, now = Date.now, cacheSize = 20_000 }: CalendarServiceDeps): CalendarService {
   const cache = new Map<string, CalendarObject>();
 
   function parsed(obj: DavObject, col: DavCollection): CalendarObject {
@@ -83,6 +86,27 @@ export function createCalendarService({ collections, limits, now = Date.now, cac
     async shape(actor, collectionId, object, spec) {
       const { collection } = await collections.get(actor, collectionId);
       return shapeData(object, collection, spec);
+    },
+
+    async put(actor, collectionId, name, text, condition) {
+      const view = await collections.get(actor, collectionId);
+      const previous = view.access.read ? await collections.getObject(actor, collectionId, name).catch(() => null) : null;
+      const stored = await collections.putObject(actor, collectionId, name, text, condition);
+      if (!scheduler || view.collection.kind !== 'calendar' || !/^ORGANIZER[;:]/m.test(stored.object.data)) return { ...stored, scheduling: null };
+      // The object is stored either way; a scheduling failure is reported, not thrown (RFC 6638 SCHEDULE-STATUS).
+      const scheduling = await scheduler.afterWrite({ id: view.owner.id, address: view.owner.address }, stored.object.data, previous?.data ?? null)
+        .catch((err: unknown) => ({ attendees: { '*': `failed: ${(err as Error).message}` } }));
+      return { ...stored, scheduling };
+    },
+
+    async remove(actor, collectionId, name, condition) {
+      const view = await collections.get(actor, collectionId);
+      const previous = await collections.getObject(actor, collectionId, name);
+      await collections.deleteObject(actor, collectionId, name, condition);
+      if (!scheduler || view.collection.kind !== 'calendar' || !/^ORGANIZER[;:]/m.test(previous.data)) return { scheduling: null };
+      const scheduling = await scheduler.afterDelete({ id: view.owner.id, address: view.owner.address }, previous.data)
+        .catch((err: unknown) => ({ attendees: { '*': `failed: ${(err as Error).message}` } }));
+      return { scheduling };
     },
 
     async freeBusy(actor, collectionId, range) {

@@ -31,11 +31,13 @@ export function entityTag(data: string): string {
 }
 
 export function createCollectionService({ store, codecs, now = () => new Date().toISOString() }: CollectionServiceDeps): CollectionService {
-  async function ownerOf(id: string): Promise<Account> {
+  /** The owner of collections: an account, or a resource (rooms and equipment have a calendar for their bookings). */
+  async function ownerOf(id: string): Promise<Pick<Account, 'id' | 'address' | 'displayName' | 'domainId'>> {
     const owner = await store.accounts.get(id);
-    if (!owner) throw notFound('account', id);
-    const { passwordHash: _p, ...account } = owner;
-    return account;
+    if (owner) return { id: owner.id, address: owner.address, displayName: owner.displayName, domainId: owner.domainId };
+    const resource = await store.resources.get(id);
+    if (resource) return { id: resource.id, address: resource.address, displayName: resource.name, domainId: resource.domainId };
+    throw notFound('account', id);
   }
 
   async function view(actor: Actor, col: DavCollection, identities?: readonly string[]): Promise<CollectionView | null> {

@@ -12,7 +12,8 @@ export const del: DavMethod = {
     if (ctx.path.includes('#')) return { status: 400 };
     if (t.type === 'object') {
       if (!t.object) return { status: 404 };
-      await ctx.services.collections.deleteObject(ctx.actor, t.parent.view.collection.id, t.name, writeCondition(ctx));
+      if (t.kind === 'calendar') await ctx.services.calendar.remove(ctx.actor, t.parent.view.collection.id, t.name, writeCondition(ctx));
+      else await ctx.services.collections.deleteObject(ctx.actor, t.parent.view.collection.id, t.name, writeCondition(ctx));
       return { status: 204 };
     }
     if (t.type === 'collection' && t.kind === 'files') {

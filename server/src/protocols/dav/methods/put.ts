@@ -64,7 +64,10 @@ export const put: DavMethod = {
     const text = (ctx.body ?? Buffer.alloc(0)).toString('utf8');
     if (text.includes('\uFFFD')) throw new StoaError('STOA_DAV_INVALID_DATA', 'the body is not valid UTF-8');
     if (Buffer.byteLength(text) > ctx.config.maxResourceBytes) throw new StoaError('STOA_DAV_TOO_LARGE', `more than ${ctx.config.maxResourceBytes} bytes`);
-    const { object, created } = await ctx.services.collections.putObject(ctx.actor, collectionId, name, text, writeCondition(ctx));
+    // Calendar objects go through the calendar service, which also schedules (RFC 6638 §3.2).
+    const { object, created } = kind === 'calendar'
+      ? await ctx.services.calendar.put(ctx.actor, collectionId, name, text, writeCondition(ctx))
+      : await ctx.services.collections.putObject(ctx.actor, collectionId, name, text, writeCondition(ctx));
     const headers: Record<string, string> = { etag: `"${object.etag}"` };
     if (object.scheduleTag) headers['schedule-tag'] = `"${object.scheduleTag}"`;
     return { status: created ? 201 : 204, headers };
