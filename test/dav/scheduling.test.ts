@@ -77,3 +77,55 @@ describe('scheduling', () => {
     assert.equal(partstat((await alice.get(`${ALICE_CAL}m3.ics`)).text, 'room@example.test'), 'ACCEPTED', 'the slot is free again');
   });
 });
+
+describe('iMIP replies arriving by mail', () => {
+  let h: DavHarness;
+  before(async () => {
+    h = await openDavHarness(() => {}, { scheduling: true });
+    await h.user('alice');
+  });
+  after(() => h.close());
+
+  const reply = (from: string, partstat: string) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Outside//EN', 'METHOD:REPLY', 'BEGIN:VEVENT', 'UID:ext1', 'DTSTAMP:20260102T000000Z',
+    'ORGANIZER:mailto:alice@example.test', `ATTENDEE;PARTSTAT=${partstat}:mailto:${from}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+
+  it('records the answer of the outside attendee who sent it, and ignores forged or unrelated replies', async () => {
+    await h.client('alice').put(`${ALICE_CAL}ext1.ics`, meeting('ext1', '20260701T090000Z', '20260701T100000Z', ['carol@partner.example']));
+    assert.equal(h.imip.length, 1);
+    const alice = await h.directory.accounts.get(systemActor(), 'alice@example.test');
+    const { createScheduler } = await import('../../server/src/calendar/scheduling.ts');
+    const s = createScheduler({ store: h.store, collections: h.services.collections, addresses: h.directory.addresses, sendImip: async () => {}, limits: { maxInstances: 1000, maxIterations: 10_000 } });
+    assert.equal(await s.applyImipReply(alice, reply('carol@partner.example', 'DECLINED'), 'mallory@evil.example'), false, 'sender is not the attendee');
+    assert.equal(await s.applyImipReply(alice, reply('dave@partner.example', 'ACCEPTED'), 'dave@partner.example'), false, 'not invited');
+    assert.equal(await s.applyImipReply(alice, reply('carol@partner.example', 'ACCEPTED'), 'carol@partner.example'), true);
+    assert.equal(partstat((await h.client('alice').get(`${ALICE_CAL}ext1.ics`)).text, 'carol@partner.example'), 'ACCEPTED');
+  });
+});
+
+describe('free/busy of colleagues through the schedule outbox', () => {
+  let h: DavHarness;
+  before(async () => {
+    h = await openDavHarness(() => {}, { scheduling: true });
+    await h.user('alice');
+    await h.user('bob');
+    await h.directory.domains.create(systemActor(), { name: 'other.test' });
+    await h.directory.accounts.create(systemActor(), { address: 'eve@other.test', password: 'correct horse battery staple 42' });
+  });
+  after(() => h.close());
+
+  it('answers a VFREEBUSY request with the busy time of users of the same domain, and 3.7 for others', async () => {
+    const bob = h.client('bob');
+    await bob.put('/dav/calendars/bob@example.test/calendar/busy.ics', ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:t', 'BEGIN:VEVENT', 'UID:busy', 'DTSTAMP:20260101T000000Z',
+      'DTSTART:20260801T090000Z', 'DTEND:20260801T110000Z', 'SUMMARY:Private', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'));
+    const principal = await h.client('alice').propfind('/dav/principals/alice@example.test/', '<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><c:schedule-outbox-URL/></d:prop></d:propfind>');
+    const outbox = /<c:schedule-outbox-URL><d:href>([^<]+)<\/d:href>/.exec(principal.text)![1];
+    const request = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:t', 'METHOD:REQUEST', 'BEGIN:VFREEBUSY', 'UID:fb1', 'DTSTAMP:20260101T000000Z',
+      'DTSTART:20260801T000000Z', 'DTEND:20260802T000000Z', 'ORGANIZER:mailto:alice@example.test', 'ATTENDEE:mailto:bob@example.test', 'ATTENDEE:mailto:eve@other.test', 'END:VFREEBUSY', 'END:VCALENDAR', ''].join('\r\n');
+    const res = await h.client('alice').request('POST', outbox, request, { 'content-type': 'text/calendar; charset=utf-8' });
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.text, /FREEBUSY;FBTYPE=BUSY:20260801T090000Z\/20260801T110000Z/);
+    assert.doesNotMatch(res.text, /Private/, 'busy time only, never the event');
+    assert.match(res.text, /mailto:eve@other.test<\/d:href><\/c:recipient><c:request-status>3.7/);
+    assert.equal((await h.client('bob').request('POST', outbox, request, { 'content-type': 'text/calendar' })).status, 405, 'only one\'s own outbox');
+  });
+});

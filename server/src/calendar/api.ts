@@ -30,6 +30,8 @@ export interface CalendarService {
   put(actor: Actor, collectionId: string, name: string, text: string, condition?: WriteCondition): Promise<{ object: DavObject; created: boolean; scheduling: SchedulingOutcome | null }>;
   /** Deletes a calendar object; an organizer's deletion cancels the event for its attendees. */
   remove(actor: Actor, collectionId: string, name: string, condition?: WriteCondition): Promise<{ scheduling: SchedulingOutcome | null }>;
+  /** RFC 6638 §5: busy time of users and resources of the caller's domain (a VFREEBUSY REQUEST posted to the outbox). */
+  scheduleFreeBusy(actor: Actor, request: string): Promise<{ address: string; status: string; data: string | null }[]>;
   /** RFC 4791 §7.10 free-busy-query: a VCALENDAR with one VFREEBUSY. */
   freeBusy(actor: Actor, collectionId: string, range: TimeRange): Promise<string>;
 }

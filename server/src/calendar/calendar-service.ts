@@ -11,6 +11,7 @@ import { calendarZone, type CalendarCodecLimits } from './calendar-codec.ts';
 import { busyPeriods, calendarData, freeBusyCalendar } from './ical/calendar-data.ts';
 import { parseCalendarObject, type CalendarObject } from './ical/calendar-object.ts';
 import { candidateRange, matchesCalendarFilter, plainTimeRange } from './query/calendar-filter.ts';
+import { parseUtc } from './ical/zones.ts';
 import type { Scheduler } from './scheduling.ts';
 
 export interface CalendarServiceDeps {
@@ -107,6 +108,20 @@ export function createCalendarService({ collections, scheduler, limits, now = Da
       const scheduling = await scheduler.afterDelete({ id: view.owner.id, address: view.owner.address }, previous.data)
         .catch((err: unknown) => ({ attendees: { '*': `failed: ${(err as Error).message}` } }));
       return { scheduling };
+    },
+
+    async scheduleFreeBusy(actor, request) {
+      if (!scheduler) throw new StoaError('STOA_FORBIDDEN', 'scheduling is not enabled');
+      const m = /BEGIN:VFREEBUSY[\s\S]*?END:VFREEBUSY/.exec(request.replace(/\r?\n[ \t]/g, ''));
+      if (!m || !/^METHOD:REQUEST\r?$/m.test(request)) throw new StoaError('STOA_DAV_INVALID_DATA', 'expected a VCALENDAR with METHOD:REQUEST and one VFREEBUSY');
+      const field = (name: string) => new RegExp(`^${name}[^:\r\n]*:(.*?)\r?$`, 'm').exec(m[0])?.[1]?.trim();
+      const start = parseUtc(field('DTSTART') ?? '');
+      const end = parseUtc(field('DTEND') ?? '');
+      if (start === null || end === null || end <= start) throw new StoaError('STOA_DAV_INVALID_DATA', 'VFREEBUSY needs DTSTART and DTEND in UTC');
+      checkRange({ start, end }, 'free-busy');
+      const attendees = [...m[0].matchAll(/^ATTENDEE[^:\r\n]*:(.*?)\r?$/gm)].map((a) => a[1]);
+      const requester = actor.id ? await collections.principal(actor, actor.login).catch(() => null) : null;
+      return scheduler.freeBusyOf({ id: actor.id, domainId: requester?.domainId ?? null }, attendees, start, end, now());
     },
 
     async freeBusy(actor, collectionId, range) {

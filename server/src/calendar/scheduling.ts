@@ -17,6 +17,7 @@ import type { DavCollection } from '../model/dav.ts';
 import type { Store } from '../store/port.ts';
 import { parseCalendarObject, type Component } from './ical/calendar-object.ts';
 import { instancesIn } from './ical/instances.ts';
+import { busyPeriods, freeBusyCalendar } from './ical/calendar-data.ts';
 
 /** One iMIP message for the outbound path (the lead's intake replaces the adapter at merge). */
 export interface ImipMessage {
@@ -209,6 +210,65 @@ export function createScheduler(deps: SchedulingDeps) {
         outcome.attendees[organizer] = 'imip-reply';
       }
       return outcome;
+    },
+
+    /**
+     * RFC 6638 §5 free/busy of other calendar users of the caller's domain:
+     * busy time from every calendar of each (opaque, not cancelled events),
+     * never the events themselves. Other addresses get 3.7 (invalid user).
+     */
+    async freeBusyOf(requester: { id: string | null; domainId: string | null }, attendees: readonly string[], start: number, end: number, stamp: number) {
+      const out: { address: string; status: string; data: string | null }[] = [];
+      for (const raw of attendees.slice(0, 100)) {
+        const address = mailto(raw);
+        const who = await addresses.resolve(address).catch(() => null);
+        const owner = who?.kind === 'account' ? who.account : who?.kind === 'resource' ? { id: who.resource.id, domainId: who.resource.domainId } : null;
+        if (!owner || requester.domainId === null || owner.domainId !== requester.domainId) {
+          out.push({ address, status: '3.7;Invalid calendar user', data: null });
+          continue;
+        }
+        const periods = [];
+        for (const cal of await store.dav.listCollections(owner.id, 'calendar')) {
+          for (const obj of await store.dav.objectsInRange(cal.id, start, end, 'VEVENT')) periods.push(...busyPeriods(parseCalendarObject(obj.data), start, end, limits));
+        }
+        out.push({ address, status: '2.0;Success', data: freeBusyCalendar(periods, start, end, stamp, { attendee: `mailto:${address}` }).replace('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n', 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n') });
+      }
+      return out;
+    },
+
+    /**
+     * An iMIP REPLY that arrived by mail for a local organizer (RFC 6047
+     * §2.3): the answering attendee's PARTSTAT is recorded in the organizer's
+     * copy. The intake calls it for text/calendar parts with method=REPLY.
+     * Only the attendee named in the reply is touched, and only if the
+     * event lists them, so a forged reply cannot add people.
+     */
+    async applyImipReply(organizer: { id: string; address: string }, ics: string, envelopeSender: string): Promise<boolean> {
+      let root: Component;
+      try {
+        root = new ICAL.Component(ICAL.parse(ics) as unknown[]);
+      } catch {
+        return false;
+      }
+      if (String(root.getFirstPropertyValue('method') ?? '').toUpperCase() !== 'REPLY') return false;
+      const ev = root.getFirstSubcomponent('vevent');
+      const attendee = ev ? attendeesOf(ev)[0] : undefined;
+      if (!ev || !attendee) return false;
+      const who = mailto(attendee.getFirstValue());
+      // RFC 6047 §3.2.1: the reply must come from the attendee it speaks for.
+      if (who !== envelopeSender.toLowerCase()) return false;
+      const uid = String(ev.getFirstPropertyValue('uid') ?? '');
+      const partstat = String(attendee.getParameter('partstat') ?? '').toUpperCase();
+      if (!uid || !['ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED'].includes(partstat)) return false;
+      for (const cal of await store.dav.listCollections(organizer.id, 'calendar')) {
+        const obj = await store.dav.getObjectByUid(cal.id, uid);
+        if (!obj) continue;
+        const listed = new ICAL.Component(ICAL.parse(obj.data) as unknown[]).getAllSubcomponents('vevent').some((e) => attendeesOf(e).some((a) => mailto(a.getFirstValue()) === who));
+        if (!listed) return false;
+        await recordReply(organizer.id, uid, who, partstat);
+        return true;
+      }
+      return false;
     },
 
     /** After an organizer deleted a scheduled event: internal copies are cancelled, external attendees told (iMIP CANCEL). */

@@ -170,6 +170,8 @@ function print(name: string, r: Record<string, Figure> & { rss: number }): void 
 
 const dir = await mkdtemp(join(tmpdir(), 'stoa-bench-dav-'));
 const children: ChildProcess[] = [];
+// However the run ends, no server is left behind (Radicale does not always stop on SIGTERM).
+process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
 try {
   console.log(`DAV benchmark: ${EVENTS} events (a fifth recurring), median of ${RUNS} runs (PROPFIND: ${Math.max(3, Math.floor(RUNS / 3))})`);
   const t0 = performance.now();

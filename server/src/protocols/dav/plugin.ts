@@ -20,11 +20,12 @@ import { propfind } from './methods/propfind.ts';
 import { proppatch } from './methods/proppatch.ts';
 import { put } from './methods/put.ts';
 import { report } from './methods/report.ts';
+import { post } from './methods/post.ts';
 import { ROOT, principalHref, resolveResource, type Resource } from './resource.ts';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from './wire/xml-parser.ts';
 import { serializeDocument } from './wire/xml-writer.ts';
 
-export const METHODS: ReadonlyMap<string, DavMethod> = new Map([options, propfind, proppatch, mkcol, mkcalendar, get, head, put, del, copy, move, report].map((m) => [m.name, m]));
+export const METHODS: ReadonlyMap<string, DavMethod> = new Map([options, propfind, proppatch, mkcol, mkcalendar, get, head, put, del, copy, move, report, post].map((m) => [m.name, m]));
 
 const BODY_METHODS = ['PROPFIND', 'PROPPATCH', 'MKCOL', 'MKCALENDAR', 'REPORT', 'COPY', 'MOVE'];
 

@@ -147,6 +147,7 @@ export const LIVE: Record<string, Getter> = {
   // CalDAV (RFC 4791) and scheduling addresses (RFC 6638 §2.4.1).
   [clark(CALDAV_NS, 'calendar-home-set')]: (_ctx, res) => (res.type === 'principal' ? [href(homeHref('calendar', res.account))] : undefined),
   [clark(CALDAV_NS, 'calendar-user-address-set')]: (_ctx, res) => (res.type === 'principal' ? calendarUserAddresses(res.account) : undefined),
+  [clark(CALDAV_NS, 'schedule-outbox-URL')]: (ctx, res) => (res.type === 'principal' && res.account.id === ctx.actor.id ? [href(`${homeHref('calendar', res.account)}outbox/`)] : undefined),
   [clark(CALDAV_NS, 'calendar-user-type')]: (_ctx, res) => (res.type === 'principal' ? ['INDIVIDUAL'] : undefined),
   [clark(CS_NS, 'email-address-set')]: (_ctx, res) => (res.type === 'principal' ? [x(CS_NS, 'email-address', res.account.address)] : undefined),
   [clark(CALDAV_NS, 'calendar-description')]: (_ctx, res) => (res.type === 'collection' && res.kind === 'calendar' ? [res.view.collection.description] : undefined),
