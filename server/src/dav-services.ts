@@ -12,13 +12,15 @@ import { createContactsCodec } from './contacts/contacts-codec.ts';
 import { createContactsService } from './contacts/contacts-service.ts';
 import type { Store } from './store/port.ts';
 import type { AddressService } from './directory/api.ts';
-import { createScheduler, type ImipSender } from './calendar/scheduling.ts';
+import { createScheduler, type ImipSender, type Scheduler } from './calendar/scheduling.ts';
 import { createFilesCodec } from './collections/files-codec.ts';
 
 export interface DavServiceSet {
   collections: CollectionService;
   calendar: CalendarService;
   contacts: ContactsService;
+  /** Implicit scheduling, when wired with the directory's addresses; the intake calls `scheduler.applyImipReply` for iMIP replies. */
+  scheduler: Scheduler | null;
 }
 
 export function createDavServices(deps: {
@@ -41,11 +43,14 @@ export function createDavServices(deps: {
     codecs: { calendar: createCalendarCodec(calendarLimits), addressbook: createContactsCodec(vcardLimits), files: createFilesCodec({ maxBytes: dav.maxResourceBytes }) },
     now: () => new Date(now()).toISOString(),
   });
+  const scheduler = deps.addresses
+    ? createScheduler({ store, collections, addresses: deps.addresses, sendImip: deps.sendImip ?? (async () => {}), limits: calendarLimits })
+    : null;
   return {
     collections,
+    scheduler,
     calendar: createCalendarService({
-      collections, limits: { ...calendarLimits, maxExpandDays: dav.maxExpandDays }, now,
-      ...(deps.addresses ? { scheduler: createScheduler({ store, collections, addresses: deps.addresses, sendImip: deps.sendImip ?? (async () => {}), limits: calendarLimits }) } : {}),
+      collections, limits: { ...calendarLimits, maxExpandDays: dav.maxExpandDays }, now, ...(scheduler ? { scheduler } : {}),
     }),
     contacts: createContactsService({ store, collections, limits: { ...vcardLimits, directoryMaxEntries: dav.directoryMaxEntries } }),
   };

@@ -93,8 +93,7 @@ describe('iMIP replies arriving by mail', () => {
     await h.client('alice').put(`${ALICE_CAL}ext1.ics`, meeting('ext1', '20260701T090000Z', '20260701T100000Z', ['carol@partner.example']));
     assert.equal(h.imip.length, 1);
     const alice = await h.directory.accounts.get(systemActor(), 'alice@example.test');
-    const { createScheduler } = await import('../../server/src/calendar/scheduling.ts');
-    const s = createScheduler({ store: h.store, collections: h.services.collections, addresses: h.directory.addresses, sendImip: async () => {}, limits: { maxInstances: 1000, maxIterations: 10_000 } });
+    const s = h.services.scheduler!;
     assert.equal(await s.applyImipReply(alice, reply('carol@partner.example', 'DECLINED'), 'mallory@evil.example'), false, 'sender is not the attendee');
     assert.equal(await s.applyImipReply(alice, reply('dave@partner.example', 'ACCEPTED'), 'dave@partner.example'), false, 'not invited');
     assert.equal(await s.applyImipReply(alice, reply('carol@partner.example', 'ACCEPTED'), 'carol@partner.example'), true);
