@@ -3,7 +3,19 @@
 // the CLI both call createServices; front ends receive what they use and
 // never build a service of their own. New-domain provisioning (DKIM keys)
 // is wired here into the directory, so it happens whoever creates a domain.
+import { createCalendarCodec } from './calendar/calendar-codec.ts';
+import { createCalendarService } from './calendar/calendar-service.ts';
+import type { CalendarService } from './calendar/api.ts';
+import { createImipSender } from './calendar/imip-outbound.ts';
+import { createScheduler, type Scheduler } from './calendar/scheduling.ts';
+import type { CollectionService } from './collections/api.ts';
+import { createCollectionService } from './collections/collection-service.ts';
+import { createFilesCodec } from './collections/files-codec.ts';
+import { davTombstonePruneTask } from './collections/sync-log-prune.ts';
 import type { StoaConfig } from './config/types.ts';
+import type { ContactsService } from './contacts/api.ts';
+import { createContactsCodec } from './contacts/contacts-codec.ts';
+import { createContactsService } from './contacts/contacts-service.ts';
 import type { Directory } from './directory/api.ts';
 import { createDirectory } from './directory/directory.ts';
 import type { ChangeBus } from './events/change-bus.ts';
@@ -33,6 +45,15 @@ import { createDeliveryRules } from './sieve/delivery-rules.ts';
 import { createSieveService, type SieveService } from './sieve/sieve-service.ts';
 import type { Store } from './store/port.ts';
 
+/** Calendars, address books and the WebDAV file area (docs/dav.md): what the DAV front end and the admin API call. */
+export interface DavServiceSet {
+  collections: CollectionService;
+  calendar: CalendarService;
+  contacts: ContactsService;
+  /** Implicit scheduling (RFC 6638) and iMIP (RFC 6047): the calendar service and the intake hand it their work. */
+  scheduler: Scheduler;
+}
+
 export interface Services {
   config: StoaConfig;
   logger: Logger;
@@ -54,6 +75,8 @@ export interface Services {
   health: HealthService;
   /** The filter pipeline, its quarantine, verdicts and classifier (docs/filtering.md). */
   filter: FilterService;
+  /** CalDAV, CardDAV and the file area. */
+  dav: DavServiceSet;
   /** Learns from users moving mail into and out of Junk; stopped before the store closes. */
   junkTraining: JunkTraining;
   /** What the queue's delivery worker hands local recipients and notices to (both the intake). */
@@ -102,6 +125,10 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   junkTraining = createJunkTraining({ store, train: filter.train, maxScanBytes: config.filter.maxScanBytes, log: filterLog });
   const signer = createDkimSigner(store, logger);
+  const dav = createDav(config, store, directory, {
+    // iMIP out (RFC 6047) is mail like any other: through the intake, as the organizer (or answering attendee), DKIM-signed.
+    intake: { accept: (r) => intakeOf().accept(r) }, log: logger.child({ component: 'calendar' }), now: options.now,
+  });
   const sieve = createSieveService({ store, directory, settings: config.sieve, ...(options.now ? { now: () => new Date(options.now!()).toISOString() } : {}) });
   const intake = createIntakeService({
     hostname: config.hostname,
@@ -122,7 +149,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
   return {
-    config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
+    config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
     health: createHealthService(store),
     filter,
     junkTraining,
@@ -137,6 +164,44 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     housekeepingTasks: [
       ...filter.housekeepingTasks(),
       expungeLogPruneTask({ config, messages: store.messages }),
+      davTombstonePruneTask({ config: config.dav, dav: store.dav }),
     ],
+  };
+}
+
+/**
+ * The DAV services over one store, with the limits of the `dav:` section.
+ * Scheduling looks attendees up in the directory and sends iMIP through the
+ * intake.
+ */
+function createDav(
+  config: StoaConfig, store: Store, directory: Directory,
+  deps: { intake: Pick<IntakeService, 'accept'>; log: Logger; now?: () => number },
+): DavServiceSet {
+  const limits = config.dav;
+  const calendarLimits = {
+    maxBytes: limits.maxResourceBytes, maxComponents: 2000, maxDepth: 6,
+    maxInstances: limits.maxInstances, maxIterations: Math.max(100_000, limits.maxInstances * 10),
+  };
+  const vcardLimits = { maxBytes: limits.maxResourceBytes, maxLines: 10_000 };
+  const now = deps.now ?? Date.now;
+  const collections = createCollectionService({
+    store,
+    codecs: {
+      calendar: createCalendarCodec(calendarLimits),
+      addressbook: createContactsCodec(vcardLimits),
+      files: createFilesCodec({ maxBytes: limits.maxResourceBytes }),
+    },
+    now: () => new Date(now()).toISOString(),
+  });
+  const scheduler = createScheduler({
+    store, collections, addresses: directory.addresses, limits: calendarLimits,
+    sendImip: createImipSender({ intake: deps.intake, accounts: directory.accounts, hostname: config.hostname, log: deps.log, now }),
+  });
+  return {
+    collections,
+    scheduler,
+    calendar: createCalendarService({ collections, scheduler, limits: { ...calendarLimits, maxExpandDays: limits.maxExpandDays }, now }),
+    contacts: createContactsService({ store, collections, limits: { ...vcardLimits, directoryMaxEntries: limits.directoryMaxEntries } }),
   };
 }

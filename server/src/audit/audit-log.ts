@@ -26,7 +26,8 @@ export type AuditAction =
 export interface AuditChange {
   action: AuditAction;
   objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder'
-    | 'queued-message' | 'sieve-script' | 'sieve-domain' | 'quarantined-message' | 'spam-classifier';
+    | 'queued-message' | 'sieve-script' | 'sieve-domain' | 'quarantined-message' | 'spam-classifier'
+    | 'calendar' | 'addressbook' | 'files' | 'dav-share' | 'dav-delegation';
   objectId: string;
   domainId: string | null;
   before: object | null;

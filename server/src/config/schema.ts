@@ -166,6 +166,18 @@ export const configSchema = Obj({
   mail: Obj({
     expungeLogRetentionDays: Int(1, 3650, 'Keep QRESYNC expunge-log entries this long'),
   }),
+  dav: Obj({
+    enabled: Type.Boolean({ description: 'Serve CalDAV and CardDAV under /dav/ on the HTTP listener' }),
+    plaintextAuth: OneOf(['refuse', 'loopback', 'allow'], 'Basic authentication over plain HTTP'),
+    maxRequestBytes: Int(1024, 100 * 1024 * 1024, 'Largest DAV request body'),
+    maxResourceBytes: Int(1024, 100 * 1024 * 1024, 'Largest calendar or address object'),
+    maxInstances: Int(10, 1_000_000, 'Recurrence instances one object may have or one expansion produce'),
+    maxExpandDays: Int(1, 100 * 366, 'Widest time range expanded (expand, limit-recurrence-set, free-busy)'),
+    maxMultigetHrefs: Int(1, 100_000, 'hrefs in one multiget'),
+    authCacheSeconds: Int(0, 3600, 'Keep a verified Basic credential this long'),
+    directoryMaxEntries: Int(0, 1_000_000, 'Entries of the global address list'),
+    tombstoneRetentionDays: Int(1, 3650, 'Keep deletions in the sync log this long'),
+  }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
     bodyLimitBytes: Int(1024, 1024 * 1024 * 1024, 'Largest request body'),
@@ -377,6 +389,10 @@ export function defaultConfig(): StoaConfig {
       vacationDefaultDays: 7, vacationMinSeconds: 3600, vacationMaxDays: 90, allowExternalRedirect: true,
     },
     mail: { expungeLogRetentionDays: 30 },
+    dav: {
+      enabled: true, plaintextAuth: 'refuse', maxRequestBytes: 10 * 1024 * 1024, maxResourceBytes: 1024 * 1024, maxInstances: 10_000,
+      maxExpandDays: 3660, maxMultigetHrefs: 1000, authCacheSeconds: 60, directoryMaxEntries: 5000, tombstoneRetentionDays: 90,
+    },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     firstStart: {
       adminPassword: null,

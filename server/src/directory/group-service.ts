@@ -120,6 +120,7 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
         const group = await loadVisible(tx, actor, idOrAddress);
         const at = isoNow(ctx.now());
         await removeMemberEverywhere(tx, actor, at, { kind: 'group', id: group.id });
+        await tx.dav.deleteForOwner(group.id);
         await tx.groups.delete(group.id);
         await writeAudit(tx, actor, at, { action: 'delete', objectType: 'group', objectId: group.id, domainId: group.domainId, before: group, after: null });
       });

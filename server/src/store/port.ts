@@ -15,6 +15,7 @@ import type { BlobInfo, ByteRange } from '../model/blob.ts';
 import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing.ts';
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
+import type { DavStore } from './dav-port.ts';
 
 // The adapters and the contract suite name the model types through this port.
 export type { ApiCredential, BlobInfo, ByteRange, DomainScope, ListOptions, Page, SortOrder };
@@ -250,6 +251,8 @@ export interface StoreTx {
   sieveScripts: SieveScriptStore;
   /** Messages held by the filter (filter-port.ts); in atomic() with their blob references and audit entries. */
   quarantine: QuarantineStore;
+  /** Calendars and address books (dav-port.ts): collections, objects, change log, shares, delegation. */
+  dav: DavStore;
 }
 
 export interface Store extends StoreTx {

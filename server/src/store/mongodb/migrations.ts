@@ -14,6 +14,7 @@ import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
+import { DAV_INDEXES } from './dav-collections.ts';
 
 interface Migration {
   version: number;
@@ -212,6 +213,13 @@ const MIGRATIONS: readonly Migration[] = [
     description: 'spam filter: classifier tokens, stored verdicts, quarantine',
     async up(db) {
       for (const [name, indexes] of Object.entries(SPAM_FILTER_INDEXES)) await db.collection(name).createIndexes(indexes);
+    },
+  },
+  {
+    version: 13,
+    description: 'calendars and address books: collections, objects with their time span, change log, shares, delegation',
+    async up(db) {
+      await createIndexedCollections(db, DAV_INDEXES);
     },
   },
 ];

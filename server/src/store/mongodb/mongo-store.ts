@@ -23,6 +23,7 @@ import { createMessageStore } from './mail-message-store.ts';
 import { migrate, schemaVersion } from './migrations.ts';
 import { runTransaction, type MongoCtx } from './mongo-context.ts';
 import { createQueueStore } from './queue-store.ts';
+import { createDavStore } from './dav-store.ts';
 import { createResourceStore } from './resource-store.ts';
 import { createThrottleStore } from './throttle-store.ts';
 import { createLockStore } from './lock-store.ts';
@@ -58,6 +59,7 @@ function txStores(ctx: MongoCtx): StoreTx {
     queue: createQueueStore(ctx),
     sieveScripts: createSieveScriptStore(ctx),
     quarantine: createQuarantineStore(ctx),
+    dav: createDavStore(ctx),
   };
 }
 

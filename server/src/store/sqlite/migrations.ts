@@ -14,6 +14,7 @@ import { LOCKS_SQL } from './locks.ts';
 import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
+import { DAV_SCHEMA_SQL } from './dav-schema.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -302,6 +303,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'spam-filter',
     // The classifier's token counts, stored verdicts and the quarantine (bayes.ts, filter-verdicts.ts, quarantine.ts).
     sql: BAYES_SQL + FILTER_VERDICTS_SQL + QUARANTINE_SQL,
+  },
+  {
+    version: 18,
+    name: 'dav',
+    // Calendars and address books: collections, objects with their time span, change log, shares, delegation (dav-schema.ts).
+    sql: DAV_SCHEMA_SQL,
   },
 ];
 

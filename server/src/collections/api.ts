@@ -1,0 +1,117 @@
+// Calendars and address books as collections: what the calendar and
+// contacts services build on and the DAV front end and admin API call. Every
+// method takes the caller first and checks their rights itself: the owner
+// holds every right; sharees get read or read-write through a share naming
+// them or a group they belong to (nested groups included); calendar
+// delegates (calendar-proxy-read / -write) get the same on every calendar of
+// the owner; server admins and the domain admins of the owner's domain may
+// manage the collections (properties, deletion, sharing) and read them.
+// A collection the caller has no right on answers as missing.
+import type { Account } from '../../../shared/src/schemas/directory.ts';
+import type { Actor } from '../directory/api.ts';
+import type {
+  CollectionKind, DavChange, DavCollection, DavDelegation, DavObject, DavObjectInfo, DavShare, DavUsage, ShareAccess,
+} from '../model/dav.ts';
+
+/** RFC 3744 privileges, folded into what Stoa distinguishes. */
+export interface CollectionAccess {
+  /** DAV:read (and read-current-user-privilege-set). */
+  read: boolean;
+  /** DAV:write-content, DAV:bind, DAV:unbind: create, change and delete objects. */
+  writeContent: boolean;
+  /** DAV:write-properties of the collection. */
+  writeProperties: boolean;
+  /** Delete the collection, manage its shares (DAV:write-acl). */
+  manage: boolean;
+  /** Why: owner, share, delegate, admin or directory (the read-only global address list). */
+  via: readonly ('owner' | 'share' | 'delegate' | 'admin' | 'directory')[];
+}
+
+export interface CollectionView {
+  collection: DavCollection;
+  access: CollectionAccess;
+  owner: Pick<Account, 'id' | 'address' | 'displayName'>;
+}
+
+export interface CollectionInput {
+  uri: string;
+  displayName?: string;
+  description?: string;
+  color?: string | null;
+  order?: number | null;
+  timezone?: string | null;
+  components?: string[];
+  properties?: Record<string, string>;
+}
+
+export type CollectionPatch = Partial<Omit<CollectionInput, 'uri' | 'properties'>> & {
+  /** Dead properties to set (value) or remove (null), by Clark name. */
+  properties?: Record<string, string | null>;
+};
+
+/** What a calendar or vCard codec makes of a body before it is stored. */
+export interface ValidatedObject {
+  uid: string;
+  component: string;
+  startMs: number;
+  endMs: number;
+  recurring: boolean;
+  /** The text to store (line endings normalised). */
+  data: string;
+  scheduleTag: string | null;
+}
+
+/** Validation of object bodies per collection kind (calendar/ and contacts/ provide them). */
+export interface ObjectCodec {
+  /** Throws STOA_DAV_INVALID_DATA, STOA_DAV_TOO_LARGE, STOA_DAV_UNSUPPORTED_COMPONENT, STOA_DAV_TOO_MANY_INSTANCES. */
+  validate(text: string, collection: DavCollection, name: string): ValidatedObject;
+  /** Default collections created for every account. */
+  defaults: readonly (Omit<CollectionInput, 'uri'> & { uri: string; role: DavCollection['role'] })[];
+}
+
+export interface WriteCondition { etag?: string | null }
+
+export interface HomeEntry extends CollectionView {
+  /** True for a collection shared with the home's owner, shown in their home under a mount name. */
+  mounted: boolean;
+}
+
+export interface Grant { grantee: { kind: 'account' | 'group'; id: string; address: string | null }; access: ShareAccess }
+
+export interface CollectionService {
+  /** The account behind a principal name (address). Users see accounts of their own domain; admins their scope. */
+  principal(actor: Actor, address: string): Promise<Account>;
+  /** Creates the default collections of an account that lack them (the owner or the system). */
+  ensureDefaults(actor: Actor, ownerId: string): Promise<void>;
+  /** The collections of `ownerId` the caller may see; for the owner, also those shared with them (mounted). */
+  home(actor: Actor, ownerId: string, kind: CollectionKind): Promise<HomeEntry[]>;
+  get(actor: Actor, id: string): Promise<CollectionView>;
+  find(actor: Actor, ownerId: string, kind: CollectionKind, uri: string): Promise<CollectionView>;
+  create(actor: Actor, ownerId: string, kind: CollectionKind, input: CollectionInput): Promise<CollectionView>;
+  update(actor: Actor, id: string, patch: CollectionPatch): Promise<CollectionView>;
+  delete(actor: Actor, id: string): Promise<DavUsage>;
+
+  listObjects(actor: Actor, id: string): Promise<DavObjectInfo[]>;
+  listObjectData(actor: Actor, id: string): Promise<DavObject[]>;
+  getObject(actor: Actor, id: string, name: string): Promise<DavObject>;
+  getObjects(actor: Actor, id: string, names: readonly string[]): Promise<DavObject[]>;
+  /** With `withData` false, non-recurring objects come without their text (their span is exact). */
+  objectsInRange(actor: Actor, id: string, startMs: number, endMs: number, component?: string, withData?: boolean): Promise<DavObject[]>;
+  putObject(actor: Actor, id: string, name: string, text: string, condition?: WriteCondition): Promise<{ object: DavObject; created: boolean }>;
+  deleteObject(actor: Actor, id: string, name: string, condition?: WriteCondition): Promise<void>;
+  /** COPY / MOVE of one object (RFC 4918 §9.8, §9.9); `overwrite` false fails on an existing target. */
+  transferObject(actor: Actor, from: { id: string; name: string }, to: { id: string; name: string }, options: { move: boolean; overwrite: boolean; condition?: WriteCondition }): Promise<{ created: boolean }>;
+  /** RFC 6578: changes after `seq`; null when the token is no longer (or not) valid. */
+  changes(actor: Actor, id: string, seq: number): Promise<{ changes: DavChange[]; seq: number } | null>;
+
+  shares(actor: Actor, id: string): Promise<Grant[]>;
+  /** `grantee`: an account or group address or id in the owner's domain; null access removes the share. */
+  share(actor: Actor, id: string, grantee: string, access: ShareAccess | null): Promise<Grant[]>;
+  delegations(actor: Actor, ownerId: string): Promise<Grant[]>;
+  delegate(actor: Actor, ownerId: string, delegate: string, access: ShareAccess | null): Promise<Grant[]>;
+  /** Owners who delegated to this account (directly or through a group), for calendar-proxy-*-for. */
+  delegators(actor: Actor, accountId: string): Promise<{ owner: Account; access: ShareAccess }[]>;
+  usage(actor: Actor, ownerId: string): Promise<DavUsage>;
+}
+
+export type { DavShare, DavDelegation };

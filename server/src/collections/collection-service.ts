@@ -1,0 +1,378 @@
+// The collection service (api.ts): rights on every call (access.ts), object
+// bodies validated by the codec of the collection's kind, quota counted
+// against the account's storage quota together with its mail, and every
+// administrative change committed with its audit entry.
+import { randomBytes, createHash } from 'node:crypto';
+import type { Account } from '../../../shared/src/schemas/directory.ts';
+import { writeAudit, type AuditChange } from '../audit/audit-log.ts';
+import type { Actor } from '../directory/api.ts';
+import { notFound } from '../directory/access.ts';
+import { StoaError, isStoaError } from '../errors/catalogue.ts';
+import type { CollectionKind, DavCollection, DavObject, ShareAccess } from '../model/dav.ts';
+import type { Store, StoreTx } from '../store/port.ts';
+import { accessTo, administers, identitiesOf } from './access.ts';
+import type { CollectionAccess, CollectionService, CollectionView, Grant, HomeEntry, ObjectCodec } from './api.ts';
+import { checkCollectionInput, checkObjectName, mergeProperties } from './collection-input.ts';
+
+export interface CollectionServiceDeps {
+  store: Store;
+  codecs: Record<CollectionKind, ObjectCodec>;
+  /** ISO time; injectable for tests. */
+  now?: () => string;
+}
+
+function forbidden(what: string): StoaError {
+  return new StoaError('STOA_FORBIDDEN', what);
+}
+
+/** Strong entity tag of a body: its hash, so identical content has the same tag on every node. */
+export function entityTag(data: string): string {
+  return createHash('sha256').update(data).digest('base64url').slice(0, 27);
+}
+
+export function createCollectionService({ store, codecs, now = () => new Date().toISOString() }: CollectionServiceDeps): CollectionService {
+  /** The owner of collections: an account, or a resource (rooms and equipment have a calendar for their bookings). */
+  async function ownerOf(id: string): Promise<Pick<Account, 'id' | 'address' | 'displayName' | 'domainId'>> {
+    const owner = await store.accounts.get(id);
+    if (owner) return { id: owner.id, address: owner.address, displayName: owner.displayName, domainId: owner.domainId };
+    const resource = await store.resources.get(id);
+    if (resource) return { id: resource.id, address: resource.address, displayName: resource.name, domainId: resource.domainId };
+    throw notFound('account', id);
+  }
+
+  async function view(actor: Actor, col: DavCollection, identities?: readonly string[]): Promise<CollectionView | null> {
+    const access = await accessTo(store, actor, col, identities);
+    if (!access.read && !access.manage) return null;
+    const owner = await ownerOf(col.ownerId);
+    return { collection: col, access, owner: { id: owner.id, address: owner.address, displayName: owner.displayName } };
+  }
+
+  async function viewOf(actor: Actor, id: string): Promise<CollectionView> {
+    const col = await store.dav.getCollection(id);
+    const v = col ? await view(actor, col) : null;
+    if (!v) throw notFound('collection', id);
+    return v;
+  }
+
+  function require(v: CollectionView, right: keyof Omit<CollectionAccess, 'via'>, what: string): void {
+    if (!v.access[right]) throw forbidden(`you may not ${what} in ${v.collection.displayName || v.collection.uri}`);
+  }
+
+  async function change<T>(actor: Actor, ownerId: string, fn: (tx: StoreTx, at: string) => Promise<{ result: T; audit: Omit<AuditChange, 'domainId'> }>): Promise<T> {
+    return store.atomic(async (tx) => {
+      const at = now();
+      const done = await fn(tx, at);
+      const owner = await tx.accounts.get(ownerId);
+      await writeAudit(tx, actor, at, { ...done.audit, domainId: owner?.domainId ?? null });
+      return done.result;
+    });
+  }
+
+  /** Account storage quota (shared with mail): mail bytes + DAV bytes + the growth must stay within quotaBytes (0 = unlimited). */
+  async function assertQuota(tx: StoreTx, ownerId: string, growth: number): Promise<void> {
+    if (growth <= 0) return;
+    const account = await tx.accounts.get(ownerId);
+    if (!account || account.quotaBytes === 0) return;
+    const [mail, dav] = await Promise.all([tx.messages.usage(ownerId), tx.dav.usage(ownerId)]);
+    if (mail.bytes + dav.bytes + growth > account.quotaBytes) {
+      throw new StoaError('STOA_OVER_QUOTA', `storage ${mail.bytes + dav.bytes} + ${growth} bytes exceeds ${account.quotaBytes}`);
+    }
+  }
+
+  async function resolveGrantee(actor: Actor, ownerId: string, ref: string): Promise<{ kind: 'account' | 'group'; id: string; address: string }> {
+    const owner = await ownerOf(ownerId);
+    const key = ref.trim().toLowerCase().replace(/^mailto:/, '');
+    const account = (await store.accounts.get(ref)) ?? (await store.accounts.getByAddress(key));
+    const found = account ? { kind: 'account' as const, id: account.id, address: account.address, domainId: account.domainId }
+      : await (async () => {
+        const g = (await store.groups.get(ref)) ?? (await store.groups.getByAddress(key));
+        return g ? { kind: 'group' as const, id: g.id, address: g.address, domainId: g.domainId } : null;
+      })();
+    // Shares stay inside the owner's domain, as the directory does for public folders.
+    if (!found || found.domainId !== owner.domainId) throw new StoaError('STOA_NOT_FOUND', `no account or group "${ref}" in the domain of ${owner.address}`);
+    if (found.id === ownerId) throw new StoaError('STOA_VALIDATION', 'the owner already has every right');
+    void actor;
+    return found;
+  }
+
+  async function grantsView(rows: readonly { granteeKind: 'account' | 'group'; granteeId: string; access: ShareAccess }[]): Promise<Grant[]> {
+    const out: Grant[] = [];
+    for (const r of rows) {
+      const address = r.granteeKind === 'account' ? (await store.accounts.get(r.granteeId))?.address : (await store.groups.get(r.granteeId))?.address;
+      out.push({ grantee: { kind: r.granteeKind, id: r.granteeId, address: address ?? null }, access: r.access });
+    }
+    return out;
+  }
+
+  async function requireOwnerOrAdmin(actor: Actor, ownerId: string, what: string): Promise<void> {
+    if (actor.id === ownerId || actor.id === null) return;
+    if (!await administers(store, actor, ownerId)) {
+      // Another user's collections answer as missing.
+      throw notFound('account', ownerId);
+    }
+    void what;
+  }
+
+  // Accounts whose defaults this process has already checked (bounded; a miss only costs two reads).
+  const ensured = new Set<string>();
+
+  async function ensureDefaultsIn(ownerId: string): Promise<void> {
+    if (ensured.has(ownerId)) return;
+    for (const kind of ['calendar', 'addressbook', 'files'] as const) {
+      const existing = await store.dav.listCollections(ownerId, kind);
+      for (const d of codecs[kind].defaults) {
+        if (existing.some((c) => c.role === d.role || c.uri === d.uri)) continue;
+        const at = now();
+        try {
+          await store.dav.createCollection({
+            id: randomBytes(12).toString('base64url'), ownerId, kind, uri: d.uri, role: d.role, displayName: d.displayName ?? d.uri,
+            description: d.description ?? '', color: d.color ?? null, order: d.order ?? null, timezone: d.timezone ?? null,
+            components: d.components ?? [], properties: {}, createdAt: at, updatedAt: at,
+          });
+        } catch (err) {
+          // Two first requests of one account raced: the other created it.
+          if (!isStoaError(err, 'STOA_CONFLICT')) throw err;
+        }
+      }
+    }
+    if (ensured.size > 100_000) ensured.clear();
+    ensured.add(ownerId);
+  }
+
+  const service: CollectionService = {
+    async principal(actor, address) {
+      const key = address.trim().toLowerCase();
+      const account = (await store.accounts.getByAddress(key)) ?? (await store.accounts.get(address));
+      if (!account || !account.enabled) throw notFound('principal', address);
+      const self = actor.id !== null ? await store.accounts.get(actor.id) : null;
+      const visible = actor.id === null || actor.id === account.id || (self !== null && self.domainId !== null && self.domainId === account.domainId)
+        || await administers(store, actor, account.id);
+      if (!visible) throw notFound('principal', address);
+      const { passwordHash: _p, ...out } = account;
+      return out;
+    },
+
+    async ensureDefaults(actor, ownerId) {
+      if (actor.id !== ownerId && actor.id !== null) await requireOwnerOrAdmin(actor, ownerId, 'create default collections');
+      await ensureDefaultsIn(ownerId);
+    },
+
+    async home(actor, ownerId, kind) {
+      // Every account has its default collections, also when a delegate or sharee looks first.
+      await ensureDefaultsIn(ownerId);
+      const identities = actor.id !== null ? await identitiesOf(store, actor.id) : [];
+      const out: HomeEntry[] = [];
+      for (const col of await store.dav.listCollections(ownerId, kind)) {
+        const v = await view(actor, col, identities);
+        if (v) out.push({ ...v, mounted: false });
+      }
+      if (actor.id === ownerId) {
+        const shares = await store.dav.sharesFor(identities);
+        const ids = [...new Set(shares.map((s) => s.collectionId))];
+        for (const col of await store.dav.getCollections(ids)) {
+          if (col.kind !== kind || col.ownerId === ownerId) continue;
+          const v = await view(actor, col, identities);
+          if (v) out.push({ ...v, mounted: true });
+        }
+      }
+      return out;
+    },
+
+    get: (actor, id) => viewOf(actor, id),
+
+    async find(actor, ownerId, kind, uri) {
+      const col = await store.dav.getCollectionByUri(ownerId, kind, uri);
+      const v = col ? await view(actor, col) : null;
+      if (!v) throw notFound('collection', uri);
+      return v;
+    },
+
+    async create(actor, ownerId, kind, input) {
+      await requireOwnerOrAdmin(actor, ownerId, 'create collections');
+      const checked = checkCollectionInput(kind, input);
+      const at = now();
+      const col = await change(actor, ownerId, async (tx) => {
+        try {
+          const created = await tx.dav.createCollection({ ...checked, id: randomBytes(12).toString('base64url'), ownerId, kind, role: null, createdAt: at, updatedAt: at });
+          return { result: created, audit: { action: 'create', objectType: kind, objectId: created.id, before: null, after: { ownerId, uri: created.uri, displayName: created.displayName } } };
+        } catch (err) {
+          if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_DAV_COLLECTION_EXISTS', `${kind} ${input.uri} already exists`, { cause: err });
+          throw err;
+        }
+      });
+      return (await view(actor, col))!;
+    },
+
+    async update(actor, id, patch) {
+      const v = await viewOf(actor, id);
+      require(v, 'writeProperties', 'change properties');
+      const { properties, ...rest } = patch;
+      const checked = checkCollectionInput(v.collection.kind, { uri: v.collection.uri, ...rest }, true);
+      const next = { ...checked, properties: mergeProperties(v.collection.properties, properties ?? {}) };
+      const updated = await change(actor, v.collection.ownerId, async (tx, at) => {
+        const col = await tx.dav.updateCollection(id, { ...next, updatedAt: at });
+        return { result: col, audit: { action: 'update', objectType: col.kind, objectId: col.id, before: null, after: rest } };
+      });
+      return (await view(actor, updated))!;
+    },
+
+    async delete(actor, id) {
+      const v = await viewOf(actor, id);
+      require(v, 'manage', 'delete the collection');
+      // A deleted default collection comes back at the owner's next request.
+      if (v.collection.role) ensured.delete(v.collection.ownerId);
+      return change(actor, v.collection.ownerId, async (tx) => ({
+        result: await tx.dav.deleteCollection(id),
+        audit: { action: 'delete', objectType: v.collection.kind, objectId: id, before: { uri: v.collection.uri, displayName: v.collection.displayName }, after: null },
+      }));
+    },
+
+    async listObjects(actor, id) {
+      require(await viewOf(actor, id), 'read', 'read');
+      return store.dav.listObjects(id);
+    },
+
+    async listObjectData(actor, id) {
+      require(await viewOf(actor, id), 'read', 'read');
+      return store.dav.listObjectData(id);
+    },
+
+    async getObject(actor, id, name) {
+      require(await viewOf(actor, id), 'read', 'read');
+      const obj = await store.dav.getObject(id, name);
+      if (!obj) throw notFound('object', name);
+      return obj;
+    },
+
+    async getObjects(actor, id, names) {
+      require(await viewOf(actor, id), 'read', 'read');
+      return store.dav.getObjects(id, names);
+    },
+
+    async objectsInRange(actor, id, startMs, endMs, component, withData = true) {
+      require(await viewOf(actor, id), 'read', 'read');
+      return store.dav.objectsInRange(id, startMs, endMs, component, withData);
+    },
+
+    async putObject(actor, id, name, text, condition = {}) {
+      const v = await viewOf(actor, id);
+      require(v, 'writeContent', 'change objects');
+      checkObjectName(name);
+      const valid = codecs[v.collection.kind].validate(text, v.collection, name);
+      const etag = entityTag(valid.data);
+      const size = Buffer.byteLength(valid.data);
+      try {
+        return await store.atomic(async (tx) => {
+          const current = await tx.dav.getObject(id, name);
+          // RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1: a PUT onto an existing resource must keep its UID.
+          if (current && current.uid !== valid.uid) throw new StoaError('STOA_DAV_UID_CONFLICT', `${name} has UID ${current.uid}, not ${valid.uid}`);
+          await assertQuota(tx, v.collection.ownerId, size - (current?.size ?? 0));
+          return tx.dav.putObject({
+            collectionId: id, name, uid: valid.uid, etag, size, component: valid.component, startMs: valid.startMs, endMs: valid.endMs,
+            recurring: valid.recurring, data: valid.data, scheduleTag: valid.scheduleTag, updatedAt: now(),
+          }, condition);
+        });
+      } catch (err) {
+        if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_DAV_UID_CONFLICT', err.detail, { cause: err });
+        throw err;
+      }
+    },
+
+    async deleteObject(actor, id, name, condition = {}) {
+      const v = await viewOf(actor, id);
+      require(v, 'writeContent', 'delete objects');
+      await store.dav.deleteObject(id, name, now(), condition);
+    },
+
+    async transferObject(actor, from, to, options) {
+      const source = await viewOf(actor, from.id);
+      require(source, 'read', 'read');
+      if (options.move) require(source, 'writeContent', 'move objects');
+      const target = await viewOf(actor, to.id);
+      require(target, 'writeContent', 'create objects');
+      if (source.collection.kind !== target.collection.kind) throw forbidden('objects cannot move between calendars, address books and folders');
+      checkObjectName(to.name);
+      const obj: DavObject | null = await store.dav.getObject(from.id, from.name);
+      if (!obj) throw notFound('object', from.name);
+      if (from.id === to.id && from.name === to.name) throw forbidden('source and destination are the same resource');
+      const valid = codecs[target.collection.kind].validate(obj.data, target.collection, to.name);
+      try {
+        return await store.atomic(async (tx) => {
+          const existing = await tx.dav.getObject(to.id, to.name);
+          if (existing && !options.overwrite) throw new StoaError('STOA_PRECONDITION_FAILED', `${to.name} exists and Overwrite is F`);
+          if (existing) await tx.dav.deleteObject(to.id, to.name, now(), options.condition ?? {});
+          else if (options.condition?.etag) throw new StoaError('STOA_PRECONDITION_FAILED', `${to.name} does not exist`);
+          if (options.move) await tx.dav.deleteObject(from.id, from.name, now());
+          await assertQuota(tx, target.collection.ownerId, options.move && source.collection.ownerId === target.collection.ownerId ? 0 : obj.size);
+          await tx.dav.putObject({
+            collectionId: to.id, name: to.name, uid: valid.uid, etag: entityTag(valid.data), size: Buffer.byteLength(valid.data), component: valid.component,
+            startMs: valid.startMs, endMs: valid.endMs, recurring: valid.recurring, data: valid.data, scheduleTag: valid.scheduleTag, updatedAt: now(),
+          });
+          return { created: !existing };
+        });
+      } catch (err) {
+        if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_DAV_UID_CONFLICT', err.detail, { cause: err });
+        throw err;
+      }
+    },
+
+    async changes(actor, id, seq) {
+      require(await viewOf(actor, id), 'read', 'read');
+      return store.dav.changesSince(id, seq);
+    },
+
+    async shares(actor, id) {
+      const v = await viewOf(actor, id);
+      require(v, 'manage', 'see the shares');
+      return grantsView(await store.dav.listShares(id));
+    },
+
+    async share(actor, id, granteeRef, access) {
+      const v = await viewOf(actor, id);
+      require(v, 'manage', 'share');
+      const grantee = await resolveGrantee(actor, v.collection.ownerId, granteeRef);
+      await change(actor, v.collection.ownerId, async (tx, at) => {
+        await tx.dav.setShare(id, grantee, access, at);
+        return { result: null, audit: { action: access ? 'update' : 'delete', objectType: 'dav-share', objectId: id, before: null, after: { grantee: grantee.address, access } } };
+      });
+      return grantsView(await store.dav.listShares(id));
+    },
+
+    async delegations(actor, ownerId) {
+      await requireOwnerOrAdmin(actor, ownerId, 'see delegations');
+      return grantsView((await store.dav.delegationsOf(ownerId)).map((d) => ({ granteeKind: d.delegateKind, granteeId: d.delegateId, access: d.access })));
+    },
+
+    async delegate(actor, ownerId, delegateRef, access) {
+      await requireOwnerOrAdmin(actor, ownerId, 'delegate');
+      const grantee = await resolveGrantee(actor, ownerId, delegateRef);
+      await change(actor, ownerId, async (tx, at) => {
+        await tx.dav.setDelegation(ownerId, grantee, access, at);
+        return { result: null, audit: { action: access ? 'update' : 'delete', objectType: 'dav-delegation', objectId: ownerId, before: null, after: { delegate: grantee.address, access } } };
+      });
+      return service.delegations(actor, ownerId);
+    },
+
+    async delegators(actor, accountId) {
+      await requireOwnerOrAdmin(actor, accountId, 'see delegations');
+      const rows = await store.dav.delegationsFor(await identitiesOf(store, accountId));
+      const best = new Map<string, ShareAccess>();
+      for (const r of rows) if (best.get(r.ownerId) !== 'read-write') best.set(r.ownerId, r.access);
+      const out = [];
+      for (const [ownerId, access] of best) {
+        const owner = await store.accounts.get(ownerId);
+        if (owner) {
+          const { passwordHash: _p, ...account } = owner;
+          out.push({ owner: account, access });
+        }
+      }
+      return out;
+    },
+
+    async usage(actor, ownerId) {
+      await requireOwnerOrAdmin(actor, ownerId, 'see usage');
+      return store.dav.usage(ownerId);
+    },
+  };
+  return service;
+}
