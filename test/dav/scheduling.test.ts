@@ -5,8 +5,22 @@
 // answer reaches the organizer's copy; the organizer's DELETE cancels.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { systemActor } from '../../server/src/directory/access.ts';
 import { openDavHarness, type DavHarness } from './harness.ts';
+
+/** A DNS that serves the domain's DKIM records straight from the server's keys (no DNS server runs here). */
+async function verifyDkim(h: DavHarness, raw: string): Promise<{ result: string; domain: string }> {
+  const records = await h.all.dkim.records(await h.directory.domains.get(systemActor(), 'example.test'));
+  const resolver = async (name: string, type: string) => {
+    const r = type === 'TXT' ? records.find((x) => x.name === name) : undefined;
+    if (r) return [[r.value]];
+    throw Object.assign(new Error(`no ${type} for ${name}`), { code: 'ENOTFOUND' });
+  };
+  const verdict = await dkimVerify(Buffer.from(raw), { resolver } as never);
+  const first = verdict.results[0] as { status: { result: string }; signingDomain: string } | undefined;
+  return { result: first?.status.result ?? 'none', domain: first?.signingDomain ?? '' };
+}
 
 const ALICE_CAL = '/dav/calendars/alice@example.test/calendar/';
 const BOB_CAL = '/dav/calendars/bob@example.test/calendar/';
@@ -32,7 +46,7 @@ describe('scheduling', () => {
   });
   after(() => h.close());
 
-  it('invites an internal attendee, books a free room and sends iMIP to an outside attendee', async () => {
+  it('invites an internal attendee, books a free room and sends a DKIM-signed iMIP invitation to an outside attendee', async () => {
     const alice = h.client('alice');
     const put = await alice.put(`${ALICE_CAL}m1.ics`, meeting('m1', '20260601T090000Z', '20260601T100000Z', ['bob@example.test', 'room@example.test', 'carol@partner.example']));
     assert.equal(put.status, 201, put.text);
@@ -48,6 +62,35 @@ describe('scheduling', () => {
     assert.equal(imip[0].sender, 'alice@example.test');
     assert.equal(imip[0].method, 'REQUEST');
     assert.match(imip[0].ics, /METHOD:REQUEST/);
+    // Sent through the intake as Alice: signed for her domain like mail she submits.
+    assert.match(imip[0].raw, /^DKIM-Signature: /);
+    assert.deepEqual(await verifyDkim(h, imip[0].raw), { result: 'pass', domain: 'example.test' });
+  });
+
+  it('puts invitations through the outbound filter like mail Alice sends: spam is not sent, the event is still stored', async () => {
+    const before = (await h.imip()).length;
+    const gtube = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
+    const put = await h.client('alice').put(`${ALICE_CAL}spam.ics`, meeting('spam', '20260603T090000Z', '20260603T100000Z', ['dave@partner.example'], [`DESCRIPTION:${gtube}`]).replace('SUMMARY:Meeting spam', `SUMMARY:${gtube}`));
+    assert.equal(put.status, 201, put.text);
+    assert.equal((await h.imip()).length, before, 'refused by the filter, nothing queued');
+    const alice = await h.directory.accounts.get(systemActor(), 'alice@example.test');
+    const actor = h.directory.actorFor(alice, null);
+    const cal = await h.services.collections.find(actor, alice.id, 'calendar', 'calendar');
+    const again = await h.services.calendar.put(actor, cal.collection.id, 'spam2.ics', meeting('spam2', '20260604T090000Z', '20260604T100000Z', ['dave@partner.example']).replace('SUMMARY:Meeting spam2', `SUMMARY:${gtube}`));
+    assert.equal(again.scheduling?.attendees['dave@partner.example'], 'imip-failed');
+  });
+
+  it('sends the invitation by mail to a group of ours, whose members get it through delivery', async () => {
+    const bob = await h.directory.accounts.get(systemActor(), 'bob@example.test');
+    await h.directory.groups.create(systemActor(), { address: 'team@example.test', name: 'Team', members: [{ kind: 'account', id: bob.id }] });
+    const before = (await h.imip()).length;
+    const put = await h.client('alice').put(`${ALICE_CAL}g1.ics`, meeting('g1', '20260602T090000Z', '20260602T100000Z', ['team@example.test']));
+    assert.equal(put.status, 201, put.text);
+    // Local delivery, not the queue: nothing new leaves the server.
+    assert.equal((await h.imip()).length, before);
+    const inbox = await h.all.mail.mailboxes.find(systemActor(), bob.id, 'INBOX');
+    assert.ok(inbox, 'Bob has an INBOX');
+    assert.equal((await h.all.mail.messages.list(systemActor(), inbox.mailbox.id)).uids.length, 1, 'the invitation reached Bob\'s INBOX');
   });
 
   it('carries an attendee\'s answer back to the organizer', async () => {

@@ -72,8 +72,8 @@ export function createImipSender(deps: ImipOutboundDeps): ImipSender {
       const code = isStoaError(err) ? err.code : (err as Error).name;
       return { outcomes: m.to.map((address) => ({ address, status: 'failed' as const, code })) };
     });
-    const out: Record<string, 'sent' | 'failed'> = {};
-    for (const o of result.outcomes) out[o.address.toLowerCase()] = o.status === 'failed' ? 'failed' : 'sent';
+    const out: Record<string, 'sent' | 'held' | 'failed'> = {};
+    for (const o of result.outcomes) out[o.address.toLowerCase()] = o.status === 'failed' ? 'failed' : o.status === 'held' ? 'held' : 'sent';
     return out;
   };
 }

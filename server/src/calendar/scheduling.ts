@@ -31,8 +31,8 @@ export interface ImipMessage {
   summary: string;
 }
 
-/** Sends one iMIP message; what became of each recipient (lower-case address → sent or failed). */
-export type ImipSender = (message: ImipMessage) => Promise<Record<string, 'sent' | 'failed'>>;
+/** Sends one iMIP message; what became of each recipient (lower-case address → sent, held by the filter, or failed). */
+export type ImipSender = (message: ImipMessage) => Promise<Record<string, 'sent' | 'held' | 'failed'>>;
 
 export interface SchedulingDeps {
   store: Store;
@@ -173,11 +173,10 @@ export function createScheduler(deps: SchedulingDeps) {
               if (answer === 'ACCEPTED') await deliver(who.resource.id, who.resource.address, root, answer);
               await recordReply(owner.id, uid, address, answer);
               outcome.attendees[address] = answer.toLowerCase();
-            } else if (who === null) {
-              external.push(address);
             } else {
-              // Groups and aliases: their members are invited by their own addresses (clients expand groups).
-              outcome.attendees[address] = 'not-a-calendar-user';
+              // Outside addresses, and groups, aliases and catch-alls of ours: by mail (iMIP), which the intake
+              // expands; members who get it find the invitation in their calendar (imip-inbound.ts).
+              external.push(address);
             }
           } catch (err) {
             outcome.attendees[address] = `failed: ${isStoaError(err) ? err.code : (err as Error).message}`;
@@ -295,7 +294,7 @@ export function createScheduler(deps: SchedulingDeps) {
           if (copy && who?.kind === 'resource') await collections.deleteObject(system, cal.id, copy.name);
           else if (copy) await collections.putObject(system, cal.id, copy.name, withoutMethod(new ICAL.Component(JSON.parse(JSON.stringify(root.jCal)))));
           outcome.attendees[address] = 'cancelled';
-        } else if (who === null) external.push(address);
+        } else external.push(address);
       }
       if (external.length > 0) {
         const sent = await sendImip({ from: owner.address, senderId: owner.id, to: external, method: 'CANCEL', ics: withMethod(root.toString(), 'CANCEL'), summary: String(master.getFirstPropertyValue('summary') ?? '') });
