@@ -1,6 +1,7 @@
 // The collection service (api.ts): rights on every call (access.ts), object
 // bodies validated by the codec of the collection's kind, quota counted
-// against the account's storage quota together with its mail, and every
+// against the account's storage quota together with its mail (mail/quota.ts
+// holds the one rule for both), and every
 // administrative change committed with its audit entry.
 import { randomBytes, createHash } from 'node:crypto';
 import type { Account } from '../../../shared/src/schemas/directory.ts';
@@ -8,6 +9,7 @@ import { writeAudit, type AuditChange } from '../audit/audit-log.ts';
 import type { Actor } from '../directory/api.ts';
 import { notFound } from '../directory/access.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
+import { assertStorageQuota } from '../mail/quota.ts';
 import type { CollectionKind, DavCollection, DavObject, ShareAccess } from '../model/dav.ts';
 import type { Store, StoreTx } from '../store/port.ts';
 import { accessTo, administers, identitiesOf } from './access.ts';
@@ -66,17 +68,6 @@ export function createCollectionService({ store, codecs, now = () => new Date().
       await writeAudit(tx, actor, at, { ...done.audit, domainId: owner?.domainId ?? null });
       return done.result;
     });
-  }
-
-  /** Account storage quota (shared with mail): mail bytes + DAV bytes + the growth must stay within quotaBytes (0 = unlimited). */
-  async function assertQuota(tx: StoreTx, ownerId: string, growth: number): Promise<void> {
-    if (growth <= 0) return;
-    const account = await tx.accounts.get(ownerId);
-    if (!account || account.quotaBytes === 0) return;
-    const [mail, dav] = await Promise.all([tx.messages.usage(ownerId), tx.dav.usage(ownerId)]);
-    if (mail.bytes + dav.bytes + growth > account.quotaBytes) {
-      throw new StoaError('STOA_OVER_QUOTA', `storage ${mail.bytes + dav.bytes} + ${growth} bytes exceeds ${account.quotaBytes}`);
-    }
   }
 
   async function resolveGrantee(actor: Actor, ownerId: string, ref: string): Promise<{ kind: 'account' | 'group'; id: string; address: string }> {
@@ -266,7 +257,7 @@ export function createCollectionService({ store, codecs, now = () => new Date().
           const current = await tx.dav.getObject(id, name);
           // RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1: a PUT onto an existing resource must keep its UID.
           if (current && current.uid !== valid.uid) throw new StoaError('STOA_DAV_UID_CONFLICT', `${name} has UID ${current.uid}, not ${valid.uid}`);
-          await assertQuota(tx, v.collection.ownerId, size - (current?.size ?? 0));
+          await assertStorageQuota(tx, v.collection.ownerId, size - (current?.size ?? 0));
           return tx.dav.putObject({
             collectionId: id, name, uid: valid.uid, etag, size, component: valid.component, startMs: valid.startMs, endMs: valid.endMs,
             recurring: valid.recurring, data: valid.data, scheduleTag: valid.scheduleTag, updatedAt: now(),
@@ -303,7 +294,7 @@ export function createCollectionService({ store, codecs, now = () => new Date().
           if (existing) await tx.dav.deleteObject(to.id, to.name, now(), options.condition ?? {});
           else if (options.condition?.etag) throw new StoaError('STOA_PRECONDITION_FAILED', `${to.name} does not exist`);
           if (options.move) await tx.dav.deleteObject(from.id, from.name, now());
-          await assertQuota(tx, target.collection.ownerId, options.move && source.collection.ownerId === target.collection.ownerId ? 0 : obj.size);
+          await assertStorageQuota(tx, target.collection.ownerId, options.move && source.collection.ownerId === target.collection.ownerId ? 0 : obj.size);
           await tx.dav.putObject({
             collectionId: to.id, name: to.name, uid: valid.uid, etag: entityTag(valid.data), size: Buffer.byteLength(valid.data), component: valid.component,
             startMs: valid.startMs, endMs: valid.endMs, recurring: valid.recurring, data: valid.data, scheduleTag: valid.scheduleTag, updatedAt: now(),
