@@ -125,7 +125,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   junkTraining = createJunkTraining({ store, train: filter.train, maxScanBytes: config.filter.maxScanBytes, log: filterLog });
   const signer = createDkimSigner(store, logger);
-  const dav = createDav(config, store, directory, {
+  const dav = createDav(config, store, directory, bus, {
     // iMIP out (RFC 6047) is mail like any other: through the intake, as the organizer (or answering attendee), DKIM-signed.
     intake: { accept: (r) => intakeOf().accept(r) }, log: logger.child({ component: 'calendar' }), now: options.now,
   });
@@ -172,10 +172,10 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
 /**
  * The DAV services over one store, with the limits of the `dav:` section.
  * Scheduling looks attendees up in the directory and sends iMIP through the
- * intake.
+ * intake; committed changes are published on the bus (DavCollectionChange).
  */
 function createDav(
-  config: StoaConfig, store: Store, directory: Directory,
+  config: StoaConfig, store: Store, directory: Directory, bus: ChangeBus,
   deps: { intake: Pick<IntakeService, 'accept'>; log: Logger; now?: () => number },
 ): DavServiceSet {
   const limits = config.dav;
@@ -186,7 +186,7 @@ function createDav(
   const vcardLimits = { maxBytes: limits.maxResourceBytes, maxLines: 10_000 };
   const now = deps.now ?? Date.now;
   const collections = createCollectionService({
-    store,
+    store, bus,
     codecs: {
       calendar: createCalendarCodec(calendarLimits),
       addressbook: createContactsCodec(vcardLimits),

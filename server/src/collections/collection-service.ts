@@ -7,6 +7,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import type { Account } from '../../../shared/src/schemas/directory.ts';
 import { writeAudit, type AuditChange } from '../audit/audit-log.ts';
 import type { Actor } from '../directory/api.ts';
+import type { ChangeBus, DavCollectionChange } from '../events/change-bus.ts';
 import { notFound } from '../directory/access.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import { assertStorageQuota } from '../mail/quota.ts';
@@ -18,6 +19,8 @@ import { checkCollectionInput, checkObjectName, mergeProperties } from './collec
 
 export interface CollectionServiceDeps {
   store: Store;
+  /** Changes are published here once committed (DavCollectionChange), for DAV push and live views. */
+  bus?: ChangeBus;
   codecs: Record<CollectionKind, ObjectCodec>;
   /** ISO time; injectable for tests. */
   now?: () => string;
@@ -32,7 +35,18 @@ export function entityTag(data: string): string {
   return createHash('sha256').update(data).digest('base64url').slice(0, 27);
 }
 
-export function createCollectionService({ store, codecs, now = () => new Date().toISOString() }: CollectionServiceDeps): CollectionService {
+export function createCollectionService({ store, bus, codecs, now = () => new Date().toISOString() }: CollectionServiceDeps): CollectionService {
+  function publish(col: Pick<DavCollection, 'id' | 'ownerId' | 'kind' | 'syncSeq'>, name: string | null, change: DavCollectionChange['change']): void {
+    bus?.publish({ kind: 'dav', accountId: col.ownerId, collectionId: col.id, collectionKind: col.kind, name, change, syncSeq: col.syncSeq });
+  }
+
+  /** Publishes with the collection's sync sequence as committed (deletions and transfers do not return it). */
+  async function publishCommitted(id: string, name: string | null, change: DavCollectionChange['change']): Promise<void> {
+    if (!bus) return;
+    const col = await store.dav.getCollection(id);
+    if (col) publish(col, name, change);
+  }
+
   /** The owner of collections: an account, or a resource (rooms and equipment have a calendar for their bookings). */
   async function ownerOf(id: string): Promise<Pick<Account, 'id' | 'address' | 'displayName' | 'domainId'>> {
     const owner = await store.accounts.get(id);
@@ -191,6 +205,7 @@ export function createCollectionService({ store, codecs, now = () => new Date().
           throw err;
         }
       });
+      publish(col, null, 'collection');
       return (await view(actor, col))!;
     },
 
@@ -204,6 +219,7 @@ export function createCollectionService({ store, codecs, now = () => new Date().
         const col = await tx.dav.updateCollection(id, { ...next, updatedAt: at });
         return { result: col, audit: { action: 'update', objectType: col.kind, objectId: col.id, before: null, after: rest } };
       });
+      publish(updated, null, 'collection');
       return (await view(actor, updated))!;
     },
 
@@ -212,10 +228,12 @@ export function createCollectionService({ store, codecs, now = () => new Date().
       require(v, 'manage', 'delete the collection');
       // A deleted default collection comes back at the owner's next request.
       if (v.collection.role) ensured.delete(v.collection.ownerId);
-      return change(actor, v.collection.ownerId, async (tx) => ({
+      const usage = await change(actor, v.collection.ownerId, async (tx) => ({
         result: await tx.dav.deleteCollection(id),
         audit: { action: 'delete', objectType: v.collection.kind, objectId: id, before: { uri: v.collection.uri, displayName: v.collection.displayName }, after: null },
       }));
+      publish(v.collection, null, 'collection');
+      return usage;
     },
 
     async listObjects(actor, id) {
@@ -252,8 +270,9 @@ export function createCollectionService({ store, codecs, now = () => new Date().
       const valid = codecs[v.collection.kind].validate(text, v.collection, name);
       const etag = entityTag(valid.data);
       const size = Buffer.byteLength(valid.data);
+      let stored: { object: DavObject; created: boolean };
       try {
-        return await store.atomic(async (tx) => {
+        stored = await store.atomic(async (tx) => {
           const current = await tx.dav.getObject(id, name);
           // RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1: a PUT onto an existing resource must keep its UID.
           if (current && current.uid !== valid.uid) throw new StoaError('STOA_DAV_UID_CONFLICT', `${name} has UID ${current.uid}, not ${valid.uid}`);
@@ -267,12 +286,15 @@ export function createCollectionService({ store, codecs, now = () => new Date().
         if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_DAV_UID_CONFLICT', err.detail, { cause: err });
         throw err;
       }
+      publish({ ...v.collection, syncSeq: stored.object.seq }, name, 'written');
+      return stored;
     },
 
     async deleteObject(actor, id, name, condition = {}) {
       const v = await viewOf(actor, id);
       require(v, 'writeContent', 'delete objects');
       await store.dav.deleteObject(id, name, now(), condition);
+      await publishCommitted(id, name, 'deleted');
     },
 
     async transferObject(actor, from, to, options) {
@@ -287,8 +309,9 @@ export function createCollectionService({ store, codecs, now = () => new Date().
       if (!obj) throw notFound('object', from.name);
       if (from.id === to.id && from.name === to.name) throw forbidden('source and destination are the same resource');
       const valid = codecs[target.collection.kind].validate(obj.data, target.collection, to.name);
+      let result: { created: boolean };
       try {
-        return await store.atomic(async (tx) => {
+        result = await store.atomic(async (tx) => {
           const existing = await tx.dav.getObject(to.id, to.name);
           if (existing && !options.overwrite) throw new StoaError('STOA_PRECONDITION_FAILED', `${to.name} exists and Overwrite is F`);
           if (existing) await tx.dav.deleteObject(to.id, to.name, now(), options.condition ?? {});
@@ -305,6 +328,9 @@ export function createCollectionService({ store, codecs, now = () => new Date().
         if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_DAV_UID_CONFLICT', err.detail, { cause: err });
         throw err;
       }
+      if (options.move) await publishCommitted(from.id, from.name, 'deleted');
+      await publishCommitted(to.id, to.name, 'written');
+      return result;
     },
 
     async changes(actor, id, seq) {
@@ -326,6 +352,7 @@ export function createCollectionService({ store, codecs, now = () => new Date().
         await tx.dav.setShare(id, grantee, access, at);
         return { result: null, audit: { action: access ? 'update' : 'delete', objectType: 'dav-share', objectId: id, before: null, after: { grantee: grantee.address, access } } };
       });
+      publish(v.collection, null, 'collection');
       return grantsView(await store.dav.listShares(id));
     },
 
