@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StoaConfig } from '../../config/types.ts';
 import type { Directory } from '../../directory/api.ts';
+import type { ChangeBus } from '../../events/change-bus.ts';
 import type { DavContext, DavMethod, DavResponse, DavServices } from './context.ts';
 import { createDavAuth } from './dav-auth.ts';
 import { errorResponse } from './dav-errors.ts';
@@ -32,6 +33,8 @@ export interface DavPluginOptions {
   config: StoaConfig;
   directory: Directory;
   services: DavServices;
+  /** Account events end remembered Basic logins at once (dav-auth.ts). */
+  bus?: ChangeBus;
   now?: () => number;
 }
 
@@ -55,7 +58,8 @@ function send(reply: FastifyReply, res: DavResponse): FastifyReply {
 export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): Promise<void> {
   const { config, directory, services } = opts;
   const now = opts.now ?? Date.now;
-  const auth = createDavAuth({ config, directory, now });
+  const auth = createDavAuth({ config, directory, ...(opts.bus ? { bus: opts.bus } : {}), now });
+  app.addHook('onClose', async () => auth.close());
   const xmlLimits: XmlLimits = { ...DEFAULT_XML_LIMITS, maxBytes: config.dav.maxRequestBytes };
 
   for (const m of [...BODY_METHODS, 'MKCALENDAR']) {

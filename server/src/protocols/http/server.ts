@@ -37,6 +37,7 @@ import { sieveMeRoutes } from './sieve-me.ts';
 import { createValidatorCompiler } from './validation.ts';
 import { davPlugin } from '../dav/plugin.ts';
 import type { DavServices } from '../dav/context.ts';
+import type { ChangeBus } from '../../events/change-bus.ts';
 import { davAdminRoutes } from './dav-admin.ts';
 
 export interface HttpServerDeps {
@@ -58,6 +59,8 @@ export interface HttpServerDeps {
   filter?: FilterService;
   /** Calendars and address books: the DAV front end under /dav/ and their admin routes; absent when not wired. */
   dav?: DavServices;
+  /** The change bus: account events end remembered DAV logins at once. */
+  bus?: ChangeBus;
 }
 
 declare module 'fastify' {
@@ -118,7 +121,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     if (deps.dav) await api.register(davAdminRoutes, { collections: deps.dav.collections, directory });
   }, { prefix: '/api/v1' });
   // CalDAV/CardDAV (docs/dav.md): its own authentication (Basic or the session cookie) and DAV error bodies.
-  if (deps.dav && config.dav.enabled) await app.register(davPlugin, { config, directory, services: deps.dav });
+  if (deps.dav && config.dav.enabled) await app.register(davPlugin, { config, directory, services: deps.dav, ...(deps.bus ? { bus: deps.bus } : {}) });
 
   await app.ready();
   return app;
