@@ -195,7 +195,7 @@ function createDav(
     now: () => new Date(now()).toISOString(),
   });
   const scheduler = createScheduler({
-    store, collections, addresses: directory.addresses, limits: calendarLimits,
+    store, collections, addresses: directory.addresses, limits: calendarLimits, inboxMaxItems: limits.scheduleInboxMaxItems,
     sendImip: createImipSender({ intake: deps.intake, accounts: directory.accounts, hostname: config.hostname, log: deps.log, now }),
   });
   return {

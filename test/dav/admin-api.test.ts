@@ -25,7 +25,7 @@ describe('admin API: calendars and address books', () => {
   it('lists the default calendar, task list and address book of an account with its usage', async () => {
     const res = await root.get('/api/v1/accounts/alice@a.example/collections');
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.items.map((c: any) => [c.kind, c.uri, c.role]).sort(), [['addressbook', 'contacts', 'addressbook'], ['calendar', 'calendar', 'calendar'], ['calendar', 'tasks', 'tasks']]);
+    assert.deepEqual(res.body.items.map((c: any) => [c.kind, c.uri, c.role]).sort(), [['addressbook', 'contacts', 'addressbook'], ['calendar', 'calendar', 'calendar'], ['calendar', 'inbox', 'inbox'], ['calendar', 'tasks', 'tasks']]);
     assert.deepEqual(res.body.usage, { objects: 0, bytes: 0 });
     assert.equal(res.body.items.find((c: any) => c.uri === 'calendar').href, '/dav/calendars/alice@a.example/calendar/');
   });

@@ -38,12 +38,15 @@ describe('DAV protocol', () => {
       const root = await alice.propfind('/dav/', `${xmlHead}<d:propfind ${NS}><d:prop><d:current-user-principal/></d:prop></d:propfind>`);
       assert.equal(root.status, 207);
       assert.deepEqual(hrefs(root.text), ['/dav/', '/dav/principals/alice@example.test/']);
-      const p = await alice.propfind('/dav/principals/alice@example.test/', `${xmlHead}<d:propfind ${NS}><d:prop><c:calendar-home-set/><card:addressbook-home-set/><c:calendar-user-address-set/><d:principal-URL/></d:prop></d:propfind>`);
+      const p = await alice.propfind('/dav/principals/alice@example.test/', `${xmlHead}<d:propfind ${NS}><d:prop><c:calendar-home-set/><card:addressbook-home-set/><c:calendar-user-address-set/><d:principal-URL/><c:schedule-inbox-URL/></d:prop></d:propfind>`);
       assert.match(p.text, /<c:calendar-home-set><d:href>\/dav\/calendars\/alice@example.test\/<\/d:href>/);
       assert.match(p.text, /<card:addressbook-home-set><d:href>\/dav\/addressbooks\/alice@example.test\/<\/d:href>/);
       assert.match(p.text, /mailto:alice@example.test/);
+      assert.match(p.text, /<c:schedule-inbox-URL><d:href>\/dav\/calendars\/alice@example.test\/inbox\/<\/d:href>/);
       const home = await alice.propfind('/dav/calendars/alice@example.test/', `${xmlHead}<d:propfind ${NS}><d:prop><d:resourcetype/><c:supported-calendar-component-set/><d:supported-report-set/></d:prop></d:propfind>`, '1');
-      assert.deepEqual(hrefs(home.text).filter((x) => !x.includes('principals')), ['/dav/calendars/alice@example.test/', CAL, TASKS]);
+      const INBOX = '/dav/calendars/alice@example.test/inbox/';
+      assert.deepEqual(hrefs(home.text).filter((x) => !x.includes('principals')), ['/dav/calendars/alice@example.test/', CAL, INBOX, TASKS]);
+      assert.match(home.text, /<c:schedule-inbox\/>/, 'RFC 6638 §2.2: the schedule inbox is in the calendar home');
       assert.match(home.text, /<c:comp name="VTODO"\/>/);
       assert.match(home.text, /<c:calendar-query\/>/);
       const books = await alice.propfind('/dav/addressbooks/alice@example.test/', `${xmlHead}<d:propfind ${NS}><d:prop><d:resourcetype/></d:prop></d:propfind>`, '1');

@@ -96,8 +96,12 @@ describe('scheduling', () => {
   it('carries an attendee\'s answer back to the organizer', async () => {
     const bob = h.client('bob');
     const list = await bob.propfind(BOB_CAL, '', '1');
-    const href = [...list.text.matchAll(/<d:href>([^<]+\.ics)<\/d:href>/g)].map((m) => m[1])[0];
-    const copy = (await bob.get(href)).text;
+    let href = '';
+    let copy = '';
+    for (const m of list.text.matchAll(/<d:href>([^<]+\.ics)<\/d:href>/g)) {
+      const text = (await bob.get(m[1])).text;
+      if (text.includes('UID:m1')) [href, copy] = [m[1], text];
+    }
     const accepted = copy.replace(/PARTSTAT=NEEDS-ACTION(:mailto:bob@example\.test)/, 'PARTSTAT=ACCEPTED$1').replace(/(ATTENDEE[^\r\n]*)PARTSTAT=NEEDS-ACTION([^\r\n]*mailto:bob@example\.test)/, '$1PARTSTAT=ACCEPTED$2');
     assert.notEqual(accepted, copy);
     assert.equal((await bob.put(href, accepted)).status, 204);
@@ -140,9 +144,11 @@ describe('iMIP replies arriving by mail', () => {
     assert.equal((await h.imip()).length, 1);
     const alice = await h.directory.accounts.get(systemActor(), 'alice@example.test');
     const s = h.services.scheduler;
-    assert.equal(await s.applyImipReply(alice, reply('carol@partner.example', 'DECLINED'), 'mallory@evil.example'), false, 'sender is not the attendee');
-    assert.equal(await s.applyImipReply(alice, reply('dave@partner.example', 'ACCEPTED'), 'dave@partner.example'), false, 'not invited');
-    assert.equal(await s.applyImipReply(alice, reply('carol@partner.example', 'ACCEPTED'), 'carol@partner.example'), true);
+    const system = systemActor();
+    assert.equal(await s.applyImipReply(system, alice, reply('carol@partner.example', 'DECLINED'), 'mallory@evil.example'), 'refused', 'sender is not the attendee');
+    assert.equal(await s.applyImipReply(system, alice, reply('dave@partner.example', 'ACCEPTED'), 'dave@partner.example'), 'ignored', 'not invited');
+    await assert.rejects(s.applyImipReply(h.directory.actorFor(alice, null), alice, reply('carol@partner.example', 'ACCEPTED'), 'carol@partner.example'), { code: 'STOA_FORBIDDEN' }, 'only the server applies mail');
+    assert.equal(await s.applyImipReply(system, alice, reply('carol@partner.example', 'ACCEPTED'), 'carol@partner.example'), 'applied');
     assert.equal(partstat((await h.client('alice').get(`${ALICE_CAL}ext1.ics`)).text, 'carol@partner.example'), 'ACCEPTED');
   });
 });

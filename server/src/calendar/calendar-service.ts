@@ -4,15 +4,16 @@
 // entity tag (content hash), so a repeated query parses nothing.
 import type { CollectionService } from '../collections/api.ts';
 import { StoaError } from '../errors/catalogue.ts';
-import type { CalendarDataSpec, TimeRange } from '../model/dav-filter.ts';
+import type { CalendarDataSpec, CompFilter, TimeRange } from '../model/dav-filter.ts';
 import { TIME_MAX, TIME_MIN, type DavCollection, type DavObject } from '../model/dav.ts';
 import type { CalendarObjectResult, CalendarService } from './api.ts';
-import { calendarZone, type CalendarCodecLimits } from './calendar-codec.ts';
+import { calendarZone, withoutMethodLine, type CalendarCodecLimits } from './calendar-codec.ts';
 import { busyPeriods, calendarData, freeBusyCalendar } from './ical/calendar-data.ts';
 import { parseCalendarObject, type CalendarObject } from './ical/calendar-object.ts';
 import { candidateRange, matchesCalendarFilter, plainTimeRange } from './query/calendar-filter.ts';
 import { parseUtc } from './ical/zones.ts';
 import type { Scheduler } from './scheduling.ts';
+import { keepRecordedReplies, organizerOf, parseRoot } from './itip.ts';
 
 export interface CalendarServiceDeps {
   collections: CollectionService;
@@ -37,10 +38,21 @@ export function createCalendarService({ collections, scheduler, limits, now = Da
       cache.set(key, hit);
       return hit;
     }
-    hit = parseCalendarObject(obj.data, { ...limits, maxBytes: Number.MAX_SAFE_INTEGER }, zone);
+    // Schedule inbox messages carry METHOD (RFC 6638 §2.2); their event is read without it.
+    hit = parseCalendarObject(col.role === 'inbox' ? withoutMethodLine(obj.data) : obj.data, { ...limits, maxBytes: Number.MAX_SAFE_INTEGER }, zone);
     cache.set(key, hit);
     if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
     return hit;
+  }
+
+  function matches(obj: DavObject, col: DavCollection, filter: CompFilter): boolean {
+    try {
+      return matchesCalendarFilter(parsed(obj, col), filter, limits);
+    } catch (err) {
+      // A reply or cancellation in the schedule inbox may lack what a query looks at (DTSTART): it does not match.
+      if (col.role === 'inbox') return false;
+      throw err;
+    }
   }
 
   function checkRange(r: TimeRange | null, what: string): void {
@@ -68,7 +80,7 @@ export function createCalendarService({ collections, scheduler, limits, now = Da
       for (const obj of candidates) {
         // The store already checked the span; without recurrence the span is the one instance.
         const exact = plain !== null && obj.component === plain.component && !obj.recurring;
-        if (!exact && !matchesCalendarFilter(parsed(obj, collection), filter, limits)) continue;
+        if (!exact && !matches(obj, collection, filter)) continue;
         out.push({ object: obj, data: withData ? shapeData(obj, collection, spec) : '' });
       }
       return out.sort((a, b) => a.object.name.localeCompare(b.object.name));
@@ -89,15 +101,29 @@ export function createCalendarService({ collections, scheduler, limits, now = Da
       return shapeData(object, collection, spec);
     },
 
-    async put(actor, collectionId, name, text, condition) {
+    async put(actor, collectionId, name, text, condition = {}) {
       const view = await collections.get(actor, collectionId);
       const previous = view.access.read ? await collections.getObject(actor, collectionId, name).catch(() => null) : null;
-      const stored = await collections.putObject(actor, collectionId, name, text, condition);
-      if (!scheduler || view.collection.kind !== 'calendar' || !/^ORGANIZER[;:]/m.test(stored.object.data)) return { ...stored, scheduling: null };
+      const scheduling = view.collection.kind === 'calendar' && /^ORGANIZER[;:]/m.test(text);
+      let body = text;
+      let keepScheduleTag = false;
+      if (scheduling && previous) {
+        const root = parseRoot(text.replace(/\r?\n/g, '\r\n'));
+        if (organizerOf(root) !== view.owner.address.toLowerCase()) {
+          // RFC 6638 §3.2.10: an attendee's own changes leave the schedule tag as it was.
+          keepScheduleTag = true;
+        } else if (condition.scheduleTag !== undefined) {
+          // The organizer's client wrote on a schedule tag: replies recorded since it read the event stay.
+          keepRecordedReplies(parseRoot(previous.data), root);
+          body = root.toString();
+        }
+      }
+      const stored = await collections.putObject(actor, collectionId, name, body, condition, { keepScheduleTag });
+      if (!scheduler || !scheduling) return { ...stored, scheduling: null };
       // The object is stored either way; a scheduling failure is reported, not thrown (RFC 6638 SCHEDULE-STATUS).
-      const scheduling = await scheduler.afterWrite({ id: view.owner.id, address: view.owner.address }, stored.object.data, previous?.data ?? null)
+      const outcome = await scheduler.afterWrite(actor, collectionId, stored.object.data, previous?.data ?? null)
         .catch((err: unknown) => ({ attendees: { '*': `failed: ${(err as Error).message}` } }));
-      return { ...stored, scheduling };
+      return { ...stored, scheduling: outcome };
     },
 
     async remove(actor, collectionId, name, condition) {
@@ -105,7 +131,7 @@ export function createCalendarService({ collections, scheduler, limits, now = Da
       const previous = await collections.getObject(actor, collectionId, name);
       await collections.deleteObject(actor, collectionId, name, condition);
       if (!scheduler || view.collection.kind !== 'calendar' || !/^ORGANIZER[;:]/m.test(previous.data)) return { scheduling: null };
-      const scheduling = await scheduler.afterDelete({ id: view.owner.id, address: view.owner.address }, previous.data)
+      const scheduling = await scheduler.afterDelete(actor, collectionId, previous.data)
         .catch((err: unknown) => ({ attendees: { '*': `failed: ${(err as Error).message}` } }));
       return { scheduling };
     },
@@ -120,8 +146,7 @@ export function createCalendarService({ collections, scheduler, limits, now = Da
       if (start === null || end === null || end <= start) throw new StoaError('STOA_DAV_INVALID_DATA', 'VFREEBUSY needs DTSTART and DTEND in UTC');
       checkRange({ start, end }, 'free-busy');
       const attendees = [...m[0].matchAll(/^ATTENDEE[^:\r\n]*:(.*?)\r?$/gm)].map((a) => a[1]);
-      const requester = actor.id ? await collections.principal(actor, actor.login).catch(() => null) : null;
-      return scheduler.freeBusyOf({ id: actor.id, domainId: requester?.domainId ?? null }, attendees, start, end, now());
+      return scheduler.freeBusyOf(actor, attendees, start, end, now());
     },
 
     async freeBusy(actor, collectionId, range) {

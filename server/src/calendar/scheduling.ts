@@ -1,23 +1,36 @@
-// Implicit scheduling (RFC 6638 §3.2) for the calendar service: when an
-// organizer stores or deletes an event with attendees, internal attendees
-// get it in their default calendar (with PARTSTAT=NEEDS-ACTION, their own
-// answer kept on updates), resources (rooms, equipment) answer at once —
-// accepted when free, declined on a conflict — and external attendees get
-// an iMIP message (RFC 6047) through `sendImip`. When an attendee changes
-// their PARTSTAT, the organizer's copy is updated (internal organizer) or an
-// iMIP REPLY goes out (external organizer). The scheduler writes as the
-// server itself and never schedules its own writes.
-import { createHash } from 'node:crypto';
-import ICAL from 'ical.js';
-import type { CollectionService } from '../collections/api.ts';
+// Implicit scheduling (RFC 6638 §3.2) for the calendar service, and the
+// scheduling messages that arrive by mail (RFC 6047, incoming-itip.ts).
+// When an organizer stores or deletes an event with attendees, internal
+// attendees get it in their calendar and schedule inbox (their own answer
+// kept on updates that are not a new revision), resources (rooms,
+// equipment) answer at once — accepted when free, declined on a conflict —
+// and everyone else gets an iMIP message through `sendImip` (the intake:
+// outside addresses by the queue, our groups and aliases by delivery).
+// When an attendee changes their PARTSTAT (or deletes the event: declined),
+// the organizer's copy and inbox get the answer (internal organizer) or an
+// iMIP REPLY goes out (outside organizer). Attendees and organizers marked
+// SCHEDULE-AGENT=CLIENT or NONE are left to the client (RFC 6638 §7.1).
+// Every method takes the caller first: afterWrite/afterDelete need the
+// right to write in the calendar (the owner, a sharee or delegate with
+// write access acts for the owner); the iMIP entry points and nothing else
+// are the server's own (the intake calls them as the system).
+import type { CollectionService, CollectionView } from '../collections/api.ts';
 import { systemActor } from '../directory/access.ts';
-import type { AddressService } from '../directory/api.ts';
-import { isStoaError } from '../errors/catalogue.ts';
-import type { DavCollection } from '../model/dav.ts';
+import type { Actor, AddressService } from '../directory/api.ts';
+import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { Store } from '../store/port.ts';
-import { parseCalendarObject, type Component } from './ical/calendar-object.ts';
-import { instancesIn } from './ical/instances.ts';
 import { busyPeriods, freeBusyCalendar } from './ical/calendar-data.ts';
+import { parseCalendarObject } from './ical/calendar-object.ts';
+import type { ExpansionLimits } from './ical/instances.ts';
+import { createIncomingItip, type ImipOrigin, type ImipOutcome } from './incoming-itip.ts';
+import {
+  attendeesOf, cloneRoot, componentsOf, mailto, organizerOf, organizerProperty, parseRoot, partstatOf, scheduleAgent,
+  serverScheduledAttendees, stripScheduleParameters, uidOf, withMethod, type Component,
+} from './itip.ts';
+import { createScheduleInbox } from './schedule-inbox.ts';
+import { createSchedulingCopies } from './scheduling-copies.ts';
+
+export type { ImipOrigin, ImipOutcome };
 
 /** One iMIP message for the outbound path (imip-outbound.ts: through the intake). */
 export interface ImipMessage {
@@ -37,200 +50,192 @@ export type ImipSender = (message: ImipMessage) => Promise<Record<string, 'sent'
 export interface SchedulingDeps {
   store: Store;
   collections: CollectionService;
-  addresses: Pick<AddressService, 'resolve'>;
+  addresses: Pick<AddressService, 'resolve' | 'isLocalDomain'>;
   sendImip: ImipSender;
-  limits: { maxInstances: number; maxIterations: number };
+  limits: ExpansionLimits;
+  /** Messages a schedule inbox keeps (dav.scheduleInboxMaxItems). */
+  inboxMaxItems: number;
 }
 
 export interface SchedulingOutcome {
-  /** Attendee address → what happened (delivered, accepted, declined, imip, failed). */
+  /** Attendee address → what happened (delivered, accepted, declined, imip, imip-failed, client …). */
   attendees: Record<string, string>;
 }
 
-const mailto = (v: unknown): string => String(v ?? '').replace(/^mailto:/i, '').trim().toLowerCase();
-
-function objectName(uid: string): string {
-  return `${createHash('sha256').update(uid).digest('base64url').slice(0, 22)}.ics`;
+function requireSystem(actor: Actor, what: string): void {
+  if (actor.id !== null) throw new StoaError('STOA_FORBIDDEN', `only the server ${what}`);
 }
 
-function withMethod(data: string, method: string): string {
-  const root = new ICAL.Component(ICAL.parse(data) as unknown[]);
-  root.updatePropertyWithValue('method', method);
-  return root.toString();
+function summaryOf(root: Component): string {
+  return String(componentsOf(root)[0]?.getFirstPropertyValue('summary') ?? '(no title)');
 }
 
-function withoutMethod(root: Component): string {
-  root.removeAllProperties('method');
-  return root.toString().replace(/\r?\n/g, '\r\n') + '\r\n';
-}
-
-function attendeesOf(c: Component): InstanceType<typeof ICAL.Property>[] {
-  return c.getAllProperties('attendee');
+/** The attendee's answer as an iTIP REPLY: the event with only their ATTENDEE line (RFC 5546 §3.2.3). */
+function replyFrom(root: Component, self: string, partstat?: string): Component {
+  const reply = cloneRoot(root);
+  for (const c of componentsOf(reply)) {
+    for (const a of attendeesOf(c)) {
+      if (mailto(a.getFirstValue()) !== self) c.removeProperty(a);
+      else if (partstat) a.setParameter('partstat', partstat);
+    }
+    for (const alarm of c.getAllSubcomponents('valarm')) c.removeSubcomponent(alarm);
+  }
+  stripScheduleParameters(reply);
+  return reply;
 }
 
 export function createScheduler(deps: SchedulingDeps) {
   const { store, collections, addresses, sendImip, limits } = deps;
-  const system = systemActor();
+  const inbox = createScheduleInbox({ store, collections, maxItems: deps.inboxMaxItems });
+  const copies = createSchedulingCopies({ store, collections, inbox, limits });
+  const incoming = createIncomingItip({ copies, inbox, collections, addresses });
 
-  /** The default calendar of an account or resource (resources get one the first time they are booked). */
-  async function defaultCalendarOf(ownerId: string): Promise<DavCollection> {
-    const existing = (await store.dav.listCollections(ownerId, 'calendar')).find((c) => c.role === 'calendar');
-    if (existing) return existing;
-    await collections.ensureDefaults(system, ownerId);
-    const created = (await store.dav.listCollections(ownerId, 'calendar')).find((c) => c.role === 'calendar');
-    if (created) return created;
-    const view = await collections.create(system, ownerId, 'calendar', { uri: 'calendar', displayName: 'Calendar', components: ['VEVENT', 'VTODO'] });
-    return view.collection;
+  /** The calendar the caller just wrote in; they must hold write access to it (owner, sharee or delegate). */
+  async function writable(actor: Actor, collectionId: string): Promise<CollectionView | null> {
+    const view = await collections.get(actor, collectionId);
+    if (!view.access.writeContent) throw new StoaError('STOA_FORBIDDEN', 'you may not schedule from this calendar');
+    return view.collection.kind === 'calendar' && view.collection.role !== 'inbox' ? view : null;
   }
 
-  /** Stores `root` as the attendee's copy, keeping their own PARTSTAT when they already answered. */
-  async function deliver(ownerId: string, address: string, root: Component, partstat: string | null): Promise<void> {
-    const cal = await defaultCalendarOf(ownerId);
-    const uid = String(root.getFirstSubcomponent('vevent')?.getFirstPropertyValue('uid') ?? '');
-    const current = await store.dav.getObjectByUid(cal.id, uid);
-    let previous: string | null = null;
-    if (current) {
-      const old = new ICAL.Component(ICAL.parse(current.data) as unknown[]);
-      const me = attendeesOf(old.getFirstSubcomponent('vevent')!).find((a) => mailto(a.getFirstValue()) === address);
-      previous = me ? String(me.getParameter('partstat') ?? '') : null;
+  /** RFC 6638 §3.2.1: the organizer's copy was written; every server-scheduled attendee is told. */
+  async function organizerWrote(owner: { id: string; address: string }, root: Component): Promise<SchedulingOutcome> {
+    const outcome: SchedulingOutcome = { attendees: {} };
+    const self = owner.address.toLowerCase();
+    for (const c of componentsOf(root)) {
+      for (const a of attendeesOf(c)) if (scheduleAgent(a) !== 'SERVER') outcome.attendees[mailto(a.getFirstValue())] = 'client';
     }
-    const copy = new ICAL.Component(JSON.parse(JSON.stringify(root.jCal)));
-    for (const ev of copy.getAllSubcomponents('vevent')) {
-      for (const a of attendeesOf(ev)) {
-        if (mailto(a.getFirstValue()) !== address) continue;
-        const value = partstat ?? previous ?? 'NEEDS-ACTION';
-        a.setParameter('partstat', value);
-        a.removeParameter('rsvp');
-      }
-    }
-    await collections.putObject(system, cal.id, current?.name ?? objectName(uid), withoutMethod(copy));
-  }
-
-  /** A resource's answer: free in every instance → ACCEPTED, else DECLINED (and reject policies decline). */
-  async function resourceAnswer(resourceId: string, policy: string, root: Component, uid: string): Promise<'ACCEPTED' | 'DECLINED' | 'NEEDS-ACTION'> {
-    if (policy === 'reject') return 'DECLINED';
-    if (policy === 'manual') return 'NEEDS-ACTION';
-    const cal = await defaultCalendarOf(resourceId);
-    const obj = parseCalendarObject(root.toString().replace(/METHOD:[^\r\n]*\r?\n/, ''));
-    const wanted = instancesIn(obj, -8.64e15, 8.64e15, { maxInstances: Math.min(limits.maxInstances, 500), maxIterations: limits.maxIterations });
-    for (const inst of wanted) {
-      for (const other of await store.dav.objectsInRange(cal.id, inst.start, inst.end, 'VEVENT')) {
-        if (other.uid === uid) continue;
-        const parsed = parseCalendarObject(other.data);
-        if (String(parsed.components[0]?.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED') continue;
-        if (instancesIn(parsed, inst.start, inst.end, limits).length > 0) return 'DECLINED';
-      }
-    }
-    return 'ACCEPTED';
-  }
-
-  /** Sets one attendee's PARTSTAT in the organizer's copy. */
-  async function recordReply(organizerId: string, uid: string, attendee: string, partstat: string): Promise<void> {
-    for (const cal of await store.dav.listCollections(organizerId, 'calendar')) {
-      const obj = await store.dav.getObjectByUid(cal.id, uid);
-      if (!obj) continue;
-      const root = new ICAL.Component(ICAL.parse(obj.data) as unknown[]);
-      let changed = false;
-      for (const ev of root.getAllSubcomponents('vevent')) {
-        for (const a of attendeesOf(ev)) {
-          if (mailto(a.getFirstValue()) === attendee && a.getParameter('partstat') !== partstat) {
-            a.setParameter('partstat', partstat);
-            a.setParameter('schedule-status', '2.0');
-            changed = true;
-          }
+    const message = cloneRoot(root);
+    stripScheduleParameters(message);
+    const byMail: string[] = [];
+    for (const address of serverScheduledAttendees(root, self)) {
+      try {
+        const who = await addresses.resolve(address);
+        if (who?.kind === 'account') {
+          await copies.deliver(who.account.id, address, message, { message: { method: 'REQUEST', originator: self } });
+          outcome.attendees[address] = 'delivered';
+        } else if (who?.kind === 'resource') {
+          const answer = await copies.resourceAnswer(who.resource.id, who.resource.enabled ? who.resource.bookingPolicy : 'reject', message);
+          if (answer === 'ACCEPTED') await copies.deliver(who.resource.id, address, message, { answer });
+          await copies.recordReply(owner, uidOf(root), address, new Map([['', answer]]));
+          outcome.attendees[address] = answer.toLowerCase();
+        } else {
+          // Outside addresses, and groups, aliases and catch-alls of ours: by mail (iMIP), which the intake
+          // expands; members who get it find the invitation in their calendar (imip-inbound.ts).
+          byMail.push(address);
         }
+      } catch (err) {
+        outcome.attendees[address] = `failed: ${isStoaError(err) ? err.code : (err as Error).message}`;
       }
-      if (changed) await collections.putObject(system, cal.id, obj.name, withoutMethod(root));
-      return;
     }
+    if (byMail.length > 0) {
+      const sent = await sendImip({ from: self, senderId: owner.id, to: byMail, method: 'REQUEST', ics: withMethod(message, 'REQUEST'), summary: summaryOf(root) });
+      for (const a of byMail) outcome.attendees[a] = sent[a] === 'sent' ? 'imip' : `imip-${sent[a] ?? 'failed'}`;
+    }
+    return outcome;
+  }
+
+  /** An attendee's answer reaches the organizer: recorded (ours) or an iMIP REPLY (outside). */
+  async function answer(owner: { id: string; address: string }, root: Component, partstat: string): Promise<SchedulingOutcome> {
+    const self = owner.address.toLowerCase();
+    const organizer = organizerOf(root);
+    const reply = replyFrom(root, self, partstat);
+    const who = await addresses.resolve(organizer);
+    if (who?.kind === 'account') {
+      await copies.recordReply({ id: who.account.id, address: who.account.address }, uidOf(root), self, new Map([['', partstat]]));
+      await inbox.deliver(who.account.id, 'REPLY', reply, self);
+      return { attendees: { [organizer]: 'reply-recorded' } };
+    }
+    if (who !== null) return { attendees: { [organizer]: 'not-a-calendar-user' } };
+    const sent = await sendImip({ from: self, senderId: owner.id, to: [organizer], method: 'REPLY', ics: withMethod(reply, 'REPLY'), summary: summaryOf(root) });
+    return { attendees: { [organizer]: sent[organizer] === 'sent' ? 'imip-reply' : `imip-${sent[organizer] ?? 'failed'}` } };
   }
 
   return {
     /**
-     * After `owner` stored `data` in one of their calendars (`previous`: the
-     * object before, if any): sends or records what RFC 6638 §3.2 asks.
+     * After the caller stored `data` in a calendar (`previous`: the object
+     * before, if any): sends or records what RFC 6638 §3.2 asks, for the
+     * calendar's owner (a delegate or sharee with write access acts for them).
      */
-    async afterWrite(owner: { id: string; address: string }, data: string, previous: string | null): Promise<SchedulingOutcome> {
-      const outcome: SchedulingOutcome = { attendees: {} };
-      const root = new ICAL.Component(ICAL.parse(data) as unknown[]);
-      const master = root.getFirstSubcomponent('vevent');
-      if (!master || !master.hasProperty('organizer')) return outcome;
-      const uid = String(master.getFirstPropertyValue('uid'));
-      const organizer = mailto(master.getFirstPropertyValue('organizer'));
-      const summary = String(master.getFirstPropertyValue('summary') ?? '(no title)');
+    async afterWrite(actor: Actor, collectionId: string, data: string, previous: string | null): Promise<SchedulingOutcome> {
+      const view = await writable(actor, collectionId);
+      const root = parseRoot(data);
+      const first = componentsOf(root)[0];
+      if (!view || !first || !first.hasProperty('organizer')) return { attendees: {} };
+      const owner = { id: view.owner.id, address: view.owner.address };
       const self = owner.address.toLowerCase();
-      if (organizer === self) {
-        const attendees = [...new Set(root.getAllSubcomponents('vevent').flatMap(attendeesOf).map((a) => mailto(a.getFirstValue())))].filter((a) => a && a !== self);
-        const external: string[] = [];
-        for (const address of attendees) {
-          try {
-            const who = await addresses.resolve(address);
-            if (who?.kind === 'account') {
-              await deliver(who.account.id, who.account.address, root, null);
-              outcome.attendees[address] = 'delivered';
-            } else if (who?.kind === 'resource') {
-              const answer = await resourceAnswer(who.resource.id, who.resource.enabled ? who.resource.bookingPolicy : 'reject', root, uid);
-              if (answer === 'ACCEPTED') await deliver(who.resource.id, who.resource.address, root, answer);
-              await recordReply(owner.id, uid, address, answer);
-              outcome.attendees[address] = answer.toLowerCase();
-            } else {
-              // Outside addresses, and groups, aliases and catch-alls of ours: by mail (iMIP), which the intake
-              // expands; members who get it find the invitation in their calendar (imip-inbound.ts).
-              external.push(address);
-            }
-          } catch (err) {
-            outcome.attendees[address] = `failed: ${isStoaError(err) ? err.code : (err as Error).message}`;
-          }
-        }
-        if (external.length > 0) {
-          const sent = await sendImip({ from: owner.address, senderId: owner.id, to: external, method: 'REQUEST', ics: withMethod(data, 'REQUEST'), summary });
-          for (const a of external) outcome.attendees[a] = sent[a] === 'sent' ? 'imip' : 'imip-failed';
-        }
-        return outcome;
+      if (organizerOf(root) === self) return organizerWrote(owner, root);
+      // An attendee's own copy: a changed answer goes back to the organizer, unless their client does that (§7.1).
+      if (scheduleAgent(organizerProperty(root)) !== 'SERVER') return { attendees: {} };
+      const partstat = partstatOf(first, self);
+      // NEEDS-ACTION is no answer (RFC 5546 §3.2.3): storing an unanswered copy tells the organizer nothing.
+      if (partstat === null || partstat === 'NEEDS-ACTION') return { attendees: {} };
+      const before = previous ? partstatOf(componentsOf(parseRoot(previous))[0], self) : null;
+      if (before === partstat) return { attendees: {} };
+      return answer(owner, root, partstat);
+    },
+
+    /**
+     * After the caller deleted a scheduled event: the organizer's deletion
+     * cancels it for the attendees (RFC 6638 §3.2.1.3); an attendee's
+     * deletion declines it (§3.2.2.3).
+     */
+    async afterDelete(actor: Actor, collectionId: string, data: string): Promise<SchedulingOutcome> {
+      const view = await writable(actor, collectionId);
+      const root = parseRoot(data);
+      const first = componentsOf(root)[0];
+      if (!view || !first || !first.hasProperty('organizer')) return { attendees: {} };
+      const owner = { id: view.owner.id, address: view.owner.address };
+      const self = owner.address.toLowerCase();
+      if (organizerOf(root) !== self) {
+        const mine = partstatOf(first, self);
+        const cancelled = String(first.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED';
+        if (mine === null || mine === 'DECLINED' || cancelled || scheduleAgent(organizerProperty(root)) !== 'SERVER') return { attendees: {} };
+        return answer(owner, root, 'DECLINED');
       }
-      // An attendee's own copy: a changed answer goes back to the organizer.
-      const mine = attendeesOf(master).find((a) => mailto(a.getFirstValue()) === self);
-      if (!mine) return outcome;
-      const partstat = String(mine.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
-      let before: string | null = null;
-      if (previous) {
-        const old = new ICAL.Component(ICAL.parse(previous) as unknown[]).getFirstSubcomponent('vevent');
-        const was = old ? attendeesOf(old).find((a) => mailto(a.getFirstValue()) === self) : undefined;
-        before = was ? String(was.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase() : null;
-      }
-      if (before === partstat) return outcome;
-      const who = await addresses.resolve(organizer);
-      if (who?.kind === 'account') {
-        await recordReply(who.account.id, uid, self, partstat);
-        outcome.attendees[organizer] = 'reply-recorded';
-      } else if (who === null) {
-        const reply = new ICAL.Component(JSON.parse(JSON.stringify(root.jCal)));
-        for (const ev of reply.getAllSubcomponents('vevent')) {
-          for (const a of attendeesOf(ev)) if (mailto(a.getFirstValue()) !== self) ev.removeProperty(a);
+      const outcome: SchedulingOutcome = { attendees: {} };
+      const cancel = cloneRoot(root);
+      for (const c of componentsOf(cancel)) c.updatePropertyWithValue('status', 'CANCELLED');
+      stripScheduleParameters(cancel);
+      const byMail: string[] = [];
+      for (const address of serverScheduledAttendees(root, self)) {
+        const who = await addresses.resolve(address);
+        const ownerId = who?.kind === 'account' ? who.account.id : who?.kind === 'resource' ? who.resource.id : null;
+        if (!ownerId) {
+          byMail.push(address);
+          continue;
         }
-        const sent = await sendImip({ from: owner.address, senderId: owner.id, to: [organizer], method: 'REPLY', ics: withMethod(reply.toString(), 'REPLY'), summary });
-        outcome.attendees[organizer] = sent[organizer] === 'sent' ? 'imip-reply' : 'imip-failed';
+        const copy = await copies.findCopy(ownerId, uidOf(root));
+        // Resources free the slot; people keep the event marked cancelled until they remove it.
+        if (copy && who?.kind === 'resource') await collections.deleteObject(systemActor(), copy.calendar.id, copy.object.name);
+        else if (copy) await copies.deliver(ownerId, address, cancel, { message: { method: 'CANCEL', originator: self } });
+        outcome.attendees[address] = 'cancelled';
+      }
+      if (byMail.length > 0) {
+        const sent = await sendImip({ from: self, senderId: owner.id, to: byMail, method: 'CANCEL', ics: withMethod(cancel, 'CANCEL'), summary: summaryOf(root) });
+        for (const a of byMail) outcome.attendees[a] = sent[a] === 'sent' ? 'imip-cancel' : `imip-${sent[a] ?? 'failed'}`;
       }
       return outcome;
     },
 
     /**
-     * RFC 6638 §5 free/busy of other calendar users of the caller's domain:
-     * busy time from every calendar of each (opaque, not cancelled events),
-     * never the events themselves. Other addresses get 3.7 (invalid user).
+     * RFC 6638 §5: free/busy of other calendar users of the caller's domain:
+     * busy time from each one's calendars (opaque, not cancelled events),
+     * never the events themselves. Other addresses — and every address, for
+     * a caller without a domain — get 3.7 (invalid calendar user).
      */
-    async freeBusyOf(requester: { id: string | null; domainId: string | null }, attendees: readonly string[], start: number, end: number, stamp: number) {
+    async freeBusyOf(actor: Actor, attendees: readonly string[], start: number, end: number, stamp: number) {
+      const requester = actor.id !== null ? await store.accounts.get(actor.id) : null;
       const out: { address: string; status: string; data: string | null }[] = [];
       for (const raw of attendees.slice(0, 100)) {
         const address = mailto(raw);
         const who = await addresses.resolve(address).catch(() => null);
         const owner = who?.kind === 'account' ? who.account : who?.kind === 'resource' ? { id: who.resource.id, domainId: who.resource.domainId } : null;
-        if (!owner || requester.domainId === null || owner.domainId !== requester.domainId) {
+        if (!owner || !requester?.domainId || owner.domainId !== requester.domainId) {
           out.push({ address, status: '3.7;Invalid calendar user', data: null });
           continue;
         }
         const periods = [];
-        for (const cal of await store.dav.listCollections(owner.id, 'calendar')) {
+        for (const cal of await copies.calendarsOf(owner.id)) {
           for (const obj of await store.dav.objectsInRange(cal.id, start, end, 'VEVENT')) periods.push(...busyPeriods(parseCalendarObject(obj.data), start, end, limits));
         }
         out.push({ address, status: '2.0;Success', data: freeBusyCalendar(periods, start, end, stamp, { attendee: `mailto:${address}` }).replace('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n', 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n') });
@@ -240,67 +245,22 @@ export function createScheduler(deps: SchedulingDeps) {
 
     /**
      * An iMIP REPLY that arrived by mail for a local organizer (RFC 6047
-     * §2.3): the answering attendee's PARTSTAT is recorded in the organizer's
-     * copy. The intake calls it for text/calendar parts with method=REPLY.
-     * Only the attendee named in the reply is touched, and only if the
-     * event lists them, so a forged reply cannot add people.
+     * §2.3): the answering attendee's PARTSTAT is recorded in the
+     * organizer's copy and the reply put in their schedule inbox. The intake
+     * calls it (as the system) for text/calendar parts with METHOD:REPLY.
      */
-    async applyImipReply(organizer: { id: string; address: string }, ics: string, envelopeSender: string): Promise<boolean> {
-      let root: Component;
-      try {
-        root = new ICAL.Component(ICAL.parse(ics) as unknown[]);
-      } catch {
-        return false;
-      }
-      if (String(root.getFirstPropertyValue('method') ?? '').toUpperCase() !== 'REPLY') return false;
-      const ev = root.getFirstSubcomponent('vevent');
-      const attendee = ev ? attendeesOf(ev)[0] : undefined;
-      if (!ev || !attendee) return false;
-      const who = mailto(attendee.getFirstValue());
-      // RFC 6047 §3.2.1: the reply must come from the attendee it speaks for.
-      if (who !== envelopeSender.toLowerCase()) return false;
-      const uid = String(ev.getFirstPropertyValue('uid') ?? '');
-      const partstat = String(attendee.getParameter('partstat') ?? '').toUpperCase();
-      if (!uid || !['ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED'].includes(partstat)) return false;
-      for (const cal of await store.dav.listCollections(organizer.id, 'calendar')) {
-        const obj = await store.dav.getObjectByUid(cal.id, uid);
-        if (!obj) continue;
-        const listed = new ICAL.Component(ICAL.parse(obj.data) as unknown[]).getAllSubcomponents('vevent').some((e) => attendeesOf(e).some((a) => mailto(a.getFirstValue()) === who));
-        if (!listed) return false;
-        await recordReply(organizer.id, uid, who, partstat);
-        return true;
-      }
-      return false;
+    async applyImipReply(actor: Actor, organizer: { id: string; address: string }, ics: string, envelopeSender: string, origin: ImipOrigin = {}): Promise<ImipOutcome> {
+      requireSystem(actor, 'applies replies that arrive by mail');
+      return incoming.reply(organizer, ics, envelopeSender, origin);
     },
 
-    /** After an organizer deleted a scheduled event: internal copies are cancelled, external attendees told (iMIP CANCEL). */
-    async afterDelete(owner: { id: string; address: string }, data: string): Promise<SchedulingOutcome> {
-      const outcome: SchedulingOutcome = { attendees: {} };
-      const root = new ICAL.Component(ICAL.parse(data) as unknown[]);
-      const master = root.getFirstSubcomponent('vevent');
-      if (!master || mailto(master.getFirstPropertyValue('organizer')) !== owner.address.toLowerCase()) return outcome;
-      const uid = String(master.getFirstPropertyValue('uid'));
-      for (const ev of root.getAllSubcomponents('vevent')) ev.updatePropertyWithValue('status', 'CANCELLED');
-      const external: string[] = [];
-      for (const a of attendeesOf(master)) {
-        const address = mailto(a.getFirstValue());
-        if (address === owner.address.toLowerCase()) continue;
-        const who = await addresses.resolve(address);
-        const ownerId = who?.kind === 'account' ? who.account.id : who?.kind === 'resource' ? who.resource.id : null;
-        if (ownerId) {
-          const cal = await defaultCalendarOf(ownerId);
-          const copy = await store.dav.getObjectByUid(cal.id, uid);
-          // Resources free the slot; people keep the event marked cancelled until they remove it.
-          if (copy && who?.kind === 'resource') await collections.deleteObject(system, cal.id, copy.name);
-          else if (copy) await collections.putObject(system, cal.id, copy.name, withoutMethod(new ICAL.Component(JSON.parse(JSON.stringify(root.jCal)))));
-          outcome.attendees[address] = 'cancelled';
-        } else external.push(address);
-      }
-      if (external.length > 0) {
-        const sent = await sendImip({ from: owner.address, senderId: owner.id, to: external, method: 'CANCEL', ics: withMethod(root.toString(), 'CANCEL'), summary: String(master.getFirstPropertyValue('summary') ?? '') });
-        for (const a of external) outcome.attendees[a] = sent[a] === 'sent' ? 'imip-cancel' : 'imip-failed';
-      }
-      return outcome;
+    /**
+     * An iMIP REQUEST or CANCEL that arrived by mail for a local attendee
+     * (RFC 6047 §2.2): into their schedule inbox and calendar (NEEDS-ACTION).
+     */
+    async applyImipRequest(actor: Actor, attendee: { id: string; address: string; recipient?: string }, ics: string, envelopeSender: string, origin: ImipOrigin = {}): Promise<ImipOutcome> {
+      requireSystem(actor, 'applies invitations that arrive by mail');
+      return incoming.request(attendee, ics, envelopeSender, origin);
     },
   };
 }

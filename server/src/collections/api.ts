@@ -69,7 +69,21 @@ export interface ObjectCodec {
   defaults: readonly (Omit<CollectionInput, 'uri'> & { uri: string; role: DavCollection['role'] })[];
 }
 
-export interface WriteCondition { etag?: string | null }
+export interface WriteCondition {
+  /** If-Match (a tag) / If-None-Match: * (null); see DavWriteCondition. */
+  etag?: string | null;
+  /** RFC 6638 §3.2.9 If-Schedule-Tag-Match: the object must exist with this schedule tag. */
+  scheduleTag?: string;
+}
+
+export interface PutOptions {
+  /**
+   * RFC 6638 §3.2.10: keep the object's schedule tag (an attendee changing
+   * their own answer, the server recording a reply in the organizer's copy);
+   * otherwise a scheduling object gets a new one.
+   */
+  keepScheduleTag?: boolean;
+}
 
 export interface HomeEntry extends CollectionView {
   /** True for a collection shared with the home's owner, shown in their home under a mount name. */
@@ -97,7 +111,8 @@ export interface CollectionService {
   getObjects(actor: Actor, id: string, names: readonly string[]): Promise<DavObject[]>;
   /** With `withData` false, non-recurring objects come without their text (their span is exact). */
   objectsInRange(actor: Actor, id: string, startMs: number, endMs: number, component?: string, withData?: boolean): Promise<DavObject[]>;
-  putObject(actor: Actor, id: string, name: string, text: string, condition?: WriteCondition): Promise<{ object: DavObject; created: boolean }>;
+  /** The schedule inbox takes no writes but the server's (RFC 6638 §2.2); STOA_FORBIDDEN for anyone else. */
+  putObject(actor: Actor, id: string, name: string, text: string, condition?: WriteCondition, options?: PutOptions): Promise<{ object: DavObject; created: boolean }>;
   deleteObject(actor: Actor, id: string, name: string, condition?: WriteCondition): Promise<void>;
   /** COPY / MOVE of one object (RFC 4918 §9.8, §9.9); `overwrite` false fails on an existing target. */
   transferObject(actor: Actor, from: { id: string; name: string }, to: { id: string; name: string }, options: { move: boolean; overwrite: boolean; condition?: WriteCondition }): Promise<{ created: boolean }>;
@@ -112,6 +127,8 @@ export interface CollectionService {
   /** Owners who delegated to this account (directly or through a group), for calendar-proxy-*-for. */
   delegators(actor: Actor, accountId: string): Promise<{ owner: Account; access: ShareAccess }[]>;
   usage(actor: Actor, ownerId: string): Promise<DavUsage>;
+  /** The account's one storage quota (mail and DAV together, mail/quota.ts): bytes used and the limit (0 = none). */
+  quota(actor: Actor, ownerId: string): Promise<{ usedBytes: number; quotaBytes: number }>;
 }
 
 export type { DavShare, DavDelegation };

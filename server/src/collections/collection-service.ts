@@ -10,11 +10,12 @@ import type { Actor } from '../directory/api.ts';
 import type { ChangeBus, DavCollectionChange } from '../events/change-bus.ts';
 import { notFound } from '../directory/access.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
-import { assertStorageQuota } from '../mail/quota.ts';
+import { assertStorageQuota, storageUsage } from '../mail/quota.ts';
 import type { CollectionKind, DavCollection, DavObject, ShareAccess } from '../model/dav.ts';
 import type { Store, StoreTx } from '../store/port.ts';
 import { accessTo, administers, identitiesOf } from './access.ts';
 import type { CollectionAccess, CollectionService, CollectionView, Grant, HomeEntry, ObjectCodec } from './api.ts';
+import { checkScheduleTag, storeCondition } from './write-conditions.ts';
 import { checkCollectionInput, checkObjectName, mergeProperties } from './collection-input.ts';
 
 export interface CollectionServiceDeps {
@@ -263,9 +264,10 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
       return store.dav.objectsInRange(id, startMs, endMs, component, withData);
     },
 
-    async putObject(actor, id, name, text, condition = {}) {
+    async putObject(actor, id, name, text, condition = {}, options = {}) {
       const v = await viewOf(actor, id);
       require(v, 'writeContent', 'change objects');
+      if (v.collection.role === 'inbox' && actor.id !== null) throw forbidden('only the server delivers into a schedule inbox (RFC 6638 §2.2)');
       checkObjectName(name);
       const valid = codecs[v.collection.kind].validate(text, v.collection, name);
       const etag = entityTag(valid.data);
@@ -276,11 +278,13 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
           const current = await tx.dav.getObject(id, name);
           // RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1: a PUT onto an existing resource must keep its UID.
           if (current && current.uid !== valid.uid) throw new StoaError('STOA_DAV_UID_CONFLICT', `${name} has UID ${current.uid}, not ${valid.uid}`);
+          checkScheduleTag(current, condition);
           await assertStorageQuota(tx, v.collection.ownerId, size - (current?.size ?? 0));
+          const scheduleTag = valid.scheduleTag && options.keepScheduleTag && current?.scheduleTag ? current.scheduleTag : valid.scheduleTag;
           return tx.dav.putObject({
             collectionId: id, name, uid: valid.uid, etag, size, component: valid.component, startMs: valid.startMs, endMs: valid.endMs,
-            recurring: valid.recurring, data: valid.data, scheduleTag: valid.scheduleTag, updatedAt: now(),
-          }, condition);
+            recurring: valid.recurring, data: valid.data, scheduleTag, updatedAt: now(),
+          }, storeCondition(condition));
         });
       } catch (err) {
         if (isStoaError(err, 'STOA_CONFLICT')) throw new StoaError('STOA_DAV_UID_CONFLICT', err.detail, { cause: err });
@@ -293,7 +297,13 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
     async deleteObject(actor, id, name, condition = {}) {
       const v = await viewOf(actor, id);
       require(v, 'writeContent', 'delete objects');
-      await store.dav.deleteObject(id, name, now(), condition);
+      if (condition.scheduleTag === undefined) await store.dav.deleteObject(id, name, now(), storeCondition(condition));
+      else {
+        await store.atomic(async (tx) => {
+          checkScheduleTag(await tx.dav.getObject(id, name), condition);
+          await tx.dav.deleteObject(id, name, now(), storeCondition(condition));
+        });
+      }
       await publishCommitted(id, name, 'deleted');
     },
 
@@ -303,6 +313,7 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
       if (options.move) require(source, 'writeContent', 'move objects');
       const target = await viewOf(actor, to.id);
       require(target, 'writeContent', 'create objects');
+      if (target.collection.role === 'inbox' && actor.id !== null) throw forbidden('only the server delivers into a schedule inbox (RFC 6638 §2.2)');
       if (source.collection.kind !== target.collection.kind) throw forbidden('objects cannot move between calendars, address books and folders');
       checkObjectName(to.name);
       const obj: DavObject | null = await store.dav.getObject(from.id, from.name);
@@ -390,6 +401,12 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
     async usage(actor, ownerId) {
       await requireOwnerOrAdmin(actor, ownerId, 'see usage');
       return store.dav.usage(ownerId);
+    },
+
+    async quota(actor, ownerId) {
+      await requireOwnerOrAdmin(actor, ownerId, 'see the quota');
+      const [used, account] = await Promise.all([storageUsage(store, ownerId), store.accounts.get(ownerId)]);
+      return { usedBytes: used.bytes, quotaBytes: account?.quotaBytes ?? 0 };
     },
   };
   return service;

@@ -5,8 +5,12 @@
 /** Calendars (CalDAV), address books (CardDAV) and plain WebDAV folders (a user's file area). */
 export type CollectionKind = 'calendar' | 'addressbook' | 'files';
 
-/** The default collections every account gets (created lazily, on first use). */
-export type CollectionRole = 'calendar' | 'tasks' | 'addressbook';
+/**
+ * The default collections every account gets (created lazily, on first use);
+ * 'inbox' is the schedule inbox (RFC 6638 §2.2), which holds the scheduling
+ * messages the server delivered (with METHOD) rather than calendar objects.
+ */
+export type CollectionRole = 'calendar' | 'tasks' | 'inbox' | 'addressbook';
 
 /** What a sharee may do: read, or read and change the objects (RFC 3744 read / write-content, bind, unbind). */
 export type ShareAccess = 'read' | 'read-write';

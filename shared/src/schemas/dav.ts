@@ -14,7 +14,7 @@ export const DavCollectionView = Type.Object({
   id: Id,
   kind: Kind,
   uri: Type.String(),
-  role: Type.Union([Type.Literal('calendar'), Type.Literal('tasks'), Type.Literal('addressbook'), Type.Null()], { description: 'Default collection of the account, or null' }),
+  role: Type.Union([Type.Literal('calendar'), Type.Literal('tasks'), Type.Literal('inbox'), Type.Literal('addressbook'), Type.Null()], { description: 'Default collection of the account (inbox: the schedule inbox, RFC 6638 §2.2), or null' }),
   displayName: Type.String(),
   description: Type.String(),
   color: Type.Union([Type.String(), Type.Null()]),

@@ -7,19 +7,25 @@ import { header, type DavContext, type DavMethod } from '../context.ts';
 import { d } from '../wire/xml-writer.ts';
 import { fileOf, newFileData } from '../files.ts';
 
-/** If-Match / If-None-Match as a store condition (only strong tags of one resource are meaningful here). */
+/** A quoted strong tag; a weak or malformed one never matches a strong comparison. */
+function strongTag(value: string): string {
+  const m = /^"([^"]*)"/.exec(value.trim());
+  return m ? m[1] : '\u0000no-match';
+}
+
+/**
+ * If-Match / If-None-Match (only strong tags of one resource are meaningful
+ * here) and RFC 6638 §3.2.9 If-Schedule-Tag-Match, as the service's write
+ * condition.
+ */
 export function writeCondition(ctx: DavContext): WriteCondition {
   const ifMatch = header(ctx, 'if-match');
   const ifNoneMatch = header(ctx, 'if-none-match');
-  if (ifNoneMatch?.trim() === '*') return { etag: null };
-  if (ifMatch !== undefined) {
-    const tag = ifMatch.trim();
-    if (tag === '*') return {};
-    const m = /^"([^"]*)"/.exec(tag);
-    // A weak or malformed tag never matches a strong comparison.
-    return { etag: m ? m[1] : '\u0000no-match' };
-  }
-  return {};
+  const ifScheduleTag = header(ctx, 'if-schedule-tag-match');
+  const schedule: WriteCondition = ifScheduleTag !== undefined ? { scheduleTag: strongTag(ifScheduleTag) } : {};
+  if (ifNoneMatch?.trim() === '*') return { ...schedule, etag: null };
+  if (ifMatch !== undefined && ifMatch.trim() !== '*') return { ...schedule, etag: strongTag(ifMatch) };
+  return schedule;
 }
 
 function mediaOk(ctx: DavContext, kind: 'calendar' | 'addressbook' | 'files'): boolean {

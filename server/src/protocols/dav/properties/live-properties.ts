@@ -31,6 +31,14 @@ export function privileges(ctx: DavContext, res: Resource): XNode[] {
     return res.account.id === ctx.actor.id ? [p('read'), p('write'), p('write-properties'), p('write-content'), p('bind'), p('unbind'), p('read-current-user-privilege-set')] : [p('read'), p('read-current-user-privilege-set')];
   }
   if (!access) return [p('read'), p('read-current-user-privilege-set')];
+  if (res.type === 'collection' && res.view.collection.role === 'inbox') {
+    // RFC 6638 §6.1.1: the server delivers (schedule-deliver); the owner reads and removes what was delivered.
+    return [
+      ...(access.read ? [p('read'), p('read-current-user-privilege-set'), p('schedule-deliver', CALDAV_NS)] : []),
+      ...(access.writeContent ? [p('unbind')] : []),
+      ...(access.writeProperties ? [p('write-properties')] : []),
+    ];
+  }
   const out: XNode[] = [];
   if (access.read) out.push(p('read'), p('read-current-user-privilege-set'), p('read-free-busy', CALDAV_NS));
   if (access.writeContent) out.push(p('write-content'), p('bind'), p('unbind'));
@@ -63,6 +71,8 @@ export const LIVE: Record<string, Getter> = {
       case 'principal': return [d('principal')];
       case 'proxy': return [d('principal'), x(CS_NS, res.access === 'read' ? 'calendar-proxy-read' : 'calendar-proxy-write')];
       case 'collection': if (res.kind === 'files') return [d('collection')];
+        // RFC 6638 §2.2: the schedule inbox is a collection of scheduling messages, not a calendar.
+        if (res.view.collection.role === 'inbox') return [d('collection'), x(CALDAV_NS, 'schedule-inbox')];
         return [d('collection'), res.kind === 'calendar' ? x(CALDAV_NS, 'calendar') : x(CARDDAV_NS, 'addressbook'), ...(res.view.collection.ownerId !== res.home.id ? [x(CS_NS, 'shared')] : [])];
       case 'directory': return [d('collection'), x(CARDDAV_NS, 'addressbook'), x(CARDDAV_NS, 'directory')];
       case 'object': case 'directory-object': return [];
@@ -124,10 +134,11 @@ export const LIVE: Record<string, Getter> = {
   [clark(DAV_NS, 'supportedlock')]: (_ctx, res) => (res.type === 'missing' ? undefined : []),
   [clark(DAV_NS, 'lockdiscovery')]: (_ctx, res) => (res.type === 'missing' ? undefined : []),
   [clark(DAV_NS, 'quota-used-bytes')]: async (ctx, res) => (res.type === 'home' && res.account.id === ctx.actor.id ? [String((await ctx.services.collections.usage(ctx.actor, res.account.id)).bytes)] : undefined),
+  // RFC 4331: what is left of the account's one quota, which its mail uses too (mail/quota.ts).
   [clark(DAV_NS, 'quota-available-bytes')]: async (ctx, res) => {
     if (res.type !== 'home' || res.account.id !== ctx.actor.id || res.account.quotaBytes === 0) return undefined;
-    const used = (await ctx.services.collections.usage(ctx.actor, res.account.id)).bytes;
-    return [String(Math.max(0, res.account.quotaBytes - used))];
+    const { usedBytes, quotaBytes } = await ctx.services.collections.quota(ctx.actor, res.account.id);
+    return [String(Math.max(0, quotaBytes - usedBytes))];
   },
   [clark(DAV_NS, 'group-member-set')]: async (ctx, res) => {
     if (res.type === 'principal') return [];
@@ -147,6 +158,17 @@ export const LIVE: Record<string, Getter> = {
   // CalDAV (RFC 4791) and scheduling addresses (RFC 6638 §2.4.1).
   [clark(CALDAV_NS, 'calendar-home-set')]: (_ctx, res) => (res.type === 'principal' ? [href(homeHref('calendar', res.account))] : undefined),
   [clark(CALDAV_NS, 'calendar-user-address-set')]: (_ctx, res) => (res.type === 'principal' ? calendarUserAddresses(res.account) : undefined),
+  // RFC 6638 §2.2.1: delegates reach the owner's inbox too (the collection's rights decide).
+  [clark(CALDAV_NS, 'schedule-inbox-URL')]: (_ctx, res) => (res.type === 'principal' ? [href(`${homeHref('calendar', res.account)}inbox/`)] : undefined),
+  // RFC 6638 §9.2: where invitations land, on the inbox.
+  [clark(CALDAV_NS, 'schedule-default-calendar-URL')]: async (ctx, res) => {
+    if (res.type !== 'collection' || res.view.collection.role !== 'inbox') return undefined;
+    const home = await ctx.services.collections.home(ctx.actor, res.home.id, 'calendar');
+    const calendar = home.find((e) => e.collection.role === 'calendar' && !e.mounted);
+    return calendar ? [href(collectionHref('calendar', res.home, calendar))] : [];
+  },
+  // RFC 6638 §3.2.10: the object's CALDAV:schedule-tag, as the Schedule-Tag header gives it.
+  [clark(CALDAV_NS, 'schedule-tag')]: (_ctx, res) => (res.type === 'object' && res.object?.scheduleTag ? [`"${res.object.scheduleTag}"`] : undefined),
   [clark(CALDAV_NS, 'schedule-outbox-URL')]: (ctx, res) => (res.type === 'principal' && res.account.id === ctx.actor.id ? [href(`${homeHref('calendar', res.account)}outbox/`)] : undefined),
   [clark(CALDAV_NS, 'calendar-user-type')]: (_ctx, res) => (res.type === 'principal' ? ['INDIVIDUAL'] : undefined),
   [clark(CS_NS, 'email-address-set')]: (_ctx, res) => (res.type === 'principal' ? [x(CS_NS, 'email-address', res.account.address)] : undefined),
