@@ -6,6 +6,7 @@
 import { createCalendarCodec } from './calendar/calendar-codec.ts';
 import { createCalendarService } from './calendar/calendar-service.ts';
 import type { CalendarService } from './calendar/api.ts';
+import { createImipReceiver } from './calendar/imip-inbound.ts';
 import { createImipSender } from './calendar/imip-outbound.ts';
 import { createScheduler, type Scheduler } from './calendar/scheduling.ts';
 import type { CollectionService } from './collections/api.ts';
@@ -144,6 +145,8 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
     }),
+    // iMIP in: the scheduling part of delivered mail (replies to local organizers, invitations for local attendees).
+    calendar: { messages: createImipReceiver({ scheduler: dav.scheduler }), maxMessageBytes: config.dav.imipMaxMessageBytes },
     now: options.now,
   });
   intakeRef = intake;

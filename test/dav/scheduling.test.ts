@@ -91,6 +91,10 @@ describe('scheduling', () => {
     const inbox = await h.all.mail.mailboxes.find(systemActor(), bob.id, 'INBOX');
     assert.ok(inbox, 'Bob has an INBOX');
     assert.equal((await h.all.mail.messages.list(systemActor(), inbox.mailbox.id)).uids.length, 1, 'the invitation reached Bob\'s INBOX');
+    // The intake handed its calendar part on: the invitation is in Bob's calendar, unanswered.
+    const bobView = await h.client('bob').report(BOB_CAL, '<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><c:calendar-data/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"/></c:comp-filter></c:filter></c:calendar-query>');
+    assert.match(bobView.text, /UID:g1/);
+    assert.equal(partstat(bobView.text, 'team@example.test'), 'NEEDS-ACTION');
   });
 
   it('carries an attendee\'s answer back to the organizer', async () => {

@@ -178,6 +178,7 @@ export const configSchema = Obj({
     directoryMaxEntries: Int(0, 1_000_000, 'Entries of the global address list'),
     tombstoneRetentionDays: Int(1, 3650, 'Keep deletions in the sync log this long'),
     scheduleInboxMaxItems: Int(0, 100_000, 'Scheduling messages one schedule inbox keeps (the oldest go first)'),
+    imipMaxMessageBytes: Int(1024, 100 * 1024 * 1024, 'Largest delivered message whose calendar part is applied (iMIP)'),
   }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
@@ -393,7 +394,7 @@ export function defaultConfig(): StoaConfig {
     dav: {
       enabled: true, plaintextAuth: 'refuse', maxRequestBytes: 10 * 1024 * 1024, maxResourceBytes: 1024 * 1024, maxInstances: 10_000,
       maxExpandDays: 3660, maxMultigetHrefs: 1000, authCacheSeconds: 60, directoryMaxEntries: 5000, tombstoneRetentionDays: 90,
-      scheduleInboxMaxItems: 200,
+      scheduleInboxMaxItems: 200, imipMaxMessageBytes: 4 * 1024 * 1024,
     },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     firstStart: {

@@ -11,6 +11,8 @@
 //      Received in front;
 //   5. local failures after others succeeded are bounced (permanent) or
 //      deferred to the queue (temporary), never dropped;
+//      a scheduling message (iMIP) in what was stored outside Junk goes to
+//      the recipients' calendars (calendar-parts.ts);
 //   6. outside addresses (remote recipients, lists, forwarding) are signed
 //      with DKIM when a user submitted the message and handed to the queue.
 // Local delivery comes before the queue: if enqueueing fails the sender is
@@ -26,8 +28,9 @@ import type { LocalFolder } from '../model/queue.ts';
 import type { QueueConfig } from '../queue/queue-config.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type {
-  DeliveryRules, IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
+  CalendarMessages, DeliveryRules, IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
 } from './api.ts';
+import { handOnCalendarParts } from './calendar-parts.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
 import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
 import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
@@ -57,6 +60,8 @@ export interface IntakeDeps {
   duplicateWindowMs: number;
   /** The recipients' own rules (Sieve); without them every message goes where the filter put it. */
   rules?: DeliveryRules;
+  /** The calendar side of delivery (iMIP, calendar-parts.ts); without it calendar parts are only mail. */
+  calendar?: { messages: CalendarMessages; maxMessageBytes: number };
   now?: () => number;
 }
 
@@ -187,6 +192,8 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
       const failures: LocalFailure[] = [];
       const decisions: Array<{ copy: LocalCopy; decision: RuleDecision }> = [];
+      // Accounts that got a copy outside Junk: their calendar sees the message's scheduling part.
+      const calendarTargets = new Set<LocalCopy>();
       if (local.length > 0) {
         const messageId = firstField(headerFields(header), 'message-id');
         const rawId = messageId ? unfoldValue(messageId.value) : null;
@@ -243,6 +250,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
                 } else if (state === undefined) byAccount.set(copy.accountId, 'delivered');
               });
               delivered = [...byAccount].filter(([, v]) => v === 'delivered').map(([k]) => k);
+              for (const e of entries) if (e.mailbox !== 'Junk' && byAccount.get(e.copy.accountId) === 'delivered') calendarTargets.add(e.copy);
             }
           }
         } finally {
@@ -300,6 +308,12 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
             origin.log.warn({ err, recipient: copy.address, to: send.to }, 'a rule\'s redirect or reply could not be sent');
           }
         }
+      }
+
+      if (deps.calendar && calendarTargets.size > 0) {
+        await handOnCalendarParts(deps.calendar.messages, {
+          message, header, sender: envelope.sender, principal, origin, targets: [...calendarTargets], maxBytes: deps.calendar.maxMessageBytes,
+        });
       }
 
       let queueId: string | null = null;
