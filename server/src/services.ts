@@ -15,6 +15,7 @@ import { createFilesCodec } from './collections/files-codec.ts';
 import { davTombstonePruneTask } from './collections/sync-log-prune.ts';
 import type { StoaConfig } from './config/types.ts';
 import type { ContactsService } from './contacts/api.ts';
+import { cardLimits } from './contacts/card-shape.ts';
 import { createContactsCodec } from './contacts/contacts-codec.ts';
 import { createContactsService } from './contacts/contacts-service.ts';
 import type { Directory } from './directory/api.ts';
@@ -186,7 +187,7 @@ function createDav(
     maxBytes: limits.maxResourceBytes, maxComponents: 2000, maxDepth: 6,
     maxInstances: limits.maxInstances, maxIterations: Math.max(100_000, limits.maxInstances * 10),
   };
-  const vcardLimits = { maxBytes: limits.maxResourceBytes, maxLines: 10_000 };
+  const vcardLimits = cardLimits(limits.maxResourceBytes);
   const now = deps.now ?? Date.now;
   const collections = createCollectionService({
     store, bus,

@@ -27,8 +27,6 @@ export interface DirectoryListing {
 export interface ContactsService {
   query(actor: Actor, collectionId: string, filter: CardFilter, shape: CardShape, limit: number | null): Promise<{ results: CardResult[]; truncated: boolean }>;
   multiget(actor: Actor, collectionId: string, names: readonly string[], shape: CardShape): Promise<{ found: CardResult[]; missing: string[] }>;
-  /** Converts and selects one card's text. */
-  shape(text: string, shape: CardShape): string;
   /** The global address list of the caller's domain: users, groups and resources (read-only). */
   directory(actor: Actor): Promise<DirectoryListing>;
   /** Cards of the global address list matching a filter. */

@@ -8,7 +8,8 @@ import { textMatches, type CardFilter, type PropFilter } from '../model/dav-filt
 import type { Store } from '../store/port.ts';
 import type { CardResult, CardShape, ContactsService } from './api.ts';
 import { directoryCards } from './directory-cards.ts';
-import { convert, projectCard, readLines, type ContentLine, type VCard, type VCardLimits } from './vcard.ts';
+import { shapeCard } from './card-shape.ts';
+import { readLines, type ContentLine, type VCardLimits } from './vcard.ts';
 
 export interface ContactsServiceDeps {
   store: Store;
@@ -43,19 +44,7 @@ export function matchesCardFilter(text: string, filter: CardFilter, limits: VCar
 }
 
 export function createContactsService({ store, collections, limits }: ContactsServiceDeps): ContactsService {
-  function shape(text: string, s: CardShape): string {
-    let out = text;
-    if (s.version) {
-      const lines = readLines(text, limits);
-      const version = lines.find((l) => l.name === 'VERSION')?.value.trim();
-      if (version !== s.version && (version === '3.0' || version === '4.0')) {
-        const uid = lines.find((l) => l.name === 'UID')?.value ?? '';
-        out = convert({ version, uid, lines } satisfies VCard, s.version);
-      }
-    }
-    if (s.props) out = projectCard(out, s.props, limits);
-    return out;
-  }
+  const shape = (text: string, s: CardShape): string => shapeCard(text, s, limits);
 
   async function domainOf(actor: Actor): Promise<string> {
     const account = actor.id ? await store.accounts.get(actor.id) : null;
@@ -84,8 +73,6 @@ export function createContactsService({ store, collections, limits }: ContactsSe
       const present = new Set(found.map((o) => o.name));
       return { found: found.map((o) => ({ name: o.name, etag: o.etag, data: shape(o.data, s) })), missing: names.filter((n) => !present.has(n)) };
     },
-
-    shape,
 
     async directory(actor) {
       const cards = await directoryCards(store, await domainOf(actor), limits.directoryMaxEntries);

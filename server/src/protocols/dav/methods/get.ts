@@ -6,6 +6,7 @@ import type { DavContext, DavMethod, DavResponse } from '../context.ts';
 import { header } from '../context.ts';
 import type { Resource } from '../resource.ts';
 import { fileOf } from '../files.ts';
+import { cardLimits, shapeCard } from '../../../contacts/card-shape.ts';
 
 function vcardVersion(accept: string | undefined): '3.0' | '4.0' | null {
   if (!accept) return null;
@@ -33,7 +34,7 @@ export async function getResponse(ctx: DavContext, target: Resource, head: boole
     let type = `text/calendar; charset=utf-8; component=${obj.component.toLowerCase()}`;
     if (target.kind === 'addressbook') {
       const version = vcardVersion(header(ctx, 'accept'));
-      body = version ? ctx.services.contacts.shape(obj.data, { version, props: null }) : obj.data;
+      body = version ? shapeCard(obj.data, { version, props: null }, cardLimits(ctx.config.maxResourceBytes)) : obj.data;
       type = `text/vcard; charset=utf-8${version ? `; version=${version}` : ''}`;
     }
     const headers: Record<string, string> = { 'content-type': type, etag: `"${obj.etag}"`, 'last-modified': new Date(obj.updatedAt).toUTCString() };
@@ -42,7 +43,7 @@ export async function getResponse(ctx: DavContext, target: Resource, head: boole
   }
   if (target.type === 'directory-object') {
     const version = vcardVersion(header(ctx, 'accept'));
-    const body = version ? ctx.services.contacts.shape(target.data, { version, props: null }) : target.data;
+    const body = version ? shapeCard(target.data, { version, props: null }, cardLimits(ctx.config.maxResourceBytes)) : target.data;
     return { status: 200, headers: { 'content-type': 'text/vcard; charset=utf-8', etag: `"${target.etag}"` }, body: head ? '' : body };
   }
   if (target.type === 'missing' || target.type === 'object') return { status: 404 };

@@ -7,6 +7,7 @@ import { CARDDAV_NS, d } from '../wire/xml-writer.ts';
 import { cardResponse } from './addressbook-query.ts';
 import { groupHrefs } from './multiget-hrefs.ts';
 import type { DavReport } from './report-types.ts';
+import { cardLimits, shapeCard } from '../../../contacts/card-shape.ts';
 
 export const addressbookMultiget: DavReport = {
   name: clark(CARDDAV_NS, 'addressbook-multiget'),
@@ -20,7 +21,7 @@ export const addressbookMultiget: DavReport = {
     let missing: string[];
     if (t.type === 'directory') {
       const { cards } = await ctx.services.contacts.directory(ctx.actor);
-      found = cards.filter((c) => names.has(c.name)).map((c) => ({ ...c, data: ctx.services.contacts.shape(c.data, shape) }));
+      found = cards.filter((c) => names.has(c.name)).map((c) => ({ ...c, data: shapeCard(c.data, shape, cardLimits(ctx.config.maxResourceBytes)) }));
       missing = [...names.keys()].filter((n) => !found.some((c) => c.name === n));
     } else {
       ({ found, missing } = await ctx.services.contacts.multiget(ctx.actor, t.view.collection.id, [...names.keys()], shape));
