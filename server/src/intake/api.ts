@@ -24,7 +24,7 @@ export type OriginKind =
   | 'notice'
   /** A message a Sieve rule or an out-of-office reply sends on a user's behalf. */
   | 'sieve'
-  /** A calendar invitation or reply (iMIP, RFC 6047) sent for a user. */
+  /** A calendar invitation, reply or cancellation (iMIP, RFC 6047) sent for a user: DKIM-signed and judged by the outbound filter like submission. */
   | 'calendar'
   /** A message released from quarantine: accepted and filtered when it arrived, delivered now to the recipients it was held for. */
   | 'release';
