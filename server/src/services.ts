@@ -119,7 +119,9 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   let intakeRef: IntakeService | null = null;
   const intakeOf = (): IntakeService => intakeRef!;
   const filterLog = logger.child({ component: 'filter' });
-  const releaseDeps = { intake: { accept: (r: Parameters<IntakeService['accept']>[0]) => intakeOf().accept(r) }, accounts: directory.accounts, log: filterLog };
+  const releaseDeps = {
+    intake: { accept: (r: Parameters<IntakeService['accept']>[0]) => intakeOf().accept(r) }, accounts: directory.accounts, sharedMailboxes: directory.sharedMailboxes, log: filterLog,
+  };
   const filter = createFilterService({
     config, store, logger: filterLog, dns, inbound: createInboundAuthenticator(config, logger, mailauthResolver(dns)),
     deliverReleased: createReleaseDelivery(releaseDeps), deliverNotice: createNoticeDelivery(releaseDeps), registry: metrics.registry,
@@ -135,6 +137,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   const intake = createIntakeService({
     hostname: config.hostname,
     addresses: directory.addresses,
+    grants: directory.grants,
     mail,
     queue,
     queueConfig,

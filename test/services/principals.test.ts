@@ -47,6 +47,9 @@ describe('every service method refuses a principal without the right', () => {
   let team: Mailbox;
   let message: MessageRecord;
   let queued: string;
+  /** The domain admin of another domain. */
+  let otherAdmin: Actor;
+  let folderId: string;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stoa-principals-'));
@@ -70,6 +73,10 @@ describe('every service method refuses a principal without the right', () => {
     await s.mail.messages.append(owner, inbox.id, { source: MESSAGE });
     await s.mail.messages.append(owner, team.id, { source: MESSAGE });
     [message] = await s.mail.messages.fetch(owner, inbox.id, [[1, 1]]);
+    await s.directory.domains.create(SYSTEM, { name: 'b.example' });
+    const adminB = await s.directory.accounts.create(SYSTEM, { address: 'admin@b.example', password: PASSWORD });
+    otherAdmin = actorFor(await s.directory.accounts.grantRole(SYSTEM, adminB.id, { role: 'domain-admin', domains: ['b.example'] }), '127.0.0.1');
+    folderId = (await s.publicFolders.create(SYSTEM, 'a.example', 'Announcements')).id;
     queued = await s.queue.enqueue(SYSTEM, { message: MESSAGE, sender: 'owner@a.example', recipients: [{ address: 'x@remote.test' }] });
   });
   after(async () => {
@@ -97,6 +104,7 @@ describe('every service method refuses a principal without the right', () => {
     publicFolders: async () => assert.deepEqual(await s.mail.mailboxes.publicFolders(outsider), [], 'publicFolders'),
     ensureDefaultMailboxes: () => refused(s.mail.mailboxes.ensureDefaultMailboxes(outsider, ownerId), 'ensureDefaultMailboxes for another account'),
     quota: () => refused(s.mail.mailboxes.quota(outsider, ownerId), 'quota of another account'),
+    delegated: async () => assert.deepEqual(await s.mail.mailboxes.delegated(outsider), [], 'delegated shows nothing without a full-access grant'),
   };
 
   const messageRows: Record<string, () => Promise<void>> = {
@@ -150,8 +158,23 @@ describe('every service method refuses a principal without the right', () => {
     }), 'submit a message From: another user'),
   };
 
+  // Public folders are administered: a plain user, and the admin of another domain, are refused.
+  const publicFolderRows: Record<string, () => Promise<void>> = {
+    list: () => refused(s.publicFolders.list(otherAdmin, 'a.example'), 'list another domain\'s folders'),
+    create: () => refused(s.publicFolders.create(owner, 'a.example', 'Planted'), 'create as a user'),
+    get: () => refused(s.publicFolders.get(otherAdmin, 'a.example', folderId), 'get another domain\'s folder'),
+    rename: () => refused(s.publicFolders.rename(owner, 'a.example', folderId, 'Renamed'), 'rename as a user'),
+    delete: () => refused(s.publicFolders.delete(otherAdmin, 'a.example', folderId), 'delete another domain\'s folder'),
+    acl: () => refused(s.publicFolders.acl(owner, 'a.example', folderId), 'read the ACL as a user'),
+    grant: () => refused(s.publicFolders.grant(otherAdmin, 'a.example', folderId, 'anyone', 'lrswipkxtea'), 'grant in another domain'),
+    revoke: () => refused(s.publicFolders.revoke(owner, 'a.example', folderId, 'anyone'), 'revoke as a user'),
+    setAddress: () => refused(s.publicFolders.setAddress(otherAdmin, 'a.example', folderId, { address: 'news@a.example', acceptExternal: true }), 'give another domain\'s folder an address'),
+    removeAddress: () => refused(s.publicFolders.removeAddress(owner, 'a.example', folderId), 'remove a folder\'s address as a user'),
+  };
+
   const services = (): Array<[string, object, Record<string, () => Promise<void>>]> => [
     ['MailboxService', s.mail.mailboxes, mailboxRows],
+    ['PublicFolderService', s.publicFolders, publicFolderRows],
     ['MessageService', s.mail.messages, messageRows],
     ['DeliveryService', s.mail.delivery, deliveryRows],
     ['MaildropLocks', s.mail.maildrops, maildropRows],
@@ -167,7 +190,7 @@ describe('every service method refuses a principal without the right', () => {
   });
 
   for (const [name, rows] of [
-    ['MailboxService', mailboxRows], ['MessageService', messageRows], ['DeliveryService', deliveryRows],
+    ['MailboxService', mailboxRows], ['PublicFolderService', publicFolderRows], ['MessageService', messageRows], ['DeliveryService', deliveryRows],
     ['MaildropLocks', maildropRows], ['QueueService', queueRows], ['IntakeService', intakeRows],
   ] as const) {
     test(`${name}: each method called with the wrong principal is refused`, async () => {
@@ -183,6 +206,8 @@ describe('every service method refuses a principal without the right', () => {
     assert.deepEqual((await s.mail.messages.fetch(owner, team.id, [[1, 1]]))[0].flags, []);
     assert.deepEqual(await s.mail.mailboxes.getAcl(owner, team.id), [{ identifier: reader.id, rights: 'lr' }]);
     assert.equal((await s.queue.list(SYSTEM, {}, 0, 10)).total, 1);
+    assert.deepEqual((await s.publicFolders.list(SYSTEM, 'a.example')).map((f) => [f.name, f.address ?? null]), [['Announcements', null]]);
+    assert.deepEqual(await s.publicFolders.acl(SYSTEM, 'a.example', folderId), []);
   });
 
   test('the same calls succeed for a principal holding the rights', async () => {

@@ -165,6 +165,10 @@ export const configSchema = Obj({
   }),
   mail: Obj({
     expungeLogRetentionDays: Int(1, 3650, 'Keep QRESYNC expunge-log entries this long'),
+    sharedMailboxes: Obj({
+      imapPrefix: OneOf(['Other Users', 'Shared'], 'IMAP namespace prefix of shared mailboxes opened through full access'),
+      maxGrantsPerMailbox: Int(1, 100_000, 'Delegation grants one mailbox may carry'),
+    }),
   }),
   dav: Obj({
     enabled: Type.Boolean({ description: 'Serve CalDAV and CardDAV under /dav/ on the HTTP listener' }),
@@ -390,7 +394,7 @@ export function defaultConfig(): StoaConfig {
       maxScripts: 20, maxScriptBytes: 64 * 1024, maxInstructions: 10_000, maxRedirects: 4, maxActions: 32,
       vacationDefaultDays: 7, vacationMinSeconds: 3600, vacationMaxDays: 90, allowExternalRedirect: true,
     },
-    mail: { expungeLogRetentionDays: 30 },
+    mail: { expungeLogRetentionDays: 30, sharedMailboxes: { imapPrefix: 'Other Users', maxGrantsPerMailbox: 1000 } },
     dav: {
       enabled: true, plaintextAuth: 'refuse', maxRequestBytes: 10 * 1024 * 1024, maxResourceBytes: 1024 * 1024, maxInstances: 10_000,
       maxExpandDays: 3660, maxMultigetHrefs: 1000, authCacheSeconds: 60, directoryMaxEntries: 5000, tombstoneRetentionDays: 90,

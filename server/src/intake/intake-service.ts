@@ -14,13 +14,17 @@
 //      a scheduling message (iMIP) in what was stored outside Junk goes to
 //      the recipients' calendars (calendar-parts.ts);
 //   6. outside addresses (remote recipients, lists, forwarding) are signed
-//      with DKIM when a user submitted the message and handed to the queue.
+//      with DKIM when a user submitted the message and handed to the queue;
+//   7. a message a user sent as or on behalf of a shared mailbox is filed in
+//      that mailbox's Sent folder too, when the mailbox asks for it.
 // Local delivery comes before the queue: if enqueueing fails the sender is
 // told to retry and the repeated local copy collapses (step 4), while the
 // reverse order would send the forward twice.
 import { randomUUID } from 'node:crypto';
 import { systemActor } from '../directory/access.ts';
 import type { Actor, AddressService } from '../directory/api.ts';
+import type { MailboxGrantService } from '../directory/shared-mailbox-api.ts';
+import { folderTarget } from '../directory/shared-mailbox-addresses.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import { firstField, headerFields, unfoldValue } from '../mail/mime/header-fields.ts';
 import type { DeliveryService, MailboxService, MessageService, Recipient } from '../mail/api.ts';
@@ -28,15 +32,16 @@ import type { LocalFolder } from '../model/queue.ts';
 import type { QueueConfig } from '../queue/queue-config.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type {
-  CalendarMessages, DeliveryRules, IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
+  CalendarMessages, DeliveryRules, FilterFindings, IntakeOrigin, IntakeRecipient, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
 } from './api.ts';
 import { handOnCalendarParts } from './calendar-parts.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
 import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
 import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
 import { bufferSource, headerSection } from './message-source.ts';
-import { planRecipient, route, type LocalCopy } from './recipients.ts';
-import { checkAuthorFields, fromAddresses, mayUseAddress } from './sender-policy.ts';
+import { planRecipient, route, targetKey, type LocalCopy } from './recipients.ts';
+import { checkAuthorFields, fromAddresses, mayUseAddress, type DelegatedSender } from './sender-policy.ts';
+import { fileSentCopy } from './sent-copy.ts';
 import { countReceived, deliveredToHeader, receivedHeader, returnPathHeader } from './trace-headers.ts';
 
 /** The header section must fit in here to be checked. */
@@ -47,6 +52,8 @@ export const MAX_HOPS = 50;
 export interface IntakeDeps {
   hostname: string;
   addresses: Pick<AddressService, 'resolve' | 'isLocalDomain' | 'expand'>;
+  /** Delegation grants: who may send as or on behalf of a shared or delegated mailbox (sender-policy.ts). */
+  grants?: Pick<MailboxGrantService, 'holds'>;
   mail: { delivery: DeliveryService; mailboxes: MailboxService; messages: MessageService };
   queue: Pick<QueueService, 'enqueue'>;
   queueConfig: QueueConfig;
@@ -80,10 +87,21 @@ async function directPlan(addresses: IntakeDeps['addresses'], address: string): 
   const domain = address.slice(address.lastIndexOf('@') + 1);
   if (!await addresses.isLocalDomain(domain)) return { address, local: [], forward: [], remote: true, kind: 'remote', account: null };
   const found = await addresses.resolve(address);
-  if (found?.kind !== 'account') throw new StoaError('STOA_RECIPIENT_UNKNOWN', `<${address}>`);
-  if (!found.account.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', `<${address}>`);
-  const { account } = found;
-  return { address, local: [{ accountId: account.id, address: account.address }], forward: [], remote: false, kind: 'account', account };
+  switch (found?.kind) {
+    case 'public-folder':
+      return { address, local: [folderTarget(found.folder)], forward: [], remote: false, kind: 'public-folder', account: null, folder: found.folder };
+    case 'account':
+    case 'shared-mailbox': {
+      const owner = found.kind === 'account' ? found.account : found.sharedMailbox;
+      if (!owner.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', `<${address}>`);
+      const local = [{ accountId: owner.id, address: owner.address }];
+      return found.kind === 'account'
+        ? { address, local, forward: [], remote: false, kind: 'account', account: found.account }
+        : { address, local, forward: [], remote: false, kind: 'shared-mailbox', account: null, sharedMailbox: found.sharedMailbox };
+    }
+    default:
+      throw new StoaError('STOA_RECIPIENT_UNKNOWN', `<${address}>`);
+  }
 }
 
 function asStoaError(err: unknown): StoaError {
@@ -94,6 +112,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
   const now = deps.now ?? Date.now;
   const duplicates = new DuplicateGuard(deps.duplicateWindowMs, deps.mail, now);
   const rules = { addresses: deps.addresses, mailboxes: deps.mail.mailboxes };
+  const senders = { addresses: deps.addresses, ...(deps.grants ? { grants: deps.grants } : {}) };
 
   function receivedFor(origin: IntakeOrigin, principal: Actor | null, id: string, forRecipient: string | null): string {
     return receivedHeader({
@@ -139,7 +158,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       if (origin.kind === 'submission') {
         if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
         // The null sender (auto-replies, RFC 3834 §3.3) names nobody, so it impersonates nobody.
-        if (sender !== '' && !await mayUseAddress(deps.addresses, principal, sender)) {
+        if (sender !== '' && !await mayUseAddress(senders, principal, sender)) {
           throw new StoaError('STOA_SENDER_NOT_OWNED', `<${sender}> is not yours`);
         }
       }
@@ -160,9 +179,10 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       if (!header) throw new StoaError('STOA_PAYLOAD_TOO_LARGE', 'the header section is larger than 1 MiB');
       // RFC 5321 §6.3: a message that has passed this many hops is looping.
       if (countReceived(header.toString('latin1')) > MAX_HOPS) throw new StoaError('STOA_MAIL_LOOP', `more than ${MAX_HOPS} Received fields`);
+      let sentFor: DelegatedSender | null = null;
       if (origin.kind === 'submission') {
         if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
-        await checkAuthorFields(deps.addresses, principal, header);
+        sentFor = await checkAuthorFields(senders, principal, header);
       }
       const { planned, failed: unplanned } = await plan(origin, principal, envelope.sender, envelope.recipients);
       if (planned.length === 0) throw unplanned[0]?.status === 'failed' ? unplanned[0].error : new StoaError('STOA_VALIDATION', 'no recipients');
@@ -175,6 +195,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       // antivirus, attachments. A refusal is thrown; quarantine holds the message; Junk files it.
       let authResults = '';
       let folder: LocalFolder = 'INBOX';
+      let findings: FilterFindings | null = null;
       const data = await evaluateData(deps.filter, origin, principal, envelope.sender,
         planned.map((r) => ({ address: r.address, local: r.plan.local, outside: r.plan.remote || r.plan.forward.length > 0 })), message, deps.maxScanBytes);
       if (data) {
@@ -186,9 +207,15 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
           return { id, folder, outcomes: [...unplanned, ...planned.map((r): RecipientOutcome => ({ address: r.address, status: 'held' }))], delivered: 0, queueId: null };
         }
         folder = data.evaluation.folder;
+        const { verdict } = data.evaluation;
+        findings = {
+          score: verdict.score, junkAt: verdict.thresholds.junk, rejectAt: verdict.thresholds.reject,
+          antivirus: verdict.checks.some((c) => c.check === 'antivirus' && c.outcome === 'ok') ? 'clean' : null,
+        };
       }
 
       const outcomes: RecipientOutcome[] = [...unplanned];
+      // Keyed by LocalCopy.key: the owner, or the folder of an addressed public folder.
       const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
       const failures: LocalFailure[] = [];
       const decisions: Array<{ copy: LocalCopy; decision: RuleDecision }> = [];
@@ -201,7 +228,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
         let delivered: string[] = [];
         try {
           const fresh = claim.fresh as LocalCopy[];
-          for (const c of local) if (!fresh.includes(c)) byAccount.set(c.accountId, 'duplicate');
+          for (const c of local) if (!fresh.includes(c)) byAccount.set(c.key, 'duplicate');
           if (fresh.length < local.length) {
             origin.log.info({ messageId: normaliseMessageId(rawId), duplicates: local.length - fresh.length }, 'intake duplicate delivery collapsed');
           }
@@ -209,12 +236,17 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
             // Each recipient's rules choose where its copies go (Sieve runs after the filter verdict, RFC 5228 §2.10).
             const entries: Array<{ copy: LocalCopy; mailbox: NonNullable<Recipient['mailbox']>; flags?: string[] }> = [];
             for (const copy of fresh) {
-              const given = planned.find((r) => r.folder && r.plan.local.some((t) => t.accountId === copy.accountId))?.folder;
+              const given = planned.find((r) => r.folder && r.plan.local.some((t) => targetKey(t) === copy.key))?.folder;
               const filed = given ?? folder;
+              // An addressed public folder gets the copy itself, whatever the filter's folder (it has no Junk).
+              if (copy.mailboxId) {
+                entries.push({ copy, mailbox: { id: copy.mailboxId } });
+                continue;
+              }
               // The queue retries a copy whose rules already ran; notices are the server's own.
               const decision = alreadyAccepted(origin) || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
                 accountId: copy.accountId, address: copy.address, envelope: { sender: envelope.sender, recipient: copy.recipients[0] ?? copy.address },
-                message, junk: filed === 'Junk', log: origin.log,
+                message, junk: filed === 'Junk', verdict: findings, log: origin.log,
               });
               if (!decision) {
                 entries.push({ copy, mailbox: filed });
@@ -222,12 +254,12 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
               }
               decisions.push({ copy, decision });
               if (decision.reject !== null) {
-                byAccount.set(copy.accountId, new StoaError('STOA_REJECTED_BY_RULE', decision.reject));
-                failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: byAccount.get(copy.accountId) as StoaError });
+                byAccount.set(copy.key, new StoaError('STOA_REJECTED_BY_RULE', decision.reject));
+                failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: byAccount.get(copy.key) as StoaError });
                 continue;
               }
               // Discarded or redirected away: nothing to store, which is what the recipient asked for.
-              if (decision.copies.length === 0) byAccount.set(copy.accountId, 'delivered');
+              if (decision.copies.length === 0) byAccount.set(copy.key, 'delivered');
               for (const c of decision.copies) entries.push({ copy, mailbox: c.mailbox, flags: c.flags });
             }
             if (entries.length > 0) {
@@ -241,16 +273,17 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
               // An account counts as delivered when every copy of it was stored; the first failure is its error.
               results.forEach((o, i) => {
                 const { copy } = entries[i];
-                const state = byAccount.get(copy.accountId);
+                const state = byAccount.get(copy.key);
                 if (o.status === 'failed') {
                   if (!(state instanceof StoaError)) {
-                    byAccount.set(copy.accountId, o.error);
+                    byAccount.set(copy.key, o.error);
                     failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: o.error });
                   }
-                } else if (state === undefined) byAccount.set(copy.accountId, 'delivered');
+                } else if (state === undefined) byAccount.set(copy.key, 'delivered');
               });
               delivered = [...byAccount].filter(([, v]) => v === 'delivered').map(([k]) => k);
-              for (const e of entries) if (e.mailbox !== 'Junk' && byAccount.get(e.copy.accountId) === 'delivered') calendarTargets.add(e.copy);
+              // Owners only: an addressed public folder has no calendar (a shared mailbox's owner is told apart by the receiver).
+              for (const e of entries) if (!e.copy.mailboxId && e.mailbox !== 'Junk' && byAccount.get(e.copy.key) === 'delivered') calendarTargets.add(e.copy);
             }
           }
         } finally {
@@ -288,21 +321,26 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       // What the rules asked besides storing: redirects and auto-replies, each a message of its own through
       // this same path, sent on the recipient's behalf. A failure here is logged: the message itself is in.
       for (const { copy, decision } of decisions) {
-        const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer> }> = [];
+        const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer>; kind: 'sieve' | 'notice' }> = [];
         if (decision.redirects.length > 0) {
-          sends.push({ to: decision.redirects, sender: envelope.sender, bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
+          sends.push({ to: decision.redirects, sender: envelope.sender, kind: 'sieve', bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
         }
         if (decision.reply) {
           const reply = decision.reply;
-          sends.push({ to: [reply.to], sender: '', bytes: async () => reply.bytes });
+          sends.push({ to: [reply.to], sender: '', kind: 'sieve', bytes: async () => reply.bytes });
+        }
+        if (decision.notice) {
+          // The server's own report to the recipient, from the null sender (it must never bounce back).
+          const notice = decision.notice;
+          sends.push({ to: [copy.address], sender: '', kind: 'notice', bytes: async () => notice });
         }
         for (const send of sends) {
           try {
             await service.accept({
               envelope: { sender: send.sender, recipients: send.to.map((address) => ({ address })) },
               message: bufferSource(await send.bytes()),
-              principal: decision.principal,
-              origin: { kind: 'sieve', log: origin.log },
+              principal: send.kind === 'notice' ? null : decision.principal,
+              origin: { kind: send.kind, log: origin.log },
             });
           } catch (err) {
             origin.log.warn({ err, recipient: copy.address, to: send.to }, 'a rule\'s redirect or reply could not be sent');
@@ -337,16 +375,21 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
 
       // One outcome per envelope recipient: queued when anything of it went to the queue, delivered when all its mailboxes got it.
       for (const r of planned) {
-        const states = r.plan.local.map((t) => byAccount.get(t.accountId));
+        const states = r.plan.local.map((t) => byAccount.get(targetKey(t)));
         const error = states.find((s): s is StoaError => s instanceof StoaError);
         if ((r.plan.remote || r.plan.forward.length > 0) && queueId) outcomes.push({ address: r.address, status: 'queued', queueId });
         else if (error) {
-          const copy = r.plan.local.find((t) => byAccount.get(t.accountId) === error)!;
+          const copy = r.plan.local.find((t) => byAccount.get(targetKey(t)) === error)!;
           const handled = settled.get(copy.address) ?? 'none';
           if (handled === 'deferred' && deferredQueueId) outcomes.push({ address: r.address, status: 'queued', queueId: deferredQueueId });
           else outcomes.push({ address: r.address, status: 'failed', error, handled });
         } else if (states.length > 0 && states.every((s) => s === 'duplicate')) outcomes.push({ address: r.address, status: 'duplicate' });
         else outcomes.push({ address: r.address, status: 'delivered' });
+      }
+
+      // Step 7: the shared mailbox's own Sent folder, as the server, once the message is in (a failure here is logged, never the sender's).
+      if (sentFor?.copySent && (deliveredCount > 0 || queueId !== null)) {
+        await fileSentCopy(deps.mail, sentFor.ownerId, await message.buffer(), origin.log);
       }
 
       origin.log.info({

@@ -21,17 +21,18 @@ export interface DeliveryServiceDeps {
   now?: () => string;
 }
 
-/** Where a copy goes: INBOX, the account's \\Junk mailbox, or a mailbox by name (Sieve fileinto). */
-type Want = 'INBOX' | 'Junk' | { name: string; create?: boolean };
+/** Where a copy goes: INBOX, the account's \\Junk mailbox, a mailbox by name (Sieve fileinto), or one by id. */
+type Want = 'INBOX' | 'Junk' | { name: string; create?: boolean } | { id: string };
 
 function wantKey(want: Want): string {
-  return typeof want === 'string' ? want : `name:${want.name}`;
+  return typeof want === 'string' ? want : 'id' in want ? `id:${want.id}` : `name:${want.name}`;
 }
 
 /** Whether a mailbox (still) is what `want` asks for: the transaction checks cached targets with this. */
 function matches(mailbox: Mailbox, want: Want): boolean {
   if (want === 'INBOX') return mailbox.name === 'INBOX';
   if (want === 'Junk') return mailbox.specialUse === '\\Junk' || mailbox.name === 'INBOX';
+  if ('id' in want) return mailbox.id === want.id;
   return mailbox.name === normaliseMailboxName(want.name);
 }
 
@@ -77,6 +78,12 @@ class TargetCache {
 }
 
 async function targetFor(store: Store, mailboxes: DeliveryServiceDeps['mailboxes'], accountId: string, want: Want): Promise<Mailbox> {
+  if (typeof want !== 'string' && 'id' in want) {
+    // A mailbox named by id belongs to this owner or takes nothing: no fallback into another folder.
+    const mailbox = await store.mailboxes.get(want.id);
+    if (!mailbox || mailbox.accountId !== accountId) throw new StoaError('STOA_RECIPIENT_UNKNOWN', `mailbox ${want.id} no longer exists`);
+    return mailbox;
+  }
   if (typeof want !== 'string') {
     // RFC 5228 §4.1 / RFC 5490 §3.2: fileinto a mailbox, created when asked; if it cannot take the
     // message (no such mailbox, an invalid name) the copy goes to INBOX: a rule never loses mail.

@@ -19,7 +19,7 @@ export interface MailServices {
 }
 
 export function createMailServices(deps: { store: Store; bus: ChangeBus; now?: () => string; access?: MailAccessOptions; onTransfer?: TransferObserver }): MailServices {
-  const access = createMailAccess(deps.store, deps.access);
+  const access = createMailAccess(deps.store, deps.access, deps.bus);
   const mailboxes = createMailboxService({ ...deps, access });
   return {
     mailboxes,

@@ -2,13 +2,14 @@
 // checked here (mail-access.ts), storage in the MailboxStore, change events
 // after commit.
 import { randomUUID } from 'node:crypto';
-import { inScope } from '../directory/access.ts';
+import { inScope, systemActor } from '../directory/access.ts';
 import type { Actor } from '../directory/api.ts';
+import { grantsHeldBy } from '../directory/delegation.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Mailbox, SpecialUse } from '../model/mail.ts';
 import type { Store, StoreTx } from '../store/port.ts';
-import type { MailboxAccess, MailboxService } from './api.ts';
+import type { DelegatedTree, MailboxAccess, MailboxService } from './api.ts';
 import { ALL_RIGHTS, isSystem, type MailAccess } from './mail-access.ts';
 import { isInbox, isSameOrChild, normaliseMailboxName, parentNames } from './mailbox-name.ts';
 import { isPublicFolder, publicFolderDomain, publicFolderOwner } from './public-folders.ts';
@@ -107,6 +108,8 @@ export async function deleteMailbox(tx: StoreTx, mailboxId: string): Promise<Mai
   if (isInbox(mailbox.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', 'INBOX cannot be deleted');
   const all = await tx.mailboxes.list(mailbox.accountId);
   if (all.some((other) => other.id !== mailbox.id && isSameOrChild(other.name, mailbox.name))) throw new StoaError('STOA_MAILBOX_HAS_CHILDREN', mailbox.name);
+  // An addressed public folder gives its address back with it (shared-mailbox-port.ts).
+  if (isPublicFolder(mailbox)) await tx.publicFolderAddresses.delete(mailboxId);
   await tx.mailboxes.delete(mailboxId);
   return mailbox;
 }
@@ -147,6 +150,8 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
   async function requireCreateRight(actor: Actor, ownerId: string, name: string): Promise<void> {
     if (isSystem(actor) || actor.id === ownerId) return;
     const parentName = parentNames(name).at(-1);
+    // Full access (a delegated or shared mailbox) is the owner's own access: top-level folders included.
+    if (parentName === undefined && await access.hasFullAccess(actor, ownerId)) return;
     const parent = parentName === undefined ? null : await store.mailboxes.getByName(ownerId, parentName);
     if (!parent) throw new StoaError('STOA_FORBIDDEN', 'only the owner creates top-level mailboxes');
     await access.require(actor, parent.id, 'k');
@@ -279,13 +284,29 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
     },
 
     async quota(actor, accountId) {
-      if (!isSystem(actor) && actor.id !== accountId) {
+      if (!isSystem(actor) && actor.id !== accountId && !await access.hasFullAccess(actor, accountId)) {
         const domainId = publicFolderDomain(accountId) ?? await access.domainOf(accountId);
         // Other accounts' usage is for administrators of their domain; to anyone else the account does not exist.
         if (actor.role === 'user' || !inScope(actor, domainId)) throw new StoaError('STOA_NOT_FOUND', `account ${accountId}`);
       }
       const [usage, limits] = await Promise.all([storageUsage(store, accountId), limitsOf(store, accountId)]);
       return { usage, limits };
+    },
+
+    async delegated(actor) {
+      if (actor.id === null || await access.domainOf(actor.id).catch(() => null) === null) return [];
+      const owners = new Map<string, DelegatedTree['kind']>();
+      for (const g of await grantsHeldBy(store, actor.id, 'full-access')) if (g.ownerId !== actor.id) owners.set(g.ownerId, g.ownerKind);
+      const out: DelegatedTree[] = [];
+      for (const [ownerId, kind] of owners) {
+        const owner = kind === 'shared-mailbox' ? await store.sharedMailboxes.get(ownerId) : await store.accounts.get(ownerId);
+        if (!owner) continue;
+        let mailboxes = await store.mailboxes.list(ownerId);
+        // Nobody logs in as a shared mailbox (and a delegating user may not have yet): its folders are made when first opened, as at login.
+        if (mailboxes.length === 0) mailboxes = await service.ensureDefaultMailboxes(systemActor(), ownerId);
+        out.push({ ownerId, kind, address: owner.address, mailboxes });
+      }
+      return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
     },
   };
   return service;

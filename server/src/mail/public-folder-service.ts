@@ -4,7 +4,8 @@
 // NOT_FOUND outside a domain admin's domains); grantees must belong to the
 // folder's domain. Every change commits in one transaction with its audit
 // entry (docs/architecture.md), and its change event goes out after commit.
-import type { Grantee, PublicFolder, PublicFolderGrant } from '../../../shared/src/schemas/public-folders.ts';
+import type { Grantee, PublicFolder, PublicFolderAddressSet, PublicFolderGrant } from '../../../shared/src/schemas/public-folders.ts';
+import { parseAddress } from '../directory/names.ts';
 import { type AuditChange, writeAudit } from '../audit/audit-log.ts';
 import { requireAdmin } from '../directory/access.ts';
 import type { AccountService, Actor, DomainService, GroupService } from '../directory/api.ts';
@@ -27,6 +28,14 @@ export interface PublicFolderService {
   /** `grantee`: "anyone", or an account or group of the domain by id or address. Empty rights remove the entry. */
   grant(actor: Actor, domain: string, folderId: string, grantee: string, rights: string): Promise<PublicFolderGrant[]>;
   revoke(actor: Actor, domain: string, folderId: string, grantee: string): Promise<void>;
+  /**
+   * Gives the folder an address in its domain (or changes whether mail from
+   * outside may post): mail to it is filed in the folder. Logged-in senders
+   * need the folder's "p" right; `acceptExternal` decides for everyone else.
+   */
+  setAddress(actor: Actor, domain: string, folderId: string, input: PublicFolderAddressSet): Promise<PublicFolder>;
+  /** The folder takes no more mail by address; its address is free again. */
+  removeAddress(actor: Actor, domain: string, folderId: string): Promise<void>;
 }
 
 export interface PublicFolderServiceDeps {
@@ -59,8 +68,11 @@ export function createPublicFolderService({ store, bus, directory, now = () => n
   }
 
   async function view(domainId: string, mailbox: Mailbox): Promise<PublicFolder> {
-    const status = await store.messages.status(mailbox.id);
-    return { id: mailbox.id, domainId, name: mailbox.name, messages: status.messages, createdAt: mailbox.createdAt };
+    const [status, address] = await Promise.all([store.messages.status(mailbox.id), store.publicFolderAddresses.getByMailbox(mailbox.id)]);
+    return {
+      id: mailbox.id, domainId, name: mailbox.name, messages: status.messages, createdAt: mailbox.createdAt,
+      address: address?.address ?? null, acceptExternal: address?.acceptExternal ?? false,
+    };
   }
 
   /**
@@ -171,6 +183,40 @@ export function createPublicFolderService({ store, bus, directory, now = () => n
         return { mailbox: changed, audit: { action: 'update', before: { acl: { [identifier]: before } }, after: { acl: { [identifier]: next } } } };
       });
       return aclOf(mailbox.id);
+    },
+
+    async setAddress(actor, domain, folderId, input) {
+      const { domainId, mailbox } = await folderOf(actor, domain, folderId);
+      const parsed = parseAddress(input.address);
+      const folderDomain = await directory.domains.get(actor, domainId);
+      if (parsed.domain !== folderDomain.name) {
+        throw new StoaError('STOA_VALIDATION', `the address must be in the folder's domain ${folderDomain.name}`, { errors: [{ path: '/address', message: 'other domain' }] });
+      }
+      await store.atomic(async (tx) => {
+        const at = now();
+        const current = await tx.publicFolderAddresses.getByMailbox(mailbox.id);
+        const acceptExternal = input.acceptExternal ?? current?.acceptExternal ?? false;
+        if (current && current.address !== parsed.address) await tx.publicFolderAddresses.delete(mailbox.id);
+        if (current && current.address === parsed.address) await tx.publicFolderAddresses.update(mailbox.id, { acceptExternal, updatedAt: at });
+        else await tx.publicFolderAddresses.create({ mailboxId: mailbox.id, domainId, address: parsed.address, acceptExternal, createdAt: at, updatedAt: at });
+        await writeAudit(tx, actor, at, {
+          action: current ? 'update' : 'create', objectType: 'public-folder-address', objectId: mailbox.id, domainId,
+          before: current ? { address: current.address, acceptExternal: current.acceptExternal } : null, after: { address: parsed.address, acceptExternal },
+        });
+      });
+      return view(domainId, mailbox);
+    },
+
+    async removeAddress(actor, domain, folderId) {
+      const { domainId, mailbox } = await folderOf(actor, domain, folderId);
+      await store.atomic(async (tx) => {
+        const current = await tx.publicFolderAddresses.getByMailbox(mailbox.id);
+        if (!current) throw new StoaError('STOA_NOT_FOUND', `public folder "${folderId}" has no address`);
+        await tx.publicFolderAddresses.delete(mailbox.id);
+        await writeAudit(tx, actor, now(), {
+          action: 'delete', objectType: 'public-folder-address', objectId: mailbox.id, domainId, before: { address: current.address, acceptExternal: current.acceptExternal }, after: null,
+        });
+      });
     },
 
     async revoke(actor, domain, folderId, grantee) {

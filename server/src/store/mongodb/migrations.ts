@@ -14,6 +14,7 @@ import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
+import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
 import { DAV_INDEXES } from './dav-collections.ts';
 
 interface Migration {
@@ -217,6 +218,13 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 13,
+    description: 'shared mailboxes, delegation grants (full access, send as, send on behalf) and public-folder addresses',
+    async up(db) {
+      await createIndexedCollections(db, SHARED_MAILBOX_INDEXES);
+    },
+  },
+  {
+    version: 14,
     description: 'calendars and address books: collections, objects with their time span, change log, shares, delegation',
     async up(db) {
       await createIndexedCollections(db, DAV_INDEXES);

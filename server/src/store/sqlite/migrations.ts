@@ -14,6 +14,7 @@ import { LOCKS_SQL } from './locks.ts';
 import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
+import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
 import { DAV_SCHEMA_SQL } from './dav-schema.ts';
 
 export interface Migration { version: number; name: string; sql: string }
@@ -306,6 +307,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 18,
+    name: 'shared-mailboxes',
+    // Shared mailboxes, delegation grants and public-folder addresses; two new owner kinds in the address space (shared-mailboxes.ts).
+    sql: SHARED_MAILBOXES_SQL,
+  },
+  {
+    version: 19,
     name: 'dav',
     // Calendars and address books: collections, objects with their time span, change log, shares, delegation (dav-schema.ts).
     sql: DAV_SCHEMA_SQL,
