@@ -193,7 +193,7 @@ function createDav(
   const vcardLimits = cardLimits(limits.maxResourceBytes);
   const now = deps.now ?? Date.now;
   const collections = createCollectionService({
-    store, bus,
+    store, bus, maxGrants: limits.maxGrants,
     codecs: {
       calendar: createCalendarCodec(calendarLimits),
       addressbook: createContactsCodec(vcardLimits),
@@ -203,7 +203,7 @@ function createDav(
   });
   const scheduler = createScheduler({
     store, collections, addresses: directory.addresses, limits: calendarLimits, inboxMaxItems: limits.scheduleInboxMaxItems,
-    sendImip: createImipSender({ intake: deps.intake, accounts: directory.accounts, hostname: config.hostname, log: deps.log, now }),
+    sendImip: createImipSender({ intake: deps.intake, accounts: directory.accounts, sharedMailboxes: directory.sharedMailboxes, hostname: config.hostname, log: deps.log, now }),
   });
   return {
     collections,

@@ -39,14 +39,26 @@ describe('admin API: calendars and address books', () => {
     assert.equal(renamed.body.displayName, 'Team calendar');
     const shared = await root.put(`/api/v1/accounts/alice@a.example/collections/${id}/shares/bob@a.example`, { access: 'read-write' });
     assert.equal(shared.status, 200, shared.text);
-    assert.deepEqual(shared.body.items.map((g: any) => [g.grantee.address, g.access]), [['bob@a.example', 'read-write']]);
-    assert.equal((await root.put(`/api/v1/accounts/alice@a.example/collections/${id}/shares/root@ops.example`, { access: 'read' })).status, 404, 'shares stay inside the domain');
+    assert.deepEqual(shared.body.items.map((g: any) => [g.grantee.address, g.access, g.source]), [['bob@a.example', 'read-write', 'dav']]);
+    // Grantees are named as the mailbox grants name theirs: someone out of reach does not exist, the owner cannot be one.
+    const outside = await root.put(`/api/v1/accounts/alice@a.example/collections/${id}/shares/root@ops.example`, { access: 'read' });
+    assert.equal(outside.status, 422, 'shares stay inside the domain');
+    assert.equal(outside.body.code, 'STOA_INVALID_REFERENCE');
+    const self = await root.put(`/api/v1/accounts/alice@a.example/collections/${id}/shares/alice@a.example`, { access: 'read' });
+    assert.equal(self.body.code, 'STOA_GRANT_INVALID');
     const delegated = await root.put('/api/v1/accounts/alice@a.example/delegations/bob@a.example', { access: 'read' });
-    assert.deepEqual(delegated.body.items.map((g: any) => g.access), ['read']);
+    assert.deepEqual(delegated.body.items.map((g: any) => [g.access, g.source]), [['read', 'dav']]);
+    assert.equal((await root.delete(`/api/v1/accounts/alice@a.example/collections/${id}/shares/bob@a.example`)).status, 204);
     assert.equal((await root.delete(`/api/v1/accounts/alice@a.example/collections/${id}`)).status, 204);
     const audit = await root.get('/api/v1/audit?objectType=calendar');
     assert.ok(audit.body.items.some((e: any) => e.action === 'create' && e.objectId === id));
     assert.ok(audit.body.items.some((e: any) => e.action === 'delete' && e.objectId === id));
+    // Shares and delegations are audited as the mailbox grants are: grant and revoke, with the grantee before and after.
+    const shares = (await root.get('/api/v1/audit?objectType=dav-share')).body.items.filter((e: any) => e.objectId === id);
+    assert.deepEqual(shares.map((e: any) => e.action).sort(), ['grant', 'revoke']);
+    assert.deepEqual(shares.find((e: any) => e.action === 'revoke').before, { grantee: 'bob@a.example', granteeKind: 'account', access: 'read-write' });
+    const delegations = (await root.get('/api/v1/audit?objectType=dav-delegation')).body.items;
+    assert.ok(delegations.some((e: any) => e.action === 'grant' && e.after?.grantee === 'bob@a.example' && e.after?.access === 'read'));
   });
 
   it('lets an owner share their own calendar and name a delegate, and nobody else\'s', async () => {
@@ -58,6 +70,22 @@ describe('admin API: calendars and address books', () => {
     const bob = await h.login('bob@a.example');
     assert.equal((await bob.put(`/api/v1/me/collections/${cal.id}/shares/bob@a.example`, { access: 'read-write' })).status, 403, 'a sharee cannot raise their own rights');
     assert.equal((await user.delete(`/api/v1/me/collections/${cal.id}/shares/bob@a.example`)).status, 204);
+  });
+
+  it('manages the calendars of a shared mailbox the same way, and lists its Full Access holders among its delegates', async () => {
+    assert.equal((await root.post('/api/v1/shared-mailboxes', { address: 'team@a.example', displayName: 'Team' })).status, 201);
+    const list = await root.get('/api/v1/shared-mailboxes/team@a.example/collections');
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.body.items.map((c: any) => c.uri).sort(), ['calendar', 'contacts', 'inbox', 'tasks']);
+    const created = await root.post('/api/v1/shared-mailboxes/team@a.example/collections', { kind: 'calendar', uri: 'rota', displayName: 'Rota' });
+    assert.equal(created.status, 201, created.text);
+    assert.match(created.headers.get('location') ?? '', /^\/api\/v1\/shared-mailboxes\/[^/]+\/collections\//);
+    assert.equal(created.body.href, '/dav/calendars/team@a.example/rota/');
+    assert.equal((await root.post('/api/v1/shared-mailboxes/team@a.example/grants', { grantee: 'bob@a.example', right: 'full-access' })).status, 201);
+    const delegates = await root.get('/api/v1/shared-mailboxes/team@a.example/delegations');
+    assert.deepEqual(delegates.body.items.map((g: any) => [g.grantee.address, g.access, g.source]), [['bob@a.example', 'read-write', 'full-access']]);
+    assert.equal((await adminB.get('/api/v1/shared-mailboxes/team@a.example/collections')).status, 404);
+    assert.equal((await user.get('/api/v1/shared-mailboxes/team@a.example/collections')).status, 403);
   });
 
   it('hides accounts of other domains from a domain admin and refuses plain users', async () => {

@@ -3,10 +3,13 @@
 // calendar programs), handed to the intake like any message a user sends:
 // origin 'calendar', the organizer (or answering attendee) as principal, so
 // it is DKIM-signed for their domain, passes the outbound filter, and local
-// recipients reached by mail (groups, aliases) get it through delivery.
+// recipients reached by mail (groups, aliases) get it through delivery. For
+// a shared mailbox's calendar the server sends as the shared mailbox, which
+// it does only for writers who may speak for it (scheduling.ts).
 import { randomBytes } from 'node:crypto';
 import { actorFor, systemActor } from '../directory/access.ts';
-import type { AccountService } from '../directory/api.ts';
+import type { AccountService, Actor } from '../directory/api.ts';
+import type { SharedMailboxService } from '../directory/shared-mailbox-api.ts';
 import { isStoaError } from '../errors/catalogue.ts';
 import type { IntakeService } from '../intake/api.ts';
 import { bufferSource } from '../intake/message-source.ts';
@@ -15,8 +18,10 @@ import type { ImipMessage, ImipSender } from './scheduling.ts';
 
 export interface ImipOutboundDeps {
   intake: Pick<IntakeService, 'accept'>;
-  /** The sending account, whose principal the message goes out as. */
+  /** The sending account, whose principal the message goes out as… */
   accounts: Pick<AccountService, 'get'>;
+  /** …or the shared mailbox (a principal of its own address, which nobody logs in as). */
+  sharedMailboxes: Pick<SharedMailboxService, 'get'>;
   hostname: string;
   log: Logger;
   now?: () => number;
@@ -59,14 +64,23 @@ export function buildImipMessage(m: Omit<ImipMessage, 'senderId'>, hostname: str
 
 export function createImipSender(deps: ImipOutboundDeps): ImipSender {
   const now = deps.now ?? Date.now;
+
+  async function principalOf(senderId: string): Promise<Actor> {
+    try {
+      return actorFor(await deps.accounts.get(systemActor(), senderId), null);
+    } catch (err) {
+      if (!isStoaError(err, 'STOA_NOT_FOUND')) throw err;
+    }
+    const shared = await deps.sharedMailboxes.get(systemActor(), senderId);
+    return { id: shared.id, login: shared.address, role: 'user', adminDomainIds: [], ip: null };
+  }
   return async (m) => {
-    const account = await deps.accounts.get(systemActor(), m.senderId);
-    const result = await deps.intake.accept({
+    const result = await principalOf(m.senderId).then((principal) => deps.intake.accept({
       envelope: { sender: m.from, recipients: m.to.map((address) => ({ address })) },
       message: bufferSource(buildImipMessage(m, deps.hostname, now())),
-      principal: actorFor(account, null),
+      principal,
       origin: { kind: 'calendar', log: deps.log },
-    }).catch((err: unknown) => {
+    })).catch((err: unknown) => {
       // Refused as a whole (the outbound filter, a locked account …): every recipient failed.
       deps.log.warn({ err, method: m.method, to: m.to }, 'iMIP message refused');
       const code = isStoaError(err) ? err.code : (err as Error).name;

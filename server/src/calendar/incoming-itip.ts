@@ -4,10 +4,12 @@
 // into the attendee's schedule inbox and calendar (NEEDS-ACTION until they
 // answer). RFC 6047 §3 leaves the trust to the receiver; ours:
 //   - the originator (ORGANIZER of a REQUEST/CANCEL, the ATTENDEE of a REPLY)
-//     must be who sent it: for an address of ours, the authenticated
+//     must be who sent it: for an account of ours, the authenticated
 //     principal that submitted the message (nobody from outside speaks for
-//     a local organizer or attendee); for an outside address, the envelope
-//     sender or the From: address;
+//     a local organizer or attendee); for a shared mailbox of ours, the
+//     server sending for it or a principal holding send-as or
+//     send-on-behalf on it (the mailbox grant model, directory/delegation.ts);
+//     for an outside address, the envelope sender or the From: address;
 //   - a message only changes an event that names the same organizer, so an
 //     outsider cannot take over another event by reusing its UID;
 //   - an older revision (lower SEQUENCE) than the stored one is ignored;
@@ -15,6 +17,8 @@
 import type { Actor, AddressService } from '../directory/api.ts';
 import type { CollectionService } from '../collections/api.ts';
 import { systemActor } from '../directory/access.ts';
+import { holdsGrant } from '../directory/delegation.ts';
+import type { StoreTx } from '../store/port.ts';
 import {
   applyCancel, attendeesOf, componentsOf, instanceKey, mailto, organizerOf, parseRoot, sequenceOf, stripAlarms, stripScheduleParameters,
   uidOf, withoutMethod, type Component,
@@ -50,8 +54,10 @@ function parse(ics: string): Component | null {
 export function createIncomingItip(deps: {
   copies: SchedulingCopies; inbox: ScheduleInbox; collections: CollectionService;
   addresses: Pick<AddressService, 'resolve' | 'isLocalDomain'>;
+  /** The mailbox grants, for who may speak for a shared mailbox. */
+  store: Pick<StoreTx, 'groups' | 'mailboxGrants'>;
 }) {
-  const { copies, inbox, collections, addresses } = deps;
+  const { copies, inbox, collections, addresses, store } = deps;
 
   /** Did the calendar user `address` send this? (see the file comment) */
   async function fromOriginator(address: string, envelopeSender: string, origin: ImipOrigin): Promise<boolean> {
@@ -59,7 +65,11 @@ export function createIncomingItip(deps: {
     if (!domain || !address.includes('@')) return false;
     if (await addresses.isLocalDomain(domain)) {
       const who = await addresses.resolve(address);
-      return who?.kind === 'account' && origin.principal?.id === who.account.id;
+      const by = origin.principal?.id ?? null;
+      if (who?.kind === 'account') return by === who.account.id;
+      if (who?.kind !== 'shared-mailbox' || by === null) return false;
+      const owner = who.sharedMailbox.id;
+      return by === owner || await holdsGrant(store, by, owner, 'send-as') || await holdsGrant(store, by, owner, 'send-on-behalf');
     }
     return [envelopeSender, origin.from ?? ''].some((a) => a.trim().toLowerCase() === address);
   }

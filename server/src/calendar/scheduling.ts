@@ -10,13 +10,20 @@
 // the organizer's copy and inbox get the answer (internal organizer) or an
 // iMIP REPLY goes out (outside organizer). Attendees and organizers marked
 // SCHEDULE-AGENT=CLIENT or NONE are left to the client (RFC 6638 §7.1).
+// Calendar users are accounts and shared mailboxes (whose calendars Full
+// Access holders open); rooms and equipment answer for themselves.
 // Every method takes the caller first: afterWrite/afterDelete need the
-// right to write in the calendar (the owner, a sharee or delegate with
-// write access acts for the owner); the iMIP entry points and nothing else
+// right to write in the calendar (the owner, a sharee or calendar delegate
+// with write access acts for the owner). A writer whose right comes from a
+// Full Access mailbox grant alone sends nothing in the owner's name unless
+// they also hold send-as or send-on-behalf on it, as for mail
+// (intake/sender-policy.ts): the event is stored, its attendees are not
+// told (outcome 'no-send-right'). The iMIP entry points and nothing else
 // are the server's own (the intake calls them as the system).
 import type { CollectionService, CollectionView } from '../collections/api.ts';
 import { systemActor } from '../directory/access.ts';
-import type { Actor, AddressService } from '../directory/api.ts';
+import type { Actor, AddressResolution, AddressService } from '../directory/api.ts';
+import { holdsGrant } from '../directory/delegation.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import { busyPeriods, freeBusyCalendar } from './ical/calendar-data.ts';
@@ -62,6 +69,14 @@ export interface SchedulingOutcome {
   attendees: Record<string, string>;
 }
 
+/** The calendar user an address names: an account or a shared mailbox (people), or a resource. */
+function calendarUser(who: AddressResolution): { id: string; domainId: string | null; kind: 'person' | 'resource' } | null {
+  if (who?.kind === 'account') return { id: who.account.id, domainId: who.account.domainId, kind: 'person' };
+  if (who?.kind === 'shared-mailbox') return { id: who.sharedMailbox.id, domainId: who.sharedMailbox.domainId, kind: 'person' };
+  if (who?.kind === 'resource') return { id: who.resource.id, domainId: who.resource.domainId, kind: 'resource' };
+  return null;
+}
+
 function requireSystem(actor: Actor, what: string): void {
   if (actor.id !== null) throw new StoaError('STOA_FORBIDDEN', `only the server ${what}`);
 }
@@ -88,13 +103,34 @@ export function createScheduler(deps: SchedulingDeps) {
   const { store, collections, addresses, sendImip, limits } = deps;
   const inbox = createScheduleInbox({ store, collections, maxItems: deps.inboxMaxItems });
   const copies = createSchedulingCopies({ store, collections, inbox, limits });
-  const incoming = createIncomingItip({ copies, inbox, collections, addresses });
+  const incoming = createIncomingItip({ copies, inbox, collections, addresses, store });
 
   /** The calendar the caller just wrote in; they must hold write access to it (owner, sharee or delegate). */
   async function writable(actor: Actor, collectionId: string): Promise<CollectionView | null> {
     const view = await collections.get(actor, collectionId);
     if (!view.access.writeContent) throw new StoaError('STOA_FORBIDDEN', 'you may not schedule from this calendar');
     return view.collection.kind === 'calendar' && view.collection.role !== 'inbox' ? view : null;
+  }
+
+  /**
+   * May the caller's write speak for the calendar's owner? Yes for the
+   * owner, the system, sharees and calendar delegates; for a writer who
+   * holds only Full Access, only with send-as or send-on-behalf on the
+   * owner (the mailbox grant model: Full Access opens, it does not send).
+   */
+  async function speaksForOwner(actor: Actor, view: CollectionView): Promise<boolean> {
+    const { via } = view.access;
+    if (actor.id === null || via.some((v) => v === 'owner' || v === 'share' || v === 'delegate')) return true;
+    return await holdsGrant(store, actor.id, view.owner.id, 'send-as') || await holdsGrant(store, actor.id, view.owner.id, 'send-on-behalf');
+  }
+
+  /** Every attendee the write would have told, marked as not told. */
+  function notSent(root: Component, self: string): SchedulingOutcome {
+    const outcome: SchedulingOutcome = { attendees: {} };
+    const organizer = organizerOf(root);
+    if (organizer !== self) outcome.attendees[organizer] = 'no-send-right';
+    else for (const a of serverScheduledAttendees(root, self)) outcome.attendees[a] = 'no-send-right';
+    return outcome;
   }
 
   /** RFC 6638 §3.2.1: the organizer's copy was written; every server-scheduled attendee is told. */
@@ -110,8 +146,9 @@ export function createScheduler(deps: SchedulingDeps) {
     for (const address of serverScheduledAttendees(root, self)) {
       try {
         const who = await addresses.resolve(address);
-        if (who?.kind === 'account') {
-          await copies.deliver(who.account.id, address, message, { message: { method: 'REQUEST', originator: self } });
+        const person = calendarUser(who);
+        if (person?.kind === 'person') {
+          await copies.deliver(person.id, address, message, { message: { method: 'REQUEST', originator: self } });
           outcome.attendees[address] = 'delivered';
         } else if (who?.kind === 'resource') {
           const answer = await copies.resourceAnswer(who.resource.id, who.resource.enabled ? who.resource.bookingPolicy : 'reject', message);
@@ -140,9 +177,10 @@ export function createScheduler(deps: SchedulingDeps) {
     const organizer = organizerOf(root);
     const reply = replyFrom(root, self, partstat);
     const who = await addresses.resolve(organizer);
-    if (who?.kind === 'account') {
-      await copies.recordReply({ id: who.account.id, address: who.account.address }, uidOf(root), self, new Map([['', partstat]]));
-      await inbox.deliver(who.account.id, 'REPLY', reply, self);
+    const person = calendarUser(who);
+    if (person?.kind === 'person') {
+      await copies.recordReply({ id: person.id, address: organizer }, uidOf(root), self, new Map([['', partstat]]));
+      await inbox.deliver(person.id, 'REPLY', reply, self);
       return { attendees: { [organizer]: 'reply-recorded' } };
     }
     if (who !== null) return { attendees: { [organizer]: 'not-a-calendar-user' } };
@@ -163,7 +201,8 @@ export function createScheduler(deps: SchedulingDeps) {
       if (!view || !first || !first.hasProperty('organizer')) return { attendees: {} };
       const owner = { id: view.owner.id, address: view.owner.address };
       const self = owner.address.toLowerCase();
-      if (organizerOf(root) === self) return organizerWrote(owner, root);
+      const speaks = await speaksForOwner(actor, view);
+      if (organizerOf(root) === self) return speaks ? organizerWrote(owner, root) : notSent(root, self);
       // An attendee's own copy: a changed answer goes back to the organizer, unless their client does that (§7.1).
       if (scheduleAgent(organizerProperty(root)) !== 'SERVER') return { attendees: {} };
       const partstat = partstatOf(first, self);
@@ -171,7 +210,7 @@ export function createScheduler(deps: SchedulingDeps) {
       if (partstat === null || partstat === 'NEEDS-ACTION') return { attendees: {} };
       const before = previous ? partstatOf(componentsOf(parseRoot(previous))[0], self) : null;
       if (before === partstat) return { attendees: {} };
-      return answer(owner, root, partstat);
+      return speaks ? answer(owner, root, partstat) : notSent(root, self);
     },
 
     /**
@@ -186,27 +225,29 @@ export function createScheduler(deps: SchedulingDeps) {
       if (!view || !first || !first.hasProperty('organizer')) return { attendees: {} };
       const owner = { id: view.owner.id, address: view.owner.address };
       const self = owner.address.toLowerCase();
+      const speaks = await speaksForOwner(actor, view);
       if (organizerOf(root) !== self) {
         const mine = partstatOf(first, self);
         const cancelled = String(first.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED';
         if (mine === null || mine === 'DECLINED' || cancelled || scheduleAgent(organizerProperty(root)) !== 'SERVER') return { attendees: {} };
-        return answer(owner, root, 'DECLINED');
+        return speaks ? answer(owner, root, 'DECLINED') : notSent(root, self);
       }
+      if (!speaks) return notSent(root, self);
       const outcome: SchedulingOutcome = { attendees: {} };
       const cancel = cloneRoot(root);
       for (const c of componentsOf(cancel)) c.updatePropertyWithValue('status', 'CANCELLED');
       stripScheduleParameters(cancel);
       const byMail: string[] = [];
       for (const address of serverScheduledAttendees(root, self)) {
-        const who = await addresses.resolve(address);
-        const ownerId = who?.kind === 'account' ? who.account.id : who?.kind === 'resource' ? who.resource.id : null;
+        const user = calendarUser(await addresses.resolve(address));
+        const ownerId = user?.id ?? null;
         if (!ownerId) {
           byMail.push(address);
           continue;
         }
         const copy = await copies.findCopy(ownerId, uidOf(root));
         // Resources free the slot; people keep the event marked cancelled until they remove it.
-        if (copy && who?.kind === 'resource') await collections.deleteObject(systemActor(), copy.calendar.id, copy.object.name);
+        if (copy && user?.kind === 'resource') await collections.deleteObject(systemActor(), copy.calendar.id, copy.object.name);
         else if (copy) await copies.deliver(ownerId, address, cancel, { message: { method: 'CANCEL', originator: self } });
         outcome.attendees[address] = 'cancelled';
       }
@@ -228,8 +269,7 @@ export function createScheduler(deps: SchedulingDeps) {
       const out: { address: string; status: string; data: string | null }[] = [];
       for (const raw of attendees.slice(0, 100)) {
         const address = mailto(raw);
-        const who = await addresses.resolve(address).catch(() => null);
-        const owner = who?.kind === 'account' ? who.account : who?.kind === 'resource' ? { id: who.resource.id, domainId: who.resource.domainId } : null;
+        const owner = calendarUser(await addresses.resolve(address).catch(() => null));
         if (!owner || !requester?.domainId || owner.domainId !== requester.domainId) {
           out.push({ address, status: '3.7;Invalid calendar user', data: null });
           continue;

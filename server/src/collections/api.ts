@@ -1,17 +1,24 @@
 // Calendars and address books as collections: what the calendar and
-// contacts services build on and the DAV front end and admin API call. Every
-// method takes the caller first and checks their rights itself: the owner
-// holds every right; sharees get read or read-write through a share naming
-// them or a group they belong to (nested groups included); calendar
-// delegates (calendar-proxy-read / -write) get the same on every calendar of
-// the owner; server admins and the domain admins of the owner's domain may
-// manage the collections (properties, deletion, sharing) and read them.
-// A collection the caller has no right on answers as missing.
-import type { Account } from '../../../shared/src/schemas/directory.ts';
+// contacts services build on and the DAV front end, the admin API and the
+// migration tool call. Every method takes the caller (Actor) first and
+// checks their rights itself: the owner holds every right; sharees get read
+// or read-write through a share naming them or a group they belong to
+// (nested groups included); calendar delegates (calendar-proxy-read /
+// -write) get the same on every calendar of the owner; holders of a Full
+// Access mailbox grant (directory/delegation.ts) are read-write delegates of
+// the owner's calendars and address books; server admins and the domain
+// admins of the owner's domain may manage the collections (properties,
+// deletion, sharing) and read them; the system actor (systemActor(), for
+// the scheduler and imports) holds every right. A collection the caller has
+// no right on answers as missing (STOA_NOT_FOUND).
+//
+// Owners are accounts, shared mailboxes (collections opened by Full Access,
+// as their mail is) and resources (bookings, written by the scheduler).
 import type { Actor } from '../directory/api.ts';
 import type {
   CollectionKind, DavChange, DavCollection, DavDelegation, DavObject, DavObjectInfo, DavShare, DavUsage, ShareAccess,
 } from '../model/dav.ts';
+import type { CollectionOwner } from './owners.ts';
 
 /** RFC 3744 privileges, folded into what Stoa distinguishes. */
 export interface CollectionAccess {
@@ -23,15 +30,22 @@ export interface CollectionAccess {
   writeProperties: boolean;
   /** Delete the collection, manage its shares (DAV:write-acl). */
   manage: boolean;
-  /** Why: owner, share, delegate, admin or directory (the read-only global address list). */
-  via: readonly ('owner' | 'share' | 'delegate' | 'admin' | 'directory')[];
+  /**
+   * Why: owner, share, delegate (a DAV calendar delegation), full-access (a
+   * Full Access mailbox grant), admin (also the system actor) or directory
+   * (the read-only global address list).
+   */
+  via: readonly ('owner' | 'share' | 'delegate' | 'full-access' | 'admin' | 'directory')[];
 }
 
 export interface CollectionView {
   collection: DavCollection;
   access: CollectionAccess;
-  owner: Pick<Account, 'id' | 'address' | 'displayName'>;
+  owner: Pick<CollectionOwner, 'id' | 'address' | 'displayName'>;
 }
+
+/** A DAV principal: an account, or a shared mailbox (whose collections Full Access holders and admins reach). */
+export type DavPrincipal = CollectionOwner & { kind: 'account' | 'shared-mailbox' };
 
 export interface CollectionInput {
   uri: string;
@@ -90,12 +104,24 @@ export interface HomeEntry extends CollectionView {
   mounted: boolean;
 }
 
-export interface Grant { grantee: { kind: 'account' | 'group'; id: string; address: string | null }; access: ShareAccess }
+export interface Grant {
+  grantee: { kind: 'account' | 'group'; id: string; address: string | null };
+  access: ShareAccess;
+  /**
+   * 'dav': a share or calendar delegation (set here); 'full-access': a Full
+   * Access mailbox grant, listed among the delegates it makes (changed
+   * through the mailbox grants, directory/mailbox-grant-service.ts).
+   */
+  source: 'dav' | 'full-access';
+}
 
 export interface CollectionService {
-  /** The account behind a principal name (address). Users see accounts of their own domain; admins their scope. */
-  principal(actor: Actor, address: string): Promise<Account>;
-  /** Creates the default collections of an account that lack them (the owner or the system). */
+  /**
+   * The account or shared mailbox behind a principal name (address or id),
+   * if enabled. Users see those of their own domain; admins their scope.
+   */
+  principal(actor: Actor, address: string): Promise<DavPrincipal>;
+  /** Creates the default collections of an owner that lacks them (the owner, its admins or the system). */
   ensureDefaults(actor: Actor, ownerId: string): Promise<void>;
   /** The collections of `ownerId` the caller may see; for the owner, also those shared with them (mounted). */
   home(actor: Actor, ownerId: string, kind: CollectionKind): Promise<HomeEntry[]>;
@@ -119,16 +145,27 @@ export interface CollectionService {
   /** RFC 6578: changes after `seq`; null when the token is no longer (or not) valid. */
   changes(actor: Actor, id: string, seq: number): Promise<{ changes: DavChange[]; seq: number } | null>;
 
+  /** Who the collection is shared with (the owner's side: owner and admins). */
   shares(actor: Actor, id: string): Promise<Grant[]>;
-  /** `grantee`: an account or group address or id in the owner's domain; null access removes the share. */
+  /**
+   * `grantee`: an account or group (address or id) of the owner's domain;
+   * null access removes the share. STOA_INVALID_REFERENCE for anyone else,
+   * STOA_GRANT_INVALID for the owner itself or past dav.maxGrants.
+   */
   share(actor: Actor, id: string, grantee: string, access: ShareAccess | null): Promise<Grant[]>;
+  /** Calendar delegates of an owner: DAV delegations, then the Full Access holders of its mailbox (source 'full-access'). */
   delegations(actor: Actor, ownerId: string): Promise<Grant[]>;
+  /** Sets (null: removes) a DAV calendar delegation; the grantee rules of share(). Returns delegations(). */
   delegate(actor: Actor, ownerId: string, delegate: string, access: ShareAccess | null): Promise<Grant[]>;
-  /** Owners who delegated to this account (directly or through a group), for calendar-proxy-*-for. */
-  delegators(actor: Actor, accountId: string): Promise<{ owner: Account; access: ShareAccess }[]>;
+  /**
+   * Owners (accounts and shared mailboxes) whose calendars this account may
+   * act on, directly or through a group: by DAV delegation or Full Access
+   * (read-write). For calendar-proxy-*-for. The account itself or its admins.
+   */
+  delegators(actor: Actor, accountId: string): Promise<{ owner: DavPrincipal; access: ShareAccess; source: Grant['source'] }[]>;
   usage(actor: Actor, ownerId: string): Promise<DavUsage>;
   /** The account's one storage quota (mail and DAV together, mail/quota.ts): bytes used and the limit (0 = none). */
   quota(actor: Actor, ownerId: string): Promise<{ usedBytes: number; quotaBytes: number }>;
 }
 
-export type { DavShare, DavDelegation };
+export type { DavShare, DavDelegation, CollectionOwner };

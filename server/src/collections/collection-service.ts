@@ -4,7 +4,6 @@
 // holds the one rule for both), and every
 // administrative change committed with its audit entry.
 import { randomBytes, createHash } from 'node:crypto';
-import type { Account } from '../../../shared/src/schemas/directory.ts';
 import { writeAudit, type AuditChange } from '../audit/audit-log.ts';
 import type { Actor } from '../directory/api.ts';
 import type { ChangeBus, DavCollectionChange } from '../events/change-bus.ts';
@@ -14,7 +13,8 @@ import { assertStorageQuota, storageUsage } from '../mail/quota.ts';
 import type { CollectionKind, DavCollection, DavObject, ShareAccess } from '../model/dav.ts';
 import type { Store, StoreTx } from '../store/port.ts';
 import { accessTo, administers, identitiesOf } from './access.ts';
-import type { CollectionAccess, CollectionService, CollectionView, Grant, HomeEntry, ObjectCodec } from './api.ts';
+import type { CollectionAccess, CollectionService, CollectionView, DavPrincipal, Grant, HomeEntry, ObjectCodec } from './api.ts';
+import { loadOwner, type CollectionOwner } from './owners.ts';
 import { checkScheduleTag, storeCondition } from './write-conditions.ts';
 import { checkCollectionInput, checkObjectName, mergeProperties } from './collection-input.ts';
 
@@ -23,6 +23,8 @@ export interface CollectionServiceDeps {
   /** Changes are published here once committed (DavCollectionChange), for DAV push and live views. */
   bus?: ChangeBus;
   codecs: Record<CollectionKind, ObjectCodec>;
+  /** Shares one collection, and DAV delegations one owner, may carry (dav.maxGrants); each rights check reads them. */
+  maxGrants?: number;
   /** ISO time; injectable for tests. */
   now?: () => string;
 }
@@ -36,7 +38,7 @@ export function entityTag(data: string): string {
   return createHash('sha256').update(data).digest('base64url').slice(0, 27);
 }
 
-export function createCollectionService({ store, bus, codecs, now = () => new Date().toISOString() }: CollectionServiceDeps): CollectionService {
+export function createCollectionService({ store, bus, codecs, maxGrants = 1000, now = () => new Date().toISOString() }: CollectionServiceDeps): CollectionService {
   function publish(col: Pick<DavCollection, 'id' | 'ownerId' | 'kind' | 'syncSeq'>, name: string | null, change: DavCollectionChange['change']): void {
     bus?.publish({ kind: 'dav', accountId: col.ownerId, collectionId: col.id, collectionKind: col.kind, name, change, syncSeq: col.syncSeq });
   }
@@ -48,13 +50,15 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
     if (col) publish(col, name, change);
   }
 
-  /** The owner of collections: an account, or a resource (rooms and equipment have a calendar for their bookings). */
-  async function ownerOf(id: string): Promise<Pick<Account, 'id' | 'address' | 'displayName' | 'domainId'>> {
-    const owner = await store.accounts.get(id);
-    if (owner) return { id: owner.id, address: owner.address, displayName: owner.displayName, domainId: owner.domainId };
-    const resource = await store.resources.get(id);
-    if (resource) return { id: resource.id, address: resource.address, displayName: resource.name, domainId: resource.domainId };
-    throw notFound('account', id);
+  /** The owner of collections: an account, a shared mailbox or a resource (owners.ts). */
+  async function ownerOf(id: string): Promise<CollectionOwner> {
+    const owner = await loadOwner(store, id);
+    if (!owner) throw notFound('account', id);
+    return owner;
+  }
+
+  function asPrincipal(owner: CollectionOwner | null): DavPrincipal | null {
+    return owner && owner.kind !== 'resource' ? { ...owner, kind: owner.kind } : null;
   }
 
   async function view(actor: Actor, col: DavCollection, identities?: readonly string[]): Promise<CollectionView | null> {
@@ -79,33 +83,48 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
     return store.atomic(async (tx) => {
       const at = now();
       const done = await fn(tx, at);
-      const owner = await tx.accounts.get(ownerId);
+      const owner = await loadOwner(tx, ownerId);
       await writeAudit(tx, actor, at, { ...done.audit, domainId: owner?.domainId ?? null });
       return done.result;
     });
   }
 
-  async function resolveGrantee(actor: Actor, ownerId: string, ref: string): Promise<{ kind: 'account' | 'group'; id: string; address: string }> {
+  /**
+   * The grantee of a share or delegation, as the mailbox grants name theirs
+   * (directory/mailbox-grant-service.ts): an account or group, here of the
+   * owner's domain only; anything else reads as nonexistent.
+   */
+  async function resolveGrantee(ownerId: string, ref: string): Promise<{ kind: 'account' | 'group'; id: string; address: string }> {
     const owner = await ownerOf(ownerId);
     const key = ref.trim().toLowerCase().replace(/^mailto:/, '');
     const account = (await store.accounts.get(ref)) ?? (await store.accounts.getByAddress(key));
     const found = account ? { kind: 'account' as const, id: account.id, address: account.address, domainId: account.domainId }
       : await (async () => {
-        const g = (await store.groups.get(ref)) ?? (await store.groups.getByAddress(key));
+        const id = ref.startsWith('$') ? ref.slice(1) : ref;
+        const g = (await store.groups.get(id)) ?? (await store.groups.getByAddress(key));
         return g ? { kind: 'group' as const, id: g.id, address: g.address, domainId: g.domainId } : null;
       })();
     // Shares stay inside the owner's domain, as the directory does for public folders.
-    if (!found || found.domainId !== owner.domainId) throw new StoaError('STOA_NOT_FOUND', `no account or group "${ref}" in the domain of ${owner.address}`);
-    if (found.id === ownerId) throw new StoaError('STOA_VALIDATION', 'the owner already has every right');
-    void actor;
+    if (!found || found.domainId === null || found.domainId !== owner.domainId) {
+      throw new StoaError('STOA_INVALID_REFERENCE', `no account or group "${ref}" in the domain of ${owner.address}`, { errors: [{ path: '/grantee', message: 'unknown account or group' }] });
+    }
+    if (found.id === ownerId) throw new StoaError('STOA_GRANT_INVALID', 'the owner already holds every right', { errors: [{ path: '/grantee', message: 'the owner itself' }] });
     return found;
   }
 
-  async function grantsView(rows: readonly { granteeKind: 'account' | 'group'; granteeId: string; access: ShareAccess }[]): Promise<Grant[]> {
+  function auditOfGrant(grantee: { kind: string; address: string }, access: ShareAccess | null, previous: ShareAccess | null): Pick<AuditChange, 'action' | 'before' | 'after'> {
+    return {
+      action: access === null ? 'revoke' : 'grant',
+      before: previous === null ? null : { grantee: grantee.address, granteeKind: grantee.kind, access: previous },
+      after: access === null ? null : { grantee: grantee.address, granteeKind: grantee.kind, access },
+    };
+  }
+
+  async function grantsView(rows: readonly { granteeKind: 'account' | 'group'; granteeId: string; access: ShareAccess }[], source: Grant['source'] = 'dav'): Promise<Grant[]> {
     const out: Grant[] = [];
     for (const r of rows) {
       const address = r.granteeKind === 'account' ? (await store.accounts.get(r.granteeId))?.address : (await store.groups.get(r.granteeId))?.address;
-      out.push({ grantee: { kind: r.granteeKind, id: r.granteeId, address: address ?? null }, access: r.access });
+      out.push({ grantee: { kind: r.granteeKind, id: r.granteeId, address: address ?? null }, access: r.access, source });
     }
     return out;
   }
@@ -122,8 +141,10 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
   // Accounts whose defaults this process has already checked (bounded; a miss only costs two reads).
   const ensured = new Set<string>();
 
+  /** The default collections of an owner that exists (nothing for an unknown id). */
   async function ensureDefaultsIn(ownerId: string): Promise<void> {
     if (ensured.has(ownerId)) return;
+    if (!await loadOwner(store, ownerId)) return;
     for (const kind of ['calendar', 'addressbook', 'files'] as const) {
       const existing = await store.dav.listCollections(ownerId, kind);
       for (const d of codecs[kind].defaults) {
@@ -149,13 +170,14 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
     async principal(actor, address) {
       const key = address.trim().toLowerCase();
       const account = (await store.accounts.getByAddress(key)) ?? (await store.accounts.get(address));
-      if (!account || !account.enabled) throw notFound('principal', address);
+      const id = account?.id ?? (await store.sharedMailboxes.getByAddress(key))?.id ?? address;
+      const found = asPrincipal(await loadOwner(store, id));
+      if (!found || !found.enabled) throw notFound('principal', address);
       const self = actor.id !== null ? await store.accounts.get(actor.id) : null;
-      const visible = actor.id === null || actor.id === account.id || (self !== null && self.domainId !== null && self.domainId === account.domainId)
-        || await administers(store, actor, account.id);
+      const visible = actor.id === null || actor.id === found.id || (self !== null && self.domainId !== null && self.domainId === found.domainId)
+        || await administers(store, actor, found.id);
       if (!visible) throw notFound('principal', address);
-      const { passwordHash: _p, ...out } = account;
-      return out;
+      return found;
     },
 
     async ensureDefaults(actor, ownerId) {
@@ -187,6 +209,8 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
     get: (actor, id) => viewOf(actor, id),
 
     async find(actor, ownerId, kind, uri) {
+      // A delegate or admin may name a default collection before its owner ever looked (a shared mailbox never does).
+      await ensureDefaultsIn(ownerId);
       const col = await store.dav.getCollectionByUri(ownerId, kind, uri);
       const v = col ? await view(actor, col) : null;
       if (!v) throw notFound('collection', uri);
@@ -358,44 +382,59 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
     async share(actor, id, granteeRef, access) {
       const v = await viewOf(actor, id);
       require(v, 'manage', 'share');
-      const grantee = await resolveGrantee(actor, v.collection.ownerId, granteeRef);
-      await change(actor, v.collection.ownerId, async (tx, at) => {
+      const grantee = await resolveGrantee(v.collection.ownerId, granteeRef);
+      const changed = await change(actor, v.collection.ownerId, async (tx, at) => {
+        const current = await tx.dav.listShares(id);
+        const previous = current.find((s) => s.granteeId === grantee.id)?.access ?? null;
+        if (access !== null && previous === null && current.length >= maxGrants) {
+          throw new StoaError('STOA_GRANT_INVALID', `a collection is shared with at most ${maxGrants} accounts or groups (dav.maxGrants); share with a group instead`);
+        }
         await tx.dav.setShare(id, grantee, access, at);
-        return { result: null, audit: { action: access ? 'update' : 'delete', objectType: 'dav-share', objectId: id, before: null, after: { grantee: grantee.address, access } } };
+        return { result: previous !== access, audit: { objectType: 'dav-share', objectId: id, ...auditOfGrant(grantee, access, previous) } };
       });
-      publish(v.collection, null, 'collection');
+      if (changed) publish(v.collection, null, 'collection');
       return grantsView(await store.dav.listShares(id));
     },
 
     async delegations(actor, ownerId) {
       await requireOwnerOrAdmin(actor, ownerId, 'see delegations');
-      return grantsView((await store.dav.delegationsOf(ownerId)).map((d) => ({ granteeKind: d.delegateKind, granteeId: d.delegateId, access: d.access })));
+      const dav = await grantsView((await store.dav.delegationsOf(ownerId)).map((d) => ({ granteeKind: d.delegateKind, granteeId: d.delegateId, access: d.access })));
+      const full = (await store.mailboxGrants.forOwner(ownerId)).filter((g) => g.right === 'full-access')
+        .map((g) => ({ granteeKind: g.granteeKind, granteeId: g.granteeId, access: 'read-write' as const }));
+      return [...dav, ...await grantsView(full, 'full-access')];
     },
 
     async delegate(actor, ownerId, delegateRef, access) {
       await requireOwnerOrAdmin(actor, ownerId, 'delegate');
-      const grantee = await resolveGrantee(actor, ownerId, delegateRef);
+      const grantee = await resolveGrantee(ownerId, delegateRef);
       await change(actor, ownerId, async (tx, at) => {
+        const current = await tx.dav.delegationsOf(ownerId);
+        const previous = current.find((d) => d.delegateId === grantee.id)?.access ?? null;
+        if (access !== null && previous === null && current.length >= maxGrants) {
+          throw new StoaError('STOA_GRANT_INVALID', `an owner has at most ${maxGrants} calendar delegates (dav.maxGrants); delegate to a group instead`);
+        }
         await tx.dav.setDelegation(ownerId, grantee, access, at);
-        return { result: null, audit: { action: access ? 'update' : 'delete', objectType: 'dav-delegation', objectId: ownerId, before: null, after: { delegate: grantee.address, access } } };
+        return { result: null, audit: { objectType: 'dav-delegation', objectId: ownerId, ...auditOfGrant(grantee, access, previous) } };
       });
       return service.delegations(actor, ownerId);
     },
 
     async delegators(actor, accountId) {
       await requireOwnerOrAdmin(actor, accountId, 'see delegations');
-      const rows = await store.dav.delegationsFor(await identitiesOf(store, accountId));
-      const best = new Map<string, ShareAccess>();
-      for (const r of rows) if (best.get(r.ownerId) !== 'read-write') best.set(r.ownerId, r.access);
-      const out = [];
-      for (const [ownerId, access] of best) {
-        const owner = await store.accounts.get(ownerId);
-        if (owner) {
-          const { passwordHash: _p, ...account } = owner;
-          out.push({ owner: account, access });
-        }
+      const identities = await identitiesOf(store, accountId);
+      const best = new Map<string, { access: ShareAccess; source: Grant['source'] }>();
+      // Full Access first: it is read-write on calendars and address books, whatever the DAV delegation says.
+      for (const g of await store.mailboxGrants.forGrantees(identities, 'full-access')) best.set(g.ownerId, { access: 'read-write', source: 'full-access' });
+      for (const r of await store.dav.delegationsFor(identities)) {
+        const held = best.get(r.ownerId);
+        if (!held || (held.source === 'dav' && held.access === 'read')) best.set(r.ownerId, { access: r.access, source: 'dav' });
       }
-      return out;
+      const out = [];
+      for (const [ownerId, held] of best) {
+        const owner = asPrincipal(await loadOwner(store, ownerId));
+        if (owner && owner.enabled && owner.id !== accountId) out.push({ owner, ...held });
+      }
+      return out.sort((a, b) => (a.owner.address < b.owner.address ? -1 : a.owner.address > b.owner.address ? 1 : 0));
     },
 
     async usage(actor, ownerId) {
@@ -405,8 +444,8 @@ export function createCollectionService({ store, bus, codecs, now = () => new Da
 
     async quota(actor, ownerId) {
       await requireOwnerOrAdmin(actor, ownerId, 'see the quota');
-      const [used, account] = await Promise.all([storageUsage(store, ownerId), store.accounts.get(ownerId)]);
-      return { usedBytes: used.bytes, quotaBytes: account?.quotaBytes ?? 0 };
+      const [used, owner] = await Promise.all([storageUsage(store, ownerId), loadOwner(store, ownerId)]);
+      return { usedBytes: used.bytes, quotaBytes: owner?.quotaBytes ?? 0 };
     },
   };
   return service;

@@ -89,4 +89,10 @@ export interface DavStore {
 
   /** Removes every collection of an account and every grant naming it (account deletion); returns the collections removed. */
   deleteForOwner(ownerId: string): Promise<number>;
+  /**
+   * Removes the shares and delegations naming this account or group, its own
+   * collections staying (an account turned into a shared mailbox, which
+   * nobody logs in as); returns how many grants went.
+   */
+  deleteForGrantee(granteeId: string): Promise<number>;
 }

@@ -1,5 +1,6 @@
-// Calendars and address books of an account as the admin API and the
-// console see them: /api/v1/accounts/:id/collections and /delegations.
+// Calendars and address books of an account or shared mailbox as the admin
+// API and the console see them: /api/v1/accounts/:id/collections and
+// /delegations, and the same under /api/v1/shared-mailboxes/:id.
 import Type, { type Static } from 'typebox';
 import { Id, Timestamp } from './common.ts';
 import { ObjectRef } from './api.ts';
@@ -58,6 +59,9 @@ export const DavGrant = Type.Object({
     address: Type.Union([Type.String(), Type.Null()]),
   }, { additionalProperties: false }),
   access: Access,
+  source: Type.Union([Type.Literal('dav'), Type.Literal('full-access')], {
+    description: 'dav: a share or calendar delegation set here; full-access: a Full Access mailbox grant, which makes its holder a read-write delegate (change it through the mailbox grants)',
+  }),
 }, { additionalProperties: false });
 export const DavGrantList = Type.Object({ items: Type.Array(DavGrant) }, { additionalProperties: false });
 export const DavGrantSet = Type.Object({ access: Access }, { additionalProperties: false });

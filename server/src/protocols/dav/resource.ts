@@ -1,7 +1,7 @@
 // The URL space of the DAV server and what each path names:
 //   /dav/                                      root
 //   /dav/principals/                           principal collection
-//   /dav/principals/<address>/                 a user principal (RFC 3744 §2)
+//   /dav/principals/<address>/                 a user principal (RFC 3744 §2): an account or a shared mailbox
 //   /dav/principals/<address>/calendar-proxy-read/  (and -write/) delegate groups
 //   /dav/calendars/<address>/                  calendar home (RFC 4791 §6.2.1)
 //   /dav/calendars/<address>/<calendar>/       a calendar; "shared-<id>" = shared with the home's owner
@@ -10,27 +10,34 @@
 //                                              "directory" is the global address list
 // Resolution asks the services, so rights are checked there: a collection
 // the caller may not see resolves as missing.
-import type { Account } from '../../../../shared/src/schemas/directory.ts';
-import type { CollectionView } from '../../collections/api.ts';
+import type { CollectionView, DavPrincipal } from '../../collections/api.ts';
 import type { Actor } from '../../directory/api.ts';
 import { isStoaError } from '../../errors/catalogue.ts';
 import type { CollectionKind, DavObject, ShareAccess } from '../../model/dav.ts';
 import type { DavServices } from './context.ts';
 
 export const ROOT = '/dav/';
+
+/** The logged-in account as a principal. */
+export function principalOf(account: Pick<DavPrincipal, 'id' | 'address' | 'displayName' | 'domainId' | 'enabled' | 'quotaBytes'>): DavPrincipal {
+  return {
+    id: account.id, kind: 'account', address: account.address, displayName: account.displayName, domainId: account.domainId,
+    enabled: account.enabled, quotaBytes: account.quotaBytes,
+  };
+}
 export const DIRECTORY_SEGMENT = 'directory';
 const SHARED_PREFIX = 'shared-';
 
 export type Resource =
   | { type: 'root'; href: string }
   | { type: 'principals'; href: string }
-  | { type: 'principal'; href: string; account: Account }
-  | { type: 'proxy'; href: string; account: Account; access: ShareAccess }
-  | { type: 'home'; href: string; kind: CollectionKind; account: Account }
-  | { type: 'collection'; href: string; kind: CollectionKind; home: Account; view: CollectionView }
+  | { type: 'principal'; href: string; account: DavPrincipal }
+  | { type: 'proxy'; href: string; account: DavPrincipal; access: ShareAccess }
+  | { type: 'home'; href: string; kind: CollectionKind; account: DavPrincipal }
+  | { type: 'collection'; href: string; kind: CollectionKind; home: DavPrincipal; view: CollectionView }
   | { type: 'object'; href: string; kind: CollectionKind; parent: Extract<Resource, { type: 'collection' }>; name: string; object: DavObject | null }
-  | { type: 'directory'; href: string; home: Account }
-  | { type: 'directory-object'; href: string; home: Account; name: string; etag: string; data: string }
+  | { type: 'directory'; href: string; home: DavPrincipal }
+  | { type: 'directory-object'; href: string; home: DavPrincipal; name: string; etag: string; data: string }
   /** Nothing here; `parent` tells whether a PUT or MKCOL could create it. */
   | { type: 'missing'; href: string; parent: Resource | null; segment: string };
 
@@ -54,7 +61,7 @@ export function collectionHref(kind: CollectionKind, home: { address: string; id
 }
 
 /** The file area (/dav/files/<address>/…): folders at any depth, files inside folders. */
-async function resolveFiles(services: DavServices, actor: Actor, owner: Account, path: string[]): Promise<Resource> {
+async function resolveFiles(services: DavServices, actor: Actor, owner: DavPrincipal, path: string[]): Promise<Resource> {
   const home: Resource = { type: 'home', href: homeHref('files', owner), kind: 'files', account: owner };
   if (path.length === 0) return home;
   const folder = await orMissing(services.collections.find(actor, owner.id, 'files', path.join('/')));

@@ -133,6 +133,26 @@ export function davContract(factory: StoreFactory): void {
       assert.deepEqual(await s.dav.usage(owner), { objects: 0, bytes: 0 });
     });
 
+    it('removes the shares and delegations a grantee holds, leaving its own collections and others\' grants', async () => {
+      const s = h().store;
+      const owner = newId();
+      const grantee = newId();
+      const other = newId();
+      const cal = await collection(s, owner, 'team');
+      const own = await collection(s, grantee, 'mine');
+      await s.dav.setShare(cal.id, { kind: 'account', id: grantee }, 'read', T0);
+      await s.dav.setShare(cal.id, { kind: 'account', id: other }, 'read', T0);
+      await s.dav.setDelegation(owner, { kind: 'account', id: grantee }, 'read-write', T0);
+      await s.dav.setDelegation(grantee, { kind: 'account', id: other }, 'read', T0);
+      assert.equal(await s.dav.deleteForGrantee(grantee), 2);
+      assert.deepEqual(await s.dav.sharesFor([grantee]), []);
+      assert.deepEqual(await s.dav.delegationsFor([grantee]), []);
+      assert.deepEqual((await s.dav.sharesFor([other])).map((x) => x.collectionId), [cal.id]);
+      assert.deepEqual((await s.dav.delegationsOf(grantee)).map((d) => d.delegateId), [other]);
+      assert.ok(await s.dav.getCollection(own.id));
+      assert.equal(await s.dav.deleteForGrantee(grantee), 0);
+    });
+
     it('commits an object with the caller\'s other writes, or not at all', async () => {
       const s = h().store;
       const cal = await collection(s, newId(), 'atomic');

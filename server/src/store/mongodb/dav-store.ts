@@ -242,5 +242,12 @@ export function createDavStore(ctx: MongoCtx): DavStore {
       await c.shares.deleteMany({ granteeId: ownerId }, sessionOpts(t));
       return ids.length;
     }),
+
+    deleteForGrantee: (granteeId) => tx(async (t) => {
+      const c = cols(t);
+      const shares = await c.shares.deleteMany({ granteeId }, sessionOpts(t));
+      const delegations = await c.delegations.deleteMany({ delegateId: granteeId }, sessionOpts(t));
+      return shares.deletedCount + delegations.deletedCount;
+    }),
   };
 }

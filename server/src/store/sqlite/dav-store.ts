@@ -225,6 +225,12 @@ export function sqliteDavStore(x: Executor): DavStore {
       c.run('DELETE FROM dav_shares WHERE grantee_id = ?', ownerId);
       return ids.length;
     }),
+
+    deleteForGrantee: (granteeId) => x.write((c) => {
+      const shares = c.run('DELETE FROM dav_shares WHERE grantee_id = ?', granteeId);
+      const delegations = c.run('DELETE FROM dav_delegations WHERE delegate_id = ?', granteeId);
+      return shares + delegations;
+    }),
   };
 }
 

@@ -3,20 +3,22 @@
 import type { DavObject } from '../../../model/dav.ts';
 import type { DavContext } from '../context.ts';
 import { folderChildren } from '../files.ts';
-import { DIRECTORY_SEGMENT, ROOT, collectionHref, enc, homeHref, principalHref, type Resource } from '../resource.ts';
+import { DIRECTORY_SEGMENT, ROOT, collectionHref, enc, homeHref, principalHref, principalOf, type Resource } from '../resource.ts';
 
 export async function childrenOf(ctx: DavContext, res: Resource): Promise<Resource[]> {
   const { collections, contacts } = ctx.services;
   switch (res.type) {
-    case 'root':
+    case 'root': {
+      const me = principalOf(ctx.account);
       return [
         { type: 'principals', href: `${ROOT}principals/` },
-        { type: 'home', href: homeHref('calendar', ctx.account), kind: 'calendar', account: ctx.account },
-        { type: 'home', href: homeHref('addressbook', ctx.account), kind: 'addressbook', account: ctx.account },
-        { type: 'home', href: homeHref('files', ctx.account), kind: 'files', account: ctx.account },
+        { type: 'home', href: homeHref('calendar', me), kind: 'calendar', account: me },
+        { type: 'home', href: homeHref('addressbook', me), kind: 'addressbook', account: me },
+        { type: 'home', href: homeHref('files', me), kind: 'files', account: me },
       ];
+    }
     case 'principals':
-      return [{ type: 'principal', href: principalHref(ctx.account), account: ctx.account }];
+      return [{ type: 'principal', href: principalHref(ctx.account), account: principalOf(ctx.account) }];
     case 'principal':
       return (['read', 'read-write'] as const).map((access) => ({
         type: 'proxy' as const, href: `${principalHref(res.account)}calendar-proxy-${access === 'read' ? 'read' : 'write'}/`, account: res.account, access,
