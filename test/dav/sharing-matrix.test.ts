@@ -1,7 +1,8 @@
 // The sharing matrix: for every kind of grant (none, read share through a
 // nested group, read-write share, calendar-proxy-read, calendar-proxy-write,
-// read share of an address book), every DAV method and report is tried on
-// the owner's collections; no right that was not granted works.
+// read share of an address book, a Full Access mailbox grant, and send-as
+// alone), every DAV method and report is tried on the owner's collections;
+// no right that was not granted works.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { systemActor } from '../../server/src/directory/access.ts';
@@ -62,6 +63,9 @@ const grantees: { login: string; calendar: Right; book: Right }[] = [
   { login: 'writer', calendar: 'write', book: 'none' },
   { login: 'assistant-read', calendar: 'read', book: 'none' },
   { login: 'assistant', calendar: 'write', book: 'none' },
+  // Mailbox grants (issue 9): Full Access opens calendars and contacts; send-as alone opens nothing.
+  { login: 'full-access', calendar: 'write', book: 'write' },
+  { login: 'sender', calendar: 'none', book: 'none' },
 ];
 
 const RANK: Record<Right, number> = { none: 0, read: 1, write: 2, owner: 3 };
@@ -88,6 +92,8 @@ describe('sharing matrix: no right that was not granted works', () => {
     await h.services.collections.share(ownerActor, cal, 'writer@example.test', 'read-write');
     await h.services.collections.delegate(ownerActor, owner.id, 'assistant-read@example.test', 'read');
     await h.services.collections.delegate(ownerActor, owner.id, 'assistant@example.test', 'read-write');
+    await h.directory.grants.grant(ownerActor, { kind: 'account', ref: owner.id }, { grantee: 'full-access@example.test', right: 'full-access' });
+    await h.directory.grants.grant(ownerActor, { kind: 'account', ref: owner.id }, { grantee: 'sender@example.test', right: 'send-as' });
   });
   after(() => h.close());
 
