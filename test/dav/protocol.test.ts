@@ -262,13 +262,15 @@ describe('DAV protocol', () => {
       assert.match(multi.text, /VERSION:3.0/);
     });
 
-    it('shows the domain\'s users, groups and resources in the read-only directory address book', async () => {
+    it('shows the domain\'s users, shared mailboxes, groups and resources in the read-only directory address book', async () => {
       await h.user('bob');
       await h.directory.resources.create({ id: null, login: 'system', role: 'server-admin', adminDomainIds: [], ip: null }, { address: 'room1@example.test', name: 'Room One', kind: 'room' });
+      await h.directory.sharedMailboxes.create({ id: null, login: 'system', role: 'server-admin', adminDomainIds: [], ip: null }, { address: 'info@example.test', displayName: 'Information desk' });
       const dir = '/dav/addressbooks/alice@example.test/directory/';
       const res = await alice.report(dir, `${xmlHead}<card:addressbook-query ${NS}><d:prop><card:address-data/></d:prop><card:filter><card:prop-filter name="EMAIL"><card:text-match>example.test</card:text-match></card:prop-filter></card:filter></card:addressbook-query>`);
       assert.match(res.text, /bob@example.test/);
       assert.match(res.text, /KIND:location/);
+      assert.match(res.text, /FN:Information desk/);
       const put = await alice.request('PUT', `${dir}x.vcf`, vcard('x', 'X'), { 'content-type': 'text/vcard' });
       assert.equal(put.status, 403);
       assert.match(put.text, /need-privileges/);

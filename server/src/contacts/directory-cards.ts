@@ -1,6 +1,7 @@
-// The global address list: one vCard 4.0 per enabled account, group and
-// resource of a domain (KIND individual, group, location or device),
-// generated from the directory on every request, bounded in count.
+// The global address list: one vCard 4.0 per enabled account, shared
+// mailbox (as Exchange lists them), group and resource of a domain (KIND
+// individual, group, location or device), generated from the directory on
+// every request, bounded in count.
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/port.ts';
 import { writeLines, type ContentLine } from './vcard.ts';
@@ -36,8 +37,9 @@ async function all<T>(page: (offset: number) => Promise<{ items: T[] }>, max: nu
 
 export async function directoryCards(store: Store, domainId: string, max: number): Promise<DirectoryCard[]> {
   const opts = (offset: number) => ({ offset, limit: 500, sort: 'address' as const, order: 'asc' as const, scope: [domainId], domainId });
-  const [accounts, groups, resources] = await Promise.all([
+  const [accounts, shared, groups, resources] = await Promise.all([
     all((o) => store.accounts.list({ ...opts(o), enabled: true }), max),
+    all((o) => store.sharedMailboxes.list(opts(o)), max),
     all((o) => store.groups.list(opts(o)), max),
     all((o) => store.resources.list(opts(o)), max),
   ]);
@@ -46,6 +48,7 @@ export async function directoryCards(store: Store, domainId: string, max: number
     out.push({ name: `${kind}-${id}.vcf`, etag: createHash('sha256').update(data).digest('base64url').slice(0, 27), data });
   };
   for (const a of accounts) add('user', a.id, card(uuidOf('account', a.id), 'individual', a.displayName || a.address, a.address));
+  for (const s of shared.filter((x) => x.enabled)) add('shared', s.id, card(uuidOf('shared-mailbox', s.id), 'individual', s.displayName || s.address, s.address));
   for (const g of groups) add('group', g.id, card(uuidOf('group', g.id), 'group', g.name, g.address));
   for (const r of resources.filter((x) => x.enabled)) {
     const extra: ContentLine[] = r.location ? [{ group: null, name: 'NOTE', params: [], value: escapeText(r.location) }] : [];
