@@ -169,6 +169,13 @@ export const configSchema = Obj({
       imapPrefix: OneOf(['Other Users', 'Shared'], 'IMAP namespace prefix of shared mailboxes opened through full access'),
       maxGrantsPerMailbox: Int(1, 100_000, 'Delegation grants one mailbox may carry'),
     }),
+    limits: Obj({
+      keywordsPerMailbox: Int(1, 10_000, 'Distinct keywords in one mailbox'),
+      keywordBytes: Int(1, 1000, 'Octets of one keyword'),
+      mailboxesPerAccount: Int(1, 1_000_000, 'Mailboxes of one account'),
+      mailboxNameBytes: Int(1, 1000, 'Octets of a mailbox path'),
+      mailboxDepth: Int(1, 1000, 'Levels of a mailbox path'),
+    }),
   }),
   dav: Obj({
     enabled: Type.Boolean({ description: 'Serve CalDAV and CardDAV under /dav/ on the HTTP listener' }),
@@ -395,7 +402,11 @@ export function defaultConfig(): StoaConfig {
       maxScripts: 20, maxScriptBytes: 64 * 1024, maxInstructions: 10_000, maxRedirects: 4, maxActions: 32,
       vacationDefaultDays: 7, vacationMinSeconds: 3600, vacationMaxDays: 90, allowExternalRedirect: true,
     },
-    mail: { expungeLogRetentionDays: 30, sharedMailboxes: { imapPrefix: 'Other Users', maxGrantsPerMailbox: 1000 } },
+    mail: {
+      expungeLogRetentionDays: 30,
+      sharedMailboxes: { imapPrefix: 'Other Users', maxGrantsPerMailbox: 1000 },
+      limits: { keywordsPerMailbox: 128, keywordBytes: 128, mailboxesPerAccount: 2000, mailboxNameBytes: 1000, mailboxDepth: 32 },
+    },
     dav: {
       enabled: true, plaintextAuth: 'refuse', maxRequestBytes: 10 * 1024 * 1024, maxResourceBytes: 1024 * 1024, maxInstances: 10_000,
       maxExpandDays: 3660, maxMultigetHrefs: 1000, authCacheSeconds: 60, directoryMaxEntries: 5000, tombstoneRetentionDays: 90,
