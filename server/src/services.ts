@@ -193,7 +193,7 @@ function createDav(
   const vcardLimits = cardLimits(limits.maxResourceBytes);
   const now = deps.now ?? Date.now;
   const collections = createCollectionService({
-    store, bus, maxGrants: limits.maxGrants,
+    store, bus, maxGrants: limits.maxGrants, maxCollections: limits.maxCollections, maxObjectsPerCollection: limits.maxObjectsPerCollection,
     codecs: {
       calendar: createCalendarCodec(calendarLimits),
       addressbook: createContactsCodec(vcardLimits),

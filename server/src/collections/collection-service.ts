@@ -25,6 +25,9 @@ export interface CollectionServiceDeps {
   codecs: Record<CollectionKind, ObjectCodec>;
   /** Shares one collection, and DAV delegations one owner, may carry (dav.maxGrants); each rights check reads them. */
   maxGrants?: number;
+  /** Collections of one owner (dav.maxCollections) and objects of one collection (dav.maxObjectsPerCollection). */
+  maxCollections?: number;
+  maxObjectsPerCollection?: number;
   /** ISO time; injectable for tests. */
   now?: () => string;
 }
@@ -38,7 +41,16 @@ export function entityTag(data: string): string {
   return createHash('sha256').update(data).digest('base64url').slice(0, 27);
 }
 
-export function createCollectionService({ store, bus, codecs, maxGrants = 1000, now = () => new Date().toISOString() }: CollectionServiceDeps): CollectionService {
+export function createCollectionService({
+  store, bus, codecs, maxGrants = 1000, maxCollections = 1000, maxObjectsPerCollection = 100_000, now = () => new Date().toISOString(),
+}: CollectionServiceDeps): CollectionService {
+  /** A new object in a collection that holds the most it may: STOA_DAV_LIMIT. */
+  async function assertRoomFor(tx: StoreTx, collectionId: string): Promise<void> {
+    if (await tx.dav.countObjects(collectionId) >= maxObjectsPerCollection) {
+      throw new StoaError('STOA_DAV_LIMIT', `the collection holds ${maxObjectsPerCollection} objects (dav.maxObjectsPerCollection)`);
+    }
+  }
+
   function publish(col: Pick<DavCollection, 'id' | 'ownerId' | 'kind' | 'syncSeq'>, name: string | null, change: DavCollectionChange['change']): void {
     bus?.publish({ kind: 'dav', accountId: col.ownerId, collectionId: col.id, collectionKind: col.kind, name, change, syncSeq: col.syncSeq });
   }
@@ -222,6 +234,9 @@ export function createCollectionService({ store, bus, codecs, maxGrants = 1000, 
       const checked = checkCollectionInput(kind, input);
       const at = now();
       const col = await change(actor, ownerId, async (tx) => {
+        if ((await tx.dav.listCollections(ownerId)).length >= maxCollections) {
+          throw new StoaError('STOA_DAV_LIMIT', `an owner has at most ${maxCollections} calendars, address books and folders (dav.maxCollections)`);
+        }
         try {
           const created = await tx.dav.createCollection({ ...checked, id: randomBytes(12).toString('base64url'), ownerId, kind, role: null, createdAt: at, updatedAt: at });
           return { result: created, audit: { action: 'create', objectType: kind, objectId: created.id, before: null, after: { ownerId, uri: created.uri, displayName: created.displayName } } };
@@ -303,6 +318,7 @@ export function createCollectionService({ store, bus, codecs, maxGrants = 1000, 
           // RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1: a PUT onto an existing resource must keep its UID.
           if (current && current.uid !== valid.uid) throw new StoaError('STOA_DAV_UID_CONFLICT', `${name} has UID ${current.uid}, not ${valid.uid}`);
           checkScheduleTag(current, condition);
+          if (!current) await assertRoomFor(tx, id);
           await assertStorageQuota(tx, v.collection.ownerId, size - (current?.size ?? 0));
           const scheduleTag = valid.scheduleTag && options.keepScheduleTag && current?.scheduleTag ? current.scheduleTag : valid.scheduleTag;
           return tx.dav.putObject({
@@ -351,6 +367,7 @@ export function createCollectionService({ store, bus, codecs, maxGrants = 1000, 
           if (existing && !options.overwrite) throw new StoaError('STOA_PRECONDITION_FAILED', `${to.name} exists and Overwrite is F`);
           if (existing) await tx.dav.deleteObject(to.id, to.name, now(), options.condition ?? {});
           else if (options.condition?.etag) throw new StoaError('STOA_PRECONDITION_FAILED', `${to.name} does not exist`);
+          else if (from.id !== to.id || !options.move) await assertRoomFor(tx, to.id);
           if (options.move) await tx.dav.deleteObject(from.id, from.name, now());
           await assertStorageQuota(tx, target.collection.ownerId, options.move && source.collection.ownerId === target.collection.ownerId ? 0 : obj.size);
           await tx.dav.putObject({

@@ -191,6 +191,8 @@ export const configSchema = Obj({
     scheduleInboxMaxItems: Int(0, 100_000, 'Scheduling messages one schedule inbox keeps (the oldest go first)'),
     imipMaxMessageBytes: Int(1024, 100 * 1024 * 1024, 'Largest delivered message whose calendar part is applied (iMIP)'),
     maxGrants: Int(1, 100_000, 'Shares of one calendar or address book, and calendar delegates of one owner'),
+    maxCollections: Int(1, 1_000_000, 'Calendars, address books and folders of one owner'),
+    maxObjectsPerCollection: Int(1, 10_000_000, 'Objects of one calendar, address book or folder'),
   }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
@@ -411,6 +413,7 @@ export function defaultConfig(): StoaConfig {
       enabled: true, plaintextAuth: 'refuse', maxRequestBytes: 10 * 1024 * 1024, maxResourceBytes: 1024 * 1024, maxInstances: 10_000,
       maxExpandDays: 3660, maxMultigetHrefs: 1000, authCacheSeconds: 60, directoryMaxEntries: 5000, tombstoneRetentionDays: 90,
       scheduleInboxMaxItems: 200, imipMaxMessageBytes: 4 * 1024 * 1024, maxGrants: 1000,
+      maxCollections: 1000, maxObjectsPerCollection: 100_000,
     },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     firstStart: {

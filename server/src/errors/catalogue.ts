@@ -76,6 +76,7 @@ export const ERRORS = {
   STOA_DAV_TOO_MANY_INSTANCES: { status: 403, title: 'The recurrence has more instances than the server expands' },
   STOA_DAV_COLLECTION_EXISTS: { status: 405, title: 'A resource already exists at this address' },
   STOA_DAV_RANGE_TOO_WIDE: { status: 403, title: 'The time range is wider than the server expands' },
+  STOA_DAV_LIMIT: { status: 507, title: 'A calendar or address book limit was reached (collections of an owner, objects of a collection)' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -52,6 +52,8 @@ export interface DavStore {
   getObjectByUid(collectionId: string, uid: string): Promise<DavObject | null>;
   /** Every object's summary, by name. */
   listObjects(collectionId: string): Promise<DavObjectInfo[]>;
+  /** How many objects the collection holds (dav.maxObjectsPerCollection). */
+  countObjects(collectionId: string): Promise<number>;
   /** Every object with its data, by name (full-collection reports). */
   listObjectData(collectionId: string): Promise<DavObject[]>;
   /**

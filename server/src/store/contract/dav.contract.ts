@@ -101,6 +101,8 @@ export function davContract(factory: StoreFactory): void {
       const found = (await s.dav.objectsInRange(cal.id, 0, hour)).find((o) => o.name === 'early.ics');
       assert.ok(found?.data.startsWith('BEGIN:VCALENDAR'));
       assert.deepEqual((await s.dav.listObjects(cal.id)).map((o) => o.name), ['early.ics', 'forever.ics', 'late.ics', 'task.ics']);
+      assert.equal(await s.dav.countObjects(cal.id), 4);
+      assert.equal(await s.dav.countObjects('no-such-collection'), 0);
       assert.equal((await s.dav.getObjects(cal.id, ['late.ics', 'nope.ics', 'early.ics'])).length, 2);
       assert.equal((await s.dav.getObjectByUid(cal.id, 'late.ics'))?.name, 'late.ics');
     });

@@ -155,6 +155,8 @@ export function createDavStore(ctx: MongoCtx): DavStore {
       return doc ? toObject(doc) : null;
     }),
 
+    countObjects: (collectionId) => read((c) => c.objects.countDocuments({ collectionId }, sessionOpts(ctx))),
+
     listObjects: (collectionId) => read(async (c) => (await c.objects.find({ collectionId }, { ...sessionOpts(ctx), projection: { data: 0 }, sort: { name: 1 } }).toArray())
       .map((d) => toInfo({ ...d, data: '' }))),
 

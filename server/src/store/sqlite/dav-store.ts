@@ -136,6 +136,8 @@ export function sqliteDavStore(x: Executor): DavStore {
       return row ? decodeObject(row) : null;
     }),
 
+    countObjects: (collectionId) => x.read((c) => Number(c.get('SELECT count(*) AS n FROM dav_objects WHERE collection_id = ?', collectionId)?.n ?? 0)),
+
     listObjects: (collectionId) => x.read((c) => c.all(`SELECT ${OBJECT_INFO_COLUMNS} FROM dav_objects WHERE collection_id = ? ORDER BY name`, collectionId).map(decodeObjectInfo)),
 
     listObjectData: (collectionId) => x.read((c) => c.all('SELECT * FROM dav_objects WHERE collection_id = ? ORDER BY name', collectionId).map(decodeObject)),
