@@ -184,52 +184,81 @@ function recurrenceStarts(obj: CalendarObject, master: Component, from: number, 
 }
 
 const HOUR = 3_600_000;
-/** `gap`: the longest time between two instances; `months`: monthly/yearly rules with their DTSTART in UTC wall time. */
-interface FastPlan { first: number; gap: number; months: number | null; wall: number }
+/**
+ * What a rule simple enough to reason about arithmetically looks like:
+ * DTSTART (`first`, and its wall time read as UTC, `wall`), the step in days
+ * or months (null: only the gap rule applies, WEEKLY with BYDAY), the
+ * instance count (null: endless), and `gap`, the longest time between two
+ * instances (Infinity when unknown: a monthly rule on day 29-31 skips the
+ * months without that day).
+ */
+interface FastPlan { first: number; wall: number; days: number | null; months: number | null; day: number; count: number | null; gap: number }
 const fastPlans = new WeakMap<CalendarObject, FastPlan | null>();
 
+function planOf(obj: CalendarObject): FastPlan | null {
+  const m = obj.master;
+  const rules = m ? rulesOf(m) : [];
+  if (!m || obj.overrides.length > 0 || rules.length !== 1 || m.hasProperty('rdate') || m.hasProperty('exdate')) return null;
+  const r = rules[0];
+  const dtstart = timeOf(m, 'dtstart');
+  if (!dtstart || r.until) return null;
+  const endless = isInfinite(r);
+  const parts = Object.keys(r.parts ?? {}).filter((k) => (r.parts as Record<string, unknown[]>)[k]?.length);
+  const interval = r.interval || 1;
+  let days: number | null = null;
+  let months: number | null = null;
+  let gap = Number.POSITIVE_INFINITY;
+  if (parts.length === 0 && r.freq === 'DAILY') days = interval;
+  else if (parts.length === 0 && r.freq === 'WEEKLY') days = 7 * interval;
+  else if (parts.length === 0 && r.freq === 'MONTHLY') months = interval;
+  else if (parts.length === 0 && r.freq === 'YEARLY') months = 12 * interval;
+  else if (endless && r.freq === 'WEEKLY' && parts.length === 1 && parts[0] === 'BYDAY' && skipPeriodDays(r, dtstart) !== null) gap = 7 * interval * DAY + HOUR;
+  else return null;
+  if (days !== null) gap = days * DAY + HOUR;
+  if (months !== null && dtstart.day <= 28) gap = 31 * months * DAY + HOUR;
+  const tzid = (m.getFirstProperty('dtstart')?.getParameter('tzid') as string | undefined) ?? null;
+  return {
+    first: obj.zones.instant(dtstart, tzid),
+    wall: Date.UTC(dtstart.year, dtstart.month - 1, dtstart.day, dtstart.hour, dtstart.minute, dtstart.second),
+    days, months, day: dtstart.day, count: endless ? null : r.count, gap,
+  };
+}
+
 /**
- * Whether an endless rule surely has an instance starting in [from, to),
- * without expanding it: one RRULE without COUNT, UNTIL, BY parts (WEEKLY
- * may have BYDAY), RDATE, EXDATE or overrides repeats at most every `gap`
- * (an hour more for DST), so a window at least that long after DTSTART
- * holds one. Null when the rule does not qualify (the caller expands).
+ * Whether a simple rule surely has an instance starting in [from, to),
+ * without expanding it (null: not sure, the caller expands). The rule is
+ * one RRULE without UNTIL, BY parts (endless WEEKLY may have BYDAY), RDATE,
+ * EXDATE or overrides, endless or with a COUNT. DTSTART is the first
+ * instance; an endless rule repeats at most every `gap`, so a window that
+ * long after DTSTART holds one; otherwise the instances near the window
+ * are computed on the wall time (a zone moves them by less than a day, so
+ * only an instance a day inside the window counts).
  */
 export function surelyOverlaps(obj: CalendarObject, from: number, to: number): boolean | null {
   let plan = fastPlans.get(obj);
   if (plan === undefined) {
-    plan = null;
-    const m = obj.master;
-    const rules = m ? rulesOf(m) : [];
-    if (m && obj.overrides.length === 0 && rules.length === 1 && !m.hasProperty('rdate') && !m.hasProperty('exdate')) {
-      const r = rules[0];
-      const dtstart = timeOf(m, 'dtstart');
-      const parts = Object.keys(r.parts ?? {}).filter((k) => (r.parts as Record<string, unknown[]>)[k]?.length);
-      const interval = r.interval || 1;
-      const months = dtstart && isInfinite(r) ? skipPeriodMonths(r, dtstart) : null;
-      const days = !isInfinite(r) || !dtstart ? null
-        : r.freq === 'DAILY' && parts.length === 0 ? interval
-          : r.freq === 'WEEKLY' && (parts.length === 0 || (parts.length === 1 && parts[0] === 'BYDAY' && skipPeriodDays(r, dtstart) !== null)) ? 7 * interval
-            : months !== null ? 31 * months : null;
-      if (days !== null && dtstart) {
-        const tzid = (m.getFirstProperty('dtstart')?.getParameter('tzid') as string | undefined) ?? null;
-        const wall = Date.UTC(dtstart.year, dtstart.month - 1, dtstart.day, dtstart.hour, dtstart.minute, dtstart.second);
-        plan = { first: obj.zones.instant(dtstart, tzid), gap: days * DAY + HOUR, months, wall };
-      }
-    }
+    plan = planOf(obj);
     fastPlans.set(obj, plan);
   }
   if (!plan) return null;
-  if (from < plan.first) return null;
-  if (to - from >= plan.gap) return true;
+  if (from <= plan.first) return plan.first < to ? true : null;
+  if (plan.count === null && to - from >= plan.gap) return true;
+  const inside = (k: number, at: number): boolean => (plan.count === null || k < plan.count) && at - DAY >= from && at + DAY < to;
+  if (plan.days !== null) {
+    const step = plan.days * DAY;
+    const k = Math.max(0, Math.ceil((from + DAY - plan.wall) / step));
+    if (inside(k, plan.wall + k * step)) return true;
+  }
   if (plan.months !== null) {
-    // Month arithmetic on the wall time; a zone moves it by less than a day, so a margin of one day either side is safe.
+    // Month arithmetic on the wall time; a month without DTSTART's day has no instance (RFC 5545 §3.3.10).
     const w = new Date(plan.wall);
     const f = new Date(from);
     const elapsed = (f.getUTCFullYear() - w.getUTCFullYear()) * 12 + f.getUTCMonth() - w.getUTCMonth();
-    for (let k = Math.max(0, Math.floor(elapsed / plan.months)); k <= Math.floor(elapsed / plan.months) + 1; k++) {
-      const at = Date.UTC(w.getUTCFullYear(), w.getUTCMonth() + k * plan.months, w.getUTCDate(), w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds());
-      if (at - DAY >= from && at + DAY < to) return true;
+    const base = Math.max(0, Math.floor(elapsed / plan.months));
+    for (let k = base; k <= base + 1; k++) {
+      const at = new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth() + k * plan.months, plan.day, w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds()));
+      if (at.getUTCDate() !== plan.day) continue;
+      if (inside(k, at.getTime())) return true;
     }
   }
   return null;
