@@ -137,7 +137,15 @@ export interface CollectionService {
   getObjects(actor: Actor, id: string, names: readonly string[]): Promise<DavObject[]>;
   /** With `withData` false, non-recurring objects come without their text (their span is exact). */
   objectsInRange(actor: Actor, id: string, startMs: number, endMs: number, component?: string, withData?: boolean): Promise<DavObject[]>;
-  /** The schedule inbox takes no writes but the server's (RFC 6638 §2.2); STOA_FORBIDDEN for anyone else. */
+  /**
+   * Stores an object as it is: validated by the collection's codec, counted
+   * in the owner's quota, logged for sync; no scheduling (CalendarService.put
+   * adds that). What an import (the migration tool) calls, as systemActor()
+   * or as the owner. STOA_DAV_UID_CONFLICT, STOA_PRECONDITION_FAILED,
+   * STOA_OVER_QUOTA, STOA_DAV_LIMIT and the codec's errors; the schedule
+   * inbox takes no writes but the server's (RFC 6638 §2.2): STOA_FORBIDDEN
+   * for anyone else.
+   */
   putObject(actor: Actor, id: string, name: string, text: string, condition?: WriteCondition, options?: PutOptions): Promise<{ object: DavObject; created: boolean }>;
   deleteObject(actor: Actor, id: string, name: string, condition?: WriteCondition): Promise<void>;
   /** COPY / MOVE of one object (RFC 4918 §9.8, §9.9); `overwrite` false fails on an existing target. */

@@ -1,6 +1,9 @@
 // The contacts domain beyond plain collections: CardDAV queries and
 // multiget with vCard version conversion and property selection, and the
-// read-only global address list of the caller's domain.
+// read-only global address list of the caller's domain. Every method takes
+// the caller first; rights are those of the collection service, through
+// which address books are created and cards stored (CollectionService.create
+// and putObject: vCard 3.0 and 4.0, validated by contacts-codec.ts).
 import type { Actor } from '../directory/api.ts';
 import type { CardFilter } from '../model/dav-filter.ts';
 
