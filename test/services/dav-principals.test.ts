@@ -2,7 +2,8 @@
 // every method of the collection, calendar, contacts and scheduling services,
 // called directly — as a front end that forgot its own check would — with a
 // principal that must not get through: a user of the same domain with no
-// share (outsider), a user holding a read-only share (sharee: refused every
+// share, holding only a send-as grant on the owner's mailbox, which opens
+// nothing (outsider), a user holding a read-only share (sharee: refused every
 // change, and shown nothing that was not shared), and the domain admin of
 // another domain (otherAdmin). Each is refused, or answers as if the object
 // did not exist. The table is checked against the services' methods at run
@@ -95,6 +96,7 @@ describe('every DAV service method refuses a principal without the right', () =>
     await dav.collections.putObject(who.owner, privateBook, 'c1.vcf', CARD);
     await dav.collections.share(who.owner, calendar, 'sharee@a.example', 'read');
     await dav.collections.share(who.owner, contacts, 'sharee@a.example', 'read');
+    await s.directory.grants.grant(who.owner, { kind: 'account', ref: ownerId }, { grantee: 'outsider@a.example', right: 'send-as' });
   });
   after(async () => {
     await s.filter.verdicts.flush();
