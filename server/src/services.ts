@@ -37,6 +37,7 @@ import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices, type MailServices } from './mail/mail-services.ts';
 import { createPublicFolderService, type PublicFolderService } from './mail/public-folder-service.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createConnectionGate, type ConnectionGate } from './operations/connection-gate.ts';
 import { createHealthService, type HealthService } from './operations/health.ts';
 import type { HousekeepingTask } from './operations/housekeeping.ts';
 import type { LocalTransport } from './queue/local-transport.ts';
@@ -75,6 +76,8 @@ export interface Services {
   /** Sieve scripts, rules and out-of-office (ManageSieve, the API, delivery). */
   sieve: SieveService;
   health: HealthService;
+  /** Connection caps of every listener, counted once per process (docs/security.md "Connections"). */
+  connections: ConnectionGate;
   /** The filter pipeline, its quarantine, verdicts and classifier (docs/filtering.md). */
   filter: FilterService;
   /** CalDAV, CardDAV and the file area. */
@@ -102,6 +105,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     now: options.now,
     bus,
     onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
+    onPasswordCheck: () => metrics.passwordChecks.inc(),
     onDomainCreated: async (domain) => {
       // A new domain signs its mail from the first message on: its DKIM keys come with it.
       await dkim.ensureKey(domain);
@@ -109,7 +113,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   // Users' moves into and out of Junk train their classifier; the trainer is built with the filter below.
   let junkTraining: JunkTraining | null = null;
-  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, limits: config.mail.limits, onTransfer: (t) => junkTraining?.observe(t) });
+  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: config.mail.acl.crossDomain }, limits: config.mail.limits, onTransfer: (t) => junkTraining?.observe(t) });
   const publicFolders = createPublicFolderService({ store, bus, directory, limits: config.mail.limits });
   const dns = createDnsResolver(config);
   const queueConfig = queueConfigFrom(config);
@@ -145,6 +149,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     maxScanBytes: config.filter.maxScanBytes,
     sign: (message, fromDomain) => signer.signMessage(message, fromDomain),
     duplicateWindowMs: config.smtp.duplicateWindowMs,
+    localSenders: { addresses: directory.addresses, dns, settings: config.mailAuth },
     rules: createDeliveryRules({
       sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
@@ -158,6 +163,10 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   return {
     config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
     health: createHealthService(store),
+    connections: createConnectionGate({
+      maxTotal: config.connections.maxTotal, reserved: config.api.maxConnections, logger,
+      refused: metrics.connectionsRefused, ...(options.now ? { now: options.now } : {}),
+    }),
     filter,
     junkTraining,
     worker: {

@@ -4,6 +4,7 @@ import type { StoaConfig } from '../config/types.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Store } from '../store/port.ts';
 import { createAccountService } from './account-service.ts';
+import { createShareTargetService } from './share-targets.ts';
 import { createAddressService } from './address-service.ts';
 import { createAliasService } from './alias-service.ts';
 import type { Directory } from './api.ts';
@@ -26,14 +27,16 @@ export interface DirectoryOptions {
   /** Where account events (password changed, disabled, deleted) are published. */
   bus?: ChangeBus;
   onAuthAttempt?: DirectoryContext['onAuthAttempt'];
+  onPasswordCheck?: DirectoryContext['onPasswordCheck'];
   onDomainCreated?: DirectoryContext['onDomainCreated'];
 }
 
 export { actorFor };
 
-export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 'mail'>, options: DirectoryOptions = {}): Directory {
+export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 'mail' | 'directory'>, options: DirectoryOptions = {}): Directory {
   const ctx: DirectoryContext = {
-    store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt, onDomainCreated: options.onDomainCreated,
+    store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt,
+    onPasswordCheck: options.onPasswordCheck, onDomainCreated: options.onDomainCreated,
   };
   return {
     domains: createDomainService(ctx),
@@ -45,14 +48,17 @@ export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 
     audit: createAuditService(ctx),
     operators: createOperatorService(ctx),
     addresses: createAddressService(ctx),
+    shareTargets: createShareTargetService(ctx),
     auth: createAuthService(ctx),
     credentials: createCredentialService(ctx),
     sharedMailboxes: createSharedMailboxService(ctx),
     grants: createMailboxGrantService(ctx),
     async housekeeping() {
       const now = ctx.now();
+      const clientsPruned = await store.throttle.pruneClients(now - config.auth.throttle.knownClientDays * 86_400_000);
       return {
-        throttleEntriesPruned: await store.throttle.prune(now - config.auth.throttle.windowMs),
+        // Failure counters past their window and known addresses past knownClientDays (login-throttle.ts).
+        throttleEntriesPruned: clientsPruned + await store.throttle.prune(now - config.auth.throttle.windowMs),
         credentialsExpired: await store.credentials.deleteExpired(new Date(now).toISOString()),
       };
     },

@@ -27,10 +27,13 @@ import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
 import { requestMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
-import { installProblemHandlers } from './problem.ts';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
+import { limitConnections } from './connection-limit.ts';
+import type { ConnectionGate } from '../../operations/connection-gate.ts';
+import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
@@ -62,6 +65,8 @@ export interface HttpServerDeps {
   dav?: DavServices;
   /** The change bus: account events end remembered DAV logins at once. */
   bus?: ChangeBus;
+  /** The process's connection caps: HTTP has its own pool, outside the mail listeners' total (the reserve). */
+  gate: ConnectionGate;
 }
 
 declare module 'fastify' {
@@ -86,18 +91,35 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     // JSON with "__proto__" or "constructor.prototype" is refused outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // The router's and Node's own refusals as problem documents that do not echo the URL (docs/security.md "HTTP").
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
   // Only JSON bodies: dropping the text/plain parser makes any other media
   // type a 415 instead of a confusing "body must be object".
   app.removeContentTypeParser('text/plain');
+  // Many HTTP clients send "Content-Type: application/json" on every request,
+  // DELETE and logout included, with no body. For a route that takes no body
+  // that is simply no body (issue 16 item 24); a route that takes one still
+  // answers STOA_BAD_JSON, as for any other unparsable body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && !request.routeOptions.schema?.body) {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
   installProblemHandlers(app);
   app.decorate('metrics', metrics);
+  await app.register(securityHeaders);
 
   await app.register(openapi, { version: pkg.version });
   await app.register(cookie);
-  await app.register(requestMetrics, { metrics });
+  await app.register(requestMetrics, { metrics, access: config.api.metrics });
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
@@ -126,6 +148,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   // CalDAV/CardDAV (docs/dav.md): its own authentication (Basic or the session cookie) and DAV error bodies.
   if (deps.dav && config.dav.enabled) await app.register(davPlugin, { config, directory, services: deps.dav, ...(deps.bus ? { bus: deps.bus } : {}) });
 
+  limitConnections(app, deps.gate, config);
   await app.ready();
   return app;
 }

@@ -1,6 +1,7 @@
 // What every IMAP command handler receives and returns. Handlers are
 // `async (ctx, command)` and return replies (typed responses, never bytes);
 // the connection alone serializes and writes them (wire/serialize-response.ts).
+import type { ShareTargetService } from '../../directory/share-targets.ts';
 import type { Readable } from 'node:stream';
 import type { AccountService, Actor, AuthService, GroupService, LoginGrant } from '../../directory/api.ts';
 import type { SharedMailboxService } from '../../directory/shared-mailbox-api.ts';
@@ -19,6 +20,8 @@ export interface ImapServices {
   accounts: AccountService;
   /** ACL identifiers naming groups ("$sales@example.com", session/acl-identifiers.ts). */
   groups: GroupService;
+  /** Whom SETACL may name: the user's own domain, with lookups throttled (directory/share-targets.ts). */
+  shareTargets: ShareTargetService;
   /** Shared mailboxes by address, for their trees' names (session/namespaces.ts). */
   sharedMailboxes: SharedMailboxService;
   mailboxes: MailboxService;
@@ -40,6 +43,8 @@ export interface ImapSettings {
   appendLimit: number;
   /** Where streamed APPEND literals are spooled while they arrive. */
   spoolDir: string;
+  /** From connect to login, whatever the client sends meanwhile (imap.preAuthTimeoutSeconds). */
+  preAuthTimeoutMs: number;
   /** Clock in ms since the epoch (tests move it). */
   now: () => number;
   /** Where shared mailboxes opened through full access are shown (mail.sharedMailboxes.imapPrefix); "Other Users" when absent. */
@@ -96,6 +101,12 @@ export interface ImapContext<Session extends ImapSession = ImapSession> {
    * change made by another process or node.
    */
   watchLogin(grant: LoginGrant): void;
+  /**
+   * Counts this login against imap.maxSessionsPerAccountIp (released when the
+   * connection closes); false when the account has that many sessions from
+   * this address already.
+   */
+  claimSession(accountId: string): boolean;
 }
 
 /** RFC 7888/3502 APPEND literals too large to hold in memory, streamed back from the spool. */
