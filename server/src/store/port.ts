@@ -16,6 +16,7 @@ import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
 import type { DirectoryConnectionStore, SyncRunStore } from './directory-sync-port.ts';
+import type { DavStore } from './dav-port.ts';
 import type { MailboxGrantStore, PublicFolderAddressStore, SharedMailboxStore } from './shared-mailbox-port.ts';
 import type { ThrottleStore } from './throttle-port.ts';
 
@@ -270,6 +271,8 @@ export interface StoreTx {
   sharedMailboxes: SharedMailboxStore;
   mailboxGrants: MailboxGrantStore;
   publicFolderAddresses: PublicFolderAddressStore;
+  /** Calendars and address books (dav-port.ts): collections, objects, change log, shares, delegation. */
+  dav: DavStore;
 }
 
 export interface Store extends StoreTx {

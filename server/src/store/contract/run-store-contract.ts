@@ -6,6 +6,7 @@ import { addressContract } from './addresses.contract.ts';
 import { atomicCounterContract } from './atomic-counters.contract.ts';
 import { blobContract } from './blobs.contract.ts';
 import { concurrentWriteContract } from './concurrent-writes.contract.ts';
+import { davContract } from './dav.contract.ts';
 import { domainContract } from './domains.contract.ts';
 import { directorySyncContract } from './directory-sync.contract.ts';
 import { filterContract } from './filter.contract.ts';
@@ -39,6 +40,7 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     queueContract(factory);
     sieveContract(factory);
     directorySyncContract(factory);
+    davContract(factory);
     sharedMailboxContract(factory);
   });
 }

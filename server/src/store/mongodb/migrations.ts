@@ -16,6 +16,7 @@ import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
 import { DIRECTORY_COLLECTIONS } from './directory-connection-store.ts';
 import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
+import { DAV_INDEXES } from './dav-collections.ts';
 
 interface Migration {
   version: number;
@@ -248,6 +249,13 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 17,
+    description: 'calendars and address books: collections, objects with their time span, change log, shares, delegation',
+    async up(db) {
+      await createIndexedCollections(db, DAV_INDEXES);
+    },
+  },
+  {
+    version: 18,
     description: 'directory sync: source of accounts, groups and aliases (null = local); LDAP/AD connections and sync runs',
     async up(db) {
       // Idempotent: only documents without the field are touched.

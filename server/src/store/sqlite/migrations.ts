@@ -16,6 +16,7 @@ import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
 import { DIRECTORY_SYNC_SQL } from './directory-connections.ts';
 import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
+import { DAV_SCHEMA_SQL } from './dav-schema.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -344,6 +345,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 22,
+    name: 'dav',
+    // Calendars and address books: collections, objects with their time span, change log, shares, delegation (dav-schema.ts).
+    sql: DAV_SCHEMA_SQL,
+  },
+  {
+    version: 23,
     name: 'directory-sync',
     // Directory source of accounts, groups and aliases; LDAP/AD connections and sync runs (directory-connections.ts).
     sql: DIRECTORY_SYNC_SQL,
