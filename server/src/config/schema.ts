@@ -167,10 +167,6 @@ export const configSchema = Obj({
     keepDeleted: Type.Boolean({ description: 'DELE hides messages from POP3 instead of deleting them' }),
     markSeen: Type.Boolean({ description: 'Messages retrieved with RETR get \\Seen at QUIT' }),
   }),
-  directory: Obj({
-    defaultQuotaBytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Default account quota of a new domain; 0 = unlimited' }),
-    defaultQuotaMessages: Int(0, 2_147_483_647, 'Default message-count quota of a new domain; 0 = unlimited'),
-  }),
   managesieve: Obj({
     maxConnections: Int(1, 100_000, 'Simultaneous ManageSieve connections'),
     maxConnectionsPerIp: Int(1, 100_000, 'Simultaneous ManageSieve connections per client IP'),
@@ -223,6 +219,21 @@ export const configSchema = Obj({
     maxGrants: Int(1, 100_000, 'Shares of one calendar or address book, and calendar delegates of one owner'),
     maxCollections: Int(1, 1_000_000, 'Calendars, address books and folders of one owner'),
     maxObjectsPerCollection: Int(1, 10_000_000, 'Objects of one calendar, address book or folder'),
+  }),
+  directory: Obj({
+    defaultQuotaBytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Default account quota of a new domain; 0 = unlimited' }),
+    defaultQuotaMessages: Int(0, 2_147_483_647, 'Default message-count quota of a new domain; 0 = unlimited'),
+    // External directories (LDAP/AD, docs/directory-sync.md).
+    secretKeyFile: Str('Key that seals stored bind passwords'),
+    scheduler: Obj({
+      enabled: Type.Boolean({ description: 'Run scheduled directory syncs in this process' }),
+      tickMs: Int(1000, 3_600_000, 'How often due syncs are looked for'),
+    }),
+    historyRuns: Int(1, 100_000, 'Sync runs kept per connection'),
+    loginPool: Obj({
+      size: Int(1, 64, 'Pooled LDAP connections per directory connection for logins'),
+      idleSeconds: Int(1, 3600, 'An unused pooled connection is closed after this long'),
+    }),
   }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
@@ -455,7 +466,6 @@ export function defaultConfig(): StoaConfig {
     // Dovecot and Exchange mark what POP3 retrieved as seen (issue 16 item 23).
     pop3: { maxConnections: 500, maxConnectionsPerIp: 20, preAuthTimeoutSeconds: 30, idleTimeoutSeconds: 600, keepDeleted: false, markSeen: true },
     // A mailbox without a limit lets one account fill the disk (issue 16 item 15).
-    directory: { defaultQuotaBytes: 10 * 1024 ** 3, defaultQuotaMessages: 0 },
     managesieve: { maxConnections: 200, maxConnectionsPerIp: 10, maxSessionsPerAccountIp: 5, preAuthTimeoutSeconds: 30, idleTimeoutSeconds: 1800 },
     // Dovecot Pigeonhole's defaults where they exist (sieve_max_redirects 4, vacation 1 day minimum is ours: 1 hour).
     sieve: {
@@ -473,6 +483,13 @@ export function defaultConfig(): StoaConfig {
       maxExpandDays: 3660, maxMultigetHrefs: 1000, authCacheSeconds: 60, directoryMaxEntries: 5000, tombstoneRetentionDays: 90,
       scheduleInboxMaxItems: 200, imipMaxMessageBytes: 4 * 1024 * 1024, maxGrants: 1000,
       maxCollections: 1000, maxObjectsPerCollection: 100_000,
+    },
+    directory: {
+      defaultQuotaBytes: 10 * 1024 ** 3, defaultQuotaMessages: 0,
+      secretKeyFile: 'keys/directory.key',
+      scheduler: { enabled: true, tickMs: 60_000 },
+      historyRuns: 200,
+      loginPool: { size: 4, idleSeconds: 60 },
     },
     api: {
       sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto',
