@@ -202,6 +202,21 @@ print('ok')
     );
   });
 
+  test('a member without send as cannot hide From: sales@ from the check: a lone CR, or an address the parser passes over, gets 550 5.6.0', async () => {
+    const envelope = { from: 'alice@example.test', to: ['buyer@outside.test'] };
+    for (const head of [
+      'Subject: hi\rFrom: Sales <sales@example.test>\r\nFrom: alice@example.test',
+      'From: <alice@example.test> <sales@example.test>',
+      'From: sales@example.test <alice@example.test>',
+    ]) {
+      await assert.rejects(
+        s.submission('alice@example.test').sendMail({ envelope, raw: `${head}\r\nTo: buyer@outside.test\r\n\r\nPay the invoice.\r\n` }),
+        (err) => /^550 5\.6\.0/.test(replyOf(err)),
+        JSON.stringify(head),
+      );
+    }
+  });
+
   test('send on behalf (Python smtplib): accepted with Sender: the user, refused without it or with a forged Sender:', async () => {
     const script = `
 import smtplib, ssl, sys

@@ -79,6 +79,19 @@ describe('sender policy with send as and send on behalf', () => {
     ['dave', 'From: =?utf-8?q?sales=40example=2Etest?= <sales@example.test>', 'STOA_SENDER_NOT_OWNED'],
     ['dave', 'From: sales@example.test\r\n\tSender-ish: dave', 'STOA_SENDER_NOT_OWNED'],
     ['dave', 'From: <>', 'STOA_MESSAGE_INVALID'],
+    // Ambiguous author fields: what this parser sees is not what every reader sees ("Composition Kills", USENIX Security 2020).
+    ['dave', 'From: <dave@example.test> <sales@example.test>', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: Dave <dave@example.test> sales@example.test', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: sales@example.test <dave@example.test>', 'STOA_MESSAGE_INVALID'],
+    ['bob', 'From: <bob@example.test> <boss@example.test>', 'STOA_MESSAGE_INVALID'],
+    ['carol', 'From: sales@example.test\r\nSender: <carol@example.test> <boss@example.test>', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: dave@example.test\r\nResent-From: <dave@example.test> <sales@example.test>', 'STOA_MESSAGE_INVALID'],
+    // A lone CR is a line break to some readers: a second From: hidden inside another field.
+    ['dave', 'Subject: hi\rFrom: sales@example.test\r\nFrom: dave@example.test', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: dave@example.test\rSender: sales@example.test', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: "Dave \\" Q" <dave@example.test>', null],
+    ['dave', 'From: Dave (at dave@example.test) <dave@example.test>', null],
+    ['dave', 'From: <@relay.test:dave@example.test>', null],
     ['dave', 'Subject: no author', 'STOA_MESSAGE_INVALID'],
   ];
 

@@ -90,6 +90,43 @@ export async function mayUseAddress(dir: SenderDirectory, principal: Actor, addr
   return (await addressUse(dir, principal, address)) !== null;
 }
 
+/**
+ * Whether an author field says more than the parser read from it: an "@"
+ * outside quoted strings and comments that no parsed address (or source
+ * route) accounts for, as in "<me@x> <ceo@x>" or "me@x <ceo@x>". Readers
+ * differ on such fields (one shows the first address, another the last), so
+ * the one checked here might not be the one shown: refused as malformed.
+ */
+function ambiguous(field: HeaderField): boolean {
+  const value = unfoldValue(field.value);
+  let ats = 0;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === '\\') {
+      i++;
+    } else if (quoted) {
+      if (ch === '"') quoted = false;
+    } else if (depth > 0) {
+      if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+    } else if (ch === '"') {
+      quoted = true;
+    } else if (ch === '(') {
+      depth++;
+    } else if (ch === '@') {
+      ats++;
+    }
+  }
+  let accounted = 0;
+  for (const a of parseAddressList(value)) {
+    if (a.mailbox !== null && a.host !== null && a.host !== 'MISSING_DOMAIN') accounted++;
+    if (a.adl) accounted += [...a.adl].filter((c) => c === '@').length;
+  }
+  return ats > accounted;
+}
+
 /** The addresses of one address-list field value; null when it holds none. */
 function addressesOf(field: HeaderField): string[] {
   return parseAddressList(unfoldValue(field.value))
@@ -119,6 +156,8 @@ function notYours(field: HeaderField, address: string, why = 'is not yours'): St
  * behalf of (for its Sent folder copy), or null for the principal's own.
  */
 export async function checkAuthorFields(dir: SenderDirectory, principal: Actor, headerSection: Buffer): Promise<DelegatedSender | null> {
+  // RFC 5322 §2.2: CR only in CRLF. Some readers break lines at a lone CR, and would see fields checked here as parts of others.
+  if (/\r(?!\n)/.test(headerSection.toString('latin1'))) throw new StoaError('STOA_MESSAGE_INVALID', 'the header section has a CR without LF');
   const fields = headerFields(headerSection);
   const named = (name: string): HeaderField[] => fields.filter((f) => f.name.toLowerCase() === name);
   const from = named('from');
@@ -161,6 +200,9 @@ export async function checkAuthorFields(dir: SenderDirectory, principal: Actor, 
       if (use?.use === 'own' || (use?.use === 'delegated' && use.sendAs)) continue;
       throw notYours(field, address);
     }
+  }
+  for (const field of [...from, ...sender, ...named('resent-from'), ...named('resent-sender')]) {
+    if (ambiguous(field)) throw new StoaError('STOA_MESSAGE_INVALID', `${field.name}: holds an address outside the address list (quote a display name with "@" in it)`);
   }
   return sentFor;
 }
