@@ -156,7 +156,7 @@ assert typ == 'OK' and data[0] == b'1', data
 typ, data = m.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
 assert b'Quote please' in data[0][1], data
 typ, data = m.myrights('"${SALES_INBOX}"')
-assert b'lrswipkxtea' in data[0], data
+assert b'lrswipkxte' in data[0] and b'lrswipkxtea' not in data[0], data
 m.logout()
 print('ok')
 `;
