@@ -112,6 +112,22 @@ describe('sender policy with send as and send on behalf', () => {
     assert.deepEqual(failures, []);
   });
 
+  test('author fields with more addresses than a real message has are refused before any lookup; repeated ones are looked up once', async () => {
+    let lookups = 0;
+    const counting = {
+      addresses: { resolve: (a: string) => { lookups++; return s.directory.addresses.resolve(a); } },
+      grants: s.directory.grants,
+    };
+    const many = (n: number, address: string): Buffer => Buffer.from(`From: ${Array(n).fill(address).join(', ')}\r\n\r\n`);
+    // 40,000 addresses in 760 kB: one lookup (and two grant checks) each took seconds of store work per message.
+    await assert.rejects(checkAuthorFields(counting, users.get('bob')!, many(40_000, 'sales@example.test')), (err) => isStoaError(err, 'STOA_MESSAGE_INVALID'));
+    await assert.rejects(checkAuthorFields(counting, users.get('bob')!, Buffer.from(`From: bob@example.test\r\nResent-From: ${Array(101).fill('bob@alias.test').join(', ')}\r\n\r\n`)),
+      (err) => isStoaError(err, 'STOA_MESSAGE_INVALID'));
+    assert.equal(lookups, 0);
+    assert.equal((await checkAuthorFields(counting, users.get('bob')!, many(100, 'SALES@example.test')))?.address, 'sales@example.test');
+    assert.equal(lookups, 1);
+  });
+
   test("the envelope sender: one's own, or a mailbox one may send as or on behalf of; without grants only one's own", async () => {
     const dir = { addresses: s.directory.addresses, grants: s.directory.grants };
     assert.equal(await mayUseAddress(dir, users.get('bob')!, 'sales@example.test'), true);
