@@ -106,7 +106,7 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
-        filter: services.filter, gate: services.connections,
+        filter: services.filter, dav: services.dav, bus: services.bus, gate: services.connections,
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
