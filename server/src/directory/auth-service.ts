@@ -12,6 +12,7 @@ import { isoNow } from './ids.ts';
 import { parseAddress, parseOperatorLogin } from './names.ts';
 import { DummyVerifier, hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
 import { canonicalAppSecret } from './password-policy.ts';
+import { VerifiedPasswordCache } from './verified-password-cache.ts';
 import { blockDelayMs, freeFailuresFor, isStale, retryAfterSeconds, throttleKey, type ThrottleKeyKind } from './throttle-policy.ts';
 
 /**
@@ -20,7 +21,7 @@ import { blockDelayMs, freeFailuresFor, isStale, retryAfterSeconds, throttleKey,
  * verifier that owns the account says 'fail' so a stale local hash cannot
  * override it). The built-in verifiers only ever say 'ok' or 'skip'.
  */
-function localPasswordVerifier(dummy: DummyVerifier): PasswordVerifier {
+function localPasswordVerifier(dummy: DummyVerifier, cache: VerifiedPasswordCache): PasswordVerifier {
   return {
     name: 'password',
     async verify(account, password) {
@@ -29,12 +30,12 @@ function localPasswordVerifier(dummy: DummyVerifier): PasswordVerifier {
         await dummy.verify(password);
         return 'skip';
       }
-      return (await verifyPassword(account.passwordHash, password)) ? 'ok' : 'skip';
+      return (await cache.verify(account.id, account.passwordHash, password, verifyPassword)) ? 'ok' : 'skip';
     },
   };
 }
 
-function appPasswordVerifier(ctx: DirectoryContext): PasswordVerifier {
+function appPasswordVerifier(ctx: DirectoryContext, cache: VerifiedPasswordCache): PasswordVerifier {
   return {
     name: 'app-password',
     async verify(account, password, req) {
@@ -44,7 +45,8 @@ function appPasswordVerifier(ctx: DirectoryContext): PasswordVerifier {
       const secret = canonicalAppSecret(password);
       if (secret === null) return 'skip';
       for (const record of await ctx.store.appPasswords.listForAccount(account.id)) {
-        if (await verifyPassword(record.secretHash, secret)) return { ok: true, appPasswordId: record.id };
+        // Read from the store each time: a revoked app password is never matched from the cache.
+        if (await cache.verify(account.id, record.secretHash, secret, verifyPassword)) return { ok: true, appPasswordId: record.id };
       }
       return 'skip';
     },
@@ -75,7 +77,8 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
   const { store, config } = ctx;
   const throttle = config.auth.throttle;
   const dummy = new DummyVerifier(config.auth.argon2);
-  const verifiers: PasswordVerifier[] = [localPasswordVerifier(dummy), appPasswordVerifier(ctx)];
+  const cache = new VerifiedPasswordCache(config.auth.verifiedCache, () => ctx.now(), ctx.bus);
+  const verifiers: PasswordVerifier[] = [localPasswordVerifier(dummy, cache), appPasswordVerifier(ctx, cache)];
 
   /** The stored login for what the user typed: alias-domain addresses become the target domain's. */
   async function loginFor(username: string): Promise<string | null> {
