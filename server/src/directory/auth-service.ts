@@ -185,7 +185,8 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
     if (!record.enabled || (domain !== null && !domain.enabled)) return { ok: false, code: 'STOA_ACCOUNT_DISABLED' };
     if (!protocolAllowed(record, req.protocol)) return { ok: false, code: 'STOA_PROTOCOL_NOT_ALLOWED' };
 
-    await store.throttle.clear(accountKey);
+    // A write only when there is a counter to clear: most logins have none.
+    if (accountState) await store.throttle.clear(accountKey);
     if (appPasswordId) await store.appPasswords.touch(appPasswordId, isoNow(now), req.ip);
     if (via === 'password') await rehashIfOutdated(record, req.password);
     const account = toAccount(record);
