@@ -13,5 +13,14 @@ if (major < 24) {
 // each fsync would queue behind the others. Read by libuv at its first use of
 // the pool, which has not happened yet here.
 process.env.UV_THREADPOOL_SIZE ??= '16';
+// glibc keeps large freed blocks for reuse once it has seen one freed, in
+// the arena of the thread that freed it: each argon2id hash (19 MiB, on any
+// of those 16 threads) then stays resident, 300-400 MB after a burst of
+// logins. A fixed mmap threshold makes blocks of 4 MiB and more go back to
+// the system when freed. glibc reads it only at start, so `serve` re-executes
+// itself once with it set (same pid, same arguments; musl ignores it).
+if (process.platform === 'linux' && process.argv.slice(2).includes('serve') && process.env.MALLOC_MMAP_THRESHOLD_ === undefined && typeof process.execve === 'function') {
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, MALLOC_MMAP_THRESHOLD_: String(4 * 1024 * 1024) });
+}
 const { main } = await import('../server/src/cli/main.ts');
 await main();
