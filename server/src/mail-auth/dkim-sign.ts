@@ -1,7 +1,7 @@
 // Outbound DKIM signing (RFC 6376) with the From domain's active keys,
 // relaxed/relaxed canonicalization (§3.4.2, §3.4.4), through mailauth.
 import { domainToASCII } from 'node:url';
-import { dkimSign } from 'mailauth/lib/dkim/sign.js';
+import type { dkimSign as DkimSign } from 'mailauth/lib/dkim/sign.js';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/port.ts';
 
@@ -38,7 +38,9 @@ export function createDkimSigner(store: Store, logger: Logger): DkimSigner {
       };
       // mailauth's typings demand a top-level key too, which its signer
       // ignores when signatureData is given (lib/dkim/dkim-signer.js).
-      const result = await dkimSign(raw, options as unknown as Parameters<typeof dkimSign>[1]);
+      // Loaded with the first message to sign, not at start (as inbound.ts loads mailauth).
+      const { dkimSign } = await import('mailauth/lib/dkim/sign.js') as { dkimSign: typeof DkimSign };
+      const result = await dkimSign(raw, options as unknown as Parameters<typeof DkimSign>[1]);
       for (const e of result.errors) logger.warn({ fromDomain, err: e.err, selector: e.selector }, 'DKIM signing failed');
       if (!result.signatures) return raw;
       return Buffer.concat([Buffer.from(result.signatures, 'utf8'), raw]);
