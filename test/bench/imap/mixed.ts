@@ -15,9 +15,11 @@
 // time for Dovecot's process-per-login model).
 //   node test/bench/imap/mixed.ts [--target stoa,dovecot,dovecot-reuse]
 //     [--clients 10,50] [--modes login,keep] [--seconds 30] [--accounts 100]
-//     [--seed 30] [--profile DIR] [--soak MINUTES] [--heap]
+//     [--seed 30] [--profile DIR] [--heap-snapshot DIR] [--soak MINUTES]
 // --profile writes a V8 CPU profile of the Stoa server into DIR when it stops
-// (summarise it with test/bench/cpu-profile-summary.ts). --soak runs the
+// (summarise it with test/bench/cpu-profile-summary.ts). --heap-snapshot
+// writes a V8 heap snapshot of the Stoa server into DIR after the matrix
+// (what is live in the heap once the load is over). --soak runs the
 // keep-open load with the first --clients figure for that many minutes after
 // the matrix and prints the server's RSS every 30 s.
 import type { ChildProcess } from 'node:child_process';
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '30' },
     'ops-per-login': { type: 'string', default: '8' },
     profile: { type: 'string' },
+    'heap-snapshot': { type: 'string' },
     soak: { type: 'string' },
     corpus: { type: 'string', default: process.env.STOA_CORPUS ?? join(import.meta.dirname, '../../../../shared/corpus/mail') },
   },
@@ -137,11 +140,17 @@ async function startStoaServer(): Promise<Server> {
   const configFile = join(root.path, 'stoa.yaml');
   writeFileSync(configFile, 'listeners:\n  imap:\n    allowPlaintextAuth: true\n');
   if (args.profile) mkdirSync(args.profile, { recursive: true });
+  if (args['heap-snapshot']) mkdirSync(args['heap-snapshot'], { recursive: true });
   const child: ChildProcess = startStoa(['serve'], {
     env: {
       STOA_CONFIG: configFile, STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: String(httpPort), STOA_HTTP_HOST: '127.0.0.1',
       STOA_IMAP_PORT: String(port), STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_LOG_LEVEL: 'warn', STOA_DNS_SERVERS: '127.0.0.1:9',
-      ...(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {}),
+      ...(args.profile || args['heap-snapshot'] ? {
+        NODE_OPTIONS: [
+          args.profile ? `--cpu-prof --cpu-prof-dir=${args.profile}` : '',
+          args['heap-snapshot'] ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${args['heap-snapshot']}` : '',
+        ].join(' '),
+      } : {}),
     },
   });
   let err = '';
@@ -359,6 +368,20 @@ async function bench(server: Server): Promise<void> {
   for (const r of rows) console.log(r);
   console.log(details.join('\n'));
   console.log(`server peak RSS ${rssMiB(server.pid, 'VmHWM').toFixed(0)} MiB`);
+  const snapshots = args['heap-snapshot'];
+  if (snapshots && server.name === 'stoa') {
+    process.kill(server.pid, 'SIGUSR2');
+    // Written synchronously by the server: done when its size stops growing.
+    let last = -1;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 2000));
+      const file = readdirSync(snapshots).find((f) => f.endsWith('.heapsnapshot'));
+      const size = file ? statSync(join(snapshots, file)).size : -1;
+      if (size > 0 && size === last) break;
+      last = size;
+    }
+    console.log(`heap snapshot in ${snapshots}`);
+  }
   if (args.soak) {
     const clients = Number(args.clients.split(',')[0]);
     const minutes = Number(args.soak);
