@@ -121,7 +121,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const queue = options.queue ? services.queue : null;
   const app = await createHttpServer({
     config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, sieve: services.sieve,
-    filter: services.filter,
+    filter: services.filter, gate: services.connections,
     ...(queue ? { queue } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -27,10 +27,13 @@ import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
 import { requestMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
-import { installProblemHandlers } from './problem.ts';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
+import { limitConnections } from './connection-limit.ts';
+import type { ConnectionGate } from '../../operations/connection-gate.ts';
+import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
@@ -54,6 +57,8 @@ export interface HttpServerDeps {
   sieve?: SieveService;
   /** Quarantine, verdicts and training; the routes are absent when the filter is not wired. */
   filter?: FilterService;
+  /** The process's connection caps: HTTP has its own pool, outside the mail listeners' total (the reserve). */
+  gate: ConnectionGate;
 }
 
 declare module 'fastify' {
@@ -78,6 +83,9 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     // JSON with "__proto__" or "constructor.prototype" is refused outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // The router's and Node's own refusals as problem documents that do not echo the URL (docs/security.md "HTTP").
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
@@ -99,10 +107,11 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   });
   installProblemHandlers(app);
   app.decorate('metrics', metrics);
+  await app.register(securityHeaders);
 
   await app.register(openapi, { version: pkg.version });
   await app.register(cookie);
-  await app.register(requestMetrics, { metrics });
+  await app.register(requestMetrics, { metrics, access: config.api.metrics });
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
@@ -128,6 +137,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
   }, { prefix: '/api/v1' });
 
+  limitConnections(app, deps.gate, config);
   await app.ready();
   return app;
 }
