@@ -118,6 +118,11 @@ export const configSchema = Obj({
       passes: Int(1, 100, 'argon2id iterations'),
       parallelism: Int(1, 64, 'argon2id lanes'),
     }),
+    // Successful argon2id checks remembered (directory/verified-password-cache.ts); entries 0 turns it off.
+    verifiedCache: Obj({
+      entries: Int(0, 1_000_000, 'Verified passwords remembered'),
+      ttlSeconds: Int(0, 86_400, 'How long a verified password is remembered'),
+    }),
     // Below 8 would be weaker than what the API schema already enforces.
     minPasswordLength: Int(8, 1024, 'Minimum password length'),
     throttle: Obj({
@@ -454,6 +459,8 @@ export function defaultConfig(): StoaConfig {
     auth: {
       // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1.
       argon2: { memoryKiB: 19456, passes: 2, parallelism: 1 },
+      // Dovecot's auth_cache_ttl is one hour too.
+      verifiedCache: { entries: 10_000, ttlSeconds: 3600 },
       minPasswordLength: 8,
       throttle: {
         ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000,
