@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LDAP_ROOT_DN, LDAP_ROOT_PASSWORD, LDAP_SUFFIX, ssha, startSlapd, type Slapd } from '../support/slapd.ts';
-import { runStoa, tempDir } from './run-stoa.ts';
+import { initStore, runStoa, tempDir } from './run-stoa.ts';
 
 const TREE = [
   `dn: ${LDAP_SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Stoa\ndc: stoa\n`,
@@ -26,6 +26,8 @@ describe('stoa directory (CLI) against OpenLDAP', { timeout: 300_000 }, () => {
   before(async () => {
     slapd = await startSlapd(TREE);
     dir = tempDir('cli-ldap');
+    // The CLI works on a store `stoa serve` made; it never creates one itself.
+    await initStore(dir.path);
     env = { STOA_DATA_DIR: dir.path, STOA_DEMO: '0', STOA_ADMIN_PASSWORD: 'cli admin password', LDAP_BIND: LDAP_ROOT_PASSWORD };
     writeFileSync(join(dir.path, 'ca.pem'), slapd.ca.pem);
     writeFileSync(join(dir.path, 'ol.yaml'), [
