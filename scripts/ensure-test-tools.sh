@@ -9,7 +9,8 @@
 # make their own signature database; spamd + spamassassin: SpamAssassin's
 # daemon for the optional-scorer test of test/filter; vdirsyncer, litmus,
 # python3-caldav: DAV clients for test/dav; radicale: the DAV benchmark's
-# reference server).
+# reference server; samba-ad-dc, samba-ad-provision, ldb-tools, slapd,
+# ldap-utils: a real AD DC and OpenLDAP for test/ldap).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -33,17 +34,17 @@ find_missing() {
   [ -x /usr/sbin/clamd ] || missing="$missing clamav-daemon"
   [ -x /usr/sbin/spamd ] || missing="$missing spamd"
   [ -d /usr/share/spamassassin ] || missing="$missing spamassassin"
+  # test/dav: real CalDAV/CardDAV clients and the WebDAV suite; Radicale for the DAV benchmark's comparison.
+  command -v vdirsyncer >/dev/null 2>&1 || missing="$missing vdirsyncer"
+  command -v litmus >/dev/null 2>&1 || missing="$missing litmus"
+  /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing="$missing python3-caldav"
+  command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
   # test/ldap: Samba AD DC (provisioning needs the AD schema files of samba-ad-provision, bulk loads use ldbadd) and OpenLDAP.
   [ -x /usr/sbin/samba ] || missing="$missing samba-ad-dc"
   [ -d /usr/share/samba/setup/ad-schema ] || missing="$missing samba-ad-provision"
   command -v ldbadd >/dev/null 2>&1 || missing="$missing ldb-tools"
   [ -x /usr/sbin/slapd ] || missing="$missing slapd"
   command -v ldapsearch >/dev/null 2>&1 || missing="$missing ldap-utils"
-  # test/dav: real CalDAV/CardDAV clients and the WebDAV suite; Radicale for the DAV benchmark's comparison.
-  command -v vdirsyncer >/dev/null 2>&1 || missing="$missing vdirsyncer"
-  command -v litmus >/dev/null 2>&1 || missing="$missing litmus"
-  /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing="$missing python3-caldav"
-  command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
 }
 
 find_missing

@@ -15,20 +15,22 @@ import { createLoginThrottle, type ThrottleOutcome } from './login-throttle.ts';
 import { parseAddress, parseOperatorLogin } from './names.ts';
 import { DummyVerifier, hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
 import { canonicalAppSecret } from './password-policy.ts';
+import { VerifiedPasswordCache } from './verified-password-cache.ts';
 
 /** Every argon2 check of a login, real or dummy, goes through here so it is seen (DirectoryContext.onPasswordCheck). */
 interface PasswordChecks {
-  verify(phc: string, password: string): Promise<boolean>;
+  /** Through the verified-password cache (verified-password-cache.ts): a repeated right password skips the hash. */
+  verify(accountId: string, phc: string, password: string): Promise<boolean>;
   dummy(password: string): Promise<void>;
 }
 
-function passwordChecks(ctx: DirectoryContext, dummy: DummyVerifier): PasswordChecks {
+function passwordChecks(ctx: DirectoryContext, dummy: DummyVerifier, cache: VerifiedPasswordCache): PasswordChecks {
   const seen = <T>(check: Promise<T>): Promise<T> => {
     ctx.onPasswordCheck?.(check);
     return check;
   };
   return {
-    verify: (phc, password) => seen(verifyPassword(phc, password)),
+    verify: (accountId, phc, password) => seen(cache.verify(accountId, phc, password, verifyPassword)),
     dummy: (password) => seen(dummy.verify(password)),
   };
 }
@@ -55,7 +57,7 @@ function localPasswordVerifier(checks: PasswordChecks): PasswordVerifier {
         await checks.dummy(password);
         return 'skip';
       }
-      return (await checks.verify(account.passwordHash, password)) ? 'ok' : 'skip';
+      return (await checks.verify(account.id, account.passwordHash, password)) ? 'ok' : 'skip';
     },
   };
 }
@@ -76,14 +78,15 @@ function appPasswordVerifier(ctx: DirectoryContext, checks: PasswordChecks): Pas
       if (secret === null) return 'skip';
       const lookup = appPasswordLookup(account.id, secret);
       const candidate = await ctx.store.appPasswords.findByLookup(account.id, lookup);
-      if (candidate && await checks.verify(candidate.secretHash, secret)) return { ok: true, appPasswordId: candidate.id };
+      // Read from the store each time: a revoked app password is never matched from the cache.
+      if (candidate && await checks.verify(account.id, candidate.secretHash, secret)) return { ok: true, appPasswordId: candidate.id };
       const legacy = (await ctx.store.appPasswords.listForAccount(account.id)).filter((r) => r.lookup === null);
       if (!candidate && legacy.length === 0) {
         await checks.dummy(secret);
         return 'skip';
       }
       for (const record of legacy) {
-        if (await checks.verify(record.secretHash, secret)) {
+        if (await checks.verify(account.id, record.secretHash, secret)) {
           if (!candidate) await ctx.store.appPasswords.setLookup(record.id, lookup).catch(() => undefined);
           return { ok: true, appPasswordId: record.id };
         }
@@ -117,7 +120,8 @@ const OUTCOME: Record<Exclude<AuthResult, { ok: true }>['code'], AuthOutcome> = 
 export function createAuthService(ctx: DirectoryContext): AuthService {
   const { store, config } = ctx;
   const throttle = createLoginThrottle({ store: store.throttle, config: config.auth.throttle, now: () => ctx.now() });
-  const checks = passwordChecks(ctx, new DummyVerifier(config.auth.argon2));
+  const cache = new VerifiedPasswordCache(config.auth.verifiedCache, () => ctx.now(), ctx.bus);
+  const checks = passwordChecks(ctx, new DummyVerifier(config.auth.argon2), cache);
   const verifiers: PasswordVerifier[] = [localPasswordVerifier(checks), appPasswordVerifier(ctx, checks)];
 
   /** The stored login for what the user typed: alias-domain addresses become the target domain's. */

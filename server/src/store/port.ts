@@ -15,8 +15,8 @@ import type { BlobInfo, ByteRange } from '../model/blob.ts';
 import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing.ts';
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
-import type { DirectoryConnectionStore, SyncRunStore } from './directory-sync-port.ts';
 import type { DavStore } from './dav-port.ts';
+import type { DirectoryConnectionStore, SyncRunStore } from './directory-sync-port.ts';
 import type { MailboxGrantStore, PublicFolderAddressStore, SharedMailboxStore } from './shared-mailbox-port.ts';
 import type { ThrottleStore } from './throttle-port.ts';
 

@@ -39,8 +39,8 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     lockContract(factory);
     queueContract(factory);
     sieveContract(factory);
-    directorySyncContract(factory);
     davContract(factory);
+    directorySyncContract(factory);
     sharedMailboxContract(factory);
   });
 }
