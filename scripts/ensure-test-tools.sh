@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages some tests need (dnsmasq: a real DNS server
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
-# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp).
+# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
+# dovecot-imapd, radicale and pff-tools: the real IMAP, CalDAV/CardDAV
+# servers and PST reader the migration tests import from and check against).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -18,6 +20,10 @@ find_missing() {
   perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing="$missing libio-socket-ssl-perl"
   # test/imap syncs a mailbox both ways with mbsync (Debian package isync), an independent IMAP client.
   command -v mbsync >/dev/null 2>&1 || missing="$missing isync"
+  # test/migration imports from a real Dovecot and a real Radicale, and checks PST reading against libpff's pffexport.
+  [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] || missing="$missing dovecot-imapd"
+  command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
+  command -v pffexport >/dev/null 2>&1 || missing="$missing pff-tools"
 }
 
 find_missing
@@ -40,6 +46,12 @@ find_missing
 [ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
+# Packages such as dovecot-imapd would start their system daemon on install:
+# the tests start their own, on free ports. policy-rc.d answering 101 forbids it.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+fi
+apt-get -o DPkg::Lock::Timeout=300 update -q >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >&2

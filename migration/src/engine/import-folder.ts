@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { KIND_OF_COLLECTION, type ItemKind, type ItemRef, type SourceFolder } from '../model.ts';
 import { DuplicateUidError, MalformedError, splitCalendar, splitVCards } from '../groupware/objects.ts';
 import type { ImportMessage, ImportSink, TargetAccount, TargetFolder } from '../sink/import-sink.ts';
-import { isRetryable, SourceError, type FetchResult, type SourceSession } from '../sources/source.ts';
+import { isConnectionError, isRetryable, SourceError, type FetchResult, type SourceSession } from '../sources/source.ts';
 import type { CheckpointStore, LedgerEntry } from './checkpoints.ts';
 import { splitFlags } from './keywords.ts';
 import type { Pace } from './limits.ts';
@@ -149,6 +149,8 @@ export async function importFolder(ctx: FolderContext, folder: SourceFolder, tar
         spooled = await ctx.spool.take(item.body);
       } catch (err) {
         if (isRetryable(err)) throw err;
+        // The connection dropped in the middle of a streamed message: reconnect and fetch it again.
+        if (isConnectionError(err)) throw new SourceError('transient', `the source dropped the connection: ${describe(err)}`, { cause: err });
         const code = err instanceof TooLargeError ? 'too-large' : 'source-error';
         outcome(ref, 'failed', code, describe(err));
         ledger.push({ key: ref.key, status: 'failed', sha256: null, messageId: null, reason: describe(err) });

@@ -26,11 +26,18 @@ function headerLines(head: Buffer): string[] {
   return lines;
 }
 
+/** Bytes of a UTF-8 byte order mark and whitespace before the first header field. */
+function leadingJunk(head: Buffer): number {
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0d || head[i] === 0x0a)) i++;
+  return i;
+}
+
 /** Throws MalformedError when the bytes are not a message: empty, or not starting with a header field. */
 export function checkMessage(head: Buffer, size: number): void {
   if (size === 0) throw new MalformedError('empty message');
-  const lines = headerLines(head);
-  // An mbox "From " line left in front is tolerated; Stoa stores the bytes as they are.
+  // Tolerated in front, as real mailboxes hold them: a UTF-8 BOM, blank space, an mbox "From " line. Stoa stores the bytes as they are.
+  const lines = headerLines(head.subarray(leadingJunk(head)));
   const first = lines[0]?.startsWith('From ') ? lines[1] : lines[0];
   if (first === undefined || !FIELD.test(first)) {
     throw new MalformedError('not an RFC 5322 message: it does not start with a header field');
@@ -40,7 +47,7 @@ export function checkMessage(head: Buffer, size: number): void {
 export function readMessageHead(head: Buffer): MessageHead {
   let messageId: string | null = null;
   let date: Date | null = null;
-  for (const line of headerLines(head)) {
+  for (const line of headerLines(head.subarray(leadingJunk(head)))) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
