@@ -5,7 +5,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const DOMAIN_MODULES = ['directory', 'mail', 'calendar', 'contacts', 'queue', 'filter', 'events', 'mail-auth', 'tls', 'audit'];
+const DOMAIN_MODULES = ['directory', 'mail', 'calendar', 'contacts', 'queue', 'filter', 'events', 'mail-auth', 'tls', 'audit', 'migration-jobs'];
 /** cli/ and server/src/main.ts start the process; nothing below them may import them. */
 const ENTRY_POINTS = ['cli'];
 
@@ -72,6 +72,16 @@ export default tseslint.config(
   // Configuration, errors and logging sit under everything.
   layer(['server/src/config/**', 'server/src/errors/**', 'server/src/log/**'], [
     folder(['store', ...DOMAIN_MODULES, 'protocols', ...ENTRY_POINTS], 'config/, errors/ and log/ are foundations: they import nothing above them'),
+  ]),
+  // The import tool (migration/) is a client of the services like any front end: never a store adapter or a protocol;
+  // its engine, sources and sinks do not see the store at all (only the CLI wiring passes the store to the services).
+  layer(['migration/**'], [
+    { regex: '(^|/)store/(sqlite|mongodb|blobs)/', message: 'migration/ uses the services, never a store adapter' },
+    folder(['protocols'], 'migration/ calls services, not protocol front ends'),
+  ]),
+  layer(['migration/src/engine/**', 'migration/src/sources/**', 'migration/src/sink/**', 'migration/src/groupware/**'], [
+    folder(['store'], 'the import engine never touches the store: it goes through the ImportSink (issue 15)'),
+    folder(['protocols'], 'migration/ calls services, not protocol front ends'),
   ]),
   // Shared schemas are used by the console too: no server code may leak into them.
   layer(['shared/**'], [

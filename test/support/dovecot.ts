@@ -135,6 +135,13 @@ ${options.namespace ?? ''}
 `;
   writeFileSync(join(dir, 'dovecot.conf'), conf);
   let proc: ChildProcess | null = null;
+  const log = () => {
+    try {
+      return readFileSync(join(dir, 'dovecot.log'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const fixOwnership = () => {
     if (root) spawnSync('chown', ['-R', `${mailUser}:${mailUser}`, join(dir, 'mail'), join(dir, 'home')]);
   };
@@ -150,7 +157,7 @@ ${options.namespace ?? ''}
       try {
         await waitForGreeting(host, port, Date.now() + 15_000);
       } catch (err) {
-        throw new Error(`${(err as Error).message}\n${stderr}\n${this.log()}`, { cause: err });
+        throw new Error(`${(err as Error).message}\n${stderr}\n${log()}`, { cause: err });
       }
     },
     async stop() {
@@ -163,12 +170,6 @@ ${options.namespace ?? ''}
       proc = null;
       rmSync(dir, { recursive: true, force: true });
     },
-    log() {
-      try {
-        return readFileSync(join(dir, 'dovecot.log'), 'utf8');
-      } catch {
-        return '';
-      }
-    },
+    log,
   };
 }

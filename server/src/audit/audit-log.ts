@@ -20,12 +20,12 @@ export interface AuditActor {
 const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash', 'password', 'secret']);
 
 export type AuditAction =
-  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password' | 'retry';
+  | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password' | 'retry' | 'cancel';
 
 export interface AuditChange {
   action: AuditAction;
   objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder'
-    | 'queued-message';
+    | 'queued-message' | 'migration-job';
   objectId: string;
   domainId: string | null;
   before: object | null;

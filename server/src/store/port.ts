@@ -11,6 +11,7 @@ import type {
 import type { MailboxStore, MessageStore } from './mail-port.ts';
 import type { QueueStore } from './queue-port.ts';
 import type { DkimKeyStore, GreylistStore, RateCounterStore } from './filter-port.ts';
+import type { MigrationStore } from './migration-port.ts';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -271,6 +272,8 @@ export interface StoreTx {
   messages: MessageStore;
   /** Outbound queue (queue-port.ts); in atomic() so a submission can enqueue with its other writes. */
   queue: QueueStore;
+  /** Migration jobs, checkpoints and item ledger (migration-port.ts); in atomic() so a job and its audit entry commit together. */
+  migrations: MigrationStore;
 }
 
 export interface Store extends StoreTx {

@@ -13,6 +13,7 @@ import { EXPUNGED_AT_INDEX, MAIL_COLLECTIONS, MAIL_INDEXES } from './mail-collec
 import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES } from './filter-collections.ts';
+import { MIGRATION_INDEXES } from './migration-store.ts';
 
 interface Migration {
   version: number;
@@ -197,6 +198,13 @@ const MIGRATIONS: readonly Migration[] = [
     async up(db) {
       // Idempotent: only recipients without the field are touched; null means INBOX, as before.
       await db.collection(QUEUE_COLLECTIONS.recipients).updateMany({ localFolder: { $exists: false } }, { $set: { localFolder: null } });
+    },
+  },
+  {
+    version: 11,
+    description: 'migration jobs, their checkpoints and item ledger (issue 15)',
+    async up(db) {
+      await createIndexedCollections(db, MIGRATION_INDEXES);
     },
   },
 ];

@@ -28,6 +28,7 @@ import { createThrottleStore } from './throttle-store.ts';
 import { createLockStore } from './lock-store.ts';
 import { createDkimKeyStore } from './dkim-key-store.ts';
 import { createGreylistStore, createRateCounterStore } from './greylist-store.ts';
+import { createMigrationStore } from './migration-store.ts';
 
 export async function openMongoStore(config: StoaConfig): Promise<Store> {
   const { url, database } = config.store.mongodb;
@@ -54,6 +55,7 @@ function txStores(ctx: MongoCtx): StoreTx {
     mailboxes: createMailboxStore(ctx),
     messages: createMessageStore(ctx),
     queue: createQueueStore(ctx),
+    migrations: createMigrationStore(ctx),
   };
 }
 

@@ -10,6 +10,7 @@ import { GREYLIST_SQL } from './greylist.ts';
 import { LOCKS_SQL } from './locks.ts';
 import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
+import { MIGRATION_JOBS_SQL } from './migration-jobs.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -286,6 +287,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'queue-local-folder',
     // The folder (INBOX or Junk) a deferred local recipient is retried into (queue-rows.ts).
     sql: QUEUE_LOCAL_FOLDER_SQL,
+  },
+  {
+    version: 16,
+    name: 'migration-jobs',
+    // Import jobs, their checkpoints and item ledger (migration-jobs.ts, issue 15).
+    sql: MIGRATION_JOBS_SQL,
   },
 ];
 

@@ -35,6 +35,7 @@ import { sqliteLockStore } from './locks.ts';
 import { sqliteDkimKeyStore } from './dkim-keys.ts';
 import { sqliteGreylistStore } from './greylist.ts';
 import { sqliteRateCounterStore } from './rate-counters.ts';
+import { sqliteMigrationStore } from './migration-jobs.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -72,6 +73,7 @@ function bind(x: Executor): StoreTx {
     mailboxes: sqliteMailboxStore(x),
     messages: sqliteMessageStore(x),
     queue: sqliteQueueStore(x),
+    migrations: sqliteMigrationStore(x),
   };
 }
 
