@@ -30,6 +30,12 @@ import type { Logger } from './log/logger.ts';
 import { startHousekeeping, type Housekeeping } from './housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
 import { openStore } from './store/open-store.ts';
+import { createMigrationJobService } from './migration-jobs/job-service.ts';
+import { startMigrationRunner, type MigrationRunner } from './migration-jobs/job-runner.ts';
+// The import tool's engine (migration/, issue 15): the job runner executes it in this process.
+import { createJobExecutor } from '../../migration/src/job-executor.ts';
+import { createServicesSink } from '../../migration/src/sink/services-sink.ts';
+import { groupwareTargets } from '../../migration/src/sink/groupware-targets.ts';
 import type { Store } from './store/port.ts';
 
 export interface RunningServer {
@@ -81,9 +87,12 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let imap: ImapListeners | null = null;
   let smtp: SmtpFrontEnd | null = null;
   let outbound: OutboundQueue | null = null;
+  let migrations: MigrationRunner | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
+      // Running imports stop between two batches and end as interrupted; a new job resumes them without duplicates.
+      await migrations?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
       await Promise.all([app?.close(), pop3?.close(), imap?.close(), smtp?.close(), outbound?.stop()]);
     } finally {
@@ -111,9 +120,19 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       addresses: directory.addresses, delivery: mail.delivery, registry: metrics.registry, logger,
     });
     const queue = outbound.service;
+    // Migration jobs (issue 15). Until server/src/services.ts exists they are wired here; the lead moves them.
+    // The calendar and contacts import targets are connected in groupwareTargets() when those services land.
+    const migrationJobs = createMigrationJobService({ store });
+    migrations = startMigrationRunner({
+      jobs: migrationJobs, logger, maxJobs: config.migration.maxJobs,
+      execute: createJobExecutor({
+        sink: createServicesSink({ mailboxes: mail.mailboxes, messages: mail.messages, ...groupwareTargets() }),
+        accounts: directory.accounts, checkpoints: migrationJobs.checkpoints, spoolDir: config.migration.spoolDir,
+      }),
+    });
     if (config.listeners.http.enabled) {
       const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders });
+      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders, migrations: { jobs: migrationJobs, runner: migrations } });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
@@ -153,6 +172,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       tasks: [
         { name: 'greylist', run: () => greylist.prune() }, { name: 'rateCounters', run: () => rateLimiter.prune() },
         expungeLogPruneTask({ config, messages: store.messages }),
+        { name: 'migrationJobs', run: () => store!.migrations.pruneJobs(new Date(Date.now() - config.migration.jobRetentionDays * 86_400_000).toISOString()) },
       ],
     });
     return { http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, smtp: smtp.addresses, firstStart, queue, close };

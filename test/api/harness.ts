@@ -20,6 +20,10 @@ import type { Account } from '../../shared/src/schemas/directory.ts';
 import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
 import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
 import { createPublicFolderService } from '../../server/src/mail/public-folder-service.ts';
+import { createMigrationJobService, type MigrationJobService } from '../../server/src/migration-jobs/job-service.ts';
+import { startMigrationRunner, type MigrationRunner } from '../../server/src/migration-jobs/job-runner.ts';
+import { createJobExecutor } from '../../migration/src/job-executor.ts';
+import { createServicesSink } from '../../migration/src/sink/services-sink.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -36,6 +40,8 @@ export interface Harness {
   queue: QueueService | null;
   /** Mail services over the same store (public folders are mailboxes). */
   mail: MailServices;
+  /** Migration jobs behind /api/v1/migrations, run in this process over `mail`. */
+  migrations: { jobs: MigrationJobService; runner: MigrationRunner };
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -118,7 +124,13 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const bus = new LocalChangeBus();
   const mail = createMailServices({ store, bus });
   const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-  const app = await createHttpServer({ config, store, directory, logger, publicFolders, ...(queue ? { queue } : {}) });
+  const jobs = createMigrationJobService({ store });
+  const runner = startMigrationRunner({
+    jobs, logger, heartbeatMs: 200, maxJobs: 4,
+    execute: createJobExecutor({ sink: createServicesSink({ mailboxes: mail.mailboxes, messages: mail.messages }), accounts: directory.accounts, checkpoints: jobs.checkpoints }),
+  });
+  const migrations = { jobs, runner };
+  const app = await createHttpServer({ config, store, directory, logger, publicFolders, migrations, ...(queue ? { queue } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -131,7 +143,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   }
 
   return {
-    base, app, store, directory, config, queue, mail, dir, logs,
+    base, app, store, directory, config, queue, mail, migrations, dir, logs,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);
@@ -146,6 +158,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
       return client;
     },
     async close() {
+      await runner.stop();
       await app.close();
       await store.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });

@@ -42,6 +42,7 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/domains/{id}/public-folders/{folderId}', 'PATCH /api/v1/domains/{id}/public-folders/{folderId}',
       'DELETE /api/v1/domains/{id}/public-folders/{folderId}', 'GET /api/v1/domains/{id}/public-folders/{folderId}/acl',
       'PUT /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}', 'DELETE /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}',
+      'POST /api/v1/migrations', 'GET /api/v1/migrations', 'GET /api/v1/migrations/{id}', 'POST /api/v1/migrations/{id}/cancel',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);

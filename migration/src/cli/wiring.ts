@@ -15,7 +15,7 @@ import { createMigrationJobService, type MigrationJobService } from '../../../se
 import type { Store } from '../../../server/src/store/port.ts';
 import type { CheckpointStore } from '../engine/checkpoints.ts';
 import { createDirectoryTarget } from '../sink/directory-target.ts';
-import type { CalendarImportTarget, ContactsImportTarget } from '../sink/groupware-targets.ts';
+import { groupwareTargets } from '../sink/groupware-targets.ts';
 import type { ImportSink, TargetDirectory } from '../sink/import-sink.ts';
 import { createServicesSink } from '../sink/services-sink.ts';
 
@@ -24,11 +24,6 @@ export interface MigrationWiring {
   directory: TargetDirectory;
   jobs: MigrationJobService;
   checkpoints: CheckpointStore;
-}
-
-/** ADAPTER — TO CONNECT AT MERGE: the calendar and contacts import targets over their services; none until they exist. */
-export function groupwareTargets(): { calendars: CalendarImportTarget | null; contacts: ContactsImportTarget | null } {
-  return { calendars: null, contacts: null };
 }
 
 export function migrationWiring(store: Store, directory: Directory, actor: Actor): MigrationWiring {

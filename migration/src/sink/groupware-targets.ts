@@ -46,3 +46,13 @@ export interface ContactsImportTarget {
   putCard(account: TargetAccount, bookId: string, card: { uid: string; vcf: string }): Promise<void>;
   getCard(account: TargetAccount, bookId: string, uid: string): Promise<string | null>;
 }
+
+/**
+ * ADAPTER — TO CONNECT AT MERGE: the calendar and contacts import targets
+ * over their services, for the server (main.ts / createServices) and
+ * `stoa migrate` (cli/wiring.ts). None until those services exist: calendar,
+ * task and contact items are then reported as "unsupported".
+ */
+export function groupwareTargets(): { calendars: CalendarImportTarget | null; contacts: ContactsImportTarget | null } {
+  return { calendars: null, contacts: null };
+}

@@ -123,6 +123,15 @@ export interface StoaConfig {
   filter: FilterConfig;
   /** Outbound queue and remote delivery (docs/queue.md); EHLO name and resolvers come from `hostname` and `dns`. */
   queue: QueueSettings;
+  /** Migration jobs run through the admin API (docs/migration.md). */
+  migration: {
+    /** Jobs this server runs at once; each job has its own per-user concurrency. */
+    maxJobs: number;
+    /** Where messages larger than 1 MiB wait while they are imported; null = the OS temp directory. */
+    spoolDir: string | null;
+    /** Finished jobs (with their reports) are pruned by housekeeping after this many days. */
+    jobRetentionDays: number;
+  };
 }
 
 /** The `queue:` section; the queue's own view of it is `QueueConfig` (queue/queue-config.ts). */

@@ -11,6 +11,8 @@ import type { MigrationJobRecord } from '../store/migration-port.ts';
 import type { MigrationJobService } from './job-service.ts';
 
 export interface JobContext {
+  /** Who submitted the job: accounts are created with their rights. */
+  actor: Actor;
   signal: AbortSignal;
   /** The live report; the runner saves the latest one at each heartbeat. */
   progress(report: unknown): void;
@@ -22,7 +24,7 @@ export type JobExecutor = (job: MigrationJobRecord, secrets: unknown, ctx: JobCo
 export interface MigrationRunner {
   readonly runnerId: string;
   /** Records the job (rights checked by the job service) and queues it; the secrets stay in this process. */
-  submit(actor: Actor, request: { spec: unknown; secrets: unknown; targets: readonly string[] }): Promise<MigrationJobRecord>;
+  submit(actor: Actor, request: { spec: unknown; secrets: unknown; targets: readonly string[]; readsServerFiles?: boolean }): Promise<MigrationJobRecord>;
   /** Cancels running jobs (they end as interrupted and resume on a new submission) and waits for them. */
   stop(): Promise<void>;
 }
@@ -69,7 +71,7 @@ export function startMigrationRunner(deps: {
   const maxJobs = deps.maxJobs ?? 1;
   const heartbeatMs = deps.heartbeatMs ?? 5000;
   const runnerId = `server:${hostname()}:${process.pid}`;
-  const waiting: { id: string; secrets: unknown }[] = [];
+  const waiting: { id: string; secrets: unknown; actor: Actor }[] = [];
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let stopping = false;
 
@@ -77,14 +79,14 @@ export function startMigrationRunner(deps: {
   void jobs.abandon(`server:${hostname()}:`, 'the server restarted before the job finished; submit it again to resume (nothing is imported twice)')
     .catch((err: unknown) => logger.warn({ err }, 'could not mark interrupted migration jobs'));
 
-  async function run(id: string, secrets: unknown, controller: AbortController): Promise<void> {
+  async function run(id: string, secrets: unknown, actor: Actor, controller: AbortController): Promise<void> {
     const job = await jobs.claim(id, runnerId);
     if (!job) return;
     let latest: unknown = null;
     const heartbeat = keepAlive(jobs, id, () => latest, controller, heartbeatMs, logger);
     let outcome: { status: 'done' | 'failed' | 'interrupted'; report: unknown; error?: string };
     try {
-      const result = await execute(job, secrets, { signal: controller.signal, progress: (r) => { latest = r; } });
+      const result = await execute(job, secrets, { actor, signal: controller.signal, progress: (r) => { latest = r; } });
       latest = result.report;
       outcome = { status: controller.signal.aborted ? 'interrupted' : result.ok ? 'done' : 'failed', report: result.report };
     } catch (err) {
@@ -100,7 +102,7 @@ export function startMigrationRunner(deps: {
     while (!stopping && running.size < maxJobs && waiting.length > 0) {
       const next = waiting.shift()!;
       const controller = new AbortController();
-      const done = run(next.id, next.secrets, controller)
+      const done = run(next.id, next.secrets, next.actor, controller)
         .catch((err: unknown) => logger.error({ err, job: next.id }, 'migration runner error'))
         .finally(() => {
           running.delete(next.id);
@@ -113,8 +115,8 @@ export function startMigrationRunner(deps: {
   return {
     runnerId,
     async submit(actor, request) {
-      const job = await jobs.create(actor, { origin: 'api', spec: request.spec, targets: request.targets, runner: runnerId });
-      waiting.push({ id: job.id, secrets: request.secrets });
+      const job = await jobs.create(actor, { origin: 'api', spec: request.spec, targets: request.targets, runner: runnerId, readsServerFiles: request.readsServerFiles });
+      waiting.push({ id: job.id, secrets: request.secrets, actor });
       schedule();
       return job;
     },

@@ -25,7 +25,7 @@ export interface JobCheckpoints {
 
 export interface MigrationJobService {
   /** Records a new job for these target accounts; refused (as missing) outside the actor's domains. */
-  create(actor: Actor, input: { origin: 'api' | 'cli'; spec: unknown; targets: readonly string[]; status?: 'queued' | 'running'; runner?: string }): Promise<MigrationJobRecord>;
+  create(actor: Actor, input: { origin: 'api' | 'cli'; spec: unknown; targets: readonly string[]; status?: 'queued' | 'running'; runner?: string; readsServerFiles?: boolean }): Promise<MigrationJobRecord>;
   get(actor: Actor, id: string): Promise<MigrationJobRecord>;
   list(actor: Actor, params: { offset?: number; limit?: number; status?: MigrationJobStatus }): Promise<Page<MigrationJobRecord>>;
   /** Stops a queued or running job; its runner sees it at its next heartbeat. */
@@ -85,6 +85,8 @@ export function createMigrationJobService({ store, now = () => new Date() }: Mig
     async create(actor, input) {
       if (actor.role !== 'server-admin' && actor.role !== 'domain-admin') throw new StoaError('STOA_FORBIDDEN', 'only administrators start migrations');
       if (input.targets.length === 0) throw new StoaError('STOA_VALIDATION', 'a migration needs at least one user');
+      // A file source reads paths on the server's own disk: only whoever administers the server may name them.
+      if (input.readsServerFiles && actor.role !== 'server-admin') throw new StoaError('STOA_FORBIDDEN', 'file sources read the server\'s disk: server admins only');
       const domainIds = await domainIdsOf(input.targets);
       if (actor.role === 'domain-admin' && !domainIds.every((d) => actor.adminDomainIds.includes(d))) {
         // Outside the actor's scope the accounts answer as missing (CONTRACTS.md "Principal").

@@ -73,6 +73,8 @@ function levelsOf(entry: ListResponse, personalPrefix: string): string[] {
 export function imapSource(config: ImapSourceConfig): MigrationSource {
   const fetchBytes = config.fetchBytes ?? 8 * 1024 * 1024;
   const streamAbove = config.streamAbove ?? 1024 * 1024;
+  /** Whether this source has been reached once in this run: only then is a refused connection worth retrying. */
+  let reached = false;
 
   async function connect(user: SourceUser, signal: AbortSignal): Promise<ImapFlow> {
     const secret = user.secret;
@@ -98,8 +100,12 @@ export function imapSource(config: ImapSourceConfig): MigrationSource {
     } catch (err) {
       signal.removeEventListener('abort', abort);
       client.close();
-      throw imapError(err, `cannot log in to ${config.host} as ${user.identity}`);
+      const mapped = imapError(err, `cannot log in to ${config.host}:${config.port} as ${user.identity}`);
+      // A host that never answered is a wrong address, not a hiccup: retrying it for minutes helps nobody.
+      if (mapped.kind === 'transient' && !reached) throw new SourceError('fatal', mapped.message, { cause: err });
+      throw mapped;
     }
+    reached = true;
     return client;
   }
 

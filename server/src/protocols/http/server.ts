@@ -26,6 +26,9 @@ import { openapi } from './openapi.ts';
 import { installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
+import { migrationRoutes } from './migrations.ts';
+import type { MigrationRunner } from '../../migration-jobs/job-runner.ts';
+import type { MigrationJobService } from '../../migration-jobs/job-service.ts';
 import { resourcesRoutes } from './resources.ts';
 import { sessionRoutes } from './sessions.ts';
 import { createValidatorCompiler } from './validation.ts';
@@ -43,6 +46,8 @@ export interface HttpServerDeps {
   queue?: QueueService;
   /** Public folder administration; its routes are absent when mail services are not wired. */
   publicFolders?: PublicFolderService;
+  /** Migration jobs (issue 15); their routes are absent when no job runner is wired. */
+  migrations?: { jobs: MigrationJobService; runner: MigrationRunner };
 }
 
 declare module 'fastify' {
@@ -94,6 +99,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(auditRoutes, { directory });
     if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
     if (deps.publicFolders) await api.register(publicFoldersRoutes, { publicFolders: deps.publicFolders });
+    if (deps.migrations) await api.register(migrationRoutes, deps.migrations);
   }, { prefix: '/api/v1' });
 
   await app.ready();
