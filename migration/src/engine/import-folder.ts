@@ -269,23 +269,11 @@ export async function importFolder(ctx: FolderContext, folder: SourceFolder, tar
     try {
       const messages = ready.filter((r) => r.message);
       if (messages.length > 0) {
-        let results: { uid: number }[] | null = null;
-        try {
-          results = await sink.importMessages(ctx.account, target, messages.map(asMessage));
-        } catch (err) {
-          if (messages.length === 1) failed(messages[0], err);
-        }
-        if (results) {
-          for (const [i, r] of messages.entries()) await stored(r, results[i]);
-        } else if (messages.length > 1) {
-          // All or nothing failed: find the culprits one by one.
-          for (const r of messages) {
-            try {
-              await stored(r, await sink.importMessage(ctx.account, target, asMessage(r)));
-            } catch (err) {
-              failed(r, err);
-            }
-          }
+        const results = await sink.importMessages(ctx.account, target, messages.map(asMessage));
+        for (const [i, r] of messages.entries()) {
+          const result = results[i];
+          if ('error' in result) failed(r, result.error);
+          else await stored(r, result);
         }
       }
       for (const r of ready.filter((x) => x.object)) {

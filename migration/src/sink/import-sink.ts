@@ -77,8 +77,11 @@ export interface ImportSink {
   existingMessages(account: TargetAccount, folder: TargetFolder): AsyncIterable<ExistingMessage[]>;
   /** Stores one message with its flags and INTERNALDATE, atomically. */
   importMessage(account: TargetAccount, folder: TargetFolder, message: ImportMessage): Promise<ImportedMessage>;
-  /** Stores several messages in one transaction: all or none (RFC 3502 MULTIAPPEND semantics). */
-  importMessages(account: TargetAccount, folder: TargetFolder, messages: readonly ImportMessage[]): Promise<ImportedMessage[]>;
+  /**
+   * Stores several messages, each atomically on its own, several at once (a
+   * failure of one leaves the others stored); outcomes in input order.
+   */
+  importMessages(account: TargetAccount, folder: TargetFolder, messages: readonly ImportMessage[]): Promise<Array<ImportedMessage | { error: Error }>>;
   /** The stored bytes of an imported message, for the content-hash sample. */
   readMessage(account: TargetAccount, folder: TargetFolder, imported: ImportedMessage): Promise<Readable>;
 

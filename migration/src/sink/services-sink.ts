@@ -26,6 +26,8 @@ export interface ServicesSinkDeps {
 
 /** UIDs read per page when listing what a target folder holds. */
 const PAGE = 1000;
+/** Messages of one batch being stored at once (each fsyncs its body; group commit shares the commits). */
+const APPENDS_IN_FLIGHT = 16;
 
 /** A DAV collection name from a folder path: lower case, letters, digits and "-" (RFC 3986 unreserved). */
 export function collectionName(path: string): string {
@@ -125,9 +127,23 @@ export function createServicesSink(deps: ServicesSinkDeps): ImportSink {
     },
 
     async importMessages(account, folder, batch) {
-      if (batch.length === 1) return [await sink.importMessage(account, folder, batch[0])];
-      const result = await messages.appendMany(folder.id, batch.map(toAppend));
-      return result.uids.map((uid): ImportedMessage => ({ uid }));
+      // One APPEND per message, several in flight: each writes and fsyncs its
+      // own body, and the store's group commit shares the commits between
+      // them (appendMany would write the bodies one after another).
+      const out: Array<ImportedMessage | { error: Error }> = new Array(batch.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < batch.length) {
+          const i = next++;
+          try {
+            out[i] = await sink.importMessage(account, folder, batch[i]);
+          } catch (err) {
+            out[i] = { error: err instanceof Error ? err : new Error(String(err)) };
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(APPENDS_IN_FLIGHT, batch.length) }, worker));
+      return out;
     },
 
     async readMessage(account, folder, imported) {
