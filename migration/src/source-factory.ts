@@ -5,6 +5,7 @@ import { icsSource, outlookCsvSource, vcfSource } from './sources/files/groupwar
 import { maildirSource } from './sources/files/maildir-source.ts';
 import { mboxSource } from './sources/files/mbox-source.ts';
 import { imapSource } from './sources/imap/imap-source.ts';
+import { davSource } from './sources/dav/dav-source.ts';
 import type { MigrationSource } from './sources/source.ts';
 
 const IMAP_PORTS = { implicit: 993, starttls: 143, none: 143 } as const;
@@ -19,6 +20,8 @@ export function createSource(spec: SourceSpec, secrets: JobSecrets): MigrationSo
         oauth: spec.oauth, gmailAllMail: spec.gmailAllMail,
       });
     }
+    case 'dav':
+      return davSource({ url: spec.url, carddavUrl: spec.carddavUrl, auth: spec.auth, verifyCertificate: spec.verifyCertificate });
     case 'mbox': return mboxSource();
     case 'maildir': return maildirSource();
     case 'eml': return emlSource();

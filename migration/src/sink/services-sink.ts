@@ -95,7 +95,8 @@ export function createServicesSink(deps: ServicesSinkDeps): ImportSink {
       const found = await calendars.findCalendar(account, name);
       return found ? { id: found.id, path: name, kind, specialUse: null, created: false } : null;
     }
-    const cal = await calendars.ensureCalendar(account, name, { displayName, components: kind === 'tasks' ? ['VTODO'] : ['VEVENT'] });
+    // A calendar takes events and the tasks that live beside them (as most CalDAV servers' calendars do); a task list only tasks.
+    const cal = await calendars.ensureCalendar(account, name, { displayName, components: kind === 'tasks' ? ['VTODO'] : ['VEVENT', 'VTODO'] });
     return { id: cal.id, path: name, kind, specialUse: null, created: cal.created };
   }
 
