@@ -6,6 +6,7 @@ import { maildirSource } from './sources/files/maildir-source.ts';
 import { mboxSource } from './sources/files/mbox-source.ts';
 import { imapSource } from './sources/imap/imap-source.ts';
 import { davSource } from './sources/dav/dav-source.ts';
+import { ewsSource } from './sources/ews/ews-source.ts';
 import type { MigrationSource } from './sources/source.ts';
 
 const IMAP_PORTS = { implicit: 993, starttls: 143, none: 143 } as const;
@@ -20,6 +21,11 @@ export function createSource(spec: SourceSpec, secrets: JobSecrets): MigrationSo
         oauth: spec.oauth, gmailAllMail: spec.gmailAllMail,
       });
     }
+    case 'ews':
+      return ewsSource({
+        url: spec.url, auth: spec.auth, impersonation: spec.impersonation, adminUser: spec.adminUser ?? null,
+        adminSecret: secrets.admin ?? null, verifyCertificate: spec.verifyCertificate,
+      });
     case 'dav':
       return davSource({ url: spec.url, carddavUrl: spec.carddavUrl, auth: spec.auth, verifyCertificate: spec.verifyCertificate });
     case 'mbox': return mboxSource();

@@ -195,6 +195,45 @@ const imapCommand = sourceCommand('imap', 'import mail from an IMAP server (Exch
   };
 });
 
+const ewsCommand = sourceCommand('ews', 'import mail, calendars, contacts and tasks from Exchange through EWS', {
+  url: { type: 'string' }, auth: { type: 'string' }, impersonate: { type: 'boolean' }, insecure: { type: 'boolean' },
+  'admin-user': { type: 'string' }, 'admin-password-file': { type: 'string' }, 'admin-password-env': { type: 'string' }, 'token-file': { type: 'string' },
+}, [
+  '--url https://mail.example.com/EWS/Exchange.asmx  [--auth basic|bearer]  [--insecure]',
+  '--impersonate --admin-user SVC --admin-password-file F: a service account with ApplicationImpersonation',
+  '  acts as each mailbox (IDENTITY = its SMTP address); with --auth bearer, --token-file F holds its token.',
+  'Without --impersonate each user\'s own password (or token with --auth bearer) is used.',
+], (values, ctx) => {
+  const auth = stringOpt(values, 'auth') ?? 'basic';
+  if (auth !== 'basic' && auth !== 'bearer') throw new UsageError('--auth must be basic or bearer');
+  const impersonation = flagOpt(values, 'impersonate') ?? false;
+  const admin = secretFrom(values, ctx.io.env, auth === 'bearer' ? 'token-file' : 'admin-password-file', 'admin-password-env');
+  if (impersonation && !admin) throw new UsageError('--impersonate needs the service account\'s --admin-password-file (or --token-file with --auth bearer)');
+  return {
+    source: {
+      type: 'ews', url: need(values, 'url'), auth, impersonation, verifyCertificate: !(flagOpt(values, 'insecure') ?? false),
+      ...(stringOpt(values, 'admin-user') ? { adminUser: stringOpt(values, 'admin-user') } : {}),
+    },
+    admin,
+  };
+});
+
+const davCommand = sourceCommand('dav', 'import calendars, tasks and contacts from a CalDAV/CardDAV server', {
+  url: { type: 'string' }, 'carddav-url': { type: 'string' }, auth: { type: 'string' }, insecure: { type: 'boolean' },
+}, [
+  '--url URL (server root, well-known URI, principal or home)  [--carddav-url URL]  [--auth basic|bearer]  [--insecure]',
+], (values) => {
+  const auth = stringOpt(values, 'auth') ?? 'basic';
+  if (auth !== 'basic' && auth !== 'bearer') throw new UsageError('--auth must be basic or bearer');
+  return {
+    source: {
+      type: 'dav', url: need(values, 'url'), auth, verifyCertificate: !(flagOpt(values, 'insecure') ?? false),
+      ...(stringOpt(values, 'carddav-url') ? { carddavUrl: stringOpt(values, 'carddav-url') } : {}),
+    },
+    admin: null,
+  };
+});
+
 const fileCommands = FILE_SOURCES.map((type) => sourceCommand(type, `import ${{
   pst: 'an Outlook PST file (mail, calendar, contacts, tasks)', mbox: 'mbox files (one file or a tree)', maildir: 'a Maildir tree',
   eml: '.eml files (one file or a tree)', ics: 'iCalendar .ics files', vcf: 'vCard .vcf files', csv: 'an Outlook CSV contacts export',
@@ -248,5 +287,5 @@ const cancelCommand: Command = {
 export const migrateCommands: CommandGroup = {
   name: 'migrate',
   summary: 'import mailboxes, calendars and contacts from other servers and files',
-  commands: [imapCommand, ...fileCommands, listCommand, showCommand, cancelCommand],
+  commands: [imapCommand, ewsCommand, davCommand, ...fileCommands, listCommand, showCommand, cancelCommand],
 };

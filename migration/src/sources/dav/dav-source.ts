@@ -35,6 +35,9 @@ export function davSource(config: DavSourceConfig): MigrationSource {
       const header = config.auth === 'bearer' ? `Bearer ${user.secret}` : `Basic ${Buffer.from(`${user.identity}:${user.secret}`).toString('base64')}`;
       const dav = new DavClient(http, { header }, signal);
       const byKey = new Map<string, DavCollection>();
+      // After a reconnect this session has listed nothing: the folder itself says what the collection is.
+      const collectionOf = (folder: SourceFolder): DavCollection => byKey.get(folder.key)
+        ?? { href: folder.key, kind: folder.kind === 'mail' ? 'calendar' : folder.kind, displayName: folder.path.join('/'), components: [], syncToken: null };
       return {
         async folders() {
           const homes = await dav.homes(config.url);
@@ -50,11 +53,11 @@ export function davSource(config: DavSourceConfig): MigrationSource {
           });
         },
         async *items(folder) {
-          const c = byKey.get(folder.key)!;
+          const c = collectionOf(folder);
           for (const m of await dav.members(c)) yield { key: new URL(m.href).pathname, href: m.href } satisfies DavRef;
         },
         async *fetch(folder, refs): AsyncIterable<FetchResult> {
-          const c = byKey.get(folder.key)!;
+          const c = collectionOf(folder);
           const batch = config.batch ?? 50;
           const list = refs as readonly DavRef[];
           const kind = c.kind === 'contacts' ? 'contact' : c.kind === 'tasks' ? 'task' : 'event';
