@@ -7,6 +7,7 @@ import { mboxSource } from './sources/files/mbox-source.ts';
 import { imapSource } from './sources/imap/imap-source.ts';
 import { davSource } from './sources/dav/dav-source.ts';
 import { ewsSource } from './sources/ews/ews-source.ts';
+import { pstSource } from './sources/pst/pst-source.ts';
 import type { MigrationSource } from './sources/source.ts';
 
 const IMAP_PORTS = { implicit: 993, starttls: 143, none: 143 } as const;
@@ -28,6 +29,7 @@ export function createSource(spec: SourceSpec, secrets: JobSecrets): MigrationSo
       });
     case 'dav':
       return davSource({ url: spec.url, carddavUrl: spec.carddavUrl, auth: spec.auth, verifyCertificate: spec.verifyCertificate });
+    case 'pst': return pstSource();
     case 'mbox': return mboxSource();
     case 'maildir': return maildirSource();
     case 'eml': return emlSource();
@@ -35,6 +37,6 @@ export function createSource(spec: SourceSpec, secrets: JobSecrets): MigrationSo
     case 'vcf': return vcfSource();
     case 'csv': return outlookCsvSource();
     default:
-      throw new Error(`the ${spec.type} source is not available`);
+      throw new Error(`the ${(spec as { type: string }).type} source is not available`);
   }
 }

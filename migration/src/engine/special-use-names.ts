@@ -71,3 +71,15 @@ export function specialUseOfName(name: string): SpecialUse | null {
 export function localizedNames(): ReadonlyMap<string, SpecialUse> {
   return LOOKUP;
 }
+
+/** Names Outlook and other clients give the main calendar, address book and task list, in the languages above. */
+const DEFAULT_COLLECTION_NAMES: Record<'calendar' | 'contacts' | 'tasks', ReadonlySet<string>> = {
+  calendar: new Set(['calendar', 'kalender', 'calendrier', 'calendario', 'agenda', 'kalendarz', 'kalenteri', 'календарь', '予定表', '日历', '일정']),
+  contacts: new Set(['contacts', 'kontakte', 'contactos', 'contatti', 'contactpersonen', 'kontakty', 'kontakter', 'yhteystiedot', 'контакты', '連絡先', '联系人', '연락처']),
+  tasks: new Set(['tasks', 'aufgaben', 'tâches', 'tareas', 'attività', 'taken', 'zadania', 'úkoly', 'uppgifter', 'opgaver', 'oppgaver', 'tehtävät', 'задачи', 'タスク', '任务', '작업']),
+};
+
+/** True when `name` is what clients call the default collection of this kind. */
+export function isDefaultCollectionName(kind: 'calendar' | 'contacts' | 'tasks', name: string): boolean {
+  return DEFAULT_COLLECTION_NAMES[kind].has(name.normalize('NFC').trim().toLowerCase());
+}

@@ -86,6 +86,8 @@ export class Spool {
     let size = 0;
     let head: Buffer | null = null;
     let file: Awaited<ReturnType<typeof open>> | null = null;
+    let pendingWrite: Buffer[] = [];
+    let pendingBytes = 0;
     const path = join(this.dir, `m${++this.#seq}`);
     try {
       for await (const chunk of stream as AsyncIterable<Buffer | string>) {
@@ -94,7 +96,14 @@ export class Spool {
         if (this.maxSize > 0 && size > this.maxSize) throw new TooLargeError(this.maxSize);
         hash.update(buf);
         if (file) {
-          await file.write(buf);
+          // Gather small chunks into writes of at least 256 KiB (a source may hand over one line at a time).
+          pendingWrite.push(buf);
+          pendingBytes += buf.length;
+          if (pendingBytes >= 256 * 1024) {
+            await file.write(Buffer.concat(pendingWrite));
+            pendingWrite = [];
+            pendingBytes = 0;
+          }
           continue;
         }
         chunks.push(buf);
@@ -113,6 +122,7 @@ export class Spool {
       throw err;
     }
     if (!file) return { ...inMemory(Buffer.concat(chunks)) };
+    if (pendingBytes > 0) await file.write(Buffer.concat(pendingWrite));
     await file.close();
     const sha256 = hash.digest('hex');
     const keptHead = Buffer.from(head!);

@@ -73,7 +73,10 @@ async function* base64Lines(data: Buffer | (() => Readable) | null): AsyncIterab
   for await (const chunk of source) {
     const all = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     const usable = all.length - (all.length % 57);
-    for (let i = 0; i < usable; i += 57) yield Buffer.from(all.subarray(i, i + 57).toString('base64') + CRLF);
+    // One buffer per chunk read, not one per line: fewer, larger writes downstream.
+    const lines: string[] = [];
+    for (let i = 0; i < usable; i += 57) lines.push(all.subarray(i, i + 57).toString('base64'));
+    if (lines.length > 0) yield Buffer.from(lines.join(CRLF) + CRLF);
     carry = Buffer.from(all.subarray(usable));
   }
   if (carry.length > 0) yield Buffer.from(carry.toString('base64') + CRLF);
