@@ -65,6 +65,9 @@ function describe(err: unknown): string {
   return String(err);
 }
 
+/** Batches being stored at once. */
+const STORES_IN_FLIGHT = 2;
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** What the sample check compares for objects: the text with line endings and folding undone (RFC 5545 §3.1). */
 const normalizedText = (text: string) => text.replace(/\r\n/g, '\n').replace(/\n[ \t]/g, '').trimEnd();
@@ -322,7 +325,7 @@ export async function importFolder(ctx: FolderContext, folder: SourceFolder, tar
   // List, triage and fetch batch by batch; store batch N while fetching N+1.
   let batch: ItemRef[] = [];
   let batchSize = 0;
-  let storing: Promise<void> = Promise.resolve();
+  const storing: Promise<void>[] = [];
   const flush = async () => {
     const refs = batch;
     batch = [];
@@ -339,10 +342,12 @@ export async function importFolder(ctx: FolderContext, folder: SourceFolder, tar
       for (const ref of toFetch) outcome(ref, 'failed', 'source-error', describe(err));
       throw new FolderFailure(err);
     }
-    await storing;
-    storing = store(fetched.ready, fetched.ledger).then(() => ctx.touch());
-    // Marked handled here; awaited (and so thrown) before the next batch and at the end.
-    storing.catch(() => undefined);
+    // Two batches may be stored at once: the tail of one overlaps the start of the next.
+    while (storing.length >= STORES_IN_FLIGHT) await storing.shift();
+    const next = store(fetched.ready, fetched.ledger).then(() => ctx.touch());
+    // Marked handled here; awaited (and so thrown) before later batches and at the end.
+    next.catch(() => undefined);
+    storing.push(next);
   };
 
   const list = async () => {
@@ -357,12 +362,18 @@ export async function importFolder(ctx: FolderContext, folder: SourceFolder, tar
     }
     await flush();
   };
+  let listed: unknown = null;
   try {
     await withRetry(list, options.retry, { signal: ctx.signal, pace: ctx.pace, beforeRetry: () => ctx.reconnect() });
-  } finally {
-    await storing;
-    ctx.touch();
+  } catch (err) {
+    listed = err;
   }
+  // Every batch in flight ends before the folder does, and its failure is the folder's.
+  const stored = await Promise.allSettled(storing.splice(0));
+  ctx.touch();
+  if (listed) throw listed;
+  const lost = stored.find((r) => r.status === 'rejected');
+  if (lost) throw (lost as PromiseRejectedResult).reason;
   if (ctx.signal.aborted) {
     report.state = 'interrupted';
     return;

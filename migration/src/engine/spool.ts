@@ -84,7 +84,9 @@ export class Spool {
     const hash = createHash('sha256');
     const chunks: Buffer[] = [];
     let size = 0;
-    let head: Buffer | null = null;
+    // The first HEAD_BYTES, kept whatever the threshold (the message checks read the header section from it).
+    const headParts: Buffer[] = [];
+    let headBytes = 0;
     let file: Awaited<ReturnType<typeof open>> | null = null;
     let pendingWrite: Buffer[] = [];
     let pendingBytes = 0;
@@ -95,6 +97,11 @@ export class Spool {
         size += buf.length;
         if (this.maxSize > 0 && size > this.maxSize) throw new TooLargeError(this.maxSize);
         hash.update(buf);
+        if (headBytes < HEAD_BYTES) {
+          const part = buf.subarray(0, HEAD_BYTES - headBytes);
+          headParts.push(Buffer.from(part));
+          headBytes += part.length;
+        }
         if (file) {
           // Gather small chunks into writes of at least 256 KiB (a source may hand over one line at a time).
           pendingWrite.push(buf);
@@ -109,7 +116,6 @@ export class Spool {
         chunks.push(buf);
         if (size > this.memoryThreshold) {
           const all = Buffer.concat(chunks);
-          head = all.subarray(0, HEAD_BYTES);
           chunks.length = 0;
           file = await open(path, 'wx', 0o600);
           await file.write(all);
@@ -125,7 +131,7 @@ export class Spool {
     if (pendingBytes > 0) await file.write(Buffer.concat(pendingWrite));
     await file.close();
     const sha256 = hash.digest('hex');
-    const keptHead = Buffer.from(head!);
+    const keptHead = Buffer.concat(headParts);
     return {
       size,
       sha256,

@@ -27,7 +27,7 @@ export interface ServicesSinkDeps {
 /** UIDs read per page when listing what a target folder holds. */
 const PAGE = 1000;
 /** Messages of one batch being stored at once (each fsyncs its body; group commit shares the commits). */
-const APPENDS_IN_FLIGHT = 16;
+const APPENDS_IN_FLIGHT = 32;
 
 /** A DAV collection name from a folder path: lower case, letters, digits and "-" (RFC 3986 unreserved). */
 export function collectionName(path: string): string {

@@ -46,6 +46,7 @@ export function parseXml(input: string): XmlNode {
     }
     const node: XmlNode = { name: t.local, ns: t.uri ?? '', attrs, children: [], text: '' };
     if (stack.length > 0) stack[stack.length - 1].children.push(node);
+    else if (root) error ??= new Error('more than one root element');
     else root = node;
     stack.push(node);
   };
