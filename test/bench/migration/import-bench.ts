@@ -73,9 +73,12 @@ const mail = createMailServices({ store, bus: new LocalChangeBus() });
 const jobs = createMigrationJobService({ store });
 const sink = createServicesSink({ mailboxes: mail.mailboxes, messages: mail.messages });
 
-const rss: { done: number; mb: number }[] = [];
+const rss: { done: number; mb: number; heap: number }[] = [];
 let done = 0;
-const sampler = setInterval(() => rss.push({ done, mb: process.memoryUsage().rss / 1048576 }), 1000);
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  rss.push({ done, mb: m.rss / 1048576, heap: m.heapUsed / 1048576 });
+}, 1000);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const report = await runMigration({
@@ -89,7 +92,10 @@ clearInterval(sampler);
 
 const imported = report.totals.imported;
 const mb = report.totals.bytes / 1048576;
-const at = (fraction: number) => rss.find((s) => s.done >= COUNT * fraction)?.mb.toFixed(0) ?? '-';
+const at = (fraction: number) => {
+  const s = rss.find((x) => x.done >= COUNT * fraction);
+  return s ? `${s.mb.toFixed(0)} (heap ${s.heap.toFixed(0)})` : '-';
+};
 console.log(`messages at source     ${COUNT} (${(sourceBytes / 1048576).toFixed(0)} MiB in 5 folders)`);
 console.log(`imported               ${imported} (${report.totals.failed} failed, ${report.totals.skipped} skipped), ${mb.toFixed(0)} MiB`);
 console.log(`elapsed                ${seconds.toFixed(1)} s`);
