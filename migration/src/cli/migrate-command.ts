@@ -129,7 +129,7 @@ async function migrate(ctx: CliContext, source: SourceSpec, values: OptionValues
   const job = dryRun ? null : await wiring.jobs.create(ctx.actor, {
     origin: 'cli', status: 'running', runner: `cli:${hostname()}:${process.pid}`, targets: spec.users.map((u) => u.target), spec,
   });
-  const heartbeat = job ? keepAlive(wiring.jobs, job.id, () => latest, controller, 2000) : null;
+  const heartbeat = job ? keepAlive(wiring.jobs, job.id, () => latest, controller, 5000) : null;
   if (job && !ctx.json) ctx.err(`migration job ${job.id} (GET /api/v1/migrations/${job.id})`);
   let report: MigrationReport;
   try {

@@ -3,7 +3,7 @@
 // source opened (wrong credentials fail that user alone), every folder
 // mapped and imported, and one report at the end.
 import { createHash } from 'node:crypto';
-import type { ItemKind } from '../model.ts';
+import { KIND_OF_COLLECTION, type ItemKind } from '../model.ts';
 import type { ImportSink, TargetAccount, TargetDirectory } from '../sink/import-sink.ts';
 import { SourceError, type MigrationSource, type SourceSession, type SourceUser } from '../sources/source.ts';
 import type { CheckpointStore } from './checkpoints.ts';
@@ -121,7 +121,7 @@ async function importUser(deps: RunDeps, options: RunOptions, user: UserMapping,
         fr.atSource = folder.count ?? 0;
         continue;
       }
-      const kind = { mail: 'message', calendar: 'event', tasks: 'task', contacts: 'contact' }[folder.kind] as ItemKind;
+      const kind = KIND_OF_COLLECTION[folder.kind];
       if (!options.kinds.has(kind)) {
         fr.state = 'skipped';
         fr.reason = `--kinds leaves out ${kind} items`;

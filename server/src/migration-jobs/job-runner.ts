@@ -75,8 +75,17 @@ export function startMigrationRunner(deps: {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let stopping = false;
 
-  // Jobs this host accepted before a restart lost their secrets with the old process.
-  void jobs.abandon(`server:${hostname()}:`, 'the server restarted before the job finished; submit it again to resume (nothing is imported twice)')
+  // Jobs a previous server process on this host accepted lost their secrets with it.
+  const alive = (pid: number) => {
+    if (pid === process.pid) return true;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  void jobs.abandon(hostname(), alive, 'the server restarted before the job finished; submit it again to resume (nothing is imported twice)')
     .catch((err: unknown) => logger.warn({ err }, 'could not mark interrupted migration jobs'));
 
   async function run(id: string, secrets: unknown, actor: Actor, controller: AbortController): Promise<void> {

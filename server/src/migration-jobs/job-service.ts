@@ -37,8 +37,11 @@ export interface MigrationJobService {
   /** Saves the live report; tells the runner whether the job was cancelled meanwhile. */
   heartbeat(id: string, report: unknown): Promise<{ cancelled: boolean }>;
   finish(id: string, outcome: { status: 'done' | 'failed' | 'interrupted' | 'cancelled'; report: unknown; error?: string | null }): Promise<void>;
-  /** Queued or running jobs of a runner that no longer exists (the server restarted): they cannot continue without their secrets. */
-  abandon(runnerPrefix: string, reason: string): Promise<number>;
+  /**
+   * API jobs whose runner on this host is a process that no longer exists
+   * (the server restarted): they cannot continue without their secrets.
+   */
+  abandon(host: string, alive: (pid: number) => boolean, reason: string): Promise<number>;
   checkpoints: JobCheckpoints;
 }
 
@@ -149,12 +152,14 @@ export function createMigrationJobService({ store, now = () => new Date() }: Mig
       if (!done) await store.migrations.updateJob(id, patch);
     },
 
-    async abandon(runnerPrefix, reason) {
+    async abandon(host, alive, reason) {
       let n = 0;
       for (const status of ['queued', 'running'] as const) {
         const page = await store.migrations.listJobs({ offset: 0, limit: 10_000, status });
         for (const job of page.items) {
-          if (job.origin !== 'api' || (job.runner !== null && !job.runner.startsWith(runnerPrefix))) continue;
+          // "server:HOST:PID": only this host's runners can be checked; another node's jobs are its own business.
+          const m = /^server:(.*):(\d+)$/.exec(job.runner ?? '');
+          if (job.origin !== 'api' || !m || m[1] !== host || alive(Number(m[2]))) continue;
           if (await store.migrations.updateJob(job.id, { status: 'interrupted', error: reason, finishedAt: iso() }, [status])) n++;
         }
       }
