@@ -20,6 +20,7 @@ import { startDeliveryWorker } from './queue/outbound.ts';
 import type { QueueService } from './queue/queue-service.ts';
 import { createServices } from './services.ts';
 import { openStore } from './store/open-store.ts';
+import { startMigrationRunner, type MigrationRunner } from './migration-jobs/job-runner.ts';
 import type { Store } from './store/port.ts';
 import type { FilterService } from './filter/filter-service.ts';
 import type { JunkTraining } from './filter/junk-training.ts';
@@ -71,9 +72,12 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   let worker: DeliveryWorker | null = null;
   let filter: FilterService | null = null;
   let junkTraining: JunkTraining | null = null;
+  let migrations: MigrationRunner | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
+      // Running imports stop between two batches and end as interrupted; a new job resumes them without duplicates.
+      await migrations?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
       await Promise.all([app?.close(), pop3?.close(), managesieve?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
       // Verdicts are written behind deliveries in batches: the last batch lands before the store closes.
@@ -99,11 +103,15 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     }
 
     let http: RunningServer['http'] = null;
+    // Migration jobs submitted through the admin API run in this process, a few at a time (issue 15).
+    migrations = startMigrationRunner({
+      jobs: services.migrations.jobs, execute: services.migrations.execute, logger: logger.child({ component: 'migration' }), maxJobs: config.migration.maxJobs,
+    });
     if (config.listeners.http.enabled) {
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
-        filter: services.filter,
+        filter: services.filter, migrations: { jobs: services.migrations.jobs, runner: migrations },
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }

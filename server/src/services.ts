@@ -4,6 +4,7 @@
 // never build a service of their own. New-domain provisioning (DKIM keys)
 // is wired here into the directory, so it happens whoever creates a domain.
 import type { StoaConfig } from './config/types.ts';
+import { systemActor } from './directory/access.ts';
 import type { Directory } from './directory/api.ts';
 import { createDirectory } from './directory/directory.ts';
 import type { ChangeBus } from './events/change-bus.ts';
@@ -23,6 +24,9 @@ import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices, type MailServices } from './mail/mail-services.ts';
 import { createPublicFolderService, type PublicFolderService } from './mail/public-folder-service.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createImportService, type ImportService } from './migration-jobs/import-service.ts';
+import type { JobExecutor } from './migration-jobs/job-runner.ts';
+import { createMigrationJobService, type MigrationJobService } from './migration-jobs/job-service.ts';
 import { createHealthService, type HealthService } from './operations/health.ts';
 import type { HousekeepingTask } from './operations/housekeeping.ts';
 import type { LocalTransport } from './queue/local-transport.ts';
@@ -32,6 +36,8 @@ import { createQueueService, type QueueService } from './queue/queue-service.ts'
 import { createDeliveryRules } from './sieve/delivery-rules.ts';
 import { createSieveService, type SieveService } from './sieve/sieve-service.ts';
 import type { Store } from './store/port.ts';
+// The import tool's engine (migration/, issue 15): the job runner started by main.ts executes it in this process.
+import { createJobExecutor } from '../../migration/src/job-executor.ts';
 
 export interface Services {
   config: StoaConfig;
@@ -58,6 +64,13 @@ export interface Services {
   junkTraining: JunkTraining;
   /** What the queue's delivery worker hands local recipients and notices to (both the intake). */
   worker: { local: LocalTransport; submitNotice: SubmitFn; wake(): void; onWake(fn: () => void): void };
+  /**
+   * Migrations (issue 15): the jobs and their checkpoints, the import
+   * service the importer writes through (mail by the intake, origin
+   * 'import'), and the engine that runs an API-submitted job; main.ts
+   * starts the job runner over them.
+   */
+  migrations: { jobs: MigrationJobService; importer: ImportService; execute: JobExecutor };
   /** Clean-ups each module owns, run by housekeeping. */
   housekeepingTasks: HousekeepingTask[];
 }
@@ -120,10 +133,14 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
     }),
+    maxImportBytes: config.migration.maxMessageBytes,
     now: options.now,
   });
   intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
+  const migrationJobs = createMigrationJobService({ store, ...(options.now ? { now: () => new Date(options.now!()) } : {}) });
+  const importer = createImportService({ store, mail, intake, log: logger.child({ component: 'migration' }) });
+  const server = systemActor();
   return {
     config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
     health: createHealthService(store),
@@ -137,9 +154,20 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
         wakeWorker = fn;
       },
     },
+    migrations: {
+      jobs: migrationJobs,
+      importer,
+      execute: createJobExecutor({
+        importer, accounts: directory.accounts, checkpoints: migrationJobs.checkpoints(server), spoolDir: config.migration.spoolDir,
+      }),
+    },
     housekeepingTasks: [
       ...filter.housekeepingTasks(),
       expungeLogPruneTask({ config, messages: store.messages }),
+      {
+        name: 'migrationJobs',
+        run: () => migrationJobs.prune(server, new Date((options.now ?? Date.now)() - config.migration.jobRetentionDays * 86_400_000).toISOString()),
+      },
     ],
   };
 }

@@ -16,9 +16,12 @@ import { serveCommand } from './commands/serve.ts';
 import { sharedMailboxCommands } from './commands/shared-mailbox.ts';
 import { CliContext, type CliIo } from './context.ts';
 import { doctorCommand } from './doctor/command.ts';
+// The import tool lives in migration/ (DESIGN.md layout); its command group is registered here.
+import { migrateCommands } from '../../../migration/src/cli/migrate-command.ts';
 
 export const GROUPS: ReadonlyMap<string, CommandGroup> = new Map([
-  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, sharedMailboxCommands, roleCommands, appPasswordCommands, queueCommands, backupCommand, doctorCommand,
+  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, sharedMailboxCommands, roleCommands, appPasswordCommands, queueCommands, migrateCommands,
+  backupCommand, doctorCommand,
 ].map((g) => [g.name, g]));
 
 const GLOBAL_OPTIONS = {

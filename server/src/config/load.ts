@@ -157,5 +157,6 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   config.store.blobs.path = resolve(config.dataDir, config.store.blobs.path);
   if (config.tls.certFile !== null) config.tls.certFile = resolve(config.dataDir, config.tls.certFile);
   if (config.tls.keyFile !== null) config.tls.keyFile = resolve(config.dataDir, config.tls.keyFile);
+  if (config.migration.spoolDir !== null) config.migration.spoolDir = resolve(config.dataDir, config.migration.spoolDir);
   return { config, file, dataDirExplicit: sources.has('dataDir') };
 }

@@ -40,3 +40,5 @@ export type QueueSettings = StoaConfig['queue'];
 export type SieveSettings = StoaConfig['sieve'];
 /** The ManageSieve front end (RFC 5804). */
 export type ManageSieveSettings = StoaConfig['managesieve'];
+/** Migration jobs run by the server (docs/migration.md): jobs at once, spool directory, how long finished jobs are kept. */
+export type MigrationSettings = StoaConfig['migration'];

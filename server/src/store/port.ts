@@ -16,6 +16,7 @@ import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
 import type { MailboxGrantStore, PublicFolderAddressStore, SharedMailboxStore } from './shared-mailbox-port.ts';
+import type { MigrationStore } from './migration-port.ts';
 
 // The adapters and the contract suite name the model types through this port.
 export type { ApiCredential, BlobInfo, ByteRange, DomainScope, ListOptions, Page, SortOrder };
@@ -256,6 +257,8 @@ export interface StoreTx {
   sharedMailboxes: SharedMailboxStore;
   mailboxGrants: MailboxGrantStore;
   publicFolderAddresses: PublicFolderAddressStore;
+  /** Migration jobs, checkpoints and item ledger (migration-port.ts); in atomic() so a job and its audit entry commit together. */
+  migrations: MigrationStore;
 }
 
 export interface Store extends StoreTx {

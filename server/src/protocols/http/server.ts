@@ -30,6 +30,9 @@ import { openapi } from './openapi.ts';
 import { installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
+import { migrationRoutes } from './migrations.ts';
+import type { MigrationRunner } from '../../migration-jobs/job-runner.ts';
+import type { MigrationJobService } from '../../migration-jobs/job-service.ts';
 import { resourcesRoutes } from './resources.ts';
 import { sessionRoutes } from './sessions.ts';
 import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
@@ -54,6 +57,8 @@ export interface HttpServerDeps {
   sieve?: SieveService;
   /** Quarantine, verdicts and training; the routes are absent when the filter is not wired. */
   filter?: FilterService;
+  /** Migration jobs (issue 15); their routes are absent when no job runner is wired. */
+  migrations?: { jobs: MigrationJobService; runner: MigrationRunner };
 }
 
 declare module 'fastify' {
@@ -113,6 +118,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
       await api.register(sieveAdminRoutes, { sieve: deps.sieve });
     }
     if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
+    if (deps.migrations) await api.register(migrationRoutes, deps.migrations);
   }, { prefix: '/api/v1' });
 
   await app.ready();

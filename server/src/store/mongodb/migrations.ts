@@ -15,6 +15,7 @@ import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-co
 import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
 import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
+import { MIGRATION_INDEXES } from './migration-store.ts';
 
 interface Migration {
   version: number;
@@ -220,6 +221,13 @@ const MIGRATIONS: readonly Migration[] = [
     description: 'shared mailboxes, delegation grants (full access, send as, send on behalf) and public-folder addresses',
     async up(db) {
       await createIndexedCollections(db, SHARED_MAILBOX_INDEXES);
+    },
+  },
+  {
+    version: 14,
+    description: 'migration jobs, their checkpoints and item ledger (issue 15)',
+    async up(db) {
+      await createIndexedCollections(db, MIGRATION_INDEXES);
     },
   },
 ];

@@ -15,6 +15,7 @@ import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
 import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
+import { MIGRATION_JOBS_SQL } from './migration-jobs.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -309,6 +310,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'shared-mailboxes',
     // Shared mailboxes, delegation grants and public-folder addresses; two new owner kinds in the address space (shared-mailboxes.ts).
     sql: SHARED_MAILBOXES_SQL,
+  },
+  {
+    version: 19,
+    name: 'migration-jobs',
+    // Import jobs, their checkpoints and item ledger (migration-jobs.ts, issue 15).
+    sql: MIGRATION_JOBS_SQL,
   },
 ];
 

@@ -40,6 +40,7 @@ import { sqliteBayesStore } from './bayes.ts';
 import { sqliteVerdictStore } from './filter-verdicts.ts';
 import { sqliteQuarantineStore } from './quarantine.ts';
 import { sqliteMailboxGrantStore, sqlitePublicFolderAddressStore, sqliteSharedMailboxStore } from './shared-mailboxes.ts';
+import { sqliteMigrationStore } from './migration-jobs.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -82,6 +83,7 @@ function bind(x: Executor): StoreTx {
     sharedMailboxes: sqliteSharedMailboxStore(x),
     mailboxGrants: sqliteMailboxGrantStore(x),
     publicFolderAddresses: sqlitePublicFolderAddressStore(x),
+    migrations: sqliteMigrationStore(x),
   };
 }
 
