@@ -97,8 +97,8 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   // Users' moves into and out of Junk train their classifier; the trainer is built with the filter below.
   let junkTraining: JunkTraining | null = null;
-  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, onTransfer: (t) => junkTraining?.observe(t) });
-  const publicFolders = createPublicFolderService({ store, bus, directory });
+  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, limits: config.mail.limits, onTransfer: (t) => junkTraining?.observe(t) });
+  const publicFolders = createPublicFolderService({ store, bus, directory, limits: config.mail.limits });
   const dns = createDnsResolver(config);
   const queueConfig = queueConfigFrom(config);
   let wakeWorker: () => void = () => undefined;

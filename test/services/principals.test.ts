@@ -112,6 +112,7 @@ describe('every service method refuses a principal without the right', () => {
     appendMany: () => refused(s.mail.messages.appendMany(outsider, inbox.id, [{ source: MESSAGE }]), 'appendMany'),
     list: () => refused(s.mail.messages.list(outsider, inbox.id), 'list'),
     selection: () => refused(s.mail.messages.selection(outsider, inbox.id), 'selection'),
+    claimRecent: () => refused(s.mail.messages.claimRecent(outsider, inbox.id, 10), 'claimRecent'),
     fetch: () => refused(s.mail.messages.fetch(outsider, inbox.id, [[1, 1]]), 'fetch'),
     body: () => refused(s.mail.messages.body(outsider, message), 'body'),
     open: () => refused(s.mail.messages.open(outsider, message), 'open'),

@@ -48,6 +48,7 @@ export const ERRORS = {
   STOA_MAILBOX_NAME_INVALID: { status: 422, title: 'Not a valid mailbox name', imap: 'CANNOT' },
   STOA_MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists', imap: 'ALREADYEXISTS' },
   STOA_MAILBOX_HAS_CHILDREN: { status: 409, title: 'The mailbox has child mailboxes; delete them first', imap: 'HASCHILDREN' },
+  STOA_MAIL_LIMIT: { status: 422, title: 'A mail store limit was reached (keywords, mailboxes, mailbox name length or depth)', imap: 'LIMIT' },
   STOA_MAILBOX_PROTECTED: { status: 409, title: 'INBOX cannot be deleted, and a mailbox cannot move under itself', imap: 'CANNOT' },
   // Intake (RFC 5321 replies, RFC 3463 enhanced codes).
   STOA_RECIPIENT_UNKNOWN: { status: 404, title: 'Recipient address rejected: user unknown', smtp: '550 5.1.1' },

@@ -133,6 +133,14 @@ export interface MessageService {
   list(actor: Actor, mailboxId: string, uids?: UidSet): Promise<MessageList>;
   /** What opening a mailbox needs (IMAP SELECT): UIDs, keywords in use, unseen counts, the mailbox row. */
   selection(actor: Actor, mailboxId: string): Promise<MailboxSelection>;
+  /**
+   * RFC 3501 §2.3.2 \\Recent: claims for the caller's session every message
+   * through `throughUid` that no session has been told about yet, and
+   * returns the first UID of the claim (the claim is empty when it is above
+   * `throughUid`). Needs "r". IMAP4rev1 SELECT and the session's later
+   * updates call it; EXAMINE does not (RFC 3501 §6.3.2).
+   */
+  claimRecent(actor: Actor, mailboxId: string, throughUid: number): Promise<number>;
   fetch(actor: Actor, mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;
   /** The parsed body of a message read by fetch() (its mailbox's "r" right is checked again). */
   body(actor: Actor, message: Pick<MessageRecord, 'mailboxId' | 'blobId'>): Promise<StoredBody>;

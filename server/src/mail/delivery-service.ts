@@ -12,6 +12,7 @@ import type { DeliveryService, MailboxService, RecipientOutcome } from './api.ts
 import { isSystem } from './mail-access.ts';
 import { normaliseMailboxName } from './mailbox-name.ts';
 import { takeIn } from './message-intake.ts';
+import { DEFAULT_MAIL_LIMITS, keywordsOf, keywordsWithinLimit, type MailLimits } from './mail-limits.ts';
 import { assertQuota } from './quota.ts';
 
 export interface DeliveryServiceDeps {
@@ -19,6 +20,7 @@ export interface DeliveryServiceDeps {
   bus: ChangeBus;
   mailboxes: Pick<MailboxService, 'ensureDefaultMailboxes' | 'create'>;
   now?: () => string;
+  limits?: MailLimits;
 }
 
 /** Where a copy goes: INBOX, the account's \\Junk mailbox, a mailbox by name (Sieve fileinto), or one by id. */
@@ -116,7 +118,7 @@ function asStoaError(err: unknown): StoaError {
   return isStoaError(err) ? err : new StoaError('STOA_INTERNAL', String(err), { cause: err });
 }
 
-export function createDeliveryService({ store, bus, mailboxes, now = () => new Date().toISOString() }: DeliveryServiceDeps): DeliveryService {
+export function createDeliveryService({ store, bus, mailboxes, now = () => new Date().toISOString(), limits = DEFAULT_MAIL_LIMITS }: DeliveryServiceDeps): DeliveryService {
   const cache = new TargetCache();
 
   return {
@@ -180,9 +182,15 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
                 refused.set(accountId, err);
               }
             }
-            const accepted: DeliveryTarget[] = [...targets.values()]
-              .filter((t) => !refused.has(t.mailbox.accountId))
-              .map((t) => (t.flags ? { mailboxId: t.mailbox.id, flags: t.flags } : { mailboxId: t.mailbox.id }));
+            const accepted: DeliveryTarget[] = [];
+            for (const t of targets.values()) {
+              if (refused.has(t.mailbox.accountId)) continue;
+              const flags = t.flags ?? options.flags ?? [];
+              // Keywords (Sieve imap4flags) past the mailbox's limits are dropped, never the message.
+              if (keywordsOf(flags).length > 0) {
+                accepted.push({ mailboxId: t.mailbox.id, flags: keywordsWithinLimit(await tx.messages.keywordsInUse(t.mailbox.id), flags, limits) });
+              } else accepted.push(t.flags ? { mailboxId: t.mailbox.id, flags: t.flags } : { mailboxId: t.mailbox.id });
+            }
             const delivered: Delivered[] = accepted.length === 0
               ? []
               : await tx.messages.deliver(accepted, { blobId, index, flags: options.flags ?? [], internalDate: options.internalDate ?? at }, at);

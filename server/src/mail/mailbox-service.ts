@@ -14,6 +14,7 @@ import { ALL_RIGHTS, isSystem, type MailAccess } from './mail-access.ts';
 import { isInbox, isSameOrChild, normaliseMailboxName, parentNames } from './mailbox-name.ts';
 import { isPublicFolder, publicFolderDomain, publicFolderOwner } from './public-folders.ts';
 import { limitsOf } from './quota.ts';
+import { DEFAULT_MAIL_LIMITS, checkMailboxCount, checkMailboxPath, type MailLimits } from './mail-limits.ts';
 
 export { ALL_RIGHTS };
 
@@ -32,6 +33,20 @@ export interface MailboxServiceDeps {
   bus: ChangeBus;
   access: MailAccess;
   now?: () => string;
+  limits?: MailLimits;
+}
+
+/** Missing parents of `name` in the account (RFC 9051 §6.3.4 creates them). */
+async function missingParents(tx: StoreTx, accountId: string, name: string): Promise<string[]> {
+  const missing = [];
+  for (const parent of parentNames(name)) if (!await tx.mailboxes.getByName(accountId, parent)) missing.push(parent);
+  return missing;
+}
+
+/** A new path within the name limits, and room in the account for it and its missing parents (mail-limits.ts). */
+async function checkRoom(tx: StoreTx, accountId: string, name: string, adding: number, limits: MailLimits): Promise<void> {
+  checkMailboxPath(name, limits);
+  checkMailboxCount((await tx.mailboxes.list(accountId)).length, adding, limits);
 }
 
 async function createIn(tx: StoreTx, accountId: string, name: string, specialUse: SpecialUse | null, subscribe: boolean, createdAt: string): Promise<Mailbox> {
@@ -68,10 +83,11 @@ async function inheritAcl(tx: StoreTx, ownerId: string, name: string): Promise<v
 /** Creates the mailbox and any missing parents (RFC 9051 §6.3.4). */
 export async function createMailbox(
   tx: StoreTx, accountId: string, name: string, options: { specialUse?: SpecialUse | null; subscribe?: boolean }, at: string,
+  limits: MailLimits = DEFAULT_MAIL_LIMITS,
 ): Promise<Mailbox> {
   const stored = normaliseMailboxName(name);
-  const missing = [];
-  for (const parent of parentNames(stored)) if (!await tx.mailboxes.getByName(accountId, parent)) missing.push(parent);
+  const missing = await missingParents(tx, accountId, stored);
+  await checkRoom(tx, accountId, stored, missing.length + 1, limits);
   await createParents(tx, accountId, stored, at);
   const created = await createIn(tx, accountId, stored, options.specialUse ?? null, options.subscribe ?? true, at);
   // Nobody owns a public folder, so a new sub-folder starts with its parent's ACL (RFC 4314 §5.1.1 leaves the initial ACL to the server).
@@ -80,12 +96,16 @@ export async function createMailbox(
 }
 
 /** Renames with children; RFC 9051 §6.3.6 for INBOX. */
-export async function renameMailbox(tx: StoreTx, mailboxId: string, newName: string, at: string): Promise<Mailbox> {
+export async function renameMailbox(tx: StoreTx, mailboxId: string, newName: string, at: string, limits: MailLimits = DEFAULT_MAIL_LIMITS): Promise<Mailbox> {
   const target = normaliseMailboxName(newName);
   const mailbox = await tx.mailboxes.get(mailboxId);
   if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
   if (isSameOrChild(target, mailbox.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', `cannot rename ${mailbox.name} to ${target}`);
   if (await tx.mailboxes.getByName(mailbox.accountId, target)) throw new StoaError('STOA_MAILBOX_EXISTS', target);
+  // The children move along: the deepest and longest of them must fit the limits too; INBOX's rename adds a mailbox.
+  const family = (await tx.mailboxes.list(mailbox.accountId)).filter((m) => isSameOrChild(m.name, mailbox.name));
+  for (const m of family) checkMailboxPath(target + m.name.slice(mailbox.name.length), limits);
+  await checkRoom(tx, mailbox.accountId, target, (await missingParents(tx, mailbox.accountId, target)).length + (isInbox(mailbox.name) ? 1 : 0), limits);
   await createParents(tx, mailbox.accountId, target, at);
   if (!isInbox(mailbox.name)) {
     try {
@@ -128,7 +148,7 @@ export function publishMailboxChange(bus: ChangeBus, m: Mailbox): void {
   bus.publish({ accountId: m.accountId, mailboxId: m.id, kind: 'mailbox', uids: [], modseq: m.highestModSeq });
 }
 
-export function createMailboxService({ store, bus, access, now = () => new Date().toISOString() }: MailboxServiceDeps): MailboxService {
+export function createMailboxService({ store, bus, access, now = () => new Date().toISOString(), limits = DEFAULT_MAIL_LIMITS }: MailboxServiceDeps): MailboxService {
 
   const row = async (mailboxId: string): Promise<Mailbox> => {
     const mailbox = await store.mailboxes.get(mailboxId);
@@ -162,7 +182,7 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
       const stored = normaliseMailboxName(name);
       await requireMailAccount(ownerId);
       await requireCreateRight(actor, ownerId, stored);
-      const mailbox = await store.atomic((tx) => createMailbox(tx, ownerId, stored, options, now()));
+      const mailbox = await store.atomic((tx) => createMailbox(tx, ownerId, stored, options, now(), limits));
       publishMailboxChange(bus, mailbox);
       return mailbox;
     },
@@ -189,7 +209,7 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
       const target = normaliseMailboxName(newName);
       const { ownerId } = await access.require(actor, mailboxId, 'x');
       await requireCreateRight(actor, ownerId, target);
-      const renamed = await store.atomic((tx) => renameMailbox(tx, mailboxId, target, now()));
+      const renamed = await store.atomic((tx) => renameMailbox(tx, mailboxId, target, now(), limits));
       publishMailboxChange(bus, renamed);
       return renamed;
     },

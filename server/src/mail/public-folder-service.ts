@@ -13,6 +13,7 @@ import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Mailbox } from '../model/mail.ts';
 import type { Store, StoreTx } from '../store/port.ts';
+import { DEFAULT_MAIL_LIMITS, type MailLimits } from './mail-limits.ts';
 import { ALL_RIGHTS, createMailbox, deleteMailbox, publishMailboxChange, renameMailbox, setMailboxAcl } from './mailbox-service.ts';
 import { publicFolderOwner } from './public-folders.ts';
 
@@ -44,6 +45,8 @@ export interface PublicFolderServiceDeps {
   bus: ChangeBus;
   directory: { domains: Pick<DomainService, 'get'>; accounts: Pick<AccountService, 'get'>; groups: Pick<GroupService, 'get'> };
   now?: () => string;
+  /** mail.limits: a domain's public folders count as one account's mailboxes. */
+  limits?: MailLimits;
 }
 
 /** RFC 4314 §2.1.1: "c" → "k", "d" → "xte"; canonical order. */
@@ -53,7 +56,7 @@ function canonicalRights(rights: string): string {
   return [...ALL_RIGHTS].filter((r) => expanded.includes(r)).join('');
 }
 
-export function createPublicFolderService({ store, bus, directory, now = () => new Date().toISOString() }: PublicFolderServiceDeps): PublicFolderService {
+export function createPublicFolderService({ store, bus, directory, now = () => new Date().toISOString(), limits = DEFAULT_MAIL_LIMITS }: PublicFolderServiceDeps): PublicFolderService {
   /** The domain, if the actor administers it (NOT_FOUND otherwise, as for every directory object). */
   async function domainOf(actor: Actor, domain: string): Promise<string> {
     requireAdmin(actor, 'manage public folders');
@@ -139,7 +142,7 @@ export function createPublicFolderService({ store, bus, directory, now = () => n
     async create(actor, domain, name) {
       const domainId = await domainOf(actor, domain);
       const mailbox = await change(actor, domainId, async (tx, at) => {
-        const created = await createMailbox(tx, publicFolderOwner(domainId), name, { subscribe: false }, at);
+        const created = await createMailbox(tx, publicFolderOwner(domainId), name, { subscribe: false }, at, limits);
         return { mailbox: created, audit: { action: 'create', before: null, after: { name: created.name } } };
       });
       return view(domainId, mailbox);
@@ -154,7 +157,7 @@ export function createPublicFolderService({ store, bus, directory, now = () => n
       const { domainId, mailbox } = await folderOf(actor, domain, folderId);
       const renamed = await change(actor, domainId, async (tx, at) => {
         const before = (await tx.mailboxes.get(mailbox.id))?.name ?? mailbox.name;
-        const after = await renameMailbox(tx, mailbox.id, name, at);
+        const after = await renameMailbox(tx, mailbox.id, name, at, limits);
         return { mailbox: after, audit: { action: 'update', before: { name: before }, after: { name: after.name } } };
       });
       return view(domainId, renamed);

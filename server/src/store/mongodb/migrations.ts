@@ -225,6 +225,13 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 14,
+    description: 'mail: RFC 3501 \\Recent, the first UID not yet claimed per mailbox; existing messages are recent to nobody',
+    async up(db) {
+      await db.collection(MAIL_COLLECTIONS.mailboxes).updateMany({ recentUid: { $exists: false } }, [{ $set: { recentUid: '$uidNext' } }]);
+    },
+  },
+  {
+    version: 15,
     description: 'migration jobs, their checkpoints and item ledger (issue 15)',
     async up(db) {
       await createIndexedCollections(db, MIGRATION_INDEXES);

@@ -313,6 +313,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 19,
+    name: 'mail-recent',
+    // RFC 3501 §2.3.2 \Recent: the first UID not yet claimed by a session. Existing messages are not recent to anyone.
+    sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;
+      UPDATE mailboxes SET recent_uid = uid_next;`,
+  },
+  {
+    version: 20,
     name: 'migration-jobs',
     // Import jobs, their checkpoints and item ledger (migration-jobs.ts, issue 15).
     sql: MIGRATION_JOBS_SQL,
