@@ -153,7 +153,7 @@ export function createMigrationJobService({ store, now = () => new Date() }: Mig
       return updated;
     },
 
-    claim(actor, id, runner) {
+    async claim(actor, id, runner) {
       requireServer(actor, 'run migration jobs');
       return store.migrations.updateJob(id, { status: 'running', runner, startedAt: iso(), heartbeatAt: iso() }, ['queued']);
     },
@@ -187,7 +187,7 @@ export function createMigrationJobService({ store, now = () => new Date() }: Mig
       return n;
     },
 
-    prune(actor, before) {
+    async prune(actor, before) {
       requireServer(actor, 'prune migration jobs');
       return store.migrations.pruneJobs(before);
     },
