@@ -127,7 +127,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     });
     imap = await startImapListeners({
       config, tls, logger,
-      services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, mailboxes: mail.mailboxes, messages: mail.messages, bus },
+      services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     });
     smtp = await startSmtp({
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),

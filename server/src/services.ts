@@ -36,8 +36,6 @@ import { createQueueService, type QueueService } from './queue/queue-service.ts'
 import { createDeliveryRules } from './sieve/delivery-rules.ts';
 import { createSieveService, type SieveService } from './sieve/sieve-service.ts';
 import type { Store } from './store/port.ts';
-// The import tool's engine (migration/, issue 15): the job runner started by main.ts executes it in this process.
-import { createJobExecutor } from '../../migration/src/job-executor.ts';
 
 export interface Services {
   config: StoaConfig;
@@ -97,7 +95,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   // Users' moves into and out of Junk train their classifier; the trainer is built with the filter below.
   let junkTraining: JunkTraining | null = null;
-  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, limits: config.mail.limits, onTransfer: (t) => junkTraining?.observe(t) });
+  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: config.mail.acl.crossDomain }, limits: config.mail.limits, onTransfer: (t) => junkTraining?.observe(t) });
   const publicFolders = createPublicFolderService({ store, bus, directory, limits: config.mail.limits });
   const dns = createDnsResolver(config);
   const queueConfig = queueConfigFrom(config);
@@ -129,6 +127,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     maxScanBytes: config.filter.maxScanBytes,
     sign: (message, fromDomain) => signer.signMessage(message, fromDomain),
     duplicateWindowMs: config.smtp.duplicateWindowMs,
+    localSenders: { addresses: directory.addresses, dns, settings: config.mailAuth },
     rules: createDeliveryRules({
       sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
@@ -141,6 +140,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   const migrationJobs = createMigrationJobService({ store, ...(options.now ? { now: () => new Date(options.now!()) } : {}) });
   const importer = createImportService({ store, mail, intake, log: logger.child({ component: 'migration' }) });
   const server = systemActor();
+  let executor: Promise<JobExecutor> | null = null;
   return {
     config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
     health: createHealthService(store),
@@ -157,9 +157,13 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     migrations: {
       jobs: migrationJobs,
       importer,
-      execute: createJobExecutor({
-        importer, accounts: directory.accounts, checkpoints: migrationJobs.checkpoints(server), spoolDir: config.migration.spoolDir,
-      }),
+      // The import tool's engine (migration/, issue 15), loaded when the first job runs: the CLI and the server pay for it only then.
+      execute: async (job, secrets, ctx) => {
+        executor ??= import('../../migration/src/job-executor.ts').then(({ createJobExecutor }) => createJobExecutor({
+          importer, accounts: directory.accounts, checkpoints: migrationJobs.checkpoints(server), spoolDir: config.migration.spoolDir,
+        }));
+        return (await executor)(job, secrets, ctx);
+      },
     },
     housekeepingTasks: [
       ...filter.housekeepingTasks(),

@@ -22,15 +22,13 @@ function serve(env: Record<string, string>): Promise<Running> {
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no banner within 30 s; stderr:\n${stderr}`)); }, 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (stdout.includes(BANNER_END)) {
-        clearTimeout(timer);
         resolve({ child, banner: stdout, ms: performance.now() - t0, stderr: () => stderr });
       }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code} before the banner; stderr:\n${stderr}`)); });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before the banner; stderr:\n${stderr}`)));
   });
 }
 
@@ -48,9 +46,11 @@ async function login(base: string, username: string, password: string): Promise<
   return fetch(`${base}api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
 }
 
-describe('stoa serve', () => {
+describe('stoa serve', { timeout: 600_000 }, () => {
   const dataDir = join(root.path, 'data');
-  mkdirSync(dataDir);
+  // As an operator prepares it: private (otherwise the banner warns about it).
+  mkdirSync(dataDir, { mode: 0o700 });
+  let firstPassword = '';
 
   // The 5-second start-up target is measured by test/bench/start/run.ts; here only the behaviour.
   test('first start prints the banner; the printed admin password logs in; SIGTERM stops it', async (t) => {
@@ -62,6 +62,7 @@ describe('stoa serve', () => {
       assert.match(run.banner, /Health\s+http:\/\/127\.0\.0\.1:\d+\/healthz/);
       const password = /password\s+(\S+)\s+\(shown only this once/.exec(run.banner)?.[1];
       assert.ok(password, `no admin password in the banner:\n${run.banner}`);
+      firstPassword = password;
       assert.match(run.banner, /Demo domain demo\.stoa\.test:\n\s+alice@demo\.stoa\.test\s+password \S+/);
       assert.match(run.banner, /curl -c stoa-cookies\.txt .*\/api\/v1\/session/);
 
@@ -79,8 +80,11 @@ describe('stoa serve', () => {
   test('a later start prints no password', async () => {
     const run = await serve({ STOA_DATA_DIR: dataDir });
     try {
-      assert.doesNotMatch(run.banner, /password/i);
+      // No password line (a warning may still mention "password hashes" in the data directory).
+      assert.ok(firstPassword && !run.banner.includes(firstPassword), run.banner);
+      assert.doesNotMatch(run.banner, /^\s+(\S+\s+)?password\s{1,6}\S/m);
       assert.doesNotMatch(run.banner, /First start/);
+      assert.doesNotMatch(run.banner, /readable or writable by other local users/);
     } finally {
       await stop(run.child);
     }
@@ -102,7 +106,7 @@ describe('stoa serve', () => {
   });
 });
 
-describe('stoa serve refuses to start, with one clear line and exit code 1', () => {
+describe('stoa serve refuses to start, with one clear line and exit code 1', { timeout: 600_000 }, () => {
   const noStack = (stderr: string): void => assert.doesNotMatch(stderr, /^\s+at /m, `stack trace printed:\n${stderr}`);
 
   test('when the configured data directory is missing', async () => {

@@ -1,7 +1,7 @@
 // The admin API server: Fastify with strict validation, one problem+json
 // error handler, the auth gate, and one plugin per API area. It is returned
 // ready but not listening; main.ts decides where it listens.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Directory } from '../../directory/api.ts';
@@ -74,7 +74,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   const app = Fastify({
     loggerInstance: deps.logger.child({ proto: 'http' }) as FastifyBaseLogger,
     // The request id is the "connection" of the shared log shape { proto, conn, ip, user }.
-    requestIdLogLabel: 'conn',
+    logController: new LogController({ requestIdLogLabel: 'conn' }),
     childLoggerFactory: (logger, bindings, options, rawRequest) => logger.child({ ...bindings, ip: rawRequest.socket.remoteAddress }, options),
     bodyLimit: config.api.bodyLimitBytes,
     trustProxy: config.listeners.http.trustProxy,
@@ -89,6 +89,19 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   // Only JSON bodies: dropping the text/plain parser makes any other media
   // type a 415 instead of a confusing "body must be object".
   app.removeContentTypeParser('text/plain');
+  // Many HTTP clients send "Content-Type: application/json" on every request,
+  // DELETE and logout included, with no body. For a route that takes no body
+  // that is simply no body (issue 16 item 24); a route that takes one still
+  // answers STOA_BAD_JSON, as for any other unparsable body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && !request.routeOptions.schema?.body) {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
   installProblemHandlers(app);
   app.decorate('metrics', metrics);
 
