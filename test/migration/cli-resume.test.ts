@@ -3,12 +3,12 @@
 // exit codes say whether anything failed; the job shows in `stoa migrate list`.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { openSqliteStore } from '../../server/src/store/open-store.ts';
-import { runStoa, startStoa, tempDir } from '../cli/run-stoa.ts';
+import { initStore, runStoa, startStoa, tempDir } from '../cli/run-stoa.ts';
 
 const root = tempDir('cli-migrate');
 after(() => root.cleanup());
@@ -51,7 +51,8 @@ describe('stoa migrate', () => {
   let expected: Set<string>;
   before(async () => {
     expected = writeBigMbox(mbox);
-    mkdirSync(dataDir);
+    // The CLI never creates a store: the server's first start (or this) does.
+    await initStore(dataDir);
     const r = await runStoa(['domain', 'add', 'example.org'], { env });
     if (r.code !== 0) throw new Error(r.stderr);
   });
