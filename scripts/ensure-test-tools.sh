@@ -3,12 +3,13 @@
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
 # an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
 # sieve-connect and python3-sievelib: two independent ManageSieve clients for
-# test/managesieve;
-# clamav-daemon: a real clamd for the antivirus tests, which make their own
-# signature database; spamd + spamassassin: SpamAssassin's daemon for the
-# optional-scorer test of test/filter; dovecot-imapd, radicale and pff-tools:
-# the real IMAP, CalDAV/CardDAV servers and PST reader the migration tests
-# import from and check against).
+# test/managesieve; clamav-daemon: a real clamd for the antivirus tests, which
+# make their own signature database; spamd + spamassassin: SpamAssassin's
+# daemon for the optional-scorer test of test/filter; vdirsyncer, litmus,
+# python3-caldav: DAV clients for test/dav; radicale: the DAV benchmark's
+# reference server and a source of the migration tests; dovecot-imapd and
+# pff-tools: the real IMAP server and PST reader the migration tests import
+# from and check against).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -32,9 +33,13 @@ find_missing() {
   [ -x /usr/sbin/clamd ] || missing="$missing clamav-daemon"
   [ -x /usr/sbin/spamd ] || missing="$missing spamd"
   [ -d /usr/share/spamassassin ] || missing="$missing spamassassin"
+  # test/dav: real CalDAV/CardDAV clients and the WebDAV suite; Radicale for the DAV benchmark's comparison.
+  command -v vdirsyncer >/dev/null 2>&1 || missing="$missing vdirsyncer"
+  command -v litmus >/dev/null 2>&1 || missing="$missing litmus"
+  /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing="$missing python3-caldav"
+  command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
   # test/migration imports from a real Dovecot and a real Radicale, and checks PST reading against libpff's pffexport.
   [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] || missing="$missing dovecot-imapd"
-  command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
   command -v pffexport >/dev/null 2>&1 || missing="$missing pff-tools"
 }
 

@@ -111,7 +111,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
-        filter: services.filter, migrations: { jobs: services.migrations.jobs, runner: migrations },
+        filter: services.filter, dav: services.dav, bus: services.bus, migrations: { jobs: services.migrations.jobs, runner: migrations },
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }

@@ -42,5 +42,7 @@ export type QueueSettings = StoaConfig['queue'];
 export type SieveSettings = StoaConfig['sieve'];
 /** The ManageSieve front end (RFC 5804). */
 export type ManageSieveSettings = StoaConfig['managesieve'];
+/** CalDAV, CardDAV and the WebDAV file area (docs/dav.md). */
+export type DavSettings = StoaConfig['dav'];
 /** Migration jobs run by the server (docs/migration.md): jobs at once, spool directory, how long finished jobs are kept. */
 export type MigrationSettings = StoaConfig['migration'];

@@ -39,6 +39,10 @@ import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
 import { sieveMeRoutes } from './sieve-me.ts';
 import { createValidatorCompiler } from './validation.ts';
+import { davPlugin } from '../dav/plugin.ts';
+import type { DavServices } from '../dav/context.ts';
+import type { ChangeBus } from '../../events/change-bus.ts';
+import { davAdminRoutes } from './dav-admin.ts';
 
 export interface HttpServerDeps {
   config: StoaConfig;
@@ -57,6 +61,10 @@ export interface HttpServerDeps {
   sieve?: SieveService;
   /** Quarantine, verdicts and training; the routes are absent when the filter is not wired. */
   filter?: FilterService;
+  /** Calendars and address books: the DAV front end under /dav/ and their admin routes; absent when not wired. */
+  dav?: DavServices;
+  /** The change bus: account events end remembered DAV logins at once. */
+  bus?: ChangeBus;
   /** Migration jobs (issue 15); their routes are absent when no job runner is wired. */
   migrations?: { jobs: MigrationJobService; runner: MigrationRunner };
 }
@@ -131,8 +139,11 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
       await api.register(sieveAdminRoutes, { sieve: deps.sieve });
     }
     if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
+    if (deps.dav) await api.register(davAdminRoutes, { collections: deps.dav.collections, directory });
     if (deps.migrations) await api.register(migrationRoutes, deps.migrations);
   }, { prefix: '/api/v1' });
+  // CalDAV/CardDAV (docs/dav.md): its own authentication (Basic or the session cookie) and DAV error bodies.
+  if (deps.dav && config.dav.enabled) await app.register(davPlugin, { config, directory, services: deps.dav, ...(deps.bus ? { bus: deps.bus } : {}) });
 
   await app.ready();
   return app;

@@ -6,6 +6,7 @@ import { addressContract } from './addresses.contract.ts';
 import { atomicCounterContract } from './atomic-counters.contract.ts';
 import { blobContract } from './blobs.contract.ts';
 import { concurrentWriteContract } from './concurrent-writes.contract.ts';
+import { davContract } from './dav.contract.ts';
 import { domainContract } from './domains.contract.ts';
 import { filterContract } from './filter.contract.ts';
 import type { StoreFactory } from './harness.ts';
@@ -38,6 +39,7 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     lockContract(factory);
     queueContract(factory);
     sieveContract(factory);
+    davContract(factory);
     sharedMailboxContract(factory);
     migrationContract(factory);
   });

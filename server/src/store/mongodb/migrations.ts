@@ -15,6 +15,7 @@ import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-co
 import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
 import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
+import { DAV_INDEXES } from './dav-collections.ts';
 import { MIGRATION_INDEXES } from './migration-store.ts';
 
 interface Migration {
@@ -232,6 +233,13 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 15,
+    description: 'calendars and address books: collections, objects with their time span, change log, shares, delegation',
+    async up(db) {
+      await createIndexedCollections(db, DAV_INDEXES);
+    },
+  },
+  {
+    version: 16,
     description: 'migration jobs, their checkpoints and item ledger (issue 15)',
     async up(db) {
       await createIndexedCollections(db, MIGRATION_INDEXES);

@@ -15,6 +15,7 @@ import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
 import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
+import { DAV_SCHEMA_SQL } from './dav-schema.ts';
 import { MIGRATION_JOBS_SQL } from './migration-jobs.ts';
 
 export interface Migration { version: number; name: string; sql: string }
@@ -320,6 +321,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 20,
+    name: 'dav',
+    // Calendars and address books: collections, objects with their time span, change log, shares, delegation (dav-schema.ts).
+    sql: DAV_SCHEMA_SQL,
+  },
+  {
+    version: 21,
     name: 'migration-jobs',
     // Import jobs, their checkpoints and item ledger (migration-jobs.ts, issue 15).
     sql: MIGRATION_JOBS_SQL,
