@@ -11,7 +11,7 @@ import type { CheckpointStore } from './engine/checkpoints.ts';
 import type { JobSecrets, JobSpec } from './job-spec.ts';
 import { runJob } from './run-job.ts';
 import { createDirectoryTarget } from './sink/directory-target.ts';
-import type { CalendarImportTarget, ContactsImportTarget } from './sink/groupware-targets.ts';
+import { davImportTargets } from './sink/groupware-targets.ts';
 import { createServicesSink } from './sink/services-sink.ts';
 
 export interface JobExecutorDeps {
@@ -19,16 +19,13 @@ export interface JobExecutorDeps {
   accounts: AccountService;
   /** The store-backed checkpoints and ledger (the job service's, as the server). */
   checkpoints: CheckpointStore;
-  /** Calendar and contacts targets over the DAV services; null: those items are reported as unsupported. */
-  calendars?: CalendarImportTarget | null;
-  contacts?: ContactsImportTarget | null;
   spoolDir?: string | null;
 }
 
 export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   return async (job, secrets, ctx) => {
     const report = await runJob(job.spec as JobSpec, (secrets ?? {}) as JobSecrets, {
-      sink: createServicesSink({ importer: deps.importer, actor: ctx.actor, calendars: deps.calendars ?? null, contacts: deps.contacts ?? null }),
+      sink: createServicesSink({ importer: deps.importer, actor: ctx.actor, ...davImportTargets(deps.importer, ctx.actor) }),
       directory: createDirectoryTarget(deps.accounts, ctx.actor),
       checkpoints: deps.checkpoints,
       signal: ctx.signal,

@@ -169,7 +169,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
   const migrationJobs = createMigrationJobService({ store, ...(options.now ? { now: () => new Date(options.now!()) } : {}) });
-  const importer = createImportService({ store, mail, intake, log: logger.child({ component: 'migration' }) });
+  const importer = createImportService({ store, mail, intake, collections: dav.collections, log: logger.child({ component: 'migration' }) });
   const server = systemActor();
   let executor: Promise<JobExecutor> | null = null;
   return {

@@ -1,8 +1,7 @@
 // Calendars, tasks and contacts from a real Radicale (Debian radicale) over
 // CalDAV/CardDAV: discovery from the server root, every collection, every
 // object as the server serves it, re-runs that store nothing, and wrong
-// credentials. The calendar and contacts services do not exist yet: the
-// recording targets stand in for them (migration/src/sink/groupware-targets.ts).
+// credentials, into Stoa's calendar and contacts services (docs/dav.md).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
@@ -63,12 +62,12 @@ describe('CalDAV/CardDAV from a real Radicale', () => {
     assert.equal(byName.People.imported, 2);
     for (const f of u.folders) assert.deepEqual(f.sample.mismatched, []);
 
-    const cal = target.groupware.collection('anna@example.org', 'calendar')!;
+    const cal = (await target.groupware.collection('anna@example.org', 'calendar'))!;
     const served = await radicale.call('anna', 'anna-pw', 'GET', `/anna/work/${encodeURIComponent('weekly-1@example.com')}.ics`);
     assert.equal(cal.objects.get('weekly-1@example.com'), served.body, 'stored as served');
     assert.match(served.body, /RECURRENCE-ID/);
-    assert.ok(target.groupware.collection('anna@example.org', 'tasks')!.objects.has('milk@example.com'));
-    assert.equal(target.groupware.collection('anna@example.org', 'contacts')!.objects.size, 2);
+    assert.ok((await target.groupware.collection('anna@example.org', 'tasks'))!.objects.has('milk@example.com'));
+    assert.equal((await target.groupware.collection('anna@example.org', 'contacts'))!.objects.size, 2);
   });
 
   test('running the DAV import again stores nothing', async () => {

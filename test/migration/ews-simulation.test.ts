@@ -95,7 +95,7 @@ describe('EWS (simulated Exchange endpoint with recorded SOAP exchanges)', () =>
   });
 
   test('(simulated EWS) a weekly meeting becomes one iCalendar object: Berlin time zone, RRULE, the deleted occurrence as EXDATE, the moved one as an override', async () => {
-    const cal = target.groupware.collection('anna@example.org', 'calendar')!;
+    const cal = (await target.groupware.collection('anna@example.org', 'calendar'))!;
     assert.equal(cal.objects.size, 3);
     const weekly = cal.objects.get('040000008200E00074C5B7101A82E0080000000010B0FDA5E0E0DA01000000000000000010000000A3B1B6F2A9E8C44BB39B6F4C1E4A7D2F')!;
     assert.ok(weekly, [...cal.objects.keys()].join(', '));
@@ -139,7 +139,7 @@ describe('EWS (simulated Exchange endpoint with recorded SOAP exchanges)', () =>
   });
 
   test('(simulated EWS) contacts become vCards, a contact group is reported, tasks become VTODOs', async () => {
-    const cards = target.groupware.collection('anna@example.org', 'contacts')!;
+    const cards = (await target.groupware.collection('anna@example.org', 'contacts'))!;
     assert.equal(cards.objects.size, 2);
     const ben = [...cards.objects.values()].find((c) => c.includes('FN:Ben Meyer'))!;
     assert.match(ben, /N:Meyer;Ben;;;/);
@@ -153,7 +153,7 @@ describe('EWS (simulated Exchange endpoint with recorded SOAP exchanges)', () =>
     assert.equal(contacts.failedBy.malformed, 1);
     assert.match(contacts.problems.find((p) => p.code === 'malformed')!.detail, /contact groups/);
 
-    const tasks = target.groupware.collection('anna@example.org', 'tasks')!;
+    const tasks = (await target.groupware.collection('anna@example.org', 'tasks'))!;
     const offer = [...tasks.objects.values()].find((o) => o.includes('Angebot schreiben'))!;
     assert.match(offer, /DUE;VALUE=DATE:20250214/);
     assert.match(offer, /DTSTART;VALUE=DATE:20250210/);

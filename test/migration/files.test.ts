@@ -181,7 +181,7 @@ describe('calendars and contacts from files', () => {
     const tasks = report.users[0].folders.find((f) => f.kind === 'tasks')!;
     assert.equal(tasks.target, 'tasks');
     assert.equal(tasks.imported, 1);
-    const stored = target.groupware.collection('cal@example.org', 'calendar')!;
+    const stored = (await target.groupware.collection('cal@example.org', 'calendar'))!;
     const weekly = stored.objects.get('weekly-1@example.com')!;
     assert.match(weekly, /RRULE:FREQ=WEEKLY/);
     assert.match(weekly, /RECURRENCE-ID;TZID=Europe\/Berlin:20250113T100000/);
@@ -202,18 +202,32 @@ describe('calendars and contacts from files', () => {
     assert.equal(book.imported, 2);
     assert.equal(book.failedBy.malformed, 1);
     assert.equal(book.skippedBy['duplicate-uid'], 1);
-    const stored = target.groupware.collection('cards@example.org', 'contacts')!;
+    const stored = (await target.groupware.collection('cards@example.org', 'contacts'))!;
     assert.ok([...stored.objects.keys()].some((uid) => uid.startsWith('stoa-import-')));
+    assert.deepEqual(book.sample.mismatched, []);
+    // Stoa keeps "urn:uuid:4fbe…" as "4fbe…" (CardDAV): the re-run still recognises the card, and fails nothing.
     const again = await target.run(vcfSource(), [user(join(work, 'contacts.vcf'), 'cards@example.org')]);
     assert.equal(again.totals.imported, 0);
-    assert.equal(stored.objects.size, 2);
+    assert.equal(again.totals.failed, 1, 'only the card without FN, again');
+    assert.equal(folderOf(again, 'contacts').skippedBy['already-imported'], 2);
+    // With the ledger lost, the target's own UIDs recognise both cards, the prefixed one included.
+    const { runMigration, DEFAULT_OPTIONS } = await import('../../migration/src/engine/run.ts');
+    const { memoryCheckpoints } = await import('../../migration/src/engine/checkpoints.ts');
+    const { createDirectoryTarget } = await import('../../migration/src/sink/directory-target.ts');
+    const { SYSTEM } = await import('./harness.ts');
+    const blind = await runMigration({
+      source: vcfSource(), sink: target.sink, checkpoints: memoryCheckpoints(), directory: createDirectoryTarget(target.directory.accounts, SYSTEM),
+    }, [user(join(work, 'contacts.vcf'), 'cards@example.org')], DEFAULT_OPTIONS, 'vcf');
+    assert.equal(blind.totals.imported, 0);
+    assert.equal(folderOf(blind, 'contacts').skippedBy.duplicate, 2, JSON.stringify(folderOf(blind, 'contacts').problems));
+    assert.equal((await target.groupware.collection('cards@example.org', 'contacts'))!.objects.size, 2);
   });
 
   test('an Outlook CSV export becomes vCards with names, phones, addresses, birthday and categories', async () => {
     const report = await target.run(outlookCsvSource(), [user(join(work, 'outlook.csv'), 'csv@example.org')]);
     const book = report.users[0].folders[0];
     assert.equal(book.imported, 2, JSON.stringify(book.problems));
-    const cards = [...target.groupware.collection('csv@example.org', 'contacts')!.objects.values()];
+    const cards = [...(await target.groupware.collection('csv@example.org', 'contacts'))!.objects.values()];
     const carla = cards.find((c) => c.includes('FN:Carla Rossi'))!;
     assert.match(carla, /ORG:ACME\\; Italy;/);
     assert.match(carla, /BDAY:19800412/);

@@ -1,8 +1,7 @@
 // A real Stoa target for import tests: SQLite store in a temp folder, every
 // service built by the composition root (createServices, as main.ts does),
 // the services sink over its import service (mail through the intake, origin
-// 'import'), and recording calendar/contacts targets where a test does not
-// need the DAV services (migration/src/sink/recording-targets.ts).
+// 'import'; calendars and contacts through the DAV services).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +20,7 @@ import { DEFAULT_OPTIONS, runMigration, type RunOptions, type UserMapping } from
 import type { MigrationReport } from '../../migration/src/engine/report.ts';
 import { createDirectoryTarget } from '../../migration/src/sink/directory-target.ts';
 import type { ImportSink } from '../../migration/src/sink/import-sink.ts';
-import { createRecordingTargets, type RecordingTargets } from '../../migration/src/sink/recording-targets.ts';
+import { davImportTargets } from '../../migration/src/sink/groupware-targets.ts';
 import { createServicesSink } from '../../migration/src/sink/services-sink.ts';
 import type { MigrationSource } from '../../migration/src/sources/source.ts';
 
@@ -36,7 +35,8 @@ export interface Target {
   directory: Directory;
   mail: MailServices;
   events: ChangeEvent[];
-  groupware: RecordingTargets;
+  /** What the DAV services hold: calendars and address books as imports filled them. */
+  groupware: StoredGroupware;
   sink: ImportSink;
   checkpoints: CheckpointStore;
   /** Makes the domain of `address` and the account. */
@@ -47,6 +47,13 @@ export interface Target {
   /** The stored bytes of every message of one folder of the account, in UID order. */
   messages(address: string, folder: string): Promise<Buffer[]>;
   close(): Promise<void>;
+}
+
+export interface StoredGroupware {
+  /** The account's calendar or address book at `uri`, with its objects by UID; undefined when there is none. */
+  collection(address: string, uri: string): Promise<{ components: string[]; objects: Map<string, string> } | undefined>;
+  /** Objects written into calendars and address books so far (DAV change events). */
+  readonly puts: number;
 }
 
 export function testConfig(dir: string): StoaConfig {
@@ -72,11 +79,25 @@ export async function openTarget(options: { groupware?: boolean } = {}): Promise
     events.push(e);
     publish(e);
   };
-  const groupware = createRecordingTargets();
-  const sink = createServicesSink({
-    importer: services.migrations.importer, actor: SYSTEM,
-    ...(options.groupware === false ? {} : { calendars: groupware.calendars, contacts: groupware.contacts }),
-  });
+  const { importer } = services.migrations;
+  // Calendars and contacts through the real DAV services; `groupware: false` builds a sink without them (items "unsupported").
+  const sink = createServicesSink({ importer, actor: SYSTEM, ...(options.groupware === false ? {} : davImportTargets(importer, SYSTEM)) });
+  const groupware: StoredGroupware = {
+    async collection(address, uri) {
+      const account = await directory.accounts.get(SYSTEM, address);
+      for (const kind of ['calendar', 'addressbook'] as const) {
+        const view = await services.dav.collections.find(SYSTEM, account.id, kind, uri).catch(() => null);
+        if (!view) continue;
+        const objects = new Map<string, string>();
+        for (const o of await services.dav.collections.listObjectData(SYSTEM, view.collection.id)) objects.set(o.uid, o.data);
+        return { components: view.collection.components, objects };
+      }
+      return undefined;
+    },
+    get puts() {
+      return events.filter((e) => e.kind === 'dav' && e.change === 'written').length;
+    },
+  };
   const checkpoints = memoryCheckpoints();
   // Imports create accounts, never domains: the domain is the operator's decision.
   await directory.domains.create(SYSTEM, { name: 'example.org' });

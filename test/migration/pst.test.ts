@@ -159,10 +159,10 @@ describe('Outlook PST and OST files', () => {
     assert.ok(cal.imported >= 8, JSON.stringify(cal.problems));
     assert.ok(u.folders.some((f) => f.source === 'Contacts' && f.target === 'contacts'), 'Contacts, not ExternalContacts, is the default address book');
     assert.ok(!u.folders.some((f) => /^(Finder|Common Views|NON_IPM_SUBTREE)/.test(f.source) && f.state !== 'skipped'));
-    const objects = [...target.groupware.collection('ost@example.org', 'calendar')!.objects.values()];
+    const objects = [...(await target.groupware.collection('ost@example.org', 'calendar'))!.objects.values()];
     for (const text of objects) assert.ok('object' in splitCalendar(text)[0], `valid iCalendar:\n${text}`);
     assert.ok(objects.some((o) => /DTSTART;TZID=/.test(o) && /BEGIN:VTIMEZONE/.test(o)), 'times in the appointment\'s own zone');
-    const holidays = target.groupware.collection('ost@example.org', 'calendar-united-states-holidays')!;
+    const holidays = (await target.groupware.collection('ost@example.org', 'calendar-united-states-holidays'))!;
     assert.equal(holidays.objects.size, 24);
     assert.ok([...holidays.objects.values()].every((o) => /DTSTART;VALUE=DATE:\d{8}/.test(o)), 'holidays are all-day events');
   });

@@ -23,6 +23,8 @@ import type { Store } from '../../server/src/store/port.ts';
 
 const SYSTEM = systemActor();
 const PASSWORD = 'correct horse battery staple';
+const PLANTED_EVENT = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//EN', 'BEGIN:VEVENT', 'UID:planted@x', 'DTSTAMP:20260101T000000Z',
+  'DTSTART:20260601T090000Z', 'SUMMARY:Planted', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 const MESSAGE = Buffer.from('From: owner@a.example\r\nTo: owner@a.example\r\nSubject: private\r\n\r\nsecret\r\n');
 
 /** A refusal: FORBIDDEN (the caller lacks a right or role) or NOT_FOUND (RFC 4314 §4: invisible without "l"/"r"; queue scope). */
@@ -51,6 +53,7 @@ describe('every service method refuses a principal without the right', () => {
   let otherAdmin: Actor;
   let folderId: string;
   let jobId: string;
+  let calendarId: string;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stoa-principals-'));
@@ -79,6 +82,8 @@ describe('every service method refuses a principal without the right', () => {
     otherAdmin = actorFor(await s.directory.accounts.grantRole(SYSTEM, adminB.id, { role: 'domain-admin', domains: ['b.example'] }), '127.0.0.1');
     folderId = (await s.publicFolders.create(SYSTEM, 'a.example', 'Announcements')).id;
     queued = await s.queue.enqueue(SYSTEM, { message: MESSAGE, sender: 'owner@a.example', recipients: [{ address: 'x@remote.test' }] });
+    await s.dav.collections.ensureDefaults(SYSTEM, ownerId);
+    calendarId = (await s.dav.collections.find(SYSTEM, ownerId, 'calendar', 'calendar')).collection.id;
     jobId = (await s.migrations.jobs.create(SYSTEM, { origin: 'cli', spec: { source: { type: 'mbox' }, users: [] }, targets: ['owner@a.example'] })).id;
   });
   after(async () => {
@@ -181,6 +186,10 @@ describe('every service method refuses a principal without the right', () => {
     contents: () => refused(s.migrations.importer.contents(otherAdmin, inbox.id, { afterUid: 0, limit: 10 }), 'list a folder of another domain'),
     importMessage: () => refused(s.migrations.importer.importMessage(owner, inbox.id, { source: bufferSource(MESSAGE), flags: [], internalDate: null }), 'import as the user'),
     read: () => refused(s.migrations.importer.read(otherAdmin, inbox.id, 1), 'read a message of another domain'),
+    collection: () => refused(s.migrations.importer.collection(otherAdmin, ownerId, 'calendar', 'planted', { displayName: 'x', components: ['VEVENT'], create: true }), 'make a calendar in another domain'),
+    objectUids: () => refused(s.migrations.importer.objectUids(outsider, calendarId), 'list another user\'s calendar'),
+    importObject: () => refused(s.migrations.importer.importObject(owner, calendarId, { uid: 'planted@x', text: PLANTED_EVENT }), 'import an event as the user'),
+    readObject: () => refused(s.migrations.importer.readObject(otherAdmin, calendarId, 'planted@x'), 'read an event of another domain'),
   };
 
   // Migration jobs: administrators of the targets' domains; the runner's side is the server's alone.
@@ -236,6 +245,8 @@ describe('every service method refuses a principal without the right', () => {
     assert.equal((await s.queue.list(SYSTEM, {}, 0, 10)).total, 1);
     assert.deepEqual((await s.publicFolders.list(SYSTEM, 'a.example')).map((f) => [f.name, f.address ?? null]), [['Announcements', null]]);
     assert.deepEqual(await s.publicFolders.acl(SYSTEM, 'a.example', folderId), []);
+    assert.deepEqual(await s.migrations.importer.objectUids(SYSTEM, calendarId), []);
+    await assert.rejects(s.dav.collections.find(SYSTEM, ownerId, 'calendar', 'planted'));
     const job = await s.migrations.jobs.get(SYSTEM, jobId);
     assert.equal(job.status, 'queued');
     assert.equal(job.report, null);

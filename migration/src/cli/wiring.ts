@@ -11,7 +11,7 @@ import type { MigrationJobService } from '../../../server/src/migration-jobs/job
 import type { Services } from '../../../server/src/services.ts';
 import type { CheckpointStore } from '../engine/checkpoints.ts';
 import { createDirectoryTarget } from '../sink/directory-target.ts';
-import type { CalendarImportTarget, ContactsImportTarget } from '../sink/groupware-targets.ts';
+import { davImportTargets } from '../sink/groupware-targets.ts';
 import type { ImportSink, TargetDirectory } from '../sink/import-sink.ts';
 import { createServicesSink } from '../sink/services-sink.ts';
 
@@ -22,10 +22,11 @@ export interface MigrationWiring {
   checkpoints: CheckpointStore;
 }
 
-export function migrationWiring(services: Services, actor: Actor, groupware: { calendars?: CalendarImportTarget | null; contacts?: ContactsImportTarget | null } = {}): MigrationWiring {
+export function migrationWiring(services: Services, actor: Actor): MigrationWiring {
   const { jobs, importer } = services.migrations;
   return {
-    sink: createServicesSink({ importer, actor, ...groupware }),
+    // Mail through the intake, calendars and contacts through the DAV services, all by the import service.
+    sink: createServicesSink({ importer, actor, ...davImportTargets(importer, actor) }),
     directory: createDirectoryTarget(services.directory.accounts, actor),
     jobs,
     checkpoints: jobs.checkpoints(actor),

@@ -197,19 +197,21 @@ export async function importFolder(ctx: FolderContext, folder: SourceFolder, tar
     const object = (split[0] as { object: { uid: string; text: string; kind?: 'event' | 'task' } }).object;
     const kind = item.kind === 'contact' ? 'contact' : (object.kind ?? item.kind);
     const hash = sha256(normalizedText(object.text));
-    if (seenUids.has(object.uid)) {
+    // The UID as the target compares it (a vCard's "urn:uuid:" prefix is not part of it for CardDAV).
+    const identity = sink.objectIdentity?.(kind, object.uid) ?? object.uid;
+    if (seenUids.has(identity)) {
       outcome(ref, 'skipped', 'duplicate-uid', `UID ${object.uid} appears more than once in this source folder; the first one was kept`);
-      ledger.push({ key: ref.key, status: 'skipped', sha256: hash, messageId: object.uid, reason: 'duplicate-uid' });
+      ledger.push({ key: ref.key, status: 'skipped', sha256: hash, messageId: identity, reason: 'duplicate-uid' });
       return null;
     }
-    seenUids.add(object.uid);
-    if (identities.has(object.uid)) {
+    seenUids.add(identity);
+    if (identities.has(identity)) {
       outcome(ref, 'skipped', 'duplicate', `the target already holds UID ${object.uid}`);
-      ledger.push({ key: ref.key, status: 'skipped', sha256: hash, messageId: object.uid, reason: 'duplicate' });
+      ledger.push({ key: ref.key, status: 'skipped', sha256: hash, messageId: identity, reason: 'duplicate' });
       return null;
     }
-    identities.add(object.uid);
-    return { ref, key: ref.key, identity: object.uid, sha256: hash, size: Buffer.byteLength(object.text), object: { kind, uid: object.uid, text: object.text } };
+    identities.add(identity);
+    return { ref, key: ref.key, identity, sha256: hash, size: Buffer.byteLength(object.text), object: { kind, uid: object.uid, text: object.text } };
   }
 
   /** Fetches and prepares one batch, reconnecting when the source drops the connection. */

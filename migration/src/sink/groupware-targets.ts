@@ -1,15 +1,15 @@
-// The two narrow interfaces the calendar and contacts services plug into
-// (issue 15: "calendar/contacts implementations left as clearly-marked
-// adapters the lead connects when those services land").
-//
-// ADAPTER — TO CONNECT AT MERGE: when server/src/calendar and
-// server/src/contacts exist, implement CalendarImportTarget and
-// ContactsImportTarget over them (one small function each, beside the
-// composition root) and pass them to createServicesSink(). Each call must go
-// through the service — rights, quotas, sync tokens, change events and audit
-// as for a DAV PUT — never straight into the store. Until then the sink
-// reports calendar, task and contact items as "unsupported" and the run
-// exits non-zero, so nothing is silently left behind.
+// The two narrow interfaces calendars and address books are written
+// through (issue 15), and their implementation over Stoa's DAV services:
+// davImportTargets() turns each call into one of the import service
+// (services.migrations.importer, server/src/migration-jobs/import-service.ts),
+// which checks that the acting principal may import into the account and
+// stores through the collection service like a CalDAV/CardDAV PUT with
+// If-None-Match: * (validation, quota, sync tokens, change events), without
+// implicit scheduling. A sink built without them reports calendar, task and
+// contact items as "unsupported" and the run exits non-zero, so nothing is
+// silently left behind.
+import type { Actor } from '../../../server/src/directory/api.ts';
+import type { ImportService } from '../../../server/src/migration-jobs/import-service.ts';
 import type { TargetAccount } from './import-sink.ts';
 
 /** Components a calendar collection accepts (RFC 4791 §5.2.3 supported-calendar-component-set). */
@@ -45,4 +45,40 @@ export interface ContactsImportTarget {
   /** Stores one vCard (RFC 6352 §5.1: one UID per resource) atomically, like a CardDAV PUT with If-None-Match: *. */
   putCard(account: TargetAccount, bookId: string, card: { uid: string; vcf: string }): Promise<void>;
   getCard(account: TargetAccount, bookId: string, uid: string): Promise<string | null>;
+}
+
+/** The calendar and contacts targets over the DAV services, for one acting principal. */
+export function davImportTargets(importer: ImportService, actor: Actor): { calendars: CalendarImportTarget; contacts: ContactsImportTarget } {
+  async function* pages(collectionId: string): AsyncIterable<string[]> {
+    const uids = await importer.objectUids(actor, collectionId);
+    for (let i = 0; i < uids.length; i += 1000) yield uids.slice(i, i + 1000);
+  }
+  return {
+    calendars: {
+      async ensureCalendar(account, name, options) {
+        const c = await importer.collection(actor, account.id, 'calendar', name, { displayName: options.displayName, components: options.components, create: true });
+        return { id: c!.id, created: c!.created };
+      },
+      async findCalendar(account, name) {
+        const c = await importer.collection(actor, account.id, 'calendar', name, { displayName: name, components: [], create: false });
+        return c ? { id: c.id } : null;
+      },
+      uids: (_account, calendarId) => pages(calendarId),
+      putObject: (_account, calendarId, object) => importer.importObject(actor, calendarId, { uid: object.uid, text: object.ics }),
+      getObject: (_account, calendarId, uid) => importer.readObject(actor, calendarId, uid),
+    },
+    contacts: {
+      async ensureAddressBook(account, name, options) {
+        const c = await importer.collection(actor, account.id, 'addressbook', name, { displayName: options.displayName, components: [], create: true });
+        return { id: c!.id, created: c!.created };
+      },
+      async findAddressBook(account, name) {
+        const c = await importer.collection(actor, account.id, 'addressbook', name, { displayName: name, components: [], create: false });
+        return c ? { id: c.id } : null;
+      },
+      uids: (_account, bookId) => pages(bookId),
+      putCard: (_account, bookId, card) => importer.importObject(actor, bookId, { uid: card.uid, text: card.vcf }),
+      getCard: (_account, bookId, uid) => importer.readObject(actor, bookId, uid),
+    },
+  };
 }

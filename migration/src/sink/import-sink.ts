@@ -87,8 +87,10 @@ export interface ImportSink {
   /** The stored bytes of an imported message, for the content-hash sample. */
   readMessage(account: TargetAccount, folder: TargetFolder, imported: ImportedMessage): Promise<Readable>;
 
-  /** UIDs of the objects already in a calendar or address book. */
+  /** UIDs of the objects already in a calendar or address book, as the target compares them (objectIdentity). */
   existingObjects(account: TargetAccount, folder: TargetFolder): AsyncIterable<string[]>;
+  /** How the target compares an object's UID (CardDAV ignores a vCard UID's "urn:uuid:" prefix); the UID itself when absent. */
+  objectIdentity?(kind: Exclude<ItemKind, 'message'>, uid: string): string;
   /** Stores one calendar object (event or task) atomically. */
   importCalendarObject(account: TargetAccount, calendar: TargetFolder, object: ImportObject): Promise<void>;
   /** Stores one vCard atomically. */

@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream';
 import type { Actor } from '../../../server/src/directory/api.ts';
 import type { MessageSource } from '../../../server/src/intake/api.ts';
-import type { ImportService } from '../../../server/src/migration-jobs/import-service.ts';
+import { importUid, type ImportService } from '../../../server/src/migration-jobs/import-service.ts';
 import type { CollectionKind, ItemKind, SpecialUse } from '../model.ts';
 import type { CalendarImportTarget, ContactsImportTarget } from './groupware-targets.ts';
 import type { ExistingMessage, ImportMessage, ImportObject, ImportSink, ImportedMessage, TargetAccount, TargetFolder } from './import-sink.ts';
@@ -168,6 +168,8 @@ export function createServicesSink(deps: ServicesSinkDeps): ImportSink {
     async readMessage(account, folder, imported) {
       return (await importer.read(actor, folder.id, imported.uid)) ?? Readable.from([]);
     },
+
+    objectIdentity: (kind, uid) => importUid(kind === 'contact' ? 'addressbook' : 'calendar', uid),
 
     async *existingObjects(account, folder) {
       if (folder.kind === 'contacts') {

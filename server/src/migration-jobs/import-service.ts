@@ -1,4 +1,4 @@
-// The mail side of an import (issue 15), as the migration tool's sink calls
+// What an import writes (issue 15), as the migration tool's sink calls
 // it: the target folders, what they already hold, the messages themselves and
 // the read-back of the content-hash sample. Every method takes the caller
 // first and asks intake/import-policy.ts whether it may import into the
@@ -8,9 +8,15 @@
 // mailboxes. Messages go in through the intake with origin 'import'
 // (intake/api.ts lists what that origin applies and skips), which asks the
 // same policy again: a caller that reaches the intake directly meets it too.
+// Calendar objects and cards go into the owner's calendars and address books
+// through the collection service (docs/dav.md), like a CalDAV/CardDAV PUT with
+// If-None-Match: * (validation, quota, sync tokens, change events), without
+// implicit scheduling: an imported meeting sends no invitation or reply.
 import type { Readable } from 'node:stream';
 import { systemActor } from '../directory/access.ts';
 import type { Actor } from '../directory/api.ts';
+import { createHash } from 'node:crypto';
+import type { CollectionService } from '../collections/api.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { IntakeService, MessageSource } from '../intake/api.ts';
 import { requireImportInto, type ImportOwner } from '../intake/import-policy.ts';
@@ -46,6 +52,18 @@ export interface ImportedMessageInput {
   internalDate: string | null;
 }
 
+/** A target calendar or address book. */
+export interface ImportCollection {
+  id: string;
+  /** Its last path segment under the owner's home. */
+  uri: string;
+  /** This call created it. */
+  created: boolean;
+}
+
+/** Calendars and address books (the DAV collection kinds that take imported objects). */
+export type ImportCollectionKind = 'calendar' | 'addressbook';
+
 /** Messages read per contents() page, at most. */
 export const CONTENTS_PAGE_MAX = 1000;
 
@@ -64,6 +82,41 @@ export interface ImportService {
   importMessage(actor: Actor, mailboxId: string, message: ImportedMessageInput): Promise<{ uid: number }>;
   /** The stored bytes of a message, for the content-hash sample; null when it is gone. */
   read(actor: Actor, mailboxId: string, uid: number): Promise<Readable | null>;
+
+  /**
+   * The owner's calendar or address book at `uri` (the defaults, "calendar",
+   * "tasks" and "contacts", exist for every account), created with these
+   * components when missing and `create`; null otherwise.
+   */
+  collection(actor: Actor, ownerId: string, kind: ImportCollectionKind, uri: string, options: { displayName: string; components: readonly string[]; create: boolean }): Promise<ImportCollection | null>;
+  /** UIDs of the objects the collection holds, as it compares them (importUid). */
+  objectUids(actor: Actor, collectionId: string): Promise<string[]>;
+  /**
+   * Stores one calendar object resource (RFC 4791 §4.1) or vCard under a name
+   * made from its UID, refused when the UID is there already (If-None-Match: *),
+   * the data is invalid or over quota. A calendar that does not take the
+   * object's component (a task in the default calendar) is widened to take it.
+   */
+  importObject(actor: Actor, collectionId: string, object: { uid: string; text: string }): Promise<void>;
+  /** The stored text of the object with this UID; null when there is none. */
+  readObject(actor: Actor, collectionId: string, uid: string): Promise<string | null>;
+}
+
+/**
+ * A UID as the collection stores and compares it: the vCard codec drops a
+ * "urn:uuid:" prefix (contacts/vcard.ts), the calendar keeps UIDs as they are.
+ */
+export function importUid(kind: ImportCollectionKind, uid: string): string {
+  return kind === 'addressbook' ? uid.trim().replace(/^urn:uuid:/i, '') : uid;
+}
+
+/** A resource name for a UID: the UID itself when it is a plain one, else a digest of it (stable across runs). */
+export function objectName(uid: string, kind: ImportCollectionKind): string {
+  const ext = kind === 'calendar' ? '.ics' : '.vcf';
+  uid = importUid(kind, uid);
+  return /^[A-Za-z0-9@._+=-]{1,200}$/.test(uid) && uid !== '.' && uid !== '..'
+    ? `${uid}${ext}`
+    : `${createHash('sha256').update(uid).digest('hex').slice(0, 40)}${ext}`;
 }
 
 export interface ImportServiceDeps {
@@ -71,13 +124,15 @@ export interface ImportServiceDeps {
   store: Pick<StoreTx, 'accounts' | 'sharedMailboxes' | 'mailboxes'>;
   mail: Pick<MailServices, 'mailboxes' | 'messages'>;
   intake: Pick<IntakeService, 'accept'>;
+  /** Calendars and address books (services.dav.collections). */
+  collections: CollectionService;
   log: Logger;
 }
 
 const OWNER_CACHE_MAX = 10_000;
 
 export function createImportService(deps: ImportServiceDeps): ImportService {
-  const { store, mail, intake } = deps;
+  const { store, mail, intake, collections } = deps;
   const system = systemActor();
   // An owner's id, domain and address never change; its role may, so only the mailbox → owner link is cached.
   const mailboxOwners = new Map<string, string>();
@@ -113,6 +168,20 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
     });
     requireImportInto(actor, owner);
     return owner;
+  }
+
+  /** The collection and its owner, once the actor is known to may import into it. */
+  async function permittedCollection(actor: Actor, collectionId: string) {
+    const view = await collections.get(system, collectionId).catch((err: unknown) => {
+      if (isStoaError(err, 'STOA_NOT_FOUND')) throw new StoaError('STOA_NOT_FOUND', `collection ${collectionId}`);
+      throw err;
+    });
+    const kind = view.collection.kind;
+    if (kind !== 'calendar' && kind !== 'addressbook') throw new StoaError('STOA_VALIDATION', 'objects are imported into calendars and address books');
+    requireImportInto(actor, await ownerOf(view.collection.ownerId));
+    // The schedule inbox holds what the server delivered (RFC 6638 §2.2), never imported objects.
+    if (view.collection.role === 'inbox') throw new StoaError('STOA_FORBIDDEN', 'nothing is imported into a schedule inbox');
+    return { collection: view.collection, kind: kind as ImportCollectionKind };
   }
 
   return {
@@ -171,6 +240,62 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
       await permitted(actor, mailboxId);
       const [record] = await mail.messages.fetch(system, mailboxId, [[uid, uid]]);
       return record ? mail.messages.open(system, record) : null;
+    },
+
+    async collection(actor, ownerId, kind, uri, { displayName, components, create }) {
+      requireImportInto(actor, await ownerOf(ownerId));
+      // Every account has its default calendar, task list and address book; an import fills them rather than making copies.
+      if (create) await collections.ensureDefaults(system, ownerId);
+      const found = await collections.find(system, ownerId, kind, uri).catch((err: unknown) => {
+        if (isStoaError(err, 'STOA_NOT_FOUND')) return null;
+        throw err;
+      });
+      if (found) return { id: found.collection.id, uri: found.collection.uri, created: false };
+      if (!create) return null;
+      try {
+        // As the importer (an admin's creation is audited under their name; the policy above let them in).
+        const made = await collections.create(actor, ownerId, kind, { uri, displayName, ...(kind === 'calendar' ? { components: [...components] } : {}) });
+        return { id: made.collection.id, uri: made.collection.uri, created: true };
+      } catch (err) {
+        // Another worker of the same run made it first.
+        if (!isStoaError(err, 'STOA_DAV_COLLECTION_EXISTS')) throw err;
+        const again = await collections.find(system, ownerId, kind, uri);
+        return { id: again.collection.id, uri: again.collection.uri, created: false };
+      }
+    },
+
+    async objectUids(actor, collectionId) {
+      await permittedCollection(actor, collectionId);
+      return (await collections.listObjects(system, collectionId)).map((o) => o.uid);
+    },
+
+    async importObject(actor, collectionId, object) {
+      const { collection, kind } = await permittedCollection(actor, collectionId);
+      const name = objectName(object.uid, kind);
+      // If-None-Match: * — an object already at this name, or this UID under another name, is refused.
+      const put = () => collections.putObject(system, collectionId, name, object.text, { etag: null });
+      try {
+        await put();
+      } catch (err) {
+        const component = /^BEGIN:(VEVENT|VTODO|VJOURNAL)\r?$/m.exec(object.text)?.[1];
+        if (!isStoaError(err, 'STOA_DAV_UNSUPPORTED_COMPONENT') || !component || collection.components.includes(component)) throw err;
+        // The source kept tasks beside events (most CalDAV servers do): the calendar takes them too, as it did there.
+        await collections.update(system, collectionId, { components: [...collection.components, component] });
+        await put();
+      }
+    },
+
+    async readObject(actor, collectionId, uid) {
+      const { kind } = await permittedCollection(actor, collectionId);
+      const named = await collections.getObject(system, collectionId, objectName(uid, kind)).catch((err: unknown) => {
+        if (isStoaError(err, 'STOA_NOT_FOUND')) return null;
+        throw err;
+      });
+      const key = importUid(kind, uid);
+      if (named?.uid === key) return named.data;
+      // Put there by a client under another name before the import.
+      const info = (await collections.listObjects(system, collectionId)).find((o) => o.uid === key);
+      return info ? (await collections.getObject(system, collectionId, info.name)).data : null;
     },
   };
 }
