@@ -3,12 +3,13 @@
 // intake/api.ts lists what applies (the import policy, the directory's
 // expansion, the size limit, APPEND's flag rules, quota,
 // mail.limits, change events) and what is skipped because the message was
-// delivered once already, elsewhere (filter, Sieve and vacation, forwarding,
+// delivered once already, elsewhere (filter, Sieve and vacation, iMIP, forwarding,
 // the duplicate guard, trace fields, signing, the queue): each is checked
 // here, the skipped ones against a setup where live mail would have been
 // filtered, redirected, forwarded or collapsed.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import type { Mailbox } from '../../server/src/model/mail.ts';
 import { createServices, type Services } from '../../server/src/services.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
+import { CORPUS } from '../support/corpus.ts';
 
 const SYSTEM = systemActor();
 const PASSWORD = 'correct horse battery staple';
@@ -140,6 +142,17 @@ describe('intake origin "import": what applies and what is skipped', () => {
     assert.equal((await s.queue.list(SYSTEM, {}, 0, 10)).total, 0, 'nothing redirected, forwarded, answered or bounced');
     const junk = (await s.mail.mailboxes.find(SYSTEM, annaId, 'Junk'))!.mailbox;
     assert.equal((await stored(junk)).length, 0);
+  });
+
+  test('skipped: iMIP (an old invitation in imported mail changes no calendar and fills no schedule inbox)', async () => {
+    const invite = readFileSync(join(CORPUS, 'calendar', 'single-event-request.eml'), 'latin1')
+      .replaceAll('sender@example.com', 'sender@partner.example').replaceAll('receiver@example.com', 'anna@a.example');
+    const bytes = Buffer.from(invite, 'latin1');
+    await s.intake.accept(request(bytes, inbox.id, SYSTEM));
+    assert.ok((await stored(inbox)).some((b) => sha256(b) === sha256(bytes)), 'kept as mail');
+    for (const e of await s.dav.collections.home(SYSTEM, annaId, 'calendar')) {
+      assert.deepEqual(await s.dav.collections.listObjects(SYSTEM, e.collection.id), [], `nothing in ${e.collection.uri}`);
+    }
   });
 
   test('skipped: the duplicate guard (the same Message-ID in two folders is two copies, and twice in one folder too)', async () => {

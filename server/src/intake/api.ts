@@ -41,7 +41,8 @@ export type OriginKind =
    * the message was delivered once already, elsewhere: sender and author
    * checks, the filter (no verdict, no Junk, no quarantine, no
    * Authentication-Results), Sieve and every rule action (no fileinto,
-   * redirect, reject, vacation or rule notice), forwarding and every outbound
+   * redirect, reject, vacation or rule notice), iMIP (an old invitation's
+   * calendar part is not handed to the calendar), forwarding and every outbound
    * address, the duplicate guard (the importer is idempotent on Message-ID
    * and content hash itself; the same message in two folders is two copies),
    * trace fields (no Return-Path, Delivered-To or Received: the stored bytes
