@@ -60,8 +60,11 @@ async function listenHttp(app: FastifyInstance, host: string, port: number): Pro
   return { host, port: typeof address === 'object' && address ? address.port : port };
 }
 
-/** Starts Stoa on an existing, writable data directory. On failure nothing is left open. */
-export async function startServer(config: StoaConfig, logger: Logger): Promise<RunningServer> {
+/**
+ * Starts Stoa on an existing, writable data directory. On failure nothing is
+ * left open. `now` is the services' clock (tests inject one; createServices).
+ */
+export async function startServer(config: StoaConfig, logger: Logger, options: { now?: () => number } = {}): Promise<RunningServer> {
   let store: Store | null = null;
   let app: FastifyInstance | null = null;
   let housekeeping: Housekeeping | null = null;
@@ -88,7 +91,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   };
   try {
     store = await openStore(config);
-    const services = createServices(config, store, logger);
+    const services = createServices(config, store, logger, options.now ? { now: options.now } : {});
     filter = services.filter;
     junkTraining = services.junkTraining;
     // The demo domain's DKIM keys come through the directory's provisioning hook, like any domain's.
@@ -111,7 +114,8 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
-        filter: services.filter, dav: services.dav, bus: services.bus, migrations: { jobs: services.migrations.jobs, runner: migrations },
+        filter: services.filter, dav: services.dav, bus: services.bus, gate: services.connections,
+        migrations: { jobs: services.migrations.jobs, runner: migrations },
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
@@ -119,19 +123,21 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     const { directory, mail, bus } = services;
     pop3 = await startPop3({
       config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
-      tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) },
+      tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) }, gate: services.connections,
     });
     // ManageSieve (RFC 5804) beside POP3: STARTTLS with the same TLS material, logins through the directory.
     managesieve = await startManageSieve({
       config, logger, secureContext: secureContext(tls, config.tls), services: { auth: directory.auth, sieve: services.sieve },
+      gate: services.connections,
     });
     imap = await startImapListeners({
-      config, tls, logger,
+      config, tls, logger, gate: services.connections,
       services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     });
     smtp = await startSmtp({
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
       tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
+      gate: services.connections,
     });
     housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
     return {

@@ -41,6 +41,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createImportService, type ImportService } from './migration-jobs/import-service.ts';
 import type { JobExecutor } from './migration-jobs/job-runner.ts';
 import { createMigrationJobService, type MigrationJobService } from './migration-jobs/job-service.ts';
+import { createConnectionGate, type ConnectionGate } from './operations/connection-gate.ts';
 import { createHealthService, type HealthService } from './operations/health.ts';
 import type { HousekeepingTask } from './operations/housekeeping.ts';
 import type { LocalTransport } from './queue/local-transport.ts';
@@ -79,6 +80,8 @@ export interface Services {
   /** Sieve scripts, rules and out-of-office (ManageSieve, the API, delivery). */
   sieve: SieveService;
   health: HealthService;
+  /** Connection caps of every listener, counted once per process (docs/security.md "Connections"). */
+  connections: ConnectionGate;
   /** The filter pipeline, its quarantine, verdicts and classifier (docs/filtering.md). */
   filter: FilterService;
   /** CalDAV, CardDAV and the file area. */
@@ -113,6 +116,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     now: options.now,
     bus,
     onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
+    onPasswordCheck: () => metrics.passwordChecks.inc(),
     onDomainCreated: async (domain) => {
       // A new domain signs its mail from the first message on: its DKIM keys come with it.
       await dkim.ensureKey(domain);
@@ -175,6 +179,10 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   return {
     config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
     health: createHealthService(store),
+    connections: createConnectionGate({
+      maxTotal: config.connections.maxTotal, reserved: config.api.maxConnections, logger,
+      refused: metrics.connectionsRefused, ...(options.now ? { now: options.now } : {}),
+    }),
     filter,
     junkTraining,
     worker: {

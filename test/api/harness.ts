@@ -128,7 +128,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const migrations = { jobs: services.migrations.jobs, runner };
   const app = await createHttpServer({
     config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, sieve: services.sieve,
-    filter: services.filter, dav: services.dav, bus: services.bus, migrations,
+    filter: services.filter, dav: services.dav, bus: services.bus, gate: services.connections, migrations,
     ...(queue ? { queue } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

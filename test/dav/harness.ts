@@ -107,7 +107,7 @@ export async function openDavHarness(tune: (c: StoaConfig) => void = () => {}): 
   const { directory } = all;
   await directory.domains.create(systemActor(), { name: DOMAIN });
   const app = await createHttpServer({
-    config, logger, directory, metrics: all.metrics, dkim: all.dkim, health: all.health, dav: all.dav, bus: all.bus,
+    config, logger, directory, metrics: all.metrics, dkim: all.dkim, health: all.health, dav: all.dav, bus: all.bus, gate: all.connections,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;

@@ -79,7 +79,7 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const tls = await loadTlsMaterial(config, logger);
   const smtp = await startSmtp({
     smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
-    tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics, dns: services.dns,
+    tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics, dns: services.dns, gate: services.connections,
   });
   const a = smtp.addresses;
 

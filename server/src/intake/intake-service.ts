@@ -74,12 +74,12 @@ export interface IntakeDeps {
   duplicateWindowMs: number;
   /** The recipients' own rules (Sieve); without them every message goes where the filter put it. */
   rules?: DeliveryRules;
-  /** Largest message of origin 'import' (migration.maxMessageBytes); 0: no limit of its own. */
-  maxImportBytes?: number;
-  /** Unauthenticated MX mail claiming a hosted domain (local-sender-policy.ts); without it, not checked. */
-  localSenders?: LocalSenderDeps;
   /** The calendar side of delivery (iMIP, calendar-parts.ts); without it calendar parts are only mail. */
   calendar?: { messages: CalendarMessages; maxMessageBytes: number };
+  /** Unauthenticated MX mail claiming a hosted domain (local-sender-policy.ts); without it, not checked. */
+  localSenders?: LocalSenderDeps;
+  /** Largest message of origin 'import' (migration.maxMessageBytes); 0: no limit of its own. */
+  maxImportBytes?: number;
   now?: () => number;
 }
 

@@ -27,13 +27,16 @@ import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
 import { requestMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
-import { installProblemHandlers } from './problem.ts';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { migrationRoutes } from './migrations.ts';
 import type { MigrationRunner } from '../../migration-jobs/job-runner.ts';
 import type { MigrationJobService } from '../../migration-jobs/job-service.ts';
 import { resourcesRoutes } from './resources.ts';
+import { limitConnections } from './connection-limit.ts';
+import type { ConnectionGate } from '../../operations/connection-gate.ts';
+import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
@@ -65,6 +68,8 @@ export interface HttpServerDeps {
   dav?: DavServices;
   /** The change bus: account events end remembered DAV logins at once. */
   bus?: ChangeBus;
+  /** The process's connection caps: HTTP has its own pool, outside the mail listeners' total (the reserve). */
+  gate: ConnectionGate;
   /** Migration jobs (issue 15); their routes are absent when no job runner is wired. */
   migrations?: { jobs: MigrationJobService; runner: MigrationRunner };
 }
@@ -91,6 +96,9 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     // JSON with "__proto__" or "constructor.prototype" is refused outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // The router's and Node's own refusals as problem documents that do not echo the URL (docs/security.md "HTTP").
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
@@ -112,10 +120,11 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   });
   installProblemHandlers(app);
   app.decorate('metrics', metrics);
+  await app.register(securityHeaders);
 
   await app.register(openapi, { version: pkg.version });
   await app.register(cookie);
-  await app.register(requestMetrics, { metrics });
+  await app.register(requestMetrics, { metrics, access: config.api.metrics });
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
@@ -145,6 +154,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   // CalDAV/CardDAV (docs/dav.md): its own authentication (Basic or the session cookie) and DAV error bodies.
   if (deps.dav && config.dav.enabled) await app.register(davPlugin, { config, directory, services: deps.dav, ...(deps.bus ? { bus: deps.bus } : {}) });
 
+  limitConnections(app, deps.gate, config);
   await app.ready();
   return app;
 }

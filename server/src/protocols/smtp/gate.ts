@@ -6,6 +6,8 @@
 // Handlers are `async (ctx, input)` and throw SmtpReply to refuse.
 import type { SMTPServerSession } from 'smtp-server';
 import { isStoaError } from '../../errors/catalogue.ts';
+import { isServerFault, newReference } from '../../errors/incident.ts';
+import { FilterRefusal } from '../../filter/decision.ts';
 import type { HookContext, SessionState, SmtpServices } from './smtp-context.ts';
 import { countRejection } from './smtp-metrics.ts';
 import { SmtpReply, replyFor } from './smtp-reply.ts';
@@ -24,14 +26,19 @@ export type HookName = 'connect' | 'auth' | 'mail-from' | 'rcpt-to' | 'data';
 
 /** Logs and counts a refusal; returns the error smtp-server writes as the reply. */
 export function refuse(services: SmtpServices, state: SessionState | undefined, hook: HookName, err: unknown): SmtpReply {
-  const reply = replyFor(err);
+  const fault = !(err instanceof SmtpReply) && !(err instanceof FilterRefusal) && isServerFault(err);
+  // A fault on our side: the reply carries only a reference, the log line the detail and the same reference.
+  const ref = fault ? newReference() : null;
+  const reply = replyFor(err, ref);
   countRejection(services.metrics, reply.reason);
   const log = state?.log ?? services.logger;
-  if (err instanceof SmtpReply || isStoaError(err)) {
+  if (!fault) {
     log.info({ hook, reply: reply.line, reason: reply.reason }, 'smtp refused');
+  } else if (isStoaError(err, 'STOA_STORE_UNAVAILABLE')) {
+    log.warn({ hook, reply: reply.line, err, ref }, 'smtp hook failed: store unavailable');
   } else {
     // An unexpected failure: the client retries, the operator needs the stack.
-    log.error({ hook, reply: reply.line, err }, 'smtp hook failed');
+    log.error({ hook, reply: reply.line, err, ref }, 'smtp hook failed');
   }
   return reply;
 }

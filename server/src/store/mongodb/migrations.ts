@@ -233,13 +233,29 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 15,
+    description: 'login throttling: the client addresses each account logged in from',
+    async up(db) {
+      await createIndexedCollections(db, { [COLLECTIONS.loginClients]: [{ key: { lastSuccessAt: 1 } }, { key: { account: 1, lastSuccessAt: -1 } }] });
+    },
+  },
+  {
+    version: 16,
+    description: 'app passwords: one lookup key per secret, null for existing ones until their next use',
+    async up(db) {
+      // Idempotent: only documents without the field are touched.
+      await db.collection(COLLECTIONS.appPasswords).updateMany({ lookup: { $exists: false } }, { $set: { lookup: null } });
+      await db.collection(COLLECTIONS.appPasswords).createIndexes([{ key: { accountId: 1, lookup: 1 } }]);
+    },
+  },
+  {
+    version: 17,
     description: 'calendars and address books: collections, objects with their time span, change log, shares, delegation',
     async up(db) {
       await createIndexedCollections(db, DAV_INDEXES);
     },
   },
   {
-    version: 16,
+    version: 18,
     description: 'migration jobs, their checkpoints and item ledger (issue 15)',
     async up(db) {
       await createIndexedCollections(db, MIGRATION_INDEXES);
