@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs the Debian packages some tests need (dnsmasq: a real DNS server
+# Installs the Debian packages some tests need (samba-ad-dc with
+# samba-ad-provision and ldb-tools: a real Active Directory DC for test/ldap;
+# slapd and ldap-utils: OpenLDAP for the same tests; dnsmasq: a real DNS server
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
 # an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
 # sieve-connect and python3-sievelib: two independent ManageSieve clients for
@@ -7,9 +9,10 @@
 # make their own signature database; spamd + spamassassin: SpamAssassin's
 # daemon for the optional-scorer test of test/filter; vdirsyncer, litmus,
 # python3-caldav: DAV clients for test/dav; radicale: the DAV benchmark's
-# reference server and a source of the migration tests; dovecot-imapd and
-# pff-tools: the real IMAP server and PST reader the migration tests import
-# from and check against).
+# reference server and a source of the migration tests; samba-ad-dc,
+# samba-ad-provision, ldb-tools, slapd, ldap-utils: a real AD DC and OpenLDAP
+# for test/ldap; dovecot-imapd and pff-tools: the real IMAP server and PST
+# reader the migration tests import from and check against).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -38,6 +41,12 @@ find_missing() {
   command -v litmus >/dev/null 2>&1 || missing="$missing litmus"
   /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing="$missing python3-caldav"
   command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
+  # test/ldap: Samba AD DC (provisioning needs the AD schema files of samba-ad-provision, bulk loads use ldbadd) and OpenLDAP.
+  [ -x /usr/sbin/samba ] || missing="$missing samba-ad-dc"
+  [ -d /usr/share/samba/setup/ad-schema ] || missing="$missing samba-ad-provision"
+  command -v ldbadd >/dev/null 2>&1 || missing="$missing ldb-tools"
+  [ -x /usr/sbin/slapd ] || missing="$missing slapd"
+  command -v ldapsearch >/dev/null 2>&1 || missing="$missing ldap-utils"
   # test/migration imports from a real Dovecot and a real Radicale, and checks PST reading against libpff's pffexport.
   [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] || missing="$missing dovecot-imapd"
   command -v pffexport >/dev/null 2>&1 || missing="$missing pff-tools"
@@ -63,7 +72,9 @@ find_missing
 [ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-# Packages must not start their system daemons (clamd, spamd, dnsmasq, slapd …): tests start their own on free ports.
+# Packages must not start their system daemons (clamd, spamd, dnsmasq, slapd, samba-ad-dc …): tests start
+# their own on free ports or loopback addresses. A policy-rc.d that denies every start keeps them off
+# (invoke-rc.d, Debian policy §9.3.3).
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d

@@ -21,6 +21,7 @@ import { createContactsService } from './contacts/contacts-service.ts';
 import { systemActor } from './directory/access.ts';
 import type { Directory } from './directory/api.ts';
 import { createDirectory } from './directory/directory.ts';
+import { startSyncScheduler, type SyncScheduler } from './directory/ldap/sync-scheduler.ts';
 import type { ChangeBus } from './events/change-bus.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
 import { createFilterService, type FilterService } from './filter/filter-service.ts';
@@ -71,6 +72,12 @@ export interface Services {
   /** One cached, deadline-bounded resolver for DNSBL, SPF/DKIM/DMARC and reverse names. */
   dns: CachedResolver;
   directory: Directory;
+  /**
+   * Scheduled LDAP/AD syncs (directory.ldap): main.ts starts the scheduler
+   * after the listeners and stops it before the store closes; the CLI and
+   * the API sync on demand through directory.ldap instead.
+   */
+  directorySync: { start(): SyncScheduler };
   mail: MailServices;
   publicFolders: PublicFolderService;
   dkim: DkimKeys;
@@ -106,15 +113,31 @@ export interface ServicesOptions {
   now?: () => number;
   /** Registers process metrics (event loop, memory) in the registry; off in tests that build many. */
   defaultMetrics?: boolean;
+  /** Where directory bind passwords (bindPasswordEnv) and STOA_DIRECTORY_SECRET_KEY are read; process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function createServices(config: StoaConfig, store: Store, logger: Logger, options: ServicesOptions = {}): Services {
   const bus = new LocalChangeBus({ onListenerError: (err) => logger.warn({ err }, 'change listener failed') });
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
   const dkim = createDkimKeys(store, config);
+  const directoryLog = logger.child({ component: 'directory' });
   const directory = createDirectory(store, config, {
     now: options.now,
     bus,
+    ...(options.env ? { env: options.env } : {}),
+    // Why a directory login did not pass (wrong password, disabled, locked, outage): for the admin only, never the user.
+    // Every sync run (why it failed, how many entries it skipped) and every failed connection test get a line too.
+    ldapLog: {
+      refused: (e) => directoryLog.warn(e, 'directory login refused'),
+      unavailable: (e) => directoryLog.warn(e, 'directory unavailable for login'),
+      ran: (run, connection) => {
+        const line = { connection, trigger: run.trigger, mode: run.mode, dryRun: run.dryRun, status: run.status, server: run.server, users: run.users, groups: run.groups, counts: run.counts, error: run.error };
+        if (run.status === 'ok') directoryLog.info(line, 'directory sync');
+        else directoryLog.warn(line, 'directory sync');
+      },
+      testFailed: (connection, step, detail) => directoryLog.warn({ connection, step, detail }, 'directory connection test failed'),
+    },
     onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
     onPasswordCheck: () => metrics.passwordChecks.inc(),
     onDomainCreated: async (domain) => {
@@ -177,7 +200,14 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   const server = systemActor();
   let executor: Promise<JobExecutor> | null = null;
   return {
-    config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
+    config, logger, bus, metrics, dns, directory,
+    directorySync: {
+      start: () => startSyncScheduler({
+        service: directory.ldap, tickMs: config.directory.scheduler.tickMs, now: options.now ?? Date.now,
+        log: { failed: (connection, err) => directoryLog.error({ connection, err }, 'directory sync failed') },
+      }),
+    },
+    mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
     health: createHealthService(store),
     connections: createConnectionGate({
       maxTotal: config.connections.maxTotal, reserved: config.api.maxConnections, logger,

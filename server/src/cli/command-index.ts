@@ -24,6 +24,7 @@ export const COMMAND_INDEX: readonly GroupEntry[] = [
   { name: 'shared-mailbox', summary: 'shared mailboxes (info@, sales@) and delegation: full access, send as, send on behalf', subcommands: ['list', 'add', 'show', 'set', 'remove', 'grants', 'grant', 'revoke', 'access', 'convert', 'unconvert'], load: async () => (await import('./commands/shared-mailbox.ts')).sharedMailboxCommands },
   { name: 'role', summary: 'administrative roles', subcommands: ['grant'], load: async () => (await import('./commands/role.ts')).roleCommands },
   { name: 'app-password', summary: 'per-device passwords for mail and calendar clients', subcommands: ['list', 'add', 'revoke'], load: async () => (await import('./commands/app-password.ts')).appPasswordCommands },
+  { name: 'directory', summary: 'external directories (LDAP/AD): connections, tests and syncs', subcommands: ['list', 'add', 'set', 'remove', 'test', 'sync', 'status', 'runs', 'resolve'], load: async () => (await import('./commands/directory.ts')).directoryCommands },
   { name: 'queue', summary: 'outbound mail waiting for remote delivery', subcommands: ['list', 'show', 'retry', 'delete'], load: async () => (await import('./commands/queue.ts')).queueCommands },
   // The import tool lives in migration/ (DESIGN.md layout, docs/migration.md); its command group is registered here.
   {
