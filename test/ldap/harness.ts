@@ -70,6 +70,8 @@ export async function startStoa(tune: (c: StoaConfig) => void = () => {}): Promi
   config.auth.argon2 = { memoryKiB: 1024, passes: 1, parallelism: 1 };
   config.auth.throttle.ipFreeFailures = 10_000;
   config.auth.throttle.accountFreeFailures = 10_000;
+  // The suites log the same directory users in many times from 127.0.0.1, several at once (the pool test: 8).
+  config.imap.maxSessionsPerAccountIp = 100;
   for (const l of ['http', 'smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'managesieve'] as const) Object.assign(config.listeners[l], { host: '127.0.0.1', port: 0 });
   config.firstStart = { adminPassword: ADMIN_PASSWORD, adminLogin: 'admin', demo: { enabled: false, domain: 'demo.stoa.test', password: null } };
   config.queue.worker.enabled = false;
