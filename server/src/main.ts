@@ -8,6 +8,7 @@ import { bootstrapFirstStart, type BootstrapResult } from './directory/bootstrap
 import { createDirectory } from './directory/directory.ts';
 import { createDkimKeys } from './mail-auth/dkim-keys.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
+import { TraceBus } from './events/trace-bus.ts';
 import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices } from './mail/mail-services.ts';
 import { createPublicFolderService } from './mail/public-folder-service.ts';
@@ -20,12 +21,12 @@ import { createRateLimiter } from './filter/rate-limit.ts';
 import { createDkimSigner } from './mail-auth/dkim-sign.ts';
 import { createDnsResolver, mailauthResolver } from './mail-auth/dns-resolver.ts';
 import { createInboundAuthenticator } from './mail-auth/inbound.ts';
-import { createMetrics } from './protocols/http/metrics.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import { startSmtp, type SmtpAddress, type SmtpFrontEnd } from './protocols/smtp/smtp-listeners.ts';
 import { queueConfigFrom } from './queue/queue-config.ts';
 import { startOutboundQueue, type OutboundQueue } from './queue/outbound.ts';
 import type { QueueService } from './queue/queue-service.ts';
-import { loadTlsMaterial, secureContext, tlsServerOptions } from './tls/tls-material.ts';
+import { loadTlsMaterial, secureContext, tlsServerOptions, type TlsMaterial } from './tls/tls-material.ts';
 import type { Logger } from './log/logger.ts';
 import { startHousekeeping, type Housekeeping } from './housekeeping.ts';
 import { createHttpServer } from './protocols/http/server.ts';
@@ -90,6 +91,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       await store?.close();
     }
   };
+  const startedAt = new Date();
   try {
     store = await openStore(config);
     const directory = createDirectory(store, config);
@@ -104,19 +106,27 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     const metrics = createMetrics();
     // One bus per process: IMAP IDLE and every session's EXISTS/EXPUNGE/FETCH updates listen to it.
     const bus = new LocalChangeBus();
+    // Message outcomes for the console's live trace: SMTP acceptance/refusal and the queue worker publish here.
+    const trace = new TraceBus({ onListenerError: (err) => logger.warn({ err }, 'live trace listener failed') });
     const mail = createMailServices({ store, bus });
     // Notices to local senders go through local delivery, to remote ones through the queue itself.
     outbound = startOutboundQueue({
       store, config: queueConfigFrom(config), runWorker: config.queue.worker.enabled,
-      addresses: directory.addresses, delivery: mail.delivery, registry: metrics.registry, logger,
+      addresses: directory.addresses, delivery: mail.delivery, registry: metrics.registry, trace, logger,
     });
     const queue = outbound.service;
+    // One DNS cache for DNSBL, SPF/DKIM/DMARC, the reverse name in Received and the console's DNS status.
+    const resolver = createDnsResolver(config);
+    let tlsMaterial: TlsMaterial | null = null;
     if (config.listeners.http.enabled) {
       const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-      app = await createHttpServer({ config, store, directory, logger, metrics, queue, publicFolders });
+      app = await createHttpServer({
+        config, store, directory, logger, metrics, queue, publicFolders, trace, bus, dns: resolver, tls: () => tlsMaterial, startedAt,
+      });
       http = await listen(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
+    tlsMaterial = tls;
     pop3 = await startPop3({
       config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, locks: store.locks, logger,
       tls: { options: tlsServerOptions(tls, config), context: secureContext(tls, config) },
@@ -129,12 +139,12 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     }).catch((err: unknown) => {
       throw err instanceof Error && /^cannot listen for/.test(err.message) ? new ListenError(err.message, { cause: err }) : err;
     });
-    // One DNS cache for DNSBL, SPF/DKIM/DMARC and the reverse name in Received.
-    const resolver = createDnsResolver(config);
     const greylist = createGreylist(config.filter.greylist, store.greylist);
     const rateLimiter = createRateLimiter(config.filter.rateLimit, store.rateCounters);
+    metrics.trackConnections('imap', () => imap?.connections ?? 0);
+    metrics.trackConnections('pop3', () => pop3?.connections ?? 0);
     smtp = await startSmtp({
-      config, logger, directory, metrics, tls, dns: resolver,
+      config, logger, directory, metrics, tls, dns: resolver, trace,
       mail,
       queue,
       filter: {

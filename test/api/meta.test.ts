@@ -42,6 +42,8 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/domains/{id}/public-folders/{folderId}', 'PATCH /api/v1/domains/{id}/public-folders/{folderId}',
       'DELETE /api/v1/domains/{id}/public-folders/{folderId}', 'GET /api/v1/domains/{id}/public-folders/{folderId}/acl',
       'PUT /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}', 'DELETE /api/v1/domains/{id}/public-folders/{folderId}/acl/{grantee}',
+      'POST /api/v1/accounts/bulk', 'POST /api/v1/accounts/import', 'GET /api/v1/domains/{id}/dns',
+      'GET /api/v1/system', 'GET /api/v1/system/settings', 'GET /api/v1/system/storage', 'GET /api/v1/system/account-usage',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);

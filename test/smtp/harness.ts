@@ -21,7 +21,7 @@ import { createDkimSigner } from '../../server/src/mail-auth/dkim-sign.ts';
 import { createDnsResolver } from '../../server/src/mail-auth/dns-resolver.ts';
 import { createInboundAuthenticator } from '../../server/src/mail-auth/inbound.ts';
 import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
-import { createMetrics, type Metrics } from '../../server/src/protocols/http/metrics.ts';
+import { createMetrics, type Metrics } from '../../server/src/metrics/metrics.ts';
 import { startSmtp, type SmtpFrontEnd } from '../../server/src/protocols/smtp/smtp-listeners.ts';
 import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
 import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';

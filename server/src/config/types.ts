@@ -94,6 +94,17 @@ export interface StoaConfig {
     /** Secure flag on the session cookie: auto = only when the request came over HTTPS. */
     cookieSecure: 'auto' | 'always' | 'never';
   };
+  /** The admin console (docs/console.md) and its live channel. */
+  console: {
+    enabled: boolean;
+    /** Directory of the built console; null = dist/console/browser beside the installation. */
+    distDir: string | null;
+    /** Live WebSocket subscribers at once; more are refused with close code 4429. */
+    liveMaxClients: number;
+    liveIntervalMs: number;
+    /** A client that has this much unsent data gets no trace events until it catches up. */
+    liveMaxBufferedBytes: number;
+  };
   firstStart: {
     /** From STOA_ADMIN_PASSWORD when set; otherwise generated and printed once. */
     adminPassword: string | null;

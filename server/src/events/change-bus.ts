@@ -18,8 +18,11 @@ export interface ChangeEvent {
 
 export type ChangeListener = (event: ChangeEvent) => void;
 
-/** Whose changes to hear: every mailbox of an account, or one mailbox. */
-export type ChangeTopic = { accountId: string } | { mailboxId: string };
+/**
+ * Whose changes to hear: every mailbox of an account, one mailbox, or every
+ * change on the server (the console's live counters; listeners must be cheap).
+ */
+export type ChangeTopic = { accountId: string } | { mailboxId: string } | { all: true };
 
 export interface ChangeBus {
   publish(event: ChangeEvent): void;

@@ -6,6 +6,7 @@ import type { ChangeBus, ChangeEvent, ChangeListener, ChangeTopic } from './chan
 export class LocalChangeBus implements ChangeBus {
   readonly #byAccount = new Map<string, Set<ChangeListener>>();
   readonly #byMailbox = new Map<string, Set<ChangeListener>>();
+  readonly #all = new Set<ChangeListener>();
   readonly #onListenerError: (err: unknown, event: ChangeEvent) => void;
 
   constructor(options: { onListenerError?: (err: unknown, event: ChangeEvent) => void } = {}) {
@@ -16,6 +17,7 @@ export class LocalChangeBus implements ChangeBus {
     const listeners = [
       ...(this.#byAccount.get(event.accountId) ?? []),
       ...(this.#byMailbox.get(event.mailboxId) ?? []),
+      ...this.#all,
     ];
     for (const listener of listeners) {
       try {
@@ -27,6 +29,11 @@ export class LocalChangeBus implements ChangeBus {
   }
 
   subscribe(topic: ChangeTopic, listener: ChangeListener): () => void {
+    if ('all' in topic) {
+      const entry: ChangeListener = (event) => listener(event);
+      this.#all.add(entry);
+      return () => { this.#all.delete(entry); };
+    }
     const [map, key] = 'accountId' in topic ? [this.#byAccount, topic.accountId] : [this.#byMailbox, topic.mailboxId];
     let set = map.get(key);
     if (!set) map.set(key, set = new Set());
@@ -41,7 +48,7 @@ export class LocalChangeBus implements ChangeBus {
 
   /** Number of live subscriptions (for metrics and leak tests). */
   get size(): number {
-    let n = 0;
+    let n = this.#all.size;
     for (const map of [this.#byAccount, this.#byMailbox]) for (const set of map.values()) n += set.size;
     return n;
   }

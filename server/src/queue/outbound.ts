@@ -6,6 +6,7 @@ import type { DeliveryService } from '../mail/api.ts';
 import type { Store } from '../store/port.ts';
 import type { Registry } from 'prom-client';
 import { DeliveryWorker, type QueueLogger } from './delivery-worker.ts';
+import type { TracePublisher } from '../events/trace-bus.ts';
 import { createLocalTransport } from './local-transport.ts';
 import { createNoticeSubmit } from './notice-submit.ts';
 import type { QueueConfig } from './queue-config.ts';
@@ -21,6 +22,8 @@ export interface OutboundQueueDeps {
   delivery: Pick<DeliveryService, 'deliver'>;
   /** The registry GET /metrics reports. */
   registry: Registry;
+  /** Message trace for the console (events/trace-bus.ts). */
+  trace?: TracePublisher;
   logger: QueueLogger;
 }
 
@@ -41,7 +44,7 @@ export function startOutboundQueue(deps: OutboundQueueDeps): OutboundQueue {
       warn: (obj, msg) => deps.logger.warn(obj, msg),
     });
     const local = createLocalTransport({ addresses: deps.addresses, delivery: deps.delivery });
-    worker = new DeliveryWorker({ store: deps.store, config: deps.config, submit, local, metrics, logger: deps.logger });
+    worker = new DeliveryWorker({ store: deps.store, config: deps.config, submit, local, metrics, trace: deps.trace, logger: deps.logger });
     worker.start();
   }
   return {

@@ -22,6 +22,16 @@ import { groupsRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
 import { createMetrics, requestMetrics, type Metrics } from './metrics.ts';
+import { createAccountBulkService } from '../../directory/account-bulk.ts';
+import type { ChangeBus } from '../../events/change-bus.ts';
+import type { TraceBus } from '../../events/trace-bus.ts';
+import { createDnsStatus } from '../../mail-auth/dns-status.ts';
+import { createDnsResolver, type DnsLookups } from '../../mail-auth/dns-resolver.ts';
+import { createSystemService } from '../../system/system-service.ts';
+import type { TlsMaterial } from '../../tls/tls-material.ts';
+import { consoleSite } from './console-site.ts';
+import { liveRoutes } from './live.ts';
+import { systemRoutes } from './system.ts';
 import { openapi } from './openapi.ts';
 import { installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
@@ -43,6 +53,16 @@ export interface HttpServerDeps {
   queue?: QueueService;
   /** Public folder administration; its routes are absent when mail services are not wired. */
   publicFolders?: PublicFolderService;
+  /** Message trace events for the console's live channel (events/trace-bus.ts). */
+  trace?: TraceBus;
+  /** The change bus: the live channel counts mailbox deliveries from it. */
+  bus?: ChangeBus;
+  /** The shared DNS resolver (DNS status of domains); one is built from the config when absent. */
+  dns?: DnsLookups;
+  /** The certificate the TLS listeners use, for the settings page. */
+  tls?: () => TlsMaterial | null;
+  /** When the server process started (uptime on the dashboard). */
+  startedAt?: Date;
 }
 
 declare module 'fastify' {
@@ -81,13 +101,21 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
 
   await app.register(healthRoutes, { store });
   await app.register(autoconfigRoutes, { config });
+  if (config.console.enabled) await app.register(consoleSite, { config });
+  const system = createSystemService({
+    config, store, directory, version: pkg.version, startedAt: deps.startedAt ?? new Date(), tls: deps.tls, queueWorker: Boolean(deps.queue) && config.queue.worker.enabled,
+  });
   await app.register(async (api) => {
     await api.register(sessionRoutes, { config, directory, metrics });
     await api.register(meRoutes, { directory, metrics });
     const dkim = deps.dkim ?? createDkimKeys(store, config);
     await api.register(domainsRoutes, { directory, dkim });
     await api.register(dkimRoutes, { directory, dkim });
-    await api.register(accountsRoutes, { directory });
+    const bulk = createAccountBulkService({ directory, minPasswordLength: config.auth.minPasswordLength });
+    await api.register(accountsRoutes, { directory, bulk });
+    const dnsStatus = createDnsStatus({ config, resolver: deps.dns ?? createDnsResolver(config), dkim, domains: directory.domains });
+    await api.register(systemRoutes, { system, dnsStatus });
+    await api.register(liveRoutes, { config, directory, metrics, version: pkg.version, trace: deps.trace, bus: deps.bus, queue: deps.queue });
     await api.register(groupsRoutes, { directory });
     await api.register(aliasesRoutes, { directory });
     await api.register(resourcesRoutes, { directory });

@@ -7,7 +7,8 @@ import type { Account } from '../../../../shared/src/schemas/directory.ts';
 import type { StoaConfig } from '../../config/types.ts';
 import type { Directory } from '../../directory/api.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { AuthOutcome } from '../http/metrics.ts';
+import type { AuthOutcome } from '../../metrics/metrics.ts';
+import type { TracePublisher } from '../../events/trace-bus.ts';
 import type { DeliveryService, MailboxService, MessageService } from '../../mail/api.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
 import type { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
@@ -29,8 +30,10 @@ export interface SmtpServices {
   duplicates: DuplicateGuard;
   /** Directory of temporary spool files (message-spool.ts). */
   spoolDir: string;
-  /** stoa_auth_attempts_total{protocol="smtp"} (protocols/http/metrics.ts). */
+  /** stoa_auth_attempts_total{protocol="smtp"} (metrics/metrics.ts). */
   countAuth(result: AuthOutcome): void;
+  /** The console's message trace: acceptances here, refusals in gate.ts. */
+  trace?: TracePublisher;
 }
 
 /** One mail transaction: MAIL FROM to the end of DATA (or RSET). */

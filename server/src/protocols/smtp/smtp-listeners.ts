@@ -13,10 +13,11 @@ import { createDnsResolver, smtpServerResolver, type DnsLookups } from '../../ma
 import type { DeliveryService, MailboxService, MessageService } from '../../mail/api.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
 import { tlsServerOptions, type TlsMaterial } from '../../tls/tls-material.ts';
-import { countAuthAttempt, type Metrics } from '../http/metrics.ts';
+import { countAuthAttempt, type Metrics } from '../../metrics/metrics.ts';
 import { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
 import { DuplicateGuard } from './duplicate-guard.ts';
 import { runHook } from './gate.ts';
+import type { TracePublisher } from '../../events/trace-bus.ts';
 import { onAuth } from './hooks/auth.ts';
 import { onClose, onConnect } from './hooks/connect.ts';
 import { onData } from './hooks/data.ts';
@@ -40,6 +41,8 @@ export interface SmtpDeps {
   metrics: Metrics;
   /** Cached, deadline-bounded DNS for the reverse name of MX clients; one from config.dns when absent. */
   dns?: Pick<DnsLookups, 'reverse'>;
+  /** Message trace (events/trace-bus.ts): acceptances and refusals are published here. */
+  trace?: TracePublisher;
 }
 
 export interface SmtpAddress { host: string; port: number }
@@ -88,10 +91,10 @@ function serverFor(services: SmtpServices, kind: ListenerKind, tls: TlsMaterial,
       runHook(services, session, 'auth', (ctx) => onAuth(ctx, auth), (err, value) => (err ? callback(err) : callback(null, value)));
     },
     onMailFrom(address, session, callback) {
-      runHook(services, session, 'mail-from', (ctx) => onMailFrom(ctx, address), (err) => callback(err));
+      runHook(services, session, 'mail-from', (ctx) => onMailFrom(ctx, address), (err) => callback(err), { sender: address.address });
     },
     onRcptTo(address, session, callback) {
-      runHook(services, session, 'rcpt-to', (ctx) => onRcptTo(ctx, address), (err) => callback(err));
+      runHook(services, session, 'rcpt-to', (ctx) => onRcptTo(ctx, address), (err) => callback(err), { recipients: [address.address] });
     },
     onData(stream, session, callback) {
       runHook(services, session, 'data', (ctx) => onData(ctx, stream), (err, text) => (err ? callback(err) : callback(null, text)));
@@ -145,6 +148,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
     duplicates: new DuplicateGuard(config.smtp.duplicateWindowMs, deps.mail),
     spoolDir,
     countAuth: (result) => countAuthAttempt(deps.metrics, 'smtp', result),
+    trace: deps.trace,
   };
 
   const dns = deps.dns ?? createDnsResolver(config);

@@ -66,6 +66,10 @@ export async function onData(ctx: HookContext, stream: SMTPServerDataStream): Pr
     if (state.listener !== 'smtp') await checkFrom(ctx, header);
     const text = await deliverMessage(ctx, tx, spool, header);
     services.metrics.accepted.inc({ listener: state.listener });
+    services.trace?.publish({
+      stage: 'accepted', origin: state.listener, ip: state.ip, sender: tx.sender, recipients: [...tx.plans.keys()],
+      messageId: /accepted as (\S+)/.exec(text)?.[1] ?? null,
+    });
     return text;
   } finally {
     await spool.dispose();
