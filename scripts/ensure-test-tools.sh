@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages some tests need (dnsmasq: a real DNS server
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
-# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp).
+# an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
+# chromium: the browser the console's end-to-end tests and benchmark drive
+# through playwright-core, at /usr/bin/chromium).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
 
-PACKAGES="dnsmasq swaks curl"
+PACKAGES="dnsmasq swaks curl chromium"
 
 find_missing() {
   missing=""

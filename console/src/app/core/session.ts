@@ -9,6 +9,21 @@ import { ApiProblem } from './problem';
 
 export type SignOutReason = 'signed-out' | 'expired' | 'not-admin';
 
+/**
+ * A hint (not a credential: the session cookie is HttpOnly) that this browser
+ * signed in; without it the console goes straight to the sign-in page instead
+ * of asking the server and getting a 401.
+ */
+const HINT_KEY = 'stoa.console.signedIn';
+
+function hint(): boolean {
+  try { return localStorage.getItem(HINT_KEY) === '1'; } catch { return true; }
+}
+
+function setHint(on: boolean): void {
+  try { if (on) localStorage.setItem(HINT_KEY, '1'); else localStorage.removeItem(HINT_KEY); } catch { /* storage disabled: the server is asked every time */ }
+}
+
 @Injectable({ providedIn: 'root' })
 export class SessionStore {
   readonly #api = inject(ApiHttp);
@@ -30,10 +45,11 @@ export class SessionStore {
   /** The current session, asked of the server once; null when there is none. */
   async ensureLoaded(): Promise<SessionInfo | null> {
     if (this.#info()) return this.#info();
+    if (!hint()) return null;
     this.#loading ??= this.#api.get<SessionInfo>('/session').then(
       (info) => (info.role === 'user' ? null : (this.#info.set(info), info)),
       (err: unknown) => {
-        if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) return null;
+        if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) { setHint(false); return null; }
         throw err;
       },
     ).finally(() => { this.#loading = null; });
@@ -48,6 +64,7 @@ export class SessionStore {
       throw new ApiProblem({ status: 403, code: 'STOA_FORBIDDEN', title: 'This console is for administrators', detail: 'Your account is a user account; use your mail client or webmail.' });
     }
     this.#info.set(info);
+    setHint(true);
     return info;
   }
 
@@ -64,6 +81,7 @@ export class SessionStore {
 
   #forget(reason: SignOutReason): void {
     this.#info.set(null);
+    setHint(false);
     const returnUrl = reason === 'expired' ? this.#router.url : undefined;
     void this.#router.navigate(['/sign-in'], { queryParams: { reason, ...(returnUrl && returnUrl !== '/sign-in' ? { returnUrl } : {}) } });
   }

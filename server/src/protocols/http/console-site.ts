@@ -30,7 +30,7 @@ export const CONSOLE_CSP = [
   "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
-const HASHED = /-[A-Z0-9]{8}\.(js|css|woff2?)$/;
+const HASHED = /-[A-Za-z0-9_-]{8}\.(js|css|woff2?)$/;
 
 function securityHeaders(reply: FastifyReply): void {
   reply.header('content-security-policy', CONSOLE_CSP);
@@ -50,6 +50,12 @@ export async function consoleSite(app: FastifyInstance, opts: { config: StoaConf
   const built = existsSync(join(root, 'index.html'));
   const config = { access: 'public' as const };
   const schema = { hide: true };
+
+  // The console's files need no credential (the gate's default is admin-only), and are not part of the API document.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config ?? {}), access: 'public' };
+    route.schema = { ...(route.schema ?? {}), hide: true };
+  });
 
   app.get('/', { config, schema }, async (_request, reply) => reply.redirect(CONSOLE_PATH, 302));
 
