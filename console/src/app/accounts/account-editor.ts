@@ -101,7 +101,7 @@ export class AccountEditor implements OnInit {
     } catch (err) {
       const p = problemFrom(err);
       const rest = applyProblem(this.form, p, { quotaBytes: 'quota' });
-      this.formError.set(rest.length || p.fields.size === 0 ? [p.summary, ...rest].join(' — ') : null);
+      this.formError.set(rest.length ? rest.join(' — ') : null);
     } finally {
       this.busy.set(false);
     }
@@ -117,7 +117,7 @@ export class AccountEditor implements OnInit {
       this.#notify.done('Password set; the account\'s sessions were ended');
     } catch (err) {
       const p = problemFrom(err);
-      if (applyProblem(this.passwordForm, p).length || p.fields.size === 0) this.#notify.failed('Setting the password', p);
+      if (applyProblem(this.passwordForm, p).length) this.#notify.failed('Setting the password', p);
     }
   }
 
@@ -132,7 +132,7 @@ export class AccountEditor implements OnInit {
       this.appPasswords.set(await this.#api.appPasswords(a.id));
     } catch (err) {
       const p = problemFrom(err);
-      if (applyProblem(this.appForm, p).length || p.fields.size === 0) this.#notify.failed('Creating the app password', p);
+      if (applyProblem(this.appForm, p).length) this.#notify.failed('Creating the app password', p);
     }
   }
 

@@ -106,9 +106,12 @@ export class AdminPage implements OnInit {
       await this.list.reload();
     } catch (err) {
       const p = problemFrom(err);
-      if (p.status === 404) this.form.controls.account.setErrors({ server: 'No such account' });
+      if (p.status === 404) {
+        this.form.controls.account.setErrors({ server: 'No such account' });
+        return;
+      }
       const rest = applyProblem(this.form, p);
-      this.formError.set(p.status !== 404 && (rest.length || p.fields.size === 0) ? [p.summary, ...rest].join(' — ') : null);
+      this.formError.set(rest.length ? rest.join(' — ') : null);
     } finally {
       this.busy.set(false);
     }

@@ -117,7 +117,7 @@ export class GroupEditor implements OnInit {
     } catch (err) {
       const p = problemFrom(err);
       const rest = applyProblem(this.form, p);
-      this.formError.set(rest.length || p.fields.size === 0 ? [p.summary, ...rest].join(' — ') : null);
+      this.formError.set(rest.length ? rest.join(' — ') : null);
     } finally {
       this.busy.set(false);
     }

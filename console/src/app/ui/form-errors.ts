@@ -43,23 +43,38 @@ export function errorText(control: AbstractControl | null | undefined): string |
 }
 
 /**
+ * Errors whose code names the field they concern even though the server sent
+ * no JSON Pointer (they come from the directory, not from schema validation).
+ */
+export const CODE_FIELDS: Record<string, string> = {
+  STOA_ADDRESS_TAKEN: 'address', STOA_INVALID_ADDRESS: 'address', STOA_UNKNOWN_DOMAIN: 'address', STOA_ALIAS_DOMAIN: 'address',
+  STOA_DOMAIN_EXISTS: 'name', STOA_INVALID_DOMAIN: 'name', STOA_WEAK_PASSWORD: 'password',
+};
+
+/**
  * Puts the server's field errors on the form's controls (`address` →
- * controls.address; `forwardTo.1` → controls.forwardTo). Returns the
- * messages no control took, for the form-level banner.
+ * controls.address; `forwardTo.1` → controls.forwardTo; a STOA_ADDRESS_TAKEN
+ * without a pointer → controls.address). Returns the messages for the
+ * form-level banner: those no control took, or the problem's summary when
+ * nothing could be placed next to a field.
  */
 export function applyProblem(form: FormGroup, problem: ApiProblem, aliases: Record<string, string> = {}): string[] {
   const rest: string[] = [];
+  let placed = 0;
+  const place = (name: string, message: string): boolean => {
+    const control = form.get(aliases[name] ?? name);
+    if (!control || control.disabled) return false;
+    control.setErrors({ ...(control.errors ?? {}), server: message });
+    control.markAsTouched();
+    placed++;
+    return true;
+  };
   for (const [path, message] of problem.fields) {
     const head = path.split('.')[0] ?? '';
-    const name = aliases[head] ?? head;
-    const control = form.get(name);
-    if (control) {
-      control.setErrors({ ...(control.errors ?? {}), server: `${path.includes('.') ? `${path}: ` : ''}${message}` });
-      control.markAsTouched();
-    } else {
-      rest.push(`${path || 'request'}: ${message}`);
-    }
+    if (!place(head, `${path.includes('.') ? `${path}: ` : ''}${message}`)) rest.push(`${path || 'request'}: ${message}`);
   }
+  if (problem.fields.size === 0 && CODE_FIELDS[problem.code]) place(CODE_FIELDS[problem.code], problem.detail ? `${problem.title}: ${problem.detail}` : problem.title);
+  if (placed === 0) return [problem.summary, ...rest];
   return rest;
 }
 

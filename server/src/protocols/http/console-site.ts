@@ -30,6 +30,7 @@ export const CONSOLE_CSP = [
   "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
+const ASSET = /\.(?:js|mjs|css|map|svg|png|ico|jpe?g|webp|woff2?|txt|webmanifest|br|gz)$/i;
 const HASHED = /-[A-Za-z0-9_-]{8}\.(js|css|woff2?)$/;
 
 function securityHeaders(reply: FastifyReply): void {
@@ -93,7 +94,8 @@ export async function consoleSite(app: FastifyInstance, opts: { config: StoaConf
   app.get('/admin', { config, schema }, index);
   app.get('/admin/*', { config, schema }, async (request, reply) => {
     // A missing asset is a 404, not the page: a stale index.html must not get HTML for its script.
-    if (/\.[a-z0-9]{1,8}$/i.test(request.url.split('?')[0])) return reply.code(404).header('cache-control', 'no-store').type('text/plain').send('Not found');
+    // (Only real asset types: deep links such as /admin/domains/example.com end in a dot-name too.)
+    if (ASSET.test(request.url.split('?')[0])) return reply.code(404).header('cache-control', 'no-store').type('text/plain').send('Not found');
     return index(request, reply);
   });
 }
