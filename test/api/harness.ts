@@ -18,6 +18,8 @@ import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
 import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
 import type { Account } from '../../shared/src/schemas/directory.ts';
 import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
+import { TraceBus } from '../../server/src/events/trace-bus.ts';
+import { createMetrics, type Metrics } from '../../server/src/metrics/metrics.ts';
 import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
 import { createPublicFolderService } from '../../server/src/mail/public-folder-service.ts';
 
@@ -39,6 +41,11 @@ export interface Harness {
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** The message trace the live channel forwards (publish to it as SMTP and the queue do). */
+  trace: TraceBus;
+  /** The change bus the live channel counts deliveries from. */
+  bus: LocalChangeBus;
+  metrics: Metrics;
   /** Creates an account (and its domain if needed) with PASSWORD and the given role. */
   seedAccount(address: string, role?: Account['role'], adminDomains?: string[]): Promise<Account>;
   /** A client logged in by session cookie. */
@@ -97,6 +104,9 @@ export function testConfig(dir: string, change: (c: StoaConfig) => void = () => 
   config.auth.throttle.accountFreeFailures = 1000;
   config.api.bodyLimitBytes = 64 * 1024;
   config.log.level = 'info';
+  // No test reaches public DNS: port 9 (discard) on loopback refuses at once; DNS tests start dnsmasq.
+  config.dns.servers = ['127.0.0.1:9'];
+  config.dns.timeoutMs = 500;
   change(config);
   return config;
 }
@@ -118,7 +128,9 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const bus = new LocalChangeBus();
   const mail = createMailServices({ store, bus });
   const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
-  const app = await createHttpServer({ config, store, directory, logger, publicFolders, ...(queue ? { queue } : {}) });
+  const trace = new TraceBus();
+  const metrics = createMetrics({ defaultMetrics: false });
+  const app = await createHttpServer({ config, store, directory, logger, publicFolders, trace, bus, metrics, ...(queue ? { queue } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -131,7 +143,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   }
 
   return {
-    base, app, store, directory, config, queue, mail, dir, logs,
+    base, app, store, directory, config, queue, mail, dir, logs, trace, bus, metrics,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);

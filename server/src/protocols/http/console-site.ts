@@ -31,7 +31,7 @@ export const CONSOLE_CSP = [
 ].join('; ');
 
 const ASSET = /\.(?:js|mjs|css|map|svg|png|ico|jpe?g|webp|woff2?|txt|webmanifest|br|gz)$/i;
-const HASHED = /-[A-Za-z0-9_-]{8}\.(js|css|woff2?)$/;
+const HASHED = /-[A-Za-z0-9_-]{8}\.(js|css|woff2?)(\.br|\.gz)?$/;
 
 function securityHeaders(reply: FastifyReply): void {
   reply.header('content-security-policy', CONSOLE_CSP);

@@ -59,6 +59,15 @@ export function scopeTrace(event: TraceEvent, domains: Set<string> | null): Trac
   return { ...event, recipients: senderOurs ? event.recipients : recipients, ip: senderOurs ? event.ip : null };
 }
 
+/**
+ * @fastify/websocket, registered on the root before the auth gate: its
+ * onRequest hook must mark upgrade requests first, so that a refused one
+ * (401/403 from the gate) gets its socket closed after the answer.
+ */
+export async function registerWebSocket(app: FastifyInstance): Promise<void> {
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+}
+
 export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<void> {
   const { config, metrics } = deps;
   const now = deps.now ?? Date.now;
@@ -123,7 +132,6 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
     return names;
   }
 
-  await app.register(websocket, { options: { maxPayload: 4096 } });
   app.addHook('onClose', async () => {
     for (const c of clients) c.socket.terminate();
     clients.clear();

@@ -30,7 +30,7 @@ import { createDnsResolver, type DnsLookups } from '../../mail-auth/dns-resolver
 import { createSystemService } from '../../system/system-service.ts';
 import type { TlsMaterial } from '../../tls/tls-material.ts';
 import { consoleSite } from './console-site.ts';
-import { liveRoutes } from './live.ts';
+import { liveRoutes, registerWebSocket } from './live.ts';
 import { systemRoutes } from './system.ts';
 import { openapi } from './openapi.ts';
 import { installProblemHandlers } from './problem.ts';
@@ -97,6 +97,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   await app.register(openapi, { version: pkg.version });
   await app.register(cookie);
   await app.register(requestMetrics, { metrics });
+  await registerWebSocket(app);
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { store });
