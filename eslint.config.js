@@ -25,7 +25,7 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'console/**', 'dist/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'dist/**', 'console/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

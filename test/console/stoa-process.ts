@@ -14,15 +14,26 @@ export interface StoaProcess {
   base: string;
   smtpPort: number;
   dataDir: string;
-  stop(): Promise<void>;
+  /** The server process id (benchmarks read its CPU time and RSS from /proc). */
+  pid: number;
+  /** Stops the server; the data directory is removed unless `keepData`. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startStoaForConsole(extraConfig = ''): Promise<StoaProcess> {
+export interface StartOptions {
+  /** YAML appended to the generated configuration. */
+  extraConfig?: string;
+  /** Reuse the directory of an earlier run (its data/ survives a stop with keepData). */
+  dir?: { path: string; cleanup: () => void };
+}
+
+export async function startStoaForConsole(opts: StartOptions = {}): Promise<StoaProcess> {
   ensureConsoleBuilt();
-  const dir = tempDir('console');
+  const extraConfig = opts.extraConfig ?? '';
+  const dir = opts.dir ?? tempDir('console');
   const closedPort = await freePort();
   const configFile = join(dir.path, 'stoa.yaml');
-  mkdirSync(join(dir.path, 'data'));
+  mkdirSync(join(dir.path, 'data'), { recursive: true });
   writeFileSync(configFile, [
     `dataDir: ${JSON.stringify(join(dir.path, 'data'))}`,
     'hostname: mail.console.test',
@@ -54,13 +65,13 @@ export async function startStoaForConsole(extraConfig = ''): Promise<StoaProcess
   const base = /Web and API\s+(http:\/\/\S+\/)/.exec(banner)![1];
   const smtpPort = Number(/SMTP \(MX\)\s+port (\d+)/.exec(banner)![1]);
   return {
-    base, smtpPort, dataDir: join(dir.path, 'data'),
-    async stop() {
+    base, smtpPort, dataDir: join(dir.path, 'data'), pid: child.pid!,
+    async stop(stopOpts = {}) {
       child.removeAllListeners('exit');
       if (child.exitCode === null) {
         await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
       }
-      dir.cleanup();
+      if (!stopOpts.keepData) dir.cleanup();
     },
   };
 }
