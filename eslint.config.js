@@ -5,7 +5,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const DOMAIN_MODULES = ['directory', 'mail', 'calendar', 'contacts', 'queue', 'filter', 'events', 'mail-auth', 'tls', 'audit'];
+const DOMAIN_MODULES = ['directory', 'mail', 'calendar', 'contacts', 'queue', 'filter', 'events', 'mail-auth', 'tls', 'audit', 'metrics', 'system'];
 /** cli/ and server/src/main.ts start the process; nothing below them may import them. */
 const ENTRY_POINTS = ['cli'];
 

@@ -5,6 +5,7 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import type { LiveCounters, LiveMessage, TraceEvent } from '@shared/schemas/live.ts';
 import { LiveCloseCode } from '@shared/schemas/live.ts';
+import { ApiHttp } from './api-http';
 import { SessionStore } from './session';
 
 export type LiveState = 'connecting' | 'live' | 'stale' | 'offline';
@@ -23,6 +24,7 @@ const TRACE_KEEP = 500;
 @Injectable({ providedIn: 'root' })
 export class LiveService {
   readonly #session = inject(SessionStore);
+  readonly #api = inject(ApiHttp);
   readonly #state = signal<LiveState>('offline');
   readonly #history = signal<CounterSample[]>([]);
   readonly #trace = signal<TraceEvent[]>([]);
@@ -76,6 +78,8 @@ export class LiveService {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}/api/v1/live`);
     this.#socket = socket;
+    let opened = false;
+    socket.onopen = () => { opened = true; };
     socket.onmessage = (ev) => this.#receive(ev.data);
     socket.onclose = (ev) => {
       if (this.#socket !== socket) return;
@@ -87,6 +91,9 @@ export class LiveService {
         return;
       }
       this.#problem.set(ev.code === LiveCloseCode.full ? 'The server has too many live viewers; retrying' : 'Live connection lost; reconnecting');
+      // Refused before opening: maybe the session ended (the upgrade got a 401). Asking the API
+      // lets the 401 interceptor send the user to sign-in; otherwise the server is just away.
+      if (!opened) this.#api.get('/session').catch(() => undefined);
       this.#scheduleReconnect();
     };
   }
