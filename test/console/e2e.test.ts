@@ -173,6 +173,9 @@ describe('admin console in Chromium', () => {
     await table.locator('tr[data-stage="accepted"]').filter({ hasText: 'team@east.example' }).waitFor();
     // The outside member goes through the queue; the smarthost port is closed, so it is deferred.
     await table.locator('tr[data-stage="deferred"]').filter({ hasText: 'bob@remote.example' }).waitFor({ timeout: 20_000 });
+    // A refusal shows with its reason.
+    await assert.rejects(transport.sendMail({ from: 'someone@sender.example', to: 'nobody@east.example', subject: 'x', text: 'x' }), /550|5\.1\.1/);
+    await table.locator('tr[data-stage="rejected"]').filter({ hasText: 'nobody@east.example' }).filter({ hasText: /5\d\d/ }).waitFor();
     await shot('11-live-trace');
     noErrors('live trace');
   });
@@ -230,6 +233,26 @@ describe('admin console in Chromium', () => {
     noErrors('csv import');
   });
 
+  test('an ended session sends the user to sign in with a clear message, and nothing is resent', async () => {
+    await signOut();
+    await signIn('alice@east.example', USER_PASSWORD);
+    // An admin resets Alice's password elsewhere: her sessions end at once.
+    const login = await fetch(`${stoa.base}api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const cookie = login.headers.getSetCookie()[0].split(';')[0];
+    const reset = await fetch(`${stoa.base}api/v1/accounts/alice@east.example/password`, { method: 'PUT', headers: { cookie, 'x-stoa-csrf': '1', 'content-type': 'application/json' }, body: JSON.stringify({ password: 'a-brand-new-password' }) });
+    assert.equal(reset.status, 204);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Accounts' }).click();
+    await page.waitForURL(/sign-in\?reason=expired/);
+    await page.getByText('Your session has ended. Sign in again to continue.').waitFor();
+    await shot('24-session-ended');
+    allowed = [/status of 401/, /WebSocket/];
+    noErrors('session ended');
+    await page.getByLabel('Login').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/admin\/accounts/);
+  });
+
   test('on a tablet the navigation becomes a drawer', async () => {
     await page.setViewportSize({ width: 820, height: 1180 });
     await go('accounts');
@@ -238,5 +261,15 @@ describe('admin console in Chromium', () => {
     await page.getByRole('heading', { name: 'Groups and distribution lists' }).waitFor();
     await shot('23-tablet-groups');
     noErrors('tablet');
+  });
+
+  test('when the server goes away the live views are marked stale', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await go('mail-flow/trace');
+    await page.getByTestId('trace-state').filter({ hasText: 'Receiving live' }).waitFor();
+    await stoa.stop({ keepData: true });
+    await page.getByTestId('trace-state').filter({ hasText: 'Stale' }).waitFor();
+    await page.getByTestId('live-state').filter({ hasText: 'Stale' }).waitFor();
+    await shot('25-stale');
   });
 });
