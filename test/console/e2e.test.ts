@@ -259,6 +259,7 @@ describe('admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Open navigation' }).click();
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Groups and lists' }).click();
     await page.getByRole('heading', { name: 'Groups and distribution lists' }).waitFor();
+    await page.getByRole('link', { name: 'team@east.example' }).waitFor();
     await shot('23-tablet-groups');
     noErrors('tablet');
   });
