@@ -129,7 +129,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const mail = createMailServices({ store, bus });
   const publicFolders = createPublicFolderService({ store, mailboxes: mail.mailboxes, bus, directory });
   const trace = new TraceBus();
-  const metrics = createMetrics({ defaultMetrics: false });
+  const metrics = createMetrics();
   const app = await createHttpServer({ config, store, directory, logger, publicFolders, trace, bus, metrics, ...(queue ? { queue } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
