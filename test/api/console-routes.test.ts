@@ -91,6 +91,17 @@ describe('console routes of the admin API', () => {
     assert.equal(audit.body.items[0].actor, 'boss@east.test');
   });
 
+  test('the audit log filters by time window', async () => {
+    const all = await admin.get('/api/v1/audit?limit=500');
+    const times = all.body.items.map((e: any) => e.at).sort();
+    const mid = times[Math.floor(times.length / 2)];
+    const before = await admin.get(`/api/v1/audit?limit=500&until=${encodeURIComponent(mid)}`);
+    const after = await admin.get(`/api/v1/audit?limit=500&since=${encodeURIComponent(mid)}`);
+    assert.equal(before.body.total + after.body.total, all.body.total);
+    assert.ok(before.body.items.every((e: any) => e.at < mid) && after.body.items.every((e: any) => e.at >= mid));
+    assert.equal((await admin.get('/api/v1/audit?since=yesterday')).status, 400);
+  });
+
   test('a file-level CSV problem is a 400 pointing at the csv field', async () => {
     for (const [csv, message] of [
       ['mail,name\na@east.test,x\n', /Unknown column "mail"/],

@@ -32,6 +32,10 @@ const OBJECT_TYPES = ['account', 'domain', 'group', 'alias', 'resource', 'app-pa
             <mat-select value="" (valueChange)="list.setFilter('objectType', $event || undefined)"><mat-option value="">Any object</mat-option>
               @for (t of objectTypes; track t) { <mat-option [value]="t">{{ t }}</mat-option> }</mat-select></mat-form-field>
           <mat-form-field subscriptSizing="dynamic"><mat-label>Object id</mat-label><input matInput (change)="list.setFilter('objectId', $any($event.target).value.trim() || undefined)"></mat-form-field>
+          <mat-form-field subscriptSizing="dynamic"><mat-label>From (day)</mat-label>
+            <input matInput type="date" (change)="setDay('since', $any($event.target).value)" data-testid="audit-since"></mat-form-field>
+          <mat-form-field subscriptSizing="dynamic"><mat-label>To (day, included)</mat-label>
+            <input matInput type="date" (change)="setDay('until', $any($event.target).value)" data-testid="audit-until"></mat-form-field>
           <stoa-domain-picker [value]="''" (valueChange)="list.setFilter('domain', $event || undefined)" />
         </ng-container>
         <table mat-table [dataSource]="list.items()" matSort matSortActive="at" matSortDirection="desc" (matSortChange)="sort($event)" aria-label="Audit entries" multiTemplateDataRows>
@@ -67,6 +71,17 @@ export class AuditPage implements OnInit {
 
   protected sort(s: Sort): void {
     void this.list.setSort(s.active, s.direction);
+  }
+
+  /** A day picked in the browser's time zone: since = its start, until = the start of the next day. */
+  protected setDay(bound: 'since' | 'until', day: string): void {
+    if (!day) {
+      void this.list.setFilter(bound, undefined);
+      return;
+    }
+    const [y, m, d] = day.split('-').map(Number);
+    const start = new Date(y, m - 1, bound === 'since' ? d : d + 1);
+    void this.list.setFilter(bound, start.toISOString());
   }
 
   protected toggle(id: string): void {
