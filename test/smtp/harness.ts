@@ -23,6 +23,7 @@ import { createInboundAuthenticator } from '../../server/src/mail-auth/inbound.t
 import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
 import { createMetrics, type Metrics } from '../../server/src/metrics/metrics.ts';
 import { startSmtp, type SmtpFrontEnd } from '../../server/src/protocols/smtp/smtp-listeners.ts';
+import { TraceBus } from '../../server/src/events/trace-bus.ts';
 import { queueConfigFrom } from '../../server/src/queue/queue-config.ts';
 import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
@@ -38,6 +39,8 @@ export interface SmtpHarness {
   mail: MailServices;
   queue: QueueService;
   metrics: Metrics;
+  /** The message trace the front end publishes to (the console's live trace). */
+  trace: TraceBus;
   smtp: SmtpFrontEnd;
   domain: Domain;
   alice: Account;
@@ -85,8 +88,9 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const metrics = createMetrics({ defaultMetrics: false });
   const tls = await loadTlsMaterial(config, logger);
   const resolver = createDnsResolver(config);
+  const trace = new TraceBus();
   const smtp = await startSmtp({
-    config, logger, directory, mail, queue, metrics, tls,
+    config, logger, directory, mail, queue, metrics, tls, trace,
     filter: {
       ipLists: createIpLists(config.filter.ipAllow, config.filter.ipDeny),
       dnsbl: createDnsbl(config.filter.dnsbl, resolver),
@@ -99,7 +103,7 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const a = smtp.addresses;
 
   return {
-    config, store, directory, mail, queue, metrics, smtp, domain, alice, bob,
+    config, store, directory, mail, queue, metrics, trace, smtp, domain, alice, bob,
     ports: { smtp: a.smtp?.port ?? 0, submission: a.submission?.port ?? 0, smtps: a.smtps?.port ?? 0 },
     async messages(address, name = 'INBOX') {
       const account = await directory.accounts.get(system, address);
