@@ -13,7 +13,8 @@ export const adminGuard: CanActivateFn = async (_route, state) => {
   } catch {
     return router.createUrlTree(['/sign-in'], { queryParams: { reason: 'unreachable' } });
   }
-  return router.createUrlTree(['/sign-in'], { queryParams: state.url && !['/', '/dashboard'].includes(state.url) ? { returnUrl: state.url } : {} });
+  const returnUrl = state.url && !['/', '/dashboard'].includes(state.url) ? { returnUrl: state.url } : {};
+  return router.createUrlTree(['/sign-in'], { queryParams: { ...(session.endedWhileAway ? { reason: 'expired' } : {}), ...returnUrl } });
 };
 
 /** Pages only a server admin may open (queue, admins, settings): a domain admin is told so on the dashboard. */

@@ -3,6 +3,7 @@
 import { TestBed } from '@angular/core/testing';
 import { LiveService, reconnectDelayMs } from './live';
 import { SessionStore } from './session';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { setup } from '../../testing/harness';
 
 class FakeSocket {
@@ -24,7 +25,7 @@ describe('LiveService', () => {
     vi.useFakeTimers();
     FakeSocket.all = [];
     (globalThis as unknown as { WebSocket: unknown }).WebSocket = FakeSocket;
-    setup();
+    setup([{ path: 'sign-in', children: [] }]);
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -84,5 +85,22 @@ describe('LiveService', () => {
     expect(expired).toHaveBeenCalled();
     expect(FakeSocket.all).toHaveLength(1);
     live.stop();
+  });
+
+  it('stops reconnecting once the session has ended', async () => {
+    const session = TestBed.inject(SessionStore);
+    const http = TestBed.inject(HttpTestingController);
+    const signingIn = session.signIn('admin', 'secret');
+    http.expectOne('/api/v1/session').flush({ account: { address: 'admin', role: 'server-admin' }, role: 'server-admin', adminDomains: [], via: 'session' });
+    await signingIn;
+    const live = TestBed.inject(LiveService);
+    TestBed.tick();
+    live.start();
+    FakeSocket.all[0].drop();
+    session.expired();
+    TestBed.tick();
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(live.state()).toBe('offline');
   });
 });

@@ -2,7 +2,7 @@
 // dashboard and the message trace. Reconnects with exponential back-off and
 // jitter; while disconnected, or when no frame arrived for three intervals,
 // the data on screen is marked stale rather than silently frozen.
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import type { LiveCounters, LiveMessage, TraceEvent } from '@shared/schemas/live.ts';
 import { LiveCloseCode } from '@shared/schemas/live.ts';
 import { ApiHttp } from './api-http';
@@ -49,6 +49,13 @@ export class LiveService {
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.stop());
+    // Signed out or session ended: no more reconnect attempts (they could only be refused).
+    let wasSignedIn = false;
+    effect(() => {
+      const signedIn = this.#session.signedIn();
+      if (wasSignedIn && !signedIn) untracked(() => this.stop());
+      wasSignedIn = signedIn;
+    });
   }
 
   start(): void {

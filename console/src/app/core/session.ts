@@ -30,6 +30,8 @@ export class SessionStore {
   readonly #router = inject(Router);
   readonly #info = signal<SessionInfo | null>(null);
   #loading: Promise<SessionInfo | null> | null = null;
+  /** True when this browser had signed in but the server no longer knows the session (expired, ended elsewhere). */
+  endedWhileAway = false;
 
   readonly info = this.#info.asReadonly();
   readonly signedIn = computed(() => this.#info() !== null);
@@ -49,7 +51,11 @@ export class SessionStore {
     this.#loading ??= this.#api.get<SessionInfo>('/session').then(
       (info) => (info.role === 'user' ? null : (this.#info.set(info), info)),
       (err: unknown) => {
-        if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) { setHint(false); return null; }
+        if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) {
+          this.endedWhileAway = err.status === 401;
+          setHint(false);
+          return null;
+        }
         throw err;
       },
     ).finally(() => { this.#loading = null; });

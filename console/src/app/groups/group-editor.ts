@@ -58,7 +58,8 @@ export class GroupEditor implements OnInit {
     if (!g) return;
     this.form.controls.address.disable();
     this.form.reset({ address: g.address, name: g.name, kind: g.kind, description: g.description });
-    // Labels for the first members (a huge list shows ids beyond these rather than thousands of lookups).
+    // Shown at once; labels (addresses) follow. A huge list shows ids beyond the first 200 rather than thousands of lookups.
+    this.members.set(g.members.map((m) => ({ member: m, label: m.kind === 'external' ? `${m.address} (external)` : `${m.kind} ${m.id}` })));
     const rows = await Promise.all(g.members.map(async (m, i): Promise<MemberRow> => {
       if (m.kind === 'external') return { member: m, label: `${m.address} (external)` };
       if (i >= 200) return { member: m, label: `${m.kind} ${m.id}` };
