@@ -6,12 +6,14 @@
 # test/managesieve).
 # clamav-daemon: a real clamd for the antivirus tests, which make their own
 # signature database; spamd + spamassassin: SpamAssassin's daemon for the
-# optional-scorer test of test/filter).
+# optional-scorer test of test/filter;
+# chromium: the browser the console's end-to-end tests and benchmark drive
+# through playwright-core, at /usr/bin/chromium).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
 
-PACKAGES="dnsmasq swaks curl"
+PACKAGES="dnsmasq swaks curl chromium"
 
 find_missing() {
   missing=""

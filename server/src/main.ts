@@ -23,7 +23,7 @@ import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
 import type { FilterService } from './filter/filter-service.ts';
 import type { JunkTraining } from './filter/junk-training.ts';
-import { loadTlsMaterial, secureContext, tlsServerOptions } from './tls/tls-material.ts';
+import { loadTlsMaterial, secureContext, tlsServerOptions, type TlsMaterial } from './tls/tls-material.ts';
 
 export { ListenError };
 
@@ -84,7 +84,9 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
   };
   try {
     store = await openStore(config);
-    const services = createServices(config, store, logger);
+    // The certificate is loaded after the HTTP listener is up; the console's settings page reads it when asked.
+    let tlsMaterial: TlsMaterial | null = null;
+    const services = createServices(config, store, logger, { tls: () => tlsMaterial });
     filter = services.filter;
     junkTraining = services.junkTraining;
     // The demo domain's DKIM keys come through the directory's provisioning hook, like any domain's.
@@ -92,7 +94,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     if (config.queue.worker.enabled) {
       worker = startDeliveryWorker({
         store, config: services.queueConfig, local: services.worker.local, submit: services.worker.submitNotice,
-        registry: services.metrics.registry, logger: logger.child({ component: 'queue' }),
+        registry: services.metrics.registry, trace: services.trace, logger: logger.child({ component: 'queue' }),
       });
       const running = worker;
       services.worker.onWake(() => running.wake());
@@ -103,11 +105,13 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
-        filter: services.filter,
+        filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
+        accountBulk: services.accountBulk, dnsStatus: services.dnsStatus,
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
+    tlsMaterial = tls;
     const { directory, mail, bus } = services;
     pop3 = await startPop3({
       config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
@@ -121,9 +125,14 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
       config, tls, logger,
       services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     });
+    // Connections per protocol on /metrics and the console's dashboard (SMTP keeps its own gauge per listener).
+    services.metrics.trackConnections('imap', () => imap?.connections ?? 0);
+    services.metrics.trackConnections('pop3', () => pop3?.connections ?? 0);
+    services.metrics.trackConnections('managesieve', () => managesieve?.connections ?? 0);
     smtp = await startSmtp({
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
       tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
+      trace: services.trace,
     });
     housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
     return {

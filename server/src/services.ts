@@ -5,9 +5,12 @@
 // is wired here into the directory, so it happens whoever creates a domain.
 import type { StoaConfig } from './config/types.ts';
 import type { Directory } from './directory/api.ts';
+import { createAccountBulkService, type AccountBulkService } from './directory/account-bulk.ts';
 import { createDirectory } from './directory/directory.ts';
 import type { ChangeBus } from './events/change-bus.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
+import { TraceBus } from './events/trace-bus.ts';
+import { createTraceService, type TraceService } from './events/trace-service.ts';
 import { createFilterService, type FilterService } from './filter/filter-service.ts';
 import { createJunkTraining, type JunkTraining } from './filter/junk-training.ts';
 import type { IntakeService } from './intake/api.ts';
@@ -18,6 +21,7 @@ import type { Logger } from './log/logger.ts';
 import { createDkimKeys, type DkimKeys } from './mail-auth/dkim-keys.ts';
 import { createDkimSigner } from './mail-auth/dkim-sign.ts';
 import { createDnsResolver, mailauthResolver, type CachedResolver } from './mail-auth/dns-resolver.ts';
+import { createDnsStatus, type DnsStatusService } from './mail-auth/dns-status.ts';
 import { createInboundAuthenticator } from './mail-auth/inbound.ts';
 import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices, type MailServices } from './mail/mail-services.ts';
@@ -32,6 +36,9 @@ import { createQueueService, type QueueService } from './queue/queue-service.ts'
 import { createDeliveryRules } from './sieve/delivery-rules.ts';
 import { createSieveService, type SieveService } from './sieve/sieve-service.ts';
 import type { Store } from './store/port.ts';
+import { createSystemService, type SystemService } from './system/system-service.ts';
+import type { TlsMaterial } from './tls/tls-material.ts';
+import pkg from '../../package.json' with { type: 'json' };
 
 export interface Services {
   config: StoaConfig;
@@ -40,6 +47,14 @@ export interface Services {
   bus: ChangeBus;
   /** One registry for every front end, exposed at /metrics. */
   metrics: Metrics;
+  /**
+   * One message trace for the console's live view: the intake publishes what
+   * it accepted and where each recipient went, SMTP the refusals it
+   * answered, the queue worker its delivery attempts.
+   */
+  trace: TraceBus;
+  /** The trace as a caller may see it (server admins everything, domain admins their domains). */
+  messageTrace: TraceService;
   /** One cached, deadline-bounded resolver for DNSBL, SPF/DKIM/DMARC and reverse names. */
   dns: CachedResolver;
   directory: Directory;
@@ -52,6 +67,12 @@ export interface Services {
   /** Sieve scripts, rules and out-of-office (ManageSieve, the API, delivery). */
   sieve: SieveService;
   health: HealthService;
+  /** Version, uptime, storage per domain and account, read-only settings (the console). */
+  system: SystemService;
+  /** Many accounts at once: bulk enable/disable and CSV import with a dry run. */
+  accountBulk: AccountBulkService;
+  /** The DNS records a domain should publish and what DNS answers now. */
+  dnsStatus: DnsStatusService;
   /** The filter pipeline, its quarantine, verdicts and classifier (docs/filtering.md). */
   filter: FilterService;
   /** Learns from users moving mail into and out of Junk; stopped before the store closes. */
@@ -67,11 +88,15 @@ export interface ServicesOptions {
   now?: () => number;
   /** Registers process metrics (event loop, memory) in the registry; off in tests that build many. */
   defaultMetrics?: boolean;
+  /** The certificate the TLS listeners use once loaded (main.ts), for the console's settings page. */
+  tls?: () => TlsMaterial | null;
 }
 
 export function createServices(config: StoaConfig, store: Store, logger: Logger, options: ServicesOptions = {}): Services {
   const bus = new LocalChangeBus({ onListenerError: (err) => logger.warn({ err }, 'change listener failed') });
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
+  const trace = new TraceBus({ ...(options.now ? { now: options.now } : {}), onListenerError: (err) => logger.warn({ err }, 'live trace listener failed') });
+  const startedAt = new Date(options.now?.() ?? Date.now());
   const dkim = createDkimKeys(store, config);
   const directory = createDirectory(store, config, {
     now: options.now,
@@ -117,13 +142,20 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
     }),
+    trace,
     now: options.now,
   });
   intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
   return {
-    config, logger, bus, metrics, dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
+    config, logger, bus, metrics, trace, messageTrace: createTraceService({ bus: trace, domains: store.domains }), dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
     health: createHealthService(store),
+    system: createSystemService({
+      config, store, version: pkg.version, startedAt, tls: options.tls, queueWorker: config.queue.worker.enabled,
+      ...(options.now ? { now: () => new Date(options.now!()) } : {}),
+    }),
+    accountBulk: createAccountBulkService({ directory, minPasswordLength: config.auth.minPasswordLength }),
+    dnsStatus: createDnsStatus({ config, resolver: dns, dkim, domains: directory.domains, ...(options.now ? { now: () => new Date(options.now!()) } : {}) }),
     filter,
     junkTraining,
     worker: {

@@ -42,6 +42,11 @@ export interface Harness {
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** The message trace the live channel forwards (the intake, SMTP and the queue publish to it). */
+  trace: Services['trace'];
+  /** The change bus the live channel counts deliveries from. */
+  bus: Services['bus'];
+  metrics: Services['metrics'];
   /** Creates an account (and its domain if needed) with PASSWORD and the given role. */
   seedAccount(address: string, role?: Account['role'], adminDomains?: string[]): Promise<Account>;
   /** A client logged in by session cookie. */
@@ -100,6 +105,9 @@ export function testConfig(dir: string, change: (c: StoaConfig) => void = () => 
   config.auth.throttle.accountFreeFailures = 1000;
   config.api.bodyLimitBytes = 64 * 1024;
   config.log.level = 'info';
+  // No test reaches public DNS: port 9 (discard) on loopback refuses at once; DNS tests start dnsmasq.
+  config.dns.servers = ['127.0.0.1:9'];
+  config.dns.timeoutMs = 500;
   change(config);
   return config;
 }
@@ -121,7 +129,8 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const queue = options.queue ? services.queue : null;
   const app = await createHttpServer({
     config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, sieve: services.sieve,
-    filter: services.filter,
+    filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
+    accountBulk: services.accountBulk, dnsStatus: services.dnsStatus,
     ...(queue ? { queue } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -137,6 +146,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
 
   return {
     base, app, store, directory, config, queue, mail, services, filter: services.filter, dir, logs,
+    trace: services.trace, bus: services.bus, metrics: services.metrics,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);

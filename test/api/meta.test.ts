@@ -50,6 +50,8 @@ describe('admin API health, metrics and OpenAPI', () => {
       'POST /api/v1/filter/quarantine/{id}/release', 'DELETE /api/v1/filter/quarantine/{id}',
       'GET /api/v1/filter/verdicts', 'GET /api/v1/filter/verdicts/{id}', 'GET /api/v1/filter/rules', 'POST /api/v1/filter/train',
       'GET /api/v1/me/quarantine', 'POST /api/v1/me/quarantine/{id}/release', 'DELETE /api/v1/me/quarantine/{id}', 'POST /api/v1/me/filter/train',
+      'POST /api/v1/accounts/bulk', 'POST /api/v1/accounts/import', 'GET /api/v1/domains/{id}/dns',
+      'GET /api/v1/system', 'GET /api/v1/system/settings', 'GET /api/v1/system/storage', 'GET /api/v1/system/account-usage',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);

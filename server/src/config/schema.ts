@@ -171,6 +171,13 @@ export const configSchema = Obj({
     bodyLimitBytes: Int(1024, 1024 * 1024 * 1024, 'Largest request body'),
     cookieSecure: OneOf(['auto', 'always', 'never'], 'Secure flag on the session cookie'),
   }),
+  console: Obj({
+    enabled: Type.Boolean({ description: 'Serve the admin console at /admin' }),
+    distDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'Built console (index.html and assets); null = dist/console/browser of the installation' }),
+    liveMaxClients: Int(1, 10_000, 'Live-channel WebSocket subscribers allowed at once'),
+    liveIntervalMs: Int(250, 60_000, 'How often live counters are sent'),
+    liveMaxBufferedBytes: Int(16 * 1024, 64 * 1024 * 1024, 'Unsent bytes per live client before events are dropped'),
+  }),
   firstStart: Obj({
     adminPassword: Type.Union([Type.String({ minLength: 8, maxLength: 1024 }), Type.Null()]),
     adminLogin: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
@@ -378,6 +385,7 @@ export function defaultConfig(): StoaConfig {
     },
     mail: { expungeLogRetentionDays: 30 },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
+    console: { enabled: true, distDir: null, liveMaxClients: 50, liveIntervalMs: 2000, liveMaxBufferedBytes: 1024 * 1024 },
     firstStart: {
       adminPassword: null,
       adminLogin: 'admin',

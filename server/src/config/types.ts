@@ -23,6 +23,8 @@ export type Pop3Settings = StoaConfig['pop3'];
 /** The mail store (docs/mail-store.md). */
 export type MailSettings = StoaConfig['mail'];
 export type ApiSettings = StoaConfig['api'];
+/** The admin console at /admin and its live channel (docs/console.md). */
+export type ConsoleSettings = StoaConfig['console'];
 export type FirstStartSettings = StoaConfig['firstStart'];
 export type DnsSettings = StoaConfig['dns'];
 export type LogSettings = StoaConfig['log'];

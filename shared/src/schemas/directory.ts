@@ -244,6 +244,8 @@ export const AuditListQuery = listQuery(['at'] as const, {
   objectType: Type.Optional(Type.String({ maxLength: 50 })),
   objectId: Type.Optional(Type.String({ maxLength: 64 })),
   actor: Type.Optional(Type.String({ maxLength: 320 })),
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this time (ISO 8601)' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this time (ISO 8601)' })),
 });
 export const AuditPage = page(AuditEntry);
 

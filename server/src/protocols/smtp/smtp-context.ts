@@ -8,6 +8,7 @@ import type { SmtpSettings } from '../../config/types.ts';
 import type { Actor, AuthService } from '../../directory/api.ts';
 import type { IntakeService, IntakeSession, RecipientPlan } from '../../intake/api.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { TracePublisher } from '../../events/trace-bus.ts';
 import type { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
 import type { ListenerKind, SmtpMetrics } from './smtp-metrics.ts';
 
@@ -21,6 +22,8 @@ export interface SmtpServices {
   harvest: HarvestGuard;
   /** Directory of temporary spool files (message-spool.ts). */
   spoolDir: string;
+  /** The console's message trace: refusals are published by gate.ts refuse() (acceptances by the intake). */
+  trace?: TracePublisher;
 }
 
 /** One mail transaction: MAIL FROM to the end of DATA (or RSET). */
