@@ -117,6 +117,21 @@ describe('live channel (WebSocket /api/v1/live)', () => {
     await other.closed;
   });
 
+  test('the session that changed its own password keeps its channel', async () => {
+    await h.seedAccount('third@ops.test', 'server-admin');
+    const c = await h.login('third@ops.test');
+    const s = await connect(h, c);
+    await s.next((f) => f.type === 'hello');
+    const me = await c.get('/api/v1/session');
+    const res = await c.put(`/api/v1/accounts/${me.body.account.id}/password`, { password: `${PASSWORD} renewed` });
+    assert.equal(res.status, 204);
+    const before = s.frames.length;
+    await s.next((f) => f.type === 'metrics' && s.frames.indexOf(f) >= before, 3000);
+    assert.equal(s.ws.readyState, WebSocket.OPEN);
+    s.ws.close();
+    await s.closed;
+  });
+
   test('a signed-out session can no longer open the channel', async () => {
     const c = await h.login('root@ops.test');
     const cookie = c.cookie;

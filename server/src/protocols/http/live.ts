@@ -11,8 +11,8 @@
 // many it missed, and is closed (4408) if it stays behind for 30 s. Sessions
 // are re-checked every 30 s so an expired or revoked one is closed (4401);
 // a password change, disabled or deleted account (an account event on the
-// change bus, AccountService) closes that account's channels at once, as it
-// ends its IMAP and POP3 sessions. The queue size each client sees is asked
+// change bus, AccountService) re-checks that account's channels at once, so
+// those whose session it ended close then, as its IMAP and POP3 sessions do. The queue size each client sees is asked
 // of the queue service with the client's own actor (a domain admin sees the
 // mail of their domains only).
 import type { FastifyInstance } from 'fastify';
@@ -51,6 +51,8 @@ interface Client {
   actor: Actor;
   /** Stops this client's trace subscription. */
   unwatch: () => void;
+  /** Asks the directory now whether this client's session still holds (closes it when not). */
+  recheck: () => void;
   dropped: number;
   behindSince: number | null;
 }
@@ -109,9 +111,14 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
     }
   }
 
-  /** The account's password was changed, or it was disabled or deleted: its channels end now. */
-  function endSessionsOf(accountId: string): void {
-    for (const c of clients) if (c.accountId === accountId) c.socket.close(LiveCloseCode.unauthenticated, 'session ended');
+  /**
+   * The account's password was changed, or it was disabled or deleted: its
+   * channels are checked now rather than at the next 30 s re-check, and
+   * those whose session ended close (the session that changed its own
+   * password is kept by AccountService, and so is its channel).
+   */
+  function recheckSessionsOf(accountId: string): void {
+    for (const c of clients) if (c.accountId === accountId) c.recheck();
   }
 
   /** Trace events as this client's actor may see them (TraceService applies the domain scope). */
@@ -126,7 +133,7 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
   function startHub(): void {
     offBus = deps.bus.subscribe({ all: true }, (e) => {
       if (e.kind === 'exists') mailboxDeliveries += e.uids.length;
-      else if (e.kind === 'account') endSessionsOf(e.accountId);
+      else if (e.kind === 'account') recheckSessionsOf(e.accountId);
     });
     timer = setInterval(() => {
       tick().catch((err: unknown) => app.log.warn({ err }, 'live counters could not be read'));
@@ -162,12 +169,14 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
       socket.close(LiveCloseCode.full, 'too many live clients');
       return;
     }
-    const client: Client = { socket, accountId: auth.account.id, actor: auth.actor, unwatch: () => undefined, dropped: 0, behindSince: null };
+    const client: Client = {
+      socket, accountId: auth.account.id, actor: auth.actor, unwatch: () => undefined, recheck: () => undefined, dropped: 0, behindSince: null,
+    };
     clients.add(client);
     if (clients.size === 1) startHub();
     const secret = auth.via === 'session' ? request.cookies[SESSION_COOKIE] : request.headers.authorization?.replace(/^Bearer\s+/i, '');
     // Sessions of other nodes, expiry, and a changed role or domain scope are seen here.
-    const recheck = setInterval(() => {
+    client.recheck = () => {
       deps.directory.credentials.resolve(secret ?? '', auth.via).then(async ({ account }) => {
         if (account.role === 'user') {
           socket.close(LiveCloseCode.unauthenticated, 'no longer an administrator');
@@ -176,7 +185,8 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
         client.actor = deps.directory.actorFor(account, request.ip);
         await watchTrace(client);
       }).catch(() => socket.close(LiveCloseCode.unauthenticated, 'session ended'));
-    }, RECHECK_MS);
+    };
+    const recheck = setInterval(() => client.recheck(), RECHECK_MS);
     socket.on('close', () => {
       clearInterval(recheck);
       client.unwatch();
