@@ -20,6 +20,8 @@ export const routes: Routes = [
       { path: 'public-folders', loadChildren: () => import('./public-folders/public-folders.routes').then((m) => m.PUBLIC_FOLDERS_ROUTES) },
       { path: 'admins', canActivate: [serverAdminGuard], loadChildren: () => import('./admins/admins.routes').then((m) => m.ADMINS_ROUTES) },
       { path: 'mail-flow', loadChildren: () => import('./mail-flow/mail-flow.routes').then((m) => m.MAIL_FLOW_ROUTES) },
+      { path: 'filter', loadChildren: () => import('./filter/filter.routes').then((m) => m.FILTER_ROUTES) },
+      { path: 'sieve', loadChildren: () => import('./sieve/sieve.routes').then((m) => m.SIEVE_ROUTES) },
       { path: 'audit', loadChildren: () => import('./audit/audit.routes').then((m) => m.AUDIT_ROUTES) },
       { path: 'settings', canActivate: [serverAdminGuard], loadChildren: () => import('./settings/settings.routes').then((m) => m.SETTINGS_ROUTES) },
       { path: '**', title: 'Not found · Stoa', loadComponent: () => import('./shell/not-found').then((m) => m.NotFound) },

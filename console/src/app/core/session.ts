@@ -37,6 +37,8 @@ export class SessionStore {
   readonly signedIn = computed(() => this.#info() !== null);
   readonly isServerAdmin = computed(() => this.#info()?.role === 'server-admin');
   readonly login = computed(() => this.#info()?.account.address ?? '');
+  /** Accounts of a domain have a mailbox; operator accounts (no domain) have none, so no "My mail" pages. */
+  readonly hasMailbox = computed(() => (this.#info()?.account.domainId ?? null) !== null);
   /** Domain names a domain admin may see; null for a server admin (every domain). */
   readonly domainScope = computed(() => {
     const info = this.#info();

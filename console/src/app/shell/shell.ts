@@ -13,7 +13,8 @@ import { map } from 'rxjs';
 import { LiveService } from '../core/live';
 import { SessionStore } from '../core/session';
 
-interface NavItem { path: string; label: string; serverAdminOnly?: boolean }
+/** serverAdminOnly: the API refuses domain admins; mailboxOnly: pages about the signed-in admin's own mail (operators have none). */
+interface NavItem { path: string; label: string; serverAdminOnly?: boolean; mailboxOnly?: boolean }
 interface NavGroup { label: string; items: NavItem[] }
 
 const NAV: NavGroup[] = [
@@ -29,6 +30,17 @@ const NAV: NavGroup[] = [
     label: 'Mail flow', items: [
       { path: '/mail-flow/queue', label: 'Queue', serverAdminOnly: true }, { path: '/mail-flow/trace', label: 'Live trace' },
       { path: '/mail-flow/dkim', label: 'DKIM keys' }, { path: '/mail-flow/policy', label: 'Spam and relay', serverAdminOnly: true },
+    ],
+  },
+  {
+    label: 'Filter', items: [
+      { path: '/filter/quarantine', label: 'Quarantine' }, { path: '/filter/verdicts', label: 'Verdicts' }, { path: '/filter/rules', label: 'Filter rules' },
+    ],
+  },
+  {
+    label: 'My mail', items: [
+      { path: '/filter/mine', label: 'My held mail', mailboxOnly: true }, { path: '/sieve/my/rules', label: 'My mail rules', mailboxOnly: true },
+      { path: '/sieve/my/out-of-office', label: 'My out of office', mailboxOnly: true },
     ],
   },
   { label: 'Server', items: [{ path: '/audit', label: 'Audit log' }, { path: '/settings', label: 'Settings', serverAdminOnly: true }] },
@@ -47,7 +59,8 @@ export class Shell implements OnInit {
   protected readonly narrow = toSignal(inject(BreakpointObserver).observe('(max-width: 1023.98px)').pipe(map((s) => s.matches)), { initialValue: false });
   protected readonly nav = computed(() => {
     const all = this.session.isServerAdmin();
-    return NAV.map((g) => ({ ...g, items: g.items.filter((i) => all || !i.serverAdminOnly) })).filter((g) => g.items.length > 0);
+    const mailbox = this.session.hasMailbox();
+    return NAV.map((g) => ({ ...g, items: g.items.filter((i) => (all || !i.serverAdminOnly) && (mailbox || !i.mailboxOnly)) })).filter((g) => g.items.length > 0);
   });
   protected readonly roleText = computed(() => {
     const info = this.session.info();

@@ -22,10 +22,12 @@ import { PAGE_SIZES, type PagedList } from './paged-list';
   `,
   template: `
     <div class="filters">
-      <mat-form-field class="search" subscriptSizing="dynamic">
-        <mat-label>{{ searchLabel() }}</mat-label>
-        <input matInput type="search" [value]="list().query().q" (input)="search($any($event.target).value)" data-testid="list-search">
-      </mat-form-field>
+      @if (searchable()) {
+        <mat-form-field class="search" subscriptSizing="dynamic">
+          <mat-label>{{ searchLabel() }}</mat-label>
+          <input matInput type="search" [value]="list().query().q" (input)="search($any($event.target).value)" data-testid="list-search">
+        </mat-form-field>
+      }
       <ng-content select="[filters]" />
     </div>
     <div class="bar">@if (list().loading()) { <mat-progress-bar mode="indeterminate" [attr.aria-label]="'Loading ' + noun()" /> }</div>
@@ -45,6 +47,8 @@ export class ListFrame<T extends { id?: string }> {
   readonly list = input.required<PagedList<T>>();
   readonly noun = input('items');
   readonly searchLabel = input('Search');
+  /** Lists whose API has no text search (the quarantine) hide the box rather than send a query the server refuses. */
+  readonly searchable = input(true);
   protected readonly pageSizes = [...PAGE_SIZES];
   #timer: ReturnType<typeof setTimeout> | null = null;
 
