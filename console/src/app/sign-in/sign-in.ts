@@ -15,7 +15,9 @@ import { SessionStore } from '../core/session';
 
 const REASONS: Record<string, string> = {
   'signed-out': 'You have signed out.',
-  expired: 'Your session has ended. Sign in again to continue.',
+  // A password change ends every other session of the account at once (AccountService), so a user whose
+  // password an administrator reset lands here mid-work: the message names that cause too.
+  expired: 'Your session has ended: it expired, was signed out elsewhere, or your password was changed (a new password signs out every other session). Sign in again to continue.',
   'not-admin': 'This console is for administrators.',
   unreachable: 'The server could not be reached. Try again.',
 };
