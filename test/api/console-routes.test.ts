@@ -131,6 +131,8 @@ describe('console routes of the admin API', () => {
     const usage = await eastAdmin.get(`/api/v1/system/account-usage?ids=${plain.id},${w1.id}`);
     assert.deepEqual(usage.body.items.map((u: any) => [u.accountId, u.messages]), [[plain.id, 1]], 'another domain\'s account is left out');
     assert.equal((await user.get('/api/v1/system/storage')).status, 403);
+    const tooMany = Array.from({ length: 501 }, (_, i) => `id${i}`).join(',');
+    assert.equal((await eastAdmin.get(`/api/v1/system/account-usage?ids=${tooMany}`)).status, 400, 'more than 500 ids is refused, not cut');
   });
 
   test('the server status is for admins; its settings for server admins only', async () => {

@@ -10,6 +10,7 @@ import type { DomainUsageList, SystemInfo, SystemSettings } from '../../../share
 import type { StoaConfig } from '../config/types.ts';
 import type { Actor } from '../directory/api.ts';
 import { inScope, requireAdmin, requireServerAdmin } from '../directory/access.ts';
+import { StoaError } from '../errors/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import type { TlsMaterial } from '../tls/tls-material.ts';
 
@@ -151,7 +152,9 @@ export function createSystemService(deps: SystemDeps): SystemService {
 
     async accountUsage(actor, accountIds) {
       requireAdmin(actor, 'see storage');
-      const ids = [...new Set(accountIds)].slice(0, MAX_USAGE_IDS);
+      const ids = [...new Set(accountIds)];
+      // One page of a list is what the console asks for; more is refused rather than quietly cut.
+      if (ids.length > MAX_USAGE_IDS) throw new StoaError('STOA_VALIDATION', `At most ${MAX_USAGE_IDS} accounts at once`, { errors: [{ path: '/querystring/ids', message: `at most ${MAX_USAGE_IDS} ids` }] });
       const usage = await store.messages.usageOf(ids);
       const out: Array<{ accountId: string; bytes: number; messages: number }> = [];
       for (const id of ids) {
