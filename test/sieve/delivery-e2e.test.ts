@@ -106,4 +106,46 @@ describe('Sieve rules at delivery', () => {
     assert.equal((await replies()).length, base + 1, 'no reply after the end date');
     assert.ok((await h.messages('bob@example.test')).some((m) => m.includes('Subject: after')), 'mail is still delivered');
   });
+
+  test('a rule that fails at run time keeps the message in INBOX and tells the user, at most once a day', async () => {
+    await h.services.sieve.put(alice, 'alice@example.test', 'broken', [
+      'require ["fileinto"];',
+      'if header :contains "subject" "report" {',
+      '  fileinto "Reports/Weekly";',
+      '}',
+    ].join('\n'));
+    await h.services.sieve.setActive(alice, 'alice@example.test', 'broken');
+    const notices = async () => (await h.messages('alice@example.test')).filter((m) => m.includes('Subject: Your mail rules could not be carried out'));
+    const base = (await notices()).length;
+
+    await send('alice@example.test', 'weekly report 1');
+    const inbox = await h.messages('alice@example.test');
+    assert.ok(inbox.some((m) => m.includes('Subject: weekly report 1')), 'the message is kept in INBOX (implicit keep)');
+    const [notice] = (await notices()).slice(base);
+    assert.ok(notice, 'a report reached the user');
+    const text = notice.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, x: string) => String.fromCharCode(parseInt(x, 16)));
+    assert.match(text, /Reports\/Weekly/, 'it names the folder that does not exist');
+    assert.match(text, /Subject: weekly report 1/, 'it names the message');
+    assert.match(notice, /^Auto-Submitted: auto-generated/m);
+
+    await send('alice@example.test', 'weekly report 2');
+    assert.equal((await notices()).length, base + 1, 'the same problem is reported once a day');
+    clock += DAY + 1000;
+    await send('alice@example.test', 'weekly report 3');
+    assert.equal((await notices()).length, base + 2, 'and again the next day while it lasts');
+    await h.services.sieve.setActive(alice, 'alice@example.test', null);
+  });
+
+  test('spamtest sees the filter\'s verdict: mail that came through the filter is "tested"', async () => {
+    await h.services.sieve.put(bob, 'bob@example.test', 'spam-level', [
+      'require ["spamtest", "relational", "comparator-i;ascii-numeric", "fileinto", "mailbox"];',
+      'if spamtest :value "eq" :comparator "i;ascii-numeric" "0" { fileinto :create "Untested"; stop; }',
+      'if spamtest :value "ge" :comparator "i;ascii-numeric" "1" { fileinto :create "Tested"; }',
+    ].join('\n'));
+    await h.services.sieve.setActive(bob, 'bob@example.test', 'spam-level');
+    await send('bob@example.test', 'level check');
+    assert.equal((await h.messages('bob@example.test', 'Tested')).filter((m) => m.includes('level check')).length, 1);
+    assert.equal((await h.messages('bob@example.test', 'Untested')).length, 0);
+    await h.services.sieve.setActive(bob, 'bob@example.test', null);
+  });
 });

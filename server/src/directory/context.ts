@@ -10,7 +10,7 @@ import type { AuthOutcome, Protocol } from './api.ts';
 
 export interface DirectoryContext {
   store: Store;
-  config: StoaConfig;
+  config: Pick<StoaConfig, 'auth'>;
   /** Milliseconds since the epoch. */
   now(): number;
   bus?: ChangeBus;

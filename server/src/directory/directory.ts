@@ -29,7 +29,7 @@ export interface DirectoryOptions {
 
 export { actorFor };
 
-export function createDirectory(store: Store, config: StoaConfig, options: DirectoryOptions = {}): Directory {
+export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth'>, options: DirectoryOptions = {}): Directory {
   const ctx: DirectoryContext = {
     store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt, onDomainCreated: options.onDomainCreated,
   };

@@ -31,7 +31,7 @@ import { decide, verdictHeader, type Verdict, type VerdictAction } from './verdi
 import { createVerdictService, type VerdictService } from './verdict-service.ts';
 
 export interface FilterServiceDeps {
-  config: StoaConfig;
+  config: Pick<StoaConfig, 'filter' | 'hostname' | 'mailAuth' | 'dns'>;
   store: Store;
   logger: Logger;
   dns: DnsLookups;

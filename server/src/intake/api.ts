@@ -162,10 +162,23 @@ export interface RuleDecision {
   reject: string | null;
   /** An auto-reply (RFC 5230 vacation): complete bytes, sent from the null sender. */
   reply: { to: string; bytes: Buffer } | null;
+  /** A report to the recipient about their rules (a run-time error): complete bytes, delivered to them by the server. */
+  notice: Buffer | null;
   /** Prepended to each redirected copy, so a redirect loop is recognised. */
   redirectHeader: string;
   /** The recipient as a principal: redirects and replies are sent on their behalf (relayed, DKIM-signed). */
   principal: Actor;
+}
+
+/** The filter's verdict as delivery rules see it. */
+export interface FilterFindings {
+  /** Spam score (sum of the rules that fired). */
+  score: number;
+  /** The score at which mail goes to Junk, and at which it is refused (0: never by score). */
+  junkAt: number;
+  rejectAt: number;
+  /** The antivirus scan: 'clean', or null when no scanner ran (infected mail never reaches delivery). */
+  antivirus: 'clean' | null;
 }
 
 /** The recipients' rules as the intake asks for them (the Sieve module implements it). */
@@ -179,6 +192,8 @@ export interface DeliveryRules {
     message: MessageSource;
     /** The filter put it in Junk. */
     junk: boolean;
+    /** What the filter found (Sieve spamtest/virustest, RFC 5235); null when the message was not filtered. */
+    verdict: FilterFindings | null;
     log: Logger;
   }): Promise<RuleDecision | null>;
 }

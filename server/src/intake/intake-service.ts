@@ -28,7 +28,7 @@ import type { LocalFolder } from '../model/queue.ts';
 import type { QueueConfig } from '../queue/queue-config.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type {
-  DeliveryRules, IntakeOrigin, IntakeRecipient, IntakeRequest, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
+  DeliveryRules, FilterFindings, IntakeOrigin, IntakeRecipient, IntakeRequest, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
 } from './api.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
 import { traceAccepted, traceRefused } from './intake-trace.ts';
@@ -187,6 +187,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     // antivirus, attachments. A refusal is thrown; quarantine holds the message; Junk files it.
     let authResults = '';
     let folder: LocalFolder = 'INBOX';
+    let findings: FilterFindings | null = null;
     const data = await evaluateData(deps.filter, origin, principal, envelope.sender,
       planned.map((r) => ({ address: r.address, local: r.plan.local, outside: r.plan.remote || r.plan.forward.length > 0 })), message, deps.maxScanBytes);
     if (data) {
@@ -198,6 +199,11 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
         return { id, folder, outcomes: [...unplanned, ...planned.map((r): RecipientOutcome => ({ address: r.address, status: 'held' }))], delivered: 0, queueId: null };
       }
       folder = data.evaluation.folder;
+      const { verdict } = data.evaluation;
+      findings = {
+        score: verdict.score, junkAt: verdict.thresholds.junk, rejectAt: verdict.thresholds.reject,
+        antivirus: verdict.checks.some((c) => c.check === 'antivirus' && c.outcome === 'ok') ? 'clean' : null,
+      };
     }
 
     const outcomes: RecipientOutcome[] = [...unplanned];
@@ -224,7 +230,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
             // The queue retries a copy whose rules already ran; notices are the server's own.
             const decision = alreadyAccepted(origin) || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
               accountId: copy.accountId, address: copy.address, envelope: { sender: envelope.sender, recipient: copy.recipients[0] ?? copy.address },
-              message, junk: filed === 'Junk', log: origin.log,
+              message, junk: filed === 'Junk', verdict: findings, log: origin.log,
             });
             if (!decision) {
               entries.push({ copy, mailbox: filed });
@@ -297,21 +303,26 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     // What the rules asked besides storing: redirects and auto-replies, each a message of its own through
     // this same path, sent on the recipient's behalf. A failure here is logged: the message itself is in.
     for (const { copy, decision } of decisions) {
-      const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer> }> = [];
+      const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer>; kind: 'sieve' | 'notice' }> = [];
       if (decision.redirects.length > 0) {
-        sends.push({ to: decision.redirects, sender: envelope.sender, bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
+        sends.push({ to: decision.redirects, sender: envelope.sender, kind: 'sieve', bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
       }
       if (decision.reply) {
         const reply = decision.reply;
-        sends.push({ to: [reply.to], sender: '', bytes: async () => reply.bytes });
+        sends.push({ to: [reply.to], sender: '', kind: 'sieve', bytes: async () => reply.bytes });
+      }
+      if (decision.notice) {
+        // The server's own report to the recipient, from the null sender (it must never bounce back).
+        const notice = decision.notice;
+        sends.push({ to: [copy.address], sender: '', kind: 'notice', bytes: async () => notice });
       }
       for (const send of sends) {
         try {
           await service.accept({
             envelope: { sender: send.sender, recipients: send.to.map((address) => ({ address })) },
             message: bufferSource(await send.bytes()),
-            principal: decision.principal,
-            origin: { kind: 'sieve', log: origin.log },
+            principal: send.kind === 'notice' ? null : decision.principal,
+            origin: { kind: send.kind, log: origin.log },
           });
         } catch (err) {
           origin.log.warn({ err, recipient: copy.address, to: send.to }, 'a rule\'s redirect or reply could not be sent');

@@ -51,7 +51,7 @@ export async function generateDkimKeyMaterial(algorithm: DkimAlgorithm): Promise
   };
 }
 
-export function createDkimKeys(store: Store, config: StoaConfig, clock: () => Date = () => new Date()): DkimKeys {
+export function createDkimKeys(store: Store, config: Pick<StoaConfig, 'mailAuth'>, clock: () => Date = () => new Date()): DkimKeys {
   const algorithms = (): DkimAlgorithm[] => (config.mailAuth.dkimEd25519 ? ['rsa-sha256', 'ed25519-sha256'] : ['rsa-sha256']);
 
   async function create(domain: Domain, algorithm: DkimAlgorithm): Promise<DkimKey> {

@@ -13,7 +13,7 @@ export interface DmarcOutcome {
   fromDomain: string | null;
 }
 
-export function dmarcModeFor(config: StoaConfig, fromDomain: string | null): DmarcPolicyMode {
+export function dmarcModeFor(config: Pick<StoaConfig, 'mailAuth'>, fromDomain: string | null): DmarcPolicyMode {
   if (fromDomain) {
     const overrides = config.mailAuth.overrides;
     // The override for the author domain or any parent (a partner's subdomains).
@@ -24,7 +24,7 @@ export function dmarcModeFor(config: StoaConfig, fromDomain: string | null): Dma
   return config.mailAuth.dmarcPolicy;
 }
 
-export function decideDmarc(outcome: DmarcOutcome | null, config: StoaConfig): FilterDecision {
+export function decideDmarc(outcome: DmarcOutcome | null, config: Pick<StoaConfig, 'mailAuth'>): FilterDecision {
   if (!outcome || outcome.result !== 'fail') return accept('dmarc', outcome ? `DMARC ${outcome.result}` : 'DMARC not evaluated');
   const mode = dmarcModeFor(config, outcome.fromDomain);
   const who = outcome.fromDomain ?? 'the author domain';

@@ -112,7 +112,7 @@ export class CachedResolver implements DnsLookups {
   }
 }
 
-export function createDnsResolver(config: StoaConfig, timeoutMs = config.dns.timeoutMs): CachedResolver {
+export function createDnsResolver(config: Pick<StoaConfig, 'dns'>, timeoutMs = config.dns.timeoutMs): CachedResolver {
   // c-ares retries once within the deadline; the deadline itself is ours.
   const resolver = new Resolver({ timeout: Math.max(50, Math.floor(timeoutMs / 2)), tries: 2 });
   if (config.dns.servers.length > 0) resolver.setServers(config.dns.servers);

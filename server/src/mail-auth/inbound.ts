@@ -57,7 +57,7 @@ function withBudget(resolver: MailauthResolver, budgetMs: number): MailauthResol
   };
 }
 
-export function createInboundAuthenticator(config: StoaConfig, logger: Logger, resolver: MailauthResolver = mailauthResolver(createDnsResolver(config))): InboundAuthenticator {
+export function createInboundAuthenticator(config: Pick<StoaConfig, 'dns' | 'hostname' | 'mailAuth'>, logger: Logger, resolver: MailauthResolver = mailauthResolver(createDnsResolver(config))): InboundAuthenticator {
   return {
     async authenticateInbound(input) {
       const res = await authenticate(input.message, {

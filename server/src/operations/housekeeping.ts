@@ -29,7 +29,7 @@ export interface HousekeepingTask { name: string; run(): Promise<number> }
 const HOUR_MS = 3_600_000;
 
 export function startHousekeeping(
-  deps: { config: StoaConfig; store: Store; directory: Directory; logger: Logger; tasks?: readonly HousekeepingTask[] },
+  deps: { config: Pick<StoaConfig, 'store'>; store: Store; directory: Directory; logger: Logger; tasks?: readonly HousekeepingTask[] },
   intervalMs = 15 * 60_000,
 ): Housekeeping {
   const { config, store, directory, logger, tasks = [] } = deps;

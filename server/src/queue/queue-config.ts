@@ -61,7 +61,7 @@ export function queueConfig(overrides: Partial<QueueConfig> = {}): QueueConfig {
  * The queue's view of the server configuration: the `queue:` section, plus the
  * server's `hostname` (EHLO, Reporting-MTA) and `dns` resolvers.
  */
-export function queueConfigFrom(config: StoaConfig): QueueConfig {
+export function queueConfigFrom(config: Pick<StoaConfig, 'dns' | 'hostname' | 'queue'>): QueueConfig {
   const q = config.queue;
   const sh = q.smarthost;
   return {

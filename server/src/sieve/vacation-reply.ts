@@ -34,13 +34,13 @@ export function rfc5322Date(ms: number): string {
 }
 
 /** An unstructured header value, RFC 2047-encoded when it is not plain ASCII, without line breaks. */
-function text(value: string): string {
+export function text(value: string): string {
   const flat = value.replace(/[\r\n]+/g, ' ').trim();
   return /^[\x20-\x7e]*$/.test(flat) ? flat : libmime.encodeWords(flat, 'Q', 52);
 }
 
 /** A header line folded at 78 characters where it has spaces (RFC 5322 §2.2.3). */
-function field(name: string, value: string): string {
+export function field(name: string, value: string): string {
   return libmime.foldLines(`${name}: ${value}`, 76, true).replace(/\r?\n/g, '\r\n');
 }
 

@@ -12,7 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { MailRule, OutOfOffice } from '../../../shared/src/schemas/sieve.ts';
+import type { OutOfOffice } from '../../../shared/src/schemas/sieve.ts';
+import { benchRules as rules } from './bench-rules.ts';
 import { indexMessage } from '../../../server/src/mail/mime/index.ts';
 import type { MessageIndex } from '../../../server/src/mail/mime/types.ts';
 import { compileScript } from '../../../server/src/sieve/compiler.ts';
@@ -35,24 +36,6 @@ function corpus(dir: string): Buffer[] {
     else if (name.endsWith('.eml')) out.push(readFileSync(path));
   }
   return out;
-}
-
-const SENDERS = ['@crm.example.net', 'billing@', 'noreply@github.com', '@jira.example.com', 'newsletter@', 'hr@corp.example', '@linkedin.com', 'ceo@corp.example'];
-const SUBJECTS = ['invoice', 'Rechnung', 'urgent', 'meeting', 'report', 'build failed', 'offer', 'order', 'ticket', 'newsletter'];
-
-function rules(): MailRule[] {
-  return Array.from({ length: 50 }, (_, i): MailRule => {
-    const kind = i % 10;
-    const conditions: MailRule['conditions'] = kind < 4 ? { from: [SENDERS[i % SENDERS.length], `team${i}@partner${i}.example`] }
-      : kind < 7 ? { subjectContains: [SUBJECTS[i % SUBJECTS.length], `PRJ-${i}`] }
-        : kind === 7 ? { to: [`list${i}@corp.example`] }
-          : kind === 8 ? { sizeOverKb: 2048 + i }
-            : { bodyContains: [`unsubscribe-${i}`], from: ['@marketing.example'] };
-    const actions: MailRule['actions'] = i % 5 === 0 ? { moveTo: `Folders/F${i}`, flag: true, stop: true }
-      : i % 5 === 1 ? { copyTo: `Archive/${i}`, markRead: true } : i % 5 === 2 ? { forwardTo: [`assistant${i}@corp.example`] }
-        : i % 5 === 3 ? { moveTo: `Folders/F${i}` } : { delete: true, stop: true };
-    return { name: `rule ${i}`, enabled: true, match: kind === 9 ? 'all' : 'any', conditions, actions };
-  });
 }
 
 const OOO: OutOfOffice = {

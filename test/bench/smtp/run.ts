@@ -17,7 +17,10 @@
 // listens, so every query fails at once (ECONNREFUSED) the way an offline
 // resolver that answers quickly does; the server caches those failures
 // (mail-auth/dns-resolver.ts), so the figures measure SMTP and storage.
-//   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--messages N] [--profile DIR]
+//   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--messages N] [--profile DIR] [--sieve]
+// --sieve gives both recipients the 50 inbox rules of test/bench/sieve
+// (through PUT /api/v1/me/rules, as a user would), so every delivery runs a
+// 50-rule Sieve script: compare with a run without it (issue 10's target).
 // --profile writes a V8 CPU profile of the server (node --cpu-prof) into DIR
 // when it stops; open it in Chrome DevTools or summarise it with
 // test/bench/cpu-profile-summary.ts.
@@ -29,6 +32,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { freePort, startStoa, tempDir } from '../../cli/run-stoa.ts';
+import { benchRules } from '../sieve/bench-rules.ts';
 import type { ClientJob, ClientResult } from './client-worker.ts';
 
 const { values: args } = parseArgs({
@@ -38,6 +42,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '1,10,50' },
     messages: { type: 'string' },
     profile: { type: 'string' },
+    sieve: { type: 'boolean', default: false },
   },
 });
 const quick = args.quick;
@@ -102,6 +107,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Logs in as the user through the admin API and replaces their inbox rules with the benchmark's 50. */
+async function installRules(httpPort: number, user: string): Promise<void> {
+  const base = `http://127.0.0.1:${httpPort}/api/v1`;
+  const login = await fetch(`${base}/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: 'tulip-harbour-92' }),
+  });
+  if (login.status !== 200) throw new Error(`login ${user}: ${login.status} ${await login.text()}`);
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('stoa_session='))!.split(';')[0];
+  const put = await fetch(`${base}/me/rules`, {
+    method: 'PUT', headers: { 'content-type': 'application/json', cookie, 'x-stoa-csrf': '1' }, body: JSON.stringify({ rules: benchRules() }),
+  });
+  if (put.status !== 200) throw new Error(`rules for ${user}: ${put.status} ${await put.text()}`);
+}
+
 let round = 0;
 async function measure(port: number, size: (typeof SIZES)[number], parallel: number): Promise<{ rate: number; sent: number; p50: number; p99: number }> {
   const count = args.messages ? Number(args.messages) : Math.max(size.messages, parallel * 4);
@@ -128,12 +147,13 @@ try {
   const dataDir = join(root.path, 'data');
   mkdirSync(dataDir);
   const port = await freePort();
+  const httpPort = await freePort();
   // 50 parallel connections from one client IP: above the default per-IP limit of 20.
   const configFile = join(root.path, 'stoa.yaml');
   writeFileSync(configFile, 'smtp:\n  maxConnectionsPerIp: 100\n');
   const server = await serve({
     STOA_CONFIG: configFile,
-    STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: '0', STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(port),
+    STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: String(httpPort), STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(port),
     STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0', STOA_MANAGESIEVE_PORT: '0',
     STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9',
     STOA_LOG_LEVEL: 'warn',
@@ -141,6 +161,10 @@ try {
   });
   const dbPath = join(dataDir, 'stoa.db');
   try {
+    if (args.sieve) {
+      for (const user of RECIPIENTS) await installRules(httpPort, user);
+      console.log(`50 inbox rules (Sieve) active for ${RECIPIENTS.join(', ')}`);
+    }
     let expected = storedMessages(dbPath);
     console.log('| size | connections | messages/s (250 = durable) | MiB/s | p50 ms | p99 ms | server CPU ms/msg | stored |');
     console.log('|---|---|---|---|---|---|---|---|');

@@ -9,7 +9,7 @@ import type { ScoreTable } from '../rules.ts';
 import type { PolicyResolver } from '../domain-policy.ts';
 
 export interface CheckDeps {
-  config: StoaConfig;
+  config: Pick<StoaConfig, 'filter' | 'hostname' | 'mailAuth' | 'dns'>;
   scores: ScoreTable;
   dns: DnsLookups;
   inbound: InboundAuthenticator;

@@ -1,0 +1,16 @@
+import { loadConfig } from '/work/main/server/src/config/load.ts';
+const m0 = process.memoryUsage();
+const mb = (n: number) => (n / 1048576).toFixed(1);
+const show = (label: string) => { const m = process.memoryUsage(); console.log(label, 'rss', mb(m.rss), 'heapTotal', mb(m.heapTotal), 'heapUsed', mb(m.heapUsed), 'external', mb(m.external), 'ab', mb(m.arrayBuffers)); };
+show('start');
+const { startServer } = await import('/work/main/server/src/main.ts');
+show('imported');
+const { createLogger } = await import('/work/main/server/src/log/logger.ts');
+const { config } = loadConfig({ configPath: '/tmp/idle-stoa/stoa.yaml', env: {} });
+config.log.level = 'warn';
+const s = await startServer(config, createLogger(config));
+show('started');
+await new Promise((r) => setTimeout(r, 5000));
+(globalThis as any).gc?.();
+show('after gc');
+await s.close();
