@@ -155,7 +155,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       ...(options.now ? { now: () => new Date(options.now!()) } : {}),
     }),
     accountBulk: createAccountBulkService({ directory, minPasswordLength: config.auth.minPasswordLength }),
-    dnsStatus: createDnsStatus({ config, resolver: dns, dkim, domains: directory.domains, ...(options.now ? { now: () => new Date(options.now!()) } : {}) }),
+    dnsStatus: createDnsStatus({ hostname: config.hostname, listeners: config.listeners, resolver: dns, dkim, domains: directory.domains, ...(options.now ? { now: () => new Date(options.now!()) } : {}) }),
     filter,
     junkTraining,
     worker: {

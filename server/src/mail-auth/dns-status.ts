@@ -7,7 +7,7 @@
 import type { Actor, Directory } from '../directory/api.ts';
 import type { Domain } from '../../../shared/src/schemas/directory.ts';
 import type { DnsCheck, DnsStatus } from '../../../shared/src/schemas/system.ts';
-import type { StoaConfig } from '../config/types.ts';
+import type { ListenersConfig } from '../config/types.ts';
 import type { DkimKeys } from './dkim-keys.ts';
 import type { DnsLookups } from './dns-resolver.ts';
 
@@ -30,9 +30,20 @@ export interface DnsStatusService {
   check(actor: Actor, domainRef: string): Promise<DnsStatus>;
 }
 
-export function createDnsStatus(deps: { config: StoaConfig; resolver: DnsLookups; dkim: DkimKeys; domains: Directory['domains']; now?: () => Date }): DnsStatusService {
-  const { resolver, config } = deps;
-  const host = config.hostname.toLowerCase();
+export interface DnsStatusDeps {
+  /** Our host name: where MX, autoconfig and SRV records should point. */
+  hostname: string;
+  /** The implicit-TLS ports the SRV records name (RFC 6186, RFC 8314 §5.1). */
+  listeners: Pick<ListenersConfig, 'imaps' | 'smtps'>;
+  resolver: DnsLookups;
+  dkim: DkimKeys;
+  domains: Directory['domains'];
+  now?: () => Date;
+}
+
+export function createDnsStatus(deps: DnsStatusDeps): DnsStatusService {
+  const { resolver } = deps;
+  const host = deps.hostname.toLowerCase();
   const txt = (name: string) => lookup(async () => (await resolver.resolveTxt(name)).map((parts) => parts.join('')));
 
   function judge(base: Omit<DnsCheck, 'found' | 'status' | 'detail'>, got: Lookup, matches: (values: string[]) => boolean, what: string): DnsCheck {
@@ -60,7 +71,7 @@ export function createDnsStatus(deps: { config: StoaConfig; resolver: DnsLookups
       srv(`_submissions._tcp.${d}`),
       ...records.map((r) => txt(r.name)),
     ]);
-    const l = config.listeners;
+    const l = deps.listeners;
     const spfOf = (values: string[]) => values.filter((v) => /^v=spf1(\s|$)/i.test(v));
     const checks: DnsCheck[] = [
       judge({ kind: 'mx', name: d, type: 'MX', expected: `10 ${host}.`, required: true }, mx,
