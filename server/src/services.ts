@@ -109,8 +109,8 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   // Users' moves into and out of Junk train their classifier; the trainer is built with the filter below.
   let junkTraining: JunkTraining | null = null;
-  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, onTransfer: (t) => junkTraining?.observe(t) });
-  const publicFolders = createPublicFolderService({ store, bus, directory });
+  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, limits: config.mail.limits, onTransfer: (t) => junkTraining?.observe(t) });
+  const publicFolders = createPublicFolderService({ store, bus, directory, limits: config.mail.limits });
   const dns = createDnsResolver(config);
   const queueConfig = queueConfigFrom(config);
   let wakeWorker: () => void = () => undefined;
@@ -119,7 +119,9 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   let intakeRef: IntakeService | null = null;
   const intakeOf = (): IntakeService => intakeRef!;
   const filterLog = logger.child({ component: 'filter' });
-  const releaseDeps = { intake: { accept: (r: Parameters<IntakeService['accept']>[0]) => intakeOf().accept(r) }, accounts: directory.accounts, log: filterLog };
+  const releaseDeps = {
+    intake: { accept: (r: Parameters<IntakeService['accept']>[0]) => intakeOf().accept(r) }, accounts: directory.accounts, sharedMailboxes: directory.sharedMailboxes, log: filterLog,
+  };
   const filter = createFilterService({
     config, store, logger: filterLog, dns, inbound: createInboundAuthenticator(config, logger, mailauthResolver(dns)),
     deliverReleased: createReleaseDelivery(releaseDeps), deliverNotice: createNoticeDelivery(releaseDeps), registry: metrics.registry,
@@ -131,6 +133,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   const intake = createIntakeService({
     hostname: config.hostname,
     addresses: directory.addresses,
+    grants: directory.grants,
     mail,
     queue,
     queueConfig,

@@ -52,8 +52,13 @@ describe('admin API health, metrics and OpenAPI', () => {
       'GET /api/v1/me/quarantine', 'POST /api/v1/me/quarantine/{id}/release', 'DELETE /api/v1/me/quarantine/{id}', 'POST /api/v1/me/filter/train',
       'POST /api/v1/accounts/bulk', 'POST /api/v1/accounts/import', 'GET /api/v1/domains/{id}/dns',
       'GET /api/v1/system', 'GET /api/v1/system/settings', 'GET /api/v1/system/storage', 'GET /api/v1/system/account-usage',
+      'GET /api/v1/shared-mailboxes/{id}/grants', 'POST /api/v1/shared-mailboxes/{id}/grants', 'DELETE /api/v1/shared-mailboxes/{id}/grants/{grantId}',
+      'GET /api/v1/accounts/{id}/grants', 'POST /api/v1/accounts/{id}/grants', 'DELETE /api/v1/accounts/{id}/grants/{grantId}',
+      'POST /api/v1/shared-mailboxes/{id}/convert-to-account', 'POST /api/v1/accounts/{id}/convert-to-shared', 'GET /api/v1/accounts/{id}/delegated-access',
+      'GET /api/v1/me/grants', 'POST /api/v1/me/grants', 'DELETE /api/v1/me/grants/{grantId}', 'GET /api/v1/me/delegated-access',
+      'PUT /api/v1/domains/{id}/public-folders/{folderId}/address', 'DELETE /api/v1/domains/{id}/public-folders/{folderId}/address',
     ];
-    for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources']) {
+    for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources', 'shared-mailboxes']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);
     }
     const listed = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

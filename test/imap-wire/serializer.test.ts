@@ -58,6 +58,8 @@ const table: Array<[string, Response, string, boolean?]> = [
   ] }, '* THREAD (2)(3 6 (4 23)(44 7 96))\r\n'],
   ['THREAD with a missing parent', { kind: 'thread', threads: [{ id: null, children: [{ id: 3, children: [] }, { id: 5, children: [] }] }] }, '* THREAD ((3)(5))\r\n'],
   ['NAMESPACE', { kind: 'namespace', personal: [{ prefix: '', delimiter: '/' }], other: null, shared: [{ prefix: 'Public Folders/', delimiter: '/' }] }, '* NAMESPACE (("" "/")) NIL (("Public Folders/" "/"))\r\n'],
+  // RFC 9051 §9: several descriptors of one section follow each other without a space.
+  ['NAMESPACE, two shared namespaces', { kind: 'namespace', personal: [{ prefix: '', delimiter: '/' }], other: [], shared: [{ prefix: 'Shared Folders/', delimiter: '/' }, { prefix: 'Shared/', delimiter: '/' }] }, '* NAMESPACE (("" "/")) NIL (("Shared Folders/" "/")("Shared/" "/"))\r\n'],
   ['RFC 9208 QUOTA', { kind: 'quota', root: '', resources: [{ name: 'STORAGE', usage: 10, limit: 512 }] }, '* QUOTA "" (STORAGE 10 512)\r\n'],
   ['RFC 9208 QUOTAROOT', { kind: 'quotaroot', mailbox: 'INBOX', roots: [''] }, '* QUOTAROOT INBOX ""\r\n'],
   ['RFC 4314 ACL', { kind: 'acl', mailbox: 'INBOX', entries: [{ identifier: 'Fred', rights: 'rwipsldexta' }] }, '* ACL INBOX Fred rwipsldexta\r\n'],

@@ -23,7 +23,8 @@ function rng(seed: number): () => number {
 function parseView(text: string): Array<{ seq: number; uid: number; flags: string[] }> {
   const out: Array<{ seq: number; uid: number; flags: string[] }> = [];
   for (const m of text.matchAll(/\* (\d+) FETCH \(UID (\d+) FLAGS \(([^)]*)\)\)/g)) {
-    out.push({ seq: Number(m[1]), uid: Number(m[2]), flags: m[3] ? m[3].split(' ').sort() : [] });
+    // \Recent belongs to the session (RFC 3501 §2.3.2), not to the stored message.
+    out.push({ seq: Number(m[1]), uid: Number(m[2]), flags: m[3] ? m[3].split(' ').filter((f) => f !== '\\Recent').sort() : [] });
   }
   return out;
 }

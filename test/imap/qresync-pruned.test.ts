@@ -29,7 +29,8 @@ function uidsOf(set: string): number[] {
 function apply(view: View, text: string): { vanished: string | null } {
   const vanished = /\* VANISHED \(EARLIER\) ([\d:,]+)\r\n/.exec(text)?.[1] ?? null;
   if (vanished) for (const uid of uidsOf(vanished)) view.delete(uid);
-  for (const m of text.matchAll(/\* \d+ FETCH \(UID (\d+) FLAGS \(([^)]*)\)/g)) view.set(Number(m[1]), m[2]);
+  // \Recent belongs to the session (RFC 3501 §2.3.2), not to the stored state being compared.
+  for (const m of text.matchAll(/\* \d+ FETCH \(UID (\d+) FLAGS \(([^)]*)\)/g)) view.set(Number(m[1]), m[2].split(' ').filter((f) => f !== '\\Recent').join(' '));
   return { vanished };
 }
 

@@ -34,7 +34,12 @@ const addressCases: [string, unknown[]][] = [
   ['"Doe, John" <j@x.example>', [{ name: 'Doe, John', adl: null, mailbox: 'j', host: 'x.example' }]],
   ['=?utf-8?q?J=C3=B6rg?= <j@x.example>', [{ name: '=?utf-8?q?J=C3=B6rg?=', adl: null, mailbox: 'j', host: 'x.example' }]],
   ['j@x.example (Jo Smith)', [{ name: 'Jo Smith', adl: null, mailbox: 'j', host: 'x.example' }]],
-  ['<@route.example:j@x.example>', [{ name: null, adl: null, mailbox: 'j', host: 'x.example' }]],
+  // RFC 3501 §7.4.2: the source route is the adl field.
+  ['<@route.example:j@x.example>', [{ name: null, adl: '@route.example', mailbox: 'j', host: 'x.example' }]],
+  // RFC 5322 §4.4: comments and spaces around "@" and "." in an addr-spec.
+  ['j (comment) @ x . example', [{ name: 'comment', adl: null, mailbox: 'j', host: 'x.example' }]],
+  ['Jo Smith j@x.example', [{ name: 'Jo Smith', adl: null, mailbox: 'j', host: 'x.example' }]],
+  ['<@a.example,@b.example:j@x.example>', [{ name: null, adl: '@a.example,@b.example', mailbox: 'j', host: 'x.example' }]],
   ['undisclosed-recipients:;', [{ name: null, adl: null, mailbox: 'undisclosed-recipients', host: null }, { name: null, adl: null, mailbox: null, host: null }]],
   ['team: a@x, B <b@y>; c@z', [
     { name: null, adl: null, mailbox: 'team', host: null },

@@ -105,6 +105,7 @@ describe('every service method refuses a principal without the right', () => {
     publicFolders: async () => assert.deepEqual(await s.mail.mailboxes.publicFolders(outsider), [], 'publicFolders'),
     ensureDefaultMailboxes: () => refused(s.mail.mailboxes.ensureDefaultMailboxes(outsider, ownerId), 'ensureDefaultMailboxes for another account'),
     quota: () => refused(s.mail.mailboxes.quota(outsider, ownerId), 'quota of another account'),
+    delegated: async () => assert.deepEqual(await s.mail.mailboxes.delegated(outsider), [], 'delegated shows nothing without a full-access grant'),
   };
 
   const messageRows: Record<string, () => Promise<void>> = {
@@ -112,6 +113,7 @@ describe('every service method refuses a principal without the right', () => {
     appendMany: () => refused(s.mail.messages.appendMany(outsider, inbox.id, [{ source: MESSAGE }]), 'appendMany'),
     list: () => refused(s.mail.messages.list(outsider, inbox.id), 'list'),
     selection: () => refused(s.mail.messages.selection(outsider, inbox.id), 'selection'),
+    claimRecent: () => refused(s.mail.messages.claimRecent(outsider, inbox.id, 10), 'claimRecent'),
     fetch: () => refused(s.mail.messages.fetch(outsider, inbox.id, [[1, 1]]), 'fetch'),
     body: () => refused(s.mail.messages.body(outsider, message), 'body'),
     open: () => refused(s.mail.messages.open(outsider, message), 'open'),
@@ -168,6 +170,8 @@ describe('every service method refuses a principal without the right', () => {
     acl: () => refused(s.publicFolders.acl(owner, 'a.example', folderId), 'read the ACL as a user'),
     grant: () => refused(s.publicFolders.grant(otherAdmin, 'a.example', folderId, 'anyone', 'lrswipkxtea'), 'grant in another domain'),
     revoke: () => refused(s.publicFolders.revoke(owner, 'a.example', folderId, 'anyone'), 'revoke as a user'),
+    setAddress: () => refused(s.publicFolders.setAddress(otherAdmin, 'a.example', folderId, { address: 'news@a.example', acceptExternal: true }), 'give another domain\'s folder an address'),
+    removeAddress: () => refused(s.publicFolders.removeAddress(owner, 'a.example', folderId), 'remove a folder\'s address as a user'),
   };
 
   // The console's services: a plain user is refused every method; the admin of another domain sees nothing of a.example.
@@ -262,7 +266,7 @@ describe('every service method refuses a principal without the right', () => {
     assert.deepEqual((await s.mail.messages.fetch(owner, team.id, [[1, 1]]))[0].flags, []);
     assert.deepEqual(await s.mail.mailboxes.getAcl(owner, team.id), [{ identifier: reader.id, rights: 'lr' }]);
     assert.equal((await s.queue.list(SYSTEM, {}, 0, 10)).total, 1);
-    assert.deepEqual((await s.publicFolders.list(SYSTEM, 'a.example')).map((f) => f.name), ['Announcements']);
+    assert.deepEqual((await s.publicFolders.list(SYSTEM, 'a.example')).map((f) => [f.name, f.address ?? null]), [['Announcements', null]]);
     assert.deepEqual(await s.publicFolders.acl(SYSTEM, 'a.example', folderId), []);
     assert.equal((await s.directory.accounts.get(SYSTEM, ownerId)).enabled, true);
     assert.equal(await s.directory.addresses.resolve('planted@a.example'), null);

@@ -13,11 +13,12 @@ import { groupCommands } from './commands/group.ts';
 import { queueCommands } from './commands/queue.ts';
 import { roleCommands } from './commands/role.ts';
 import { serveCommand } from './commands/serve.ts';
+import { sharedMailboxCommands } from './commands/shared-mailbox.ts';
 import { CliContext, type CliIo } from './context.ts';
 import { doctorCommand } from './doctor/command.ts';
 
 export const GROUPS: ReadonlyMap<string, CommandGroup> = new Map([
-  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, roleCommands, appPasswordCommands, queueCommands, backupCommand, doctorCommand,
+  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, sharedMailboxCommands, roleCommands, appPasswordCommands, queueCommands, backupCommand, doctorCommand,
 ].map((g) => [g.name, g]));
 
 const GLOBAL_OPTIONS = {

@@ -165,6 +165,17 @@ export const configSchema = Obj({
   }),
   mail: Obj({
     expungeLogRetentionDays: Int(1, 3650, 'Keep QRESYNC expunge-log entries this long'),
+    sharedMailboxes: Obj({
+      imapPrefix: OneOf(['Other Users', 'Shared'], 'IMAP namespace prefix of shared mailboxes opened through full access'),
+      maxGrantsPerMailbox: Int(1, 100_000, 'Delegation grants one mailbox may carry'),
+    }),
+    limits: Obj({
+      keywordsPerMailbox: Int(1, 10_000, 'Distinct keywords in one mailbox'),
+      keywordBytes: Int(1, 1000, 'Octets of one keyword'),
+      mailboxesPerAccount: Int(1, 1_000_000, 'Mailboxes of one account'),
+      mailboxNameBytes: Int(1, 1000, 'Octets of a mailbox path'),
+      mailboxDepth: Int(1, 1000, 'Levels of a mailbox path'),
+    }),
   }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
@@ -383,7 +394,11 @@ export function defaultConfig(): StoaConfig {
       maxScripts: 20, maxScriptBytes: 64 * 1024, maxInstructions: 10_000, maxRedirects: 4, maxActions: 32,
       vacationDefaultDays: 7, vacationMinSeconds: 3600, vacationMaxDays: 90, allowExternalRedirect: true,
     },
-    mail: { expungeLogRetentionDays: 30 },
+    mail: {
+      expungeLogRetentionDays: 30,
+      sharedMailboxes: { imapPrefix: 'Other Users', maxGrantsPerMailbox: 1000 },
+      limits: { keywordsPerMailbox: 128, keywordBytes: 128, mailboxesPerAccount: 2000, mailboxNameBytes: 1000, mailboxDepth: 32 },
+    },
     api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
     console: { enabled: true, distDir: null, liveMaxClients: 50, liveIntervalMs: 2000, liveMaxBufferedBytes: 1024 * 1024 },
     firstStart: {

@@ -17,6 +17,7 @@ import { parseAddress } from './names.ts';
 import { hashPassword } from './password-hash.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { removeMemberEverywhere, removeResourceManagerEverywhere } from './reference-cleanup.ts';
+import { publishGrantChange, removeGrantsHeldBy, removeGrantsOn } from './delegation.ts';
 
 export function createAccountService(ctx: DirectoryContext): AccountService {
   const { store, config } = ctx;
@@ -115,10 +116,16 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         await tx.credentials.deleteForAccount(account.id);
         // Sieve scripts belong to the account (server/src/sieve/); they go with it.
         await tx.sieveScripts.deleteOwner(account.id);
+        // Delegation grants it held, and those on its own mailbox, go too (delegation.ts).
+        const owners = [...await removeGrantsHeldBy(tx, actor, at, account.id)];
+        if (await removeGrantsOn(tx, actor, at, account.id) > 0) owners.push(account.id);
         await tx.accounts.delete(account.id);
         await writeAudit(tx, actor, at, { action: 'delete', objectType: 'account', objectId: account.id, domainId: account.domainId, before: account, after: null });
-        return account.id;
-      }).then((id) => ctx.bus?.publish({ kind: 'account', accountId: id, change: 'deleted' }));
+        return { id: account.id, owners };
+      }).then(async ({ id, owners }) => {
+        ctx.bus?.publish({ kind: 'account', accountId: id, change: 'deleted' });
+        await publishGrantChange(store, ctx.bus, owners);
+      });
     },
 
     async list(actor, params) {

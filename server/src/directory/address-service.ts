@@ -8,6 +8,7 @@ import type { AddressResolution, AddressService } from './api.ts';
 import type { DirectoryContext } from './context.ts';
 import { parseAddress, parseDomain } from './names.ts';
 import { expandRecipient } from './recipient-expansion.ts';
+import { loadDelegationOwner } from './shared-mailbox-addresses.ts';
 
 /** The domain whose objects serve `asciiName`: itself, or the target of an alias domain. Null when not served or disabled. */
 export async function homeDomainOf(store: Store, asciiName: string): Promise<Domain | null> {
@@ -36,6 +37,9 @@ async function loadOwner(store: Store, owner: { kind: AddressOwnerKind; id: stri
       const resource = await store.resources.get(owner.id);
       return resource ? { kind: 'resource', resource } : null;
     }
+    case 'shared-mailbox':
+    case 'public-folder':
+      return loadDelegationOwner(store, { kind: owner.kind, id: owner.id });
   }
 }
 

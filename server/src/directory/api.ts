@@ -7,6 +7,9 @@ import type {
   ResourceUpdate, Role, RoleGrant,
 } from '../../../shared/src/schemas/directory.ts';
 import type { ApiCredential, Page, SortOrder } from '../store/port.ts';
+import type { SharedMailbox } from '../../../shared/src/schemas/shared-mailboxes.ts';
+import type { PublicFolderAddress } from '../store/shared-mailbox-port.ts';
+import type { MailboxGrantService, SharedMailboxService } from './shared-mailbox-api.ts';
 
 /** Who is acting, and from where: every service call that reads or changes the directory takes one. */
 export interface Actor {
@@ -110,10 +113,17 @@ export type AddressResolution =
   | { kind: 'alias'; alias: Alias }
   | { kind: 'resource'; resource: Resource }
   | { kind: 'catch-all'; alias: Alias }
+  | { kind: 'shared-mailbox'; sharedMailbox: SharedMailbox }
+  | { kind: 'public-folder'; folder: PublicFolderAddress }
   | null;
 
-/** A mailbox a message to some address ends in. `address` is the account's primary address (Delivered-To). */
-export interface LocalTarget { accountId: string; address: string }
+/**
+ * A mailbox a message to some address ends in. `address` is the owner's
+ * primary address (Delivered-To). `accountId` is the owner of the mailbox
+ * tree: an account, a shared mailbox, or a domain's public folders, where
+ * `mailboxId` names the addressed folder (delivered there, not to INBOX).
+ */
+export interface LocalTarget { accountId: string; address: string; mailboxId?: string }
 
 /** Where one recipient address leads (recipient-expansion.ts). */
 export interface AddressExpansion {
@@ -126,9 +136,13 @@ export interface AddressExpansion {
   /** True for an address outside our domains. */
   remote: boolean;
   /** What the address is in the directory. */
-  kind: 'account' | 'alias' | 'catch-all' | 'group' | 'resource' | 'remote';
+  kind: 'account' | 'alias' | 'catch-all' | 'group' | 'resource' | 'remote' | 'shared-mailbox' | 'public-folder';
   /** The account, when the address is one account's own. */
   account: Account | null;
+  /** The shared mailbox, when the address is one's own (its quota is checked at RCPT time like an account's). */
+  sharedMailbox?: SharedMailbox | null;
+  /** The public folder, when the address is one's (who may post is decided by the intake). */
+  folder?: PublicFolderAddress | null;
 }
 
 export interface AddressService {
@@ -145,7 +159,7 @@ export interface AddressService {
   isLocalDomain(domain: string): Promise<boolean>;
 }
 
-export type Protocol = 'api' | 'imap' | 'pop3' | 'smtp' | 'dav' | 'managesieve' | 'cli';
+export type Protocol = 'api' | 'imap' | 'pop3' | 'smtp' | 'dav' | 'managesieve' | 'cli' | 'autodiscover';
 
 export interface AuthRequest {
   username: string;
@@ -245,6 +259,9 @@ export interface Directory {
   addresses: AddressService;
   auth: AuthService;
   credentials: CredentialService;
+  /** Shared mailboxes and delegation grants (shared-mailbox-api.ts). */
+  sharedMailboxes: SharedMailboxService;
+  grants: MailboxGrantService;
   /** Periodic clean-up: forgets login failures older than the throttle window and expired sessions and tokens. */
   housekeeping(): Promise<{ throttleEntriesPruned: number; credentialsExpired: number }>;
   /** Builds the Actor for an authenticated account. */

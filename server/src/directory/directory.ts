@@ -17,6 +17,8 @@ import { createDomainService } from './domain-service.ts';
 import { createGroupService } from './group-service.ts';
 import { createOperatorService } from './operator-service.ts';
 import { createResourceService } from './resource-service.ts';
+import { createMailboxGrantService } from './mailbox-grant-service.ts';
+import { createSharedMailboxService } from './shared-mailbox-service.ts';
 
 export interface DirectoryOptions {
   /** Clock in ms since the epoch; tests move it to exercise throttling. */
@@ -29,7 +31,7 @@ export interface DirectoryOptions {
 
 export { actorFor };
 
-export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth'>, options: DirectoryOptions = {}): Directory {
+export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 'mail'>, options: DirectoryOptions = {}): Directory {
   const ctx: DirectoryContext = {
     store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt, onDomainCreated: options.onDomainCreated,
   };
@@ -45,6 +47,8 @@ export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth'>, 
     addresses: createAddressService(ctx),
     auth: createAuthService(ctx),
     credentials: createCredentialService(ctx),
+    sharedMailboxes: createSharedMailboxService(ctx),
+    grants: createMailboxGrantService(ctx),
     async housekeeping() {
       const now = ctx.now();
       return {

@@ -12,6 +12,7 @@ import { expandGroup, findCycle, type MemberLoader } from './group-graph.ts';
 import { isoNow, newId } from './ids.ts';
 import { parseAddress } from './names.ts';
 import { removeMemberEverywhere } from './reference-cleanup.ts';
+import { publishGrantChange, removeGrantsHeldBy } from './delegation.ts';
 
 function invalidMember(index: number, detail: string): StoaError {
   return new StoaError('STOA_INVALID_REFERENCE', detail, { errors: [{ path: `/members/${index}`, message: detail }] });
@@ -116,13 +117,17 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
     },
 
     async delete(actor, idOrAddress) {
-      await store.atomic(async (tx) => {
+      const owners = await store.atomic(async (tx) => {
         const group = await loadVisible(tx, actor, idOrAddress);
         const at = isoNow(ctx.now());
         await removeMemberEverywhere(tx, actor, at, { kind: 'group', id: group.id });
+        // Delegation grants given to the group go with it (delegation.ts).
+        const affected = await removeGrantsHeldBy(tx, actor, at, group.id);
         await tx.groups.delete(group.id);
         await writeAudit(tx, actor, at, { action: 'delete', objectType: 'group', objectId: group.id, domainId: group.domainId, before: group, after: null });
+        return affected;
       });
+      await publishGrantChange(store, ctx.bus, owners);
     },
 
     async list(actor, params) {

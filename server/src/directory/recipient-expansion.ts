@@ -1,7 +1,8 @@
 // Where one recipient address leads: local mailboxes and external addresses,
 // after alias domains, aliases (chains of them), groups and distribution
-// lists (nested), catch-all, resources (their managers) and per-account
-// forwarding. The one expansion every path uses (SMTP, the queue's notices,
+// lists (nested), catch-all, resources (their managers), shared mailboxes
+// (like accounts), addressed public folders (into the folder) and
+// per-mailbox forwarding. The one expansion every path uses (SMTP, the queue's notices,
 // Sieve redirects, webmail), with one set of limits: loops are cut by
 // remembering every address and group seen, nesting stops at
 // MAX_EXPANSION_DEPTH, and an expansion stops growing at MAX_EXPANSION_TARGETS
@@ -13,6 +14,7 @@ import { toAccount } from './account-access.ts';
 import type { AddressExpansion, AddressResolution, LocalTarget } from './api.ts';
 import { expandGroup, type MemberLoader } from './group-graph.ts';
 import { parseAddress } from './names.ts';
+import { folderTarget } from './shared-mailbox-addresses.ts';
 
 /** Aliases, lists and forwards followed this deep. */
 export const MAX_EXPANSION_DEPTH = 20;
@@ -79,6 +81,15 @@ class Expansion {
         // A room or equipment has no mailbox of its own: its managers receive its mail.
         for (const id of r.resource.managerIds) await this.accountById(id, depth + 1);
         return;
+      case 'shared-mailbox':
+        // Delivered like an account's mail: its own mailbox tree, its own forwarding.
+        return this.mailboxOwner(r.sharedMailbox, depth);
+      case 'public-folder': {
+        if (this.full) return;
+        const target = folderTarget(r.folder);
+        this.local.set(target.mailboxId!, target);
+        return;
+      }
     }
   }
 
@@ -100,6 +111,11 @@ class Expansion {
   }
 
   async account(account: Account, depth: number): Promise<void> {
+    return this.mailboxOwner(account, depth);
+  }
+
+  /** An account or a shared mailbox: its INBOX, and where it forwards. */
+  async mailboxOwner(account: Pick<Account, 'id' | 'address' | 'enabled' | 'domainId' | 'forwardTo' | 'keepForwardedCopy'>, depth: number): Promise<void> {
     // Disabled accounts keep their mail out of lists; a direct recipient is refused by expand().
     if (!account.enabled || account.domainId === null || this.full) return;
     this.seenAddresses.add(account.address);
@@ -123,13 +139,15 @@ export async function expandRecipient(deps: ExpansionDeps, raw: string): Promise
   const resolution = await deps.resolve(parsed.address);
   if (!resolution) return null;
   const account = resolution.kind === 'account' ? resolution.account : null;
+  const sharedMailbox = resolution.kind === 'shared-mailbox' ? resolution.sharedMailbox : null;
+  const owner = account ?? sharedMailbox;
   // RFC 3463 X.2.1: the mailbox exists but takes no mail.
-  if (account && !account.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', parsed.address);
+  if (owner && !owner.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', parsed.address);
   const expansion = new Expansion(deps);
   expansion.seenAddresses.add(parsed.address);
   await expansion.resolution(resolution, 0);
   // Forwarding that loops back (a → b → a) must not swallow the message: the addressee keeps it.
-  if (account && expansion.size === 0) expansion.local.set(account.id, { accountId: account.id, address: account.address });
+  if (owner && expansion.size === 0) expansion.local.set(owner.id, { accountId: owner.id, address: owner.address });
   return {
     address: parsed.address,
     local: [...expansion.local.values()],
@@ -137,5 +155,7 @@ export async function expandRecipient(deps: ExpansionDeps, raw: string): Promise
     remote: false,
     kind: resolution.kind,
     account,
+    sharedMailbox,
+    folder: resolution.kind === 'public-folder' ? resolution.folder : null,
   };
 }

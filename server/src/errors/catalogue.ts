@@ -48,6 +48,7 @@ export const ERRORS = {
   STOA_MAILBOX_NAME_INVALID: { status: 422, title: 'Not a valid mailbox name', imap: 'CANNOT' },
   STOA_MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists', imap: 'ALREADYEXISTS' },
   STOA_MAILBOX_HAS_CHILDREN: { status: 409, title: 'The mailbox has child mailboxes; delete them first', imap: 'HASCHILDREN' },
+  STOA_MAIL_LIMIT: { status: 422, title: 'A mail store limit was reached (keywords, mailboxes, mailbox name length or depth)', imap: 'LIMIT' },
   STOA_MAILBOX_PROTECTED: { status: 409, title: 'INBOX cannot be deleted, and a mailbox cannot move under itself', imap: 'CANNOT' },
   // Intake (RFC 5321 replies, RFC 3463 enhanced codes).
   STOA_RECIPIENT_UNKNOWN: { status: 404, title: 'Recipient address rejected: user unknown', smtp: '550 5.1.1' },
@@ -57,6 +58,11 @@ export const ERRORS = {
   STOA_MESSAGE_INVALID: { status: 422, title: 'The message is not acceptable', smtp: '550 5.6.0' },
   STOA_MAIL_LOOP: { status: 422, title: 'Too many hops; mail loop detected', smtp: '554 5.4.6' },
   STOA_REJECTED_BY_RULE: { status: 422, title: 'The recipient\'s rules refuse this message', smtp: '550 5.7.1' },
+  // Shared mailboxes and delegation (docs/shared-mailboxes.md).
+  STOA_GRANT_INVALID: { status: 422, title: 'This grant cannot be made' },
+  STOA_FORWARD_LOOP: { status: 422, title: 'The forwarding leads back to this mailbox', smtp: '554 5.4.6' },
+  STOA_CONVERSION_REFUSED: { status: 409, title: 'This account cannot be converted to a shared mailbox', imap: 'CANNOT' },
+  STOA_POST_DENIED: { status: 403, title: 'You may not post to this public folder', imap: 'NOPERM', smtp: '550 5.7.1' },
   // Sieve (RFC 5804 response codes are derived from these in protocols/managesieve/).
   STOA_SIEVE_INVALID: { status: 422, title: 'The Sieve script is not valid', imap: 'CLIENTBUG' },
   STOA_SIEVE_QUOTA: { status: 507, title: 'Too many Sieve scripts, or the script is too large', imap: 'OVERQUOTA' },

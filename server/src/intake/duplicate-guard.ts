@@ -55,7 +55,8 @@ export class DuplicateGuard {
   async claim(targets: readonly LocalTarget[], rawMessageId: string | null): Promise<DuplicateClaim> {
     const messageId = normaliseMessageId(rawMessageId);
     if (this.#windowMs === 0 || !messageId) return { fresh: [...targets], release: () => undefined };
-    const keys = targets.map((t) => `${t.accountId}\0${messageId}`);
+    // Per owner, or per folder for an addressed public folder (several folders share one owner).
+    const keys = targets.map((t) => `${t.mailboxId ?? t.accountId}\0${messageId}`);
     // The same message arriving on two connections at once: the second waits for the first.
     await Promise.all(keys.map((k) => this.#inFlight.get(k)));
     let unlock!: () => void;

@@ -13,13 +13,17 @@
 //      deferred to the queue (temporary), never dropped;
 //   6. outside addresses (remote recipients, lists, forwarding) are signed
 //      with DKIM when a user submitted the message and handed to the queue;
-//   7. the outcome goes to the console's live trace (intake-trace.ts).
+//   7. a message a user sent as or on behalf of a shared mailbox is filed in
+//      that mailbox's Sent folder too, when the mailbox asks for it;
+//   8. the outcome goes to the console's live trace (intake-trace.ts).
 // Local delivery comes before the queue: if enqueueing fails the sender is
 // told to retry and the repeated local copy collapses (step 4), while the
 // reverse order would send the forward twice.
 import { randomUUID } from 'node:crypto';
 import { systemActor } from '../directory/access.ts';
 import type { Actor, AddressService } from '../directory/api.ts';
+import type { MailboxGrantService } from '../directory/shared-mailbox-api.ts';
+import { folderTarget } from '../directory/shared-mailbox-addresses.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import { firstField, headerFields, unfoldValue } from '../mail/mime/header-fields.ts';
 import type { TracePublisher } from '../events/trace-bus.ts';
@@ -35,8 +39,9 @@ import { traceAccepted, traceRefused } from './intake-trace.ts';
 import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
 import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
 import { bufferSource, headerSection } from './message-source.ts';
-import { planRecipient, route, type LocalCopy } from './recipients.ts';
-import { checkAuthorFields, fromAddresses, mayUseAddress } from './sender-policy.ts';
+import { planRecipient, route, targetKey, type LocalCopy } from './recipients.ts';
+import { checkAuthorFields, fromAddresses, mayUseAddress, type DelegatedSender } from './sender-policy.ts';
+import { fileSentCopy } from './sent-copy.ts';
 import { countReceived, deliveredToHeader, receivedHeader, returnPathHeader } from './trace-headers.ts';
 
 /** The header section must fit in here to be checked. */
@@ -47,6 +52,8 @@ export const MAX_HOPS = 50;
 export interface IntakeDeps {
   hostname: string;
   addresses: Pick<AddressService, 'resolve' | 'isLocalDomain' | 'expand'>;
+  /** Delegation grants: who may send as or on behalf of a shared or delegated mailbox (sender-policy.ts). */
+  grants?: Pick<MailboxGrantService, 'holds'>;
   mail: { delivery: DeliveryService; mailboxes: MailboxService; messages: MessageService };
   queue: Pick<QueueService, 'enqueue'>;
   queueConfig: QueueConfig;
@@ -80,10 +87,21 @@ async function directPlan(addresses: IntakeDeps['addresses'], address: string): 
   const domain = address.slice(address.lastIndexOf('@') + 1);
   if (!await addresses.isLocalDomain(domain)) return { address, local: [], forward: [], remote: true, kind: 'remote', account: null };
   const found = await addresses.resolve(address);
-  if (found?.kind !== 'account') throw new StoaError('STOA_RECIPIENT_UNKNOWN', `<${address}>`);
-  if (!found.account.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', `<${address}>`);
-  const { account } = found;
-  return { address, local: [{ accountId: account.id, address: account.address }], forward: [], remote: false, kind: 'account', account };
+  switch (found?.kind) {
+    case 'public-folder':
+      return { address, local: [folderTarget(found.folder)], forward: [], remote: false, kind: 'public-folder', account: null, folder: found.folder };
+    case 'account':
+    case 'shared-mailbox': {
+      const owner = found.kind === 'account' ? found.account : found.sharedMailbox;
+      if (!owner.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', `<${address}>`);
+      const local = [{ accountId: owner.id, address: owner.address }];
+      return found.kind === 'account'
+        ? { address, local, forward: [], remote: false, kind: 'account', account: found.account }
+        : { address, local, forward: [], remote: false, kind: 'shared-mailbox', account: null, sharedMailbox: found.sharedMailbox };
+    }
+    default:
+      throw new StoaError('STOA_RECIPIENT_UNKNOWN', `<${address}>`);
+  }
 }
 
 function asStoaError(err: unknown): StoaError {
@@ -94,6 +112,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
   const now = deps.now ?? Date.now;
   const duplicates = new DuplicateGuard(deps.duplicateWindowMs, deps.mail, now);
   const rules = { addresses: deps.addresses, mailboxes: deps.mail.mailboxes };
+  const senders = { addresses: deps.addresses, ...(deps.grants ? { grants: deps.grants } : {}) };
 
   function receivedFor(origin: IntakeOrigin, principal: Actor | null, id: string, forRecipient: string | null): string {
     return receivedHeader({
@@ -139,7 +158,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       if (origin.kind === 'submission') {
         if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
         // The null sender (auto-replies, RFC 3834 §3.3) names nobody, so it impersonates nobody.
-        if (sender !== '' && !await mayUseAddress(deps.addresses, principal, sender)) {
+        if (sender !== '' && !await mayUseAddress(senders, principal, sender)) {
           throw new StoaError('STOA_SENDER_NOT_OWNED', `<${sender}> is not yours`);
         }
       }
@@ -172,9 +191,10 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     if (!header) throw new StoaError('STOA_PAYLOAD_TOO_LARGE', 'the header section is larger than 1 MiB');
     // RFC 5321 §6.3: a message that has passed this many hops is looping.
     if (countReceived(header.toString('latin1')) > MAX_HOPS) throw new StoaError('STOA_MAIL_LOOP', `more than ${MAX_HOPS} Received fields`);
+    let sentFor: DelegatedSender | null = null;
     if (origin.kind === 'submission') {
       if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
-      await checkAuthorFields(deps.addresses, principal, header);
+      sentFor = await checkAuthorFields(senders, principal, header);
     }
     const { planned, failed: unplanned } = await plan(origin, principal, envelope.sender, envelope.recipients);
     if (planned.length === 0) throw unplanned[0]?.status === 'failed' ? unplanned[0].error : new StoaError('STOA_VALIDATION', 'no recipients');
@@ -207,6 +227,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     }
 
     const outcomes: RecipientOutcome[] = [...unplanned];
+    // Keyed by LocalCopy.key: the owner, or the folder of an addressed public folder.
     const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
     const failures: LocalFailure[] = [];
     const decisions: Array<{ copy: LocalCopy; decision: RuleDecision }> = [];
@@ -217,7 +238,7 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       let delivered: string[] = [];
       try {
         const fresh = claim.fresh as LocalCopy[];
-        for (const c of local) if (!fresh.includes(c)) byAccount.set(c.accountId, 'duplicate');
+        for (const c of local) if (!fresh.includes(c)) byAccount.set(c.key, 'duplicate');
         if (fresh.length < local.length) {
           origin.log.info({ messageId: normaliseMessageId(rawId), duplicates: local.length - fresh.length }, 'intake duplicate delivery collapsed');
         }
@@ -225,8 +246,13 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
           // Each recipient's rules choose where its copies go (Sieve runs after the filter verdict, RFC 5228 §2.10).
           const entries: Array<{ copy: LocalCopy; mailbox: NonNullable<Recipient['mailbox']>; flags?: string[] }> = [];
           for (const copy of fresh) {
-            const given = planned.find((r) => r.folder && r.plan.local.some((t) => t.accountId === copy.accountId))?.folder;
+            const given = planned.find((r) => r.folder && r.plan.local.some((t) => targetKey(t) === copy.key))?.folder;
             const filed = given ?? folder;
+            // An addressed public folder gets the copy itself, whatever the filter's folder (it has no Junk).
+            if (copy.mailboxId) {
+              entries.push({ copy, mailbox: { id: copy.mailboxId } });
+              continue;
+            }
             // The queue retries a copy whose rules already ran; notices are the server's own.
             const decision = alreadyAccepted(origin) || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
               accountId: copy.accountId, address: copy.address, envelope: { sender: envelope.sender, recipient: copy.recipients[0] ?? copy.address },
@@ -238,12 +264,12 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
             }
             decisions.push({ copy, decision });
             if (decision.reject !== null) {
-              byAccount.set(copy.accountId, new StoaError('STOA_REJECTED_BY_RULE', decision.reject));
-              failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: byAccount.get(copy.accountId) as StoaError });
+              byAccount.set(copy.key, new StoaError('STOA_REJECTED_BY_RULE', decision.reject));
+              failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: byAccount.get(copy.key) as StoaError });
               continue;
             }
             // Discarded or redirected away: nothing to store, which is what the recipient asked for.
-            if (decision.copies.length === 0) byAccount.set(copy.accountId, 'delivered');
+            if (decision.copies.length === 0) byAccount.set(copy.key, 'delivered');
             for (const c of decision.copies) entries.push({ copy, mailbox: c.mailbox, flags: c.flags });
           }
           if (entries.length > 0) {
@@ -257,13 +283,13 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
             // An account counts as delivered when every copy of it was stored; the first failure is its error.
             results.forEach((o, i) => {
               const { copy } = entries[i];
-              const state = byAccount.get(copy.accountId);
+              const state = byAccount.get(copy.key);
               if (o.status === 'failed') {
                 if (!(state instanceof StoaError)) {
-                  byAccount.set(copy.accountId, o.error);
+                  byAccount.set(copy.key, o.error);
                   failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: o.error });
                 }
-              } else if (state === undefined) byAccount.set(copy.accountId, 'delivered');
+              } else if (state === undefined) byAccount.set(copy.key, 'delivered');
             });
             delivered = [...byAccount].filter(([, v]) => v === 'delivered').map(([k]) => k);
           }
@@ -351,16 +377,21 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
 
     // One outcome per envelope recipient: queued when anything of it went to the queue, delivered when all its mailboxes got it.
     for (const r of planned) {
-      const states = r.plan.local.map((t) => byAccount.get(t.accountId));
+      const states = r.plan.local.map((t) => byAccount.get(targetKey(t)));
       const error = states.find((s): s is StoaError => s instanceof StoaError);
       if ((r.plan.remote || r.plan.forward.length > 0) && queueId) outcomes.push({ address: r.address, status: 'queued', queueId });
       else if (error) {
-        const copy = r.plan.local.find((t) => byAccount.get(t.accountId) === error)!;
+        const copy = r.plan.local.find((t) => byAccount.get(targetKey(t)) === error)!;
         const handled = settled.get(copy.address) ?? 'none';
         if (handled === 'deferred' && deferredQueueId) outcomes.push({ address: r.address, status: 'queued', queueId: deferredQueueId });
         else outcomes.push({ address: r.address, status: 'failed', error, handled });
       } else if (states.length > 0 && states.every((s) => s === 'duplicate')) outcomes.push({ address: r.address, status: 'duplicate' });
       else outcomes.push({ address: r.address, status: 'delivered' });
+    }
+
+    // Step 7: the shared mailbox's own Sent folder, as the server, once the message is in (a failure here is logged, never the sender's).
+    if (sentFor?.copySent && (deliveredCount > 0 || queueId !== null)) {
+      await fileSentCopy(deps.mail, sentFor.ownerId, await message.buffer(), origin.log);
     }
 
     origin.log.info({

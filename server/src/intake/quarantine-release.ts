@@ -6,7 +6,8 @@
 // server's own notice to one account.
 import { systemActor } from '../directory/access.ts';
 import type { AccountService } from '../directory/api.ts';
-import { StoaError } from '../errors/catalogue.ts';
+import type { SharedMailboxService } from '../directory/shared-mailbox-api.ts';
+import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { NoticeDelivery } from '../filter/quarantine-digest.ts';
 import type { ReleaseDelivery } from '../filter/quarantine-service.ts';
 import type { Logger } from '../log/logger.ts';
@@ -16,7 +17,22 @@ import { bufferSource } from './message-source.ts';
 interface ReleaseDeps {
   intake: Pick<IntakeService, 'accept'>;
   accounts: Pick<AccountService, 'get'>;
+  /** Held mail for a shared mailbox goes back to its address like an account's. */
+  sharedMailboxes?: Pick<SharedMailboxService, 'get'>;
   log: Logger;
+}
+
+/** The primary address of a local recipient: an account's or a shared mailbox's; the address it was held for otherwise (an addressed public folder). */
+async function primaryAddress(deps: ReleaseDeps, recipient: { accountId: string; address: string }): Promise<string> {
+  for (const lookup of [deps.accounts, deps.sharedMailboxes]) {
+    if (!lookup) continue;
+    try {
+      return (await lookup.get(systemActor(), recipient.accountId)).address;
+    } catch (err) {
+      if (!isStoaError(err, 'STOA_NOT_FOUND')) throw err;
+    }
+  }
+  return recipient.address;
 }
 
 function failuresOf(result: IntakeResult): void {
@@ -29,7 +45,7 @@ export function createReleaseDelivery(deps: ReleaseDeps): ReleaseDelivery {
     const local = new Set<string>();
     for (const r of entry.recipients) {
       if (r.accountId === null) continue;
-      local.add((await deps.accounts.get(systemActor(), r.accountId)).address);
+      local.add(await primaryAddress(deps, { accountId: r.accountId, address: r.address }));
     }
     const outside = [...new Set(entry.recipients.filter((r) => r.accountId === null).map((r) => r.address))];
     const recipients = [...[...local].map((address) => ({ address, folder: 'INBOX' as const })), ...outside.map((address) => ({ address }))];

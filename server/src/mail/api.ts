@@ -23,6 +23,15 @@ export interface QuotaReport {
 /** A mailbox with the caller's RFC 4314 rights on it. */
 export interface MailboxAccess { mailbox: Mailbox; rights: string }
 
+/** Another owner's mailbox tree the caller holds full access on (a shared mailbox, or an account delegated to it). */
+export interface DelegatedTree {
+  ownerId: string;
+  kind: 'shared-mailbox' | 'account';
+  /** The owner's primary address: how IMAP names the tree. */
+  address: string;
+  mailboxes: Mailbox[];
+}
+
 /**
  * Mailboxes. `ownerId` names whose mailboxes are meant (an account id, or a
  * domain's public-folder owner id); the caller needs to be that account or
@@ -74,8 +83,14 @@ export interface MailboxService {
    * operator account, which has no mailbox.
    */
   ensureDefaultMailboxes(actor: Actor, accountId: string): Promise<Mailbox[]>;
-  /** The account itself, the server, or an admin whose scope holds the account. */
+  /** The account itself, the server, an admin whose scope holds the account, or a holder of full access on it. */
   quota(actor: Actor, accountId: string): Promise<QuotaReport>;
+  /**
+   * The mailbox trees the caller holds full access on (Exchange Full Access,
+   * directory grants), each with every mailbox in it; an owner without
+   * mailboxes yet (a shared mailbox never logs in) gets its default ones.
+   */
+  delegated(actor: Actor): Promise<DelegatedTree[]>;
 }
 
 export interface AppendInput {
@@ -118,6 +133,14 @@ export interface MessageService {
   list(actor: Actor, mailboxId: string, uids?: UidSet): Promise<MessageList>;
   /** What opening a mailbox needs (IMAP SELECT): UIDs, keywords in use, unseen counts, the mailbox row. */
   selection(actor: Actor, mailboxId: string): Promise<MailboxSelection>;
+  /**
+   * RFC 3501 §2.3.2 \\Recent: claims for the caller's session every message
+   * through `throughUid` that no session has been told about yet, and
+   * returns the first UID of the claim (the claim is empty when it is above
+   * `throughUid`). Needs "r". IMAP4rev1 SELECT and the session's later
+   * updates call it; EXAMINE does not (RFC 3501 §6.3.2).
+   */
+  claimRecent(actor: Actor, mailboxId: string, throughUid: number): Promise<number>;
   fetch(actor: Actor, mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;
   /** The parsed body of a message read by fetch() (its mailbox's "r" right is checked again). */
   body(actor: Actor, message: Pick<MessageRecord, 'mailboxId' | 'blobId'>): Promise<StoredBody>;
@@ -145,9 +168,11 @@ export interface Recipient {
    * Where the copy goes: INBOX (the default); Junk, where the filter put it
    * (INBOX when the account has none); or a mailbox of the account by name,
    * as a Sieve fileinto asks, created when `create` is set (RFC 5490 §3.2),
-   * and INBOX when it cannot take the message (a rule never loses mail).
+   * and INBOX when it cannot take the message (a rule never loses mail);
+   * or one mailbox by id (an addressed public folder, a shared mailbox's
+   * Sent folder), which fails rather than falls back when it is gone.
    */
-  mailbox?: 'INBOX' | 'Junk' | { name: string; create?: boolean };
+  mailbox?: 'INBOX' | 'Junk' | { name: string; create?: boolean } | { id: string };
   /** Flags of this copy (Sieve imap4flags); the delivery's `options.flags` otherwise. */
   flags?: readonly string[];
 }

@@ -12,6 +12,7 @@ import type { DeliveryService, MailboxService, RecipientOutcome } from './api.ts
 import { isSystem } from './mail-access.ts';
 import { normaliseMailboxName } from './mailbox-name.ts';
 import { takeIn } from './message-intake.ts';
+import { DEFAULT_MAIL_LIMITS, keywordsOf, keywordsWithinLimit, type MailLimits } from './mail-limits.ts';
 import { assertQuota } from './quota.ts';
 
 export interface DeliveryServiceDeps {
@@ -19,19 +20,21 @@ export interface DeliveryServiceDeps {
   bus: ChangeBus;
   mailboxes: Pick<MailboxService, 'ensureDefaultMailboxes' | 'create'>;
   now?: () => string;
+  limits?: MailLimits;
 }
 
-/** Where a copy goes: INBOX, the account's \\Junk mailbox, or a mailbox by name (Sieve fileinto). */
-type Want = 'INBOX' | 'Junk' | { name: string; create?: boolean };
+/** Where a copy goes: INBOX, the account's \\Junk mailbox, a mailbox by name (Sieve fileinto), or one by id. */
+type Want = 'INBOX' | 'Junk' | { name: string; create?: boolean } | { id: string };
 
 function wantKey(want: Want): string {
-  return typeof want === 'string' ? want : `name:${want.name}`;
+  return typeof want === 'string' ? want : 'id' in want ? `id:${want.id}` : `name:${want.name}`;
 }
 
 /** Whether a mailbox (still) is what `want` asks for: the transaction checks cached targets with this. */
 function matches(mailbox: Mailbox, want: Want): boolean {
   if (want === 'INBOX') return mailbox.name === 'INBOX';
   if (want === 'Junk') return mailbox.specialUse === '\\Junk' || mailbox.name === 'INBOX';
+  if ('id' in want) return mailbox.id === want.id;
   return mailbox.name === normaliseMailboxName(want.name);
 }
 
@@ -77,6 +80,12 @@ class TargetCache {
 }
 
 async function targetFor(store: Store, mailboxes: DeliveryServiceDeps['mailboxes'], accountId: string, want: Want): Promise<Mailbox> {
+  if (typeof want !== 'string' && 'id' in want) {
+    // A mailbox named by id belongs to this owner or takes nothing: no fallback into another folder.
+    const mailbox = await store.mailboxes.get(want.id);
+    if (!mailbox || mailbox.accountId !== accountId) throw new StoaError('STOA_RECIPIENT_UNKNOWN', `mailbox ${want.id} no longer exists`);
+    return mailbox;
+  }
   if (typeof want !== 'string') {
     // RFC 5228 §4.1 / RFC 5490 §3.2: fileinto a mailbox, created when asked; if it cannot take the
     // message (no such mailbox, an invalid name) the copy goes to INBOX: a rule never loses mail.
@@ -109,7 +118,7 @@ function asStoaError(err: unknown): StoaError {
   return isStoaError(err) ? err : new StoaError('STOA_INTERNAL', String(err), { cause: err });
 }
 
-export function createDeliveryService({ store, bus, mailboxes, now = () => new Date().toISOString() }: DeliveryServiceDeps): DeliveryService {
+export function createDeliveryService({ store, bus, mailboxes, now = () => new Date().toISOString(), limits = DEFAULT_MAIL_LIMITS }: DeliveryServiceDeps): DeliveryService {
   const cache = new TargetCache();
 
   return {
@@ -173,9 +182,15 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
                 refused.set(accountId, err);
               }
             }
-            const accepted: DeliveryTarget[] = [...targets.values()]
-              .filter((t) => !refused.has(t.mailbox.accountId))
-              .map((t) => (t.flags ? { mailboxId: t.mailbox.id, flags: t.flags } : { mailboxId: t.mailbox.id }));
+            const accepted: DeliveryTarget[] = [];
+            for (const t of targets.values()) {
+              if (refused.has(t.mailbox.accountId)) continue;
+              const flags = t.flags ?? options.flags ?? [];
+              // Keywords (Sieve imap4flags) past the mailbox's limits are dropped, never the message.
+              if (keywordsOf(flags).length > 0) {
+                accepted.push({ mailboxId: t.mailbox.id, flags: keywordsWithinLimit(await tx.messages.keywordsInUse(t.mailbox.id), flags, limits) });
+              } else accepted.push(t.flags ? { mailboxId: t.mailbox.id, flags: t.flags } : { mailboxId: t.mailbox.id });
+            }
             const delivered: Delivered[] = accepted.length === 0
               ? []
               : await tx.messages.deliver(accepted, { blobId, index, flags: options.flags ?? [], internalDate: options.internalDate ?? at }, at);

@@ -8,11 +8,15 @@
 // What is cached, and why it is safe: a mailbox's owner and an account's
 // domain never change once created (ids are never reused), so they are kept
 // in bounded maps; ACLs and group memberships, which do change, are read at
-// every check.
+// every check. Full-access grants (Exchange's Full Access on a shared or a
+// delegated mailbox) are cached per owner and dropped by the change bus
+// event that every grant change publishes (grant-cache.ts).
 import type { Actor } from '../directory/api.ts';
 import { StoaError } from '../errors/catalogue.ts';
+import type { ChangeBus } from '../events/change-bus.ts';
 import type { AclEntry } from '../model/mail.ts';
 import type { StoreTx } from '../store/port.ts';
+import { FullAccessCache } from './grant-cache.ts';
 import { publicFolderDomain } from './public-folders.ts';
 
 /** RFC 4314 §2.1: every right, held by a mailbox's owner. */
@@ -66,8 +70,10 @@ export interface MailAccess {
   requireSelf(actor: Actor, accountId: string): void;
   /** Group ids the account belongs to, nested groups included (current data). */
   groupsOf(accountId: string): Promise<string[]>;
-  /** The account's domain id (null for an operator account); STOA_NOT_FOUND for an unknown account. */
+  /** The account's (or shared mailbox's) domain id (null for an operator account); STOA_NOT_FOUND for an unknown one. */
   domainOf(accountId: string): Promise<string | null>;
+  /** Whether the actor holds a full-access grant on the owner's mailboxes (directly or through its groups). */
+  hasFullAccess(actor: Actor, ownerId: string): Promise<boolean>;
 }
 
 /** RFC 4314 §2: the union of the rights of every entry naming one of the identifiers, in canonical order. */
@@ -77,9 +83,10 @@ export function rightsFrom(acl: readonly AclEntry[], identifiers: ReadonlySet<st
   return [...ALL_RIGHTS].filter((r) => rights.has(r)).join('');
 }
 
-export function createMailAccess(store: StoreTx, options: MailAccessOptions = {}): MailAccess {
+export function createMailAccess(store: StoreTx, options: MailAccessOptions = {}, bus?: ChangeBus): MailAccess {
   const owners = new BoundedMap<string>();
   const domains = new BoundedMap<string | null>();
+  const fullAccess = new FullAccessCache(store, bus);
 
   async function ownerOf(mailboxId: string): Promise<string> {
     const cached = owners.get(mailboxId);
@@ -93,7 +100,8 @@ export function createMailAccess(store: StoreTx, options: MailAccessOptions = {}
   async function domainOf(accountId: string): Promise<string | null> {
     const cached = domains.get(accountId);
     if (cached !== undefined) return cached;
-    const account = await store.accounts.get(accountId);
+    // Shared mailboxes own mailbox trees too; both kinds keep their id when converted, and their domain.
+    const account = await store.accounts.get(accountId) ?? await store.sharedMailboxes.get(accountId);
     if (!account) throw new StoaError('STOA_NOT_FOUND', `account ${accountId}`);
     domains.set(accountId, account.domainId);
     return account.domainId;
@@ -114,17 +122,33 @@ export function createMailAccess(store: StoreTx, options: MailAccessOptions = {}
     return [...seen];
   }
 
+  /** Full access of `me` on the owner, given the owner's full-access grantees; `groups` loads me's groups once. */
+  async function fullAccessFrom(grantees: ReadonlySet<string>, me: string, groups: () => Promise<readonly string[]>): Promise<boolean> {
+    if (grantees.size === 0) return false;
+    if (grantees.has(me)) return true;
+    return (await groups()).some((g) => grantees.has(g));
+  }
+
   async function rights(actor: Actor, mailbox: { id: string; accountId: string }): Promise<string> {
     if (isSystem(actor) || actor.id === mailbox.accountId) return ALL_RIGHTS;
-    const acl = await store.mailboxes.getAcl(mailbox.id);
-    if (acl.length === 0) return '';
+    const folderDomain = publicFolderDomain(mailbox.accountId);
+    // Public folders are shared through their ACL alone; grants name shared mailboxes and accounts.
+    const [acl, grantees] = await Promise.all([
+      store.mailboxes.getAcl(mailbox.id),
+      folderDomain === null ? fullAccess.granteesOf(mailbox.accountId) : new Set<string>(),
+    ]);
+    if (acl.length === 0 && grantees.size === 0) return '';
     const me = actor.id!;
     const myDomain = await domainOf(me).catch(() => null);
     // Operators have no mailbox and take part in no sharing.
     if (myDomain === null) return '';
-    const folderDomain = publicFolderDomain(mailbox.accountId);
     // A domain's public folders exist only for its own accounts, whatever their ACL says.
     if (folderDomain !== null && folderDomain !== myDomain) return '';
+    let myGroups: Promise<string[]> | null = null;
+    const groups = (): Promise<string[]> => (myGroups ??= groupsOf(me));
+    // Full access is every right on every mailbox of the owner, like the owner's own (Exchange Full Access).
+    if (await fullAccessFrom(grantees, me, groups)) return ALL_RIGHTS;
+    if (acl.length === 0) return '';
     const ownerDomain = folderDomain ?? await domainOf(mailbox.accountId).catch(() => null);
     const identifiers = new Set<string>([me]);
     // "anyone" and "authenticated" stay inside the owner's domain unless the server allows more.
@@ -132,7 +156,7 @@ export function createMailAccess(store: StoreTx, options: MailAccessOptions = {}
       identifiers.add(ANYONE);
       identifiers.add(AUTHENTICATED);
     }
-    if (acl.some((e) => !identifiers.has(e.identifier))) for (const g of await groupsOf(me)) identifiers.add(g);
+    if (acl.some((e) => !identifiers.has(e.identifier))) for (const g of await groups()) identifiers.add(g);
     return rightsFrom(acl, identifiers);
   }
 
@@ -141,6 +165,13 @@ export function createMailAccess(store: StoreTx, options: MailAccessOptions = {}
     rights,
     groupsOf,
     domainOf,
+
+    async hasFullAccess(actor, ownerId) {
+      if (actor.id === null || publicFolderDomain(ownerId) !== null) return false;
+      const me = actor.id;
+      if (await domainOf(me).catch(() => null) === null) return false;
+      return fullAccessFrom(await fullAccess.granteesOf(ownerId), me, () => groupsOf(me));
+    },
 
     async require(actor, mailboxId, needed) {
       const ownerId = await ownerOf(mailboxId);

@@ -8,6 +8,7 @@ import { createMailAccess, type MailAccess, type MailAccessOptions } from './mai
 import { createMaildropLocks, type MaildropLocks } from './maildrop-lock.ts';
 import { createMailboxService } from './mailbox-service.ts';
 import { createMessageService } from './message-service.ts';
+import type { MailLimits } from './mail-limits.ts';
 
 export interface MailServices {
   mailboxes: MailboxService;
@@ -18,8 +19,12 @@ export interface MailServices {
   access: MailAccess;
 }
 
-export function createMailServices(deps: { store: Store; bus: ChangeBus; now?: () => string; access?: MailAccessOptions; onTransfer?: TransferObserver }): MailServices {
-  const access = createMailAccess(deps.store, deps.access);
+export function createMailServices(deps: {
+  store: Store; bus: ChangeBus; now?: () => string; access?: MailAccessOptions; onTransfer?: TransferObserver;
+  /** mail.limits: keywords, mailboxes, name length and depth (mail-limits.ts). */
+  limits?: MailLimits;
+}): MailServices {
+  const access = createMailAccess(deps.store, deps.access, deps.bus);
   const mailboxes = createMailboxService({ ...deps, access });
   return {
     mailboxes,

@@ -33,6 +33,8 @@ export function normaliseMailboxName(input: string): string {
     if (Buffer.byteLength(level) > MAX_LEVEL_BYTES) throw invalid(input, `a level is longer than ${MAX_LEVEL_BYTES} octets`);
     // Wildcards of LIST (RFC 9051 §6.3.9) would make the name impossible to list exactly.
     if (level.includes('*') || level.includes('%')) throw invalid(input, '"*" and "%" are reserved for LIST patterns');
+    // Path-like levels invite confusion with file system paths and relative names in clients and tools.
+    if (level === '.' || level === '..') throw invalid(input, '"." and ".." are not mailbox names');
   }
   if (levels[0].toUpperCase() === 'INBOX') levels[0] = 'INBOX';
   return levels.join(DELIMITER);

@@ -2,17 +2,19 @@
 // checked here (mail-access.ts), storage in the MailboxStore, change events
 // after commit.
 import { randomUUID } from 'node:crypto';
-import { inScope } from '../directory/access.ts';
+import { inScope, systemActor } from '../directory/access.ts';
 import type { Actor } from '../directory/api.ts';
+import { grantsHeldBy } from '../directory/delegation.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Mailbox, SpecialUse } from '../model/mail.ts';
 import type { Store, StoreTx } from '../store/port.ts';
-import type { MailboxAccess, MailboxService } from './api.ts';
+import type { DelegatedTree, MailboxAccess, MailboxService } from './api.ts';
 import { ALL_RIGHTS, isSystem, type MailAccess } from './mail-access.ts';
 import { isInbox, isSameOrChild, normaliseMailboxName, parentNames } from './mailbox-name.ts';
 import { isPublicFolder, publicFolderDomain, publicFolderOwner } from './public-folders.ts';
 import { limitsOf } from './quota.ts';
+import { DEFAULT_MAIL_LIMITS, checkMailboxCount, checkMailboxPath, type MailLimits } from './mail-limits.ts';
 
 export { ALL_RIGHTS };
 
@@ -31,6 +33,20 @@ export interface MailboxServiceDeps {
   bus: ChangeBus;
   access: MailAccess;
   now?: () => string;
+  limits?: MailLimits;
+}
+
+/** Missing parents of `name` in the account (RFC 9051 §6.3.4 creates them). */
+async function missingParents(tx: StoreTx, accountId: string, name: string): Promise<string[]> {
+  const missing = [];
+  for (const parent of parentNames(name)) if (!await tx.mailboxes.getByName(accountId, parent)) missing.push(parent);
+  return missing;
+}
+
+/** A new path within the name limits, and room in the account for it and its missing parents (mail-limits.ts). */
+async function checkRoom(tx: StoreTx, accountId: string, name: string, adding: number, limits: MailLimits): Promise<void> {
+  checkMailboxPath(name, limits);
+  checkMailboxCount((await tx.mailboxes.list(accountId)).length, adding, limits);
 }
 
 async function createIn(tx: StoreTx, accountId: string, name: string, specialUse: SpecialUse | null, subscribe: boolean, createdAt: string): Promise<Mailbox> {
@@ -67,10 +83,11 @@ async function inheritAcl(tx: StoreTx, ownerId: string, name: string): Promise<v
 /** Creates the mailbox and any missing parents (RFC 9051 §6.3.4). */
 export async function createMailbox(
   tx: StoreTx, accountId: string, name: string, options: { specialUse?: SpecialUse | null; subscribe?: boolean }, at: string,
+  limits: MailLimits = DEFAULT_MAIL_LIMITS,
 ): Promise<Mailbox> {
   const stored = normaliseMailboxName(name);
-  const missing = [];
-  for (const parent of parentNames(stored)) if (!await tx.mailboxes.getByName(accountId, parent)) missing.push(parent);
+  const missing = await missingParents(tx, accountId, stored);
+  await checkRoom(tx, accountId, stored, missing.length + 1, limits);
   await createParents(tx, accountId, stored, at);
   const created = await createIn(tx, accountId, stored, options.specialUse ?? null, options.subscribe ?? true, at);
   // Nobody owns a public folder, so a new sub-folder starts with its parent's ACL (RFC 4314 §5.1.1 leaves the initial ACL to the server).
@@ -79,12 +96,16 @@ export async function createMailbox(
 }
 
 /** Renames with children; RFC 9051 §6.3.6 for INBOX. */
-export async function renameMailbox(tx: StoreTx, mailboxId: string, newName: string, at: string): Promise<Mailbox> {
+export async function renameMailbox(tx: StoreTx, mailboxId: string, newName: string, at: string, limits: MailLimits = DEFAULT_MAIL_LIMITS): Promise<Mailbox> {
   const target = normaliseMailboxName(newName);
   const mailbox = await tx.mailboxes.get(mailboxId);
   if (!mailbox) throw new StoaError('STOA_NOT_FOUND', `mailbox ${mailboxId}`);
   if (isSameOrChild(target, mailbox.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', `cannot rename ${mailbox.name} to ${target}`);
   if (await tx.mailboxes.getByName(mailbox.accountId, target)) throw new StoaError('STOA_MAILBOX_EXISTS', target);
+  // The children move along: the deepest and longest of them must fit the limits too; INBOX's rename adds a mailbox.
+  const family = (await tx.mailboxes.list(mailbox.accountId)).filter((m) => isSameOrChild(m.name, mailbox.name));
+  for (const m of family) checkMailboxPath(target + m.name.slice(mailbox.name.length), limits);
+  await checkRoom(tx, mailbox.accountId, target, (await missingParents(tx, mailbox.accountId, target)).length + (isInbox(mailbox.name) ? 1 : 0), limits);
   await createParents(tx, mailbox.accountId, target, at);
   if (!isInbox(mailbox.name)) {
     try {
@@ -107,6 +128,8 @@ export async function deleteMailbox(tx: StoreTx, mailboxId: string): Promise<Mai
   if (isInbox(mailbox.name)) throw new StoaError('STOA_MAILBOX_PROTECTED', 'INBOX cannot be deleted');
   const all = await tx.mailboxes.list(mailbox.accountId);
   if (all.some((other) => other.id !== mailbox.id && isSameOrChild(other.name, mailbox.name))) throw new StoaError('STOA_MAILBOX_HAS_CHILDREN', mailbox.name);
+  // An addressed public folder gives its address back with it (shared-mailbox-port.ts).
+  if (isPublicFolder(mailbox)) await tx.publicFolderAddresses.delete(mailboxId);
   await tx.mailboxes.delete(mailboxId);
   return mailbox;
 }
@@ -125,7 +148,7 @@ export function publishMailboxChange(bus: ChangeBus, m: Mailbox): void {
   bus.publish({ accountId: m.accountId, mailboxId: m.id, kind: 'mailbox', uids: [], modseq: m.highestModSeq });
 }
 
-export function createMailboxService({ store, bus, access, now = () => new Date().toISOString() }: MailboxServiceDeps): MailboxService {
+export function createMailboxService({ store, bus, access, now = () => new Date().toISOString(), limits = DEFAULT_MAIL_LIMITS }: MailboxServiceDeps): MailboxService {
 
   const row = async (mailboxId: string): Promise<Mailbox> => {
     const mailbox = await store.mailboxes.get(mailboxId);
@@ -147,6 +170,8 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
   async function requireCreateRight(actor: Actor, ownerId: string, name: string): Promise<void> {
     if (isSystem(actor) || actor.id === ownerId) return;
     const parentName = parentNames(name).at(-1);
+    // Full access (a delegated or shared mailbox) is the owner's own access: top-level folders included.
+    if (parentName === undefined && await access.hasFullAccess(actor, ownerId)) return;
     const parent = parentName === undefined ? null : await store.mailboxes.getByName(ownerId, parentName);
     if (!parent) throw new StoaError('STOA_FORBIDDEN', 'only the owner creates top-level mailboxes');
     await access.require(actor, parent.id, 'k');
@@ -157,7 +182,7 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
       const stored = normaliseMailboxName(name);
       await requireMailAccount(ownerId);
       await requireCreateRight(actor, ownerId, stored);
-      const mailbox = await store.atomic((tx) => createMailbox(tx, ownerId, stored, options, now()));
+      const mailbox = await store.atomic((tx) => createMailbox(tx, ownerId, stored, options, now(), limits));
       publishMailboxChange(bus, mailbox);
       return mailbox;
     },
@@ -184,7 +209,7 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
       const target = normaliseMailboxName(newName);
       const { ownerId } = await access.require(actor, mailboxId, 'x');
       await requireCreateRight(actor, ownerId, target);
-      const renamed = await store.atomic((tx) => renameMailbox(tx, mailboxId, target, now()));
+      const renamed = await store.atomic((tx) => renameMailbox(tx, mailboxId, target, now(), limits));
       publishMailboxChange(bus, renamed);
       return renamed;
     },
@@ -279,13 +304,29 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
     },
 
     async quota(actor, accountId) {
-      if (!isSystem(actor) && actor.id !== accountId) {
+      if (!isSystem(actor) && actor.id !== accountId && !await access.hasFullAccess(actor, accountId)) {
         const domainId = publicFolderDomain(accountId) ?? await access.domainOf(accountId);
         // Other accounts' usage is for administrators of their domain; to anyone else the account does not exist.
         if (actor.role === 'user' || !inScope(actor, domainId)) throw new StoaError('STOA_NOT_FOUND', `account ${accountId}`);
       }
       const [usage, limits] = await Promise.all([store.messages.usage(accountId), limitsOf(store, accountId)]);
       return { usage, limits };
+    },
+
+    async delegated(actor) {
+      if (actor.id === null || await access.domainOf(actor.id).catch(() => null) === null) return [];
+      const owners = new Map<string, DelegatedTree['kind']>();
+      for (const g of await grantsHeldBy(store, actor.id, 'full-access')) if (g.ownerId !== actor.id) owners.set(g.ownerId, g.ownerKind);
+      const out: DelegatedTree[] = [];
+      for (const [ownerId, kind] of owners) {
+        const owner = kind === 'shared-mailbox' ? await store.sharedMailboxes.get(ownerId) : await store.accounts.get(ownerId);
+        if (!owner) continue;
+        let mailboxes = await store.mailboxes.list(ownerId);
+        // Nobody logs in as a shared mailbox (and a delegating user may not have yet): its folders are made when first opened, as at login.
+        if (mailboxes.length === 0) mailboxes = await service.ensureDefaultMailboxes(systemActor(), ownerId);
+        out.push({ ownerId, kind, address: owner.address, mailboxes });
+      }
+      return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
     },
   };
   return service;

@@ -13,6 +13,8 @@ import type { AppendInput, MessageService, MessageTransfer, TransferObserver } f
 import type { MailAccess } from './mail-access.ts';
 import { checkAppendArgs, takeIn } from './message-intake.ts';
 import { assertQuota } from './quota.ts';
+import { DEFAULT_MAIL_LIMITS, checkKeywordLengths, checkNewKeywords, keywordsOf, type MailLimits } from './mail-limits.ts';
+import type { StoreTx } from '../store/port.ts';
 
 export interface MessageServiceDeps {
   store: Store;
@@ -21,6 +23,7 @@ export interface MessageServiceDeps {
   now?: () => string;
   /** Told of every committed COPY and MOVE (Junk training). */
   onTransfer?: TransferObserver;
+  limits?: MailLimits;
 }
 
 /** RFC 4314 §4: the right a flag needs (\Seen "s", \Deleted "t", any other "w"). */
@@ -40,7 +43,13 @@ function permittedFlags(flags: readonly string[], rights: string): string[] {
   return flags.filter((f) => rights.includes(rightForFlag(f)));
 }
 
-export function createMessageService({ store, bus, access, now = () => new Date().toISOString(), onTransfer }: MessageServiceDeps): MessageService {
+export function createMessageService({ store, bus, access, now = () => new Date().toISOString(), onTransfer, limits = DEFAULT_MAIL_LIMITS }: MessageServiceDeps): MessageService {
+  /** Inside the writing transaction, so two writers cannot both pass the keyword limit (mail-limits.ts). */
+  async function keywordRoom(tx: StoreTx, mailboxId: string, flags: readonly string[]): Promise<void> {
+    if (keywordsOf(flags).length === 0) return;
+    checkNewKeywords(await tx.messages.keywordsInUse(mailboxId), flags, limits);
+  }
+
   function told(transfer: MessageTransfer): void {
     if (!onTransfer || transfer.destUids.length === 0) return;
     try {
@@ -52,7 +61,10 @@ export function createMessageService({ store, bus, access, now = () => new Date(
 
   async function appendMany(actor: Actor, mailboxId: string, inputs: readonly AppendInput[]) {
     if (inputs.length === 0) throw new StoaError('STOA_VALIDATION', 'nothing to append');
-    for (const input of inputs) checkAppendArgs(input.flags, input.internalDate);
+    for (const input of inputs) {
+      checkAppendArgs(input.flags, input.internalDate);
+      checkKeywordLengths(input.flags ?? [], limits);
+    }
     const { ownerId, rights } = await access.require(actor, mailboxId, 'i');
     const at = now();
     const items: NewMessage[] = [];
@@ -67,6 +79,7 @@ export function createMessageService({ store, bus, access, now = () => new Date(
       // The blobs are recorded in the same commit as the copies (port.ts BlobStore).
       for (const blob of blobs) await tx.blobRefs.register(blob);
       await assertQuota(tx, ownerId, items.map((i) => i.index.size));
+      await keywordRoom(tx, mailboxId, items.flatMap((i) => i.flags));
       return tx.messages.append(mailboxId, items, at);
     });
     bus.publish({ accountId: ownerId, mailboxId, kind: 'exists', uids: result.uids, modseq: result.modseq });
@@ -87,6 +100,10 @@ export function createMessageService({ store, bus, access, now = () => new Date(
       await reading(actor, mailboxId);
       return store.messages.selection(mailboxId);
     },
+    async claimRecent(actor, mailboxId, throughUid) {
+      await reading(actor, mailboxId);
+      return store.mailboxes.claimRecent(mailboxId, throughUid);
+    },
     async fetch(actor, mailboxId, uids) {
       await reading(actor, mailboxId);
       return store.messages.fetch(mailboxId, uids);
@@ -105,7 +122,14 @@ export function createMessageService({ store, bus, access, now = () => new Date(
 
     async storeFlags(actor, mailboxId, uids, request) {
       const { ownerId } = await access.require(actor, mailboxId, rightsForStore(request));
-      const result = await store.messages.storeFlags(mailboxId, uids, request);
+      const adds = request.mode !== 'remove' && keywordsOf(request.flags).length > 0;
+      if (adds) checkKeywordLengths(request.flags, limits);
+      const result = adds
+        ? await store.atomic(async (tx) => {
+          await keywordRoom(tx, mailboxId, request.flags);
+          return tx.messages.storeFlags(mailboxId, uids, request);
+        })
+        : await store.messages.storeFlags(mailboxId, uids, request);
       if (result.changed.length > 0) {
         bus.publish({ accountId: ownerId, mailboxId, kind: 'flags', uids: result.changed.map((c) => c.uid), modseq: result.modseq });
       }
@@ -123,8 +147,10 @@ export function createMessageService({ store, bus, access, now = () => new Date(
       await reading(actor, fromMailboxId);
       const { ownerId } = await access.require(actor, toMailboxId, 'i');
       const result = await store.atomic(async (tx) => {
-        const sizes = (await tx.messages.fetch(fromMailboxId, uids)).map((m) => m.size);
-        await assertQuota(tx, ownerId, sizes);
+        // The compact list has the sizes for the quota and the keywords for their limit.
+        const list = await tx.messages.list(fromMailboxId, uids);
+        await assertQuota(tx, ownerId, [...list.sizes]);
+        await keywordRoom(tx, toMailboxId, [...list.keywords.values()].flat());
         return tx.messages.copy(fromMailboxId, uids, toMailboxId, now());
       });
       if (result.destUids.length > 0) bus.publish({ accountId: ownerId, mailboxId: toMailboxId, kind: 'exists', uids: result.destUids, modseq: result.modseq });
@@ -138,9 +164,9 @@ export function createMessageService({ store, bus, access, now = () => new Date(
       const { ownerId: targetOwner } = await access.require(actor, toMailboxId, 'i');
       const result = await store.atomic(async (tx) => {
         // Within one owner a move leaves usage unchanged: no quota check (RFC 9208 §4.3 counts storage, not operations).
-        if (sourceOwner !== targetOwner) {
-          await assertQuota(tx, targetOwner, (await tx.messages.fetch(fromMailboxId, uids)).map((m) => m.size));
-        }
+        const list = await tx.messages.list(fromMailboxId, uids);
+        if (sourceOwner !== targetOwner) await assertQuota(tx, targetOwner, [...list.sizes]);
+        if (fromMailboxId !== toMailboxId) await keywordRoom(tx, toMailboxId, [...list.keywords.values()].flat());
         return tx.messages.move(fromMailboxId, uids, toMailboxId, now());
       });
       if (result.destUids.length > 0) {

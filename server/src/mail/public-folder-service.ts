@@ -4,7 +4,8 @@
 // NOT_FOUND outside a domain admin's domains); grantees must belong to the
 // folder's domain. Every change commits in one transaction with its audit
 // entry (docs/architecture.md), and its change event goes out after commit.
-import type { Grantee, PublicFolder, PublicFolderGrant } from '../../../shared/src/schemas/public-folders.ts';
+import type { Grantee, PublicFolder, PublicFolderAddressSet, PublicFolderGrant } from '../../../shared/src/schemas/public-folders.ts';
+import { parseAddress } from '../directory/names.ts';
 import { type AuditChange, writeAudit } from '../audit/audit-log.ts';
 import { requireAdmin } from '../directory/access.ts';
 import type { AccountService, Actor, DomainService, GroupService } from '../directory/api.ts';
@@ -12,6 +13,7 @@ import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Mailbox } from '../model/mail.ts';
 import type { Store, StoreTx } from '../store/port.ts';
+import { DEFAULT_MAIL_LIMITS, type MailLimits } from './mail-limits.ts';
 import { ALL_RIGHTS, createMailbox, deleteMailbox, publishMailboxChange, renameMailbox, setMailboxAcl } from './mailbox-service.ts';
 import { publicFolderOwner } from './public-folders.ts';
 
@@ -27,6 +29,14 @@ export interface PublicFolderService {
   /** `grantee`: "anyone", or an account or group of the domain by id or address. Empty rights remove the entry. */
   grant(actor: Actor, domain: string, folderId: string, grantee: string, rights: string): Promise<PublicFolderGrant[]>;
   revoke(actor: Actor, domain: string, folderId: string, grantee: string): Promise<void>;
+  /**
+   * Gives the folder an address in its domain (or changes whether mail from
+   * outside may post): mail to it is filed in the folder. Logged-in senders
+   * need the folder's "p" right; `acceptExternal` decides for everyone else.
+   */
+  setAddress(actor: Actor, domain: string, folderId: string, input: PublicFolderAddressSet): Promise<PublicFolder>;
+  /** The folder takes no more mail by address; its address is free again. */
+  removeAddress(actor: Actor, domain: string, folderId: string): Promise<void>;
 }
 
 export interface PublicFolderServiceDeps {
@@ -35,6 +45,8 @@ export interface PublicFolderServiceDeps {
   bus: ChangeBus;
   directory: { domains: Pick<DomainService, 'get'>; accounts: Pick<AccountService, 'get'>; groups: Pick<GroupService, 'get'> };
   now?: () => string;
+  /** mail.limits: a domain's public folders count as one account's mailboxes. */
+  limits?: MailLimits;
 }
 
 /** RFC 4314 §2.1.1: "c" → "k", "d" → "xte"; canonical order. */
@@ -44,7 +56,7 @@ function canonicalRights(rights: string): string {
   return [...ALL_RIGHTS].filter((r) => expanded.includes(r)).join('');
 }
 
-export function createPublicFolderService({ store, bus, directory, now = () => new Date().toISOString() }: PublicFolderServiceDeps): PublicFolderService {
+export function createPublicFolderService({ store, bus, directory, now = () => new Date().toISOString(), limits = DEFAULT_MAIL_LIMITS }: PublicFolderServiceDeps): PublicFolderService {
   /** The domain, if the actor administers it (NOT_FOUND otherwise, as for every directory object). */
   async function domainOf(actor: Actor, domain: string): Promise<string> {
     requireAdmin(actor, 'manage public folders');
@@ -59,8 +71,11 @@ export function createPublicFolderService({ store, bus, directory, now = () => n
   }
 
   async function view(domainId: string, mailbox: Mailbox): Promise<PublicFolder> {
-    const status = await store.messages.status(mailbox.id);
-    return { id: mailbox.id, domainId, name: mailbox.name, messages: status.messages, createdAt: mailbox.createdAt };
+    const [status, address] = await Promise.all([store.messages.status(mailbox.id), store.publicFolderAddresses.getByMailbox(mailbox.id)]);
+    return {
+      id: mailbox.id, domainId, name: mailbox.name, messages: status.messages, createdAt: mailbox.createdAt,
+      address: address?.address ?? null, acceptExternal: address?.acceptExternal ?? false,
+    };
   }
 
   /**
@@ -127,7 +142,7 @@ export function createPublicFolderService({ store, bus, directory, now = () => n
     async create(actor, domain, name) {
       const domainId = await domainOf(actor, domain);
       const mailbox = await change(actor, domainId, async (tx, at) => {
-        const created = await createMailbox(tx, publicFolderOwner(domainId), name, { subscribe: false }, at);
+        const created = await createMailbox(tx, publicFolderOwner(domainId), name, { subscribe: false }, at, limits);
         return { mailbox: created, audit: { action: 'create', before: null, after: { name: created.name } } };
       });
       return view(domainId, mailbox);
@@ -142,7 +157,7 @@ export function createPublicFolderService({ store, bus, directory, now = () => n
       const { domainId, mailbox } = await folderOf(actor, domain, folderId);
       const renamed = await change(actor, domainId, async (tx, at) => {
         const before = (await tx.mailboxes.get(mailbox.id))?.name ?? mailbox.name;
-        const after = await renameMailbox(tx, mailbox.id, name, at);
+        const after = await renameMailbox(tx, mailbox.id, name, at, limits);
         return { mailbox: after, audit: { action: 'update', before: { name: before }, after: { name: after.name } } };
       });
       return view(domainId, renamed);
@@ -171,6 +186,40 @@ export function createPublicFolderService({ store, bus, directory, now = () => n
         return { mailbox: changed, audit: { action: 'update', before: { acl: { [identifier]: before } }, after: { acl: { [identifier]: next } } } };
       });
       return aclOf(mailbox.id);
+    },
+
+    async setAddress(actor, domain, folderId, input) {
+      const { domainId, mailbox } = await folderOf(actor, domain, folderId);
+      const parsed = parseAddress(input.address);
+      const folderDomain = await directory.domains.get(actor, domainId);
+      if (parsed.domain !== folderDomain.name) {
+        throw new StoaError('STOA_VALIDATION', `the address must be in the folder's domain ${folderDomain.name}`, { errors: [{ path: '/address', message: 'other domain' }] });
+      }
+      await store.atomic(async (tx) => {
+        const at = now();
+        const current = await tx.publicFolderAddresses.getByMailbox(mailbox.id);
+        const acceptExternal = input.acceptExternal ?? current?.acceptExternal ?? false;
+        if (current && current.address !== parsed.address) await tx.publicFolderAddresses.delete(mailbox.id);
+        if (current && current.address === parsed.address) await tx.publicFolderAddresses.update(mailbox.id, { acceptExternal, updatedAt: at });
+        else await tx.publicFolderAddresses.create({ mailboxId: mailbox.id, domainId, address: parsed.address, acceptExternal, createdAt: at, updatedAt: at });
+        await writeAudit(tx, actor, at, {
+          action: current ? 'update' : 'create', objectType: 'public-folder-address', objectId: mailbox.id, domainId,
+          before: current ? { address: current.address, acceptExternal: current.acceptExternal } : null, after: { address: parsed.address, acceptExternal },
+        });
+      });
+      return view(domainId, mailbox);
+    },
+
+    async removeAddress(actor, domain, folderId) {
+      const { domainId, mailbox } = await folderOf(actor, domain, folderId);
+      await store.atomic(async (tx) => {
+        const current = await tx.publicFolderAddresses.getByMailbox(mailbox.id);
+        if (!current) throw new StoaError('STOA_NOT_FOUND', `public folder "${folderId}" has no address`);
+        await tx.publicFolderAddresses.delete(mailbox.id);
+        await writeAudit(tx, actor, now(), {
+          action: 'delete', objectType: 'public-folder-address', objectId: mailbox.id, domainId, before: { address: current.address, acceptExternal: current.acceptExternal }, after: null,
+        });
+      });
     },
 
     async revoke(actor, domain, folderId, grantee) {

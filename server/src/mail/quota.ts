@@ -11,7 +11,8 @@ export interface QuotaLimits { bytes: number; messages: number }
 export async function limitsOf(tx: StoreTx, accountId: string): Promise<QuotaLimits> {
   // Public folders belong to their domain, which has no quota of its own: their usage is counted, not limited.
   if (publicFolderDomain(accountId) !== null) return { bytes: 0, messages: 0 };
-  const account = await tx.accounts.get(accountId);
+  // A shared mailbox has a quota of its own, like an account.
+  const account = await tx.accounts.get(accountId) ?? await tx.sharedMailboxes.get(accountId);
   if (!account) throw new StoaError('STOA_NOT_FOUND', `account ${accountId}`);
   return { bytes: account.quotaBytes, messages: account.quotaMessages };
 }

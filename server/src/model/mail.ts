@@ -22,6 +22,12 @@ export interface Mailbox {
   uidNext: number;
   /** RFC 7162 §3.1.1; 1 for a new mailbox. */
   highestModSeq: number;
+  /**
+   * RFC 3501 §2.3.2 \Recent: the first UID no session has yet been told is
+   * recent. The first IMAP4rev1 session to see a message claims it
+   * (MessageService.claimRecent); every UID from here on is recent to nobody yet.
+   */
+  recentUid: number;
   createdAt: string;
 }
 
@@ -189,8 +195,8 @@ export interface MailboxStatus {
   deleted: number;
   /** RFC 8438 STATUS SIZE. */
   size: number;
-  /** RFC 9051 dropped \Recent: always 0. */
-  recent: 0;
+  /** RFC 3501 §2.3.2: messages no session has claimed as \Recent yet (RFC 9051 dropped \Recent). */
+  recent: number;
   uidNext: number;
   uidValidity: number;
   highestModSeq: number;

@@ -30,6 +30,13 @@ export interface MailboxStore {
   getAcl(mailboxId: string): Promise<AclEntry[]>;
   /** Mailboxes of other accounts with an ACL entry for one of these identifiers. */
   sharedWith(identifiers: readonly string[]): Promise<SharedMailbox[]>;
+  /**
+   * RFC 3501 §2.3.2 \Recent: raises the mailbox's recentUid past
+   * `throughUid` and returns the value it had, in one atomic step, so two
+   * sessions never both get a message as \Recent. UIDs from the returned
+   * value through `throughUid` are recent to the caller (none when it is higher).
+   */
+  claimRecent(id: string, throughUid: number): Promise<number>;
   subscribe(accountId: string, name: string): Promise<void>;
   unsubscribe(accountId: string, name: string): Promise<void>;
   subscriptions(accountId: string): Promise<string[]>;
@@ -42,6 +49,8 @@ export interface MessageStore {
   deliver(targets: readonly DeliveryTarget[], item: NewMessage, now: string): Promise<Delivered[]>;
   /** UID order; only the messages within `uids` when given (FETCH reads a large set range by range). */
   list(mailboxId: string, uids?: UidSet): Promise<MessageList>;
+  /** Distinct keywords of the mailbox's messages (case-insensitively distinct), sorted: what the keyword limit counts. */
+  keywordsInUse(mailboxId: string): Promise<string[]>;
   /** The light read behind SELECT: UIDs, keywords in use, unseen count and first unseen UID, with the mailbox row. */
   selection(mailboxId: string): Promise<MailboxSelection>;
   fetch(mailboxId: string, uids: UidSet): Promise<MessageRecord[]>;

@@ -15,6 +15,7 @@ import type { BlobInfo, ByteRange } from '../model/blob.ts';
 import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing.ts';
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
+import type { MailboxGrantStore, PublicFolderAddressStore, SharedMailboxStore } from './shared-mailbox-port.ts';
 
 // The adapters and the contract suite name the model types through this port.
 export type { ApiCredential, BlobInfo, ByteRange, DomainScope, ListOptions, Page, SortOrder };
@@ -26,7 +27,7 @@ export interface DomainStore {
   get(id: string): Promise<Domain | null>;
   getByName(asciiName: string): Promise<Domain | null>;
   update(id: string, patch: Partial<Omit<Domain, 'id' | 'name' | 'unicodeName' | 'createdAt'>>): Promise<Domain>;
-  /** Fails with STOA_DOMAIN_NOT_EMPTY while accounts, groups, aliases or resources live in it, STOA_DOMAIN_HAS_ALIASES while alias domains point at it. */
+  /** Fails with STOA_DOMAIN_NOT_EMPTY while accounts, groups, aliases, resources or shared mailboxes live in it, STOA_DOMAIN_HAS_ALIASES while alias domains point at it. */
   delete(id: string): Promise<void>;
   list(opts: ListOptions<'name' | 'createdAt'> & { scope: DomainScope }): Promise<Page<Domain>>;
   /** Alias domains whose `aliasOf` is this id. */
@@ -95,7 +96,8 @@ export interface ResourceStore {
   countInDomain(domainId: string): Promise<number>;
 }
 
-export type AddressOwnerKind = 'account' | 'group' | 'alias' | 'resource';
+/** 'shared-mailbox' and 'public-folder' (its id is the folder's mailbox id) come from shared-mailbox-port.ts. */
+export type AddressOwnerKind = 'account' | 'group' | 'alias' | 'resource' | 'shared-mailbox' | 'public-folder';
 
 /** The shared address space: one owner per normalised address. */
 export interface AddressStore {
@@ -253,6 +255,10 @@ export interface StoreTx {
   sieveScripts: SieveScriptStore;
   /** Messages held by the filter (filter-port.ts); in atomic() with their blob references and audit entries. */
   quarantine: QuarantineStore;
+  /** Shared mailboxes, delegation grants and public-folder addresses (shared-mailbox-port.ts); in atomic() with their audit entries. */
+  sharedMailboxes: SharedMailboxStore;
+  mailboxGrants: MailboxGrantStore;
+  publicFolderAddresses: PublicFolderAddressStore;
 }
 
 export interface Store extends StoreTx {

@@ -6,7 +6,8 @@
 /** RFC 9051 §7.5.2 address structure; strings are raw header text (not decoded), as IMAP returns them. */
 export interface EnvelopeAddress {
   name: string | null;
-  adl: null;
+  /** RFC 3501 §7.4.2 at-domain-list (source route, "@a,@b"), RFC 5322 §4.4 obs-route; usually null. */
+  adl: string | null;
   mailbox: string | null;
   host: string | null;
 }

@@ -1,7 +1,7 @@
 // Public folders of a domain ("Shared Folders/…" in IMAP) as the admin API
 // and the console see them: /api/v1/domains/:id/public-folders.
 import Type, { type Static } from 'typebox';
-import { Id, Timestamp } from './common.ts';
+import { EmailAddress, Id, Timestamp } from './common.ts';
 import { ObjectRef } from './api.ts';
 
 const FolderName = Type.String({
@@ -17,8 +17,16 @@ export const PublicFolder = Type.Object({
   name: FolderName,
   messages: Type.Integer({ minimum: 0 }),
   createdAt: Timestamp,
+  address: Type.Union([Type.String(), Type.Null()], { description: 'Mail to this address is filed in the folder; null when it has none' }),
+  acceptExternal: Type.Boolean({ description: 'Senders who did not log in (mail from outside) may post to the address; logged-in senders need the "p" right' }),
 }, { additionalProperties: false });
 export type PublicFolder = Static<typeof PublicFolder>;
+
+export const PublicFolderAddressSet = Type.Object({
+  address: EmailAddress,
+  acceptExternal: Type.Optional(Type.Boolean({ description: 'Default: as before, or false' })),
+}, { additionalProperties: false });
+export type PublicFolderAddressSet = Static<typeof PublicFolderAddressSet>;
 
 export const PublicFolderList = Type.Object({ items: Type.Array(PublicFolder) }, { additionalProperties: false });
 

@@ -107,23 +107,31 @@ function mailbox(tokens: Token[]): EnvelopeAddress | null {
   if (open >= 0) {
     const closeRel = tokens.slice(open + 1).findIndex((t) => t.kind === 'special' && t.text === '>');
     let addr = closeRel < 0 ? tokens.slice(open + 1) : tokens.slice(open + 1, open + 1 + closeRel);
-    // RFC 5322 §4.4 obs-route ("@a,@b:") is dropped; IMAP's adl is NIL.
+    // RFC 5322 §4.4 obs-route ("@a,@b:") is the source route: IMAP's adl field (RFC 3501 §7.4.2), "@a,@b".
     const colon = addr.findLastIndex((t) => t.kind === 'special' && t.text === ':');
-    if (colon >= 0) addr = addr.slice(colon + 1);
+    let adl: string | null = null;
+    if (colon >= 0) {
+      adl = addr.slice(0, colon).filter((t) => t.kind !== 'comment').map((t) => t.text).join('') || null;
+      addr = addr.slice(colon + 1);
+    }
     const name = phrase(tokens.slice(0, open)) || lastComment(tokens);
     if (addr.length === 0) {
       // "<>" (null reverse path) carries no address.
       return name === null || name === '' ? null : { name, adl: null, mailbox: 'MISSING_MAILBOX', host: 'MISSING_DOMAIN' };
     }
-    return { name: name === '' ? null : name, adl: null, ...addrSpec(addr) };
+    return { name: name === '' ? null : name, adl, ...addrSpec(addr) };
   }
   const words = tokens.filter((t) => t.kind !== 'comment');
   if (words.length === 0) return null;
-  // No angle brackets: the addr-spec is the run of unspaced tokens around the
-  // last "@"; anything before it is a (malformed) display name.
+  // No angle brackets: the addr-spec is the run of tokens around the last
+  // "@" joined without space, or by "." and "@" with space or comments
+  // around them (RFC 5322 §4.4 obs-local-part and obs-domain allow CFWS
+  // there: "user (c) @ example.org"); anything before it is a (malformed)
+  // display name.
   const at = words.findLastIndex((t) => t.kind === 'special' && t.text === '@');
+  const joiner = (t: Token): boolean => t.kind === 'special' && (t.text === '.' || t.text === '@');
   let start = Math.max(at, 0);
-  while (start > 0 && !words[start].spaced) start--;
+  while (start > 0 && (!words[start].spaced || joiner(words[start]) || joiner(words[start - 1]))) start--;
   const before = words.slice(0, start);
   const name = phrase(before) || lastComment(tokens);
   return { name: name === '' ? null : name, adl: null, ...addrSpec(words.slice(start)) };

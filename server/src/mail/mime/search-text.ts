@@ -5,6 +5,7 @@
 import { Buffer } from 'node:buffer';
 import type { MimePart } from './types.ts';
 import { type HeaderField, headerFields, unfoldValue } from './header-fields.ts';
+import { parseAddressList } from './address-list.ts';
 import { decodeWords } from './envelope.ts';
 import { decodeBody } from './decode-body.ts';
 import { htmlToText } from './html-text.ts';
@@ -49,8 +50,30 @@ class Budget {
   }
 }
 
+const ADDRESS_HEADERS: ReadonlySet<string> = new Set(['from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'resent-from', 'resent-to', 'resent-cc']);
+
+/**
+ * What the index holds of one header field: its decoded value and, for
+ * address fields, each addr-spec as ENVELOPE spells it ("mailbox@host")
+ * where the header spelled it otherwise (comments inside the address,
+ * quoted local parts, spaces around "@"), so that SEARCH FROM
+ * user@example.org (RFC 3501 §6.4.4), narrowed by an index lookup, still
+ * finds `user (comment) @ example.org`.
+ */
+export function headerSearchTexts(field: HeaderField): string[] {
+  const decoded = decodeWords(unfoldValue(field.value));
+  if (!ADDRESS_HEADERS.has(field.name.toLowerCase())) return [decoded];
+  const out = [decoded];
+  for (const a of parseAddressList(unfoldValue(field.value))) {
+    if (a.mailbox === null || a.host === null) continue;
+    const spec = `${a.mailbox}@${a.host}`;
+    if (!decoded.includes(spec)) out.push(spec);
+  }
+  return out;
+}
+
 function addHeaders(budget: Budget, fields: readonly HeaderField[]): void {
-  for (const f of fields) if (SEARCH_HEADERS.has(f.name.toLowerCase())) budget.add(decodeWords(unfoldValue(f.value)));
+  for (const f of fields) if (SEARCH_HEADERS.has(f.name.toLowerCase())) for (const text of headerSearchTexts(f)) budget.add(text);
 }
 
 /** Raw bytes to decode for `budget` bytes of text: enough for QP and HTML markup, cut at a line end. */

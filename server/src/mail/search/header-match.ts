@@ -11,7 +11,7 @@ import type { MessageSummary } from '../../store/mail-port.ts';
 import type { ByteRange } from '../../store/port.ts';
 import { decodeWords } from '../mime/envelope.ts';
 import { allFields, headerFields, unfoldValue, type HeaderField } from '../mime/header-fields.ts';
-import { buildSearchText } from '../mime/search-text.ts';
+import { buildSearchText, headerSearchTexts } from '../mime/search-text.ts';
 import type { MimePart } from '../mime/types.ts';
 
 /** The indexer's default text budget (index-message.ts): a body is re-read with the same limit. */
@@ -102,7 +102,7 @@ export function headerMatches(fields: readonly HeaderField[], name: string, fold
 
 /** Whether `foldedNeedle` occurs in one of the top-level header values the full-text index holds. */
 export function indexedHeadersContain(fields: readonly HeaderField[], searchHeaders: ReadonlySet<string>, foldedNeedle: string): boolean {
-  return fields.some((f) => searchHeaders.has(f.name.toLowerCase()) && foldForSearch(decodeWords(unfoldValue(f.value))).includes(foldedNeedle));
+  return fields.some((f) => searchHeaders.has(f.name.toLowerCase()) && headerSearchTexts(f).some((t) => foldForSearch(t).includes(foldedNeedle)));
 }
 
 /**

@@ -36,9 +36,14 @@ export function sentTime(s: MessageSummary): number {
   return Date.parse(s.headers.date ?? s.internalDate);
 }
 
-/** First real address of a list (RFC 9051 §7.5.2 group markers have no host). */
+/**
+ * The first address of a list as ENVELOPE has it (RFC 9051 §7.5.2): for a
+ * group, its start marker, whose mailbox field holds the group's name and
+ * whose host is NIL. RFC 5256 §3 and RFC 5957 §2 speak of "the first
+ * address", and Dovecot, the reference implementation, reads it literally.
+ */
 function firstAddress(list: readonly EnvelopeAddress[] | null | undefined): EnvelopeAddress | undefined {
-  return list?.find((a) => a.host !== null);
+  return list?.[0];
 }
 
 /** RFC 5256 §3 FROM/TO/CC: addr-mailbox of the first address; "" when there is none. */
@@ -47,14 +52,16 @@ function mailboxOf(list: readonly EnvelopeAddress[] | null | undefined): string 
 }
 
 /**
- * RFC 5957 §3: the decoded display name of the first address when it has
- * one, else its addr-spec (mailbox@host); "" without an address.
+ * RFC 5957 §2: the decoded display name of the first address when it has
+ * one, else its addr-spec (mailbox@host; a group marker: the group name);
+ * "" without an address.
  */
 function displayOf(list: readonly EnvelopeAddress[] | null | undefined): string {
   const a = firstAddress(list);
   if (!a) return '';
   const name = a.name ? decodeWords(a.name).trim() : '';
-  return collationKey(name !== '' ? name : `${a.mailbox ?? ''}@${a.host ?? ''}`);
+  if (name !== '') return collationKey(name);
+  return collationKey(a.host === null ? (a.mailbox ?? '') : `${a.mailbox ?? ''}@${a.host}`);
 }
 
 function value(s: MessageSummary, key: SortKeyName): Value {

@@ -68,8 +68,11 @@ export function thunderbirdConfig(config: StoaConfig, domain: string): string {
   ].join('\n');
 }
 
-/** [MS-OXDSCLI] POX response: one Protocol element per endpoint. */
-export function autodiscoverResponse(config: StoaConfig, email: string): string {
+/** A mailbox the user also opens ([MS-OXDSCLI] 2.2.4.1.1.2.1 AlternativeMailbox, Type "Delegate": Exchange's automapping). */
+export interface AlternativeMailbox { displayName: string; address: string }
+
+/** [MS-OXDSCLI] POX response: one Protocol element per endpoint, then the mailboxes shared with the user. */
+export function autodiscoverResponse(config: StoaConfig, email: string, alternatives: readonly AlternativeMailbox[] = []): string {
   const protocol = (e: MailEndpoint): string => [
     '      <Protocol>',
     `        <Type>${e.protocol === 'pop3' ? 'POP3' : e.protocol === 'imap' ? 'IMAP' : 'SMTP'}</Type>`,
@@ -92,6 +95,14 @@ export function autodiscoverResponse(config: StoaConfig, email: string): string 
     '      <AccountType>email</AccountType>',
     '      <Action>settings</Action>',
     ...mailEndpoints(config).map(protocol),
+    ...alternatives.map((a) => [
+      '      <AlternativeMailbox>',
+      '        <Type>Delegate</Type>',
+      `        <DisplayName>${xmlEscape(a.displayName)}</DisplayName>`,
+      `        <SmtpAddress>${xmlEscape(a.address)}</SmtpAddress>`,
+      `        <OwnerSmtpAddress>${xmlEscape(a.address)}</OwnerSmtpAddress>`,
+      '      </AlternativeMailbox>',
+    ].join('\n')),
     '    </Account>',
     '  </Response>',
     '</Autodiscover>',

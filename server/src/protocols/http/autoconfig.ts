@@ -1,18 +1,60 @@
 // Mail client autoconfiguration (docs/client-setup.md): Thunderbird's
 // autoconfig, Outlook's POX Autodiscover and an Apple configuration profile.
 // Public routes: they reveal only the server name and ports, which DNS SRV
-// records (RFC 6186) publish anyway.
+// records (RFC 6186) publish anyway. An Autodiscover request that carries the
+// user's own credentials (HTTP Basic, as Outlook sends them) also gets the
+// mailboxes the user holds full access on (AlternativeMailbox, Exchange's
+// automapping); who may open what is never told to anyone else.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StoaConfig } from '../../config/types.ts';
+import { systemActor } from '../../directory/access.ts';
+import type { Directory } from '../../directory/api.ts';
+import { isStoaError } from '../../errors/catalogue.ts';
 import {
   AUTODISCOVER_BODY_LIMIT, appleProfile, autodiscoverError, autodiscoverResponse, parseEmail, readAutodiscoverRequest, thunderbirdConfig,
+  type AlternativeMailbox,
 } from './autoconfig-documents.ts';
 
 const publicRoute = { access: 'public' as const };
 const XML = 'application/xml; charset=utf-8';
 
-export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig }): Promise<void> {
-  const { config } = opts;
+/** The user name and password of an HTTP Basic Authorization header (RFC 7617); null without one. */
+function basicCredentials(header: string | undefined): { username: string; password: string } | null {
+  const m = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+  if (!m) return null;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon > 0 ? { username: text.slice(0, colon), password: text.slice(colon + 1) } : null;
+}
+
+/**
+ * The mailboxes the authenticated requester may open, when it asks about its
+ * own address; 'denied' for wrong credentials; [] without credentials.
+ */
+async function alternativesFor(directory: Directory, header: string | undefined, email: string, ip: string): Promise<AlternativeMailbox[] | 'denied'> {
+  const credentials = basicCredentials(header);
+  if (!credentials) return [];
+  const login = await directory.auth.authenticate({ ...credentials, protocol: 'autodiscover', ip });
+  if (!login.ok) return 'denied';
+  const asked = await directory.addresses.resolve(email).catch(() => null);
+  if (asked?.kind !== 'account' || asked.account.id !== login.account.id) return [];
+  const out: AlternativeMailbox[] = [];
+  for (const entry of (await directory.grants.accessOf(login.actor, login.account.id)).open) {
+    let displayName = entry.mailbox.address;
+    if (entry.mailbox.kind === 'shared-mailbox') {
+      try {
+        displayName = (await directory.sharedMailboxes.get(systemActor(), entry.mailbox.id)).displayName || displayName;
+      } catch (err) {
+        if (!isStoaError(err, 'STOA_NOT_FOUND')) throw err;
+      }
+    }
+    out.push({ displayName, address: entry.mailbox.address });
+  }
+  return out;
+}
+
+export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig; directory?: Directory }): Promise<void> {
+  const { config, directory } = opts;
 
   // Encapsulated in this plugin: the rest of the API keeps accepting JSON only.
   app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string', bodyLimit: AUTODISCOVER_BODY_LIMIT }, (_req, body, done) => done(null, body));
@@ -35,7 +77,11 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
     const parsed = readAutodiscoverRequest(body);
     reply.type(XML).header('cache-control', 'no-store');
     if (!parsed.ok) return reply.code(400).send(autodiscoverError(600, `Invalid Request: ${parsed.reason}`));
-    return reply.send(autodiscoverResponse(config, parsed.email));
+    const alternatives = directory ? await alternativesFor(directory, request.headers.authorization, parsed.email, request.ip) : [];
+    if (alternatives === 'denied') {
+      return reply.code(401).header('www-authenticate', 'Basic realm="Autodiscover", charset="UTF-8"').send(autodiscoverError(401, 'Wrong user name or password'));
+    }
+    return reply.send(autodiscoverResponse(config, parsed.email, alternatives));
   };
   const adOptions = { config: publicRoute, bodyLimit: AUTODISCOVER_BODY_LIMIT, schema: { hide: true } };
   app.post('/autodiscover/autodiscover.xml', adOptions, autodiscover);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PublicFolderService } from '../../mail/public-folder-service.ts';
 import { LocationHeader, NoContent, ObjectParams } from '../../../../shared/src/schemas/api.ts';
 import {
-  PublicFolder, PublicFolderAcl, PublicFolderCreate, PublicFolderGranteeParams, PublicFolderList, PublicFolderParams,
+  PublicFolder, PublicFolderAcl, PublicFolderAddressSet, PublicFolderCreate, PublicFolderGranteeParams, PublicFolderList, PublicFolderParams,
   PublicFolderRights, PublicFolderUpdate,
 } from '../../../../shared/src/schemas/public-folders.ts';
 import { authOf } from './auth.ts';
@@ -78,6 +78,22 @@ export async function publicFoldersRoutes(app: FastifyInstance, opts: { publicFo
     schema: { tags, summary: 'Remove an access list entry', params: PublicFolderGranteeParams, response: { 204: NoContent, ...problemResponses } },
   }, async (request, reply) => {
     await service.revoke(authOf(request).actor, request.params.id, request.params.folderId, request.params.grantee);
+    return reply.code(204).send();
+  });
+
+  app.put<{ Params: FolderParams; Body: PublicFolderAddressSet }>(`${base}/:folderId/address`, {
+    config,
+    schema: {
+      tags, summary: 'Give a public folder an address in its domain: mail to it is filed in the folder', params: PublicFolderParams, body: PublicFolderAddressSet,
+      response: { 200: PublicFolder, ...problemResponses },
+    },
+  }, async (request) => service.setAddress(authOf(request).actor, request.params.id, request.params.folderId, request.body));
+
+  app.delete<{ Params: FolderParams }>(`${base}/:folderId/address`, {
+    config,
+    schema: { tags, summary: 'Take a public folder\'s address away', params: PublicFolderParams, response: { 204: NoContent, ...problemResponses } },
+  }, async (request, reply) => {
+    await service.removeAddress(authOf(request).actor, request.params.id, request.params.folderId);
     return reply.code(204).send();
   });
 }

@@ -39,6 +39,7 @@ import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
 import { resourcesRoutes } from './resources.ts';
 import { sessionRoutes } from './sessions.ts';
+import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
 import { sieveMeRoutes } from './sieve-me.ts';
 import { systemRoutes } from './system.ts';
@@ -112,7 +113,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
-  await app.register(autoconfigRoutes, { config });
+  await app.register(autoconfigRoutes, { config, directory });
   if (config.console.enabled) await app.register(consoleSite, { config: config.console });
   await app.register(async (api) => {
     await api.register(sessionRoutes, { config, directory });
@@ -127,6 +128,8 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(groupsRoutes, { directory });
     await api.register(aliasesRoutes, { directory });
     await api.register(resourcesRoutes, { directory });
+    await api.register(sharedMailboxRoutes, { directory });
+    await api.register(meDelegationRoutes, { directory });
     await api.register(auditRoutes, { directory });
     if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
     if (deps.publicFolders) await api.register(publicFoldersRoutes, { publicFolders: deps.publicFolders });

@@ -3,6 +3,7 @@
 // the connection alone serializes and writes them (wire/serialize-response.ts).
 import type { Readable } from 'node:stream';
 import type { AccountService, Actor, AuthService, GroupService, LoginGrant } from '../../directory/api.ts';
+import type { SharedMailboxService } from '../../directory/shared-mailbox-api.ts';
 import type { Account } from '../../../../shared/src/schemas/directory.ts';
 import type { ChangeBus } from '../../events/change-bus.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -18,6 +19,8 @@ export interface ImapServices {
   accounts: AccountService;
   /** ACL identifiers naming groups ("$sales@example.com", session/acl-identifiers.ts). */
   groups: GroupService;
+  /** Shared mailboxes by address, for their trees' names (session/namespaces.ts). */
+  sharedMailboxes: SharedMailboxService;
   mailboxes: MailboxService;
   messages: MessageService;
   bus: ChangeBus;
@@ -39,6 +42,8 @@ export interface ImapSettings {
   spoolDir: string;
   /** Clock in ms since the epoch (tests move it). */
   now: () => number;
+  /** Where shared mailboxes opened through full access are shown (mail.sharedMailboxes.imapPrefix); "Other Users" when absent. */
+  sharedMailboxPrefix?: 'Other Users' | 'Shared';
 }
 
 /** What a session carries in every state. */

@@ -39,6 +39,7 @@ export async function startImapListeners({ config, services, tls, logger, now = 
     appendLimit: DEFAULT_APPEND_LIMIT,
     spoolDir: join(config.dataDir, 'tmp', 'imap-append'),
     now,
+    sharedMailboxPrefix: config.mail.sharedMailboxes.imapPrefix,
   };
   await mkdir(settings.spoolDir, { recursive: true, mode: 0o700 });
   const connections = new Set<ImapConnection>();

@@ -25,6 +25,21 @@ export function mailboxContract(factory: StoreFactory): void {
       assert.equal(await s.mailboxes.get(newId()), null);
     });
 
+    it('hands each \\Recent UID to one claimer only (RFC 3501 §2.3.2), and counts the unclaimed in status', async () => {
+      const s = h().store;
+      const m = await mailboxFixture(s, account, 'Recent');
+      assert.equal(m.recentUid, 1);
+      await s.messages.append(m.id, [await storedMessage(s, { subject: 'r1', text: 'one' }), await storedMessage(s, { subject: 'r2', text: 'two' })], T0);
+      assert.equal((await s.messages.status(m.id)).recent, 2);
+      const claims = await Promise.all([s.mailboxes.claimRecent(m.id, 2), s.mailboxes.claimRecent(m.id, 2)]);
+      // One claim starts at 1 (it gets 1..2), the other after it (it gets nothing).
+      assert.deepEqual(claims.sort(), [1, 3]);
+      assert.equal((await s.messages.status(m.id)).recent, 0);
+      assert.equal((await s.mailboxes.get(m.id))!.recentUid, 3);
+      assert.equal(await s.mailboxes.claimRecent(m.id, 1), 3);
+      assert.equal((await s.mailboxes.get(m.id))!.recentUid, 3);
+    });
+
     it('refuses a second mailbox with the same name in one account, allows it in another', async () => {
       const s = h().store;
       await mailboxFixture(s, account, 'Dup');

@@ -161,7 +161,8 @@ export function messageContract(factory: StoreFactory): void {
       ];
       const r = await s.messages.append(box.id, items, T0);
       assert.deepEqual(await s.messages.status(box.id), {
-        messages: 3, unseen: 1, deleted: 2, size: items.reduce((n, m) => n + m.index.size, 0), recent: 0,
+        // No session has claimed them yet: all three are \Recent to the next one (RFC 3501 §2.3.2).
+        messages: 3, unseen: 1, deleted: 2, size: items.reduce((n, m) => n + m.index.size, 0), recent: 3,
         uidNext: 4, uidValidity: box.uidValidity, highestModSeq: r.modseq,
       });
       const empty = await mailboxFixture(s, newId(), 'Empty');

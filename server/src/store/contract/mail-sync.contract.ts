@@ -127,7 +127,11 @@ export function messageSyncContract(factory: StoreFactory): void {
       assert.deepEqual((await s.messages.changesSince(box.id, before)).vanished, [[2, 3]]);
       assert.equal((await s.blobs.stat(items[1].blobId))?.refs, 1);
       assert.equal((await s.messages.usage(owner)).messages, 3);
-      await assert.rejects(s.messages.move(box.id, [[1, 1]], box.id, T0), (e) => isStoaError(e, 'STOA_VALIDATION'));
+      // RFC 6851 §3.3: the selected mailbox may be the target; the message gets a new UID there.
+      const self = await s.messages.move(box.id, [[1, 1]], box.id, T0);
+      assert.deepEqual([self.sourceUids, self.destUids, self.expunged?.uids], [[1], [4], [1]]);
+      assert.deepEqual([...(await s.messages.list(box.id)).uids], [4]);
+      assert.equal((await s.messages.usage(owner)).messages, 3);
     });
 
     it('filters by flags, keywords, size, date, MODSEQ and UID set', async () => {

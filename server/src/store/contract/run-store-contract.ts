@@ -15,6 +15,7 @@ import { mailContract } from './mail.contract.ts';
 import { ownerContract } from './owners.contract.ts';
 import { queueContract } from './queue.contract.ts';
 import { securityContract } from './security.contract.ts';
+import { sharedMailboxContract } from './shared-mailboxes.contract.ts';
 import { sieveContract } from './sieve.contract.ts';
 import { spamFilterContract } from './spam-filter.contract.ts';
 
@@ -38,5 +39,6 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     lockContract(factory);
     queueContract(factory);
     sieveContract(factory);
+    sharedMailboxContract(factory);
   });
 }

@@ -4,6 +4,7 @@ import type { Domain } from '../../../../shared/src/schemas/directory.ts';
 import { StoaError } from '../../errors/catalogue.ts';
 import type { DomainStore } from '../port.ts';
 import { findById, updateById } from './addressed-entity.ts';
+import { SHARED_MAILBOX_COLLECTIONS } from './shared-mailbox-store.ts';
 import { COLLECTIONS } from './collections.ts';
 import { FENCE_FIELD, fenceDomains } from './domain-fence.ts';
 import { allOf, findPage, scopeFilter, sortBy, sortField, textFilter } from './listing.ts';
@@ -28,7 +29,10 @@ function fromDoc(doc: DomainDoc): Domain {
 const SORT_FIELDS: Record<string, string> = { name: 'name', createdAt: 'createdAt' };
 
 /** Members whose presence blocks a domain delete. */
-const MEMBER_COLLECTIONS = [COLLECTIONS.accounts, COLLECTIONS.groups, COLLECTIONS.aliases, COLLECTIONS.resources] as const;
+const MEMBER_COLLECTIONS = [
+  COLLECTIONS.accounts, COLLECTIONS.groups, COLLECTIONS.aliases, COLLECTIONS.resources,
+  SHARED_MAILBOX_COLLECTIONS.sharedMailboxes, SHARED_MAILBOX_COLLECTIONS.folderAddresses,
+] as const;
 
 export function createDomainStore(ctx: MongoCtx): DomainStore {
   const domains: Collection<DomainDoc> = ctx.db.collection<DomainDoc>(COLLECTIONS.domains);

@@ -28,6 +28,8 @@ export interface MailboxDoc {
   uidValidity: number;
   uidNext: number;
   highestModSeq: number;
+  /** RFC 3501 §2.3.2: first UID not yet claimed as \Recent (absent on documents from before migration 13: uidNext). */
+  recentUid?: number;
   createdAt: string;
   /** RFC 4314 entries; small, so kept in the mailbox document. */
   acl: { identifier: string; rights: string }[];

@@ -19,7 +19,7 @@ export function createMailboxStore(ctx: MongoCtx): MailboxStore {
       try {
         await c.mailboxes.insertOne({
           _id: input.id, accountId: input.accountId, name: input.name, specialUse: input.specialUse,
-          uidValidity: await nextUidValidity(t), uidNext: 1, highestModSeq: 1, createdAt: input.createdAt, acl: [],
+          uidValidity: await nextUidValidity(t), uidNext: 1, highestModSeq: 1, recentUid: 1, createdAt: input.createdAt, acl: [],
         }, sessionOpts(t));
       } catch (err) {
         if (isDuplicateKey(err)) throw new StoaError('STOA_CONFLICT', `mailbox ${input.name} already exists`, { cause: err });
@@ -34,6 +34,15 @@ export function createMailboxStore(ctx: MongoCtx): MailboxStore {
     get: (id) => guard(ctx, async () => {
       const doc = await mailCollections(ctx).mailboxes.findOne({ _id: id }, sessionOpts(ctx));
       return doc ? toMailbox(ctx, doc) : null;
+    }),
+
+    claimRecent: (id, throughUid) => guard(ctx, async () => {
+      // One atomic $max: two sessions claiming at once get disjoint ranges.
+      const before = await mailCollections(ctx).mailboxes.findOneAndUpdate(
+        { _id: id }, { $max: { recentUid: throughUid + 1 } }, { ...sessionOpts(ctx), returnDocument: 'before' },
+      );
+      if (!before) throw new StoaError('STOA_NOT_FOUND', `mailbox ${id}`);
+      return before.recentUid ?? before.uidNext;
     }),
 
     getByName: (accountId, name) => guard(ctx, async () => {

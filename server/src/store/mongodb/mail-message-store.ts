@@ -8,7 +8,7 @@ import type { BodyDoc } from './mail-collections.ts';
 import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';
 import { appendMessages, copyMessages, deliverMessage, uidFilter } from './mail-message-writes.ts';
 import { bumpModseq, mailCollections, removeCopies, requireMailboxDoc, toMessage } from './mail-rows.ts';
-import { selectMailbox } from './mail-selection.ts';
+import { keywordsInUse, selectMailbox } from './mail-selection.ts';
 import { guard, inTransaction, sessionOpts, type MongoCtx } from './mongo-context.ts';
 
 function escapeRegex(s: string): string {
@@ -42,6 +42,7 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
     }),
 
     selection: (mailboxId) => read(() => selectMailbox(ctx, mailboxId)),
+    keywordsInUse: (mailboxId) => read(() => keywordsInUse(ctx, mailboxId)),
 
     fetch: (mailboxId, uids) => read(async () => {
       if (uids.length === 0) return [];
@@ -167,17 +168,19 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
 
     status: (mailboxId) => read(async () => {
       const mailbox = await requireMailboxDoc(ctx, mailboxId);
-      const [agg] = await c.messages.aggregate<{ n: number; unseen: number; deleted: number; size: number }>([
+      const recentUid = mailbox.recentUid ?? mailbox.uidNext;
+      const [agg] = await c.messages.aggregate<{ n: number; unseen: number; deleted: number; size: number; recent: number }>([
         { $match: { mailboxId } },
         { $group: {
           _id: null, n: { $sum: 1 }, size: { $sum: '$size' },
           unseen: { $sum: { $cond: [{ $eq: [{ $mod: ['$flags', 2] }, 0] }, 1, 0] } },
           deleted: { $sum: { $cond: [{ $gte: [{ $mod: ['$flags', 16] }, 8] }, 1, 0] } },
+          recent: { $sum: { $cond: [{ $gte: ['$uid', recentUid] }, 1, 0] } },
         } },
       ], sessionOpts(ctx)).toArray();
       if (agg && typeof agg.n !== 'number') throw new StoaError('STOA_INTERNAL', 'status aggregate is malformed');
       return {
-        messages: agg?.n ?? 0, unseen: agg?.unseen ?? 0, deleted: agg?.deleted ?? 0, size: agg?.size ?? 0, recent: 0 as const,
+        messages: agg?.n ?? 0, unseen: agg?.unseen ?? 0, deleted: agg?.deleted ?? 0, size: agg?.size ?? 0, recent: agg?.recent ?? 0,
         uidNext: mailbox.uidNext, uidValidity: mailbox.uidValidity, highestModSeq: mailbox.highestModSeq,
       };
     }),

@@ -74,7 +74,6 @@ export async function copyMessages(t: MongoCtx, fromId: string, uids: UidSet, to
   const c = mailCollections(t);
   const source = await requireMailboxDoc(t, fromId);
   const target = await requireMailboxDoc(t, toId);
-  if (move && fromId === toId) throw new StoaError('STOA_VALIDATION', 'cannot move messages into the mailbox they are in');
   const saveDate = date(now, 'save date');
   const rows = uids.length === 0 ? [] : await c.messages.find(uidFilter(fromId, uids), { ...sessionOpts(t), sort: { uid: 1 } }).toArray();
   if (rows.length === 0) return { uidValidity: target.uidValidity, sourceUids: [], destUids: [], modseq: target.highestModSeq };

@@ -36,7 +36,8 @@ export async function toMailbox(ctx: MongoCtx, doc: MailboxDoc): Promise<Mailbox
   const sub = await mailCollections(ctx).subscriptions.findOne({ _id: pairKey(doc.accountId, doc.name) }, sessionOpts(ctx));
   return {
     id: doc._id, accountId: doc.accountId, name: doc.name, specialUse: doc.specialUse, subscribed: sub !== null,
-    uidValidity: doc.uidValidity, uidNext: doc.uidNext, highestModSeq: doc.highestModSeq, createdAt: doc.createdAt,
+    uidValidity: doc.uidValidity, uidNext: doc.uidNext, highestModSeq: doc.highestModSeq, recentUid: doc.recentUid ?? doc.uidNext,
+    createdAt: doc.createdAt,
   };
 }
 

@@ -10,6 +10,14 @@ import { sessionOpts, type MongoCtx } from './mongo-context.ts';
 /** Partial index behind the keywords read (migration 7). */
 export const KEYWORDS_INDEX: IndexDescription = { key: { mailboxId: 1, keywords: 1 }, name: 'mailbox_keywords', partialFilterExpression: { keywords: { $type: 'array' } } };
 
+/** Distinct keywords of the mailbox's messages (case-insensitively distinct), sorted. */
+export async function keywordsInUse(ctx: MongoCtx, mailboxId: string): Promise<string[]> {
+  const raw = await mailCollections(ctx).messages.distinct('keywords', { mailboxId, keywords: { $type: 'array' } }, sessionOpts(ctx));
+  const keywords = new Map<string, string>();
+  for (const k of raw as unknown[]) if (typeof k === 'string' && !keywords.has(k.toLowerCase())) keywords.set(k.toLowerCase(), k);
+  return [...keywords.values()].sort();
+}
+
 export async function selectMailbox(ctx: MongoCtx, mailboxId: string): Promise<MailboxSelection> {
   const c = mailCollections(ctx);
   const mailbox = await toMailbox(ctx, await requireMailboxDoc(ctx, mailboxId));

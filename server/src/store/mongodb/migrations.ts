@@ -14,6 +14,7 @@ import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
+import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
 
 interface Migration {
   version: number;
@@ -212,6 +213,20 @@ const MIGRATIONS: readonly Migration[] = [
     description: 'spam filter: classifier tokens, stored verdicts, quarantine',
     async up(db) {
       for (const [name, indexes] of Object.entries(SPAM_FILTER_INDEXES)) await db.collection(name).createIndexes(indexes);
+    },
+  },
+  {
+    version: 13,
+    description: 'shared mailboxes, delegation grants (full access, send as, send on behalf) and public-folder addresses',
+    async up(db) {
+      await createIndexedCollections(db, SHARED_MAILBOX_INDEXES);
+    },
+  },
+  {
+    version: 14,
+    description: 'mail: RFC 3501 \\Recent, the first UID not yet claimed per mailbox; existing messages are recent to nobody',
+    async up(db) {
+      await db.collection(MAIL_COLLECTIONS.mailboxes).updateMany({ recentUid: { $exists: false } }, [{ $set: { recentUid: '$uidNext' } }]);
     },
   },
 ];

@@ -30,6 +30,7 @@ import { createDkimKeyStore } from './dkim-key-store.ts';
 import { createGreylistStore, createRateCounterStore } from './greylist-store.ts';
 import { createSieveScriptStore, createVacationMemoryStore } from './sieve-store.ts';
 import { createBayesStore, createQuarantineStore, createVerdictStore } from './spam-filter-store.ts';
+import { createMailboxGrantStore, createPublicFolderAddressStore, createSharedMailboxStore } from './shared-mailbox-store.ts';
 
 export async function openMongoStore(config: StoaConfig): Promise<Store> {
   const { url, database } = config.store.mongodb;
@@ -58,6 +59,9 @@ function txStores(ctx: MongoCtx): StoreTx {
     queue: createQueueStore(ctx),
     sieveScripts: createSieveScriptStore(ctx),
     quarantine: createQuarantineStore(ctx),
+    sharedMailboxes: createSharedMailboxStore(ctx),
+    mailboxGrants: createMailboxGrantStore(ctx),
+    publicFolderAddresses: createPublicFolderAddressStore(ctx),
   };
 }
 

@@ -23,7 +23,7 @@ export const DOMAINS: TableMap<Domain> = {
   },
 };
 
-const OWNERS = ['accounts', 'groups', 'aliases', 'resources'] as const;
+const OWNERS = ['accounts', 'groups', 'aliases', 'resources', 'shared_mailboxes', 'public_folder_addresses'] as const;
 
 export function sqliteDomainStore(x: Executor): DomainStore {
   return {

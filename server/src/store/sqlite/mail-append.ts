@@ -83,7 +83,6 @@ export function rowsInSet(c: SqliteConnection, mailboxId: string, uids: UidSet, 
 export function copyMessages(c: SqliteConnection, fromId: string, uids: UidSet, toId: string, now: string, move: boolean): CopyResult {
   const source = requireMailbox(c, fromId);
   const target = requireMailbox(c, toId);
-  if (move && fromId === toId) throw new StoaError('STOA_VALIDATION', 'cannot move messages into the mailbox they are in');
   const saveDate = millis(now, 'save date');
   const rows = rowsInSet(c, fromId, uids, 'uid, body_id, email_id, thread_id, size, internal_date, flags, keywords');
   if (rows.length === 0) return { uidValidity: target.uidValidity, sourceUids: [], destUids: [], modseq: target.highestModSeq };

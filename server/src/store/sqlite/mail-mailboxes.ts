@@ -30,6 +30,12 @@ export function sqliteMailboxStore(x: Executor): MailboxStore {
 
     get: (id) => x.read((c) => getMailbox(c, id)),
 
+    claimRecent: (id, throughUid) => x.write((c) => {
+      const before = requireMailbox(c, id).recentUid;
+      if (before <= throughUid) c.run('UPDATE mailboxes SET recent_uid = ? WHERE id = ?', throughUid + 1, id);
+      return before;
+    }),
+
     getByName: (accountId, name) => x.read((c) => {
       const row = c.get(`${MAILBOX_SELECT} WHERE m.account_id = ? AND m.name = ?`, accountId, name);
       return row ? decodeMailbox(row) : null;

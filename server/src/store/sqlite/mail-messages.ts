@@ -8,7 +8,7 @@ import { appendMessages, copyMessages, deliverMessage, rowsInSet } from './mail-
 import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';
 import { MESSAGE_SELECT, bumpModseq, decodeMessage, encodeKeywords, parseKeywords, removeCopies, requireMailbox } from './mail-rows.ts';
 import { filterMessages, searchMessageText, summarizeMessages } from './mail-search.ts';
-import { selectMailbox } from './mail-selection.ts';
+import { keywordsInUse, selectMailbox } from './mail-selection.ts';
 import type { Executor } from './sqlite-executor.ts';
 
 // Array rows: 100k message objects with named keys would cost more than the query.
@@ -46,6 +46,7 @@ export function sqliteMessageStore(x: Executor): MessageStore {
     }),
 
     selection: (mailboxId) => x.read((c) => selectMailbox(c, mailboxId)),
+    keywordsInUse: (mailboxId) => x.read((c) => keywordsInUse(c, mailboxId)),
 
     fetch: (mailboxId, uids) => x.read((c) => {
       const out = [];
@@ -116,12 +117,12 @@ export function sqliteMessageStore(x: Executor): MessageStore {
       const mailbox = requireMailbox(c, mailboxId);
       const row = c.get(
         `SELECT count(*) AS n, coalesce(sum((flags & 1) = 0), 0) AS unseen, coalesce(sum((flags & 8) != 0), 0) AS deleted,
-           coalesce(sum(size), 0) AS size FROM mail_messages WHERE mailbox_id = ?`,
-        mailboxId,
+           coalesce(sum(size), 0) AS size, coalesce(sum(uid >= ?), 0) AS recent FROM mail_messages WHERE mailbox_id = ?`,
+        mailbox.recentUid, mailboxId,
       );
       if (!row) throw new StoaError('STOA_INTERNAL', 'aggregate returned no row');
       return {
-        messages: Number(row.n), unseen: Number(row.unseen), deleted: Number(row.deleted), size: Number(row.size), recent: 0 as const,
+        messages: Number(row.n), unseen: Number(row.unseen), deleted: Number(row.deleted), size: Number(row.size), recent: Number(row.recent),
         uidNext: mailbox.uidNext, uidValidity: mailbox.uidValidity, highestModSeq: mailbox.highestModSeq,
       };
     }),

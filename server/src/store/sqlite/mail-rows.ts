@@ -22,6 +22,7 @@ export function decodeMailbox(row: Row): Mailbox {
     uidValidity: Number(row.uid_validity),
     uidNext: Number(row.uid_next),
     highestModSeq: Number(row.highest_modseq),
+    recentUid: Number(row.recent_uid),
     createdAt: String(row.created_at),
   };
 }

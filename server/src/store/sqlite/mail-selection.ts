@@ -55,6 +55,15 @@ export function parseUidList(text: string, count: number): Uint32Array {
   return sorted ? out : out.sort();
 }
 
+/** Distinct keywords of the mailbox's messages, as first spelled (the same read SELECT makes). */
+export function keywordsInUse(c: SqliteConnection, mailboxId: string): string[] {
+  const keywords = new Map<string, string>();
+  for (const row of c.all(KEYWORDS_SQL, mailboxId)) {
+    for (const k of JSON.parse(String(row.keywords)) as string[]) if (!keywords.has(k.toLowerCase())) keywords.set(k.toLowerCase(), k);
+  }
+  return [...keywords.values()].sort();
+}
+
 export function selectMailbox(c: SqliteConnection, mailboxId: string): MailboxSelection {
   const mailbox = requireMailbox(c, mailboxId);
   const all = c.get(UIDS_SQL, mailboxId)!;

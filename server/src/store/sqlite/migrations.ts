@@ -14,6 +14,7 @@ import { LOCKS_SQL } from './locks.ts';
 import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
+import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -302,6 +303,19 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'spam-filter',
     // The classifier's token counts, stored verdicts and the quarantine (bayes.ts, filter-verdicts.ts, quarantine.ts).
     sql: BAYES_SQL + FILTER_VERDICTS_SQL + QUARANTINE_SQL,
+  },
+  {
+    version: 18,
+    name: 'shared-mailboxes',
+    // Shared mailboxes, delegation grants and public-folder addresses; two new owner kinds in the address space (shared-mailboxes.ts).
+    sql: SHARED_MAILBOXES_SQL,
+  },
+  {
+    version: 19,
+    name: 'mail-recent',
+    // RFC 3501 §2.3.2 \Recent: the first UID not yet claimed by a session. Existing messages are not recent to anyone.
+    sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;
+      UPDATE mailboxes SET recent_uid = uid_next;`,
   },
 ];
 

@@ -39,6 +39,7 @@ import { sqliteSieveScriptStore, sqliteVacationMemoryStore } from './sieve.ts';
 import { sqliteBayesStore } from './bayes.ts';
 import { sqliteVerdictStore } from './filter-verdicts.ts';
 import { sqliteQuarantineStore } from './quarantine.ts';
+import { sqliteMailboxGrantStore, sqlitePublicFolderAddressStore, sqliteSharedMailboxStore } from './shared-mailboxes.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -78,6 +79,9 @@ function bind(x: Executor): StoreTx {
     queue: sqliteQueueStore(x),
     sieveScripts: sqliteSieveScriptStore(x),
     quarantine: sqliteQuarantineStore(x),
+    sharedMailboxes: sqliteSharedMailboxStore(x),
+    mailboxGrants: sqliteMailboxGrantStore(x),
+    publicFolderAddresses: sqlitePublicFolderAddressStore(x),
   };
 }
 

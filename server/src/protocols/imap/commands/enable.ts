@@ -3,6 +3,8 @@
 // session then follows RFC 9051 instead of RFC 3501). Unknown names are
 // ignored; only newly enabled ones are listed in ENABLED.
 import { done, type CommandSpec } from '../context.ts';
+import type { Response } from '../wire/index.ts';
+import { enableCondstore } from '../session/condstore.ts';
 
 export const enable: CommandSpec<'ENABLE', 'authenticated' | 'selected'> = {
   names: ['ENABLE'],
@@ -10,14 +12,15 @@ export const enable: CommandSpec<'ENABLE', 'authenticated' | 'selected'> = {
   async handler(ctx, command) {
     const { session } = ctx;
     const enabled: string[] = [];
+    const extra: Response[] = [];
     for (const raw of command.capabilities) {
       const name = raw.toUpperCase();
       if (name === 'CONDSTORE' && !session.condstore) {
-        session.condstore = true;
+        extra.push(...await enableCondstore(ctx));
         enabled.push('CONDSTORE');
       } else if (name === 'QRESYNC' && !session.qresync) {
         session.qresync = true;
-        session.condstore = true;
+        extra.push(...await enableCondstore(ctx));
         enabled.push('QRESYNC');
       } else if (name === 'UTF8=ACCEPT' && !session.utf8) {
         session.utf8 = true;
@@ -27,6 +30,6 @@ export const enable: CommandSpec<'ENABLE', 'authenticated' | 'selected'> = {
         enabled.push('IMAP4rev2');
       }
     }
-    return done(command.tag, 'ENABLE completed', [{ kind: 'enabled', capabilities: enabled }]);
+    return done(command.tag, 'ENABLE completed', [{ kind: 'enabled', capabilities: enabled }, ...extra]);
   },
 };

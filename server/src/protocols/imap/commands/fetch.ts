@@ -7,6 +7,8 @@ import { decodeFlags } from '../../../model/mail-flags.ts';
 import type { MessageList } from '../../../model/mail.ts';
 import { uidSetOf } from '../../../model/uid-set.ts';
 import { bad, type CommandOf, type CommandSpec, type SelectedContext } from '../context.ts';
+import { enableCondstore } from '../session/condstore.ts';
+import type { SelectedMailbox } from '../session/selected-mailbox.ts';
 import { fetchItems, needsBody, setsSeen } from '../session/fetch-items.ts';
 import { resolveSequenceSet, type FetchItem, type FetchResponseItem, type Response } from '../wire/index.ts';
 
@@ -17,8 +19,14 @@ const LIST_BATCH = 8192;
 
 const LIST_ITEMS = new Set(['UID', 'FLAGS', 'MODSEQ']);
 
+/** RFC 3501 §7.2.6: a FETCH showing a keyword the client has not heard of is preceded by FLAGS announcing it. */
+function* announced(selected: SelectedMailbox, response: Extract<Response, { kind: 'fetch' }>): Iterable<Response> {
+  for (const item of response.items) if (item.item === 'FLAGS') yield* selected.announce(item.flags);
+  yield response;
+}
+
 /** UID, FLAGS and MODSEQ come from compact list reads, range by range (the 100k-message resync case). */
-function* fromList(list: MessageList, uids: readonly number[], items: readonly FetchItem[], seqOf: (uid: number) => number, changedSince: number | null): Iterable<Response> {
+function* fromList(list: MessageList, uids: readonly number[], items: readonly FetchItem[], selected: SelectedMailbox, changedSince: number | null): Iterable<Response> {
   let j = 0;
   for (const uid of uids) {
     while (j < list.uids.length && list.uids[j] < uid) j++;
@@ -28,10 +36,10 @@ function* fromList(list: MessageList, uids: readonly number[], items: readonly F
     const out: FetchResponseItem[] = [];
     for (const item of items) {
       if (item.item === 'UID') out.push({ item: 'UID', uid });
-      else if (item.item === 'FLAGS') out.push({ item: 'FLAGS', flags: decodeFlags(list.systemFlags[j], list.keywords.get(uid) ?? null) });
+      else if (item.item === 'FLAGS') out.push({ item: 'FLAGS', flags: selected.flagsOf(uid, decodeFlags(list.systemFlags[j], list.keywords.get(uid) ?? null)) });
       else if (item.item === 'MODSEQ') out.push({ item: 'MODSEQ', modseq: BigInt(modseq) });
     }
-    yield { kind: 'fetch', seq: seqOf(uid), items: out };
+    yield* announced(selected, { kind: 'fetch', seq: selected.seqOf(uid), items: out });
   }
 }
 
@@ -46,12 +54,11 @@ async function* responses(ctx: SelectedContext, command: CommandOf<'FETCH'>, uid
     const changes = await ctx.services.messages.changesSince(actor, mailboxId, changedSince, { within });
     if (changes.vanished.length > 0) yield { kind: 'vanished', earlier: true, ranges: changes.vanished };
   }
-  const seqOf = (uid: number): number => selected.seqOf(uid);
   if (items.every((i) => LIST_ITEMS.has(i.item)) && uids.length > BATCH) {
     for (let i = 0; i < uids.length; i += LIST_BATCH) {
       if (ctx.signal.aborted) return;
       const chunk = uids.slice(i, i + LIST_BATCH);
-      yield* fromList(await ctx.services.messages.list(actor, mailboxId, uidSetOf(chunk)), chunk, items, seqOf, changedSince);
+      yield* fromList(await ctx.services.messages.list(actor, mailboxId, uidSetOf(chunk)), chunk, items, selected, changedSince);
     }
     return;
   }
@@ -61,12 +68,17 @@ async function* responses(ctx: SelectedContext, command: CommandOf<'FETCH'>, uid
     const records = await ctx.services.messages.fetch(actor, mailboxId, uidSetOf(uids.slice(i, i + BATCH)));
     for (const record of records) {
       if (changedSince !== null && record.modseq <= changedSince) continue;
-      const seq = seqOf(record.uid);
+      const seq = selected.seqOf(record.uid);
       if (seq === 0) continue;
       const body = wantBody ? await ctx.services.messages.body(actor, record) : null;
-      yield { kind: 'fetch', seq, items: await fetchItems(ctx, record, body, items, seenChanged.has(record.uid)) };
+      yield* announced(selected, { kind: 'fetch', seq, items: await fetchItems(ctx, record, body, items, seenChanged.has(record.uid)) });
     }
   }
+}
+
+async function* prefixed(first: Response[], rest: AsyncIterable<Response>): AsyncIterable<Response> {
+  yield* first;
+  yield* rest;
 }
 
 export const fetch: CommandSpec<'FETCH', 'selected'> = {
@@ -86,7 +98,7 @@ export const fetch: CommandSpec<'FETCH', 'selected'> = {
     if (command.uid && !items.some((i) => i.item === 'UID')) items.unshift({ item: 'UID' });
     // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; any MODSEQ use turns CONDSTORE on (§3.1).
     if (command.changedSince !== null && !items.some((i) => i.item === 'MODSEQ')) items.push({ item: 'MODSEQ' });
-    if (items.some((i) => i.item === 'MODSEQ')) session.condstore = true;
+    const enabled = items.some((i) => i.item === 'MODSEQ') ? await enableCondstore(ctx) : [];
     const uids = selected.resolve(command.sequence, command.uid, session.savedUids);
     const seenChanged = new Set<number>();
     if (uids.length > 0 && setsSeen(items) && !selected.readOnly && selected.rights.includes('s')) {
@@ -96,7 +108,7 @@ export const fetch: CommandSpec<'FETCH', 'selected'> = {
     }
     return {
       type: 'done',
-      responses: responses(ctx, command, uids, items, seenChanged),
+      responses: enabled.length > 0 ? prefixed(enabled, responses(ctx, command, uids, items, seenChanged)) : responses(ctx, command, uids, items, seenChanged),
       final: { kind: 'tagged', tag: command.tag, status: 'OK', text: `${command.uid ? 'UID ' : ''}FETCH completed` },
     };
   },

@@ -63,9 +63,10 @@ export const list: CommandSpec<'LIST', 'authenticated' | 'selected'> = {
       if (entry.subscribed && (ret.subscribed || onlySubscribed)) attributes.push('\\Subscribed');
       if (special) attributes.push(special);
       if (entry.resolved && !entry.resolved.rights.includes('r') && !isVirtual) attributes.push('\\Noselect');
+      // RFC 5258 §3.5 and §5 example 9 (A1): CHILDINFO goes with every returned mailbox that has a matching descendant, subscribed itself or not.
       out.push({
         kind: 'list', attributes, delimiter: DELIMITER, mailbox: entry.name,
-        ...(childInfo && !entry.subscribed ? { extended: { childInfo: ['SUBSCRIBED'] } } : {}),
+        ...(childInfo ? { extended: { childInfo: ['SUBSCRIBED'] } } : {}),
       });
       // RFC 5819 §2: the STATUS of a mailbox follows its LIST response.
       if (ret.status && entry.resolved && entry.resolved.rights.includes('r')) out.push(await statusResponse(ctx, entry.resolved.mailbox, entry.name, ret.status));

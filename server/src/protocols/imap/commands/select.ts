@@ -9,19 +9,6 @@ import { SelectedMailbox } from '../session/selected-mailbox.ts';
 import { qresyncResponses } from '../session/qresync.ts';
 import { enterSelected, leaveSelected } from '../session/session-state.ts';
 
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
-
-/** RFC 9051 §7.1 PERMANENTFLAGS: what STORE may change here, given the rights (RFC 4314 §4). */
-function permanentFlags(rights: string, readOnly: boolean): string[] {
-  if (readOnly) return [];
-  const flags: string[] = [];
-  if (rights.includes('w')) flags.push('\\Answered', '\\Flagged', '\\Draft');
-  if (rights.includes('t')) flags.push('\\Deleted');
-  if (rights.includes('s')) flags.push('\\Seen');
-  if (rights.includes('w')) flags.push('\\*');
-  return flags;
-}
-
 function deselect(ctx: AuthedContext): Response[] {
   if (!leaveSelected(ctx.session)) return [];
   // RFC 7162 §3.2.11: with QRESYNC on, the end of the old mailbox is marked by [CLOSED].
@@ -41,23 +28,22 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE', 'authenticated' | 'select
     if (!resolved.rights.includes('r')) return no(command.tag, 'You may not read this mailbox', { code: 'NOPERM' }, responses);
     if (command.condstore) session.condstore = true;
     const readOnly = command.name === 'EXAMINE';
-    const { selected, selection } = await SelectedMailbox.open(ctx.services, session.actor, resolved.mailbox, readOnly, resolved.rights);
+    const { selected, selection } = await SelectedMailbox.open(ctx.services, session.actor, resolved.mailbox, { readOnly, rights: resolved.rights, rev2: session.rev2 });
     // The mailbox row was read just before the UIDs: UIDNEXT must still exceed every UID the session now knows.
     const mailbox = selection.mailbox;
     const uidNext = Math.max(mailbox.uidNext, selected.maxUid + 1);
     const ok = (code: ResponseCode, text: string): Response => ({ kind: 'untagged', status: 'OK', code, text });
-    responses.push(
-      { kind: 'flags', flags: [...SYSTEM_FLAGS, ...selection.keywords] },
-      { kind: 'exists', count: selected.exists },
-    );
+    const [flags, permanent] = selected.flagResponses();
+    responses.push(flags, { kind: 'exists', count: selected.exists });
     if (!session.rev2) {
-      responses.push({ kind: 'recent', count: 0 });
+      // RFC 3501 §6.3.1: messages new to the mailbox, now \Recent to this session (EXAMINE counts them without claiming them).
+      responses.push({ kind: 'recent', count: selected.recent });
       // RFC 3501 §6.3.1: the first unseen message; IMAP4rev2 dropped it (RFC 9051 appendix E).
       const firstUnseen = selected.seqOf(selection.firstUnseenUid);
       if (firstUnseen > 0) responses.push(ok({ code: 'UNSEEN', value: firstUnseen }, `Message ${firstUnseen} is first unseen`));
     }
     responses.push(
-      ok({ code: 'PERMANENTFLAGS', flags: permanentFlags(resolved.rights, readOnly) }, 'Flags permitted'),
+      permanent,
       ok({ code: 'UIDVALIDITY', value: mailbox.uidValidity }, 'UIDs valid'),
       ok({ code: 'UIDNEXT', value: uidNext }, 'Predicted next UID'),
       ok({ code: 'HIGHESTMODSEQ', value: BigInt(mailbox.highestModSeq) }, 'Highest'),

@@ -3,6 +3,7 @@
 // needs "s", \Deleted "t", other flags "w"; replacing all flags needs all three.
 import { uidSetOf } from '../../../model/uid-set.ts';
 import { done, type CommandOf, type CommandSpec } from '../context.ts';
+import { enableCondstore } from '../session/condstore.ts';
 import type { FetchResponseItem, Response, ResponseCode } from '../wire/index.ts';
 
 function rightsFor(command: CommandOf<'STORE'>): string {
@@ -26,24 +27,25 @@ export const store: CommandSpec<'STORE', 'selected'> = {
     const { session } = ctx;
     const { selected, actor } = session;
     const uids = selected.resolve(command.sequence, command.uid, session.savedUids);
-    if (command.unchangedSince !== null) session.condstore = true;
+    const out: Response[] = command.unchangedSince !== null ? await enableCondstore(ctx) : [];
     const flags = command.flags.filter((f) => f.toLowerCase() !== '\\recent');
-    if (uids.length === 0) return done(command.tag, 'STORE completed');
+    if (uids.length === 0) return done(command.tag, 'STORE completed', out);
     const result = await ctx.services.messages.storeFlags(actor, selected.mailbox.id, uidSetOf(uids), {
       mode: command.operation === 'set' ? 'replace' : command.operation,
       flags,
       ...(command.unchangedSince !== null ? { unchangedSince: Number(command.unchangedSince) } : {}),
     });
     if (result.changed.length > 0) selected.noteOwnChange(result.modseq);
-    const out: Response[] = [];
     for (const change of result.changed) {
       const seq = selected.seqOf(change.uid);
       if (seq === 0) continue;
       // RFC 7162 §3.2: with CONDSTORE on, FETCH responses carry MODSEQ; .SILENT still reports the new MODSEQ under UNCHANGEDSINCE (§3.1.3).
+      // RFC 3501 §7.2.6: a new keyword is announced even when the FETCH itself is silent.
+      out.push(...selected.announce(change.flags));
       if (command.silent && command.unchangedSince === null) continue;
       const items: FetchResponseItem[] = [];
       if (command.uid) items.push({ item: 'UID', uid: change.uid });
-      if (!command.silent) items.push({ item: 'FLAGS', flags: change.flags });
+      if (!command.silent) items.push({ item: 'FLAGS', flags: selected.flagsOf(change.uid, change.flags) });
       if (session.condstore) items.push({ item: 'MODSEQ', modseq: BigInt(change.modseq) });
       if (items.length > 0) out.push({ kind: 'fetch', seq, items });
     }

@@ -55,5 +55,7 @@ export async function idToIdentifier(ctx: ImapContext, id: string): Promise<stri
   const account = await orNull(() => ctx.services.accounts.get(systemActor(), id));
   if (account) return account.address;
   const group = await orNull(() => ctx.services.groups.get(systemActor(), id));
-  return group ? GROUP_PREFIX + group.address : id;
+  if (group) return GROUP_PREFIX + group.address;
+  // The owner of a shared mailbox's tree, named like an account (GETACL's owner entry).
+  return (await orNull(() => ctx.services.sharedMailboxes.get(systemActor(), id)))?.address ?? id;
 }

@@ -364,8 +364,8 @@ export class ImapConnection {
     const selected = this.ctx.session.selected;
     if (!selected || !this.step?.idle || this.closed) return;
     try {
-      const { condstore, qresync } = this.ctx.session;
-      await this.send(await selected.flush(this.ctx.services, { allowExpunge: true, condstore, qresync }));
+      const { condstore, qresync, rev2 } = this.ctx.session;
+      await this.send(await selected.flush(this.ctx.services, { allowExpunge: true, condstore, qresync, rev2 }));
     } catch (err) {
       this.ctx.logger.warn({ err }, 'imap IDLE update failed');
     }

@@ -36,8 +36,31 @@ export function wireFailure(ctx: ImapContext, error: WireError): ImapReply {
     ctx.session.badCommands += 1;
     return { type: 'done', responses: [], final: final(error.tag, 'NO', error.message, code) };
   }
+  if (error.code === 'invalid-mailbox-name' && error.tag !== null) return undecodableName(ctx, error);
   const code: ResponseCode | undefined = error.code === 'unknown-command' || error.code === 'syntax' ? { code: 'CLIENTBUG' } : undefined;
   return badCommand(ctx, error.tag, error.message, code);
+}
+
+/** Commands whose argument names a mailbox to be made: an undecodable name can never be one. */
+const CREATING = new Set(['CREATE', 'RENAME']);
+/** Commands that answer with the mailboxes matching a pattern: an undecodable pattern matches none. */
+const LISTING = new Set(['LIST', 'LSUB']);
+
+/**
+ * A mailbox name that is a valid astring (RFC 3501 §9) but not valid
+ * modified UTF-7 (§5.1.3), or not UTF-8 under UTF8=ACCEPT: the command is
+ * well-formed, so it gets an answer, not BAD. Such a name denotes no
+ * mailbox: LIST/LSUB match nothing, CREATE/RENAME cannot make it, anything
+ * else finds no such mailbox. Not counted as a bad command.
+ */
+function undecodableName(ctx: ImapContext, error: WireError): ImapReply {
+  const tag = error.tag!;
+  const name = error.command ?? '';
+  const spec = COMMANDS.get(name as Command['name']);
+  if (spec && !spec.states.includes(ctx.session.state)) return badCommand(ctx, tag, `${name} is not valid in this state`);
+  if (LISTING.has(name)) return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'OK', text: `${name} completed` } };
+  const code: ResponseCode = { code: CREATING.has(name) ? 'CANNOT' : 'NONEXISTENT' };
+  return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', code, text: `${error.message}: no mailbox has this name` } };
 }
 
 function stateRefusal(ctx: ImapContext, command: Command): string {
@@ -78,8 +101,8 @@ async function* withUpdates(ctx: ImapContext, responses: Iterable<Response> | As
   const selected = ctx.session.selected;
   if (selected && selected.hasPending && !ctx.signal.aborted) {
     await selected.refreshRights(ctx.services);
-    const { condstore, qresync } = ctx.session;
-    yield* await selected.flush(ctx.services, { allowExpunge, condstore, qresync });
+    const { condstore, qresync, rev2 } = ctx.session;
+    yield* await selected.flush(ctx.services, { allowExpunge, condstore, qresync, rev2 });
   }
 }
 

@@ -100,7 +100,7 @@ export async function fetchItems(
   for (const item of items) {
     switch (item.item) {
       case 'UID': out.push({ item: 'UID', uid: record.uid }); break;
-      case 'FLAGS': out.push({ item: 'FLAGS', flags: record.flags }); break;
+      case 'FLAGS': out.push({ item: 'FLAGS', flags: ctx.session.selected.flagsOf(record.uid, record.flags) }); break;
       case 'INTERNALDATE': out.push({ item: 'INTERNALDATE', date: new Date(record.internalDate) }); break;
       case 'SAVEDATE': out.push({ item: 'SAVEDATE', date: new Date(record.saveDate) }); break;
       case 'RFC822.SIZE': out.push({ item: 'RFC822.SIZE', size: record.size }); break;
@@ -135,6 +135,6 @@ export async function fetchItems(
     }
   }
   // RFC 9051 §6.4.5: when FETCH sets \Seen, the new flags are part of the answer.
-  if (extraFlags && !items.some((i) => i.item === 'FLAGS')) out.push({ item: 'FLAGS', flags: record.flags });
+  if (extraFlags && !items.some((i) => i.item === 'FLAGS')) out.push({ item: 'FLAGS', flags: ctx.session.selected.flagsOf(record.uid, record.flags) });
   return out;
 }

@@ -8,7 +8,7 @@ import type { SelectedMailbox } from './selected-mailbox.ts';
 
 const FLAG_KEYS: Record<string, [string, boolean]> = {
   ANSWERED: ['\\Answered', true], DELETED: ['\\Deleted', true], DRAFT: ['\\Draft', true], FLAGGED: ['\\Flagged', true],
-  SEEN: ['\\Seen', true], RECENT: ['\\Recent', true], UNANSWERED: ['\\Answered', false], UNDELETED: ['\\Deleted', false],
+  SEEN: ['\\Seen', true], UNANSWERED: ['\\Answered', false], UNDELETED: ['\\Deleted', false],
   UNDRAFT: ['\\Draft', false], UNFLAGGED: ['\\Flagged', false], UNSEEN: ['\\Seen', false],
 };
 
@@ -28,9 +28,11 @@ export function usesModseq(keys: readonly SearchKey[]): boolean {
 function one(key: SearchKey, scope: CriteriaScope): SearchCriteria {
   switch (key.key) {
     case 'ALL': case 'SAVEDATESUPPORTED': return { type: 'all' };
-    // RFC 9051 §2.3.2: \Recent is gone; NEW is RECENT UNSEEN and OLD is NOT RECENT.
-    case 'NEW': return { type: 'and', criteria: [{ type: 'flag', flag: '\\Recent', present: true }, { type: 'flag', flag: '\\Seen', present: false }] };
-    case 'OLD': return { type: 'not', criterion: { type: 'flag', flag: '\\Recent', present: true } };
+    // RFC 3501 §6.4.4: \Recent is this session's (session/selected-mailbox.ts; none under IMAP4rev2);
+    // NEW is RECENT UNSEEN and OLD is NOT RECENT.
+    case 'RECENT': return { type: 'uid', uids: scope.selected.recentUids };
+    case 'NEW': return { type: 'and', criteria: [{ type: 'uid', uids: scope.selected.recentUids }, { type: 'flag', flag: '\\Seen', present: false }] };
+    case 'OLD': return { type: 'not', criterion: { type: 'uid', uids: scope.selected.recentUids } };
     case 'KEYWORD': case 'UNKEYWORD': return { type: 'flag', flag: key.flag, present: key.key === 'KEYWORD' };
     case 'BCC': case 'CC': case 'FROM': case 'TO': return { type: 'address', field: key.key.toLowerCase() as 'bcc', value: key.value };
     case 'SUBJECT': return { type: 'subject', value: key.value };

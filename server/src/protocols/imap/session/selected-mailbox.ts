@@ -4,17 +4,35 @@
 // bus at any time but reach the client only where RFC 9051 §7.5.1 (and
 // RFC 7162 §3.2.10 for VANISHED) allows: EXPUNGE never while a non-UID FETCH,
 // STORE or SEARCH is answered, so sequence numbers stay stable under the
-// client's feet. No message data is cached here: only UIDs.
+// client's feet. No message data is cached here: only UIDs, the keywords
+// the client has been told of (RFC 3501 §7.2.6: a keyword is announced with
+// FLAGS before a FETCH shows it; the mail service bounds how many a mailbox
+// has) and, for IMAP4rev1, the UID ranges that are \Recent to this session.
 import type { Actor } from '../../../directory/api.ts';
 import { isStoaError } from '../../../errors/catalogue.ts';
 import type { ChangeEvent } from '../../../events/change-bus.ts';
 import type { Mailbox, MailboxSelection, UidSet } from '../../../model/mail.ts';
-import { uidSetOf } from '../../../model/uid-set.ts';
+import { uidSetHas, uidSetOf } from '../../../model/uid-set.ts';
 import type { ImapServices } from '../context.ts';
 import type { FetchResponseItem, Response, SequenceSet } from '../wire/index.ts';
 import { resolveSequenceSet } from '../wire/index.ts';
 
 const MAX_UID = 0xffffffff;
+
+export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
+/** RFC 3501 §7.1 PERMANENTFLAGS: what STORE may change here, given the rights (RFC 4314 §4); keywords with "w". */
+export function permanentFlags(rights: string, readOnly: boolean, keywords: readonly string[]): string[] {
+  if (readOnly) return [];
+  const flags: string[] = [];
+  if (rights.includes('w')) flags.push('\\Answered', '\\Flagged', '\\Draft');
+  if (rights.includes('t')) flags.push('\\Deleted');
+  if (rights.includes('s')) flags.push('\\Seen');
+  if (rights.includes('w')) flags.push(...keywords, '\\*');
+  return flags;
+}
+
+export interface FlushOptions { allowExpunge: boolean; condstore: boolean; qresync: boolean; rev2: boolean }
 
 export class SelectedMailbox {
   readonly mailbox: Mailbox;
@@ -34,6 +52,10 @@ export class SelectedMailbox {
   private readonly pendingFlags = new Map<number, number>();
   /** MODSEQs of this session's own flag changes: already answered, not to be echoed (RFC 9051 §7.5.2). */
   private readonly ownModseqs = new Set<number>();
+  /** Keywords told to the client in FLAGS, by lower-case name (RFC 3501 §2.3.2: compared case-insensitively). */
+  private readonly keywords = new Map<string, string>();
+  /** RFC 3501 §2.3.2: UID ranges that are \\Recent to this session (claimed by it alone), ascending. */
+  private recentRanges: Array<[number, number]> = [];
   private readonly unsubscribe: () => void;
   /** Called when a change is queued (IDLE pushes it at once). */
   onChange: (() => void) | null = null;
@@ -53,12 +75,22 @@ export class SelectedMailbox {
    * between is queued, never lost. Only UIDs are kept; flags are read when
    * FETCH asks for them.
    */
-  static async open(services: ImapServices, actor: Actor, mailbox: Mailbox, readOnly: boolean, rights: string): Promise<{ selected: SelectedMailbox; selection: MailboxSelection }> {
-    const selected = new SelectedMailbox(mailbox, readOnly, actor, rights, services);
+  static async open(
+    services: ImapServices, actor: Actor, mailbox: Mailbox, options: { readOnly: boolean; rights: string; rev2: boolean },
+  ): Promise<{ selected: SelectedMailbox; selection: MailboxSelection }> {
+    const selected = new SelectedMailbox(mailbox, options.readOnly, actor, options.rights, services);
     try {
       const selection = await services.messages.selection(actor, mailbox.id);
       selected.uids = selection.uids;
       selected.count = selection.uids.length;
+      for (const k of selection.keywords) selected.keywords.set(k.toLowerCase(), k);
+      if (!options.rev2) {
+        // RFC 3501 §6.3.1/§6.3.2: SELECT claims what is new; EXAMINE only counts it and leaves it recent for others.
+        // Nothing new since the last claim (the usual case) costs no write.
+        const seen = selection.mailbox.recentUid;
+        const first = options.readOnly || seen > selected.maxUid ? seen : await services.messages.claimRecent(actor, mailbox.id, selected.maxUid);
+        if (first <= selected.maxUid) selected.recentRanges.push([first, selected.maxUid]);
+      }
       return { selected, selection };
     } catch (err) {
       selected.close();
@@ -106,6 +138,49 @@ export class SelectedMailbox {
 
   get exists(): number {
     return this.count;
+  }
+
+  /** RFC 3501 §7.3.2: messages in view that are \\Recent to this session. */
+  get recent(): number {
+    let n = 0;
+    for (const [a, b] of this.recentRanges) n += this.lowerBound(b + 1) - this.lowerBound(a);
+    return n;
+  }
+
+  /** The UID ranges that are \\Recent to this session (SEARCH RECENT, NEW, OLD). */
+  get recentUids(): UidSet {
+    return this.recentRanges;
+  }
+
+  /** A message's flags as this session sees them: with \\Recent when it is recent to this session (IMAP4rev1 only). */
+  flagsOf(uid: number, flags: readonly string[]): string[] {
+    return this.recentRanges.length > 0 && uidSetHas(this.recentRanges, uid) ? [...flags, '\\Recent'] : [...flags];
+  }
+
+  /** FLAGS and PERMANENTFLAGS as SELECT sends them, with the keywords known so far. */
+  flagResponses(): Response[] {
+    const keywords = [...this.keywords.values()].sort();
+    return [
+      { kind: 'flags', flags: [...SYSTEM_FLAGS, ...keywords] },
+      { kind: 'untagged', status: 'OK', code: { code: 'PERMANENTFLAGS', flags: permanentFlags(this.currentRights, this.readOnly, keywords) }, text: 'Flags permitted' },
+    ];
+  }
+
+  /**
+   * RFC 3501 §7.2.6, RFC 9051 §7.3.5: before a FETCH shows a keyword the
+   * client has not heard of, untagged FLAGS (and PERMANENTFLAGS) announce
+   * it. Returns those responses when `flags` hold such a keyword, else none.
+   */
+  announce(flags: readonly string[]): Response[] {
+    let added = false;
+    for (const flag of flags) {
+      if (flag.startsWith('\\')) continue;
+      const key = flag.toLowerCase();
+      if (this.keywords.has(key)) continue;
+      this.keywords.set(key, flag);
+      added = true;
+    }
+    return added ? this.flagResponses() : [];
   }
 
   get maxUid(): number {
@@ -219,8 +294,8 @@ export class SelectedMailbox {
     return seqs.map((seq) => ({ kind: 'expunge', seq }));
   }
 
-  private append(newUids: readonly number[]): void {
-    const fresh = newUids.filter((uid) => uid > this.maxUid);
+  private append(newUids: ArrayLike<number>): void {
+    const fresh = Array.from(newUids).filter((uid) => uid > this.maxUid);
     if (fresh.length === 0) return;
     if (this.count + fresh.length > this.uids.length) {
       const grown = new Uint32Array(Math.max(16, (this.count + fresh.length) * 2));
@@ -234,7 +309,7 @@ export class SelectedMailbox {
    * Tells the client what changed: EXPUNGE/VANISHED when allowed, then EXISTS,
    * then FETCH (FLAGS) with MODSEQ under CONDSTORE (RFC 7162 §3.2.4).
    */
-  async flush(services: ImapServices, options: { allowExpunge: boolean; condstore: boolean; qresync: boolean }): Promise<Response[]> {
+  async flush(services: ImapServices, options: FlushOptions): Promise<Response[]> {
     try {
       return await this.flushChanges(services, options);
     } catch (err) {
@@ -245,7 +320,7 @@ export class SelectedMailbox {
     }
   }
 
-  private async flushChanges(services: ImapServices, options: { allowExpunge: boolean; condstore: boolean; qresync: boolean }): Promise<Response[]> {
+  private async flushChanges(services: ImapServices, options: FlushOptions): Promise<Response[]> {
     const out: Response[] = [];
     if (options.allowExpunge && this.pendingExpunged.size > 0) {
       out.push(...this.expungeNow([...this.pendingExpunged].sort((a, b) => a - b), options.qresync));
@@ -255,9 +330,23 @@ export class SelectedMailbox {
       const before = this.count;
       // The store is the authority on which UIDs exist above ours: events may be published out of order.
       const above: UidSet = [[this.maxUid + 1, MAX_UID]];
-      const fresh = this.maxUid >= MAX_UID ? [] : await services.messages.filter(this.actor, this.mailbox.id, { uids: above });
-      this.append(fresh);
-      if (this.count !== before) out.push({ kind: 'exists', count: this.count });
+      const fresh = this.maxUid >= MAX_UID ? null : await services.messages.list(this.actor, this.mailbox.id, above);
+      if (fresh && fresh.uids.length > 0) {
+        // Keywords the new messages bring are announced before they can show up in a FETCH (RFC 3501 §7.2.6).
+        out.push(...this.announce([...new Set([...fresh.keywords.values()].flat())]));
+        const last = this.maxUid;
+        this.append(fresh.uids);
+        if (!options.rev2 && !this.readOnly && this.maxUid > last) {
+          // RFC 3501 §2.3.2: the first session told of a new message has it as \\Recent.
+          const first = Math.max(await services.messages.claimRecent(this.actor, this.mailbox.id, this.maxUid), last + 1);
+          if (first <= this.maxUid) this.recentRanges.push([first, this.maxUid]);
+        }
+      }
+      if (this.count !== before) {
+        out.push({ kind: 'exists', count: this.count });
+        // RFC 3501 §7.3.2: RECENT goes with EXISTS for IMAP4rev1 clients.
+        if (!options.rev2) out.push({ kind: 'recent', count: this.recent });
+      }
     }
     if (this.pendingFlags.size > 0) {
       const uids = [...this.pendingFlags.keys()].filter((uid) => this.seqOf(uid) > 0);
@@ -266,7 +355,8 @@ export class SelectedMailbox {
         for (const record of await services.messages.fetch(this.actor, this.mailbox.id, uidSetOf(uids))) {
           const seq = this.seqOf(record.uid);
           if (seq === 0) continue;
-          const items: FetchResponseItem[] = [{ item: 'UID', uid: record.uid }, { item: 'FLAGS', flags: record.flags }];
+          out.push(...this.announce(record.flags));
+          const items: FetchResponseItem[] = [{ item: 'UID', uid: record.uid }, { item: 'FLAGS', flags: this.flagsOf(record.uid, record.flags) }];
           if (options.condstore) items.push({ item: 'MODSEQ', modseq: BigInt(record.modseq) });
           out.push({ kind: 'fetch', seq, items });
         }

@@ -15,8 +15,8 @@ export async function statusResponse(ctx: AuthedContext, mailbox: Mailbox, imapN
       case 'UNSEEN': values.push({ name: item, value: status.unseen }); break;
       case 'DELETED': values.push({ name: item, value: status.deleted }); break;
       case 'SIZE': values.push({ name: item, value: status.size }); break;
-      // RFC 9051 removed \Recent; RFC 3501 clients still ask and get 0.
-      case 'RECENT': values.push({ name: item, value: 0 }); break;
+      // RFC 3501 §6.3.10: messages no session has been told of yet (RFC 9051 removed \Recent).
+      case 'RECENT': values.push({ name: item, value: status.recent }); break;
       case 'HIGHESTMODSEQ': values.push({ name: item, value: BigInt(status.highestModSeq) }); break;
       case 'APPENDLIMIT': values.push({ name: item, value: ctx.settings.appendLimit }); break;
       case 'MAILBOXID': values.push({ name: item, value: mailbox.id }); break;

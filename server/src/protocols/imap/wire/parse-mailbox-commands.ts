@@ -97,8 +97,10 @@ export function parseList(lx: Lexer): CommandBody {
     }
     lx.close();
     lx.sp();
-    // RFC 5258 §3.1: RECURSIVEMATCH alone is meaningless and must be rejected.
-    if (selection.includes('RECURSIVEMATCH') && selection.length === 1) lx.fail('RECURSIVEMATCH needs another selection option');
+    // RFC 5258 §3: RECURSIVEMATCH alone (or only with REMOTE) is meaningless and must be answered with BAD.
+    if (selection.includes('RECURSIVEMATCH') && selection.every((o) => o === 'RECURSIVEMATCH' || o === 'REMOTE')) {
+      lx.fail('RECURSIVEMATCH needs another selection option');
+    }
   }
   const reference = readMailbox(lx);
   lx.sp();

@@ -51,13 +51,20 @@ function respText(w: ResponseWriter, code: ResponseCode | undefined, text: strin
   w.text(text);
 }
 
+/** RFC 9051 §9 / RFC 2342 §5: namespace = nil / "(" 1*namespace-descr ")", the descriptors side by side without a space. */
 function namespaces(w: ResponseWriter, list: NamespaceDescriptor[] | null): void {
-  w.list(list, (ns) => {
+  if (list === null || list.length === 0) {
+    w.raw('NIL');
+    return;
+  }
+  w.raw('(');
+  for (const ns of list) {
     w.raw('(').string(ns.prefix).raw(' ');
     if (ns.delimiter === null) w.raw('NIL');
     else w.string(ns.delimiter);
     w.raw(')');
-  }, true);
+  }
+  w.raw(')');
 }
 
 /** RFC 5256 §5: thread-list = "(" (thread-members / thread-nested) ")". */
