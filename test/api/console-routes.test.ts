@@ -11,6 +11,7 @@ describe('console routes of the admin API', () => {
   let h: Harness;
   let admin: Client;
   let eastAdmin: Client;
+  let westAdmin: Client;
   let user: Client;
 
   before(async () => {
@@ -19,8 +20,10 @@ describe('console routes of the admin API', () => {
     await h.seedAccount('boss@east.test', 'domain-admin', ['east.test']);
     await h.seedAccount('plain@east.test');
     await h.seedAccount('w1@west.test');
+    await h.seedAccount('boss@west.test', 'domain-admin', ['west.test']);
     admin = await h.login('root@ops.test');
     eastAdmin = await h.login('boss@east.test');
+    westAdmin = await h.login('boss@west.test');
     user = await h.login('plain@east.test');
   });
   after(() => h.close());
@@ -130,6 +133,12 @@ describe('console routes of the admin API', () => {
     assert.deepEqual(mine.body.items.map((d: any) => d.name), ['east.test']);
     const usage = await eastAdmin.get(`/api/v1/system/account-usage?ids=${plain.id},${w1.id}`);
     assert.deepEqual(usage.body.items.map((u: any) => [u.accountId, u.messages]), [[plain.id, 1]], 'another domain\'s account is left out');
+    // A shared mailbox's bar on its console page: its own mail counts, and only for admins of its domain.
+    const sales = await h.directory.sharedMailboxes.create(SYSTEM, { address: 'sales@east.test' });
+    await h.mail.delivery.deliver(SYSTEM, Buffer.from('From: x@y.test\r\nTo: sales@east.test\r\nSubject: usage\r\n\r\nHello\r\n'), [{ accountId: sales.id, mailbox: 'INBOX' }]);
+    const shared = await eastAdmin.get(`/api/v1/system/account-usage?ids=${sales.id}`);
+    assert.deepEqual(shared.body.items.map((u: any) => [u.accountId, u.messages]), [[sales.id, 1]]);
+    assert.deepEqual((await westAdmin.get(`/api/v1/system/account-usage?ids=${sales.id}`)).body.items, []);
     assert.equal((await user.get('/api/v1/system/storage')).status, 403);
     const tooMany = Array.from({ length: 501 }, (_, i) => `id${i}`).join(',');
     assert.equal((await eastAdmin.get(`/api/v1/system/account-usage?ids=${tooMany}`)).status, 400, 'more than 500 ids is refused, not cut');

@@ -14,6 +14,7 @@ export const routes: Routes = [
       { path: 'dashboard', title: 'Dashboard · Stoa', loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard) },
       { path: 'domains', loadChildren: () => import('./domains/domains.routes').then((m) => m.DOMAINS_ROUTES) },
       { path: 'accounts', loadChildren: () => import('./accounts/accounts.routes').then((m) => m.ACCOUNTS_ROUTES) },
+      { path: 'shared-mailboxes', loadChildren: () => import('./shared-mailboxes/shared-mailboxes.routes').then((m) => m.SHARED_MAILBOXES_ROUTES) },
       { path: 'groups', loadChildren: () => import('./groups/groups.routes').then((m) => m.GROUPS_ROUTES) },
       { path: 'aliases', loadChildren: () => import('./aliases/aliases.routes').then((m) => m.ALIASES_ROUTES) },
       { path: 'resources', loadChildren: () => import('./resources/resources.routes').then((m) => m.RESOURCES_ROUTES) },

@@ -62,3 +62,13 @@ export function problem(code: string, status: number, title: string, extra: Reco
 export function flushProblem(req: TestRequest, body: ReturnType<typeof problem>): void {
   req.flush(body, { status: body.status, statusText: body.title, headers: { 'content-type': 'application/problem+json' } });
 }
+
+/** Clicks a button of the open confirmation dialog (rendered in the overlay, outside the component). */
+export async function confirmDialog(fixture: ComponentFixture<unknown>, action: string): Promise<void> {
+  const found = [...document.querySelectorAll('mat-dialog-actions button')].find((b) => b.textContent?.trim() === action) as HTMLButtonElement | undefined;
+  if (!found) throw new Error(`no dialog button "${action}"`);
+  found.click();
+  // The dialog answers when its closing animation has ended.
+  for (let i = 0; i < 20 && document.querySelector('mat-dialog-container'); i++) await new Promise((r) => setTimeout(r, 25));
+  await settle(fixture);
+}

@@ -18,7 +18,7 @@ export interface SystemService {
   info(actor: Actor): Promise<SystemInfo>;
   settings(actor: Actor): Promise<SystemSettings>;
   storageByDomain(actor: Actor): Promise<DomainUsageList>;
-  /** Usage of accounts the caller may see; others are left out (never an error that would reveal them). */
+  /** Usage of accounts and shared mailboxes the caller may see; others are left out (never an error that would reveal them). */
   accountUsage(actor: Actor, accountIds: readonly string[]): Promise<Array<{ accountId: string; bytes: number; messages: number }>>;
 }
 
@@ -158,8 +158,9 @@ export function createSystemService(deps: SystemDeps): SystemService {
       const usage = await store.messages.usageOf(ids);
       const out: Array<{ accountId: string; bytes: number; messages: number }> = [];
       for (const id of ids) {
-        const account = await store.accounts.get(id);
-        if (!account || !inScope(actor, account.domainId)) continue;
+        // A shared mailbox owns mail as an account does (same id space, docs/shared-mailboxes.md).
+        const owner = await store.accounts.get(id) ?? await store.sharedMailboxes.get(id);
+        if (!owner || !inScope(actor, owner.domainId)) continue;
         out.push({ accountId: id, ...(usage.get(id) ?? { bytes: 0, messages: 0 }) });
       }
       return out;

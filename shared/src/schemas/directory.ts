@@ -225,6 +225,16 @@ export const ResourceListQuery = listQuery(['address', 'name', 'createdAt'] as c
 export const ResourcePage = page(Resource);
 
 // ---- Audit log -----------------------------------------------------------
+/**
+ * Kinds of object the audit log records (the console's "which object" filter offers these).
+ * server/src/audit/audit-log.ts types its entries with this list; the compiler fails when they differ.
+ */
+export const AUDIT_OBJECT_TYPES = [
+  'domain', 'account', 'group', 'alias', 'resource', 'app-password', 'api-token', 'public-folder', 'public-folder-address',
+  'shared-mailbox', 'mailbox-grant', 'queued-message', 'quarantined-message', 'spam-classifier', 'sieve-script', 'sieve-domain',
+] as const;
+export type AuditObjectType = typeof AUDIT_OBJECT_TYPES[number];
+
 export const AuditEntry = Type.Object({
   id: Id,
   at: Timestamp,

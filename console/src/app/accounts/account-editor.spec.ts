@@ -1,6 +1,6 @@
 import type { HttpTestingController } from '@angular/common/http/testing';
 import { AccountEditor } from './account-editor';
-import { button, flushProblem, problem, render, settle, setup, text, type } from '../../testing/harness';
+import { button, confirmDialog, flushProblem, problem, render, settle, setup, text, type } from '../../testing/harness';
 
 const account = {
   id: 'acc1', domainId: 'd1', address: 'jane@example.com', displayName: 'Jane', enabled: true, role: 'user', adminDomainIds: [],
@@ -9,7 +9,7 @@ const account = {
 
 describe('AccountEditor form', () => {
   let http: HttpTestingController;
-  beforeEach(() => { http = setup([{ path: 'accounts/:id', children: [] }]); });
+  beforeEach(() => { http = setup([{ path: 'accounts/:id', children: [] }, { path: 'shared-mailboxes/:id', children: [] }]); });
   afterEach(() => http.verify());
 
   it('checks the address, password length and forwarding addresses in the browser first', async () => {
@@ -70,7 +70,11 @@ describe('AccountEditor form', () => {
     http.expectOne((r) => r.url === '/api/v1/system/account-usage').flush({ items: [{ accountId: 'acc1', bytes: 536870912, messages: 3 }] });
     http.expectOne('/api/v1/accounts/acc1/app-passwords').flush({ items: [] });
     await settle(f);
+    http.expectOne('/api/v1/accounts/acc1/grants').flush({ items: [] });
+    http.expectOne('/api/v1/accounts/acc1/delegated-access').flush({ open: [], sendAs: [], sendOnBehalf: [] });
+    await settle(f);
     expect(text(f)).toContain('512 MiB of 1.0 GiB (50 %)');
+    expect(text(f)).toContain('Delegation');
     type(f, 'input[formcontrolname=displayName]', 'Jane Doe');
     button(f, 'Save').click();
     await settle(f);
@@ -84,5 +88,31 @@ describe('AccountEditor form', () => {
     flushProblem(http.expectOne('/api/v1/accounts/elsewhere'), problem('STOA_NOT_FOUND', 404, 'Not found'));
     await settle(other);
     expect(text(other)).toContain('outside the domains you administer');
+  });
+
+  it('converts a plain user to a shared mailbox after confirmation; an operator gets neither delegation nor conversion', async () => {
+    const f = await render(AccountEditor, { id: 'acc1' });
+    http.expectOne('/api/v1/accounts/acc1').flush(account);
+    await settle(f);
+    http.expectOne((r) => r.url === '/api/v1/system/account-usage').flush({ items: [] });
+    http.expectOne('/api/v1/accounts/acc1/app-passwords').flush({ items: [] });
+    await settle(f);
+    http.expectOne('/api/v1/accounts/acc1/grants').flush({ items: [] });
+    http.expectOne('/api/v1/accounts/acc1/delegated-access').flush({ open: [], sendAs: [], sendOnBehalf: [] });
+    await settle(f);
+    button(f, 'Convert to shared mailbox').click();
+    await settle(f);
+    await confirmDialog(f, 'Convert');
+    http.expectOne({ method: 'POST', url: '/api/v1/accounts/acc1/convert-to-shared' }).flush({ id: 'acc1', address: 'jane@example.com' });
+    await settle(f);
+
+    const op = await render(AccountEditor, { id: 'op1' });
+    http.expectOne('/api/v1/accounts/op1').flush({ ...account, id: 'op1', domainId: null, role: 'server-admin', address: 'root' });
+    await settle(op);
+    http.expectOne((r) => r.url === '/api/v1/system/account-usage').flush({ items: [] });
+    http.expectOne('/api/v1/accounts/op1/app-passwords').flush({ items: [] });
+    await settle(op);
+    expect(text(op)).not.toContain('Delegation');
+    expect(text(op)).not.toContain('Convert to shared mailbox');
   });
 });

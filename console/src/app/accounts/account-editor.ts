@@ -1,5 +1,6 @@
 // Create or edit one account: name, state, quota, forwarding; and for an
-// existing account, password reset, app passwords and deletion. Checks run
+// existing account, password reset, app passwords, delegation (grants on its
+// mailbox, what it was given), conversion to a shared mailbox and deletion. Checks run
 // in the browser from the shared schema and again on the server, whose field
 // messages are shown under the fields they concern.
 import { ChangeDetectionStrategy, Component, type OnInit, computed, inject, input, signal } from '@angular/core';
@@ -21,21 +22,25 @@ import { Loaded } from '../ui/load';
 import { LoadState } from '../ui/load-state';
 import { Notifier } from '../ui/notifier';
 import { QuotaBar } from '../ui/quota-bar';
+import { DelegatedAccessView } from '../shared-mailboxes/delegated-access';
+import { MailboxGrants } from '../shared-mailboxes/mailbox-grants';
+import { MailboxGrantsApi } from '../shared-mailboxes/shared-mailboxes-api';
 import { AccountsApi } from './accounts-api';
 
 const EMAIL_PATTERN = (EmailAddress as unknown as { pattern: string }).pattern;
 
 @Component({
   selector: 'stoa-account-editor',
-  imports: [ReactiveFormsModule, RouterLink, MatCardModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatCheckboxModule, LoadState, QuotaBar],
+  imports: [ReactiveFormsModule, RouterLink, MatCardModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatCheckboxModule, LoadState, QuotaBar, MailboxGrants, DelegatedAccessView],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './account-editor.html',
-  styles: `mat-card { margin-bottom: 16px; } .secret { font-size: 1.1em; padding: 8px; background: var(--mat-sys-surface-container); } .row { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }`,
+  styles: `mat-card { margin-bottom: 16px; } h2.sub { font-size: 15px; margin: 16px 0 0; } .secret { font-size: 1.1em; padding: 8px; background: var(--mat-sys-surface-container); } .row { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }`,
 })
 export class AccountEditor implements OnInit {
   /** Route parameter: an account id, or absent on /accounts/new. */
   readonly id = input<string>();
   readonly #api = inject(AccountsApi);
+  readonly #grants = inject(MailboxGrantsApi);
   readonly #router = inject(Router);
   readonly #notify = inject(Notifier);
   readonly #dialog = inject(MatDialog);
@@ -145,6 +150,22 @@ export class AccountEditor implements OnInit {
       this.#notify.done('App password revoked');
     } catch (err) {
       this.#notify.failed('Revoking the app password', err);
+    }
+  }
+
+  async convertToShared(): Promise<void> {
+    const a = this.account.value();
+    if (!a || !await confirmAction(this.#dialog, {
+      title: `Convert ${a.address} to a shared mailbox?`,
+      message: 'Its mail, address and the grants on it stay; its password, app passwords, sessions and API tokens go at once, open IMAP and POP3 sessions end, and the grants it held are removed.',
+      action: 'Convert',
+    })) return;
+    try {
+      const shared = await this.#grants.toShared(a.id);
+      this.#notify.done(`${shared.address} is now a shared mailbox`);
+      await this.#router.navigate(['/shared-mailboxes', shared.id]);
+    } catch (err) {
+      this.#notify.failed('Converting the account', err);
     }
   }
 

@@ -8,15 +8,13 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSortModule, type Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
-import type { AuditEntry } from '@shared/schemas/directory.ts';
+import { AUDIT_OBJECT_TYPES, type AuditEntry } from '@shared/schemas/directory.ts';
 import { ApiHttp } from '../core/api-http';
 import { DomainPicker } from '../ui/domain-picker';
 import { formatTime } from '../ui/format';
 import { ListFrame } from '../ui/list-frame';
 import { type PageResult, PagedList } from '../ui/paged-list';
 import { AUDIT_ENDPOINTS } from './audit.endpoints';
-
-const OBJECT_TYPES = ['account', 'domain', 'group', 'alias', 'resource', 'app-password', 'api-token', 'dkim-key', 'public-folder', 'queued-message'];
 
 @Component({
   selector: 'stoa-audit-page',
@@ -60,7 +58,7 @@ const OBJECT_TYPES = ['account', 'domain', 'group', 'alias', 'resource', 'app-pa
 export class AuditPage implements OnInit {
   readonly #http = inject(ApiHttp);
   protected readonly formatTime = formatTime;
-  protected readonly objectTypes = OBJECT_TYPES;
+  protected readonly objectTypes = AUDIT_OBJECT_TYPES;
   protected readonly columns = ['at', 'actor', 'action', 'object', 'details'];
   protected readonly open = signal<string | null>(null);
   protected readonly list = new PagedList<AuditEntry>((q) => this.#http.call<PageResult<AuditEntry>>(AUDIT_ENDPOINTS.list, { query: q }), { sort: 'at', order: 'desc' });

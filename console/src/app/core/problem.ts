@@ -31,10 +31,13 @@ export class ApiProblem extends Error {
   }
 }
 
-/** `/body/forwardTo/1` → `forwardTo.1` (RFC 6901 tokens unescaped); the request part is dropped. */
+/** The request parts schema validation names first (`/body/…`); a service's own field errors start at the field (`/forwardTo`). */
+const REQUEST_PARTS = new Set(['body', 'querystring', 'params', 'headers']);
+
+/** `/body/forwardTo/1` and `/forwardTo/1` → `forwardTo.1` (RFC 6901 tokens unescaped); the request part is dropped. */
 export function fieldOfPointer(pointer: string): string {
   const tokens = pointer.split('/').slice(1).map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
-  return tokens.slice(1).join('.');
+  return (REQUEST_PARTS.has(tokens[0] ?? '') ? tokens.slice(1) : tokens).join('.');
 }
 
 function isProblem(value: unknown): value is Problem {

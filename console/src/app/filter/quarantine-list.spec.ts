@@ -1,6 +1,6 @@
 import type { HttpTestingController } from '@angular/common/http/testing';
 import { QuarantineList } from './quarantine-list';
-import { button, flushProblem, problem, render, settle, setup, text } from '../../testing/harness';
+import { button, confirmDialog as confirm, flushProblem, problem, render, settle, setup, text } from '../../testing/harness';
 
 const held = (id: string, subject: string, status = 'held') => ({
   id, blobId: 'b', size: 2048, heldAt: '2026-12-01T10:00:00.000Z', expiresAt: '2026-12-31T10:00:00.000Z', direction: 'inbound',
@@ -8,16 +8,6 @@ const held = (id: string, subject: string, status = 'held') => ({
   subject, from: 'Deals <bulk@spam.example>', reason: 'spam score above the quarantine threshold', verdictId: 'v1', score: 11.5,
   status, resolvedAt: null, resolvedBy: null, digested: false,
 });
-
-/** Clicks a button of the open confirmation dialog (rendered in the overlay, outside the component). */
-async function confirm(f: Parameters<typeof settle>[0], action: string): Promise<void> {
-  const found = [...document.querySelectorAll('mat-dialog-actions button')].find((b) => b.textContent?.trim() === action) as HTMLButtonElement | undefined;
-  if (!found) throw new Error(`no dialog button "${action}"`);
-  found.click();
-  // The dialog answers when its closing animation has ended.
-  for (let i = 0; i < 20 && document.querySelector('mat-dialog-container'); i++) await new Promise((r) => setTimeout(r, 25));
-  await settle(f);
-}
 
 describe('QuarantineList table', () => {
   let http: HttpTestingController;

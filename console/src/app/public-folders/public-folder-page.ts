@@ -1,19 +1,21 @@
 // Public folders of one domain ("Shared Folders/…" in IMAP): create, rename,
-// delete, and who may do what (RFC 4314 rights, in words).
+// delete, who may do what (RFC 4314 rights, in words), and the address that
+// files mail into a folder (docs/shared-mailboxes.md, "Public folders with an address").
 import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatCardModule } from '@angular/material/card';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute } from '@angular/router';
-import type { PublicFolder, PublicFolderGrant } from '@shared/schemas/public-folders.ts';
+import { PublicFolderAddressSet, type PublicFolder, type PublicFolderGrant } from '@shared/schemas/public-folders.ts';
 import { type ApiProblem, problemFrom } from '../core/problem';
 import { confirmAction } from '../ui/confirm-dialog';
 import { DomainPicker } from '../ui/domain-picker';
-import { errorText } from '../ui/form-errors';
+import { applyProblem, errorText, schemaValidators } from '../ui/form-errors';
 import { Notifier } from '../ui/notifier';
 import { PublicFoldersApi } from './public-folders-api';
 
@@ -26,10 +28,10 @@ export const RIGHTS_PRESETS = [
 
 @Component({
   selector: 'stoa-public-folder-page',
-  imports: [ReactiveFormsModule, MatCardModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, DomainPicker],
+  imports: [ReactiveFormsModule, MatCardModule, MatButtonModule, MatCheckboxModule, MatFormFieldModule, MatInputModule, MatSelectModule, DomainPicker],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './public-folder-page.html',
-  styles: `mat-card { margin-bottom: 16px; } .row { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; } .folders { display: grid; grid-template-columns: minmax(220px, 1fr) 2fr; gap: 16px; } @media (max-width: 900px) { .folders { grid-template-columns: 1fr; } } ul { list-style: none; padding: 0; } li button.selected { font-weight: 700; }`,
+  styles: `mat-card { margin-bottom: 16px; } .row { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; } .folders { display: grid; grid-template-columns: minmax(220px, 1fr) 2fr; gap: 16px; } @media (max-width: 900px) { .folders { grid-template-columns: 1fr; } } ul { list-style: none; padding: 0; } h2.sub { font-size: 15px; margin: 16px 0 0; } li button.selected { font-weight: 700; }`,
 })
 export class PublicFolderPage {
   readonly #api = inject(PublicFoldersApi);
@@ -44,6 +46,8 @@ export class PublicFolderPage {
   protected readonly acl = signal<PublicFolderGrant[]>([]);
   protected readonly error = signal<ApiProblem | null>(null);
   protected readonly createForm = this.#fb.group({ name: ['', [Validators.required, Validators.maxLength(1000)]] });
+  protected readonly addressForm = this.#fb.group({ address: ['', schemaValidators(PublicFolderAddressSet, 'address')], acceptExternal: [false] });
+  protected readonly addressError = signal<string | null>(null);
   protected readonly grantForm = this.#fb.group({ grantee: ['anyone', [Validators.required]], rights: ['lrs', [Validators.pattern(/^[lrswipkxteacd]*$/)]] });
 
   constructor() {
@@ -67,6 +71,8 @@ export class PublicFolderPage {
 
   async select(f: PublicFolder): Promise<void> {
     this.selected.set(f);
+    this.addressForm.reset({ address: f.address ?? '', acceptExternal: f.acceptExternal });
+    this.addressError.set(null);
     try {
       this.acl.set(await this.#api.acl(this.domain(), f.id));
     } catch (err) {
@@ -120,5 +126,37 @@ export class PublicFolderPage {
     } catch (err) {
       this.#notify.failed('Removing the rights', err);
     }
+  }
+
+  async saveAddress(): Promise<void> {
+    const f = this.selected();
+    this.addressForm.markAllAsTouched();
+    if (!f || this.addressForm.invalid) return;
+    const { address, acceptExternal } = this.addressForm.getRawValue();
+    this.addressError.set(null);
+    try {
+      this.#replace(await this.#api.setAddress(this.domain(), f.id, { address: address.trim(), acceptExternal }));
+      this.#notify.done(`Mail to ${address.trim()} is filed in ${f.name}`);
+    } catch (err) {
+      const rest = applyProblem(this.addressForm, problemFrom(err));
+      this.addressError.set(rest.length ? rest.join(' — ') : null);
+    }
+  }
+
+  async removeAddress(f: PublicFolder): Promise<void> {
+    if (!await confirmAction(this.#dialog, { title: `Remove ${f.address}?`, message: 'Mail to this address is refused from now on; the folder and its messages stay.', action: 'Remove address' })) return;
+    try {
+      await this.#api.removeAddress(this.domain(), f.id);
+      this.#replace({ ...f, address: null, acceptExternal: false });
+      this.addressForm.reset({ address: '', acceptExternal: false });
+      this.#notify.done('Address removed');
+    } catch (err) {
+      this.#notify.failed('Removing the address', err);
+    }
+  }
+
+  #replace(f: PublicFolder): void {
+    this.folders.update((list) => list.map((x) => (x.id === f.id ? f : x)));
+    this.selected.set(f);
   }
 }

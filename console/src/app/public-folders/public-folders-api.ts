@@ -1,5 +1,5 @@
 import { Injectable, inject } from '@angular/core';
-import type { PublicFolder, PublicFolderGrant } from '@shared/schemas/public-folders.ts';
+import type { PublicFolder, PublicFolderAddressSet, PublicFolderGrant } from '@shared/schemas/public-folders.ts';
 import { ApiHttp } from '../core/api-http';
 import { PUBLIC_FOLDERS_ENDPOINTS as E } from './public-folders.endpoints';
 
@@ -33,5 +33,14 @@ export class PublicFoldersApi {
 
   revoke(domain: string, folderId: string, grantee: string): Promise<void> {
     return this.#http.call(E.revoke, { path: { id: domain, folderId, grantee } });
+  }
+
+  /** Mail to the address is filed in the folder; signed-in senders need its "p" right, outside senders acceptExternal. */
+  setAddress(domain: string, folderId: string, input: PublicFolderAddressSet): Promise<PublicFolder> {
+    return this.#http.call(E.setAddress, { path: { id: domain, folderId }, body: input });
+  }
+
+  removeAddress(domain: string, folderId: string): Promise<void> {
+    return this.#http.call(E.removeAddress, { path: { id: domain, folderId } });
   }
 }

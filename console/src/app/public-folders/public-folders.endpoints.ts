@@ -7,4 +7,6 @@ export const PUBLIC_FOLDERS_ENDPOINTS = {
   acl: 'GET /domains/{id}/public-folders/{folderId}/acl',
   grant: 'PUT /domains/{id}/public-folders/{folderId}/acl/{grantee}',
   revoke: 'DELETE /domains/{id}/public-folders/{folderId}/acl/{grantee}',
+  setAddress: 'PUT /domains/{id}/public-folders/{folderId}/address',
+  removeAddress: 'DELETE /domains/{id}/public-folders/{folderId}/address',
 } as const;

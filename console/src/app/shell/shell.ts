@@ -21,7 +21,7 @@ const NAV: NavGroup[] = [
   { label: 'Overview', items: [{ path: '/dashboard', label: 'Dashboard' }] },
   {
     label: 'Directory', items: [
-      { path: '/domains', label: 'Domains' }, { path: '/accounts', label: 'Accounts' }, { path: '/groups', label: 'Groups and lists' },
+      { path: '/domains', label: 'Domains' }, { path: '/accounts', label: 'Accounts' }, { path: '/shared-mailboxes', label: 'Shared mailboxes' }, { path: '/groups', label: 'Groups and lists' },
       { path: '/aliases', label: 'Aliases' }, { path: '/resources', label: 'Resources' }, { path: '/public-folders', label: 'Public folders' },
       { path: '/admins', label: 'Administrators', serverAdminOnly: true },
     ],

@@ -1,6 +1,6 @@
 import { FormControl, FormGroup } from '@angular/forms';
 import { AccountCreate } from '@shared/schemas/directory.ts';
-import { ApiProblem } from '../core/problem';
+import { ApiProblem, fieldOfPointer } from '../core/problem';
 import { addressListValidator, applyProblem, errorText, schemaValidators } from './form-errors';
 
 describe('form errors', () => {
@@ -27,6 +27,15 @@ describe('form errors', () => {
     expect(taken).toEqual([]);
     expect(errorText(form.controls.address)).toBe('The address is already in use');
     expect(applyProblem(form, new ApiProblem({ status: 503, code: 'STOA_STORE_UNAVAILABLE', title: 'Store down', detail: 'try later' }))).toEqual(['Store down: try later']);
+  });
+
+  it('reads field pointers from schema validation (/body/…) and from the services (/forwardTo)', () => {
+    expect(fieldOfPointer('/body/forwardTo/1')).toBe('forwardTo.1');
+    expect(fieldOfPointer('/querystring/ids')).toBe('ids');
+    expect(fieldOfPointer('/grantee')).toBe('grantee');
+    expect(fieldOfPointer('/forwardTo')).toBe('forwardTo');
+    expect(fieldOfPointer('/body/a~1b')).toBe('a/b');
+    expect(fieldOfPointer('')).toBe('');
   });
 
   it('checks address lists item by item, with a bound', () => {

@@ -34,7 +34,7 @@ export async function systemRoutes(app: FastifyInstance, opts: { system: SystemS
   app.get<{ Querystring: Static<typeof AccountUsageQuery> }>('/system/account-usage', {
     config,
     schema: {
-      tags: ['system'], summary: 'Storage used by accounts (ids comma-separated, at most 500); accounts outside your scope are left out',
+      tags: ['system'], summary: 'Storage used by accounts and shared mailboxes (ids comma-separated, at most 500); those outside your scope are left out',
       querystring: AccountUsageQuery, response: { 200: AccountUsageList, ...problemResponses },
     },
   }, async (request) => ({ items: await system.accountUsage(authOf(request).actor, request.query.ids.split(',').map((s) => s.trim()).filter(Boolean)) }));
