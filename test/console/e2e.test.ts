@@ -3,7 +3,8 @@
 // group, grant a domain admin, that admin cannot see the other domain, a
 // message sent over SMTP shows in the live trace, a deferred message is
 // retried), plus the pages around it: a quarantined message released, a
-// user's out-of-office and a domain's Sieve script set, a password reset
+// user's out-of-office and a domain's Sieve script set, a shared mailbox
+// with grants and a public folder with an address, a password reset
 // signing the user out. Every page is saved as a screenshot
 // under .tmp/console-screenshots (or $STOA_SCREENSHOT_DIR), and the browser
 // console must stay free of errors.
@@ -156,6 +157,58 @@ describe('admin console in Chromium', () => {
     noErrors('create a group');
   });
 
+  test('the admin creates a shared mailbox, gives the group full access and the user send as, and a public folder an address', async () => {
+    await go('shared-mailboxes/new');
+    await page.getByLabel('Address').fill('sales@east.example');
+    await page.getByLabel('Display name').fill('Sales');
+    await page.getByRole('button', { name: 'Create shared mailbox' }).click();
+    await page.getByRole('heading', { name: 'sales@east.example' }).waitFor();
+    const grants = page.getByRole('table', { name: 'Grants on sales@east.example' });
+    await page.getByTestId('grant-grantee').fill('team@east.example');
+    await page.getByRole('button', { name: 'Grant', exact: true }).click();
+    await grants.locator('tr[data-grantee="team@east.example"][data-right="full-access"]').waitFor();
+    await page.getByTestId('grant-grantee').fill('alice@east.example');
+    await page.getByTestId('grant-right').click();
+    await page.getByRole('option', { name: /^Send as/ }).click();
+    await page.getByRole('button', { name: 'Grant', exact: true }).click();
+    await grants.locator('tr[data-grantee="alice@east.example"][data-right="send-as"]').waitFor();
+    // Someone the directory does not know: the server's reason under the field, nothing granted.
+    await page.getByTestId('grant-grantee').fill('nobody@east.example');
+    await page.getByRole('button', { name: 'Grant', exact: true }).click();
+    await page.locator('mat-error').filter({ hasText: /no account or group "nobody@east\.example"/ }).waitFor();
+    assert.equal(await grants.locator('tbody tr[data-right]').count(), 2);
+    await shot('32-shared-mailbox');
+    allowed = [/status of 422/];
+    noErrors('shared mailbox and grants');
+    await go('shared-mailboxes');
+    await page.locator('tr[data-address="sales@east.example"]').waitFor();
+    await shot('33-shared-mailboxes');
+    // Alice's page says what she was given, and through which grant (she is in the team).
+    await go('accounts');
+    await page.locator('tr[data-address="alice@east.example"]').getByRole('link').first().click();
+    await page.getByTestId('access-open').getByText('sales@east.example').waitFor();
+    assert.match(await page.getByTestId('access-open').innerText(), /through team@east\.example/);
+    assert.match(await page.getByTestId('access-sendAs').innerText(), /sales@east\.example \(directly\)/);
+    await page.getByTestId('access-sendOnBehalf').scrollIntoViewIfNeeded();
+    await shot('34-account-delegation');
+    // A public folder that takes mail from outside: a message sent over SMTP is filed in it.
+    await go('public-folders?domain=east.example');
+    await page.getByLabel('New folder (e.g. Sales/Leads)').fill('Invoices');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('button', { name: /^Invoices \(0\)/ }).click();
+    await page.getByLabel('Address of the folder').fill('invoices@east.example');
+    await page.getByRole('checkbox', { name: 'Accept mail from outside' }).check();
+    await page.getByRole('button', { name: 'Give it an address' }).click();
+    await page.getByTestId('folder-address').filter({ hasText: 'Mail to invoices@east.example is filed here; senders from outside may post too' }).waitFor();
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: stoa.smtpPort, secure: false, ignoreTLS: true, name: 'client.sender.example' });
+    await transport.sendMail({ from: 'supplier@sender.example', to: 'invoices@east.example', subject: 'Invoice 42', text: 'Please pay.' });
+    await page.reload();
+    await page.getByRole('button', { name: /^Invoices \(1\)/ }).click();
+    await page.getByTestId('folder-address').scrollIntoViewIfNeeded();
+    await shot('35-public-folder-address');
+    noErrors('public folder address');
+  });
+
   test('the admin makes the user domain admin of the new domain', async () => {
     await go('admins');
     await page.getByTestId('grant-account').fill('alice@east.example');
@@ -243,6 +296,13 @@ describe('admin console in Chromium', () => {
     await row.waitFor();
     assert.match(await row.innerText(), /invoice\.pdf\.exe|attachment/i);
     await shot('26-quarantine');
+    // The held message's page teaches the domain's classifier with the message as it was held.
+    await row.getByRole('link', { name: 'Invoice attached' }).click();
+    await page.getByRole('heading', { name: 'Held message' }).waitFor();
+    await page.getByRole('button', { name: 'This is not spam' }).click();
+    await page.getByTestId('trained').filter({ hasText: 'east.example: learned it as not spam' }).waitFor();
+    await shot('37-held-message-trained');
+    await go('filter/quarantine');
     await row.getByRole('button', { name: 'Release Invoice attached' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Release' }).click();
     await page.getByText('Message released and delivered').waitFor();
@@ -287,7 +347,7 @@ describe('admin console in Chromium', () => {
       ['aliases', 'Aliases', '14-aliases'], ['resources', 'Resources', '15-resources'], ['public-folders?domain=east.example', 'Public folders', '16-public-folders'],
       ['mail-flow/dkim?domain=east.example', 'DKIM keys', '17-dkim'], ['mail-flow/policy', 'Spam and relay', '18-spam-relay'],
       ['audit', 'Audit log', '19-audit'], ['settings', 'Settings', '20-settings'], ['accounts/import', 'Import accounts', '21-import'],
-      ['filter/verdicts', 'Verdicts', '30-verdicts'],
+      ['filter/verdicts', 'Verdicts', '30-verdicts'], ['shared-mailboxes', 'Shared mailboxes', '36-shared-mailboxes'],
     ];
     for (const [path, heading, name] of pages) {
       await go(path);
@@ -298,7 +358,7 @@ describe('admin console in Chromium', () => {
     }
     for (const path of [
       'dashboard', 'domains', 'accounts', 'accounts/new', 'groups/new', 'admins', 'mail-flow/trace', 'mail-flow/queue',
-      'filter/quarantine', 'filter/rules', 'sieve/domains/east.example',
+      'filter/quarantine', 'filter/rules', 'sieve/domains/east.example', 'shared-mailboxes/new',
     ]) {
       await go(path);
       await page.waitForLoadState('networkidle');

@@ -4,19 +4,20 @@
 // browser. The clients' types come from shared/ (the schemas the server
 // validates with), checked by the Angular compiler.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { REPO } from '../cli/run-stoa.ts';
 import { type Harness, startApi } from '../api/harness.ts';
 
-function endpointFiles(dir: string): string[] {
+function filesUnder(dir: string, suffix: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    return e.isDirectory() ? endpointFiles(p) : e.name.endsWith('.endpoints.ts') ? [p] : [];
+    return e.isDirectory() ? filesUnder(p, suffix) : e.name.endsWith(suffix) ? [p] : [];
   });
 }
+const endpointFiles = (dir: string) => filesUnder(dir, '.endpoints.ts');
 
 describe('console API clients against /api/v1/openapi.json', () => {
   let h: Harness;
@@ -47,6 +48,17 @@ describe('console API clients against /api/v1/openapi.json', () => {
       }
     });
   }
+
+  test('no console code calls the API with a path of its own, around the endpoint tables', () => {
+    // ApiHttp.get('/x') and friends take a path; features must use call(E.name) so the table above covers every call.
+    const literal = /\.(get|post|put|patch|delete)(<[^>]*>)?\(\s*['`]\//;
+    const offenders = filesUnder(join(REPO, 'console/src/app'), '.ts')
+      .filter((f) => !f.endsWith('.spec.ts'))
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line, i) => [f, i + 1, line] as const))
+      .filter(([, , line]) => literal.test(line))
+      .map(([f, n, line]) => `${f.slice(REPO.length + 1)}:${n}: ${line.trim()}`);
+    assert.deepEqual(offenders, []);
+  });
 
   test('the live channel the console opens is served (WebSocket, outside the OpenAPI document)', async () => {
     const res = await fetch(`${h.base}/api/v1/live`);

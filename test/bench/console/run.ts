@@ -5,7 +5,7 @@
 // for those page loads, and the latency of the list requests behind them.
 // Prints figures; asserts nothing. Usage: npm run bench:console [-- --accounts N --loads N]
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -21,6 +21,8 @@ const ACCOUNTS = Number(values.accounts);
 const LOADS = Number(values.loads);
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The machine is shared: every figure is printed with the load average it was taken under. */
+const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`;
 
 // ---- 1. Bundle size ------------------------------------------------------
 ensureConsoleBuilt();
@@ -35,7 +37,7 @@ const init = sizeOf(initial);
 const allJs = readdirSync(CONSOLE_DIST).filter((f) => f.endsWith('.js'));
 const all = sizeOf(allJs);
 const css = sizeOf(readdirSync(CONSOLE_DIST).filter((f) => f.endsWith('.css')));
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${load()}`);
 console.log('\nProduction bundle (dist/console/browser)');
 console.log(`  initial JS   ${initial.length} files, ${kib(init.raw)} raw, ${kib(init.br)} brotli, ${kib(init.gz)} gzip   (target < 400 KiB compressed)`);
 console.log(`  all JS       ${allJs.length} files, ${kib(all.raw)} raw, ${kib(all.br)} brotli (lazy pages included)`);
@@ -81,7 +83,7 @@ async function timeGet(path: string, n = 20): Promise<number> {
   }
   return median(times);
 }
-console.log('\nAdmin API with 100,000 accounts (median of 20, ms)');
+console.log(`\nAdmin API with 100,000 accounts (median of 20, ms; ${load()})`);
 for (const [label, path] of [
   ['first page, sorted by address', '/accounts?limit=50&sort=address&order=asc'],
   ['last page (offset 99,950)', `/accounts?limit=50&offset=${Math.max(0, ACCOUNTS - 50)}&sort=address&order=asc`],
@@ -123,6 +125,7 @@ async function loadAccounts(cache: boolean): Promise<number> {
   return elapsed;
 }
 
+const load0 = load();
 const cpu0 = procCpuMs(stoa.pid);
 const cold: number[] = [];
 const warm: number[] = [];
@@ -131,7 +134,7 @@ for (let i = 0; i < LOADS; i++) warm.push(await loadAccounts(true));
 const cpuPerLoad = (procCpuMs(stoa.pid) - cpu0) / (2 * LOADS);
 const rows = await page.locator('tr[data-address]').count();
 const range = await page.locator('.mat-mdc-paginator-range-label').innerText();
-console.log(`\nAccounts page in headless Chromium (${LOADS} loads each, after sign-in; ${rows} rows shown, "${range}")`);
+console.log(`\nAccounts page in headless Chromium (${LOADS} loads each, after sign-in; ${rows} rows shown, "${range}"; ${load0} before, ${load()} after)`);
 console.log(`  no browser cache   median ${median(cold).toFixed(0)} ms   (min ${Math.min(...cold).toFixed(0)}, max ${Math.max(...cold).toFixed(0)})   target < 1500 ms`);
 console.log(`  with cache         median ${median(warm).toFixed(0)} ms   (min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)})`);
 console.log(`  server CPU per page load ${cpuPerLoad.toFixed(1)} ms; server RSS ${procRssMiB(stoa.pid).toFixed(0)} MiB`);

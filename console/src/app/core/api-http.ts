@@ -75,6 +75,12 @@ export class ApiHttp {
     }
   }
 
+  /** The bytes a GET answers (a held message, message/rfc822): for the few calls whose answer is not JSON. */
+  async bytes(endpoint: Endpoint & `GET ${string}`, opts: { path?: Record<string, string> } = {}): Promise<ArrayBuffer> {
+    const template = endpoint.slice('GET '.length);
+    return this.#run(this.#http.get(API_BASE + fillPath(template, opts.path), { responseType: 'arraybuffer' }));
+  }
+
   async #run<T>(request: import('rxjs').Observable<T>): Promise<T> {
     try {
       return await firstValueFrom(request);

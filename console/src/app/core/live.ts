@@ -7,6 +7,7 @@ import type { LiveCounters, LiveMessage, TraceEvent } from '@shared/schemas/live
 import { LiveCloseCode } from '@shared/schemas/live.ts';
 import { ApiHttp } from './api-http';
 import { SessionStore } from './session';
+import { SESSION_ENDPOINTS } from './session.endpoints';
 
 export type LiveState = 'connecting' | 'live' | 'stale' | 'offline';
 
@@ -100,7 +101,7 @@ export class LiveService {
       this.#problem.set(ev.code === LiveCloseCode.full ? 'The server has too many live viewers; retrying' : 'Live connection lost; reconnecting');
       // Refused before opening: maybe the session ended (the upgrade got a 401). Asking the API
       // lets the 401 interceptor send the user to sign-in; otherwise the server is just away.
-      if (!opened) this.#api.get('/session').catch(() => undefined);
+      if (!opened) this.#api.call(SESSION_ENDPOINTS.current).catch(() => undefined);
       this.#scheduleReconnect();
     };
   }

@@ -6,6 +6,7 @@ import { Router } from '@angular/router';
 import type { SessionInfo } from '@shared/schemas/api.ts';
 import { ApiHttp } from './api-http';
 import { ApiProblem } from './problem';
+import { SESSION_ENDPOINTS as E } from './session.endpoints';
 
 export type SignOutReason = 'signed-out' | 'expired' | 'not-admin';
 
@@ -50,7 +51,7 @@ export class SessionStore {
   async ensureLoaded(): Promise<SessionInfo | null> {
     if (this.#info()) return this.#info();
     if (!hint()) return null;
-    this.#loading ??= this.#api.get<SessionInfo>('/session').then(
+    this.#loading ??= this.#api.call<SessionInfo>(E.current).then(
       (info) => (info.role === 'user' ? null : (this.#info.set(info), info)),
       (err: unknown) => {
         if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) {
@@ -65,10 +66,10 @@ export class SessionStore {
   }
 
   async signIn(username: string, password: string): Promise<SessionInfo> {
-    const info = await this.#api.post<SessionInfo>('/session', { username, password });
+    const info = await this.#api.call<SessionInfo>(E.signIn, { body: { username, password } });
     if (info.role === 'user') {
       // The session is ended at once so a user's browser holds no admin-API cookie it cannot use here.
-      await this.#api.delete('/session').catch(() => undefined);
+      await this.#api.call(E.signOut).catch(() => undefined);
       throw new ApiProblem({ status: 403, code: 'STOA_FORBIDDEN', title: 'This console is for administrators', detail: 'Your account is a user account; use your mail client or webmail.' });
     }
     this.#info.set(info);
@@ -77,7 +78,7 @@ export class SessionStore {
   }
 
   async signOut(): Promise<void> {
-    await this.#api.delete('/session').catch(() => undefined);
+    await this.#api.call(E.signOut).catch(() => undefined);
     this.#forget('signed-out');
   }
 

@@ -2,7 +2,7 @@
 // your own), verdicts with their explanation, and the rules and thresholds.
 import { Injectable, inject } from '@angular/core';
 import type { Static } from 'typebox';
-import type { QuarantineEntry, RuleList, Verdict } from '@shared/schemas/filter.ts';
+import type { QuarantineEntry, RuleList, TrainRequest, TrainResult, Verdict } from '@shared/schemas/filter.ts';
 import { API_BASE, ApiHttp, type Query, fillPath } from '../core/api-http';
 import type { PageResult } from '../ui/paged-list';
 import { FILTER_ENDPOINTS as E } from './filter.endpoints';
@@ -10,6 +10,16 @@ import { FILTER_ENDPOINTS as E } from './filter.endpoints';
 export type HeldMessage = Static<typeof QuarantineEntry>;
 export type VerdictView = Static<typeof Verdict>;
 export type FilterRules = Static<typeof RuleList>;
+export type TrainOutcome = Static<typeof TrainResult>;
+
+/** Raw bytes the train route takes: its body carries at most 2 MiB of base64. */
+export const MAX_TRAIN_BYTES = Math.floor((2 * 1024 * 1024 * 3) / 4);
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 /** Which quarantine a page works on: the domains you administer, or your own mail. */
 export type QuarantineScope = 'domains' | 'mine';
@@ -52,5 +62,12 @@ export class FilterApi {
 
   rules(): Promise<FilterRules> {
     return this.#http.call(E.rules);
+  }
+
+  /** Teaches a domain's classifier with a held message, as spam or not (ham): the message is fetched as held, then sent to /filter/train. */
+  async trainHeld(id: string, cls: TrainRequest['class'], domainId: string): Promise<TrainOutcome> {
+    const raw = new Uint8Array(await this.#http.bytes(E.heldMessage, { path: { id } }));
+    const body: TrainRequest = { message: base64(raw), class: cls, scope: { domainId } };
+    return this.#http.call(E.train, { body });
   }
 }

@@ -6,11 +6,12 @@ export const FILTER_ENDPOINTS = {
   held: 'GET /filter/quarantine/{id}',
   release: 'POST /filter/quarantine/{id}/release',
   remove: 'DELETE /filter/quarantine/{id}',
-  /** The held message itself (message/rfc822): opened by a plain link, not through the JSON client. */
+  /** The held message itself (message/rfc822): opened by a plain link, or read as bytes to train the classifier. */
   heldMessage: 'GET /filter/quarantine/{id}/message',
   verdicts: 'GET /filter/verdicts',
   verdict: 'GET /filter/verdicts/{id}',
   rules: 'GET /filter/rules',
+  train: 'POST /filter/train',
   myQuarantine: 'GET /me/quarantine',
   myRelease: 'POST /me/quarantine/{id}/release',
   myRemove: 'DELETE /me/quarantine/{id}',

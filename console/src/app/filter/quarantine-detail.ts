@@ -1,6 +1,7 @@
 // One held message: who sent it to whom, why it was held (the verdict's
-// rules with their meaning), the message itself to inspect, and release or
-// delete. Outside your domains it answers "not found".
+// rules with their meaning), the message itself to inspect, release or
+// delete, and teaching the domain's classifier that it is spam or not.
+// Outside your domains it answers "not found".
 import { ChangeDetectionStrategy, Component, type OnInit, inject, input, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -11,7 +12,8 @@ import { formatBytes, formatTime } from '../ui/format';
 import { Loaded } from '../ui/load';
 import { LoadState } from '../ui/load-state';
 import { Notifier } from '../ui/notifier';
-import { FilterApi, type HeldMessage, type VerdictView } from './filter-api';
+import { SessionStore } from '../core/session';
+import { FilterApi, type HeldMessage, MAX_TRAIN_BYTES, type VerdictView } from './filter-api';
 import { RuleHits } from './rule-hits';
 
 @Component({
@@ -46,6 +48,23 @@ import { RuleHits } from './rule-hits';
             </dl>
           </mat-card-content></mat-card>
           <mat-card appearance="outlined">
+            <mat-card-header><mat-card-title>Teach the filter</mat-card-title>
+              <mat-card-subtitle>The classifier of each recipient domain you administer learns from this message; training it again as the other kind moves it</mat-card-subtitle></mat-card-header>
+            <mat-card-content>
+              @if (m.size > maxTrainBytes) {
+                <p class="muted">Too large to train from here ({{ formatBytes(m.size) }}; at most {{ formatBytes(maxTrainBytes) }}).</p>
+              } @else if (trainDomains(m).length === 0) {
+                <p class="muted">None of its recipients' domains is yours to train.</p>
+              } @else {
+                <div class="actions">
+                  <button mat-stroked-button type="button" (click)="train(m, 'spam')" [disabled]="busy()">This is spam</button>
+                  <button mat-stroked-button type="button" (click)="train(m, 'ham')" [disabled]="busy()">This is not spam</button>
+                </div>
+              }
+              @if (trained(); as t) { <p role="status" data-testid="trained">{{ t }}</p> }
+            </mat-card-content>
+          </mat-card>
+          <mat-card appearance="outlined">
             <mat-card-header><mat-card-title>Verdict</mat-card-title></mat-card-header>
             <mat-card-content>
               @if (verdict(); as v) {
@@ -70,6 +89,9 @@ export class QuarantineDetail implements OnInit {
   protected readonly entry = new Loaded<HeldMessage>(() => this.#api.held(this.id()));
   protected readonly verdict = signal<VerdictView | null>(null);
   protected readonly busy = signal(false);
+  protected readonly trained = signal<string | null>(null);
+  protected readonly maxTrainBytes = MAX_TRAIN_BYTES;
+  readonly #session = inject(SessionStore);
 
   async ngOnInit(): Promise<void> {
     const m = await this.entry.reload();
@@ -106,6 +128,32 @@ export class QuarantineDetail implements OnInit {
       await this.#router.navigate(['/filter/quarantine']);
     } catch (err) {
       this.#notify.failed('Deleting the message', err);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  /** The recipients' domains the signed-in admin may train (a server admin: all of them). */
+  protected trainDomains(m: HeldMessage): string[] {
+    const info = this.#session.info();
+    if (!info) return [];
+    if (info.role === 'server-admin') return m.domainIds;
+    const mine = new Set(info.adminDomains.map((d) => d.id));
+    return m.domainIds.filter((d) => mine.has(d));
+  }
+
+  async train(m: HeldMessage, cls: 'spam' | 'ham'): Promise<void> {
+    const domains = this.trainDomains(m);
+    this.busy.set(true);
+    this.trained.set(null);
+    try {
+      const results = [];
+      for (const d of domains) results.push(await this.#api.trainHeld(m.id, cls, d));
+      const kind = cls === 'spam' ? 'spam' : 'not spam';
+      const words = { learned: `learned it as ${kind}`, moved: `now counts it as ${kind} instead`, unchanged: `already knew it as ${kind}` };
+      this.trained.set(results.map((r) => `${r.scope.replace(/^domain:/, '')}: ${words[r.result]}`).join('; '));
+    } catch (err) {
+      this.#notify.failed('Teaching the filter', err);
     } finally {
       this.busy.set(false);
     }
