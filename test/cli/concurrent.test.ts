@@ -27,14 +27,12 @@ function serve(): Promise<Served> {
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no banner within 30 s; stderr:\n${stderr}`)); }, 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (!stdout.includes(BANNER_END)) return;
-      clearTimeout(timer);
       resolve({ child, base: /Web and API\s+(http:\/\/\S+\/)/.exec(stdout)![1], stderr: () => stderr });
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code} before the banner; stderr:\n${stderr}`)); });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before the banner; stderr:\n${stderr}`)));
   });
 }
 
@@ -68,7 +66,7 @@ function mustSucceed(args: string[], r: RunResult): void {
   assert.doesNotMatch(r.stderr, /database is locked|SQLITE_BUSY/i);
 }
 
-describe('the CLI and a running server on one data directory', () => {
+describe('the CLI and a running server on one data directory', { timeout: 600_000 }, () => {
   test('eight CLI commands at once during a burst of API writes all succeed, and every write is kept', async (t) => {
     const server = await serve();
     try {

@@ -75,13 +75,11 @@ function serve(i: Instance): Promise<void> {
   let stdout = '';
   child.stderr!.on('data', (d: Buffer) => { i.log = (i.log + d.toString()).slice(-20_000); });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${i.name}: no banner within 20 s; stderr:\n${i.log}`)), 20_000);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (stdout.includes('Stop with Ctrl-C')) { clearTimeout(timer); resolve(); }
+      if (stdout.includes('Stop with Ctrl-C')) resolve();
     });
     child.once('exit', (code, signal) => {
-      clearTimeout(timer);
       if (i.child === child) i.child = null;
       reject(new Error(`${i.name}: serve exited (${code ?? signal}); stderr:\n${i.log}`));
     });
@@ -115,7 +113,7 @@ async function login(i: Instance): Promise<void> {
   i.cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 300_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   for (;;) {
@@ -168,7 +166,7 @@ function submit(i: Instance, mail: SendMailOptions) {
   return transport.sendMail(mail).finally(() => transport.close());
 }
 
-describe('two Stoa servers deliver to each other through MX, with SPF, DKIM and DMARC', { timeout: 60_000 }, () => {
+describe('two Stoa servers deliver to each other through MX, with SPF, DKIM and DMARC', { timeout: 900_000 }, () => {
   const root = tempDir('two-servers');
   let dns: Dnsmasq | null = null;
   let mxPort = 0;

@@ -1,7 +1,7 @@
 // The admin API server: Fastify with strict validation, one problem+json
 // error handler, the auth gate, and one plugin per API area. It is returned
 // ready but not listening; main.ts decides where it listens.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Directory } from '../../directory/api.ts';
@@ -87,7 +87,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   const app = Fastify({
     loggerInstance: deps.logger.child({ proto: 'http' }) as FastifyBaseLogger,
     // The request id is the "connection" of the shared log shape { proto, conn, ip, user }.
-    requestIdLogLabel: 'conn',
+    logController: new LogController({ requestIdLogLabel: 'conn' }),
     childLoggerFactory: (logger, bindings, options, rawRequest) => logger.child({ ...bindings, ip: rawRequest.socket.remoteAddress }, options),
     bodyLimit: config.api.bodyLimitBytes,
     trustProxy: config.listeners.http.trustProxy,

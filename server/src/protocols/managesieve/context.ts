@@ -34,7 +34,10 @@ export interface ManageSieveContext {
   session: ManageSieveSession;
   services: ManageSieveServices;
   settings: ManageSieveSettings;
+  /** The connection's logger ({ proto, conn, ip, listener }), with `user` once logged in. */
   logger: Logger;
+  /** The connection's logger without a user, restored by UNAUTHENTICATE. */
+  readonly connectionLogger: Logger;
 }
 
 /** A SASL exchange's next step: receives the client's next line (RFC 5804 §2.1). */

@@ -15,7 +15,7 @@ async function logIn(ctx: ManageSieveContext, username: string, password: string
   const result = await services.auth.authenticate({ username, password, protocol: 'managesieve', ip: session.remoteAddress });
   if (!result.ok) {
     session.authFailures += 1;
-    ctx.logger.info({ session: session.id, username, code: result.code, ip: session.remoteAddress }, 'managesieve login failed');
+    ctx.logger.info({ username, code: result.code }, 'managesieve login failed');
     const text = result.code === 'STOA_AUTH_THROTTLED' ? `Too many failed logins; try again in ${result.retryAfterSeconds ?? 1} seconds`
       : result.code === 'STOA_ACCOUNT_DISABLED' ? 'Account disabled'
         : result.code === 'STOA_PROTOCOL_NOT_ALLOWED' ? 'This account may not use ManageSieve' : 'Authentication failed';
@@ -24,7 +24,8 @@ async function logIn(ctx: ManageSieveContext, username: string, password: string
   }
   session.account = result.account;
   session.actor = result.actor;
-  ctx.logger.info({ session: session.id, account: result.account.id, via: result.via }, 'managesieve login');
+  ctx.logger = ctx.logger.child({ user: result.account.address });
+  ctx.logger.info({ account: result.account.id, via: result.via }, 'managesieve login');
   return { type: 'response', kind: 'OK', text: 'Logged in' };
 }
 

@@ -9,6 +9,7 @@ export const unauthenticate: CommandSpec<'UNAUTHENTICATE'> = {
   handler: async (ctx) => {
     ctx.session.account = null;
     ctx.session.actor = null;
+    ctx.logger = ctx.connectionLogger;
     return ok('Logged out; authenticate again');
   },
 };

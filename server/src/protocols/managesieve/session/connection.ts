@@ -34,8 +34,8 @@ export function serveManageSieveConnection(initial: Socket, deps: ConnectionDeps
   const session: ManageSieveSession = {
     id: randomUUID(), secure: false, remoteAddress: initial.remoteAddress ?? null, account: null, actor: null, authFailures: 0, badCommands: 0,
   };
-  const logger = deps.logger.child({ managesieve: session.id });
-  const ctx: ManageSieveContext = { session, services: deps.services, settings: deps.settings, logger };
+  const logger = deps.logger.child({ proto: 'managesieve', conn: session.id, ip: session.remoteAddress, listener: 'managesieve' });
+  const ctx: ManageSieveContext = { session, services: deps.services, settings: deps.settings, logger, connectionLogger: logger };
   const reader = new LineReader(deps.limits);
   const queue: ReaderEvent[] = [];
   let pendingSasl: SaslStep | null = null;
