@@ -25,7 +25,6 @@ const COLORS = ['#1e4f8a', '#b5462f', '#2d7d46', '#7a4fa0', '#a06b00', '#00747a'
   styles: `
     .stale-note { color: #6b3b00; } .health-ok { color: #1b6e2a; font-weight: 600; } .health-bad { color: #8a1c1c; font-weight: 600; }
     :host .stale stoa-line-chart { opacity: 0.5; }
-    table.plain { border-collapse: collapse; width: 100%; } table.plain th, table.plain td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
     .big { font: var(--mat-sys-display-small); }
   `,
 })

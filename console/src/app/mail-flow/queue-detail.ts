@@ -50,7 +50,7 @@ import { MailFlowApi } from './mail-flow-api';
       </stoa-load-state>
     </div>
   `,
-  styles: `mat-card { margin-bottom: 16px; } table.plain { border-collapse: collapse; width: 100%; } table.plain th, table.plain td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); }`,
+  styles: `mat-card { margin-bottom: 16px; }`,
 })
 export class QueueDetailPage implements OnInit {
   readonly id = input.required<string>();
