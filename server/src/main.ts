@@ -123,7 +123,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     });
     imap = await startImapListeners({
       config, tls, logger,
-      services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, mailboxes: mail.mailboxes, messages: mail.messages, bus },
+      services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     });
     // Connections per protocol on /metrics and the console's dashboard (SMTP keeps its own gauge per listener).
     services.metrics.trackConnections('imap', () => imap?.connections ?? 0);

@@ -109,7 +109,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   // Users' moves into and out of Junk train their classifier; the trainer is built with the filter below.
   let junkTraining: JunkTraining | null = null;
-  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: false }, limits: config.mail.limits, onTransfer: (t) => junkTraining?.observe(t) });
+  const mail = createMailServices({ store, bus, access: { anyoneCrossesDomains: config.mail.acl.crossDomain }, limits: config.mail.limits, onTransfer: (t) => junkTraining?.observe(t) });
   const publicFolders = createPublicFolderService({ store, bus, directory, limits: config.mail.limits });
   const dns = createDnsResolver(config);
   const queueConfig = queueConfigFrom(config);
@@ -141,6 +141,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     maxScanBytes: config.filter.maxScanBytes,
     sign: (message, fromDomain) => signer.signMessage(message, fromDomain),
     duplicateWindowMs: config.smtp.duplicateWindowMs,
+    localSenders: { addresses: directory.addresses, dns, settings: config.mailAuth },
     rules: createDeliveryRules({
       sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,

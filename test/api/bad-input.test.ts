@@ -24,6 +24,16 @@ describe('admin API bad input', () => {
   });
   after(async () => h.close());
 
+  test('a DELETE with a JSON content type and no body is a plain DELETE (issue 16 item 24)', async () => {
+    assert.equal((await root.post('/api/v1/domains', { name: 'gone.example' })).status, 201);
+    // Client libraries that set the header on every request send exactly this.
+    const gone = await root.request('DELETE', '/api/v1/domains/gone.example', '', { 'content-type': 'application/json' });
+    assert.equal(gone.status, 204, gone.text);
+    assertProblem(await root.request('DELETE', '/api/v1/domains/gone.example', '', { 'content-type': 'application/json' }), 404, 'STOA_NOT_FOUND');
+    assertProblem(await root.request('DELETE', '/api/v1/domains/a.example', '{"oops', { 'content-type': 'application/json' }), 400, 'STOA_BAD_JSON');
+    assert.equal((await root.get('/api/v1/domains/a.example')).status, 200, 'nothing deleted by the malformed request');
+  });
+
   test('malformed JSON is 400 STOA_BAD_JSON', async () => {
     assertProblem(await root.post('/api/v1/domains', '{"name": "x.example",'), 400, 'STOA_BAD_JSON');
     assertProblem(await root.request('POST', '/api/v1/domains', '', { 'content-type': 'application/json' }), 400, 'STOA_BAD_JSON');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../server/src/store/open-store.ts';
-import { cleanEnv, runStoa, tempDir } from './run-stoa.ts';
+import { cleanEnv, initStore, runStoa, tempDir } from './run-stoa.ts';
 
 describe('stoa backup', () => {
   const data = tempDir('stoa-backup-data-');
@@ -13,6 +13,7 @@ describe('stoa backup', () => {
   const env = cleanEnv({ STOA_DATA_DIR: data.path });
   let firstBlob = '';
   before(async () => {
+    await initStore(data.path);
     assert.equal((await runStoa(['domain', 'add', 'backup.example'], { env })).code, 0);
     const store = await openSqliteStore({ path: join(data.path, 'stoa.db'), blobsPath: join(data.path, 'blobs') });
     firstBlob = (await store.blobs.put(Buffer.from('Subject: one\r\n\r\nfirst body\r\n'))).id;

@@ -1,15 +1,14 @@
 // The directory commands, run through the real bin/stoa.js against a temp
 // data directory, as an operator scripts them.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { runStoa, tempDir } from './run-stoa.ts';
+import { initStore, runStoa, tempDir } from './run-stoa.ts';
 
 const root = tempDir('cli');
 after(() => root.cleanup());
 const dataDir = join(root.path, 'data');
-mkdirSync(dataDir);
+await initStore(dataDir);
 
 const stoa = (args: string[], input?: string) => runStoa(args, { env: { STOA_DATA_DIR: dataDir }, input });
 

@@ -1,11 +1,11 @@
 // `stoa doctor` against a real DNS server: dnsmasq on a loopback port,
 // answering for a well-configured domain and a broken one.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDnsmasq, txtRecord, type Dnsmasq } from '../support/dnsmasq.ts';
-import { freePort, runStoa, startStoa, tempDir } from './run-stoa.ts';
+import { freePort, initStore, runStoa, startStoa, tempDir } from './run-stoa.ts';
 
 const GOOD = 'good-corp.net';
 const BROKEN = 'broken-corp.net';
@@ -19,7 +19,7 @@ describe('stoa doctor', () => {
 
   before(async () => {
     const dnsPort = await freePort();
-    mkdirSync(dataDir);
+    await initStore(dataDir);
     const configFile = join(root.path, 'stoa.yaml');
     writeFileSync(configFile, `hostname: ${MX_HOST}\ndns:\n  timeoutMs: 2000\n`);
     env = { STOA_CONFIG: configFile, STOA_DATA_DIR: dataDir, STOA_DNS_SERVERS: `127.0.0.1:${dnsPort}`, STOA_HTTP_HOST: '127.0.0.1', STOA_HTTP_PORT: String(await freePort()) };

@@ -5,19 +5,18 @@
 // after the periodic login check (test/imap/login-ends.test.ts,
 // test/pop3/session.test.ts).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { defaultConfig } from '../../server/src/config/schema.ts';
 import { actorFor, systemActor } from '../../server/src/directory/access.ts';
 import { createDirectory } from '../../server/src/directory/directory.ts';
 import { openStore } from '../../server/src/store/open-store.ts';
-import { runStoa, tempDir } from './run-stoa.ts';
+import { initStore, runStoa, tempDir } from './run-stoa.ts';
 
 const root = tempDir('cli-passwd');
 after(() => root.cleanup());
 const dataDir = join(root.path, 'data');
-mkdirSync(dataDir);
+await initStore(dataDir);
 
 const stoa = (args: string[], input?: string) => runStoa(args, { env: { STOA_DATA_DIR: dataDir }, input });
 

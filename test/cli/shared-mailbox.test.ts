@@ -3,15 +3,15 @@
 // grant, list who holds what, what a user may open or send as, revoke,
 // convert an account and back, remove.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
-import { runStoa, tempDir } from './run-stoa.ts';
+import { after, before, describe, test } from 'node:test';
+import { initStore, runStoa, tempDir } from './run-stoa.ts';
 
 const root = tempDir('cli-shared');
 after(() => root.cleanup());
 const dataDir = join(root.path, 'data');
-mkdirSync(dataDir);
+// The store the server's first start makes (the CLI never creates one).
+before(() => initStore(dataDir));
 
 const stoa = (args: string[], input?: string) => runStoa(args, { env: { STOA_DATA_DIR: dataDir }, input });
 

@@ -1,11 +1,11 @@
 // Debian's Chromium driven by playwright-core (no browser download): the
 // flags keep it offline and quiet, and every run gets a fresh profile.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { REPO } from '../cli/run-stoa.ts';
+import { requireTool } from '../support/test-tools.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
@@ -13,10 +13,9 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run', '--disable-sync', '--disable-quic',
 ];
 
-/** Installs chromium (scripts/ensure-test-tools.sh) when it is missing; fails loudly when it cannot. */
+/** Debian's chromium must be there (npm test's pretest installs it); a test never installs it itself. */
 export function ensureChromium(): void {
-  const r = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`chromium is needed for the console tests: ${r.stderr}`);
+  requireTool(`chromium (${CHROMIUM}, Debian package chromium)`, existsSync(CHROMIUM));
 }
 
 export interface Browser { context: BrowserContext; page: Page; close(): Promise<void> }

@@ -46,7 +46,8 @@ describe('domains over SQLite', () => {
     const updated = await h.directory.domains.update(w.adminActor, 'b.example', { description: 'Branch office', defaultQuotaBytes: 5 });
     assert.equal(updated.description, 'Branch office');
     const [entry] = (await h.directory.audit.list(w.adminActor, { objectId: w.b.id, objectType: 'domain' })).items.filter((e) => e.action === 'update');
-    assert.deepEqual(entry.before, { description: '', defaultQuotaBytes: 0 });
+    // b.example was created with the server's default quota for new accounts (directory.defaultQuotaBytes).
+    assert.deepEqual(entry.before, { description: '', defaultQuotaBytes: h.config.directory.defaultQuotaBytes });
     assert.deepEqual(entry.after, { description: 'Branch office', defaultQuotaBytes: 5 });
     assert.equal(entry.actor, 'admin');
     assert.equal(entry.ip, '192.0.2.1');

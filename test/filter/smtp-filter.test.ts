@@ -4,17 +4,16 @@
 // regression of issue 13 (an allow-listed client still meets DMARC), and a
 // compromised account stopped on submission with the admin alerted.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { Actor } from '../../server/src/directory/api.ts';
 import { systemActor } from '../../server/src/directory/access.ts';
 import { GTUBE } from '../../server/src/filter/checks/content-checks.ts';
-import { REPO } from '../cli/run-stoa.ts';
 import { PASSWORD, openSmtpHarness, replyOf, transport, type SmtpHarness } from '../smtp/harness.ts';
 import { startDnsmasq, type Dnsmasq } from '../support/dnsmasq.ts';
 import { makeZip } from '../support/zip-writer.ts';
+import { haveCommand, requireTool } from '../support/test-tools.ts';
 
 const admin = systemActor();
 const run = promisify(execFile);
@@ -26,7 +25,7 @@ function actorOf(account: { id: string; address: string }): Actor {
 describe('spam scoring over SMTP', () => {
   let h: SmtpHarness;
   before(async () => {
-    assert.equal(spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')]).status, 0, 'swaks could not be installed');
+    requireTool('swaks', haveCommand('swaks'));
     h = await openSmtpHarness((c) => {
       c.filter.bayes.minMessages = 3;
       c.filter.bayes.fullWeightMessages = 4;

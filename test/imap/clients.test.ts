@@ -3,26 +3,23 @@
 // the whole mail corpus appended and fetched back byte-exact with a
 // BODYSTRUCTURE whose part sizes match the parts.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { REPO } from '../cli/run-stoa.ts';
 import { PASSWORD, openImapHarness, type ImapHarness } from './harness.ts';
 
 const run = promisify(execFile);
-// curl and mbsync come from Debian packages that this script installs when missing.
-const tools = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { stdio: 'inherit' });
+// curl and mbsync come from Debian packages that scripts/ensure-test-tools.sh installs before the tests.
 import { CORPUS } from '../support/corpus.ts';
+import { haveCommand, requireTool } from '../support/test-tools.ts';
 import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
 
 const SYSTEM = makeSystemActor();
 
-function have(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-}
+const have = haveCommand;
 
 describe('IMAP with independent clients', () => {
   let h: ImapHarness;
@@ -107,7 +104,7 @@ print('ok')
   });
 
   it('syncs thousands of messages both ways with mbsync', { timeout: 300_000 }, async () => {
-    assert.ok(tools.status === 0 && have('mbsync'), 'mbsync (Debian isync) could not be installed: scripts/ensure-test-tools.sh needs root and apt-get');
+    requireTool('mbsync (Debian isync)', have('mbsync'));
     const box = await h.mail.mailboxes.create(SYSTEM, accountId, 'Bulk');
     const N = 2000;
     for (let i = 0; i < N; i += 100) {

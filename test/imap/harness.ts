@@ -62,7 +62,7 @@ export async function openImapHarness(tune: (config: StoaConfig) => void = () =>
   let clock = Date.now();
   const imap = await startImapListeners({
     config, tls, logger, now: () => clock,
-    services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, mailboxes: mail.mailboxes, messages: mail.messages, bus },
+    services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
   });
   const clients: ImapFlow[] = [];
   const raws: RawClient[] = [];

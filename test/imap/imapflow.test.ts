@@ -100,21 +100,23 @@ describe('IMAP with imapflow', () => {
     assert.equal(status.messages, 2);
   });
 
-  it('pushes new mail to an IDLE client within one second', async () => {
+  // No stopwatch (issue 16, tests that depend on the machine): the server advertises IDLE, so imapflow
+  // idles and never polls (its NOOP fallback is for servers without IDLE, every 2 minutes), and an
+  // EXISTS can only arrive because the server pushed it. Without push the test runs into its timeout.
+  it('pushes new mail to an IDLE client', { timeout: 60_000 }, async () => {
     const watcher = await h.client('alice@example.test');
+    assert.ok(watcher.capabilities.has('IDLE'));
     await watcher.mailboxOpen('INBOX');
     const existsBefore = (watcher.mailbox as { exists: number }).exists;
     const seen = new Promise<number>((resolve) => watcher.on('exists', (data: { count: number }) => resolve(data.count)));
     void watcher.idle();
     await new Promise((r) => setTimeout(r, 200));
-    const t0 = Date.now();
     // Delivered through the mail service, as SMTP delivery does, not through this client.
     const alice = await h.directory.accounts.get(systemActor(), 'alice@example.test');
     const inbox = (await h.mail.mailboxes.find(SYSTEM, alice.id, 'INBOX'))?.mailbox;
     await h.mail.messages.append(SYSTEM, inbox!.id, { source: simple('pushed') });
     const count = await seen;
     assert.equal(count, existsBefore + 1);
-    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
     await watcher.logout();
   });
 

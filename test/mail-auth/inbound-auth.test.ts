@@ -156,17 +156,17 @@ describe('mail authentication over real DNS', () => {
     assert.equal((await createDnsbl({ ...zones, action: 'junk' }, createDnsResolver(config, 2000)).check('192.0.2.99')).action, 'junk');
   });
 
-  it('counts a blocklist that does not answer as not listed, within its timeout', async () => {
+  // No stopwatch (issue 16, tests that depend on the machine): the resolver itself would wait
+  // 10 minutes, so only the blocklist's own timeout can end the check before the test's timeout.
+  it('counts a blocklist that does not answer as not listed, within its timeout', { timeout: 60_000 }, async () => {
     // A UDP socket that swallows queries: the zone's server is down.
     const silent = createSocket('udp4');
     await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
     try {
-      const resolver = new Resolver({ timeout: 5000, tries: 1 });
+      const resolver = new Resolver({ timeout: 600_000, tries: 1 });
       resolver.setServers([`127.0.0.1:${silent.address().port}`]);
-      const started = Date.now();
       const decision = await createDnsbl({ zones: ['bl.test'], timeoutMs: 300, action: 'reject' }, resolver).check('192.0.2.99');
       assert.equal(decision.action, 'accept');
-      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
       resolver.cancel();
     } finally {
       silent.close();

@@ -3,16 +3,15 @@
 // PLAIN and LOGIN). They upload, check, activate, list, download, rename and
 // delete scripts; the store is checked behind them.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openSieveHarness, PASSWORD, type SieveHarness } from './harness.ts';
+import { haveCommand, requireTool } from '../support/test-tools.ts';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const tools = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { stdio: 'inherit' });
 const PYTHON = '/usr/bin/python3';
 
 /** Runs sieve-connect with the password on fd 3, as its manual suggests for scripts. */
@@ -57,7 +56,8 @@ describe('ManageSieve with real clients', () => {
   let dir: string;
 
   before(async () => {
-    assert.equal(tools.status, 0, 'sieve-connect and python3-sievelib could not be installed: scripts/ensure-test-tools.sh needs root and apt-get');
+    requireTool('sieve-connect', haveCommand('sieve-connect'));
+    requireTool('python3-sievelib', existsSync('/usr/lib/python3/dist-packages/sievelib/managesieve.py'));
     h = await openSieveHarness();
     dir = await mkdtemp(join(tmpdir(), 'stoa-sieve-clients-'));
   });

@@ -94,10 +94,10 @@ for (const [input, expected] of subjectCases) {
   test(`base subject ${JSON.stringify(input)}`, () => assert.equal(baseSubject(input), expected));
 }
 
-test('base subject of a hostile 200 000-prefix subject is computed quickly', () => {
-  const started = performance.now();
+// No stopwatch (issue 16, tests that depend on the machine): this takes milliseconds; only a
+// pathological algorithm, not a slow machine, runs into the test's 60 s timeout.
+test('base subject of a hostile 130 000-prefix subject is computed', { timeout: 60_000 }, () => {
   assert.equal(baseSubject('Re: '.repeat(50_000) + '[a]'.repeat(50_000) + ' x' + ' (fwd)'.repeat(30_000)), 'x');
-  assert.ok(performance.now() - started < 2000);
 });
 
 const ct = (value: string | undefined, digest = false) => parseContentType(value === undefined ? undefined : Buffer.from(value, 'latin1'), digest);

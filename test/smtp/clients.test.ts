@@ -1,18 +1,16 @@
 // Independent clients against the real listeners: Python's smtplib (MX, and
 // STARTTLS submission with DSN parameters) and swaks (implicit TLS, AUTH LOGIN).
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { REPO } from '../cli/run-stoa.ts';
 import { PASSWORD, openSmtpHarness, type SmtpHarness } from './harness.ts';
 import { systemActor as makeSystemActor } from '../../server/src/directory/access.ts';
+import { haveCommand, requireTool } from '../support/test-tools.ts';
 
 const SYSTEM = makeSystemActor();
 
 const run = promisify(execFile);
-const tools = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { stdio: 'inherit' });
 
 const PY = `
 import smtplib, ssl, sys
@@ -42,7 +40,7 @@ print('ok')
 describe('SMTP with independent clients', () => {
   let h: SmtpHarness;
   before(async () => {
-    assert.equal(tools.status, 0, 'swaks could not be installed (scripts/ensure-test-tools.sh needs root and apt-get)');
+    requireTool('swaks (Debian swaks, with libnet-ssleay-perl and libio-socket-ssl-perl)', haveCommand('swaks'));
     h = await openSmtpHarness();
   });
   after(() => h.close());

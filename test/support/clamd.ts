@@ -4,14 +4,14 @@
 // internet here): an MD5 signature (.hdb) of the 68-byte EICAR test file,
 // which clamd finds in a MIME attachment and inside archives because it
 // unpacks both before matching.
-import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clamdPing } from '../../server/src/filter/clamd-client.ts';
-import { REPO, freePort } from '../cli/run-stoa.ts';
+import { freePort } from '../cli/run-stoa.ts';
+import { requireFile } from './test-tools.ts';
 
 /** The EICAR anti-virus test file (eicar.org): harmless, detected by every scanner. */
 export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
@@ -20,10 +20,8 @@ export const EICAR_SIGNATURE = 'Stoa.Test.EICAR';
 export interface Clamd { port: number; socket: string; stop(): Promise<void> }
 
 function clamdPath(): string {
-  const ensure = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { encoding: 'utf8' });
   // An antivirus test that silently passes without clamd would prove nothing.
-  if (!existsSync('/usr/sbin/clamd')) assert.fail(`clamd (Debian clamav-daemon) is required and could not be installed:\n${ensure.stderr}`);
-  return '/usr/sbin/clamd';
+  return requireFile('clamd (Debian clamav-daemon)', ['/usr/sbin/clamd']);
 }
 
 export async function startClamd(): Promise<Clamd> {

@@ -1,11 +1,9 @@
 // A real DNS server for tests: dnsmasq on a free loopback port, answering
 // only from its command line (no upstream, no /etc/hosts). Never public DNS.
-import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO, freePort } from '../cli/run-stoa.ts';
+import { freePort } from '../cli/run-stoa.ts';
+import { requireFile } from './test-tools.ts';
 
 export interface Dnsmasq { port: number; server: string; stop(): void }
 
@@ -16,11 +14,8 @@ export interface Dnsmasq { port: number; server: string; stop(): void }
 export interface DnsProbe { name: string; type: 'A' | 'MX' | 'TXT'; absent?: boolean }
 
 function dnsmasqPath(): string {
-  const ensure = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { encoding: 'utf8' });
-  const found = ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq', '/sbin/dnsmasq'].find((p) => existsSync(p));
   // A DNS test that silently passes without DNS would prove nothing.
-  if (!found) assert.fail(`dnsmasq is required for these tests and could not be installed:\n${ensure.stderr}`);
-  return found;
+  return requireFile('dnsmasq', ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq', '/sbin/dnsmasq']);
 }
 
 async function answers(resolver: Resolver, probe: DnsProbe): Promise<void> {

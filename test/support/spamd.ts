@@ -1,13 +1,13 @@
 // SpamAssassin's spamd for tests (Debian spamd + spamassassin, with the rules
 // Debian ships): on a free loopback port, local tests only (-L: no DNS or
 // network rules), no user preferences, one child.
-import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, freePort } from '../cli/run-stoa.ts';
+import { freePort } from '../cli/run-stoa.ts';
+import { requireFile } from './test-tools.ts';
 
 export interface Spamd { port: number; stop(): Promise<void> }
 
@@ -24,8 +24,7 @@ function answers(port: number): Promise<boolean> {
 }
 
 export async function startSpamd(): Promise<Spamd> {
-  const ensure = spawnSync('sh', [join(REPO, 'scripts/ensure-test-tools.sh')], { encoding: 'utf8' });
-  if (!existsSync('/usr/sbin/spamd')) assert.fail(`spamd (Debian spamd) is required and could not be installed:\n${ensure.stderr}`);
+  requireFile('spamd (Debian spamd, spamassassin)', ['/usr/sbin/spamd']);
   const dir = mkdtempSync(join(tmpdir(), 'stoa-spamd-'));
   const port = await freePort();
   let log = '';

@@ -22,7 +22,11 @@ export interface BannerInput {
   /** Actual SMTP addresses (absent or null when off). */
   smtp?: Partial<Record<'smtp' | 'submission' | 'smtps', { host: string; port: number } | null>>;
   firstStart: BootstrapResult;
+  /** Things the operator should fix (a short hostname, a data directory others can read). */
+  warnings?: StartWarning[];
 }
+
+export interface StartWarning { message: string; fix: string }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
@@ -62,6 +66,7 @@ export function renderBanner(b: BannerInput): string {
   }
   lines.push(`  Data          ${b.config.dataDir} (${b.config.store.driver} store)`);
   lines.push(`  Config        ${b.configFile ?? 'no file: defaults and environment variables'}`);
+  for (const w of b.warnings ?? []) lines.push('', `Warning: ${w.message}`, `  fix: ${w.fix}`);
 
   const { admin, demo } = b.firstStart;
   if (b.firstStart.created && admin) {

@@ -3,23 +3,10 @@
 // see "error: … (STOA_CODE)", never a stack trace.
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { isStoaError } from '../errors/catalogue.ts';
+import { PRIVATE_UMASK } from '../operations/data-dir-permissions.ts';
+import { COMMAND_GROUPS } from './command-index.ts';
 import { CliFailure, UsageError, type Command, type CommandGroup, type OptionValues } from './command.ts';
-import { accountCommands } from './commands/account.ts';
-import { aliasCommands } from './commands/alias.ts';
-import { appPasswordCommands } from './commands/app-password.ts';
-import { backupCommand } from './commands/backup.ts';
-import { domainCommands } from './commands/domain.ts';
-import { groupCommands } from './commands/group.ts';
-import { queueCommands } from './commands/queue.ts';
-import { roleCommands } from './commands/role.ts';
-import { serveCommand } from './commands/serve.ts';
-import { sharedMailboxCommands } from './commands/shared-mailbox.ts';
-import { CliContext, type CliIo } from './context.ts';
-import { doctorCommand } from './doctor/command.ts';
-
-export const GROUPS: ReadonlyMap<string, CommandGroup> = new Map([
-  serveCommand, domainCommands, accountCommands, groupCommands, aliasCommands, sharedMailboxCommands, roleCommands, appPasswordCommands, queueCommands, backupCommand, doctorCommand,
-].map((g) => [g.name, g]));
+import type { CliContext, CliIo } from './context.ts';
 
 const GLOBAL_OPTIONS = {
   config: { type: 'string', short: 'c' },
@@ -35,12 +22,12 @@ const GLOBAL_HELP = [
 ];
 
 function topHelp(): string {
-  const width = Math.max(...[...GROUPS.keys()].map((k) => k.length));
+  const width = Math.max(...[...COMMAND_GROUPS.keys()].map((k) => k.length));
   return [
     'usage: stoa COMMAND [options]',
     '',
     'Commands:',
-    ...[...GROUPS.values()].map((g) => `  ${g.name.padEnd(width)}  ${g.summary}${g.standalone ? '' : ` (${g.commands.map((c) => c.name).join(', ')})`}`),
+    ...[...COMMAND_GROUPS.values()].map((g) => `  ${g.name.padEnd(width)}  ${g.summary}${g.subcommands === null ? '' : ` (${g.subcommands.join(', ')})`}`),
     '',
     ...GLOBAL_HELP,
     '',
@@ -95,14 +82,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if ((arg === '--config' || arg === '-c') && rest.length > 0) leading.push(rest.shift()!);
     }
     const groupName = rest.shift();
-    const group = groupName ? GROUPS.get(groupName) : undefined;
-    if (!group) {
+    const entry = groupName ? COMMAND_GROUPS.get(groupName) : undefined;
+    if (!entry) {
       if (groupName === undefined || groupName === 'help') {
         io.stdout.write(`${topHelp()}\n`);
         return groupName === undefined && !leading.some((a) => a === '--help' || a === '-h') ? 1 : 0;
       }
       throw new UsageError(`unknown command "${groupName}"; run "stoa --help" for the list`);
     }
+    // Only the group asked for is loaded (command-index.ts).
+    const group: CommandGroup = await entry.load();
     let cmd: Command | undefined;
     if (group.standalone) cmd = group.commands[0];
     else {
@@ -138,6 +127,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     checkPositionals(group, cmd, positionals);
+    // Loaded only now: help and usage errors never read the configuration (YAML, schema) or touch the store.
+    const { CliContext } = await import('./context.ts');
     ctx = new CliContext(io, { json: values.json === true, configPath: typeof values.config === 'string' ? values.config : null });
     return await cmd.run(ctx, { positionals, values });
   } catch (err) {
@@ -150,6 +141,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** The process entry point used by bin/stoa.js. */
 export async function main(): Promise<void> {
+  // Everything Stoa writes under the data directory (database, -wal/-shm,
+  // blobs, spool, TLS key, backups) is for the server's user only (docs/security.md).
+  process.umask(PRIVATE_UMASK);
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
   process.exitCode = code;
 }

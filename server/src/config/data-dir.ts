@@ -19,7 +19,8 @@ export function ensureDataDir(dataDir: string, createIfMissing: boolean): void {
       throw new StoaError('STOA_DATA_DIR', `${dataDir} does not exist; create it (mkdir -p ${dataDir}) or point dataDir / STOA_DATA_DIR at the right place`);
     }
     try {
-      mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+      // Only the server's user may enter it: it holds password hashes, keys and mail (docs/security.md).
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     } catch (mkErr) {
       throw new StoaError('STOA_DATA_DIR', `${dataDir} does not exist and cannot be created: ${(mkErr as Error).message}`, { cause: mkErr });
     }

@@ -24,6 +24,7 @@ const asList = (raw: string): unknown => raw.split(',').map((s) => s.trim()).fil
 export const ENV_VARS: readonly EnvVar[] = [
   { name: 'STOA_CONFIG', path: null, parse: asText, description: 'Path of the YAML configuration file (same as `--config`).' },
   { name: 'STOA_DATA_DIR', path: 'dataDir', parse: asText, description: 'Data directory.' },
+  { name: 'STOA_HOSTNAME', path: 'hostname', parse: asText, description: 'Fully-qualified name of this server (SMTP greeting and HELO, Received, certificates, client settings).' },
   { name: 'STOA_HTTP_PORT', path: 'listeners.http.port', parse: asInteger, description: 'HTTP port; `0` picks a free one.' },
   { name: 'STOA_HTTP_HOST', path: 'listeners.http.host', parse: asText, description: 'HTTP bind address.' },
   { name: 'STOA_SMTP_PORT', path: 'listeners.smtp.port', parse: asInteger, description: 'Inbound SMTP (MX) port; `0` picks a free one.' },

@@ -19,6 +19,7 @@ const DAY = 24 * HOUR;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DmarcMode = OneOf(['enforce', 'quarantine-only', 'monitor'], 'DMARC handling');
+const LocalSenderMode = OneOf(['reject', 'junk', 'off'], 'Unauthenticated MX mail from a hosted domain that publishes no SPF or DMARC');
 const Zone = Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9])?$' });
 const CheckName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' });
 const CheckSettings = Type.Object({
@@ -145,6 +146,11 @@ export const configSchema = Obj({
     // RFC 1939 §3: the autologout timer MUST be at least 10 minutes.
     idleTimeoutSeconds: Int(600, 86_400, 'Idle time before the connection is closed'),
     keepDeleted: Type.Boolean({ description: 'DELE hides messages from POP3 instead of deleting them' }),
+    markSeen: Type.Boolean({ description: 'Messages retrieved with RETR get \\Seen at QUIT' }),
+  }),
+  directory: Obj({
+    defaultQuotaBytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Default account quota of a new domain; 0 = unlimited' }),
+    defaultQuotaMessages: Int(0, 2_147_483_647, 'Default message-count quota of a new domain; 0 = unlimited'),
   }),
   managesieve: Obj({
     maxConnections: Int(1, 100_000, 'Simultaneous ManageSieve connections'),
@@ -165,6 +171,10 @@ export const configSchema = Obj({
   }),
   mail: Obj({
     expungeLogRetentionDays: Int(1, 3650, 'Keep QRESYNC expunge-log entries this long'),
+    acl: Obj({
+      crossDomain: Type.Boolean({ description: '"anyone", "authenticated" and ACL identifiers reach other domains' }),
+      lookupMissesPerHour: Int(1, 1_000_000, 'Unknown ACL identifiers an account may name per hour'),
+    }),
     sharedMailboxes: Obj({
       imapPrefix: OneOf(['Other Users', 'Shared'], 'IMAP namespace prefix of shared mailboxes opened through full access'),
       maxGrantsPerMailbox: Int(1, 100_000, 'Delegation grants one mailbox may carry'),
@@ -215,6 +225,8 @@ export const configSchema = Obj({
     dmarcPolicy: DmarcMode,
     overrides: Type.Record(Type.String(), DmarcMode, { description: 'DMARC handling per author domain' }),
     dkimEd25519: Type.Boolean(),
+    localSenders: LocalSenderMode,
+    localSendersDomains: Type.Record(Type.String(), LocalSenderMode, { description: 'localSenders per hosted domain' }),
   }),
   filter: Obj({
     ipAllow: Type.Array(Str('CIDR'), { maxItems: 10_000 }),
@@ -387,7 +399,10 @@ export function defaultConfig(): StoaConfig {
       minPasswordLength: 8,
       throttle: { ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000 },
     },
-    pop3: { idleTimeoutSeconds: 600, keepDeleted: false },
+    // Dovecot and Exchange mark what POP3 retrieved as seen (issue 16 item 23).
+    pop3: { idleTimeoutSeconds: 600, keepDeleted: false, markSeen: true },
+    // A mailbox without a limit lets one account fill the disk (issue 16 item 15).
+    directory: { defaultQuotaBytes: 10 * 1024 ** 3, defaultQuotaMessages: 0 },
     managesieve: { maxConnections: 200, maxConnectionsPerIp: 10, preAuthTimeoutSeconds: 60, idleTimeoutSeconds: 1800 },
     // Dovecot Pigeonhole's defaults where they exist (sieve_max_redirects 4, vacation 1 day minimum is ours: 1 hour).
     sieve: {
@@ -396,6 +411,7 @@ export function defaultConfig(): StoaConfig {
     },
     mail: {
       expungeLogRetentionDays: 30,
+      acl: { crossDomain: false, lookupMissesPerHour: 20 },
       sharedMailboxes: { imapPrefix: 'Other Users', maxGrantsPerMailbox: 1000 },
       limits: { keywordsPerMailbox: 128, keywordBytes: 128, mailboxesPerAccount: 2000, mailboxNameBytes: 1000, mailboxDepth: 32 },
     },
@@ -409,7 +425,7 @@ export function defaultConfig(): StoaConfig {
     dns: { servers: [], timeoutMs: 5000 },
     log: { level: 'info', pretty: false },
     tls: { certFile: null, keyFile: null, minVersion: 'TLSv1.2' },
-    mailAuth: { dmarcPolicy: 'enforce', overrides: {}, dkimEd25519: false },
+    mailAuth: { dmarcPolicy: 'enforce', overrides: {}, dkimEd25519: false, localSenders: 'reject', localSendersDomains: {} },
     filter: {
       ipAllow: [],
       ipDeny: [],

@@ -22,6 +22,8 @@ export type SmtpSettings = StoaConfig['smtp'];
 export type Pop3Settings = StoaConfig['pop3'];
 /** The mail store (docs/mail-store.md). */
 export type MailSettings = StoaConfig['mail'];
+/** Defaults for new directory objects. */
+export type DirectorySettings = StoaConfig['directory'];
 export type ApiSettings = StoaConfig['api'];
 /** The admin console at /admin and its live channel (docs/console.md). */
 export type ConsoleSettings = StoaConfig['console'];

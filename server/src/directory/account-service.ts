@@ -5,14 +5,16 @@ import { StoaError } from '../errors/catalogue.ts';
 import type { AccountRecord, StoreTx } from '../store/port.ts';
 import { forbidden, inScope, listScope, requireAdmin, requireServerAdmin, SELF_SERVICE_FIELDS } from './access.ts';
 import { guardLastAdmin, loadAccount, toAccount } from './account-access.ts';
+import { importAccounts, newAccountRecord } from './account-import.ts';
 import type { AccountService, Actor } from './api.ts';
 import { diff, writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { domainFilter, homeDomainFor } from './domain-scope.ts';
 import { normaliseForwardTo } from './forwarding.ts';
-import { isoNow, newId } from './ids.ts';
+import { isoNow } from './ids.ts';
 import { toListOptions } from './list-params.ts';
 import { findDomain } from './lookup.ts';
+import { checkNewName } from './mixed-script.ts';
 import { parseAddress } from './names.ts';
 import { hashPassword } from './password-hash.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
@@ -38,6 +40,7 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
     async create(actor, input: AccountCreate) {
       requireAdmin(actor, 'create accounts');
       const parsed = parseAddress(input.address);
+      checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       // Check scope and domain before the (deliberately slow) hash.
       await homeDomainFor(store, actor, parsed.domain, 'account');
       if (input.password !== undefined) checkPasswordPolicy(input.password, parsed.address, config.auth.minPasswordLength);
@@ -46,27 +49,15 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
       return store.atomic(async (tx) => {
         const domain = await homeDomainFor(tx, actor, parsed.domain, 'account');
         const at = isoNow(ctx.now());
-        const record: AccountRecord = {
-          id: newId(),
-          domainId: domain.id,
-          address: parsed.address,
-          displayName: input.displayName?.trim() ?? '',
-          enabled: input.enabled ?? true,
-          role: 'user',
-          adminDomainIds: [],
-          quotaBytes: input.quotaBytes ?? domain.defaultQuotaBytes,
-          quotaMessages: input.quotaMessages ?? domain.defaultQuotaMessages,
-          forwardTo,
-          keepForwardedCopy: input.keepForwardedCopy ?? true,
-          passwordSetAt: passwordHash ? at : null,
-          createdAt: at,
-          updatedAt: at,
-          passwordHash,
-        };
+        const record = newAccountRecord(domain, parsed, input, forwardTo, passwordHash, at);
         await tx.accounts.create(record);
         await writeAudit(tx, actor, at, { action: 'create', objectType: 'account', objectId: record.id, domainId: domain.id, before: null, after: record });
         return toAccount(record);
       });
+    },
+
+    async importMany(actor, inputs, options) {
+      return importAccounts(ctx, actor, inputs, options);
     },
 
     async get(actor, idOrAddress) {

@@ -3,21 +3,25 @@
 import type { Alias, AliasCreate, AliasUpdate } from '../../../shared/src/schemas/directory.ts';
 import { StoaError } from '../errors/catalogue.ts';
 import type { StoreTx } from '../store/port.ts';
-import { requireAdmin } from './access.ts';
+import { inScope, requireAdmin } from './access.ts';
 import { listAddressed, loadAddressed } from './addressed-object.ts';
 import type { Actor, AliasService } from './api.ts';
 import { diff, writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { homeDomainFor } from './domain-scope.ts';
 import { isoNow, newId } from './ids.ts';
+import { checkNewName } from './mixed-script.ts';
 import { parseAddress } from './names.ts';
 
 /**
- * Normalised, de-duplicated targets. A target in a domain served here must
- * exist (after alias-domain mapping), so an alias never silently bounces;
- * remote targets are only checked for syntax.
+ * Normalised, de-duplicated targets. A target in a domain the actor
+ * administers must exist (after alias-domain mapping), so an alias never
+ * silently bounces; other targets are only checked for syntax. For a domain
+ * admin, another tenant's domain is "outside" like a remote one: whether an
+ * address exists there is not theirs to learn, so an existing and a missing
+ * address in it answer the same (issue 16 item 10).
  */
-async function validateTargets(tx: StoreTx, aliasAddress: string, targets: readonly string[]): Promise<string[]> {
+async function validateTargets(tx: StoreTx, actor: Actor, aliasAddress: string, targets: readonly string[]): Promise<string[]> {
   const out = new Set<string>();
   for (const [i, target] of targets.entries()) {
     const parsed = parseAddress(target);
@@ -25,7 +29,8 @@ async function validateTargets(tx: StoreTx, aliasAddress: string, targets: reado
       throw new StoaError('STOA_VALIDATION', 'an alias cannot point at itself', { errors: [{ path: `/targets/${i}`, message: 'loop' }] });
     }
     const domain = await tx.domains.getByName(parsed.domain);
-    if (domain) {
+    const homeId = domain ? domain.aliasOf ?? domain.id : null;
+    if (domain && inScope(actor, homeId)) {
       const home = domain.aliasOf !== null ? await tx.domains.get(domain.aliasOf) : domain;
       const local = home ? `${parsed.local}@${home.name}` : parsed.address;
       if (!(await tx.addresses.resolve(local))) {
@@ -48,9 +53,10 @@ export function createAliasService(ctx: DirectoryContext): AliasService {
     async create(actor, input: AliasCreate) {
       requireAdmin(actor, 'create aliases');
       const parsed = parseAddress(input.address, { allowCatchAll: true });
+      checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       return store.atomic(async (tx) => {
         const domain = await homeDomainFor(tx, actor, parsed.domain, parsed.catchAll ? 'catch-all' : 'alias');
-        const targets = await validateTargets(tx, parsed.address, input.targets);
+        const targets = await validateTargets(tx, actor, parsed.address, input.targets);
         if (targets.length === 0) throw new StoaError('STOA_VALIDATION', 'an alias needs at least one target', { errors: [{ path: '/targets', message: 'empty' }] });
         const at = isoNow(ctx.now());
         const alias: Alias = {
@@ -78,7 +84,7 @@ export function createAliasService(ctx: DirectoryContext): AliasService {
         const at = isoNow(ctx.now());
         const changes: Partial<Pick<Alias, 'targets' | 'description' | 'updatedAt'>> = { updatedAt: at };
         if (patch.targets !== undefined) {
-          changes.targets = await validateTargets(tx, before.address, patch.targets);
+          changes.targets = await validateTargets(tx, actor, before.address, patch.targets);
           if (changes.targets.length === 0) throw new StoaError('STOA_VALIDATION', 'an alias needs at least one target', { errors: [{ path: '/targets', message: 'empty' }] });
         }
         if (patch.description !== undefined) changes.description = patch.description;

@@ -1,6 +1,8 @@
 // The directory's public face: what the admin API, the CLI and (later) every
 // protocol call. Implementations live beside this file; nothing here knows
 // which protocol or route is calling.
+import type { AccountImportResult } from './account-import.ts';
+import type { ShareTargetService } from './share-targets.ts';
 import type {
   Account, AccountCreate, AccountUpdate, Alias, AliasCreate, AliasUpdate, AppPassword, AuditEntry,
   Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
@@ -42,6 +44,11 @@ export interface DomainService {
 
 export interface AccountService {
   create(actor: Actor, input: AccountCreate): Promise<Account>;
+  /**
+   * Many accounts, all or none, each checked as create() checks one and
+   * audited as one (stoa account import). `dryRun` checks and changes nothing.
+   */
+  importMany(actor: Actor, inputs: readonly AccountCreate[], options: { dryRun: boolean }): Promise<AccountImportResult>;
   /** By id or by address. */
   get(actor: Actor, idOrAddress: string): Promise<Account>;
   update(actor: Actor, idOrAddress: string, patch: AccountUpdate): Promise<Account>;
@@ -257,6 +264,8 @@ export interface Directory {
   audit: AuditService;
   operators: OperatorService;
   addresses: AddressService;
+  /** Whom a user may name when sharing a mailbox (IMAP SETACL): their own domain, throttled. */
+  shareTargets: ShareTargetService;
   auth: AuthService;
   credentials: CredentialService;
   /** Shared mailboxes and delegation grants (shared-mailbox-api.ts). */

@@ -10,7 +10,7 @@ import type { AuthOutcome, Protocol } from './api.ts';
 
 export interface DirectoryContext {
   store: Store;
-  config: Pick<StoaConfig, 'auth' | 'mail'>;
+  config: Pick<StoaConfig, 'auth' | 'mail' | 'directory'>;
   /** Milliseconds since the epoch. */
   now(): number;
   bus?: ChangeBus;

@@ -4,6 +4,7 @@ import type { StoaConfig } from '../config/types.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
 import type { Store } from '../store/port.ts';
 import { createAccountService } from './account-service.ts';
+import { createShareTargetService } from './share-targets.ts';
 import { createAddressService } from './address-service.ts';
 import { createAliasService } from './alias-service.ts';
 import type { Directory } from './api.ts';
@@ -31,7 +32,7 @@ export interface DirectoryOptions {
 
 export { actorFor };
 
-export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 'mail'>, options: DirectoryOptions = {}): Directory {
+export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 'mail' | 'directory'>, options: DirectoryOptions = {}): Directory {
   const ctx: DirectoryContext = {
     store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt, onDomainCreated: options.onDomainCreated,
   };
@@ -45,6 +46,7 @@ export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 
     audit: createAuditService(ctx),
     operators: createOperatorService(ctx),
     addresses: createAddressService(ctx),
+    shareTargets: createShareTargetService(ctx),
     auth: createAuthService(ctx),
     credentials: createCredentialService(ctx),
     sharedMailboxes: createSharedMailboxService(ctx),

@@ -11,6 +11,7 @@ import type { DirectoryContext } from './context.ts';
 import { isoNow, newId } from './ids.ts';
 import { toListOptions } from './list-params.ts';
 import { findDomain } from './lookup.ts';
+import { checkNewName } from './mixed-script.ts';
 import { parseDomain } from './names.ts';
 
 async function loadVisible(db: StoreTx, actor: Actor, idOrName: string): Promise<Domain> {
@@ -31,6 +32,7 @@ export function createDomainService(ctx: DirectoryContext): DomainService {
     async create(actor, input: DomainCreate) {
       requireServerAdmin(actor, 'create domains');
       const name = parseDomain(input.name);
+      checkNewName(actor, { domainUnicode: name.unicode }, input.allowMixedScript);
       const aliasName = input.aliasOf ? parseDomain(input.aliasOf) : null;
       if (aliasName && aliasName.ascii === name.ascii) throw new StoaError('STOA_ALIAS_DOMAIN', 'a domain cannot be an alias of itself');
       const created = await store.atomic(async (tx) => {
@@ -50,8 +52,9 @@ export function createDomainService(ctx: DirectoryContext): DomainService {
           aliasOf,
           enabled: input.enabled ?? true,
           description: input.description ?? '',
-          defaultQuotaBytes: input.defaultQuotaBytes ?? 0,
-          defaultQuotaMessages: input.defaultQuotaMessages ?? 0,
+          // The server-wide default (directory.defaultQuotaBytes) unless the domain names its own; 0 = unlimited.
+          defaultQuotaBytes: input.defaultQuotaBytes ?? ctx.config.directory.defaultQuotaBytes,
+          defaultQuotaMessages: input.defaultQuotaMessages ?? ctx.config.directory.defaultQuotaMessages,
           createdAt: at,
           updatedAt: at,
         };

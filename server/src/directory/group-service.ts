@@ -10,6 +10,7 @@ import type { DirectoryContext } from './context.ts';
 import { homeDomainFor } from './domain-scope.ts';
 import { expandGroup, findCycle, type MemberLoader } from './group-graph.ts';
 import { isoNow, newId } from './ids.ts';
+import { checkNewName } from './mixed-script.ts';
 import { parseAddress } from './names.ts';
 import { removeMemberEverywhere } from './reference-cleanup.ts';
 import { publishGrantChange, removeGrantsHeldBy } from './delegation.ts';
@@ -64,6 +65,7 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
     async create(actor, input: GroupCreate) {
       requireAdmin(actor, 'create groups');
       const parsed = parseAddress(input.address);
+      checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       return store.atomic(async (tx) => {
         const domain = await homeDomainFor(tx, actor, parsed.domain, 'group');
         // A new group has no id anyone could have listed yet, so its members cannot form a cycle through it.

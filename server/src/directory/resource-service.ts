@@ -10,6 +10,7 @@ import { diff, writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { homeDomainFor } from './domain-scope.ts';
 import { isoNow, newId } from './ids.ts';
+import { checkNewName } from './mixed-script.ts';
 import { parseAddress } from './names.ts';
 
 /** Managers must be mailbox accounts the actor can see; an out-of-scope id reads as missing. */
@@ -42,6 +43,7 @@ export function createResourceService(ctx: DirectoryContext): ResourceService {
     async create(actor, input: ResourceCreate) {
       requireAdmin(actor, 'create resources');
       const parsed = parseAddress(input.address);
+      checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       return store.atomic(async (tx) => {
         const domain = await homeDomainFor(tx, actor, parsed.domain, 'resource');
         const managerIds = await validateManagers(tx, actor, input.managerIds ?? []);

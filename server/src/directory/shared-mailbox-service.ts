@@ -20,6 +20,7 @@ import { refuseForwardingLoop } from './forwarding-loop.ts';
 import { isoNow } from './ids.ts';
 import { toListOptions } from './list-params.ts';
 import { findByIdOrAddress } from './lookup.ts';
+import { checkNewName } from './mixed-script.ts';
 import { parseAddress } from './names.ts';
 import { hashPassword } from './password-hash.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
@@ -67,6 +68,7 @@ export function createSharedMailboxService(ctx: DirectoryContext): SharedMailbox
     async create(actor, input: SharedMailboxCreate) {
       requireAdmin(actor, 'create shared mailboxes');
       const parsed = parseAddress(input.address);
+      checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       return store.atomic(async (tx) => {
         const domain = await homeDomainFor(tx, actor, parsed.domain, WHAT);
         const at = isoNow(ctx.now());

@@ -34,6 +34,9 @@ import type { QueueService } from '../queue/queue-service.ts';
 import type {
   DeliveryRules, FilterFindings, IntakeOrigin, IntakeRecipient, IntakeRequest, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
 } from './api.ts';
+import type { InboundAuthResult } from '../mail-auth/inbound.ts';
+import { guardAuthFields, withHeader } from './auth-field-guard.ts';
+import { judgeLocalSender, type LocalSenderDeps } from './local-sender-policy.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
 import { traceAccepted, traceRefused } from './intake-trace.ts';
 import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
@@ -67,6 +70,8 @@ export interface IntakeDeps {
   duplicateWindowMs: number;
   /** The recipients' own rules (Sieve); without them every message goes where the filter put it. */
   rules?: DeliveryRules;
+  /** Unauthenticated MX mail claiming a hosted domain (local-sender-policy.ts); without it, not checked. */
+  localSenders?: LocalSenderDeps;
   /** The console's live trace: what was accepted and where each recipient went (intake-trace.ts). */
   trace?: TracePublisher;
   now?: () => number;
@@ -210,6 +215,20 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     let findings: FilterFindings | null = null;
     const data = await evaluateData(deps.filter, origin, principal, envelope.sender,
       planned.map((r) => ({ address: r.address, local: r.plan.local, outside: r.plan.remote || r.plan.forward.length > 0 })), message, deps.maxScanBytes);
+    // RFC 8601 §5: authentication results in the message that claim to be ours (and every Received-SPF)
+    // were written by the sender; they are renamed before ours go on top. The filter judged the
+    // message as it came (DKIM signatures may cover these fields); what is stored and sent on is this.
+    if (origin.kind === 'smtp' || origin.kind === 'submission') {
+      const guarded = guardAuthFields(header, [deps.hostname]);
+      if (guarded) {
+        message = withHeader(message, header.length, guarded.header);
+        origin.log.info({ id, renamed: guarded.renamed }, 'intake renamed authentication fields the sender wrote');
+      }
+    }
+    // Mail from outside in the name of a domain hosted here, which publishes no SPF or DMARC to be judged by.
+    const forged = origin.kind === 'smtp' && principal === null && deps.localSenders
+      ? await judgeLocalSender(deps.localSenders, { sender: envelope.sender, from: fromAddresses(header) ?? [], auth: data?.context.facts.auth as InboundAuthResult | undefined, log: origin.log })
+      : null;
     if (data) {
       // Submitted mail leaves without our verdict fields; mail from outside keeps them for the user and the console.
       if (origin.kind === 'smtp') authResults = data.evaluation.header;
@@ -224,6 +243,11 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
         score: verdict.score, junkAt: verdict.thresholds.junk, rejectAt: verdict.thresholds.reject,
         antivirus: verdict.checks.some((c) => c.check === 'antivirus' && c.outcome === 'ok') ? 'clean' : null,
       };
+    }
+    if (forged) {
+      folder = 'Junk';
+      authResults += forged.header;
+      origin.log.info({ id, domain: forged.domain }, 'intake filed unauthenticated mail from a hosted domain in Junk');
     }
 
     const outcomes: RecipientOutcome[] = [...unplanned];

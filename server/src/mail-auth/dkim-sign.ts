@@ -1,7 +1,7 @@
 // Outbound DKIM signing (RFC 6376) with the From domain's active keys,
 // relaxed/relaxed canonicalization (§3.4.2, §3.4.4), through mailauth.
 import { domainToASCII } from 'node:url';
-import { dkimSign } from 'mailauth/lib/dkim/sign.js';
+import type { dkimSign as DkimSignFn } from 'mailauth/lib/dkim/sign.js';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/port.ts';
 
@@ -21,6 +21,12 @@ export interface DkimSigner {
   signMessage(raw: Buffer, fromDomain: string): Promise<Buffer>;
 }
 
+// mailauth (and what it pulls in: an HTTP client, X.509 parsers, a schema
+// library) is loaded at the first signature, not when the services are
+// built: the CLI builds them for every command and signs nothing.
+let signer: Promise<typeof DkimSignFn> | null = null;
+const loadDkimSign = (): Promise<typeof DkimSignFn> => (signer ??= import('mailauth/lib/dkim/sign.js').then((m) => m.dkimSign));
+
 export function createDkimSigner(store: Store, logger: Logger): DkimSigner {
   return {
     async signMessage(raw, fromDomain) {
@@ -38,7 +44,7 @@ export function createDkimSigner(store: Store, logger: Logger): DkimSigner {
       };
       // mailauth's typings demand a top-level key too, which its signer
       // ignores when signatureData is given (lib/dkim/dkim-signer.js).
-      const result = await dkimSign(raw, options as unknown as Parameters<typeof dkimSign>[1]);
+      const result = await (await loadDkimSign())(raw, options as unknown as Parameters<typeof DkimSignFn>[1]);
       for (const e of result.errors) logger.warn({ fromDomain, err: e.err, selector: e.selector }, 'DKIM signing failed');
       if (!result.signatures) return raw;
       return Buffer.concat([Buffer.from(result.signatures, 'utf8'), raw]);

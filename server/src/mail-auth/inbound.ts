@@ -4,7 +4,7 @@
 // server's hostname as authserv-id. The SMTP front end prepends `headers`
 // and maps `decision`.
 import type { Readable } from 'node:stream';
-import { authenticate } from 'mailauth';
+import type { authenticate as AuthenticateFn } from 'mailauth';
 import type { StoaConfig } from '../config/types.ts';
 import { logDecision, type FilterDecision } from '../filter/decision.ts';
 import type { Logger } from '../log/logger.ts';
@@ -57,9 +57,14 @@ function withBudget(resolver: MailauthResolver, budgetMs: number): MailauthResol
   };
 }
 
+// Loaded at the first message, not when the services are built (see dkim-sign.ts).
+let mailauth: Promise<typeof AuthenticateFn> | null = null;
+const loadAuthenticate = (): Promise<typeof AuthenticateFn> => (mailauth ??= import('mailauth').then((m) => m.authenticate));
+
 export function createInboundAuthenticator(config: Pick<StoaConfig, 'dns' | 'hostname' | 'mailAuth'>, logger: Logger, resolver: MailauthResolver = mailauthResolver(createDnsResolver(config))): InboundAuthenticator {
   return {
     async authenticateInbound(input) {
+      const authenticate = await loadAuthenticate();
       const res = await authenticate(input.message, {
         ip: input.ip,
         helo: input.helo,

@@ -48,7 +48,7 @@ export function isSystem(actor: Actor): boolean {
 export interface MailAccessOptions {
   /**
    * Whether "anyone" and "authenticated" reach accounts of other domains
-   * (mail.acl.anyoneCrossesDomains). Off: they mean "in the owner's domain",
+   * (mail.acl.crossDomain). Off: they mean "in the owner's domain",
    * as they always do for public folders.
    */
   anyoneCrossesDomains?: boolean;

@@ -20,7 +20,8 @@ export function ensureWritableDir(path: string, what = 'data directory'): void {
       throw new StoaError('STOA_DATA_DIR', `${what} ${path} does not exist, and neither does its parent ${parent}`);
     }
     try {
-      mkdirSync(path, { mode: 0o750 });
+      // Only the server's user: the store holds password hashes, keys and mail (docs/security.md).
+      mkdirSync(path, { mode: 0o700 });
     } catch (err) {
       throw new StoaError('STOA_DATA_DIR', `${what} ${path} does not exist and cannot be created in ${parent} (${reason(err)})`, { cause: err });
     }

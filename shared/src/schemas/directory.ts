@@ -7,6 +7,8 @@ export type Role = Static<typeof Role>;
 
 const Bytes = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Bytes; 0 means unlimited' });
 const Count = Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'Messages; 0 means unlimited' });
+/** Issue 16 item 11: names that mix scripts are refused unless a server admin sets this. */
+const AllowMixedScript = Type.Optional(Type.Boolean({ description: 'Server admins only: accept a name whose local part or domain labels mix scripts (Unicode TR 39 "highly restrictive" fails)' }));
 
 // ---- Domains -------------------------------------------------------------
 export const Domain = Type.Object({
@@ -30,6 +32,7 @@ export const DomainCreate = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   defaultQuotaBytes: Type.Optional(Bytes),
   defaultQuotaMessages: Type.Optional(Count),
+  allowMixedScript: AllowMixedScript,
 }, { additionalProperties: false });
 export type DomainCreate = Static<typeof DomainCreate>;
 
@@ -74,6 +77,7 @@ export const AccountCreate = Type.Object({
   quotaMessages: Type.Optional(Count),
   forwardTo: Type.Optional(Type.Array(EmailAddress, { maxItems: 50 })),
   keepForwardedCopy: Type.Optional(Type.Boolean()),
+  allowMixedScript: AllowMixedScript,
 }, { additionalProperties: false });
 export type AccountCreate = Static<typeof AccountCreate>;
 
@@ -146,6 +150,7 @@ export const GroupCreate = Type.Object({
   kind: Type.Optional(GroupKind),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   members: Type.Optional(Type.Array(GroupMember, { maxItems: 10_000 })),
+  allowMixedScript: AllowMixedScript,
 }, { additionalProperties: false });
 export type GroupCreate = Static<typeof GroupCreate>;
 export const GroupUpdate = Type.Object({
@@ -173,6 +178,7 @@ export const AliasCreate = Type.Object({
   address: Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Use *@domain for a catch-all' }),
   targets: Type.Array(EmailAddress, { minItems: 1, maxItems: 1000 }),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
+  allowMixedScript: AllowMixedScript,
 }, { additionalProperties: false });
 export type AliasCreate = Static<typeof AliasCreate>;
 export const AliasUpdate = Type.Object({
@@ -210,6 +216,7 @@ export const ResourceCreate = Type.Object({
   bookingPolicy: Type.Optional(BookingPolicy),
   managerIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
   enabled: Type.Optional(Type.Boolean()),
+  allowMixedScript: AllowMixedScript,
 }, { additionalProperties: false });
 export type ResourceCreate = Static<typeof ResourceCreate>;
 export const ResourceUpdate = Type.Object({

@@ -35,6 +35,7 @@ export const SharedMailboxCreate = Type.Object({
   forwardTo: Type.Optional(Type.Array(EmailAddress, { maxItems: 50 })),
   keepForwardedCopy: Type.Optional(Type.Boolean()),
   copySent: Type.Optional(Type.Boolean()),
+  allowMixedScript: Type.Optional(Type.Boolean({ description: 'Server admins only: accept a local part that mixes scripts (Unicode TR 39 "highly restrictive" fails)' })),
 }, { additionalProperties: false });
 export type SharedMailboxCreate = Static<typeof SharedMailboxCreate>;
 

@@ -134,7 +134,7 @@ await mail.mailboxes.ensureDefaultMailboxes(SYSTEM, account.id);
 const inbox = (await mail.mailboxes.find(SYSTEM, account.id, 'INBOX'))!.mailbox;
 const imap = await startImapListeners({
   config, logger, tls: await loadTlsMaterial(config, logger),
-  services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, mailboxes: mail.mailboxes, messages: mail.messages, bus },
+  services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
 });
 const port = imap.imap!.port;
 const WORDS = ['invoice', 'meeting', 'quarterly', 'report', 'lunch', 'project', 'deadline', 'budget', 'review', 'holiday'];

@@ -49,7 +49,7 @@ export function errorText(control: AbstractControl | null | undefined): string |
 export const CODE_FIELDS: Record<string, string> = {
   STOA_ADDRESS_TAKEN: 'address', STOA_INVALID_ADDRESS: 'address', STOA_UNKNOWN_DOMAIN: 'address', STOA_ALIAS_DOMAIN: 'address',
   STOA_DOMAIN_EXISTS: 'name', STOA_INVALID_DOMAIN: 'name', STOA_WEAK_PASSWORD: 'password',
-  STOA_FORWARD_LOOP: 'forwardTo', STOA_GRANT_INVALID: 'grantee',
+  STOA_FORWARD_LOOP: 'forwardTo', STOA_GRANT_INVALID: 'grantee', STOA_MIXED_SCRIPT: 'address',
 };
 
 /**

@@ -5,6 +5,7 @@ import { readNewPassword } from '../password-input.ts';
 import { formatBytes, renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
 import { removeCommand } from './remove-command.ts';
+import { importCommand } from './account-import.ts';
 
 const ROLES: readonly Role[] = ['user', 'domain-admin', 'server-admin'];
 
@@ -82,19 +83,21 @@ export const accountCommands: CommandGroup = {
     },
     {
       name: 'add', summary: 'add an account', usage: 'ADDRESS [--password-stdin | --no-password] [--disabled] [--name TEXT] [--quota-bytes SIZE] …', positionals: 1,
-      options: { ...EDIT_OPTIONS, 'password-stdin': { type: 'boolean' }, 'no-password': { type: 'boolean' }, disabled: { type: 'boolean' } },
+      options: { ...EDIT_OPTIONS, 'password-stdin': { type: 'boolean' }, 'no-password': { type: 'boolean' }, disabled: { type: 'boolean' }, 'allow-mixed-script': { type: 'boolean' } },
       details: [
         '--password-stdin        read the password from the first line of stdin',
         '--no-password           create it without a local password (it cannot log in until `stoa account passwd`)',
         '                        without either, a terminal prompts for the password',
         '--disabled              create it disabled',
         ...EDIT_DETAILS,
+        '--allow-mixed-script    accept a name that mixes scripts (homoglyph check, docs/security.md)',
       ],
       async run(ctx, { positionals, values }) {
         const { forwardTo, ...rest } = editFields(values);
         const input: AccountCreate = { address: positionals[0], ...rest };
         if (forwardTo) input.forwardTo = forwardTo;
         if (flagOpt(values, 'disabled')) input.enabled = false;
+        if (flagOpt(values, 'allow-mixed-script')) input.allowMixedScript = true;
         if (!flagOpt(values, 'no-password')) input.password = await readNewPassword(ctx.io, flagOpt(values, 'password-stdin') === true);
         const { directory } = await ctx.open();
         const account = await directory.accounts.create(ctx.actor, input);
@@ -102,6 +105,7 @@ export const accountCommands: CommandGroup = {
         return 0;
       },
     },
+    importCommand,
     {
       name: 'show', summary: 'show one account', usage: 'ADDRESS', positionals: 1,
       async run(ctx, { positionals }) {

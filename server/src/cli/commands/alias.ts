@@ -1,6 +1,6 @@
 // stoa alias list|add|show|remove
 import type { AliasCreate } from '../../../../shared/src/schemas/directory.ts';
-import { stringOpt, type CommandGroup } from '../command.ts';
+import { flagOpt, stringOpt, type CommandGroup } from '../command.ts';
 import { renderRecord, renderTable } from '../table.ts';
 import { LIST_DETAILS, LIST_OPTIONS, collectPages } from './paging.ts';
 import { removeCommand } from './remove-command.ts';
@@ -26,14 +26,15 @@ export const aliasCommands: CommandGroup = {
     },
     {
       name: 'add', summary: 'add an alias', usage: 'ADDRESS TARGET… [--description TEXT]', positionals: [2, 1000],
-      options: { description: { type: 'string' } },
-      details: ['ADDRESS may be *@domain: a catch-all for addresses nobody else has', '--description TEXT      free text shown to admins'],
+      options: { description: { type: 'string' }, 'allow-mixed-script': { type: 'boolean' } },
+      details: ['ADDRESS may be *@domain: a catch-all for addresses nobody else has', '--description TEXT      free text shown to admins', '--allow-mixed-script    accept a name that mixes scripts (homoglyph check, docs/security.md)'],
       async run(ctx, { positionals, values }) {
         const { directory } = await ctx.open();
         const [address, ...targets] = positionals;
         const input: AliasCreate = { address, targets };
         const description = stringOpt(values, 'description');
         if (description !== undefined) input.description = description;
+        if (flagOpt(values, 'allow-mixed-script')) input.allowMixedScript = true;
         const alias = await directory.aliases.create(ctx.actor, input);
         ctx.emit(alias, () => `Added alias ${alias.address} → ${alias.targets.join(', ')}.`);
         return 0;

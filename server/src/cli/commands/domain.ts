@@ -64,14 +64,15 @@ export const domainCommands: CommandGroup = {
     },
     {
       name: 'add', summary: 'add a domain (or an alias domain)', usage: 'NAME [--alias-of DOMAIN] [--disabled] [--description TEXT] [--quota-bytes SIZE] [--quota-messages N]', positionals: 1,
-      options: { ...QUOTA_OPTIONS, 'alias-of': { type: 'string' }, disabled: { type: 'boolean' } },
-      details: ['--alias-of DOMAIN       mail to NAME goes to the same local parts in DOMAIN', '--disabled              create it disabled', ...QUOTA_DETAILS],
+      options: { ...QUOTA_OPTIONS, 'alias-of': { type: 'string' }, disabled: { type: 'boolean' }, 'allow-mixed-script': { type: 'boolean' } },
+      details: ['--alias-of DOMAIN       mail to NAME goes to the same local parts in DOMAIN', '--disabled              create it disabled', ...QUOTA_DETAILS, '--allow-mixed-script    accept a name that mixes scripts (homoglyph check, docs/security.md)'],
       async run(ctx, { positionals, values }) {
         const { directory } = await ctx.open();
         const input: DomainCreate = { name: positionals[0], ...quotaFields(values) };
         const aliasOf = stringOpt(values, 'alias-of');
         if (aliasOf !== undefined) input.aliasOf = aliasOf;
         if (flagOpt(values, 'disabled')) input.enabled = false;
+        if (flagOpt(values, 'allow-mixed-script')) input.allowMixedScript = true;
         // DKIM keys come with the domain (the directory's provisioning); `stoa domain dkim NAME` shows the record to publish.
         const domain = await directory.domains.create(ctx.actor, input);
         ctx.emit(domain, () => `Added domain ${domain.unicodeName}. Publish its DKIM record: stoa domain dkim ${domain.name}`);

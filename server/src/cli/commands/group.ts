@@ -98,13 +98,14 @@ export const groupCommands: CommandGroup = {
     },
     {
       name: 'add', summary: 'add a group', usage: 'ADDRESS [--name TEXT] [--kind KIND] [--description TEXT] [--member ADDRESS…]', positionals: 1,
-      options: { ...EDIT_OPTIONS, member: { type: 'string', multiple: true } },
-      details: [...EDIT_DETAILS, '--member ADDRESS        an account, a group or an external address (repeat for several)'],
+      options: { ...EDIT_OPTIONS, member: { type: 'string', multiple: true }, 'allow-mixed-script': { type: 'boolean' } },
+      details: [...EDIT_DETAILS, '--member ADDRESS        an account, a group or an external address (repeat for several)', '--allow-mixed-script    accept a name that mixes scripts (homoglyph check, docs/security.md)'],
       async run(ctx, { positionals, values }) {
         const { directory } = await ctx.open();
         const input: GroupCreate = { address: positionals[0], ...editFields(values) };
         const members = listOpt(values, 'member');
         if (members.length > 0) input.members = await Promise.all(members.map((m) => memberFor(directory, m, false)));
+        if (flagOpt(values, 'allow-mixed-script')) input.allowMixedScript = true;
         const group = await directory.groups.create(ctx.actor, input);
         ctx.emit(group, () => `Added group ${group.address}.`);
         return 0;

@@ -98,10 +98,12 @@ export const sharedMailboxCommands: CommandGroup = {
     },
     {
       name: 'add', summary: 'add a shared mailbox (no password: people open it through grants)', usage: 'ADDRESS [--name TEXT] [--quota-bytes SIZE] …', positionals: 1,
-      options: EDIT_OPTIONS, details: EDIT_DETAILS,
+      options: { ...EDIT_OPTIONS, 'allow-mixed-script': { type: 'boolean' } },
+      details: [...EDIT_DETAILS, '--allow-mixed-script    accept a name that mixes scripts (homoglyph check, docs/security.md)'],
       async run(ctx, { positionals, values }) {
         const { directory } = await ctx.open();
         const input: SharedMailboxCreate = { address: positionals[0], ...editFields(values) };
+        if (flagOpt(values, 'allow-mixed-script')) input.allowMixedScript = true;
         const mailbox = await directory.sharedMailboxes.create(ctx.actor, input);
         ctx.emit(mailbox, () => `Added shared mailbox ${mailbox.address}.`);
         return 0;

@@ -2,7 +2,9 @@
 // the DNS of every domain, and says exactly what to fix. Exit code 0 when
 // nothing is an error (warnings allowed), 1 otherwise.
 import { isStoaError } from '../../errors/catalogue.ts';
+import { describeExposure, scanPermissions } from '../../operations/data-dir-permissions.ts';
 import type { Domain } from '../../../../shared/src/schemas/directory.ts';
+import type { StoaConfig } from '../../config/types.ts';
 import { standaloneGroup, type CommandGroup } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { checkDomainDns, createResolver } from './dns-check.ts';
@@ -10,9 +12,48 @@ import { renderFindings, type Finding } from './finding.ts';
 import { checkListeners } from './port-check.ts';
 import { checkStore } from './store-check.ts';
 
+/** Entries of the data directory doctor looks at for loose permissions. */
+const PERMISSION_SCAN_LIMIT = 1_000_000;
+
 function failure(section: string, err: unknown): Finding {
   const message = isStoaError(err) ? `${err.message} (${err.code})` : err instanceof Error ? err.message : String(err);
   return { section, level: 'error', message };
+}
+
+/**
+ * The store could not be opened or read. Its errors' titles speak to API
+ * clients ("nothing was changed"); doctor changes nothing anyway, so it says
+ * what failed and where to look.
+ */
+function storeFailure(err: unknown, config: StoaConfig): Finding {
+  // Never the MongoDB URL itself: it may hold a password.
+  const where = config.store.driver === 'sqlite' ? config.store.sqlite.path : `MongoDB database ${config.store.mongodb.database}`;
+  if (isStoaError(err, 'STOA_STORE_UNAVAILABLE')) {
+    return {
+      section: 'store', level: 'error', message: `the store at ${where} cannot be reached: ${err.detail ?? 'no answer'}`,
+      fix: config.store.driver === 'sqlite'
+        ? `check that ${config.store.sqlite.path} exists and is readable by this user, and that the disk is not full`
+        : 'check that MongoDB is running and reachable at store.mongodb.url (STOA_MONGODB_URL), and that its credentials are right',
+    };
+  }
+  if (isStoaError(err, 'STOA_DATA_DIR')) {
+    const damaged = /cannot open database/.test(err.detail ?? '');
+    return {
+      section: 'store', level: 'error', message: err.detail ?? err.message,
+      fix: damaged
+        ? `${config.store.sqlite.path} is damaged or not a Stoa database: stop the server, move it aside and restore the last backup (stoa restore DIR)`
+        : 'point --config, STOA_CONFIG or STOA_DATA_DIR at the data directory the server uses',
+    };
+  }
+  return failure('store', err);
+}
+
+async function checkPermissions(config: StoaConfig): Promise<Finding> {
+  const scan = await scanPermissions(config.dataDir, PERMISSION_SCAN_LIMIT);
+  const exposure = describeExposure(config.dataDir, scan);
+  if (exposure) return { section: 'permissions', level: 'warn', ...exposure };
+  const more = scan.truncated ? ` (the first ${scan.checked} entries)` : '';
+  return { section: 'permissions', level: 'ok', message: `${config.dataDir} and everything in it${more} are private to this user` };
 }
 
 async function allDomains(ctx: CliContext): Promise<Domain[]> {
@@ -38,7 +79,7 @@ async function diagnose(ctx: CliContext, domainFilter: string[]): Promise<Findin
   const findings: Finding[] = [{ section: 'config', level: 'ok', message: file ? `${file} is valid` : 'no configuration file; defaults and environment variables are valid' }];
   // MX records and SMTP greetings need a fully-qualified name; the machine's short name is only a default.
   if (!config.hostname.includes('.')) {
-    findings.push({ section: 'config', level: 'warn', message: `hostname "${config.hostname}" is not a fully-qualified domain name`, fix: 'set hostname to the name MX records point at, e.g. hostname: mail.example.com' });
+    findings.push({ section: 'config', level: 'warn', message: `hostname "${config.hostname}" is not a fully-qualified domain name`, fix: 'set hostname (or STOA_HOSTNAME) to the name MX records point at, e.g. hostname: mail.example.com' });
   }
 
   let storeOk = false;
@@ -47,8 +88,9 @@ async function diagnose(ctx: CliContext, domainFilter: string[]): Promise<Findin
     findings.push(...await checkStore(store, config));
     storeOk = true;
   } catch (err) {
-    findings.push(failure('store', err));
+    findings.push(storeFailure(err, config));
   }
+  findings.push(await checkPermissions(config));
 
   findings.push(...await checkListeners(config));
 

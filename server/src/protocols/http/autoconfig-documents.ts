@@ -130,14 +130,20 @@ export const AUTODISCOVER_BODY_LIMIT = 16 * 1024;
  * any entity definition, "billion laughs" or external entity) is refused
  * outright, and nothing is ever expanded.
  */
-export function readAutodiscoverRequest(body: string): { ok: true; email: string } | { ok: false; reason: string } {
+export function readAutodiscoverRequest(body: string): { ok: true; email: string; domain: string; schema: string | null } | { ok: false; reason: string } {
   if (body.length > AUTODISCOVER_BODY_LIMIT) return { ok: false, reason: 'request too large' };
   if (/<!DOCTYPE|<!ENTITY|<!\[CDATA\[/i.test(body)) return { ok: false, reason: 'DTDs, entities and CDATA are not accepted' };
   if (!/<Autodiscover[\s>]/.test(body)) return { ok: false, reason: 'not an Autodiscover request' };
   const match = /<EMailAddress>\s*([^<]{1,320}?)\s*<\/EMailAddress>/.exec(body);
   const email = match ? parseEmail(match[1]) : null;
-  return email ? { ok: true, email: email.address } : { ok: false, reason: 'no valid EMailAddress' };
+  const schema = /<AcceptableResponseSchema>\s*([^<]{1,300}?)\s*<\/AcceptableResponseSchema>/.exec(body)?.[1] ?? null;
+  return email ? { ok: true, email: email.address, domain: email.domain, schema } : { ok: false, reason: 'no valid EMailAddress' };
 }
+
+/** MS-ASCMD 2.2.3.1: ActiveSync clients ask for this response schema. */
+export const MOBILESYNC_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006';
+/** [MS-OXDSCLI] 2.2.4.1.1.1: the Outlook (POX) response schema, the one Stoa answers. */
+export const OUTLOOK_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
 
 const plistString = (s: string): string => `<string>${xmlEscape(s)}</string>`;
 

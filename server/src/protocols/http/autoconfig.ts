@@ -1,17 +1,22 @@
 // Mail client autoconfiguration (docs/client-setup.md): Thunderbird's
 // autoconfig, Outlook's POX Autodiscover and an Apple configuration profile.
 // Public routes: they reveal only the server name and ports, which DNS SRV
-// records (RFC 6186) publish anyway. An Autodiscover request that carries the
-// user's own credentials (HTTP Basic, as Outlook sends them) also gets the
-// mailboxes the user holds full access on (AlternativeMailbox, Exchange's
-// automapping); who may open what is never told to anyone else.
+// records (RFC 6186) publish anyway, and only for domains hosted here (issue
+// 16 item 22): Stoa does not hand out settings for gmail.com. Whether the
+// user exists is not asked, so the answer tells nothing about accounts.
+// ActiveSync clients get Autodiscover error 601 (no provider for their
+// response schema) rather than IMAP settings they cannot use. An
+// Autodiscover request that carries the user's own credentials (HTTP Basic,
+// as Outlook sends them) also gets the mailboxes the user holds full access
+// on (AlternativeMailbox, Exchange's automapping); who may open what is never
+// told to anyone else.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StoaConfig } from '../../config/types.ts';
 import { systemActor } from '../../directory/access.ts';
 import type { Directory } from '../../directory/api.ts';
 import { isStoaError } from '../../errors/catalogue.ts';
 import {
-  AUTODISCOVER_BODY_LIMIT, appleProfile, autodiscoverError, autodiscoverResponse, parseEmail, readAutodiscoverRequest, thunderbirdConfig,
+  AUTODISCOVER_BODY_LIMIT, MOBILESYNC_SCHEMA, appleProfile, autodiscoverError, autodiscoverResponse, parseEmail, readAutodiscoverRequest, thunderbirdConfig,
   type AlternativeMailbox,
 } from './autoconfig-documents.ts';
 
@@ -53,14 +58,18 @@ async function alternativesFor(directory: Directory, header: string | undefined,
   return out;
 }
 
-export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig; directory?: Directory }): Promise<void> {
+export async function autoconfigRoutes(app: FastifyInstance, opts: { config: StoaConfig; directory: Directory }): Promise<void> {
   const { config, directory } = opts;
+  const hosted = async (domain: string): Promise<boolean> => directory.addresses.isLocalDomain(domain).catch(() => false);
+  const notHosted = (reply: FastifyReply): FastifyReply =>
+    reply.code(404).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send('This domain is not served here.\n');
 
   // Encapsulated in this plugin: the rest of the API keeps accepting JSON only.
   app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string', bodyLimit: AUTODISCOVER_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   const thunderbird = async (request: FastifyRequest<{ Querystring: { emailaddress?: string } }>, reply: FastifyReply): Promise<string> => {
     const email = parseEmail(request.query.emailaddress);
+    if (email && !await hosted(email.domain)) return notHosted(reply);
     // Without an address Thunderbird still needs the servers; the domain is then this host's.
     const domain = email?.domain ?? config.hostname;
     return reply.type(XML).header('cache-control', 'no-store').send(thunderbirdConfig(config, domain));
@@ -77,7 +86,11 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
     const parsed = readAutodiscoverRequest(body);
     reply.type(XML).header('cache-control', 'no-store');
     if (!parsed.ok) return reply.code(400).send(autodiscoverError(600, `Invalid Request: ${parsed.reason}`));
-    const alternatives = directory ? await alternativesFor(directory, request.headers.authorization, parsed.email, request.ip) : [];
+    // MS-ASCMD 2.2.3.64: 601, no provider for the requested response schema; the device stops looking here.
+    if (parsed.schema?.toLowerCase() === MOBILESYNC_SCHEMA) return reply.send(autodiscoverError(601, 'Provider is not available'));
+    // As Exchange answers for an address it does not know (error 500), with 200: Outlook then tries its next method.
+    if (!await hosted(parsed.domain)) return reply.send(autodiscoverError(500, 'The e-mail address cannot be found.'));
+    const alternatives = await alternativesFor(directory, request.headers.authorization, parsed.email, request.ip);
     if (alternatives === 'denied') {
       return reply.code(401).header('www-authenticate', 'Basic realm="Autodiscover", charset="UTF-8"').send(autodiscoverError(401, 'Wrong user name or password'));
     }
@@ -93,6 +106,7 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
   }, async (request: FastifyRequest<{ Querystring: { email: string } }>, reply) => {
     const email = parseEmail(request.query.email);
     if (!email) return reply.code(400).type('text/plain; charset=utf-8').send('email must be an e-mail address\n');
+    if (!await hosted(email.domain)) return notHosted(reply);
     return reply
       .type('application/x-apple-aspen-config')
       .header('content-disposition', `attachment; filename="${email.domain}.mobileconfig"`)

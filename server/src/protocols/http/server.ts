@@ -102,6 +102,19 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   // Only JSON bodies: dropping the text/plain parser makes any other media
   // type a 415 instead of a confusing "body must be object".
   app.removeContentTypeParser('text/plain');
+  // Many HTTP clients send "Content-Type: application/json" on every request,
+  // DELETE and logout included, with no body. For a route that takes no body
+  // that is simply no body (issue 16 item 24); a route that takes one still
+  // answers STOA_BAD_JSON, as for any other unparsable body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && !request.routeOptions.schema?.body) {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
   installProblemHandlers(app);
   app.decorate('metrics', metrics);
 

@@ -1,6 +1,7 @@
 // What every IMAP command handler receives and returns. Handlers are
 // `async (ctx, command)` and return replies (typed responses, never bytes);
 // the connection alone serializes and writes them (wire/serialize-response.ts).
+import type { ShareTargetService } from '../../directory/share-targets.ts';
 import type { Readable } from 'node:stream';
 import type { AccountService, Actor, AuthService, GroupService, LoginGrant } from '../../directory/api.ts';
 import type { SharedMailboxService } from '../../directory/shared-mailbox-api.ts';
@@ -19,6 +20,8 @@ export interface ImapServices {
   accounts: AccountService;
   /** ACL identifiers naming groups ("$sales@example.com", session/acl-identifiers.ts). */
   groups: GroupService;
+  /** Whom SETACL may name: the user's own domain, with lookups throttled (directory/share-targets.ts). */
+  shareTargets: ShareTargetService;
   /** Shared mailboxes by address, for their trees' names (session/namespaces.ts). */
   sharedMailboxes: SharedMailboxService;
   mailboxes: MailboxService;

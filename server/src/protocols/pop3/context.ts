@@ -38,6 +38,8 @@ export interface Pop3ListenerInfo {
 export interface Pop3Settings {
   hostname: string;
   keepDeleted: boolean;
+  /** RETR marks \Seen at QUIT (pop3.markSeen). */
+  markSeen: boolean;
   /** Clock in ms since the epoch (tests move it). */
   now: () => number;
 }

@@ -45,7 +45,7 @@ export async function startPop3(deps: Pop3Deps): Promise<Pop3Listeners> {
     auth: deps.auth, mailboxes: deps.mailboxes, messages: deps.messages, maildrops: deps.maildrops, bus: deps.bus,
     sizes: new SizeCache(),
   };
-  const settings = { hostname: config.hostname, keepDeleted: config.pop3.keepDeleted, now: deps.now ?? Date.now };
+  const settings = { hostname: config.hostname, keepDeleted: config.pop3.keepDeleted, markSeen: config.pop3.markSeen, now: deps.now ?? Date.now };
   const idleTimeoutMs = config.pop3.idleTimeoutSeconds * 1000;
   const sockets = new Set<Socket>();
   const servers: Server[] = [];

@@ -103,7 +103,7 @@ export class MessageSpool {
   }
 
   async #spill(): Promise<void> {
-    await mkdir(this.#dir, { recursive: true });
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
     this.#path = join(this.#dir, `${process.pid}.${randomBytes(8).toString('hex')}`);
     this.#file = await open(this.#path, 'wx', 0o600);
     const pending = Buffer.concat(this.#chunks);

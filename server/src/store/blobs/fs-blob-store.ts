@@ -38,7 +38,8 @@ function checkId(id: string): void {
 /** mkdir that never recreates a vanished root: only the fan-out level itself. */
 async function ensureDir(path: string): Promise<boolean> {
   try {
-    await mkdir(path);
+    // 0700: message bodies are readable by the server's own user only (docs/security.md).
+    await mkdir(path, { mode: 0o700 });
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -103,12 +104,12 @@ export class FsBlobStore implements BlobStore {
     let size = 0;
     try {
       await this.#ensureDirOnce(this.tmpDir);
-      const handle = await open(tmpPath, 'wx').catch(async (err: NodeJS.ErrnoException) => {
+      const handle = await open(tmpPath, 'wx', 0o600).catch(async (err: NodeJS.ErrnoException) => {
         // The tmp directory removed behind our back: make it again, once.
         if (err.code !== 'ENOENT') throw err;
         this.#knownDirs.delete(this.tmpDir);
         await this.#ensureDirOnce(this.tmpDir);
-        return open(tmpPath, 'wx');
+        return open(tmpPath, 'wx', 0o600);
       });
       try {
         if (source instanceof Readable) {

@@ -3,7 +3,7 @@
 // one reader connection (WAL lets it read the last committed state while a
 // write is in progress).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StoaError } from '../../errors/catalogue.ts';
@@ -53,6 +53,8 @@ export interface SqliteStoreOptions {
   searchIndexIntervalMs?: number;
   /** Where a failed background indexing batch is reported (it is retried at the next interval). */
   onSearchIndexError?: (err: unknown) => void;
+  /** Time budget of one group-commit batch (group-commit.ts, default 10 ms); tests raise it to make batching independent of the machine's speed. */
+  groupCommitMaxBatchMs?: number;
 }
 
 /** The SQLite store, with its full-text indexer reachable for tests and tools. */
@@ -122,6 +124,17 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   ensureWritableDir(dirname(options.path), 'database directory');
   ensureWritableDir(options.blobsPath, 'blob directory');
 
+  // A new database file is made 0600 before SQLite opens it: its -wal and
+  // -shm files take the database's mode, and the store holds password
+  // hashes, DKIM keys and mail (docs/security.md). An existing file keeps its
+  // mode; start-up and `stoa doctor` warn about one others can read.
+  if (!statSync(options.path, { throwIfNoEntry: false })) {
+    try {
+      closeSync(openSync(options.path, 'wx', 0o600));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StoaError('STOA_DATA_DIR', `cannot create database ${options.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    }
+  }
   // The writer's COMMITs are made durable by the group commit's own WAL fsync.
   const writer = openConnection(options.path, busyTimeoutMs, false, 'NORMAL');
   const wal = walFile(`${options.path}-wal`);
@@ -148,6 +161,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
         beforeCommit: () => conns.assertAvailable(),
         syncWal: () => wal.sync(),
         arriving: () => blobs?.writing ?? 0,
+        ...(options.groupCommitMaxBatchMs !== undefined ? { maxBatchMs: options.groupCommitMaxBatchMs } : {}),
       }),
       busyTimeoutMs,
       txContext: new AsyncLocalStorage<true>(),

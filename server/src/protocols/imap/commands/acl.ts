@@ -16,7 +16,7 @@ async function administered(ctx: AuthedContext, tag: string, name: string): Prom
 const isReply = (x: ResolvedMailbox | ImapReply): x is ImapReply => 'type' in x;
 
 async function targetId(ctx: AuthedContext, resolved: ResolvedMailbox, identifier: string): Promise<string | 'owner' | null> {
-  const id = await identifierToId(ctx, identifier);
+  const id = await identifierToId(ctx, ctx.session.actor, identifier);
   if (id === resolved.mailbox.accountId) return 'owner';
   return id;
 }

@@ -5,8 +5,12 @@
 // already know the group by. "$" may legally start a local part, so a
 // "$…" identifier that names no group is tried as an account address. The
 // store keeps the group id; membership (nested groups included) is resolved
-// by the mail service at every rights check.
+// by the mail service at every rights check. Which names a user may use is
+// the directory's rule (directory/share-targets.ts): their own domain, with
+// unknown names throttled; a name in another domain answers like a missing
+// one.
 import { systemActor } from '../../../directory/access.ts';
+import type { Actor } from '../../../directory/api.ts';
 import { isStoaError } from '../../../errors/catalogue.ts';
 import type { ImapContext } from '../context.ts';
 
@@ -39,14 +43,15 @@ async function orNull<T>(lookup: () => Promise<T>): Promise<T | null> {
   }
 }
 
-/** "anyone", an account address, or "$" + a group address → the ACL identifier; null when nothing has that name. */
-export async function identifierToId(ctx: ImapContext, identifier: string): Promise<string | null> {
+/**
+ * "anyone", an account address, or "$" + a group address → the ACL
+ * identifier; null when the user may name nothing by it (missing, or in
+ * another domain). Throws STOA_RATE_LIMITED (NO [LIMIT]) past the hourly
+ * allowance of unknown names.
+ */
+export async function identifierToId(ctx: ImapContext, actor: Actor, identifier: string): Promise<string | null> {
   if (identifier.toLowerCase() === 'anyone') return 'anyone';
-  if (identifier.startsWith(GROUP_PREFIX)) {
-    const group = await orNull(() => ctx.services.groups.get(systemActor(), identifier.slice(GROUP_PREFIX.length)));
-    if (group) return group.id;
-  }
-  return (await orNull(() => ctx.services.accounts.get(systemActor(), identifier)))?.id ?? null;
+  return (await ctx.services.shareTargets.find(actor, identifier))?.id ?? null;
 }
 
 /** The ACL identifier as a client reads it: an address, "$" + a group address, or the bare id of something deleted. */

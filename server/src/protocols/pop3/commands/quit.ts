@@ -15,7 +15,7 @@ export const quit: Pop3CommandSpec<'QUIT', 'authorization' | 'transaction'> = {
       return { type: 'status', ok: false, code: 'SYS/TEMP', text: 'Maildrop lock lost; no messages deleted', after: 'close' };
     }
     try {
-      const removed = await maildrop.commit(ctx.settings.keepDeleted);
+      const removed = await maildrop.commit(ctx.settings.keepDeleted, ctx.settings.markSeen);
       return { type: 'status', ok: true, text: `Bye (${removed} messages deleted)`, after: 'close' };
     } catch (e) {
       ctx.logger.error({ err: e }, 'pop3 update state failed');

@@ -9,6 +9,8 @@ export const retr: Pop3CommandSpec<'RETR', 'transaction'> = {
   handler: async (ctx, command) => {
     const maildrop = ctx.session.maildrop;
     const entry = maildrop.get(command.msg)!;
+    // Applied at QUIT with the deletions (maildrop.ts); TOP marks nothing (RFC 1939 §7 leaves TOP read-only).
+    maildrop.markRetrieved(command.msg);
     return { type: 'message', text: `${entry.size} octets`, open: () => maildrop.open(entry), bodyLines: null };
   },
 };

@@ -3,7 +3,9 @@
 // seen until the next session; DELE only marks, RSET unmarks, and the marks
 // are applied at QUIT (the UPDATE state) through the mail service, which
 // publishes the expunge to IMAP sessions. A dropped connection applies
-// nothing.
+// nothing. Messages retrieved with RETR get \Seen at QUIT too (pop3.markSeen,
+// as Dovecot and Exchange do, so IMAP and webmail show them read; RSET
+// forgets them like Dovecot's), with the session's own actor.
 import type { Readable } from 'node:stream';
 import type { Actor } from '../../../directory/api.ts';
 import type { MailboxService, MessageService } from '../../../mail/api.ts';
@@ -34,6 +36,7 @@ export class Maildrop {
   readonly #actor: Actor;
   readonly #entries: readonly MaildropEntry[];
   readonly #deleted = new Set<number>();
+  readonly #retrieved = new Set<number>();
   readonly #messages: MessageService;
 
   private constructor(mailbox: Mailbox, entries: MaildropEntry[], lock: MaildropLock, actor: Actor, messages: MessageService) {
@@ -100,6 +103,12 @@ export class Maildrop {
 
   reset(): void {
     this.#deleted.clear();
+    this.#retrieved.clear();
+  }
+
+  /** RETR sent this message: it gets \Seen at QUIT when pop3.markSeen is on. */
+  markRetrieved(msg: number): void {
+    this.#retrieved.add(msg);
   }
 
   open(entry: MaildropEntry): Promise<Readable> {
@@ -110,7 +119,9 @@ export class Maildrop {
    * The UPDATE state (RFC 1939 §6). Only the marked UIDs are touched, so a
    * message an IMAP client flagged \Deleted meanwhile is left to IMAP.
    */
-  async commit(keepDeleted: boolean): Promise<number> {
+  async commit(keepDeleted: boolean, markSeen = false): Promise<number> {
+    const seen = [...this.#retrieved].filter((msg) => !this.#deleted.has(msg)).map((msg) => this.#entries[msg - 1].uid);
+    if (markSeen && seen.length > 0) await this.#messages.storeFlags(this.#actor, this.mailbox.id, uidSetOf(seen), { mode: 'add', flags: ['\\Seen'] });
     const uids = [...this.#deleted].map((msg) => this.#entries[msg - 1].uid);
     if (uids.length === 0) return 0;
     const set = uidSetOf(uids);
