@@ -253,6 +253,9 @@ export const configSchema = Obj({
     thresholds: Thresholds,
     maxScanBytes: Int(64 * 1024, 1024 * 1024 * 1024, 'Bytes of a message the content checks parse'),
     maxReceived: Int(1, 1000, 'Received: fields before TOO_MANY_RECEIVED'),
+    expectedScripts: Type.Array(OneOf(['Latin', 'Cyrillic', 'Greek', 'Arabic', 'Hebrew', 'Han', 'Japanese', 'Hangul', 'Thai', 'Devanagari'], 'A writing system'), {
+      maxItems: 10, description: 'Writing systems the users read; text mostly in others scores TEXT_SCRIPT_UNEXPECTED. Empty: any',
+    }),
     uribl: Obj({
       zones: Type.Array(Zone, { maxItems: 32 }),
       timeoutMs: Int(100, 60_000, 'Per-query timeout'),
@@ -443,6 +446,7 @@ export function defaultConfig(): StoaConfig {
       thresholds: { tag: 3, junk: 5, quarantine: 0, reject: 15 },
       maxScanBytes: 10 * 1024 * 1024,
       maxReceived: 25,
+      expectedScripts: [],
       uribl: { zones: [], timeoutMs: 2000, maxDomains: 20 },
       bayes: { enabled: true, minMessages: 10, fullWeightMessages: 200, maxTokens: 150 },
       antivirus: { enabled: false, socket: null, host: '127.0.0.1', port: 3310, timeoutMs: 30_000, failure: 'closed', action: 'reject' },

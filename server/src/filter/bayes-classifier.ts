@@ -20,6 +20,17 @@ const MIN_DISTANCE = 0.1;
 /** Distinct tokens taken from one message. */
 const MAX_MESSAGE_TOKENS = 3000;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’$€£-]*[\p{L}\p{N}$€£]/gu;
+/**
+ * Chinese and Japanese write without spaces: a "word" of WORD is a whole
+ * sentence, which no other message repeats. Runs of Han and kana become
+ * overlapping pairs of characters instead (the bigrams CJK search engines
+ * index). Korean separates its words with spaces and keeps them. Kana,
+ * CJK ideographs (with extension A and compatibility ideographs) and
+ * half-width katakana, by code point: a Unicode property class is slower.
+ */
+const CJK = '\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f';
+const CJK_RUN = new RegExp(`[${CJK}]`);
+const CJK_SPLIT = new RegExp(`([${CJK}]+)`);
 
 function hashToken(token: string): string {
   return createHash('sha1').update(token).digest('base64url').slice(0, 12);
@@ -32,8 +43,20 @@ export function rawTokens(view: MessageView): string[] {
     if (out.size < MAX_MESSAGE_TOKENS) out.add(t);
   };
   const words = (prefix: string, text: string): void => {
+    const cjk = CJK_RUN.test(text);
     for (const m of text.matchAll(WORD)) {
       const w = m[0].toLowerCase();
+      if (cjk && CJK_RUN.test(w)) {
+        for (const piece of w.split(CJK_SPLIT)) {
+          if (!CJK_RUN.test(piece)) {
+            if (piece.length >= 3 && piece.length <= 20) add(prefix + piece);
+            continue;
+          }
+          if (piece.length === 1) add(prefix + piece);
+          for (let i = 0; i + 1 < piece.length && out.size < MAX_MESSAGE_TOKENS; i++) add(prefix + piece.slice(i, i + 2));
+        }
+        continue;
+      }
       if (w.length < 3) continue;
       // Long tokens are mostly encoded junk; keep their shape, not their bytes.
       if (w.length > 20) add(`${prefix}long:${w.slice(0, 6)}`);

@@ -25,6 +25,7 @@ import { createPipeline, type CheckSettings, type Pipeline } from './pipeline.ts
 import type { Direction, FilterContext, HardDecision, Stage } from './pipeline-types.ts';
 import { createQuarantineDigest, type NoticeDelivery } from './quarantine-digest.ts';
 import { createQuarantineService, type QuarantineService, type ReleaseDelivery } from './quarantine-service.ts';
+import { metaHits } from './meta-rules.ts';
 import { RULES, scoreTable } from './rules.ts';
 import { createTrainer, type Trainer } from './trainer.ts';
 import { decide, verdictHeader, type Verdict, type VerdictAction } from './verdict.ts';
@@ -174,6 +175,7 @@ export function createFilterService(deps: FilterServiceDeps): FilterService {
     async evaluateMessage(ctx, input) {
       ctx.message = createMessageView(input.raw, input.size, input.stream, filter.maxScanBytes);
       const outcome = await pipeline.run('data', ctx);
+      ctx.hits.push(...metaHits(ctx.hits, scores));
       const domains = policy.domainsOf(ctx);
       const thresholds = ctx.direction === 'outbound'
         ? { tag: filter.thresholds.tag, junk: Number.POSITIVE_INFINITY, quarantine: 0, reject: filter.outbound.enabled ? filter.outbound.rejectScore : 0 }

@@ -5,14 +5,16 @@
 // is small, and a 50 MiB message must not cost 50 MiB of parsing per check
 // (SpamAssassin skips messages over 500 KB altogether; we scan their start).
 import type { Readable } from 'node:stream';
-import { decodePart } from '../mail/mime/decode-body.ts';
+import { decodeBody, decodePart } from '../mail/mime/decode-body.ts';
 import { decodeWords } from '../mail/mime/envelope.ts';
 import { headerFields, unfoldValue, type HeaderField } from '../mail/mime/header-fields.ts';
 import { htmlToText } from '../mail/mime/html-text.ts';
 import { partFileName } from '../mail/mime/part-headers.ts';
 import { walkParts } from '../mail/mime/part-walk.ts';
+import { bytesToText } from '../mail/mime/charset.ts';
 import { parseStructure } from '../mail/mime/structure-parser.ts';
 import type { MimePart } from '../mail/mime/types.ts';
+import { headerBodyGap, insertHeaderEnd, recoverBoundary, withBoundary } from './mime-repair.ts';
 
 /** Text fed to the content rules and the classifier, in characters. */
 const MAX_TEXT_CHARS = 256 * 1024;
@@ -39,35 +41,88 @@ export interface MessageView {
   fields(): HeaderField[];
   /** Unfolded, RFC 2047-decoded value of the first field of that name, or null. */
   header(name: string): string | null;
-  /** Every field of that name, unfolded and decoded. */
-  headers(name: string): string[];
+  /** Every field of that name, unfolded and decoded (cached: shared by the checks, not to be changed). */
+  headers(name: string): readonly string[];
   /** Decoded text of every text part (HTML as text), capped. */
   text(): string;
   /** Raw HTML of the text/html parts (decoded, capped), '' when none. */
   html(): string;
+  /** Decoded text of the text/plain (and other non-HTML text) parts only. */
+  plainText(): string;
+  /** The text/html parts as text only. */
+  htmlText(): string;
   /** http(s) URLs found in the text and HTML, each once, capped. */
   urls(): string[];
   attachments(): Attachment[];
   /** MIME tree (null when the parser gave up: the checks then see headers only). */
   root(): MimePart | null;
+  /**
+   * What the parser had to repair or default (mime-repair.ts): a missing
+   * empty line after the header, a boundary that never appears, an invalid
+   * Content-Type … Empty for well-formed mail.
+   */
+  defects(): string[];
+}
+
+/**
+ * Parser warnings that are no defect worth scoring: a missing close
+ * delimiter is common sloppiness (and what a scan cut at maxScanBytes
+ * looks like); a boundary never found is reported by parseRepaired itself.
+ */
+const BENIGN = /close delimiter missing|boundary never found/;
+
+interface Parsed {
+  root: MimePart | null;
+  fields: HeaderField[];
+  /** The bytes the part offsets point into: the scanned bytes, or a repaired copy. */
+  bytes: Buffer;
+  defects: string[];
+}
+
+function parseRepaired(scanned: Buffer): Parsed {
+  const defects: string[] = [];
+  let bytes = scanned;
+  const gap = headerBodyGap(scanned);
+  if (gap >= 0) {
+    bytes = insertHeaderEnd(scanned, gap);
+    defects.push('no empty line after the header (RFC 5322 §2.1)');
+  }
+  const warnings: string[] = [];
+  const s = parseStructure(bytes, LIMITS, (w) => warnings.push(w));
+  let root = s.root;
+  if (root.contentType.type === 'multipart' && root.children.length === 0) {
+    const boundary = recoverBoundary(bytes, root.bodyStart);
+    const again = boundary === null ? null : withBoundary(bytes, root.bodyStart, root.contentType.subtype, boundary);
+    const reparsed = again === null ? null : parseStructure(again, LIMITS, () => undefined);
+    if (again !== null && reparsed !== null && reparsed.root.children.length > 0) {
+      defects.push(`multipart boundary not the declared one (RFC 2046 §5.1.1): "${boundary}"`);
+      root = reparsed.root;
+      bytes = again;
+    } else {
+      defects.push('multipart without any body part (RFC 2046 §5.1.1)');
+    }
+  }
+  for (const w of new Set(warnings)) if (!BENIGN.test(w)) defects.push(w);
+  return { root, fields: s.rootFields, bytes, defects };
 }
 
 export function createMessageView(raw: Buffer, size: number, stream: () => Readable, maxScanBytes: number): MessageView {
   const scanned = raw.length > maxScanBytes ? raw.subarray(0, maxScanBytes) : raw;
-  let parsed: { root: MimePart | null; fields: HeaderField[] } | null = null;
+  let parsed: Parsed | null = null;
   let text: string | null = null;
   let html: string | null = null;
+  let plainOnly: string | null = null;
+  let htmlOnly: string | null = null;
   let urls: string[] | null = null;
   let attachments: Attachment[] | null = null;
 
-  const parse = (): { root: MimePart | null; fields: HeaderField[] } => {
+  const parse = (): Parsed => {
     if (parsed) return parsed;
     try {
-      const s = parseStructure(scanned, LIMITS, () => undefined);
-      parsed = { root: s.root, fields: s.rootFields };
+      parsed = parseRepaired(scanned);
     } catch {
       const end = scanned.indexOf('\n\n') >= 0 ? scanned.indexOf('\n\n') + 2 : scanned.indexOf('\r\n\r\n') + 4;
-      parsed = { root: null, fields: headerFields(end > 3 ? scanned.subarray(0, end) : scanned) };
+      parsed = { root: null, fields: headerFields(end > 3 ? scanned.subarray(0, end) : scanned), bytes: scanned, defects: ['the MIME parser gave up'] };
     }
     return parsed;
   };
@@ -76,37 +131,57 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
     if (text !== null) return;
     const texts: string[] = [];
     const htmls: string[] = [];
+    const plains: string[] = [];
+    const htmlTexts: string[] = [];
     const found: Attachment[] = [];
     let chars = 0;
-    const root = parse().root;
-    if (root) {
+    const { root, bytes } = parse();
+    if (root && root.contentType.type === 'multipart' && root.children.length === 0) {
+      // No part to read: show the body as a client would, as plain text.
+      const shown = bytesToText(bytes.subarray(root.bodyStart, Math.min(root.bodyEnd, root.bodyStart + MAX_TEXT_CHARS)));
+      texts.push(shown);
+      plains.push(shown);
+    } else if (root) {
       for (const { part, messageRoot } of walkParts(root)) {
         if (part.contentType.type === 'multipart' || part.message) continue;
         const type = `${part.contentType.type}/${part.contentType.subtype}`.toLowerCase();
         const filename = partFileName(part) ?? '';
         const isText = part.contentType.type === 'text' && part.disposition?.type !== 'attachment' && (filename === '' || messageRoot);
         if (isText && chars < MAX_TEXT_CHARS) {
-          const decoded = decodePart(scanned, part).text ?? '';
+          const decoded = decodePart(bytes, part).text ?? '';
           if (part.contentType.subtype === 'html') {
             htmls.push(decoded.slice(0, MAX_TEXT_CHARS));
-            texts.push(htmlToText(decoded.slice(0, MAX_TEXT_CHARS)));
+            const asText = htmlToText(decoded.slice(0, MAX_TEXT_CHARS));
+            texts.push(asText);
+            htmlTexts.push(asText);
           } else {
             texts.push(decoded.slice(0, MAX_TEXT_CHARS));
+            plains.push(decoded.slice(0, MAX_TEXT_CHARS));
           }
           chars += decoded.length;
         } else if (!isText && (filename !== '' || part.contentType.type !== 'text')) {
-          found.push({ filename, contentType: type, bytes: decodePart(scanned, part).bytes });
+          // Attachments are read as bytes: their charset decoding would be wasted work.
+          found.push({ filename, contentType: type, bytes: decodeBody(bytes.subarray(part.bodyStart, part.bodyEnd), part.encoding).bytes });
         }
       }
     }
     text = texts.join('\n').slice(0, MAX_TEXT_CHARS);
     html = htmls.join('\n').slice(0, MAX_TEXT_CHARS);
+    plainOnly = plains.join('\n').slice(0, MAX_TEXT_CHARS);
+    htmlOnly = htmlTexts.join('\n').slice(0, MAX_TEXT_CHARS);
     attachments = found;
   };
 
-  const headerValues = (name: string): string[] => {
+  // The checks ask for the same fields many times: each is unfolded and decoded once.
+  const headerCache = new Map<string, readonly string[]>();
+  const headerValues = (name: string): readonly string[] => {
     const lower = name.toLowerCase();
-    return parse().fields.filter((f) => f.name.toLowerCase() === lower).map((f) => decodeWords(unfoldValue(f.value).trim()));
+    let values = headerCache.get(lower);
+    if (values === undefined) {
+      values = Object.freeze(parse().fields.filter((f) => f.name.toLowerCase() === lower).map((f) => decodeWords(unfoldValue(f.value).trim())));
+      headerCache.set(lower, values);
+    }
+    return values;
   };
 
   return {
@@ -119,6 +194,8 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
     headers: headerValues,
     text: () => { bodies(); return text!; },
     html: () => { bodies(); return html!; },
+    plainText: () => { bodies(); return plainOnly!; },
+    htmlText: () => { bodies(); return htmlOnly!; },
     urls() {
       if (urls) return urls;
       bodies();
@@ -133,6 +210,7 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
     },
     attachments: () => { bodies(); return attachments!; },
     root: () => parse().root,
+    defects: () => parse().defects,
   };
 }
 

@@ -13,6 +13,7 @@ import { rspamdScorer, spamdScorer } from './external-scorers.ts';
 import { headerCheck } from './header-checks.ts';
 import { heloCheck } from './helo-check.ts';
 import { mailAuthCheck } from './mail-auth-check.ts';
+import { traceCheck } from './trace-checks.ts';
 import { uriblCheck } from './uribl-check.ts';
 
 export function builtInChecks(deps: CheckDeps): FilterCheck[] {
@@ -21,7 +22,7 @@ export function builtInChecks(deps: CheckDeps): FilterCheck[] {
     heloCheck(deps), rdnsCheck(deps),
     rateLimitCheck(deps),
     greylistCheck(deps),
-    mailAuthCheck(deps), gtubeCheck(deps), antivirusCheck(deps), attachmentCheck(deps), headerCheck(deps), contentCheck(deps),
+    mailAuthCheck(deps), gtubeCheck(deps), antivirusCheck(deps), attachmentCheck(deps), headerCheck(deps), traceCheck(deps), contentCheck(deps),
     uriblCheck(deps), bayesCheck(deps), rspamdScorer(deps), spamdScorer(deps),
   ];
 }

@@ -4,6 +4,7 @@
 // mail authentication runs for allow-listed clients like for any other
 // (docs/filtering.md; a forged From: of a p=reject domain is still refused).
 import { createDnsbl } from '../dnsbl.ts';
+import { isDynamicName } from '../host-names.ts';
 import { createIpLists } from '../ip-lists.ts';
 import { hit } from '../rules.ts';
 import type { FilterCheck } from '../pipeline-types.ts';
@@ -37,9 +38,6 @@ export function dnsblCheck(deps: CheckDeps): FilterCheck {
   };
 }
 
-/** Reverse names of residential and dynamic pools: the address in the name, or the pool's words. */
-const DYNAMIC = /(?:^|[.-])(?:\d{1,3}[.-]){3}\d{1,3}(?:[.-]|$)|(?:^|[.-])(?:dyn(?:amic)?|dhcp|pool|dsl|adsl|cable|ppp|dialup|dial-up|client|customer|broadband|host\d+)(?:[.\d-]|$)/i;
-
 export function rdnsCheck(deps: CheckDeps): FilterCheck {
   return {
     name: 'rdns', stage: 'helo', directions: ['inbound'], timeoutMs: 1000, onError: 'skip',
@@ -47,7 +45,7 @@ export function rdnsCheck(deps: CheckDeps): FilterCheck {
       if (ctx.allowListed) return {};
       const name = ctx.clientHostname;
       if (!name) return { hits: [hit(deps.scores, 'RDNS_NONE', `${ctx.ip} has no reverse name`)] };
-      if (DYNAMIC.test(name)) return { hits: [hit(deps.scores, 'RDNS_DYNAMIC', name)] };
+      if (isDynamicName(name)) return { hits: [hit(deps.scores, 'RDNS_DYNAMIC', name)] };
       return {};
     },
   };

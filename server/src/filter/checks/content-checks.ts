@@ -1,68 +1,85 @@
-// Content rules: GTUBE, phrases that mark advertising, money, pharmacy,
-// urgency and phishing mail, shouting, and HTML tricks (links whose text
-// names another site, hidden text, image-only mail). Phrase families fire once
-// each, whatever the number of matches: a newsletter that says "unsubscribe"
-// five times is not five times as suspicious.
-import { urlHost } from '../message-view.ts';
+// Content rules: GTUBE, phrase families (phrase-rules.ts) and disguised
+// words (obfuscation.ts), shouting, HTML tricks (html-rules.ts: links whose
+// text names another site, hidden text, image-only mail, alternatives that
+// disagree), links to bare addresses, shorteners and phishing kits, and
+// MIME the parser had to repair (message-view.ts, mime-repair.ts).
+import { walkParts } from '../../mail/mime/part-walk.ts';
+import type { MimePart } from '../../mail/mime/types.ts';
+import { urlHost, type MessageView } from '../message-view.ts';
 import { ABUSED_TLDS } from './header-checks.ts';
 import { hit } from '../rules.ts';
 import type { FilterCheck, RuleHit } from '../pipeline-types.ts';
-import type { RuleName } from '../rules.ts';
 import type { CheckDeps } from './check-deps.ts';
+import { alternativesDiffer, hidesText, linkMismatch, titleDiffers } from './html-rules.ts';
+import { disguisedWords } from './obfuscation.ts';
+import { familyHits, personalDataForm, phraseText, PRICES, SCAM_FAMILIES, SCAM_MANY } from './phrase-rules.ts';
+import { unexpectedScript } from './script-rules.ts';
 
 /** SpamAssassin's Generic Test for Unsolicited Bulk Email (spamassassin.apache.org/gtube). */
 export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 
-const PHRASES: Array<[RuleName, RegExp]> = [
-  ['CONTENT_ADULT', /\b(?:porn\w*|xxx|sex(?:y|ual)?|nude|naked|horny|erotic|f\*ck\w*|hardcore|adult (?:site|content|videos?))\b/gi],
-  ['CONTENT_ADVERT', /\bif you (?:do not|don'?t|no longer) wish to receive\b|\bpermanently removed\b|\bfree shipping\b|\blow price\b|\bspecial (?:package|deal|discount|price)\b|\ball natural\b|\bclick (?:here|below)\b|\bremove (?:me|you|yourself)\b|\bto be removed\b|\b(?:removed?|unsubscribe) (?:from )?(?:this|our|the) (?:mailing )?list\b|\bopt[- ]?(?:out|in) (?:list|below|here)\b|\bthis is not (?:a )?spam\b|\byou (?:are )?receiv(?:ed|ing) this (?:e-?mail|message|offer) because\b|\b100% (?:free|guaranteed|satisfaction)\b|\bfree (?:offer|gift|trial|bonus|shipping|sample)\b|\bspecial (?:offer|promotion)\b|\bbest (?:price|deal)s?\b|\bbuy (?:now|direct)\b|\bno obligation\b/gi],
-  ['CONTENT_MONEY', /\$\s?\d{1,3}(?:,\d{3})+|\b\d+(?:\.\d+)? ?(?:million|billion) (?:dollars|usd|euros?|pounds)\b|\byou(?:'ve| have)? (?:won|been selected)\b|\bwinn(?:er|ing)s?\b|\blottery\b|\bcash (?:prize|bonus|back)\b|\bno credit check\b|\bmake (?:lots of |big |easy |fast |more )?money\b|\bnigerian?\b|\bearn (?:\$|extra|up to|money)\b|\bextra income\b|\bwork (?:from|at) home\b|\bfinancial freedom\b|\bdouble your\b|\bbank account (?:details|number)\b|\bwire transfer\b/gi],
-  ['CONTENT_PHARMA', /\bv[i1!|]a[gq]ra\b|\bvia\.?gra\b|\bcialis\b|\blevitra\b|\bonline pharmacy\b|\bwithout (?:a )?prescription\b|\bherbal\b|\bweight loss\b|\blose weight\b|\benlarge(?:ment)?\b|\bxanax\b|\bvalium\b|\bphentermine\b|\banti[- ]?aging\b|\bteeth whitening\b/gi],
-  ['CONTENT_URGENCY', /\bact now\b|\blimited time\b|\border (?:now|today)\b|\bdon'?t (?:delay|wait|miss)\b|\bwhile supplies last\b|\bexpires? (?:soon|today|tonight|tomorrow|at midnight)\b|\bhurry\b|\bonce in a lifetime\b|\bcall (?:now|today|toll[- ]free)\b|\burgent(?:ly)?\b/gi],
-  ['CONTENT_MARKETING', /\b(?:increase|generate|boost|drive|more) (?:[\w-]+ ){0,4}traffic\b|\bsearch engine (?:ranking|placement|optimi[sz]ation|submission|positioning)s?\b|\blink exchange\b|\binsider secrets?\b|\bmarketing (?:list|campaign) of\b|\bmillions? of (?:e-?mail )?(?:addresses|customers|buyers)\b/gi],
-  ['CONTENT_PHISH', /\bverify your (?:account|identity|e-?mail|password)\b|\baccount (?:has been |will be |is )?(?:suspended|locked|limited|deactivated|closed)\b|\bconfirm your (?:identity|password|account|billing)\b|\bupdate your (?:billing|payment|account) (?:information|details)\b|\bunusual (?:sign-?in|activity)\b|\bpassword (?:will )?expires?\b/gi],
-];
-
-const PRICES = /\$\s?\d+(?:[.,]\d\d)?\b|\b\d{1,2}\s?% (?:off|discount|savings?)\b/gi;
 /** A log-in or verification script on a site that is not the bank's: the classic phishing kit on a hacked WordPress. */
 const PHISH_PATH = /\/wp-(?:content|includes|admin)\/[^?#]*\.(?:php|html?)\b|\/(?:sign-?in|log-?in|logon|verify|webscr)[\w-]*\.php\b/i;
 const SHORTENERS = /^(?:bit\.ly|tinyurl\.com|goo\.gl|t\.co|ow\.ly|is\.gd|buff\.ly|rebrand\.ly|cutt\.ly|shorturl\.at|tiny\.cc|rb\.gy)$/;
 const IP_HOST = /^(?:\d{1,3}\.){3}\d{1,3}$|^\[[0-9a-f:]+\]$/i;
-const HIDDEN = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:px|pt)?\s*[;"']|color\s*:\s*#?(?:fff(?:fff)?|white)\b[^>]*background(?:-color)?\s*:\s*#?(?:fff(?:fff)?|white)/i;
 
 function phraseHits(deps: CheckDeps, text: string): RuleHit[] {
-  const hits: RuleHit[] = [];
-  for (const [rule, re] of PHRASES) {
-    const found = new Set<string>();
-    for (const m of text.matchAll(re)) {
-      found.add(m[0].toLowerCase());
-      if (found.size >= 3) break;
-    }
-    if (found.size > 0) hits.push(hit(deps.scores, rule, [...found].join(', ')));
-  }
+  const flat = phraseText(text);
+  const families = familyHits(flat);
+  const hits = families.map((f) => hit(deps.scores, f.rule, f.found.join(', ')));
+  const scam = families.find((f) => SCAM_FAMILIES.includes(f.rule) && f.found.length >= SCAM_MANY);
+  if (scam) hits.push(hit(deps.scores, 'CONTENT_SCAM_MANY', `${scam.rule}: ${scam.found.length} different phrases`));
+  const disguised = disguisedWords(flat);
+  if (disguised.length >= 2) hits.push(hit(deps.scores, 'CONTENT_OBFUSCATED', disguised.join('; ')));
+  const form = personalDataForm(text);
+  if (form !== null) hits.push(hit(deps.scores, 'FORM_PERSONAL_DATA', form));
   // SpamAssassin-style meta rule: several independent families in one message.
-  if (hits.filter((h) => h.rule !== 'CONTENT_EXCLAIM').length >= 3) hits.push(hit(deps.scores, 'CONTENT_SPAMMY_MIX', hits.map((h) => h.rule).join(' ')));
+  if (families.length + (disguised.length >= 2 ? 1 : 0) + (form !== null ? 1 : 0) >= 3) hits.push(hit(deps.scores, 'CONTENT_SPAMMY_MIX', hits.map((h) => h.rule).join(' ')));
   const letters = text.replace(/[^A-Za-z]/g, '');
   if (letters.length >= 200 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.4) hits.push(hit(deps.scores, 'CONTENT_SHOUTING'));
   if ((text.match(/!{2,}|!\s/g) ?? []).length >= 6) hits.push(hit(deps.scores, 'CONTENT_EXCLAIM'));
   return hits;
 }
 
-function htmlHits(deps: CheckDeps, html: string, text: string): RuleHit[] {
+function htmlHits(deps: CheckDeps, m: MessageView): RuleHit[] {
   const hits: RuleHit[] = [];
+  const html = m.html();
   if (html === '') return hits;
-  // <a href="https://evil.example/">https://bank.example/</a>: the text shows one site, the link goes to another.
-  for (const m of html.matchAll(/<a\b[^>]*href\s*=\s*["']?(https?:\/\/[^"'\s>]+)[^>]*>([^<]{4,200})<\/a>/gi)) {
-    const shown = /(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,})/i.exec(m[2].trim());
-    const target = urlHost(m[1]);
-    if (shown && target && /^(?:https?:\/\/|www\.)/i.test(m[2].trim()) && !target.endsWith(shown[1].toLowerCase().replace(/^www\./, ''))) {
-      hits.push(hit(deps.scores, 'HTML_LINK_MISMATCH', `${shown[1]} → ${target}`));
-      break;
-    }
+  const mismatch = linkMismatch(html);
+  if (mismatch !== null) hits.push(hit(deps.scores, 'HTML_LINK_MISMATCH', mismatch));
+  const hidden = hidesText(html);
+  if (hidden !== null) hits.push(hit(deps.scores, 'HTML_HIDDEN_TEXT', hidden));
+  // Little text in the HTML itself, whatever a text alternative says.
+  if (/<img\b/i.test(html) && m.htmlText().replace(/\s+/g, ' ').trim().length < 200) hits.push(hit(deps.scores, 'HTML_SHORT_IMAGE'));
+  const root = m.root();
+  if (root !== null && hasTextAndHtmlAlternatives(root)) {
+    const differ = alternativesDiffer(m.plainText(), m.htmlText());
+    if (differ !== null) hits.push(hit(deps.scores, 'MPART_ALT_DIFF', differ));
   }
-  if (HIDDEN.test(html)) hits.push(hit(deps.scores, 'HTML_HIDDEN_TEXT'));
-  if (/<img\b/i.test(html) && text.replace(/\s+/g, ' ').trim().length < 200) hits.push(hit(deps.scores, 'HTML_SHORT_IMAGE'));
+  const subject = m.header('subject') ?? '';
+  // No subject on an HTML message: the advertisement is the whole point.
+  if (subject.trim() === '') hits.push(hit(deps.scores, 'SUBJECT_EMPTY_HTML'));
+  const title = titleDiffers(html, subject);
+  if (title !== null) hits.push(hit(deps.scores, 'HTML_TITLE_SUBJ_DIFF', title));
   return hits;
+}
+
+/** A multipart/alternative with a text/plain and a text/html part (RFC 2046 §5.1.4). */
+function hasTextAndHtmlAlternatives(root: MimePart): boolean {
+  for (const { part } of walkParts(root)) {
+    if (part.contentType.type !== 'multipart' || part.contentType.subtype !== 'alternative') continue;
+    const types = new Set(part.children.map((c) => `${c.contentType.type}/${c.contentType.subtype}`));
+    if (types.has('text/plain') && types.has('text/html')) return true;
+  }
+  return false;
+}
+
+/** Whether any body part other than an attachment is text that is not HTML (text/plain, text/enriched …). */
+function hasPlainPart(root: MimePart): boolean {
+  for (const { part } of walkParts(root)) {
+    if (part.contentType.type === 'text' && part.contentType.subtype !== 'html' && part.disposition?.type !== 'attachment') return true;
+  }
+  return false;
 }
 
 export function contentCheck(deps: CheckDeps): FilterCheck {
@@ -73,12 +90,16 @@ export function contentCheck(deps: CheckDeps): FilterCheck {
       if (!m) return {};
       const text = `${m.header('subject') ?? ''}\n${m.text()}`;
       const html = m.html();
-      const hits = [...phraseHits(deps, text), ...htmlHits(deps, html, m.text())];
+      const hits = [...phraseHits(deps, text), ...htmlHits(deps, m)];
       const root = m.root();
-      if (root && root.contentType.type === 'text' && root.contentType.subtype === 'html') hits.push(hit(deps.scores, 'MIME_HTML_ONLY'));
-      if (!root || (root.contentType.type === 'multipart' && root.children.length === 0)) hits.push(hit(deps.scores, 'MIME_MALFORMED'));
+      if (root && html !== '' && !hasPlainPart(root)) hits.push(hit(deps.scores, 'MIME_HTML_ONLY', root.contentType.type === 'multipart' ? `in a ${root.contentType.type}/${root.contentType.subtype}` : undefined));
+      // RFC 2045 §5.1: type "/" subtype, in the header or in any part ("Content-Type: text plain", "Content-Type: ; name=x").
       const declared = m.header('content-type');
-      if (declared !== null && !/^\s*[!#$%&'*+.^\w`|~-]+\/[!#$%&'*+.^\w`|~-]+\s*(?:;|$)/.test(declared)) hits.push(hit(deps.scores, 'MIME_BAD_CONTENT_TYPE', declared.slice(0, 60)));
+      const badPart = m.defects().some((d) => d.startsWith('invalid Content-Type'));
+      const badTop = declared !== null && !/^\s*[!#$%&'*+.^\w`|~-]+\/[!#$%&'*+.^\w`|~-]+\s*(?:;|$)/.test(declared);
+      if (badTop || badPart) hits.push(hit(deps.scores, 'MIME_BAD_CONTENT_TYPE', badTop ? declared.slice(0, 60) : 'in a body part'));
+      const defects = m.defects().filter((d) => !d.startsWith('invalid Content-Type'));
+      if (!root || defects.length > 0) hits.push(hit(deps.scores, 'MIME_MALFORMED', defects.join('; ').slice(0, 160) || 'the MIME parser gave up'));
       const hosts = m.urls().map(urlHost).filter((h): h is string => h !== null);
       const ip = hosts.find((h) => IP_HOST.test(h));
       if (ip) hits.push(hit(deps.scores, 'URI_IP_HOST', ip));
@@ -90,6 +111,8 @@ export function contentCheck(deps: CheckDeps): FilterCheck {
       if (phish) hits.push(hit(deps.scores, 'URI_PHISH_PATH', phish.slice(0, 100)));
       const plainText = m.text();
       if ((text.match(PRICES) ?? []).length >= 2) hits.push(hit(deps.scores, 'CONTENT_PRICES'));
+      const script = unexpectedScript(text, deps.config.filter.expectedScripts);
+      if (script !== null) hits.push(hit(deps.scores, 'TEXT_SCRIPT_UNEXPECTED', script));
       if (html !== '' && m.urls().length > 0 && plainText.replace(/\s+/g, ' ').trim().length < 100) hits.push(hit(deps.scores, 'HTML_SHORT_LINK'));
       if (root && root.contentType.type === 'text' && root.contentType.subtype === 'plain' && /<(?:a\s+href|br|p|font|img|table)\b[^>]*>/i.test(plainText)) hits.push(hit(deps.scores, 'TEXT_HTML_TAGS'));
       if (hits.some((h) => h.rule === 'CONTENT_ADVERT' || h.rule === 'CONTENT_MONEY') && m.header('list-unsubscribe') === null) {

@@ -6,7 +6,7 @@ import { urlHost } from '../message-view.ts';
 import { hit } from '../rules.ts';
 import type { FilterCheck } from '../pipeline-types.ts';
 import type { CheckDeps } from './check-deps.ts';
-import { baseDomain } from './header-checks.ts';
+import { baseDomain } from '../host-names.ts';
 
 export function uriblCheck(deps: CheckDeps): FilterCheck {
   const config = deps.config.filter.uribl;
