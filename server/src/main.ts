@@ -59,8 +59,11 @@ async function listenHttp(app: FastifyInstance, host: string, port: number): Pro
   return { host, port: typeof address === 'object' && address ? address.port : port };
 }
 
-/** Starts Stoa on an existing, writable data directory. On failure nothing is left open. */
-export async function startServer(config: StoaConfig, logger: Logger): Promise<RunningServer> {
+/**
+ * Starts Stoa on an existing, writable data directory. On failure nothing is
+ * left open. `now` is the services' clock (tests inject one; createServices).
+ */
+export async function startServer(config: StoaConfig, logger: Logger, options: { now?: () => number } = {}): Promise<RunningServer> {
   let store: Store | null = null;
   let app: FastifyInstance | null = null;
   let housekeeping: Housekeeping | null = null;
@@ -86,7 +89,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     store = await openStore(config);
     // The certificate is loaded after the HTTP listener is up; the console's settings page reads it when asked.
     let tlsMaterial: TlsMaterial | null = null;
-    const services = createServices(config, store, logger, { tls: () => tlsMaterial });
+    const services = createServices(config, store, logger, { tls: () => tlsMaterial, ...(options.now ? { now: options.now } : {}) });
     filter = services.filter;
     junkTraining = services.junkTraining;
     // The demo domain's DKIM keys come through the directory's provisioning hook, like any domain's.
@@ -106,7 +109,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
         filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
-        accountBulk: services.accountBulk, dnsStatus: services.dnsStatus,
+        accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, gate: services.connections,
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
@@ -115,14 +118,15 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     const { directory, mail, bus } = services;
     pop3 = await startPop3({
       config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
-      tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) },
+      tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) }, gate: services.connections,
     });
     // ManageSieve (RFC 5804) beside POP3: STARTTLS with the same TLS material, logins through the directory.
     managesieve = await startManageSieve({
       config, logger, secureContext: secureContext(tls, config.tls), services: { auth: directory.auth, sieve: services.sieve },
+      gate: services.connections,
     });
     imap = await startImapListeners({
-      config, tls, logger,
+      config, tls, logger, gate: services.connections,
       services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     });
     // Connections per protocol on /metrics and the console's dashboard (SMTP keeps its own gauge per listener).
@@ -132,7 +136,7 @@ export async function startServer(config: StoaConfig, logger: Logger): Promise<R
     smtp = await startSmtp({
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
       tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
-      trace: services.trace,
+      trace: services.trace, gate: services.connections,
     });
     housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
     return {

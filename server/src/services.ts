@@ -27,6 +27,7 @@ import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices, type MailServices } from './mail/mail-services.ts';
 import { createPublicFolderService, type PublicFolderService } from './mail/public-folder-service.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createConnectionGate, type ConnectionGate } from './operations/connection-gate.ts';
 import { createHealthService, type HealthService } from './operations/health.ts';
 import type { HousekeepingTask } from './operations/housekeeping.ts';
 import type { LocalTransport } from './queue/local-transport.ts';
@@ -73,6 +74,8 @@ export interface Services {
   accountBulk: AccountBulkService;
   /** The DNS records a domain should publish and what DNS answers now. */
   dnsStatus: DnsStatusService;
+  /** Connection caps of every listener, counted once per process (docs/security.md "Connections"). */
+  connections: ConnectionGate;
   /** The filter pipeline, its quarantine, verdicts and classifier (docs/filtering.md). */
   filter: FilterService;
   /** Learns from users moving mail into and out of Junk; stopped before the store closes. */
@@ -102,6 +105,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     now: options.now,
     bus,
     onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
+    onPasswordCheck: () => metrics.passwordChecks.inc(),
     onDomainCreated: async (domain) => {
       // A new domain signs its mail from the first message on: its DKIM keys come with it.
       await dkim.ensureKey(domain);
@@ -160,6 +164,10 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     }),
     accountBulk: createAccountBulkService({ directory, minPasswordLength: config.auth.minPasswordLength }),
     dnsStatus: createDnsStatus({ hostname: config.hostname, listeners: config.listeners, resolver: dns, dkim, domains: directory.domains, ...(options.now ? { now: () => new Date(options.now!()) } : {}) }),
+    connections: createConnectionGate({
+      maxTotal: config.connections.maxTotal, reserved: config.api.maxConnections, logger,
+      refused: metrics.connectionsRefused, ...(options.now ? { now: options.now } : {}),
+    }),
     filter,
     junkTraining,
     worker: {

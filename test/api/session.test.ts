@@ -44,7 +44,8 @@ describe('admin API sessions and tokens', () => {
     assert.match(res.headers.get('content-type')!, /application\/problem\+json/);
     assert.equal(res.body.code, 'STOA_AUTH_FAILED');
     assert.equal(res.body.type, 'https://stoa.dev/errors/STOA_AUTH_FAILED');
-    assert.equal(res.body.instance, '/api/v1/session');
+    // No instance member: problem documents do not repeat the request URL (issue 16 item 12).
+    assert.equal(res.body.instance, undefined);
     assert.equal(c.cookie, null);
   });
 

@@ -39,7 +39,10 @@ describe('configuration defaults', () => {
     assert.equal(config.store.blobs.path, join(dir.path, 'data', 'blobs'));
     assert.equal(config.listeners.http.port, 8080);
     assert.deepEqual(config.auth.argon2, { memoryKiB: 19456, passes: 2, parallelism: 1 });
-    assert.deepEqual(config.auth.throttle, { ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900000, windowMs: 3600000 });
+    assert.deepEqual(config.auth.throttle, {
+      ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900000, windowMs: 3600000,
+      knownClientDays: 30, knownClientsPerAccount: 50, maxConcurrentPerIp: 8, maxConcurrentPerAccount: 4,
+    });
     assert.equal(config.api.sessionTtlHours, 12);
     assert.equal(config.api.bodyLimitBytes, 1048576);
     assert.deepEqual(config.firstStart, { adminPassword: null, adminLogin: 'admin', demo: { enabled: true, domain: 'demo.stoa.test', password: null } });

@@ -12,7 +12,7 @@ describe('authentication over SQLite', () => {
   let w: World;
   before(async () => {
     h = await openHarness((c) => {
-      c.auth.throttle = { ipFreeFailures: 1000, accountFreeFailures: 3, baseDelayMs: 1000, maxDelayMs: 8000, windowMs: 3_600_000 };
+      c.auth.throttle = { ...c.auth.throttle, ipFreeFailures: 1000, accountFreeFailures: 3, baseDelayMs: 1000, maxDelayMs: 8000, windowMs: 3_600_000 };
     });
     w = await seedWorld(h);
     await h.directory.domains.create(w.adminActor, { name: 'a-alias.example', aliasOf: 'a.example' });
@@ -70,6 +70,7 @@ describe('authentication over SQLite', () => {
   it('throttles an account after the free failures with doubling delays up to the maximum', async () => {
     const user = 'bob@a.example';
     await h.store.throttle.clear(`acct:${user}`);
+    await h.store.throttle.clear(`pair:${user}|198.51.100.7`);
     // Three free failures: counted, never blocked.
     for (let i = 0; i < 3; i++) {
       assert.deepEqual(await auth(req(user, 'bad')), { ok: false, code: 'STOA_AUTH_FAILED' });
@@ -84,7 +85,8 @@ describe('authentication over SQLite', () => {
     }
     const ok = await auth(req(user, PASSWORD));
     assert.ok(ok.ok);
-    assert.equal(await h.store.throttle.get(`acct:${user}`), null);
+    // The success clears the counter of this account and address; the account's own loses this attempt only.
+    assert.equal(await h.store.throttle.get(`pair:${user}|198.51.100.7`), null);
   });
 
   it('forgets failures older than the window', async () => {
@@ -97,7 +99,7 @@ describe('authentication over SQLite', () => {
 
   it('throttles an IP that tries many accounts', async () => {
     const h2 = await openHarness((c) => {
-      c.auth.throttle = { ipFreeFailures: 2, accountFreeFailures: 100, baseDelayMs: 5000, maxDelayMs: 60_000, windowMs: 3_600_000 };
+      c.auth.throttle = { ...c.auth.throttle, ipFreeFailures: 2, accountFreeFailures: 100, baseDelayMs: 5000, maxDelayMs: 60_000, windowMs: 3_600_000 };
     });
     try {
       await seedWorld(h2);

@@ -30,6 +30,8 @@ export async function openHarness(tune: (config: StoaConfig) => void = () => {})
   const store = await openSqliteStore({ path: join(dir, 'stoa.db'), blobsPath: join(dir, 'blobs') });
   const config = defaultConfig();
   config.dataDir = dir;
+  config.store.sqlite.path = join(dir, 'stoa.db');
+  config.store.blobs.path = join(dir, 'blobs');
   config.auth.argon2 = { ...FAST_ARGON2 };
   tune(config);
   let clock = Date.parse('2026-03-01T09:00:00Z');

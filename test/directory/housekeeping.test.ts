@@ -1,8 +1,8 @@
-// Periodic clean-up: old login failures and expired sessions and tokens go
-// away; recent ones stay.
+// Periodic clean-up: old login failures, old known login addresses and
+// expired sessions and tokens go away; recent ones stay.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { openHarness, seedWorld, type Harness, type World } from './harness.ts';
+import { openHarness, PASSWORD, seedWorld, type Harness, type World } from './harness.ts';
 
 describe('directory housekeeping', () => {
   let h: Harness;
@@ -22,6 +22,18 @@ describe('directory housekeeping', () => {
     assert.equal(await h.store.throttle.get('acct:alice@a.example'), null);
     assert.equal(await h.store.throttle.get('ip:198.51.100.7'), null);
     assert.notEqual(await h.store.throttle.get('acct:bob@a.example'), null);
+  });
+
+  it('forgets the addresses an account logged in from after auth.throttle.knownClientDays', async () => {
+    const login = (ip: string) => h.directory.auth.authenticate({ username: 'carol@b.example', password: PASSWORD, protocol: 'imap', ip });
+    assert.ok((await login('198.51.100.40')).ok);
+    h.advance((h.config.auth.throttle.knownClientDays - 1) * 86_400_000);
+    assert.ok((await login('198.51.100.41')).ok);
+    h.advance(2 * 86_400_000);
+    const report = await h.directory.housekeeping();
+    assert.ok(report.throttleEntriesPruned >= 1);
+    assert.equal(await h.store.throttle.knownClient('carol@b.example', '198.51.100.40', 0), false);
+    assert.equal(await h.store.throttle.knownClient('carol@b.example', '198.51.100.41', 0), true);
   });
 
   it('drops expired sessions and tokens but not live ones', async () => {

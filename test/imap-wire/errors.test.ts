@@ -58,3 +58,28 @@ test('rejects too many arguments', () => {
   const ev = parseOne(`a1 FETCH 1 (${Array(50).fill('FLAGS').join(' ')})\r\n`, { maxArguments: 20 });
   assert.equal(ev.kind === 'error' && ev.error.code, 'too-many-arguments');
 });
+
+// Issue 16 item 25: a user name typed with an accent and no quotes used to get
+// "Expected a space" (the atom ended at the first 8-bit byte). The answer now
+// says what is wrong and how to send it.
+const unquoted8bit: Array<[string, string]> = [
+  ['inside an unquoted user name', 'a1 LOGIN jürgen@example.test secret\r\n'],
+  ['at the start of an unquoted user name', 'a1 LOGIN ürsula@example.test secret\r\n'],
+  ['in an unquoted password', 'a1 LOGIN fred pässword\r\n'],
+  ['in an unquoted mailbox name', 'a1 SELECT Entwürfe\r\n'],
+  ['in an unquoted LIST pattern', 'a1 LIST "" Entwü*\r\n'],
+];
+
+for (const [title, input] of unquoted8bit) {
+  test(`says that non-ASCII needs quotes or a literal when it appears ${title}`, () => {
+    for (const utf8 of [false, true]) {
+      const ev = parseOne(input, { utf8 });
+      if (ev.kind !== 'error') assert.fail(show(ev));
+      assert.equal(ev.error.code, 'eight-bit-not-allowed', ev.error.message);
+      assert.equal(ev.error.tag, 'a1');
+      assert.match(ev.error.message, /non-ASCII/i);
+      assert.match(ev.error.message, /quoted string|literal/);
+      assert.doesNotMatch(ev.error.message, /Expected a space/);
+    }
+  });
+}

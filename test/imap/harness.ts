@@ -52,6 +52,8 @@ export async function openImapHarness(tune: (config: StoaConfig) => void = () =>
   Object.assign(config.listeners.imap, { host: '127.0.0.1', port: 0, allowPlaintextAuth: true });
   Object.assign(config.listeners.imaps, { host: '127.0.0.1', port: 0 });
   config.log.level = 'silent';
+  // Many tests open many sessions of one account from 127.0.0.1; the caps have their own test (test/e2e/connection-limits.test.ts).
+  Object.assign(config.imap, { maxConnectionsPerIp: 1000, maxSessionsPerAccountIp: 1000 });
   tune(config);
   const logger = createLogger(config);
   const store = await openStore(config);
@@ -61,7 +63,7 @@ export async function openImapHarness(tune: (config: StoaConfig) => void = () =>
   const tls = await loadTlsMaterial(config, logger);
   let clock = Date.now();
   const imap = await startImapListeners({
-    config, tls, logger, now: () => clock,
+    config, tls, logger, now: () => clock, gate: services.connections,
     services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
   });
   const clients: ImapFlow[] = [];

@@ -194,6 +194,17 @@ describe('IMAP protocol over a raw socket', () => {
     });
   }
 
+  it('tells a client that sends a non-ASCII user name without quotes what is wrong (issue 16 item 25)', async () => {
+    const c = await h.raw();
+    c.write(Buffer.from('U1 LOGIN jürgen@example.test secret\r\n', 'utf8'));
+    const answer = await c.until((t) => /U1 (OK|NO|BAD)/.test(t));
+    assert.match(answer, /U1 BAD .*non-ASCII.*quoted string/i);
+    assert.doesNotMatch(answer, /Expected a space/);
+    // The connection stays usable: the quoted form reaches the login check.
+    c.write(Buffer.from('U2 LOGIN "jürgen@example.test" secret\r\n', 'utf8'));
+    assert.match(await c.until((t) => /U2 (OK|NO|BAD)/.test(t)), /U2 (NO|BAD)/);
+  });
+
   it('rejects message numbers beyond EXISTS', async () => {
     const c = await loggedIn();
     await c.command('SELECT INBOX');

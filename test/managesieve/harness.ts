@@ -12,6 +12,7 @@ import type { StoaConfig } from '../../server/src/config/types.ts';
 import { systemActor } from '../../server/src/directory/access.ts';
 import type { Directory } from '../../server/src/directory/api.ts';
 import { createDirectory } from '../../server/src/directory/directory.ts';
+import { createConnectionGate } from '../../server/src/operations/connection-gate.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
 import { startManageSieve, type ManageSieveListener } from '../../server/src/protocols/managesieve/server.ts';
 import { createSieveService, type SieveService } from '../../server/src/sieve/sieve-service.ts';
@@ -56,6 +57,7 @@ export async function openSieveHarness(tune: (config: StoaConfig) => void = () =
   const tls = await loadTlsMaterial(config, logger);
   const listener = await startManageSieve({
     config, logger, secureContext: secureContext(tls, config.tls), services: { auth: directory.auth, sieve },
+    gate: createConnectionGate({ maxTotal: config.connections.maxTotal, reserved: 0, logger }),
   });
   return {
     store, config, directory, sieve, listener, alice, bob, port: listener.address!.port,

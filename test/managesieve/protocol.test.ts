@@ -156,3 +156,26 @@ describe('ManageSieve protocol', () => {
     assert.match(await c.response(), /^BYE "Too slow to log in/);
   });
 });
+
+describe('ManageSieve sessions per account and address', () => {
+  let h: SieveHarness;
+  before(async () => {
+    h = await openSieveHarness((c) => { c.managesieve.maxSessionsPerAccountIp = 1; });
+  });
+  after(async () => h.close());
+
+  it('a login after UNAUTHENTICATE on the same connection replaces the earlier one instead of counting twice', async () => {
+    const c = await RawSieveClient.open(h.port);
+    await c.response();
+    await c.starttls();
+    assert.match(await c.login('alice@sieve.example'), /^OK/);
+    assert.match(await c.command('UNAUTHENTICATE'), /^OK/);
+    assert.match(await c.login('alice@sieve.example'), /^OK/, 'the one session of this connection');
+    const other = await RawSieveClient.open(h.port);
+    await other.response();
+    await other.starttls();
+    assert.match(await other.login('alice@sieve.example'), /^NO \(TRYLATER\) "Too many sessions/, 'a second connection is over the cap');
+    other.close();
+    c.close();
+  });
+});

@@ -17,6 +17,7 @@ import { createDirectory } from '../../server/src/directory/directory.ts';
 import { LocalChangeBus } from '../../server/src/events/local-change-bus.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
 import { createMailServices, type MailServices } from '../../server/src/mail/mail-services.ts';
+import { createConnectionGate } from '../../server/src/operations/connection-gate.ts';
 import { startPop3, type Pop3Listeners } from '../../server/src/protocols/pop3/server.ts';
 import { openSqliteStore } from '../../server/src/store/open-store.ts';
 import type { Store } from '../../server/src/store/port.ts';
@@ -71,7 +72,7 @@ export async function openPop3Harness(tune: (config: StoaConfig) => void = () =>
   const listeners = await startPop3({
     now: () => clock,
     config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
-    tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) },
+    tls: { options: tlsServerOptions(tls, config.tls), context: secureContext(tls, config.tls) }, gate: createConnectionGate({ maxTotal: config.connections.maxTotal, reserved: 0, logger }),
   });
   const inboxOf = async (account: Account): Promise<string> =>
     ((await mail.mailboxes.find(SYSTEM, account.id, 'INBOX'))?.mailbox ?? (await mail.mailboxes.ensureDefaultMailboxes(SYSTEM, account.id)).find((m) => m.name === 'INBOX')!).id;

@@ -82,7 +82,7 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const tls = await loadTlsMaterial(config, logger);
   const smtp = await startSmtp({
     smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
-    tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics, dns: services.dns, trace: services.trace,
+    tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics, dns: services.dns, trace: services.trace, gate: services.connections,
   });
   const a = smtp.addresses;
 

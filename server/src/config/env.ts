@@ -42,6 +42,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'STOA_DEMO_PASSWORD', path: 'firstStart.demo.password', parse: asText, description: 'Password of the demo users created at first start.' },
   { name: 'STOA_DEMO', path: 'firstStart.demo.enabled', parse: asFlag, description: '`1` or `0`: create the demo domain at first start.' },
   { name: 'STOA_LOG_LEVEL', path: 'log.level', parse: asText, description: 'Log level.' },
+  { name: 'STOA_METRICS_TOKEN', path: 'api.metrics.token', parse: asText, description: 'Bearer token for `/metrics` (a secret: keep it out of the file).' },
   { name: 'STOA_TLS_CERT_FILE', path: 'tls.certFile', parse: asText, description: 'PEM certificate chain (with `STOA_TLS_KEY_FILE`).' },
   { name: 'STOA_TLS_KEY_FILE', path: 'tls.keyFile', parse: asText, description: 'PEM private key of the certificate.' },
   { name: 'STOA_DNS_SERVERS', path: 'dns.servers', parse: asList, description: 'Comma-separated resolver addresses (`127.0.0.1:5353,::1`).' },

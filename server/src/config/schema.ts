@@ -108,6 +108,9 @@ export const configSchema = Obj({
       allowPlaintextAuth: Type.Boolean({ description: 'AUTHENTICATE before STARTTLS' }),
     }),
   }),
+  connections: Obj({
+    maxTotal: Int(1, 1_000_000, 'Simultaneous connections over every mail listener together'),
+  }),
   auth: Obj({
     argon2: Obj({
       // RFC 9106 §3.1 bounds; memory must be at least 8 × parallelism KiB.
@@ -123,6 +126,10 @@ export const configSchema = Obj({
       baseDelayMs: Int(0, MAX_MS, 'First delay'),
       maxDelayMs: Int(0, MAX_MS, 'Longest delay'),
       windowMs: Int(1000, MAX_MS, 'Memory of failures'),
+      knownClientDays: Int(1, 3650, 'A login from an address makes it known to the account for this long'),
+      knownClientsPerAccount: Int(1, 10_000, 'Most recent client addresses remembered per account'),
+      maxConcurrentPerIp: Int(1, 1000, 'Password checks running at once for one client address'),
+      maxConcurrentPerAccount: Int(1, 1000, 'Password checks running at once for one account'),
     }),
   }),
   smtp: Obj({
@@ -132,6 +139,8 @@ export const configSchema = Obj({
     maxRecipients: Int(100, 100_000, 'Recipients per message'),
     maxConnections: Int(1, 100_000, 'Simultaneous SMTP connections'),
     maxConnectionsPerIp: Int(1, 100_000, 'Simultaneous SMTP connections per client IP'),
+    maxConnectionsPerNetwork: Int(1, 100_000, 'Simultaneous SMTP connections per IPv4 /24 or IPv6 /64'),
+    busyIdleTimeoutMs: Int(1000, 3_600_000, 'Idle time before MAIL FROM while the listeners are under pressure'),
     // RFC 5321 §4.5.3.2.7: the server waits at least 5 minutes for a command.
     socketTimeoutMs: Int(1000, 3_600_000, 'Idle time before the connection is closed'),
     harvest: Obj({
@@ -141,8 +150,18 @@ export const configSchema = Obj({
     }),
     duplicateWindowMs: Int(0, 7 * 24 * 3600 * 1000, 'Collapse repeated deliveries of one Message-ID'),
     spoolMemoryBytes: Int(0, 64 * 1024 * 1024, 'Messages up to this size are spooled in memory'),
+    earlyTalkerDelayMs: Int(0, 10_000, 'MX: hold the banner this long and refuse clients that talk first; 0 = banner at once'),
+  }),
+  imap: Obj({
+    maxConnections: Int(1, 1_000_000, 'Simultaneous IMAP connections (imap and imaps together)'),
+    maxConnectionsPerIp: Int(1, 100_000, 'Simultaneous IMAP connections per client IP'),
+    maxSessionsPerAccountIp: Int(1, 10_000, 'Logged-in IMAP sessions of one account from one client IP'),
+    preAuthTimeoutSeconds: Int(5, 3600, 'Time to log in'),
   }),
   pop3: Obj({
+    maxConnections: Int(1, 1_000_000, 'Simultaneous POP3 connections (pop3 and pop3s together)'),
+    maxConnectionsPerIp: Int(1, 100_000, 'Simultaneous POP3 connections per client IP'),
+    preAuthTimeoutSeconds: Int(5, 3600, 'Time to log in'),
     // RFC 1939 §3: the autologout timer MUST be at least 10 minutes.
     idleTimeoutSeconds: Int(600, 86_400, 'Idle time before the connection is closed'),
     keepDeleted: Type.Boolean({ description: 'DELE hides messages from POP3 instead of deleting them' }),
@@ -155,6 +174,7 @@ export const configSchema = Obj({
   managesieve: Obj({
     maxConnections: Int(1, 100_000, 'Simultaneous ManageSieve connections'),
     maxConnectionsPerIp: Int(1, 100_000, 'Simultaneous ManageSieve connections per client IP'),
+    maxSessionsPerAccountIp: Int(1, 10_000, 'Logged-in ManageSieve sessions of one account from one client IP'),
     preAuthTimeoutSeconds: Int(5, 3600, 'Time to log in'),
     idleTimeoutSeconds: Int(60, 86_400, 'Idle time before the connection is closed'),
   }),
@@ -191,6 +211,12 @@ export const configSchema = Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
     bodyLimitBytes: Int(1024, 1024 * 1024 * 1024, 'Largest request body'),
     cookieSecure: OneOf(['auto', 'always', 'never'], 'Secure flag on the session cookie'),
+    maxConnections: Int(1, 100_000, 'Simultaneous HTTP connections (outside connections.maxTotal)'),
+    maxConnectionsPerIp: Int(1, 100_000, 'Simultaneous HTTP connections per client IP'),
+    metrics: Obj({
+      access: OneOf(['loopback', 'token', 'public'], 'Who may read /metrics'),
+      token: Type.Union([Type.String({ minLength: 16, maxLength: 512, pattern: '^[A-Za-z0-9._~+/=-]+$' }), Type.Null()], { description: 'Bearer token for /metrics' }),
+    }),
   }),
   console: Obj({
     enabled: Type.Boolean({ description: 'Serve the admin console at /admin' }),
@@ -211,6 +237,7 @@ export const configSchema = Obj({
   dns: Obj({
     servers: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 16 }),
     timeoutMs: Int(100, 120_000, 'Per-query timeout'),
+    hostsFile: Type.Union([Str('Hosts file answering reverse lookups locally'), Type.Null()]),
   }),
   log: Obj({
     level: OneOf(LOG_LEVELS, 'Minimum level written'),
@@ -386,27 +413,40 @@ export function defaultConfig(): StoaConfig {
       // RFC 5804 §1.8: 4190 is unprivileged, so the first run and production share it.
       managesieve: { enabled: true, host: '0.0.0.0', port: 4190, allowPlaintextAuth: false },
     },
+    // Below the usual 20,000-65,536 open-file limits with room for HTTP (api.maxConnections) and the store; lowered at start-up to fit.
+    connections: { maxTotal: 4000 },
     smtp: {
       maxMessageBytes: 50 * 1024 * 1024,
       maxRecipients: 100,
       maxConnections: 1000,
       maxConnectionsPerIp: 20,
+      // Issue 16: 55 addresses of one network held the MX slots; Postfix's stress mode cuts smtpd_timeout to 10 s.
+      maxConnectionsPerNetwork: 50,
+      busyIdleTimeoutMs: 10_000,
       socketTimeoutMs: 300_000,
       harvest: { freeUnknownRecipients: 3, delayMs: 1000, maxUnknownRecipients: 10 },
       duplicateWindowMs: 600_000,
       spoolMemoryBytes: 1024 * 1024,
+      // Postscreen-style pregreet checks delay every honest sender; off unless asked for (issue 16 item 16).
+      earlyTalkerDelayMs: 0,
     },
     auth: {
       // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1.
       argon2: { memoryKiB: 19456, passes: 2, parallelism: 1 },
       minPasswordLength: 8,
-      throttle: { ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000 },
+      throttle: {
+        ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000,
+        // Longer than any session (api.sessionTtlHours), so a client with a valid session is known (issue 16 item 4).
+        knownClientDays: 30, knownClientsPerAccount: 50, maxConcurrentPerIp: 8, maxConcurrentPerAccount: 4,
+      },
     },
+    // Dovecot's mail_max_userip_connections is 10; a NAT office shares one address, hence the roomier per-IP caps.
+    imap: { maxConnections: 2000, maxConnectionsPerIp: 50, maxSessionsPerAccountIp: 10, preAuthTimeoutSeconds: 30 },
     // Dovecot and Exchange mark what POP3 retrieved as seen (issue 16 item 23).
-    pop3: { idleTimeoutSeconds: 600, keepDeleted: false, markSeen: true },
+    pop3: { maxConnections: 500, maxConnectionsPerIp: 20, preAuthTimeoutSeconds: 30, idleTimeoutSeconds: 600, keepDeleted: false, markSeen: true },
     // A mailbox without a limit lets one account fill the disk (issue 16 item 15).
     directory: { defaultQuotaBytes: 10 * 1024 ** 3, defaultQuotaMessages: 0 },
-    managesieve: { maxConnections: 200, maxConnectionsPerIp: 10, preAuthTimeoutSeconds: 60, idleTimeoutSeconds: 1800 },
+    managesieve: { maxConnections: 200, maxConnectionsPerIp: 10, maxSessionsPerAccountIp: 5, preAuthTimeoutSeconds: 30, idleTimeoutSeconds: 1800 },
     // Dovecot Pigeonhole's defaults where they exist (sieve_max_redirects 4, vacation 1 day minimum is ours: 1 hour).
     sieve: {
       maxScripts: 20, maxScriptBytes: 64 * 1024, maxInstructions: 10_000, maxRedirects: 4, maxActions: 32,
@@ -418,14 +458,20 @@ export function defaultConfig(): StoaConfig {
       sharedMailboxes: { imapPrefix: 'Other Users', maxGrantsPerMailbox: 1000 },
       limits: { keywordsPerMailbox: 128, keywordBytes: 128, mailboxesPerAccount: 2000, mailboxNameBytes: 1000, mailboxDepth: 32 },
     },
-    api: { sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto' },
+    api: {
+      sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto',
+      // Its own pool outside connections.maxTotal: the reserve that keeps the API and probes answering.
+      maxConnections: 256, maxConnectionsPerIp: 64,
+      // Counters name accounts' protocols and the server's load: not for everyone (issue 16 item 12).
+      metrics: { access: 'loopback', token: null },
+    },
     console: { enabled: true, distDir: null, liveMaxClients: 50, liveIntervalMs: 2000, liveMaxBufferedBytes: 1024 * 1024 },
     firstStart: {
       adminPassword: null,
       adminLogin: 'admin',
       demo: { enabled: true, domain: 'demo.stoa.test', password: null },
     },
-    dns: { servers: [], timeoutMs: 5000 },
+    dns: { servers: [], timeoutMs: 5000, hostsFile: '/etc/hosts' },
     log: { level: 'info', pretty: false },
     tls: { certFile: null, keyFile: null, minVersion: 'TLSv1.2' },
     mailAuth: { dmarcPolicy: 'enforce', overrides: {}, dkimEd25519: false, localSenders: 'reject', localSendersDomains: {} },

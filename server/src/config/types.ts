@@ -18,6 +18,10 @@ export type Argon2Params = AuthSettings['argon2'];
 export type ThrottleConfig = AuthSettings['throttle'];
 /** SMTP front end (docs/smtp.md). */
 export type SmtpSettings = StoaConfig['smtp'];
+/** IMAP front end limits (docs/imap.md). */
+export type ImapLimits = StoaConfig['imap'];
+/** Connection limits shared by every mail listener (docs/security.md). */
+export type ConnectionSettings = StoaConfig['connections'];
 /** POP3 front end (docs/pop3.md). */
 export type Pop3Settings = StoaConfig['pop3'];
 /** The mail store (docs/mail-store.md). */

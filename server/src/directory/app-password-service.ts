@@ -10,17 +10,25 @@ import { writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { isoNow, newId } from './ids.ts';
 import { hashPassword } from './password-hash.ts';
+import { appPasswordLookup } from './app-password-lookup.ts';
 import { canonicalAppSecret, generateAppSecret } from './password-policy.ts';
 
-/**
- * Every login with an app-password-shaped secret costs one hash per app
- * password of the account, so their number is bounded.
- */
+/** App passwords per account: one per device is the idea, and each is one more secret to leak. */
 export const MAX_APP_PASSWORDS = 20;
 
 export function toAppPassword(record: AppPasswordRecord): AppPassword {
-  const { secretHash: _hash, ...appPassword } = record;
+  const { secretHash: _hash, lookup: _lookup, ...appPassword } = record;
   return appPassword;
+}
+
+/** A new secret whose lookup key no other app password of the account has (app-password-lookup.ts). */
+async function freshSecret(ctx: DirectoryContext, accountId: string): Promise<{ secret: string; lookup: string }> {
+  for (;;) {
+    const secret = generateAppSecret();
+    const lookup = appPasswordLookup(accountId, canonicalAppSecret(secret)!);
+    // Two of twenty share four letters about once in 2,000 accounts: draw again.
+    if (!await ctx.store.appPasswords.findByLookup(accountId, lookup)) return { secret, lookup };
+  }
 }
 
 export function createAppPasswordService(ctx: DirectoryContext): AppPasswordService {
@@ -34,7 +42,7 @@ export function createAppPasswordService(ctx: DirectoryContext): AppPasswordServ
       }
       const target = await loadAccount(store, actor, accountIdOrAddress, 'change');
       if (target.domainId === null) throw new StoaError('STOA_VALIDATION', 'server operator accounts have no mailbox and no app passwords');
-      const secret = generateAppSecret();
+      const { secret, lookup } = await freshSecret(ctx, target.id);
       const secretHash = await hashPassword(canonicalAppSecret(secret)!, config.auth.argon2);
       const record = await store.atomic(async (tx) => {
         const account = await loadAccount(tx, actor, target.id, 'change');
@@ -42,8 +50,10 @@ export function createAppPasswordService(ctx: DirectoryContext): AppPasswordServ
         if (existing.length >= MAX_APP_PASSWORDS) {
           throw new StoaError('STOA_VALIDATION', `an account can have at most ${MAX_APP_PASSWORDS} app passwords; revoke one first`);
         }
+        // Made meanwhile by a parallel request with the same four letters: the caller tries again.
+        if (existing.some((r) => r.lookup === lookup)) throw new StoaError('STOA_CONFLICT', 'app passwords were created at the same moment; try again');
         const at = isoNow(ctx.now());
-        const created: AppPasswordRecord = { id: newId(), accountId: account.id, name: label, createdAt: at, lastUsedAt: null, lastUsedIp: null, secretHash };
+        const created: AppPasswordRecord = { id: newId(), accountId: account.id, name: label, createdAt: at, lastUsedAt: null, lastUsedIp: null, secretHash, lookup };
         await tx.appPasswords.create(created);
         await writeAudit(tx, actor, at, { action: 'create', objectType: 'app-password', objectId: created.id, domainId: account.domainId, before: null, after: created });
         return created;

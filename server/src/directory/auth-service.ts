@@ -1,6 +1,7 @@
 // One authentication path for every protocol (IMAP LOGIN/AUTHENTICATE, SMTP
-// AUTH, POP3 USER/PASS, DAV Basic, the console): throttling, verifiers in
-// order, disabled accounts, and constant work for unknown users.
+// AUTH, POP3 USER/PASS, DAV Basic, the console): throttling (login-throttle.ts),
+// verifiers in order, disabled accounts, and the same number of argon2
+// checks for every failure: unknown user, wrong password, wrong app password.
 import type { AccountRecord } from '../store/port.ts';
 import { toAccount } from './account-access.ts';
 import type { Account } from '../../../shared/src/schemas/directory.ts';
@@ -9,10 +10,33 @@ import { actorFor, systemActor } from './access.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import type { DirectoryContext } from './context.ts';
 import { isoNow } from './ids.ts';
+import { appPasswordLookup } from './app-password-lookup.ts';
+import { createLoginThrottle, type ThrottleOutcome } from './login-throttle.ts';
 import { parseAddress, parseOperatorLogin } from './names.ts';
 import { DummyVerifier, hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
 import { canonicalAppSecret } from './password-policy.ts';
-import { blockDelayMs, freeFailuresFor, isStale, retryAfterSeconds, throttleKey, type ThrottleKeyKind } from './throttle-policy.ts';
+
+/** Every argon2 check of a login, real or dummy, goes through here so it is seen (DirectoryContext.onPasswordCheck). */
+interface PasswordChecks {
+  verify(phc: string, password: string): Promise<boolean>;
+  dummy(password: string): Promise<void>;
+}
+
+function passwordChecks(ctx: DirectoryContext, dummy: DummyVerifier): PasswordChecks {
+  const seen = <T>(check: Promise<T>): Promise<T> => {
+    ctx.onPasswordCheck?.(check);
+    return check;
+  };
+  return {
+    verify: (phc, password) => seen(verifyPassword(phc, password)),
+    dummy: (password) => seen(dummy.verify(password)),
+  };
+}
+
+/** App passwords are for mail and calendar clients, never the console (which can change the real password). */
+function appSecretOf(req: AuthRequest): string | null {
+  return req.protocol === 'api' ? null : canonicalAppSecret(req.password);
+}
 
 /**
  * Verifier answers: 'ok' (or an app-password match) accepts; 'skip' passes to
@@ -20,31 +44,47 @@ import { blockDelayMs, freeFailuresFor, isStale, retryAfterSeconds, throttleKey,
  * verifier that owns the account says 'fail' so a stale local hash cannot
  * override it). The built-in verifiers only ever say 'ok' or 'skip'.
  */
-function localPasswordVerifier(dummy: DummyVerifier): PasswordVerifier {
+function localPasswordVerifier(checks: PasswordChecks): PasswordVerifier {
   return {
     name: 'password',
     async verify(account, password) {
       if (account.passwordHash === null) {
         // Same cost as a real check, so accounts without a local password do not stand out.
-        await dummy.verify(password);
+        await checks.dummy(password);
         return 'skip';
       }
-      return (await verifyPassword(account.passwordHash, password)) ? 'ok' : 'skip';
+      return (await checks.verify(account.passwordHash, password)) ? 'ok' : 'skip';
     },
   };
 }
 
-function appPasswordVerifier(ctx: DirectoryContext): PasswordVerifier {
+/**
+ * One lookup, one hash (app-password-lookup.ts): an app-password-shaped
+ * secret costs exactly one argon2 check here whether the account has no app
+ * password, twenty, or the right one. Only app passwords made before lookups
+ * existed are tried one by one; a match records its lookup key, unless
+ * another app password of the account already has it (lookups stay unique,
+ * so a lookup never hides an app password behind another).
+ */
+function appPasswordVerifier(ctx: DirectoryContext, checks: PasswordChecks): PasswordVerifier {
   return {
     name: 'app-password',
-    async verify(account, password, req) {
-      // App passwords are for mail and calendar clients; the console (and so
-      // changing the real password) needs the account password itself.
-      if (req.protocol === 'api') return 'skip';
-      const secret = canonicalAppSecret(password);
+    async verify(account, _password, req) {
+      const secret = appSecretOf(req);
       if (secret === null) return 'skip';
-      for (const record of await ctx.store.appPasswords.listForAccount(account.id)) {
-        if (await verifyPassword(record.secretHash, secret)) return { ok: true, appPasswordId: record.id };
+      const lookup = appPasswordLookup(account.id, secret);
+      const candidate = await ctx.store.appPasswords.findByLookup(account.id, lookup);
+      if (candidate && await checks.verify(candidate.secretHash, secret)) return { ok: true, appPasswordId: candidate.id };
+      const legacy = (await ctx.store.appPasswords.listForAccount(account.id)).filter((r) => r.lookup === null);
+      if (!candidate && legacy.length === 0) {
+        await checks.dummy(secret);
+        return 'skip';
+      }
+      for (const record of legacy) {
+        if (await checks.verify(record.secretHash, secret)) {
+          if (!candidate) await ctx.store.appPasswords.setLookup(record.id, lookup).catch(() => undefined);
+          return { ok: true, appPasswordId: record.id };
+        }
       }
       return 'skip';
     },
@@ -73,9 +113,9 @@ const OUTCOME: Record<Exclude<AuthResult, { ok: true }>['code'], AuthOutcome> = 
 
 export function createAuthService(ctx: DirectoryContext): AuthService {
   const { store, config } = ctx;
-  const throttle = config.auth.throttle;
-  const dummy = new DummyVerifier(config.auth.argon2);
-  const verifiers: PasswordVerifier[] = [localPasswordVerifier(dummy), appPasswordVerifier(ctx)];
+  const throttle = createLoginThrottle({ store: store.throttle, config: config.auth.throttle, now: () => ctx.now() });
+  const checks = passwordChecks(ctx, new DummyVerifier(config.auth.argon2));
+  const verifiers: PasswordVerifier[] = [localPasswordVerifier(checks), appPasswordVerifier(ctx, checks)];
 
   /** The stored login for what the user typed: alias-domain addresses become the target domain's. */
   async function loginFor(username: string): Promise<string | null> {
@@ -91,13 +131,6 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
     } catch {
       return null;
     }
-  }
-
-  async function recordFailure(kind: ThrottleKeyKind, key: string, now: number): Promise<void> {
-    // Old failures are forgotten (auth.throttle.windowMs) even before the periodic prune runs.
-    if (isStale(await store.throttle.get(key), now, throttle.windowMs)) await store.throttle.clear(key);
-    const free = freeFailuresFor(kind, throttle);
-    await store.throttle.recordFailure(key, now, (failures) => blockDelayMs(failures, free, throttle.baseDelayMs, throttle.maxDelayMs));
   }
 
   async function rehashIfOutdated(account: AccountRecord, password: string): Promise<void> {
@@ -142,27 +175,30 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
   };
 
   async function attempt(req: AuthRequest): Promise<AuthResult> {
-    const now = ctx.now();
     const login = await loginFor(req.username);
     // Unparseable names still get an account counter, so guessing with junk
     // names is throttled like guessing with real ones.
-    const accountKey = throttleKey('account', login ?? req.username.trim().toLowerCase().slice(0, 320));
-    const ipKey = req.ip ? throttleKey('ip', req.ip) : null;
+    const counted = await throttle.begin(login ?? req.username.trim().toLowerCase().slice(0, 320), req.ip);
+    if (!counted.ok) return { ok: false, code: 'STOA_AUTH_THROTTLED', retryAfterSeconds: counted.retryAfterSeconds };
+    let outcome: ThrottleOutcome = 'failure';
+    try {
+      const result = await verified(req, login);
+      outcome = result.ok ? 'success' : result.code === 'STOA_AUTH_FAILED' ? 'failure' : 'right-password';
+      return result;
+    } finally {
+      await counted.ticket.settle(outcome);
+    }
+  }
 
-    const [ipState, accountState] = await Promise.all([ipKey ? store.throttle.get(ipKey) : null, store.throttle.get(accountKey)]);
-    const wait = Math.max(retryAfterSeconds(ipState, now), retryAfterSeconds(accountState, now));
-    if (wait > 0) return { ok: false, code: 'STOA_AUTH_THROTTLED', retryAfterSeconds: wait };
-
-    const fail = async (): Promise<AuthResult> => {
-      if (ipKey) await recordFailure('ip', ipKey, now);
-      await recordFailure('account', accountKey, now);
-      return { ok: false, code: 'STOA_AUTH_FAILED' };
-    };
-
+  /** The verifiers and the account rules, once the attempt is counted. */
+  async function verified(req: AuthRequest, login: string | null): Promise<AuthResult> {
+    const now = ctx.now();
     const record = login ? await store.accounts.getByAddress(login) : null;
     if (!record) {
-      await dummy.verify(req.password);
-      return fail();
+      // As many checks as a known account costs for this input: the password, and one app password when it has that shape.
+      await checks.dummy(req.password);
+      if (appSecretOf(req) !== null) await checks.dummy(req.password);
+      return { ok: false, code: 'STOA_AUTH_FAILED' };
     }
 
     let via: string | null = null;
@@ -175,14 +211,13 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
       if (answer !== 'ok') appPasswordId = answer.appPasswordId;
       break;
     }
-    if (via === null) return fail();
+    if (via === null) return { ok: false, code: 'STOA_AUTH_FAILED' };
 
     // Only now, with the right password, may the answer reveal that the account exists but is off.
     const domain = record.domainId ? await store.domains.get(record.domainId) : null;
     if (!record.enabled || (domain !== null && !domain.enabled)) return { ok: false, code: 'STOA_ACCOUNT_DISABLED' };
     if (!protocolAllowed(record, req.protocol)) return { ok: false, code: 'STOA_PROTOCOL_NOT_ALLOWED' };
 
-    await store.throttle.clear(accountKey);
     if (appPasswordId) await store.appPasswords.touch(appPasswordId, isoNow(now), req.ip);
     if (via === 'password') await rehashIfOutdated(record, req.password);
     const account = toAccount(record);

@@ -16,6 +16,8 @@ export interface DirectoryContext {
   bus?: ChangeBus;
   /** Counts every login attempt (stoa_auth_attempts_total). */
   onAuthAttempt?(protocol: Protocol, outcome: AuthOutcome): void;
+  /** Sees every argon2 check a login makes, real or dummy, while it runs (stoa_auth_password_checks_total; tests count them). */
+  onPasswordCheck?(check: Promise<unknown>): void;
   /** Provisions what a new domain needs beyond its row (its DKIM keys), after the row has committed. */
   onDomainCreated?(domain: Domain): Promise<void>;
 }

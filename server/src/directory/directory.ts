@@ -27,6 +27,7 @@ export interface DirectoryOptions {
   /** Where account events (password changed, disabled, deleted) are published. */
   bus?: ChangeBus;
   onAuthAttempt?: DirectoryContext['onAuthAttempt'];
+  onPasswordCheck?: DirectoryContext['onPasswordCheck'];
   onDomainCreated?: DirectoryContext['onDomainCreated'];
 }
 
@@ -34,7 +35,8 @@ export { actorFor };
 
 export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 'mail' | 'directory'>, options: DirectoryOptions = {}): Directory {
   const ctx: DirectoryContext = {
-    store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt, onDomainCreated: options.onDomainCreated,
+    store, config, now: options.now ?? Date.now, bus: options.bus, onAuthAttempt: options.onAuthAttempt,
+    onPasswordCheck: options.onPasswordCheck, onDomainCreated: options.onDomainCreated,
   };
   return {
     domains: createDomainService(ctx),
@@ -53,8 +55,10 @@ export function createDirectory(store: Store, config: Pick<StoaConfig, 'auth' | 
     grants: createMailboxGrantService(ctx),
     async housekeeping() {
       const now = ctx.now();
+      const clientsPruned = await store.throttle.pruneClients(now - config.auth.throttle.knownClientDays * 86_400_000);
       return {
-        throttleEntriesPruned: await store.throttle.prune(now - config.auth.throttle.windowMs),
+        // Failure counters past their window and known addresses past knownClientDays (login-throttle.ts).
+        throttleEntriesPruned: clientsPruned + await store.throttle.prune(now - config.auth.throttle.windowMs),
         credentialsExpired: await store.credentials.deleteExpired(new Date(now).toISOString()),
       };
     },

@@ -61,6 +61,8 @@ export async function checkSenderStages(filter: IntakeFilter, origin: IntakeOrig
   if (!session) return;
   const { connection } = session;
   connection.helo = origin.helo ?? '';
+  // The front end looks the reverse name up while the session goes on (the banner does not wait for it): the latest one counts.
+  if (origin.clientHostname !== undefined) connection.clientHostname = origin.clientHostname;
   if (principal && principal.id !== null) connection.account = { id: principal.id, address: principal.login };
   if (!session.heloChecked) {
     // Marked only once passed: a client refused here is refused again at its next MAIL FROM.

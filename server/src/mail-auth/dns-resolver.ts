@@ -9,9 +9,12 @@
 //   negative answer is trusted, timeouts and refused or failing servers for a
 //   short while, so an unreachable resolver costs one timeout per name, not
 //   one per message;
-// - a query already in flight is shared by every caller that asks meanwhile.
+// - a query already in flight is shared by every caller that asks meanwhile;
+// - the reverse name of a loopback client or of an address in the hosts file
+//   (dns.hostsFile) is answered locally, without a query (hosts-file.ts).
 import { Resolver } from 'node:dns/promises';
 import type { StoaConfig } from '../config/types.ts';
+import { localReverse, readHostsFile } from './hosts-file.ts';
 
 /** The lookups Stoa's SMTP side uses; a cached node:dns Resolver implements them. */
 export interface DnsLookups {
@@ -46,11 +49,13 @@ export class CachedResolver implements DnsLookups {
   readonly #now: () => number;
   readonly #cache = new Map<string, Entry>();
   readonly #inFlight = new Map<string, Promise<unknown>>();
+  readonly #hosts: ReadonlyMap<string, string[]>;
 
-  constructor(resolver: Resolver, timeoutMs: number, now: () => number = Date.now) {
+  constructor(resolver: Resolver, timeoutMs: number, now: () => number = Date.now, hosts: ReadonlyMap<string, string[]> = new Map()) {
     this.#resolver = resolver;
     this.#timeoutMs = timeoutMs;
     this.#now = now;
+    this.#hosts = hosts;
   }
 
   resolve(name: string, rrtype: string): Promise<unknown> {
@@ -66,6 +71,8 @@ export class CachedResolver implements DnsLookups {
   }
 
   reverse(ip: string): Promise<string[]> {
+    const local = localReverse(this.#hosts, ip);
+    if (local) return Promise.resolve(local);
     return this.#lookup(ip, 'PTR-of', () => this.#resolver.reverse(ip)) as Promise<string[]>;
   }
 
@@ -116,7 +123,7 @@ export function createDnsResolver(config: Pick<StoaConfig, 'dns'>, timeoutMs = c
   // c-ares retries once within the deadline; the deadline itself is ours.
   const resolver = new Resolver({ timeout: Math.max(50, Math.floor(timeoutMs / 2)), tries: 2 });
   if (config.dns.servers.length > 0) resolver.setServers(config.dns.servers);
-  return new CachedResolver(resolver, timeoutMs);
+  return new CachedResolver(resolver, timeoutMs, Date.now, readHostsFile(config.dns.hostsFile));
 }
 
 /** The `(name, rrtype)` lookup mailauth expects (its default is dns.promises.resolve). */
@@ -127,8 +134,10 @@ export function mailauthResolver(resolver: Pick<DnsLookups, 'resolve'>): Mailaut
 }
 
 /**
- * smtp-server's `resolver` option (the reverse lookup for Received): callback
- * style, through the cache. smtp-server gives up after 1.5 s on its own.
+ * smtp-server's `resolver` option, callback style through the cache. Stoa's
+ * listeners turn smtp-server's own lookup off (it holds the banner) and look
+ * the name up themselves (protocols/smtp/reverse-name.ts); this stays so
+ * nothing in smtp-server ever reaches the process-wide resolver.
  */
 export function smtpServerResolver(resolver: Pick<DnsLookups, 'reverse'>): { reverse(ip: string, cb: (err: Error | null, hostnames?: string[]) => void): void } {
   return {

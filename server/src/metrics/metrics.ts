@@ -15,6 +15,10 @@ export interface Metrics {
   connections: Gauge<'protocol'>;
   /** Registers a function read at each scrape for one protocol's open connections. */
   trackConnections(protocol: string, read: () => number): void;
+  /** argon2 checks made by logins, real and dummy: the CPU that logins cost (directory/auth-service.ts). */
+  passwordChecks: Counter;
+  /** Connections and logins refused by a cap (operations/connection-gate.ts). */
+  connectionsRefused: Counter<'protocol' | 'reason'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -52,6 +56,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'stoa_auth_attempts_total',
       help: 'Authentication attempts, by protocol and outcome',
       labelNames: ['protocol', 'result'] as const,
+      registers: [registry],
+    }),
+    passwordChecks: new Counter({
+      name: 'stoa_auth_password_checks_total',
+      help: 'argon2 password checks made by login attempts, real and dummy (each costs auth.argon2 memory and time)',
+      registers: [registry],
+    }),
+    connectionsRefused: new Counter({
+      name: 'stoa_connections_refused_total',
+      help: 'Connections and logins refused by a connection cap, by protocol and the cap hit (total, protocol, ip, network, account)',
+      labelNames: ['protocol', 'reason'] as const,
       registers: [registry],
     }),
   };

@@ -16,6 +16,9 @@ import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
 import type { MailboxGrantStore, PublicFolderAddressStore, SharedMailboxStore } from './shared-mailbox-port.ts';
+import type { ThrottleStore } from './throttle-port.ts';
+
+export type { Reservation, ThrottleRule, ThrottleState, ThrottleStore } from './throttle-port.ts';
 
 // The adapters and the contract suite name the model types through this port.
 export type { ApiCredential, BlobInfo, ByteRange, DomainScope, ListOptions, Page, SortOrder };
@@ -107,11 +110,22 @@ export interface AddressStore {
 export interface AppPasswordRecord extends AppPassword {
   /** PHC string (argon2id) of the secret. */
   secretHash: string;
+  /**
+   * Finds the candidate in one lookup (directory/app-password-lookup.ts): a
+   * keyed hash of the secret's first letters, so a login checks one argon2
+   * hash whatever the number of app passwords. Null for app passwords made
+   * before it existed (filled in at their next use).
+   */
+  lookup: string | null;
 }
 
 export interface AppPasswordStore {
   create(record: AppPasswordRecord): Promise<void>;
   listForAccount(accountId: string): Promise<AppPasswordRecord[]>;
+  /** The account's app password with this lookup key, or null (issue 16 item 5). */
+  findByLookup(accountId: string, lookup: string): Promise<AppPasswordRecord | null>;
+  /** Records the lookup key of an app password made before lookups existed. */
+  setLookup(id: string, lookup: string): Promise<void>;
   get(id: string): Promise<AppPasswordRecord | null>;
   touch(id: string, at: string, ip: string | null): Promise<void>;
   delete(id: string): Promise<void>;
@@ -146,18 +160,6 @@ export interface CredentialStore {
   listForAccount(accountId: string, kind: ApiCredential['kind']): Promise<ApiCredential[]>;
   deleteForAccount(accountId: string): Promise<number>;
   deleteExpired(now: string): Promise<number>;
-}
-
-export interface ThrottleState { key: string; failures: number; lastFailureAt: number; blockedUntil: number }
-
-/** Failure counters for authentication throttling, shared by every node. */
-export interface ThrottleStore {
-  get(key: string): Promise<ThrottleState | null>;
-  /** Atomically counts one more failure and stores the new block time computed by `blockFor(failures)` (ms). */
-  recordFailure(key: string, now: number, blockFor: (failures: number) => number): Promise<ThrottleState>;
-  clear(key: string): Promise<void>;
-  /** Forget entries whose last failure is older than `before` (ms since epoch). */
-  prune(before: number): Promise<number>;
 }
 
 // ---- Locks --------------------------------------------------------------------

@@ -43,5 +43,6 @@ export const Problem = Type.Object({
   instance: Type.Optional(Type.String()),
   code: Type.String({ description: 'Stable Stoa error code, see docs/errors.md' }),
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  reference: Type.Optional(Type.String({ description: 'For a fault on the server side: the id of the log line with its detail' })),
 });
 export type Problem = Static<typeof Problem>;

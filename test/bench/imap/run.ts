@@ -22,6 +22,7 @@ import { createLogger } from '../../../server/src/log/logger.ts';
 import { createMailServices } from '../../../server/src/mail/mail-services.ts';
 import { indexMessage } from '../../../server/src/mail/mime/index.ts';
 import { startImapListeners } from '../../../server/src/protocols/imap/server.ts';
+import { createConnectionGate } from '../../../server/src/operations/connection-gate.ts';
 import type { NewMessage } from '../../../server/src/store/mail-port.ts';
 import { openStore } from '../../../server/src/store/open-store.ts';
 import { loadTlsMaterial } from '../../../server/src/tls/tls-material.ts';
@@ -120,6 +121,10 @@ config.auth.argon2 = { memoryKiB: 1024, passes: 1, parallelism: 1 };
 Object.assign(config.listeners.imap, { host: '127.0.0.1', port: 0, allowPlaintextAuth: true });
 config.listeners.imaps.enabled = false;
 config.log.level = 'silent';
+// The benchmark opens many connections of one account from one address: the caps (docs/security.md) are lifted.
+const MANY = IDLE + Number(values.clients) + 100;
+config.connections.maxTotal = MANY;
+config.imap = { maxConnections: MANY, maxConnectionsPerIp: MANY, maxSessionsPerAccountIp: MANY, preAuthTimeoutSeconds: 3600 };
 const logger = createLogger(config);
 const store = await openStore(config);
 const directory = createDirectory(store, config);
@@ -134,6 +139,7 @@ await mail.mailboxes.ensureDefaultMailboxes(SYSTEM, account.id);
 const inbox = (await mail.mailboxes.find(SYSTEM, account.id, 'INBOX'))!.mailbox;
 const imap = await startImapListeners({
   config, logger, tls: await loadTlsMaterial(config, logger),
+  gate: createConnectionGate({ maxTotal: MANY, reserved: 0, logger, openFileLimit: null }),
   services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
 });
 const port = imap.imap!.port;

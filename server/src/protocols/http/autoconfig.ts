@@ -34,12 +34,16 @@ function basicCredentials(header: string | undefined): { username: string; passw
 
 /**
  * The mailboxes the authenticated requester may open, when it asks about its
- * own address; 'denied' for wrong credentials; [] without credentials.
+ * own address; 'denied' for wrong credentials, the seconds to wait when the
+ * login is throttled; [] without credentials.
  */
-async function alternativesFor(directory: Directory, header: string | undefined, email: string, ip: string): Promise<AlternativeMailbox[] | 'denied'> {
+async function alternativesFor(
+  directory: Directory, header: string | undefined, email: string, ip: string,
+): Promise<AlternativeMailbox[] | 'denied' | { retryAfterSeconds: number }> {
   const credentials = basicCredentials(header);
   if (!credentials) return [];
   const login = await directory.auth.authenticate({ ...credentials, protocol: 'autodiscover', ip });
+  if (!login.ok && login.code === 'STOA_AUTH_THROTTLED') return { retryAfterSeconds: Math.max(1, Math.ceil(login.retryAfterSeconds ?? 1)) };
   if (!login.ok) return 'denied';
   const asked = await directory.addresses.resolve(email).catch(() => null);
   if (asked?.kind !== 'account' || asked.account.id !== login.account.id) return [];
@@ -93,6 +97,11 @@ export async function autoconfigRoutes(app: FastifyInstance, opts: { config: Sto
     const alternatives = await alternativesFor(directory, request.headers.authorization, parsed.email, request.ip);
     if (alternatives === 'denied') {
       return reply.code(401).header('www-authenticate', 'Basic realm="Autodiscover", charset="UTF-8"').send(autodiscoverError(401, 'Wrong user name or password'));
+    }
+    if (!Array.isArray(alternatives)) {
+      // Throttled like every login (docs/security.md "Login throttling"): not "wrong password", so the client does not ask for a new one.
+      return reply.code(429).header('retry-after', String(alternatives.retryAfterSeconds))
+        .send(autodiscoverError(429, `Too many failed logins; try again in ${alternatives.retryAfterSeconds} seconds`));
     }
     return reply.send(autodiscoverResponse(config, parsed.email, alternatives));
   };

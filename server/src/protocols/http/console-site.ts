@@ -19,26 +19,12 @@ export function defaultConsoleDir(): string {
   return resolve(fileURLToPath(new URL('../../../../dist/console/browser', import.meta.url)));
 }
 
-/**
- * CSP for the console (W3C CSP Level 3): everything from our own origin;
- * inline styles only (Angular Material sets style attributes), no inline
- * script; never framed (clickjacking), also for browsers that only know
- * X-Frame-Options.
- */
-export const CONSOLE_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
-].join('; ');
+// Security headers (the console's content security policy, no framing,
+// nosniff, referrer policy) come from security-headers.ts, which every answer
+// of the listener goes through; this file sets only what caching needs.
 
 const ASSET = /\.(?:js|mjs|css|map|svg|png|ico|jpe?g|webp|woff2?|txt|webmanifest|br|gz)$/i;
 const HASHED = /-[A-Za-z0-9_-]{8}\.(js|css|woff2?)(\.br|\.gz)?$/;
-
-function securityHeaders(reply: FastifyReply): void {
-  reply.header('content-security-policy', CONSOLE_CSP);
-  reply.header('x-frame-options', 'DENY');
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'same-origin');
-}
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Stoa console not built</title>
 <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
@@ -63,7 +49,6 @@ export async function consoleSite(app: FastifyInstance, opts: { config: ConsoleS
   if (!built) {
     app.log.warn({ root }, 'the admin console is not built: /admin shows how to build it (npm run build)');
     const notBuilt = async (_request: unknown, reply: FastifyReply) => {
-      securityHeaders(reply);
       return reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT);
     };
     // The router ignores trailing slashes: "/admin" also answers "/admin/".
@@ -83,10 +68,6 @@ export async function consoleSite(app: FastifyInstance, opts: { config: ConsoleS
     setHeaders(res, path) {
       res.setHeader('cache-control', HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
-  });
-
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/admin')) securityHeaders(reply);
   });
 
   const index = async (_request: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');

@@ -1,6 +1,6 @@
 // Liveness and readiness probes for orchestrators and load balancers.
 import type { FastifyInstance } from 'fastify';
-import { isStoaError } from '../../errors/catalogue.ts';
+import { newReference } from '../../errors/incident.ts';
 import type { HealthService } from '../../operations/health.ts';
 import { Health } from '../../../../shared/src/schemas/api.ts';
 import { problemResponses, sendProblem } from './problem.ts';
@@ -22,9 +22,10 @@ export async function healthRoutes(app: FastifyInstance, opts: { health: HealthS
     try {
       await opts.health.ready();
     } catch (err) {
-      request.log.warn({ err }, 'readiness check: store ping failed');
-      const detail = isStoaError(err) ? err.detail : undefined;
-      return sendProblem(request, reply, { code: 'STOA_STORE_UNAVAILABLE', detail });
+      // The probe is public: the reason (which may name the database file) stays in the log, under the reference.
+      const reference = newReference();
+      request.log.warn({ err, ref: reference }, 'readiness check: store ping failed');
+      return sendProblem(request, reply, { code: 'STOA_STORE_UNAVAILABLE', reference });
     }
     return { status: 'ok' as const };
   });

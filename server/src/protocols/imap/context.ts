@@ -43,6 +43,8 @@ export interface ImapSettings {
   appendLimit: number;
   /** Where streamed APPEND literals are spooled while they arrive. */
   spoolDir: string;
+  /** From connect to login, whatever the client sends meanwhile (imap.preAuthTimeoutSeconds). */
+  preAuthTimeoutMs: number;
   /** Clock in ms since the epoch (tests move it). */
   now: () => number;
   /** Where shared mailboxes opened through full access are shown (mail.sharedMailboxes.imapPrefix); "Other Users" when absent. */
@@ -99,6 +101,12 @@ export interface ImapContext<Session extends ImapSession = ImapSession> {
    * change made by another process or node.
    */
   watchLogin(grant: LoginGrant): void;
+  /**
+   * Counts this login against imap.maxSessionsPerAccountIp (released when the
+   * connection closes); false when the account has that many sessions from
+   * this address already.
+   */
+  claimSession(accountId: string): boolean;
 }
 
 /** RFC 7888/3502 APPEND literals too large to hold in memory, streamed back from the spool. */

@@ -11,6 +11,8 @@ import { secureContext, tlsServerOptions, type TlsMaterial } from '../../tls/tls
 import type { ImapListenerInfo, ImapServices, ImapSettings } from './context.ts';
 import { ImapConnection } from './session/connection.ts';
 import { listenOn } from '../listen.ts';
+import { serveCleartext, serveImplicitTls } from '../limited-server.ts';
+import type { ConnectionGate, Refusal } from '../../operations/connection-gate.ts';
 
 /** RFC 7889 APPENDLIMIT: the largest message APPEND accepts (the SMTP limit is for mail from outside). */
 export const DEFAULT_APPEND_LIMIT = 64 * 1024 * 1024;
@@ -28,16 +30,26 @@ export interface ImapServerDeps {
   services: ImapServices;
   tls: TlsMaterial;
   logger: Logger;
+  /** The process's connection caps (services.connections). */
+  gate: ConnectionGate;
   /** Clock in ms since the epoch (tests move it). */
   now?: () => number;
 }
 
-export async function startImapListeners({ config, services, tls, logger, now = Date.now }: ImapServerDeps): Promise<ImapListeners> {
+/** RFC 9051 §7.1.5: BYE at the greeting, RFC 5530 UNAVAILABLE. */
+export function imapRefusal(why: Refusal): string {
+  const text = why.reason === 'ip' || why.reason === 'network' ? 'Too many connections from your address' : 'Server busy';
+  return `* BYE [UNAVAILABLE] ${text}; try again later\r\n`;
+}
+
+export async function startImapListeners({ config, services, tls, logger, gate, now = Date.now }: ImapServerDeps): Promise<ImapListeners> {
   const log = logger.child({ component: 'imap' });
+  const pool = gate.pool('imap', config.imap);
   const settings: ImapSettings = {
     hostname: config.hostname,
     appendLimit: DEFAULT_APPEND_LIMIT,
     spoolDir: join(config.dataDir, 'tmp', 'imap-append'),
+    preAuthTimeoutMs: config.imap.preAuthTimeoutSeconds * 1000,
     now,
     sharedMailboxPrefix: config.mail.sharedMailboxes.imapPrefix,
   };
@@ -49,7 +61,7 @@ export async function startImapListeners({ config, services, tls, logger, now = 
 
   const accept = (socket: Socket, listener: ImapListenerInfo, secure: boolean): void => {
     const connection = new ImapConnection(socket, {
-      services, listener, settings, logger: log,
+      services, listener, settings, logger: log, sessions: pool,
       secureContext: listener.starttls ? starttlsContext : null,
     }, secure);
     connections.add(connection);
@@ -71,14 +83,16 @@ export async function startImapListeners({ config, services, tls, logger, now = 
     const plain = config.listeners.imap;
     if (plain.enabled) {
       const info: ImapListenerInfo = { name: 'imap', starttls: true, allowPlaintextAuth: plain.allowPlaintextAuth };
-      const server = createServer((socket) => accept(socket, info, false));
+      const server = createServer();
+      serveCleartext(server, pool, imapRefusal, (socket) => accept(socket, info, false));
       servers.push(server);
       result.imap = await listenOn(server, 'imap', plain.host, plain.port, 4096);
     }
     const implicit = config.listeners.imaps;
     if (implicit.enabled) {
       const info: ImapListenerInfo = { name: 'imaps', starttls: false, allowPlaintextAuth: true };
-      const server = createTlsServer(tlsServerOptions(tls, config.tls), (socket: TLSSocket) => accept(socket, info, true));
+      const server = createTlsServer(tlsServerOptions(tls, config.tls));
+      serveImplicitTls(server, pool, (socket: TLSSocket) => accept(socket, info, true));
       // A failed handshake is the client's problem; keep serving the others.
       server.on('tlsClientError', (err) => log.debug({ err }, 'imaps handshake failed'));
       servers.push(server);

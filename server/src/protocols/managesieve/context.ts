@@ -36,6 +36,8 @@ export interface ManageSieveContext {
   settings: ManageSieveSettings;
   /** The connection's logger ({ proto, conn, ip, listener }), with `user` once logged in. */
   logger: Logger;
+  /** Counts this login against managesieve.maxSessionsPerAccountIp until the connection closes; false when over. */
+  claimSession(accountId: string): boolean;
   /** The connection's logger without a user, restored by UNAUTHENTICATE. */
   readonly connectionLogger: Logger;
 }

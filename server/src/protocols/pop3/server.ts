@@ -13,6 +13,8 @@ import type { MaildropLocks } from '../../mail/maildrop-lock.ts';
 import type { Pop3ListenerInfo, Pop3Services } from './context.ts';
 import { servePop3Connection } from './session/connection.ts';
 import { listenOn } from '../listen.ts';
+import { serveCleartext, serveImplicitTls } from '../limited-server.ts';
+import type { ConnectionGate, Refusal } from '../../operations/connection-gate.ts';
 import { SizeCache } from './session/size-cache.ts';
 import { statusLine } from './wire/serialize.ts';
 
@@ -28,6 +30,14 @@ export interface Pop3Deps {
   now?: () => number;
   /** Server options for pop3s and the context for STLS; null leaves TLS out (pop3s off, no STLS). */
   tls: { options: TlsOptions; context: SecureContext } | null;
+  /** The process's connection caps (services.connections). */
+  gate: ConnectionGate;
+}
+
+/** RFC 3206 §4 SYS/TEMP: the client should come back later. */
+export function pop3Refusal(why: Refusal): string {
+  const text = why.reason === 'ip' || why.reason === 'network' ? 'Too many connections from your address' : 'Server busy';
+  return statusLine(false, `${text}; try again later`, 'SYS/TEMP').toString('latin1');
 }
 
 export interface Pop3Listeners {
@@ -47,6 +57,8 @@ export async function startPop3(deps: Pop3Deps): Promise<Pop3Listeners> {
   };
   const settings = { hostname: config.hostname, keepDeleted: config.pop3.keepDeleted, markSeen: config.pop3.markSeen, now: deps.now ?? Date.now };
   const idleTimeoutMs = config.pop3.idleTimeoutSeconds * 1000;
+  const preAuthTimeoutMs = config.pop3.preAuthTimeoutSeconds * 1000;
+  const pool = deps.gate.pool('pop3', config.pop3);
   const sockets = new Set<Socket>();
   const servers: Server[] = [];
   const track = (socket: Socket): void => {
@@ -70,9 +82,10 @@ export async function startPop3(deps: Pop3Deps): Promise<Pop3Listeners> {
     const plain = config.listeners.pop3;
     if (plain.enabled) {
       const listener: Pop3ListenerInfo = { name: 'pop3', stls: deps.tls !== null, allowPlaintextAuth: plain.allowPlaintextAuth };
-      const server = createServer((socket) => {
+      const server = createServer();
+      serveCleartext(server, pool, pop3Refusal, (socket) => {
         track(socket);
-        servePop3Connection(socket, false, { services, listener, settings, logger, idleTimeoutMs, secureContext: deps.tls?.context ?? null });
+        servePop3Connection(socket, false, { services, listener, settings, logger, idleTimeoutMs, preAuthTimeoutMs, secureContext: deps.tls?.context ?? null });
       });
       servers.push(server);
       pop3 = await listenOn(server, 'pop3', plain.host, plain.port);
@@ -80,9 +93,10 @@ export async function startPop3(deps: Pop3Deps): Promise<Pop3Listeners> {
     const implicit = config.listeners.pop3s;
     if (implicit.enabled && deps.tls) {
       const listener: Pop3ListenerInfo = { name: 'pop3s', stls: false, allowPlaintextAuth: false };
-      const server = createTlsServer(deps.tls.options, (socket) => {
+      const server = createTlsServer(deps.tls.options);
+      serveImplicitTls(server, pool, (socket) => {
         track(socket);
-        servePop3Connection(socket, true, { services, listener, settings, logger, idleTimeoutMs, secureContext: null });
+        servePop3Connection(socket, true, { services, listener, settings, logger, idleTimeoutMs, preAuthTimeoutMs, secureContext: null });
       });
       server.on('tlsClientError', (e) => logger.debug({ err: e }, 'pop3s handshake failed'));
       servers.push(server);

@@ -1,35 +1,9 @@
-// Per-client-IP counters kept in this process: simultaneous connections, and
-// unknown recipients for dictionary-harvest protection (a client probing
-// addresses gets slower replies, then is cut off). In memory on purpose: they
-// protect this node's sockets, and a restart forgetting them costs little.
-
-/** Simultaneous connections per IP. */
-export class ConnectionCounter {
-  readonly #open = new Map<string, number>();
-  readonly #limit: number;
-
-  constructor(limit: number) {
-    this.#limit = limit;
-  }
-
-  /** Counts the connection in; false (and not counted) when the IP is at its limit. */
-  tryOpen(ip: string): boolean {
-    const n = this.#open.get(ip) ?? 0;
-    if (n >= this.#limit) return false;
-    this.#open.set(ip, n + 1);
-    return true;
-  }
-
-  close(ip: string): void {
-    const n = (this.#open.get(ip) ?? 0) - 1;
-    if (n <= 0) this.#open.delete(ip);
-    else this.#open.set(ip, n);
-  }
-
-  count(ip: string): number {
-    return this.#open.get(ip) ?? 0;
-  }
-}
+// Per-client-IP counters kept in this process: unknown recipients for
+// dictionary-harvest protection (a client probing addresses gets slower
+// replies, then is cut off). In memory on purpose: they protect this node's
+// sockets, and a restart forgetting them costs little. Simultaneous
+// connections are counted with every other listener's
+// (operations/connection-gate.ts).
 
 export interface HarvestPolicy {
   freeUnknownRecipients: number;

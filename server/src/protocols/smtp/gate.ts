@@ -6,6 +6,8 @@
 // Handlers are `async (ctx, input)` and throw SmtpReply to refuse.
 import type { SMTPServerSession } from 'smtp-server';
 import { isStoaError } from '../../errors/catalogue.ts';
+import { isServerFault, newReference } from '../../errors/incident.ts';
+import { FilterRefusal } from '../../filter/decision.ts';
 import type { HookContext, SessionState, SmtpServices } from './smtp-context.ts';
 import { countRejection } from './smtp-metrics.ts';
 import { SmtpReply, replyFor } from './smtp-reply.ts';
@@ -27,7 +29,10 @@ export interface RefusalSubject { sender?: string; recipients?: string[] }
 
 /** Logs, counts and traces a refusal; returns the error smtp-server writes as the reply. */
 export function refuse(services: SmtpServices, state: SessionState | undefined, hook: HookName, err: unknown, subject: RefusalSubject = {}): SmtpReply {
-  const reply = replyFor(err);
+  const fault = !(err instanceof SmtpReply) && !(err instanceof FilterRefusal) && isServerFault(err);
+  // A fault on our side: the reply carries only a reference, the log line the detail and the same reference.
+  const ref = fault ? newReference() : null;
+  const reply = replyFor(err, ref);
   countRejection(services.metrics, reply.reason);
   // AUTH failures are authentication events, not message outcomes: they stay out of the message trace.
   if (hook !== 'auth') {
@@ -39,11 +44,13 @@ export function refuse(services: SmtpServices, state: SessionState | undefined, 
     });
   }
   const log = state?.log ?? services.logger;
-  if (err instanceof SmtpReply || isStoaError(err)) {
+  if (!fault) {
     log.info({ hook, reply: reply.line, reason: reply.reason }, 'smtp refused');
+  } else if (isStoaError(err, 'STOA_STORE_UNAVAILABLE')) {
+    log.warn({ hook, reply: reply.line, err, ref }, 'smtp hook failed: store unavailable');
   } else {
     // An unexpected failure: the client retries, the operator needs the stack.
-    log.error({ hook, reply: reply.line, err }, 'smtp hook failed');
+    log.error({ hook, reply: reply.line, err, ref }, 'smtp hook failed');
   }
   return reply;
 }

@@ -9,7 +9,10 @@ import type { Actor, AuthService } from '../../directory/api.ts';
 import type { IntakeService, IntakeSession, RecipientPlan } from '../../intake/api.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { TracePublisher } from '../../events/trace-bus.ts';
-import type { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
+import type { DnsLookups } from '../../mail-auth/dns-resolver.ts';
+import type { Admission, ConnectionPool } from '../../operations/connection-gate.ts';
+import type { HarvestGuard } from './abuse-guards.ts';
+import type { ReverseName } from './reverse-name.ts';
 import type { ListenerKind, SmtpMetrics } from './smtp-metrics.ts';
 
 export interface SmtpServices {
@@ -18,12 +21,15 @@ export interface SmtpServices {
   auth: AuthService;
   intake: IntakeService;
   metrics: SmtpMetrics;
-  connections: ConnectionCounter;
+  /** The SMTP listeners' pool (smtp.maxConnections, per IP, per /24 or /64; operations/connection-gate.ts). */
+  connections: ConnectionPool;
   harvest: HarvestGuard;
   /** Directory of temporary spool files (message-spool.ts). */
   spoolDir: string;
   /** The console's message trace: refusals are published by gate.ts refuse() (acceptances by the intake). */
   trace?: TracePublisher;
+  /** The process's cached resolver, for MX clients' reverse names (reverse-name.ts). */
+  dns: Pick<DnsLookups, 'reverse'>;
 }
 
 /** One mail transaction: MAIL FROM to the end of DATA (or RSET). */
@@ -43,11 +49,13 @@ export interface SessionState {
   log: Logger;
   /** Set by AUTH on submission: the principal every intake call passes. */
   principal: Actor | null;
-  /** Whether this connection counts against the per-IP limit (released on close). */
-  counted: boolean;
+  /** This connection's place in the pool, released on close; null when it was refused. */
+  admission: Admission | null;
   tx: Transaction | null;
   /** The intake's checks state of this connection (IntakeService.openSession); null until the connect stage passed. */
   session: IntakeSession | null;
+  /** MX: the client's reverse name, looked up while the session goes on; null on submission. */
+  reverse: ReverseName | null;
 }
 
 export interface HookContext {

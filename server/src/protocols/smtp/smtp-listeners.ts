@@ -12,7 +12,9 @@ import type { Logger } from '../../log/logger.ts';
 import { smtpServerResolver, type DnsLookups } from '../../mail-auth/dns-resolver.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { tlsServerOptions, type TlsMaterial } from '../../tls/tls-material.ts';
-import { ConnectionCounter, HarvestGuard } from './abuse-guards.ts';
+import type { ConnectionGate } from '../../operations/connection-gate.ts';
+import { HarvestGuard } from './abuse-guards.ts';
+import { openConnections, tuneServer, type TunedConnection } from './connection-tuning.ts';
 import { runHook } from './gate.ts';
 import { listenOn } from '../listen.ts';
 import type { TracePublisher } from '../../events/trace-bus.ts';
@@ -44,6 +46,8 @@ export interface SmtpDeps {
   dns: Pick<DnsLookups, 'reverse'>;
   /** Message trace (events/trace-bus.ts): the replies refusing a connection, command or message are published here. */
   trace?: TracePublisher;
+  /** The process's connection caps (services.connections). */
+  gate: ConnectionGate;
 }
 
 export interface SmtpAddress { host: string; port: number }
@@ -80,9 +84,9 @@ function serverFor(services: SmtpServices, deps: SmtpDeps, kind: ListenerKind): 
     hideDSN: false,
     // REQUIRETLS (RFC 8689) would bind the queue to TLS-only relaying, which it does not promise.
     hideREQUIRETLS: true,
-    // Reverse DNS only names MX clients in Received; submission clients are named by their login.
-    disableReverseLookup: submission,
-    // Not the process-wide resolver: ours is cached and gives up after dns.timeoutMs.
+    // smtp-server's lookup holds the banner: hooks/connect.ts looks MX clients up beside the session instead.
+    disableReverseLookup: true,
+    // Not the process-wide resolver, should anything in smtp-server ask: ours is cached and bounded.
     resolver: smtpServerResolver(deps.dns),
     logger: false,
     onConnect(session, callback) {
@@ -105,9 +109,22 @@ function serverFor(services: SmtpServices, deps: SmtpDeps, kind: ListenerKind): 
     },
   };
   const server = new SMTPServer(options);
+  tuneServer(server, {
+    // RFC 4954 §4: AUTH is offered once the password can travel protected (issue 16 item 21).
+    authAfterTls: kind === 'submission' && !deps.listeners.submission.allowPlaintextAuth,
+    // Banner at once; the early-talker check only on MX and only when configured (issue 16 item 16).
+    greetingDelayMs: kind === 'smtp' ? smtp.earlyTalkerDelayMs : 0,
+    idleTimeoutMs: (connection) => idleTimeoutFor(services, connection),
+  });
   // Socket-level errors (resets, TLS handshakes that fail) are the client's problem, not a crash.
   server.on('error', (err: Error) => services.logger.debug({ listener: kind, err: err.message }, 'smtp connection error'));
   return server;
+}
+
+/** A client that has not started a transaction gets smtp.busyIdleTimeoutMs while the listeners are under pressure (Postfix's stress mode). */
+function idleTimeoutFor(services: SmtpServices, connection: TunedConnection): number {
+  const inTransaction = Boolean(connection.session.envelope?.mailFrom);
+  return services.connections.underPressure && !inTransaction ? services.smtp.busyIdleTimeoutMs : services.smtp.socketTimeoutMs;
 }
 
 /** smtp-server's own listen() wraps node's; binding goes through the one listener helper. */
@@ -130,13 +147,22 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
     auth: deps.auth,
     intake: deps.intake,
     metrics: registerSmtpMetrics(deps.metrics.registry),
-    connections: new ConnectionCounter(smtp.maxConnectionsPerIp),
+    connections: deps.gate.pool('smtp', {
+      maxConnections: smtp.maxConnections, maxConnectionsPerIp: smtp.maxConnectionsPerIp, maxConnectionsPerNetwork: smtp.maxConnectionsPerNetwork,
+    }),
     harvest: new HarvestGuard(smtp.harvest),
     spoolDir,
     trace: deps.trace,
+    dns: deps.dns,
   };
 
   const started: SMTPServer[] = [];
+  // Under pressure, idle clients that have not started a transaction get the short timeout now, not at their next command.
+  services.connections.onPressure(() => {
+    for (const server of started) {
+      for (const connection of openConnections(server)) if (!connection.session.envelope?.mailFrom) connection._armTimeout();
+    }
+  });
   const addresses: SmtpFrontEnd['addresses'] = { smtp: null, submission: null, smtps: null };
   const close = async (): Promise<void> => {
     await Promise.all(started.map(closeServer));

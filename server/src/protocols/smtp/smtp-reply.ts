@@ -7,6 +7,7 @@
 // its connection to leave a reply alone that already carries one.
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { ERRORS, isStoaError } from '../../errors/catalogue.ts';
+import { faultText, isServerFault } from '../../errors/incident.ts';
 import { FilterRefusal } from '../../filter/decision.ts';
 
 const ENHANCED = /^([245])\.\d{1,3}\.\d{1,3}(?: |$)/;
@@ -73,23 +74,26 @@ export function rejectReasonFor(check: string | undefined, action: string): Reje
 /**
  * The reply for any error a hook meets: an SmtpReply as is, a catalogue error
  * with its documented SMTP reply (docs/errors.md), anything else 451 4.3.0 so
- * the client retries rather than losing the message.
+ * the client retries rather than losing the message. A fault on the server's
+ * side says nothing of itself but `ref`, the id its log line carries
+ * (errors/incident.ts).
  */
-export function replyFor(err: unknown): SmtpReply {
+export function replyFor(err: unknown, ref: string | null = null): SmtpReply {
   if (err instanceof SmtpReply) return err;
   if (err instanceof FilterRefusal) {
     const d = err.decision;
     return new SmtpReply(d.smtpCode, d.enhancedCode, d.reason, rejectReasonFor(d.check, d.action));
   }
+  const local = 'Local error in processing; try again later';
+  const generic = ref ? faultText(local, ref) : local;
   if (isStoaError(err)) {
     const spec = err.spec.smtp ?? ERRORS.STOA_INTERNAL.smtp;
     const [code, enhanced] = spec.split(' ');
-    // The detail names what was refused ("<bob@x>"); internal errors say nothing of themselves (docs/security.md).
-    const text = err.spec.smtp && err.code !== 'STOA_INTERNAL' && err.code !== 'STOA_STORE_UNAVAILABLE'
-      ? err.message : 'Local error in processing; try again later';
+    // The detail names what was refused ("<bob@x>"); server faults say nothing of themselves (docs/security.md).
+    const text = err.spec.smtp && !isServerFault(err) ? err.message : generic;
     return new SmtpReply(Number(code), enhanced, text, REASON_BY_CODE[err.code] ?? 'temporary-failure');
   }
-  return new SmtpReply(451, '4.3.0', 'Local error in processing; try again later', 'temporary-failure');
+  return new SmtpReply(451, '4.3.0', generic, 'temporary-failure');
 }
 
 let installed = false;

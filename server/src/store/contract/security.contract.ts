@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isStoaError } from '../../errors/catalogue.ts';
-import type { ApiCredential, AppPasswordRecord } from '../port.ts';
+import type { ApiCredential, AppPasswordRecord, ThrottleRule } from '../port.ts';
 import { at, auditFixture, newId, useHarness, type StoreFactory } from './harness.ts';
 
 export function securityContract(factory: StoreFactory): void {
   describe('app passwords', () => {
     const h = useHarness(factory, { before, after });
     const record = (accountId: string, name: string, minute: number): AppPasswordRecord => ({
-      id: newId(), accountId, name, secretHash: '$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA', createdAt: at(minute), lastUsedAt: null, lastUsedIp: null,
+      id: newId(), accountId, name, secretHash: '$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA', createdAt: at(minute), lastUsedAt: null, lastUsedIp: null, lookup: null,
     });
 
     it('creates, lists oldest first, touches and deletes app passwords', async () => {
@@ -29,6 +29,23 @@ export function securityContract(factory: StoreFactory): void {
       await assert.rejects(s.appPasswords.delete(laptop.id), (e) => isStoaError(e, 'STOA_NOT_FOUND'));
       assert.equal(await s.appPasswords.deleteForAccount(acc), 1);
       assert.deepEqual(await s.appPasswords.listForAccount(acc), []);
+    });
+
+    it('finds an app password by its lookup key within its account only, and sets the key of an old one', async () => {
+      const s = h().store;
+      const acc = newId();
+      const other = newId();
+      const phone = { ...record(acc, 'phone', 1), lookup: 'k-phone' };
+      const legacy = record(acc, 'legacy', 2);
+      await s.appPasswords.create(phone);
+      await s.appPasswords.create(legacy);
+      await s.appPasswords.create({ ...record(other, 'theirs', 3), lookup: 'k-theirs' });
+      assert.deepEqual(await s.appPasswords.findByLookup(acc, 'k-phone'), phone);
+      assert.equal(await s.appPasswords.findByLookup(acc, 'k-theirs'), null);
+      assert.equal(await s.appPasswords.findByLookup(other, 'k-phone'), null);
+      await s.appPasswords.setLookup(legacy.id, 'k-legacy');
+      assert.deepEqual(await s.appPasswords.findByLookup(acc, 'k-legacy'), { ...legacy, lookup: 'k-legacy' });
+      await assert.rejects(s.appPasswords.setLookup(newId(), 'x'), (e) => isStoaError(e, 'STOA_NOT_FOUND'));
     });
   });
 
@@ -73,29 +90,97 @@ export function securityContract(factory: StoreFactory): void {
 
   describe('throttle', () => {
     const h = useHarness(factory, { before, after });
+    const rule = (key: string, freeFailures: number, extra: Partial<ThrottleRule> = {}): ThrottleRule => ({
+      key, freeFailures, baseDelayMs: 1000, maxDelayMs: 8000, windowMs: 3_600_000, ...extra,
+    });
 
-    it('counts failures, computes the block time, clears and prunes', async () => {
+    it('counts a reserved attempt on every counter, blocks past the free failures, takes one back, clears and prunes', async () => {
       const t = h().store.throttle;
-      assert.equal(await t.get('ip:192.0.2.1'), null);
-      const first = await t.recordFailure('ip:192.0.2.1', 1000, (n) => (n < 2 ? 0 : 500 * n));
-      assert.deepEqual(first, { key: 'ip:192.0.2.1', failures: 1, lastFailureAt: 1000, blockedUntil: 1000 });
-      const second = await t.recordFailure('ip:192.0.2.1', 2000, (n) => (n < 2 ? 0 : 500 * n));
-      assert.deepEqual(second, { key: 'ip:192.0.2.1', failures: 2, lastFailureAt: 2000, blockedUntil: 3000 });
-      assert.deepEqual(await t.get('ip:192.0.2.1'), second);
-      await t.clear('ip:192.0.2.1');
-      assert.equal(await t.get('ip:192.0.2.1'), null);
-      await t.recordFailure('old', 100, () => 0);
-      await t.recordFailure('new', 5000, () => 0);
+      const ip = rule('ip:192.0.2.1', 1);
+      const acct = rule('acct:a@example.com', 3);
+      assert.equal(await t.get(ip.key), null);
+      assert.deepEqual(await t.reserve([ip, acct], 1000), { ok: true });
+      assert.deepEqual(await t.get(ip.key), { key: ip.key, failures: 1, lastFailureAt: 1000, blockedUntil: 1000 });
+      assert.deepEqual(await t.reserve([ip, acct], 1000), { ok: true });
+      assert.deepEqual(await t.get(ip.key), { key: ip.key, failures: 2, lastFailureAt: 1000, blockedUntil: 2000 });
+      assert.equal((await t.get(acct.key))?.failures, 2);
+      // Blocked: refused, and nothing counted anywhere.
+      assert.deepEqual(await t.reserve([acct, ip], 1500), { ok: false, key: ip.key, blockedUntil: 2000 });
+      assert.equal((await t.get(acct.key))?.failures, 2);
+      // The attempt had the right password: its failure is taken back and so is the block it earned.
+      await t.release([ip, acct], 1500);
+      assert.deepEqual(await t.get(ip.key), { key: ip.key, failures: 1, lastFailureAt: 1000, blockedUntil: 1000 });
+      assert.deepEqual(await t.reserve([ip], 1500), { ok: true });
+      await t.clear(ip.key);
+      assert.equal(await t.get(ip.key), null);
+      await t.reserve([rule('old', 5)], 100);
+      await t.reserve([rule('new', 5)], 5000);
       assert.equal(await t.prune(1000), 1);
       assert.equal(await t.get('old'), null);
       assert.ok(await t.get('new'));
     });
 
-    it('counts every one of many concurrent failures', async () => {
+    it('doubles the block with each further failure up to the maximum, and forgets a counter past its window', async () => {
       const t = h().store.throttle;
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => t.recordFailure('acct:race', 10_000 + i, () => 0)));
-      assert.deepEqual(results.map((r) => r.failures).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
-      assert.equal((await t.get('acct:race'))?.failures, 50);
+      const r = rule('acct:double', 0, { windowMs: 60_000 });
+      const blocks: number[] = [];
+      let now = 10_000;
+      for (let i = 0; i < 6; i++) {
+        assert.deepEqual(await t.reserve([r], now), { ok: true });
+        const state = (await t.get(r.key))!;
+        blocks.push(state.blockedUntil - now);
+        now = state.blockedUntil;
+      }
+      assert.deepEqual(blocks, [1000, 2000, 4000, 8000, 8000, 8000]);
+      await t.reserve([r], now + 60_001);
+      assert.equal((await t.get(r.key))?.failures, 1);
+    });
+
+    it('lets at most freeFailures + 1 of many parallel attempts through, from two stores on one database (issue 16 item 3)', async () => {
+      const s = h().store;
+      const sibling = await h().openSibling?.();
+      try {
+        const r = rule('acct:race', 5);
+        const stores = [s, sibling ?? s];
+        const results = await Promise.all(Array.from({ length: 40 }, (_, i) => stores[i % 2].throttle.reserve([rule('ip:race', 1000), r], 10_000)));
+        assert.equal(results.filter((x) => x.ok).length, 6);
+        assert.equal((await s.throttle.get(r.key))?.failures, 6);
+        assert.ok(results.filter((x) => !x.ok).every((x) => !x.ok && x.key === r.key));
+        // The refused attempts took nothing: the IP counter holds the six that passed.
+        assert.equal((await s.throttle.get('ip:race'))?.failures, 6);
+      } finally {
+        await sibling?.close();
+      }
+    });
+
+    it('remembers the clients an account logged in from, and forgets them', async () => {
+      const t = h().store.throttle;
+      assert.equal(await t.knownClient('a@example.com', '192.0.2.1', 0), false);
+      await t.rememberClient('a@example.com', '192.0.2.1', 5000, 10);
+      await t.rememberClient('a@example.com', '192.0.2.1', 4000, 10);
+      assert.equal(await t.knownClient('a@example.com', '192.0.2.1', 5000), true);
+      assert.equal(await t.knownClient('a@example.com', '192.0.2.1', 5001), false);
+      assert.equal(await t.knownClient('a@example.com', '192.0.2.2', 0), false);
+      assert.equal(await t.knownClient('b@example.com', '192.0.2.1', 0), false);
+      await t.rememberClient('b@example.com', '192.0.2.1', 100, 10);
+      assert.equal(await t.pruneClients(1000), 1);
+      assert.equal(await t.knownClient('b@example.com', '192.0.2.1', 0), false);
+      assert.equal(await t.knownClient('a@example.com', '192.0.2.1', 0), true);
+    });
+
+    it('keeps only the most recent clients of an account, whatever the number of addresses it logs in from', async () => {
+      const t = h().store.throttle;
+      for (let i = 1; i <= 12; i++) await t.rememberClient('many@example.com', `198.51.100.${i}`, 1000 + i, 5);
+      await t.rememberClient('other@example.com', '198.51.100.1', 1000, 5);
+      const known = [];
+      for (let i = 1; i <= 12; i++) if (await t.knownClient('many@example.com', `198.51.100.${i}`, 0)) known.push(i);
+      assert.deepEqual(known, [8, 9, 10, 11, 12]);
+      assert.equal(await t.knownClient('other@example.com', '198.51.100.1', 0), true, 'other accounts keep theirs');
+      // A login from a remembered address refreshes it, so it is not the one to go.
+      await t.rememberClient('many@example.com', '198.51.100.8', 2000, 5);
+      await t.rememberClient('many@example.com', '198.51.100.13', 2001, 5);
+      assert.equal(await t.knownClient('many@example.com', '198.51.100.8', 0), true);
+      assert.equal(await t.knownClient('many@example.com', '198.51.100.9', 0), false);
     });
   });
 

@@ -12,7 +12,8 @@ export interface AppPasswordDoc extends Omit<AppPasswordRecord, 'id'> {
 
 function fromDoc(doc: AppPasswordDoc): AppPasswordRecord {
   const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
+  // Documents written before migration 14 may lack the field.
+  return { id: _id, ...rest, lookup: rest.lookup ?? null };
 }
 
 export function createAppPasswordStore(ctx: MongoCtx): AppPasswordStore {
@@ -35,6 +36,16 @@ export function createAppPasswordStore(ctx: MongoCtx): AppPasswordStore {
     async get(id) {
       const doc = await findById(ctx, appPasswords, id);
       return doc ? fromDoc(doc) : null;
+    },
+
+    async findByLookup(accountId, lookup) {
+      const doc = await guard(ctx, () => appPasswords.findOne({ accountId, lookup }, { ...sessionOpts(ctx), sort: { createdAt: 1, _id: 1 } }));
+      return doc ? fromDoc(doc) : null;
+    },
+
+    async setLookup(id, lookup) {
+      const result = await guard(ctx, () => appPasswords.updateOne({ _id: id }, { $set: { lookup } }, sessionOpts(ctx)));
+      if (result.matchedCount === 0) throw new StoaError('STOA_NOT_FOUND', `app password ${id}`);
     },
 
     async touch(id, at, ip) {

@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   audit: 'audit',
   credentials: 'credentials',
   throttle: 'throttle',
+  /** Client addresses each account logged in from (throttle-store.ts), the most recent few per account. */
+  loginClients: 'login_clients',
   counters: 'counters',
   /** Blob metadata: `_id` is the SHA-256, with size, refs and the GridFS file id. */
   blobs: 'blobs',

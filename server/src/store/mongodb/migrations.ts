@@ -229,6 +229,22 @@ const MIGRATIONS: readonly Migration[] = [
       await db.collection(MAIL_COLLECTIONS.mailboxes).updateMany({ recentUid: { $exists: false } }, [{ $set: { recentUid: '$uidNext' } }]);
     },
   },
+  {
+    version: 15,
+    description: 'login throttling: the client addresses each account logged in from',
+    async up(db) {
+      await createIndexedCollections(db, { [COLLECTIONS.loginClients]: [{ key: { lastSuccessAt: 1 } }, { key: { account: 1, lastSuccessAt: -1 } }] });
+    },
+  },
+  {
+    version: 16,
+    description: 'app passwords: one lookup key per secret, null for existing ones until their next use',
+    async up(db) {
+      // Idempotent: only documents without the field are touched.
+      await db.collection(COLLECTIONS.appPasswords).updateMany({ lookup: { $exists: false } }, { $set: { lookup: null } });
+      await db.collection(COLLECTIONS.appPasswords).createIndexes([{ key: { accountId: 1, lookup: 1 } }]);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

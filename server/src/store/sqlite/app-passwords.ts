@@ -14,6 +14,7 @@ const APP_PASSWORDS: TableMap<AppPasswordRecord> = {
     createdAt: ['created_at', 'value'],
     lastUsedAt: ['last_used_at', 'value'],
     lastUsedIp: ['last_used_ip', 'value'],
+    lookup: ['lookup', 'value'],
   },
 };
 
@@ -24,6 +25,14 @@ export function sqliteAppPasswordStore(x: Executor): AppPasswordStore {
       'SELECT * FROM app_passwords WHERE account_id = ? ORDER BY created_at, id', accountId,
     ).map((row) => decodeRow(APP_PASSWORDS, row))),
     get: (id) => x.read((c) => getRow(c, APP_PASSWORDS, 'id', id)),
+    findByLookup: (accountId, lookup) => x.read((c) => {
+      // Creation keeps lookups unique per account; ORDER BY makes a stray duplicate deterministic.
+      const row = c.get('SELECT * FROM app_passwords WHERE account_id = ? AND lookup = ? ORDER BY created_at, id LIMIT 1', accountId, lookup);
+      return row ? decodeRow(APP_PASSWORDS, row) : null;
+    }),
+    setLookup: (id, lookup) => x.write((c) => {
+      if (c.run('UPDATE app_passwords SET lookup = ? WHERE id = ?', lookup, id) === 0) throw new StoaError('STOA_NOT_FOUND', `app password ${id}`);
+    }),
     touch: (id, at, ip) => x.write((c) => {
       if (c.run('UPDATE app_passwords SET last_used_at = ?, last_used_ip = ? WHERE id = ?', at, ip, id) === 0) {
         throw new StoaError('STOA_NOT_FOUND', `app password ${id}`);

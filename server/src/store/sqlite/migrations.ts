@@ -317,6 +317,30 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;
       UPDATE mailboxes SET recent_uid = uid_next;`,
   },
+  {
+    version: 20,
+    name: 'login-known-clients',
+    // Which client addresses each account logged in from, and when (throttle.ts): known clients are not slowed by guesses from elsewhere.
+    sql: `
+      CREATE TABLE login_clients (
+        account TEXT NOT NULL,
+        client TEXT NOT NULL,
+        last_success_at INTEGER NOT NULL,
+        PRIMARY KEY (account, client)
+      ) WITHOUT ROWID;
+      CREATE INDEX login_clients_account_last ON login_clients (account, last_success_at);
+      CREATE INDEX login_clients_last ON login_clients (last_success_at);
+    `,
+  },
+  {
+    version: 21,
+    name: 'app-password-lookup',
+    // One lookup finds the app password a secret may be (app-passwords.ts); null for existing ones until their next use.
+    sql: `
+      ALTER TABLE app_passwords ADD COLUMN lookup TEXT;
+      CREATE INDEX app_passwords_lookup ON app_passwords (account_id, lookup);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

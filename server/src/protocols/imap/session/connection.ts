@@ -14,6 +14,7 @@ import type { Readable, Writable } from 'node:stream';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { constants as zlib, createDeflateRaw, createInflateRaw, type DeflateRaw } from 'node:zlib';
 import type { LoginGrant } from '../../../directory/api.ts';
+import type { Admission, ConnectionPool } from '../../../operations/connection-gate.ts';
 import { LOGIN_RECHECK_MS } from '../../../directory/auth-service.ts';
 import type { ImapContext, ImapListenerInfo, ImapReply, ImapServices, ImapSettings, LineStep } from '../context.ts';
 import { CommandReader, responseBytes, serializeResponse, type Response, type WireChunk } from '../wire/index.ts';
@@ -22,9 +23,8 @@ import { capabilities } from './capabilities.ts';
 import { dispatch, failure, wireFailure } from './dispatcher.ts';
 import { enterLogout } from './session-state.ts';
 
-/** RFC 9051 §5.4: at least 30 minutes for an authenticated client; less before login. */
+/** RFC 9051 §5.4: at least 30 minutes for an authenticated client; before login, settings.preAuthTimeoutMs in all. */
 const TIMEOUT_LOGGED_IN_MS = 30 * 60_000;
-const TIMEOUT_PRE_AUTH_MS = 5 * 60_000;
 /** IDLE clients re-issue IDLE every 29 minutes (RFC 2177 §3); give them room. */
 const TIMEOUT_IDLE_MS = 60 * 60_000;
 /** Small responses are gathered up to this size before one socket write. */
@@ -40,6 +40,8 @@ export interface ConnectionDeps {
   logger: Logger;
   /** For STARTTLS; null on a listener that cannot offer it. */
   secureContext: SecureContext | null;
+  /** Sessions per account and client address (imap.maxSessionsPerAccountIp). */
+  sessions: Pick<ConnectionPool, 'admitSession'>;
 }
 
 export class ImapConnection {
@@ -65,6 +67,10 @@ export class ImapConnection {
   private grantCheckedAt = 0;
   /** Set when the session must end as soon as the command in progress is answered. */
   private pendingBye: string | null = null;
+  /** This login's place under imap.maxSessionsPerAccountIp. */
+  private sessionClaim: Admission | null = null;
+  /** Ends a connection that has not logged in in time, however busy it keeps itself (issue 16 item 1). */
+  private readonly loginDeadline: NodeJS.Timeout;
   private readonly onData = (chunk: Buffer): void => {
     this.reader.push(chunk);
     void this.pump();
@@ -91,13 +97,33 @@ export class ImapConnection {
       signal: this.abort.signal,
       literals: { open: (index) => this.openSpool(index) },
       watchLogin: (grant) => this.watchLogin(grant),
+      claimSession: (accountId) => this.claimSession(accountId),
     };
     socket.setNoDelay(true);
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     socket.on('timeout', () => void this.timeout());
-    socket.setTimeout(TIMEOUT_PRE_AUTH_MS);
+    socket.setTimeout(deps.settings.preAuthTimeoutMs);
     socket.on('data', this.onData);
+    this.loginDeadline = setTimeout(() => {
+      if (this.ctx.session.state === 'not-authenticated') void this.end('Too slow to log in; closing');
+    }, deps.settings.preAuthTimeoutMs);
+    this.loginDeadline.unref();
+  }
+
+  private claimSession(accountId: string): boolean {
+    const claim = this.deps.sessions.admitSession(accountId, this.ctx.session.remoteAddress ?? '');
+    if (!claim.ok) return false;
+    this.sessionClaim?.release();
+    this.sessionClaim = claim;
+    return true;
+  }
+
+  /** What the connection holds beyond its socket: the login deadline and its place under the session cap. */
+  private releaseHolds(): void {
+    clearTimeout(this.loginDeadline);
+    this.sessionClaim?.release();
+    this.sessionClaim = null;
   }
 
   get isClosed(): boolean {
@@ -161,6 +187,7 @@ export class ImapConnection {
   }
 
   close(): void {
+    this.releaseHolds();
     if (this.closed) return;
     this.closed = true;
     this.unwatchAccount?.();
@@ -175,7 +202,7 @@ export class ImapConnection {
 
   private updateTimeout(): void {
     const { session } = this.ctx;
-    const ms = this.step?.idle ? TIMEOUT_IDLE_MS : session.state === 'not-authenticated' ? TIMEOUT_PRE_AUTH_MS : TIMEOUT_LOGGED_IN_MS;
+    const ms = this.step?.idle ? TIMEOUT_IDLE_MS : session.state === 'not-authenticated' ? this.deps.settings.preAuthTimeoutMs : TIMEOUT_LOGGED_IN_MS;
     this.raw.setTimeout(ms);
   }
 
@@ -297,6 +324,7 @@ export class ImapConnection {
   }
 
   private closeAfterFlush(): void {
+    this.releaseHolds();
     if (this.closed) return;
     this.closed = true;
     this.unwatchAccount?.();

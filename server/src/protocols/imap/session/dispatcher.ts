@@ -5,6 +5,7 @@
 // handler, the changes other sessions made are told to the client where
 // RFC 9051 §7.5.1 allows.
 import { ERRORS, isStoaError } from '../../../errors/catalogue.ts';
+import { faultText, isServerFault, newReference } from '../../../errors/incident.ts';
 import { COMMANDS } from '../commands/registry.ts';
 import { ImapRefusal, type CommandSpec, type ImapContext, type ImapReply } from '../context.ts';
 import type { Command, Response, ResponseCode, WireError } from '../wire/index.ts';
@@ -82,18 +83,26 @@ function sequenceOf(command: Command): { set: import('../wire/index.ts').Sequenc
   }
 }
 
-/** A handler threw: domain errors map to their catalogue IMAP code, anything else is a server bug. */
+/**
+ * A handler threw: domain errors map to their catalogue IMAP code; a fault on
+ * the server's side (store down, disk full, a bug) answers its title and a
+ * reference id, and only the log line with the same id has the detail
+ * (errors/incident.ts: the detail may name files).
+ */
 export function failure(ctx: ImapContext, tag: string, err: unknown): ImapReply {
   if (err instanceof ImapRefusal) {
     return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', text: err.message, ...(err.code ? { code: err.code } : {}) } };
   }
-  if (isStoaError(err)) {
+  if (isStoaError(err) && !isServerFault(err)) {
     const imap = (ERRORS[err.code] as { imap?: string }).imap as ResponseCode['code'] | undefined;
-    if (err.code === 'STOA_STORE_UNAVAILABLE' || err.code === 'STOA_INTERNAL') ctx.logger.warn({ err }, 'imap command failed');
     return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', text: err.message, ...(imap ? { code: { code: imap } as ResponseCode } : {}) } };
   }
-  ctx.logger.error({ err }, 'imap command failed');
-  return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', code: { code: 'SERVERBUG' }, text: 'Internal server error' } };
+  const ref = newReference();
+  const spec = isStoaError(err) ? err.spec : ERRORS.STOA_INTERNAL;
+  const code = ((spec as { imap?: string }).imap ?? 'SERVERBUG') as ResponseCode['code'];
+  if (isStoaError(err, 'STOA_STORE_UNAVAILABLE')) ctx.logger.warn({ err, ref }, 'imap command failed');
+  else ctx.logger.error({ err, ref }, 'imap command failed');
+  return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', code: { code } as ResponseCode, text: faultText(spec.title, ref) } };
 }
 
 async function* withUpdates(ctx: ImapContext, responses: Iterable<Response> | AsyncIterable<Response>, allowExpunge: boolean): AsyncIterable<Response> {

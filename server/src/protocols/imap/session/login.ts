@@ -31,6 +31,11 @@ export async function logIn(ctx: ImapContext, tag: string, username: string, pas
     return refuse(ctx, tag, 'AUTHENTICATIONFAILED', 'Authentication failed');
   }
   const { account, actor } = result;
+  if (!ctx.claimSession(account.id)) {
+    // Dovecot's mail_max_userip_connections: a client that leaks connections must not starve the server.
+    ctx.logger.info({ account: account.id }, 'imap login refused: too many sessions for this account from this address');
+    return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', code: { code: 'LIMIT' }, text: 'Too many sessions for this account from your address; close some and try again' } };
+  }
   await services.mailboxes.ensureDefaultMailboxes(actor, account.id);
   enterAuthenticated(session, account, actor);
   ctx.logger = ctx.logger.child({ user: account.address });

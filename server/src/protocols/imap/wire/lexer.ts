@@ -237,11 +237,29 @@ export class Lexer {
     return this.peek() === LITERAL ? this.literalBytes() : this.quoted();
   }
 
+  /**
+   * An unquoted argument (astring or list-mailbox chars). Atoms are ASCII in
+   * every mode: RFC 6855 §3 lets UTF-8 into quoted strings and literals only,
+   * so a byte >= 0x80 here gets an answer that says so rather than "Expected
+   * a space" at the point where the atom stopped.
+   */
+  private unquoted(pred: (b: number) => boolean, what: string): string {
+    const line = this.lines[this.li];
+    let end = this.pos;
+    while (end < line.length && pred(line[end])) end++;
+    if (end < line.length && line[end] >= 0x80) {
+      this.fail(this.opts.utf8
+        ? 'Non-ASCII characters must be sent as a quoted string ("...") or a literal ({n}), not as a bare word'
+        : 'Non-ASCII characters must be sent as a literal ({n}), not as a bare word (a quoted string may carry them after ENABLE UTF8=ACCEPT)', 'eight-bit-not-allowed');
+    }
+    return this.run(pred, what);
+  }
+
   /** astring = 1*ASTRING-CHAR / string. */
   astring(): Buffer {
     const b = this.peek();
     if (b === DQUOTE || b === LITERAL) return this.string();
-    return Buffer.from(this.run(isAstringChar, 'an astring'), 'latin1');
+    return Buffer.from(this.unquoted(isAstringChar, 'an astring'), 'latin1');
   }
 
   /** nstring = string / nil. */
@@ -260,6 +278,6 @@ export class Lexer {
   listMailbox(): Buffer {
     const b = this.peek();
     if (b === DQUOTE || b === LITERAL) return this.string();
-    return Buffer.from(this.run(isListChar, 'a mailbox pattern'), 'latin1');
+    return Buffer.from(this.unquoted(isListChar, 'a mailbox pattern'), 'latin1');
   }
 }

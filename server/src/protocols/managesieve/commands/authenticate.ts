@@ -22,6 +22,10 @@ async function logIn(ctx: ManageSieveContext, username: string, password: string
     if (session.authFailures >= MAX_AUTH_FAILURES) return { type: 'response', kind: 'BYE', text: `${text}; closing`, after: 'close' };
     return no(text, result.code === 'STOA_AUTH_THROTTLED' ? 'TRYLATER' : undefined);
   }
+  if (!ctx.claimSession(result.account.id)) {
+    ctx.logger.info({ session: session.id, account: result.account.id }, 'managesieve login refused: too many sessions for this account from this address');
+    return no('Too many sessions for this account from your address', 'TRYLATER');
+  }
   session.account = result.account;
   session.actor = result.actor;
   ctx.logger = ctx.logger.child({ user: result.account.address });

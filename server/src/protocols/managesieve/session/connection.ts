@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from '../../../log/logger.ts';
+import type { Admission, ConnectionPool } from '../../../operations/connection-gate.ts';
 import { capabilities } from '../commands/capability.ts';
 import type { ManageSieveContext, ManageSieveReply, ManageSieveServices, ManageSieveSession, ManageSieveSettings, SaslStep } from '../context.ts';
 import { LineReader, type ReaderEvent, type ReaderLimits } from '../wire/line-reader.ts';
@@ -27,6 +28,8 @@ export interface ConnectionDeps {
   limits: ReaderLimits;
   /** For STARTTLS; null when none is offered. */
   secureContext: SecureContext | null;
+  /** Sessions per account and client address (managesieve.maxSessionsPerAccountIp). */
+  sessions: Pick<ConnectionPool, 'admitSession'>;
 }
 
 export function serveManageSieveConnection(initial: Socket, deps: ConnectionDeps): { shutdown(): void } {
@@ -35,7 +38,24 @@ export function serveManageSieveConnection(initial: Socket, deps: ConnectionDeps
     id: randomUUID(), secure: false, remoteAddress: initial.remoteAddress ?? null, account: null, actor: null, authFailures: 0, badCommands: 0,
   };
   const logger = deps.logger.child({ proto: 'managesieve', conn: session.id, ip: session.remoteAddress, listener: 'managesieve' });
-  const ctx: ManageSieveContext = { session, services: deps.services, settings: deps.settings, logger, connectionLogger: logger };
+  let claim: Admission | null = null;
+  const ctx: ManageSieveContext = {
+    session, services: deps.services, settings: deps.settings, logger, connectionLogger: logger,
+    claimSession(accountId) {
+      // After UNAUTHENTICATE the connection's earlier login stops counting when it logs in again.
+      claim?.release();
+      claim = null;
+      const admitted = deps.sessions.admitSession(accountId, session.remoteAddress ?? '');
+      if (!admitted.ok) return false;
+      claim = admitted;
+      return true;
+    },
+  };
+  // A login deadline, not only an idle timer: CAPABILITY every few seconds cannot hold an unauthenticated connection.
+  const loginDeadline = setTimeout(() => {
+    if (session.account === null && !closing) void write(response('BYE', 'Too slow to log in; closing')).then(finish);
+  }, deps.preAuthTimeoutMs);
+  loginDeadline.unref();
   const reader = new LineReader(deps.limits);
   const queue: ReaderEvent[] = [];
   let pendingSasl: SaslStep | null = null;
@@ -153,6 +173,8 @@ export function serveManageSieveConnection(initial: Socket, deps: ConnectionDeps
 
   initial.once('close', () => {
     closing = true;
+    clearTimeout(loginDeadline);
+    claim?.release();
   });
 
   attach(initial);

@@ -2,6 +2,7 @@
 // counters; then the handler, whose StoaErrors become NO responses with the
 // RFC 5804 §1.3 response code that fits.
 import { isStoaError } from '../../../errors/catalogue.ts';
+import { faultText, isServerFault, newReference } from '../../../errors/incident.ts';
 import { COMMANDS } from '../commands/registry.ts';
 import type { ManageSieveContext, ManageSieveReply } from '../context.ts';
 import { no } from '../context.ts';
@@ -16,8 +17,9 @@ function bad(ctx: ManageSieveContext, text: string): ManageSieveReply {
   return no(text);
 }
 
+/** A handler threw: client errors by their RFC 5804 code; server faults by a reference id only (errors/incident.ts). */
 export function failure(ctx: ManageSieveContext, err: unknown): ManageSieveReply {
-  if (isStoaError(err)) {
+  if (isStoaError(err) && !isServerFault(err)) {
     const text = err.detail ?? err.message;
     switch (err.code) {
       case 'STOA_NOT_FOUND': return no(text, 'NONEXISTENT');
@@ -25,13 +27,17 @@ export function failure(ctx: ManageSieveContext, err: unknown): ManageSieveReply
       case 'STOA_SIEVE_ACTIVE': return no(text, 'ACTIVE');
       case 'STOA_SIEVE_QUOTA': return no(text, /MAXSCRIPTS/.test(text) ? 'QUOTA/MAXSCRIPTS' : /MAXSIZE/.test(text) ? 'QUOTA/MAXSIZE' : 'QUOTA');
       case 'STOA_SIEVE_INVALID': return no(text);
-      case 'STOA_STORE_UNAVAILABLE': return no('Temporary failure; try again later', 'TRYLATER');
       case 'STOA_FORBIDDEN': return no(text);
       default: return no(err.message);
     }
   }
-  ctx.logger.error({ err, session: ctx.session.id }, 'managesieve command failed');
-  return no('Internal error', 'TRYLATER');
+  const ref = newReference();
+  if (isStoaError(err, 'STOA_STORE_UNAVAILABLE')) {
+    ctx.logger.warn({ err, ref, session: ctx.session.id }, 'managesieve command: store unavailable');
+    return no(faultText('Temporary failure; try again later', ref), 'TRYLATER');
+  }
+  ctx.logger.error({ err, ref, session: ctx.session.id }, 'managesieve command failed');
+  return no(faultText('Internal error', ref), 'TRYLATER');
 }
 
 export async function dispatch(ctx: ManageSieveContext, parsed: ParsedCommand): Promise<ManageSieveReply> {

@@ -34,6 +34,8 @@ export interface ConnectionDeps {
   settings: Pop3Settings;
   logger: Logger;
   idleTimeoutMs: number;
+  /** From connect to login, whatever the client sends meanwhile (pop3.preAuthTimeoutSeconds). */
+  preAuthTimeoutMs: number;
   /** For STLS; null when the listener offers none. */
   secureContext: SecureContext | null;
 }
@@ -51,9 +53,16 @@ export function servePop3Connection(initial: Socket, secure: boolean, deps: Conn
   let grantCheckedAt = 0;
   /** Set when an account event ends the session; it closes once the command in progress is answered. */
   let ending = false;
+  // A login deadline, not an idle timer: a client sending NOOPs cannot hold an unauthenticated connection (issue 16 item 1).
+  // RFC 1939 §3's ten-minute minimum is for the autologout of a session, which stays idleTimeoutMs.
+  const loginDeadline = setTimeout(() => {
+    if (session.state === 'authorization' && !closing) void write(statusLine(false, 'Too slow to log in; closing')).then(finish);
+  }, deps.preAuthTimeoutMs);
+  loginDeadline.unref();
   const ctx: Pop3Context = {
     session, services: deps.services, listener: deps.listener, settings: deps.settings, logger, signal: abort.signal,
     watchLogin(login) {
+      clearTimeout(loginDeadline);
       const { accountId } = login;
       grant = login;
       grantCheckedAt = deps.settings.now();
@@ -222,6 +231,7 @@ export function servePop3Connection(initial: Socket, secure: boolean, deps: Conn
 
   initial.once('close', () => {
     closing = true;
+    clearTimeout(loginDeadline);
     abort.abort();
     unwatch?.();
     const maildrop = dropMaildrop(session);

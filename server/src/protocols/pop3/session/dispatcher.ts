@@ -2,6 +2,7 @@
 // credentials, message numbers and the bad-command counter are checked here
 // and nowhere else; handlers assume a valid, permitted command.
 import { isStoaError } from '../../../errors/catalogue.ts';
+import { faultText, newReference } from '../../../errors/incident.ts';
 import { COMMANDS } from '../commands/registry.ts';
 import { err, type Pop3Context, type Pop3Reply } from '../context.ts';
 import type { ParseResult, Pop3Command } from '../wire/command-types.ts';
@@ -51,12 +52,17 @@ export async function dispatch(ctx: Pop3Context, parsed: ParseResult): Promise<P
   }
 }
 
-/** A handler or a SASL step threw: say so without detail, and keep the session usable. */
+/**
+ * A handler or a SASL step threw: say so without detail, and keep the session
+ * usable. The answer carries a reference id that the log line shares
+ * (errors/incident.ts); the client never sees the detail.
+ */
 export function failure(ctx: Pop3Context, e: unknown): Pop3Reply {
+  const ref = newReference();
   if (isStoaError(e, 'STOA_STORE_UNAVAILABLE')) {
-    ctx.logger.warn({ err: e }, 'pop3 command: store unavailable');
-    return err('Temporary server problem; try again later', 'SYS/TEMP');
+    ctx.logger.warn({ err: e, ref }, 'pop3 command: store unavailable');
+    return err(faultText('Temporary server problem; try again later', ref), 'SYS/TEMP');
   }
-  ctx.logger.error({ err: e }, 'pop3 command failed');
-  return err('Internal server error', 'SYS/TEMP');
+  ctx.logger.error({ err: e, ref }, 'pop3 command failed');
+  return err(faultText('Internal server error', ref), 'SYS/TEMP');
 }

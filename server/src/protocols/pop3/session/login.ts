@@ -3,7 +3,9 @@
 // app passwords, disabled accounts, operators who have no mailbox), then the
 // maildrop lock and the INBOX snapshot. RFC 3206 codes:
 // [AUTH] for credentials, [IN-USE] for the lock, [SYS/TEMP] when the store
-// is down.
+// is down or the login is throttled (RFC 3206 §4: temporary, "no need to
+// alarm the user"; [AUTH] would make a client ask again for a password that
+// may well be right, during someone else's guessing attack).
 import { err, type Pop3Context, type Pop3Reply } from '../context.ts';
 import { Maildrop } from './maildrop.ts';
 import { enterTransaction } from './session-state.ts';
@@ -23,7 +25,8 @@ export async function logIn(ctx: Pop3Context, username: string, password: string
       : result.code === 'STOA_ACCOUNT_DISABLED' ? 'Account disabled'
         : result.code === 'STOA_PROTOCOL_NOT_ALLOWED' ? 'This account may not use POP3' : 'Authentication failed';
     ctx.logger.info({ username, code: result.code }, 'pop3 login failed');
-    return { type: 'status', ok: false, code: 'AUTH', text: close ? `${text}; closing` : text, ...(close ? { after: 'close' as const } : {}) };
+    const code = result.code === 'STOA_AUTH_THROTTLED' ? 'SYS/TEMP' : 'AUTH';
+    return { type: 'status', ok: false, code, text: close ? `${text}; closing` : text, ...(close ? { after: 'close' as const } : {}) };
   }
   const { account, actor } = result;
   const lock = await services.maildrops.acquire(actor, account.id, session.id);

@@ -1,4 +1,5 @@
-// Connection policy, before the greeting: per-IP connection limit, clients
+// Connection policy, before the greeting: connection caps (total, per IP, per
+// /24 or /64: operations/connection-gate.ts), clients
 // already cut off for address harvesting, then the filter pipeline's connect
 // stage (IP allow/deny lists; DNSBL on MX). A refusal here is a 421 or 554
 // greeting and the connection closes (RFC 5321 §3.1).
@@ -7,6 +8,7 @@ import { attachState, refuse, stateOf } from '../gate.ts';
 import type { SessionState, SmtpServices } from '../smtp-context.ts';
 import type { ListenerKind } from '../smtp-metrics.ts';
 import { SmtpReply } from '../smtp-reply.ts';
+import { lookUpReverseName } from '../reverse-name.ts';
 import { originOf } from './origin.ts';
 
 /** "::ffff:192.0.2.1" is the IPv4 client of a dual-stack socket. */
@@ -22,19 +24,25 @@ export async function onConnect(services: SmtpServices, listener: ListenerKind, 
     ip,
     log: services.logger.child({ proto: 'smtp', conn: session.id, ip, listener }),
     principal: null,
-    counted: false,
+    admission: null,
     tx: null,
     session: null,
+    // The banner does not wait for this (issue 16 item 16); submission clients are named by their login.
+    reverse: listener === 'smtp' ? lookUpReverseName(services.dns, ip) : null,
   };
   attachState(session, state);
   try {
     if (services.harvest.isCutOff(ip)) {
       throw new SmtpReply(421, '4.7.0', 'Too many unknown recipients from your address; try later', 'harvest');
     }
-    if (!services.connections.tryOpen(ip)) {
-      throw new SmtpReply(421, '4.7.0', 'Too many connections from your address; try later', 'connection-limit');
+    const admitted = services.connections.admit(ip);
+    if (!admitted.ok) {
+      // RFC 3463: 4.7.0 for a limit on this client, 4.3.2 "system not accepting network messages" when the server is full.
+      if (admitted.reason === 'ip') throw new SmtpReply(421, '4.7.0', 'Too many connections from your address; try later', 'connection-limit');
+      if (admitted.reason === 'network') throw new SmtpReply(421, '4.7.0', 'Too many connections from your network; try later', 'connection-limit');
+      throw new SmtpReply(421, '4.3.2', 'Too many connections; try later', 'connection-limit');
     }
-    state.counted = true;
+    state.admission = admitted;
     services.metrics.connections.inc({ listener });
     state.session = await services.intake.openSession(originOf({ services, session, state }));
     state.log.debug({ trusted: state.session.trusted }, 'smtp connection accepted');
@@ -46,8 +54,8 @@ export async function onConnect(services: SmtpServices, listener: ListenerKind, 
 /** Releases what onConnect took; called once per connection, whatever the outcome. */
 export function onClose(services: SmtpServices, session: SMTPServerSession): void {
   const state = stateOf(session);
-  if (!state?.counted) return;
-  state.counted = false;
-  services.connections.close(state.ip);
+  if (!state?.admission) return;
+  state.admission.release();
+  state.admission = null;
   services.metrics.connections.dec({ listener: state.listener });
 }

@@ -4,7 +4,8 @@ import type { HookContext } from '../smtp-context.ts';
 
 export function originOf(ctx: HookContext): IntakeOrigin {
   const { session, state } = ctx;
-  const rdns = session.clientHostname && !session.clientHostname.startsWith('[') ? session.clientHostname : null;
+  // Looked up beside the session (reverse-name.ts): whatever is known now; MAIL FROM waits for it a little.
+  const rdns = state.reverse?.name ?? null;
   return {
     kind: state.listener === 'smtp' ? 'smtp' : 'submission',
     ip: state.ip,
