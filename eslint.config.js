@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const DOMAIN_MODULES = [
-  'directory', 'mail', 'intake', 'calendar', 'contacts', 'queue', 'filter', 'sieve', 'events', 'mail-auth', 'tls', 'audit', 'operations', 'system',
+  'directory', 'mail', 'intake', 'calendar', 'contacts', 'collections', 'queue', 'filter', 'sieve', 'events', 'mail-auth', 'tls', 'audit', 'operations', 'system',
 ];
 /** Foundations under everything: configuration, errors, logging, metrics, and the model's types and pure helpers. */
 const FOUNDATIONS = ['config', 'errors', 'log', 'metrics', 'model'];

@@ -3,12 +3,12 @@
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
 # an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
 # sieve-connect and python3-sievelib: two independent ManageSieve clients for
-# test/managesieve).
-# clamav-daemon: a real clamd for the antivirus tests, which make their own
-# signature database; spamd + spamassassin: SpamAssassin's daemon for the
-# optional-scorer test of test/filter;
-# chromium: the browser the console's end-to-end tests and benchmark drive
-# through playwright-core, at /usr/bin/chromium).
+# test/managesieve; clamav-daemon: a real clamd for the antivirus tests, which
+# make their own signature database; spamd + spamassassin: SpamAssassin's
+# daemon for the optional-scorer test of test/filter; vdirsyncer, litmus,
+# python3-caldav: DAV clients for test/dav; radicale: the DAV benchmark's
+# reference server; chromium: the browser the console's end-to-end tests and
+# benchmark drive through playwright-core, at /usr/bin/chromium).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -32,6 +32,11 @@ find_missing() {
   [ -x /usr/sbin/clamd ] || missing="$missing clamav-daemon"
   [ -x /usr/sbin/spamd ] || missing="$missing spamd"
   [ -d /usr/share/spamassassin ] || missing="$missing spamassassin"
+  # test/dav: real CalDAV/CardDAV clients and the WebDAV suite; Radicale for the DAV benchmark's comparison.
+  command -v vdirsyncer >/dev/null 2>&1 || missing="$missing vdirsyncer"
+  command -v litmus >/dev/null 2>&1 || missing="$missing litmus"
+  /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing="$missing python3-caldav"
+  command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
 }
 
 find_missing

@@ -109,7 +109,7 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
         filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
-        accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, gate: services.connections,
+        accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, dav: services.dav, gate: services.connections,
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }

@@ -3,7 +3,21 @@
 // the CLI both call createServices; front ends receive what they use and
 // never build a service of their own. New-domain provisioning (DKIM keys)
 // is wired here into the directory, so it happens whoever creates a domain.
+import { createCalendarCodec } from './calendar/calendar-codec.ts';
+import { createCalendarService } from './calendar/calendar-service.ts';
+import type { CalendarService } from './calendar/api.ts';
+import { createImipReceiver } from './calendar/imip-inbound.ts';
+import { createImipSender } from './calendar/imip-outbound.ts';
+import { createScheduler, type Scheduler } from './calendar/scheduling.ts';
+import type { CollectionService } from './collections/api.ts';
+import { createCollectionService } from './collections/collection-service.ts';
+import { createFilesCodec } from './collections/files-codec.ts';
+import { davTombstonePruneTask } from './collections/sync-log-prune.ts';
 import type { StoaConfig } from './config/types.ts';
+import type { ContactsService } from './contacts/api.ts';
+import { cardLimits } from './contacts/card-shape.ts';
+import { createContactsCodec } from './contacts/contacts-codec.ts';
+import { createContactsService } from './contacts/contacts-service.ts';
 import type { Directory } from './directory/api.ts';
 import { createAccountBulkService, type AccountBulkService } from './directory/account-bulk.ts';
 import { createDirectory } from './directory/directory.ts';
@@ -40,6 +54,15 @@ import type { Store } from './store/port.ts';
 import { createSystemService, type SystemService } from './system/system-service.ts';
 import type { TlsMaterial } from './tls/tls-material.ts';
 import pkg from '../../package.json' with { type: 'json' };
+
+/** Calendars, address books and the WebDAV file area (docs/dav.md): what the DAV front end and the admin API call. */
+export interface DavServiceSet {
+  collections: CollectionService;
+  calendar: CalendarService;
+  contacts: ContactsService;
+  /** Implicit scheduling (RFC 6638) and iMIP (RFC 6047): the calendar service and the intake hand it their work. */
+  scheduler: Scheduler;
+}
 
 export interface Services {
   config: StoaConfig;
@@ -78,6 +101,8 @@ export interface Services {
   connections: ConnectionGate;
   /** The filter pipeline, its quarantine, verdicts and classifier (docs/filtering.md). */
   filter: FilterService;
+  /** CalDAV, CardDAV and the file area. */
+  dav: DavServiceSet;
   /** Learns from users moving mail into and out of Junk; stopped before the store closes. */
   junkTraining: JunkTraining;
   /** What the queue's delivery worker hands local recipients and notices to (both the intake). */
@@ -133,6 +158,10 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   });
   junkTraining = createJunkTraining({ store, train: filter.train, maxScanBytes: config.filter.maxScanBytes, log: filterLog });
   const signer = createDkimSigner(store, logger);
+  const dav = createDav(config, store, directory, bus, {
+    // iMIP out (RFC 6047) is mail like any other: through the intake, as the organizer (or answering attendee), DKIM-signed.
+    intake: { accept: (r) => intakeOf().accept(r) }, log: logger.child({ component: 'calendar' }), now: options.now,
+  });
   const sieve = createSieveService({ store, directory, settings: config.sieve, ...(options.now ? { now: () => new Date(options.now!()).toISOString() } : {}) });
   const intake = createIntakeService({
     hostname: config.hostname,
@@ -151,12 +180,14 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
     }),
     trace,
+    // iMIP in: the scheduling part of delivered mail (replies to local organizers, invitations for local attendees).
+    calendar: { messages: createImipReceiver({ scheduler: dav.scheduler }), maxMessageBytes: config.dav.imipMaxMessageBytes },
     now: options.now,
   });
   intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
   return {
-    config, logger, bus, metrics, trace, messageTrace: createTraceService({ bus: trace, domains: store.domains }), dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve,
+    config, logger, bus, metrics, trace, messageTrace: createTraceService({ bus: trace, domains: store.domains }), dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
     health: createHealthService(store),
     system: createSystemService({
       config, store, version: pkg.version, startedAt, tls: options.tls, queueWorker: config.queue.worker.enabled,
@@ -181,6 +212,44 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     housekeepingTasks: [
       ...filter.housekeepingTasks(),
       expungeLogPruneTask({ config, messages: store.messages }),
+      davTombstonePruneTask({ config: config.dav, dav: store.dav }),
     ],
+  };
+}
+
+/**
+ * The DAV services over one store, with the limits of the `dav:` section.
+ * Scheduling looks attendees up in the directory and sends iMIP through the
+ * intake; committed changes are published on the bus (DavCollectionChange).
+ */
+function createDav(
+  config: StoaConfig, store: Store, directory: Directory, bus: ChangeBus,
+  deps: { intake: Pick<IntakeService, 'accept'>; log: Logger; now?: () => number },
+): DavServiceSet {
+  const limits = config.dav;
+  const calendarLimits = {
+    maxBytes: limits.maxResourceBytes, maxComponents: 2000, maxDepth: 6,
+    maxInstances: limits.maxInstances, maxIterations: Math.max(100_000, limits.maxInstances * 10),
+  };
+  const vcardLimits = cardLimits(limits.maxResourceBytes);
+  const now = deps.now ?? Date.now;
+  const collections = createCollectionService({
+    store, bus, maxGrants: limits.maxGrants, maxCollections: limits.maxCollections, maxObjectsPerCollection: limits.maxObjectsPerCollection,
+    codecs: {
+      calendar: createCalendarCodec(calendarLimits),
+      addressbook: createContactsCodec(vcardLimits),
+      files: createFilesCodec({ maxBytes: limits.maxResourceBytes }),
+    },
+    now: () => new Date(now()).toISOString(),
+  });
+  const scheduler = createScheduler({
+    store, collections, addresses: directory.addresses, limits: calendarLimits, inboxMaxItems: limits.scheduleInboxMaxItems,
+    sendImip: createImipSender({ intake: deps.intake, accounts: directory.accounts, sharedMailboxes: directory.sharedMailboxes, hostname: config.hostname, log: deps.log, now }),
+  });
+  return {
+    collections,
+    scheduler,
+    calendar: createCalendarService({ collections, scheduler, limits: { ...calendarLimits, maxExpandDays: limits.maxExpandDays }, now }),
+    contacts: createContactsService({ store, collections, limits: { ...vcardLimits, directoryMaxEntries: limits.directoryMaxEntries } }),
   };
 }

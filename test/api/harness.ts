@@ -130,7 +130,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const app = await createHttpServer({
     config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, sieve: services.sieve,
     filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
-    accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, gate: services.connections,
+    accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, dav: services.dav, gate: services.connections,
     ...(queue ? { queue } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -39,6 +39,9 @@ describe('stoa doctor', () => {
       `--mx-host=${GOOD},${MX_HOST},10`, `--host-record=${MX_HOST},192.0.2.25`,
       `--txt-record=${GOOD},v=spf1 mx -all`, `--txt-record=${GOOD},google-site-verification=abc`,
       `--txt-record=_dmarc.${GOOD},v=DMARC1; p=quarantine`,
+      // RFC 6764: CalDAV over TLS with its path; CardDAV without TXT (the well-known address applies).
+      `--srv-host=_caldavs._tcp.${GOOD},${MX_HOST},443,0,1`, `--txt-record=_caldavs._tcp.${GOOD},path=/dav/`,
+      `--srv-host=_carddavs._tcp.${GOOD},${MX_HOST},443,0,1`,
       // The broken domain: null MX, two SPF records, no DMARC.
       `--mx-host=${BROKEN},.,0`,
       `--txt-record=${BROKEN},v=spf1 mx -all`, `--txt-record=${BROKEN},v=spf1 a ~all`,
@@ -73,6 +76,10 @@ describe('stoa doctor', () => {
     assert.equal(dkim.level, 'ok', dkim.message);
     assert.match(dkim.message, /stoa\d{6}\._domainkey\.good-corp\.net publishes the active rsa-sha256 key/);
     assert.ok(report.findings.some((f) => f.section === 'store' && f.level === 'ok'));
+    const caldav = about(report.findings, GOOD, `SRV _caldavs._tcp.${GOOD}`);
+    assert.equal(caldav.level, 'ok');
+    assert.match(caldav.message, /443 mx\.good-corp\.net, TXT path=\/dav\//);
+    assert.equal(about(report.findings, GOOD, `SRV _carddavs._tcp.${GOOD}`).level, 'ok');
     assert.ok(report.findings.some((f) => f.section === 'listener http' && /is free/.test(f.message)));
   });
 
@@ -89,6 +96,9 @@ describe('stoa doctor', () => {
     const dmarc = about(report.findings, BROKEN, 'DMARC');
     assert.equal(dmarc.level, 'error');
     assert.match(dmarc.fix ?? '', /_dmarc\.broken-corp\.net\. 3600 IN TXT "v=DMARC1; p=none/);
+    const carddav = about(report.findings, BROKEN, `SRV _carddavs._tcp.${BROKEN}`);
+    assert.equal(carddav.level, 'warn');
+    assert.match(carddav.fix ?? '', /_carddavs\._tcp\.broken-corp\.net\. 3600 IN SRV 0 1 443 mx\.good-corp\.net\..*TXT "path=\/dav\/"/);
     const dkim = about(report.findings, BROKEN, 'DKIM');
     assert.equal(dkim.level, 'error');
     assert.match(dkim.fix ?? '', /^publish: stoa\d{6}\._domainkey\.broken-corp\.net\. 3600 IN TXT "v=DKIM1; k=rsa; p=MII/);

@@ -27,7 +27,7 @@ export interface AuditChange {
   action: AuditAction;
   objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder'
     | 'queued-message' | 'sieve-script' | 'sieve-domain' | 'quarantined-message' | 'spam-classifier' | 'shared-mailbox' | 'mailbox-grant'
-    | 'public-folder-address';
+    | 'public-folder-address' | 'calendar' | 'addressbook' | 'files' | 'dav-share' | 'dav-delegation';
   objectId: string;
   domainId: string | null;
   before: object | null;

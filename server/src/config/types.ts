@@ -48,3 +48,5 @@ export type QueueSettings = StoaConfig['queue'];
 export type SieveSettings = StoaConfig['sieve'];
 /** The ManageSieve front end (RFC 5804). */
 export type ManageSieveSettings = StoaConfig['managesieve'];
+/** CalDAV, CardDAV and the WebDAV file area (docs/dav.md). */
+export type DavSettings = StoaConfig['dav'];

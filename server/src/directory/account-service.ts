@@ -103,6 +103,8 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         const at = isoNow(ctx.now());
         await removeMemberEverywhere(tx, actor, at, { kind: 'account', id: account.id });
         await removeResourceManagerEverywhere(tx, actor, at, account.id);
+        // Calendars, address books, and the shares and delegations naming the account go with it.
+        await tx.dav.deleteForOwner(account.id);
         await tx.appPasswords.deleteForAccount(account.id);
         await tx.credentials.deleteForAccount(account.id);
         // Sieve scripts belong to the account (server/src/sieve/); they go with it.

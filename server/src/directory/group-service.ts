@@ -123,6 +123,7 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
         const group = await loadVisible(tx, actor, idOrAddress);
         const at = isoNow(ctx.now());
         await removeMemberEverywhere(tx, actor, at, { kind: 'group', id: group.id });
+        await tx.dav.deleteForOwner(group.id);
         // Delegation grants given to the group go with it (delegation.ts).
         const affected = await removeGrantsHeldBy(tx, actor, at, group.id);
         await tx.groups.delete(group.id);

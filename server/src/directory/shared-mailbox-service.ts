@@ -124,10 +124,12 @@ export function createSharedMailboxService(ctx: DirectoryContext): SharedMailbox
         for (const folder of folders) await tx.mailboxes.delete(folder.id);
         // Sieve scripts kept from the mailbox's days as an account go with it.
         await tx.sieveScripts.deleteOwner(mailbox.id);
+        // So do its calendars and address books, with their shares and delegations (docs/dav.md).
+        const collections = await tx.dav.deleteForOwner(mailbox.id);
         await tx.sharedMailboxes.delete(mailbox.id);
         await writeAudit(tx, actor, at, {
           action: 'delete', objectType: 'shared-mailbox', objectId: mailbox.id, domainId: mailbox.domainId,
-          before: { ...mailbox, grantsRemoved: grants, mailboxesRemoved: folders.length }, after: null,
+          before: { ...mailbox, grantsRemoved: grants, mailboxesRemoved: folders.length, collectionsRemoved: collections }, after: null,
         });
         return folders;
       });
@@ -156,6 +158,8 @@ export function createSharedMailboxService(ctx: DirectoryContext): SharedMailbox
         await tx.appPasswords.deleteForAccount(account.id);
         await tx.credentials.deleteForAccount(account.id);
         const owners = await removeGrantsHeldBy(tx, actor, at, account.id);
+        // Its calendars and address books stay with it (Full Access holders open them); the DAV shares and delegations it held go.
+        await tx.dav.deleteForGrantee(account.id);
         await tx.accounts.delete(account.id);
         const mailbox: SharedMailbox = {
           id: account.id,

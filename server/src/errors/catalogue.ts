@@ -72,6 +72,16 @@ export const ERRORS = {
   STOA_SIEVE_INVALID: { status: 422, title: 'The Sieve script is not valid', imap: 'CLIENTBUG' },
   STOA_SIEVE_QUOTA: { status: 507, title: 'Too many Sieve scripts, or the script is too large', imap: 'OVERQUOTA' },
   STOA_SIEVE_ACTIVE: { status: 409, title: 'The active Sieve script cannot be deleted; activate another one or none first', imap: 'INUSE' },
+  // Calendars and address books (CalDAV RFC 4791, CardDAV RFC 6352, WebDAV RFC 4918); the DAV front end adds the precondition element.
+  STOA_PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it (entity tag mismatch)' },
+  STOA_DAV_INVALID_DATA: { status: 403, title: 'Not a valid calendar or address book object' },
+  STOA_DAV_UID_CONFLICT: { status: 409, title: 'Another resource of the collection has this UID, or the UID of the resource changed' },
+  STOA_DAV_UNSUPPORTED_COMPONENT: { status: 403, title: 'The calendar does not hold this kind of component' },
+  STOA_DAV_TOO_LARGE: { status: 413, title: 'The calendar or address book object is larger than the server allows' },
+  STOA_DAV_TOO_MANY_INSTANCES: { status: 403, title: 'The recurrence has more instances than the server expands' },
+  STOA_DAV_COLLECTION_EXISTS: { status: 405, title: 'A resource already exists at this address' },
+  STOA_DAV_RANGE_TOO_WIDE: { status: 403, title: 'The time range is wider than the server expands' },
+  STOA_DAV_LIMIT: { status: 507, title: 'A calendar or address book limit was reached (collections of an owner, objects of a collection)' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

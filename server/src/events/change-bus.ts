@@ -4,6 +4,8 @@
 // interface is small so a MongoDB change-stream bus can stand in for the
 // in-process one on a multi-node deployment.
 
+import type { CollectionKind } from '../model/dav.ts';
+
 export type MailboxChangeKind = 'exists' | 'expunge' | 'flags' | 'mailbox';
 
 /** Something changed in one mailbox ('mailbox': created, renamed, deleted, its ACL or special-use changed). */
@@ -28,13 +30,32 @@ export interface AccountChange {
   change: 'password' | 'disabled' | 'deleted';
 }
 
-export type ChangeEvent = MailboxChange | AccountChange;
+/**
+ * A calendar, address book or folder of the file area changed (DAV): an
+ * object was written or deleted, or the collection itself was created,
+ * changed, shared or deleted. Published on the owner's topic; DAV push and
+ * the console's live views follow it (RFC 6578: `syncSeq` is the sync token
+ * the collection has after the change).
+ */
+export interface DavCollectionChange {
+  kind: 'dav';
+  /** The collection's owner (an account, or a resource for room calendars). */
+  accountId: string;
+  collectionId: string;
+  collectionKind: CollectionKind;
+  /** The object written or deleted; null when the collection itself changed. */
+  name: string | null;
+  change: 'written' | 'deleted' | 'collection';
+  syncSeq: number;
+}
+
+export type ChangeEvent = MailboxChange | AccountChange | DavCollectionChange;
 export type ChangeKind = ChangeEvent['kind'];
 
 export type ChangeListener = (event: ChangeEvent) => void;
 
 /**
- * Whose changes to hear: every mailbox of an account and the account itself,
+ * Whose changes to hear: every mailbox, collection and the account itself,
  * one mailbox, or every change on the server, account events included (the
  * console's live counters; such listeners must be cheap).
  */

@@ -17,7 +17,7 @@ export class LocalChangeBus implements ChangeBus {
   publish(event: ChangeEvent): void {
     const listeners = [
       ...(this.#byAccount.get(event.accountId) ?? []),
-      ...(event.kind === 'account' ? [] : this.#byMailbox.get(event.mailboxId) ?? []),
+      ...(event.kind === 'account' || event.kind === 'dav' ? [] : this.#byMailbox.get(event.mailboxId) ?? []),
       ...this.#all,
     ];
     for (const listener of listeners) {

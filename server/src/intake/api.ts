@@ -24,7 +24,7 @@ export type OriginKind =
   | 'notice'
   /** A message a Sieve rule or an out-of-office reply sends on a user's behalf. */
   | 'sieve'
-  /** A calendar invitation or reply (iMIP, RFC 6047) sent for a user. */
+  /** A calendar invitation, reply or cancellation (iMIP, RFC 6047) sent for a user: DKIM-signed and judged by the outbound filter like submission. */
   | 'calendar'
   /** A message released from quarantine: accepted and filtered when it arrived, delivered now to the recipients it was held for. */
   | 'release';
@@ -196,6 +196,38 @@ export interface DeliveryRules {
     verdict: FilterFindings | null;
     log: Logger;
   }): Promise<RuleDecision | null>;
+}
+
+/**
+ * A calendar part (iMIP, RFC 6047) of a message the intake stored for a
+ * local account, handed on after delivery: a reply to one of the account's
+ * events, or an invitation, update or cancellation for it.
+ */
+export interface CalendarMessage {
+  accountId: string;
+  /** The account's primary address. */
+  address: string;
+  /** The address the message was sent to (the account's own, an alias, a group it is in). */
+  recipient: string;
+  /** METHOD of the iCalendar object, upper case (REQUEST, REPLY, CANCEL …). */
+  method: string;
+  /** The text/calendar part, transfer- and charset-decoded. */
+  ics: string;
+  /** Envelope sender ('' for the null sender) and the From: address, for checking who sent it. */
+  sender: string;
+  from: string | null;
+  /** Who submitted the message: null for mail from outside. */
+  principal: Actor | null;
+  log: Logger;
+}
+
+/**
+ * The calendar side of delivery (calendar/imip-inbound.ts implements it,
+ * services.ts wires it, like DeliveryRules for Sieve). Never throws: the
+ * message itself is delivered whatever becomes of its calendar part.
+ */
+export interface CalendarMessages {
+  receive(message: CalendarMessage): Promise<'applied' | 'ignored' | 'refused' | 'failed'>;
 }
 
 export interface IntakeService {

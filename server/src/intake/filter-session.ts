@@ -105,15 +105,17 @@ export interface DataVerdict {
 
 /**
  * The DATA stage on a message from an SMTP client (inbound on MX, outbound
- * on submission): the verdict, or a FilterRefusal for reject and defer.
- * Null for origins the filter does not judge.
+ * on submission) or a calendar message a user's event sends (iMIP, judged
+ * as outbound mail of its organizer: rate limit, locked account, content):
+ * the verdict, or a FilterRefusal for reject and defer. Null for origins the
+ * filter does not judge.
  */
 export async function evaluateData(
   filter: IntakeFilter, origin: IntakeOrigin, principal: Actor | null, sender: string,
   recipients: readonly { address: string; local: readonly { accountId: string; address: string }[]; outside: boolean }[],
   message: MessageSource, maxScanBytes: number,
 ): Promise<DataVerdict | null> {
-  if (origin.kind !== 'smtp' && origin.kind !== 'submission') return null;
+  if (origin.kind !== 'smtp' && origin.kind !== 'submission' && origin.kind !== 'calendar') return null;
   let context = sessionOf(origin)?.transaction ?? null;
   if (!context) {
     // A caller without a connection (a test, an import tool speaking for SMTP): one context for this message.

@@ -11,6 +11,8 @@
 //      Received in front;
 //   5. local failures after others succeeded are bounced (permanent) or
 //      deferred to the queue (temporary), never dropped;
+//      a scheduling message (iMIP) in what was stored outside Junk goes to
+//      the recipients' calendars (calendar-parts.ts);
 //   6. outside addresses (remote recipients, lists, forwarding) are signed
 //      with DKIM when a user submitted the message and handed to the queue;
 //   7. a message a user sent as or on behalf of a shared mailbox is filed in
@@ -32,8 +34,9 @@ import type { LocalFolder } from '../model/queue.ts';
 import type { QueueConfig } from '../queue/queue-config.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type {
-  DeliveryRules, FilterFindings, IntakeOrigin, IntakeRecipient, IntakeRequest, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
+  CalendarMessages, DeliveryRules, FilterFindings, IntakeOrigin, IntakeRecipient, IntakeRequest, IntakeResult, IntakeService, RecipientOutcome, RecipientPlan, RuleDecision,
 } from './api.ts';
+import { handOnCalendarParts } from './calendar-parts.ts';
 import type { InboundAuthResult } from '../mail-auth/inbound.ts';
 import { guardAuthFields, withHeader } from './auth-field-guard.ts';
 import { judgeLocalSender, type LocalSenderDeps } from './local-sender-policy.ts';
@@ -70,6 +73,8 @@ export interface IntakeDeps {
   duplicateWindowMs: number;
   /** The recipients' own rules (Sieve); without them every message goes where the filter put it. */
   rules?: DeliveryRules;
+  /** The calendar side of delivery (iMIP, calendar-parts.ts); without it calendar parts are only mail. */
+  calendar?: { messages: CalendarMessages; maxMessageBytes: number };
   /** Unauthenticated MX mail claiming a hosted domain (local-sender-policy.ts); without it, not checked. */
   localSenders?: LocalSenderDeps;
   /** The console's live trace: what was accepted and where each recipient went (intake-trace.ts). */
@@ -255,6 +260,8 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
     const failures: LocalFailure[] = [];
     const decisions: Array<{ copy: LocalCopy; decision: RuleDecision }> = [];
+    // Accounts that got a copy outside Junk: their calendar sees the message's scheduling part.
+    const calendarTargets = new Set<LocalCopy>();
     if (local.length > 0) {
       const messageId = firstField(headerFields(header), 'message-id');
       const rawId = messageId ? unfoldValue(messageId.value) : null;
@@ -316,6 +323,8 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
               } else if (state === undefined) byAccount.set(copy.key, 'delivered');
             });
             delivered = [...byAccount].filter(([, v]) => v === 'delivered').map(([k]) => k);
+            // Owners only: an addressed public folder has no calendar (a shared mailbox's owner is told apart by the receiver).
+            for (const e of entries) if (!e.copy.mailboxId && e.mailbox !== 'Junk' && byAccount.get(e.copy.key) === 'delivered') calendarTargets.add(e.copy);
           }
         }
       } finally {
@@ -378,6 +387,12 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
           origin.log.warn({ err, recipient: copy.address, to: send.to }, 'a rule\'s redirect or reply could not be sent');
         }
       }
+    }
+
+    if (deps.calendar && calendarTargets.size > 0) {
+      await handOnCalendarParts(deps.calendar.messages, {
+        message, header, sender: envelope.sender, principal, origin, targets: [...calendarTargets], maxBytes: deps.calendar.maxMessageBytes,
+      });
     }
 
     let queueId: string | null = null;

@@ -15,6 +15,7 @@ import type {
 } from '../model/mail.ts';
 
 export interface QuotaReport {
+  /** Bytes of mail and of calendars, address books and files (one budget, mail/quota.ts); messages of mail. */
   usage: Usage;
   /** 0 = unlimited (RFC 9208 STORAGE is in KiB; the front end converts). */
   limits: { bytes: number; messages: number };

@@ -13,7 +13,7 @@ import type { DelegatedTree, MailboxAccess, MailboxService } from './api.ts';
 import { ALL_RIGHTS, isSystem, type MailAccess } from './mail-access.ts';
 import { isInbox, isSameOrChild, normaliseMailboxName, parentNames } from './mailbox-name.ts';
 import { isPublicFolder, publicFolderDomain, publicFolderOwner } from './public-folders.ts';
-import { limitsOf } from './quota.ts';
+import { limitsOf, storageUsage } from './quota.ts';
 import { DEFAULT_MAIL_LIMITS, checkMailboxCount, checkMailboxPath, type MailLimits } from './mail-limits.ts';
 
 export { ALL_RIGHTS };
@@ -309,7 +309,7 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
         // Other accounts' usage is for administrators of their domain; to anyone else the account does not exist.
         if (actor.role === 'user' || !inScope(actor, domainId)) throw new StoaError('STOA_NOT_FOUND', `account ${accountId}`);
       }
-      const [usage, limits] = await Promise.all([store.messages.usage(accountId), limitsOf(store, accountId)]);
+      const [usage, limits] = await Promise.all([storageUsage(store, accountId), limitsOf(store, accountId)]);
       return { usage, limits };
     },
 

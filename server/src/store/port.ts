@@ -15,6 +15,7 @@ import type { BlobInfo, ByteRange } from '../model/blob.ts';
 import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing.ts';
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
+import type { DavStore } from './dav-port.ts';
 import type { MailboxGrantStore, PublicFolderAddressStore, SharedMailboxStore } from './shared-mailbox-port.ts';
 import type { ThrottleStore } from './throttle-port.ts';
 
@@ -261,6 +262,8 @@ export interface StoreTx {
   sharedMailboxes: SharedMailboxStore;
   mailboxGrants: MailboxGrantStore;
   publicFolderAddresses: PublicFolderAddressStore;
+  /** Calendars and address books (dav-port.ts): collections, objects, change log, shares, delegation. */
+  dav: DavStore;
 }
 
 export interface Store extends StoreTx {

@@ -151,6 +151,35 @@ async function checkSrv(resolver: Resolver, domain: string, config: StoaConfig, 
   }));
 }
 
+/**
+ * RFC 6764 §3-§4: SRV records for CalDAV and CardDAV over TLS (the HTTP
+ * listener sits behind a TLS proxy on 443 in production) and their TXT
+ * "path=" that points clients at the DAV root. Without TXT, clients use
+ * /.well-known/caldav and /.well-known/carddav, which Stoa serves.
+ */
+async function checkDavSrv(resolver: Resolver, domain: string, config: StoaConfig, section: string): Promise<Finding[]> {
+  if (!config.dav.enabled) return [{ section, level: 'ok', message: 'CalDAV/CardDAV SRV: DAV is off (dav.enabled)' }];
+  return Promise.all(['_caldavs._tcp', '_carddavs._tcp'].map(async (label): Promise<Finding> => {
+    const name = `${label}.${domain}`;
+    const publish = `publish: ${name}. 3600 IN SRV 0 1 443 ${config.hostname}. and ${name}. 3600 IN TXT "path=/dav/"`;
+    const srv = await lookup(() => resolver.resolveSrv(name));
+    if (!srv.ok) {
+      if (!srv.missing) return lookupFailed(section, `${name} SRV`, srv.code);
+      return { section, level: 'warn', message: `SRV ${name}: none; calendar and contact clients cannot find the server from an address alone (RFC 6764)`, fix: publish };
+    }
+    const ours = srv.value.find((r) => sameHost(r.name, config.hostname));
+    if (!ours) {
+      return { section, level: 'warn', message: `SRV ${name}: ${srv.value.map((r) => `${r.port} ${r.name}`).join(', ')}; none points at ${config.hostname}`, fix: publish };
+    }
+    const txt = await txtRecords(resolver, name);
+    const path = txt.ok ? txt.value.map((t) => /^path=(.*)$/.exec(t)?.[1]).find((p) => p !== undefined) : undefined;
+    if (path !== undefined && !/^\/(dav\/?|\.well-known\/(caldav|carddav))?$/.test(path) && !path.startsWith('/dav/')) {
+      return { section, level: 'warn', message: `SRV ${name}: ${ours.port} ${ours.name}, but its TXT says path=${path}, which is not Stoa's DAV root`, fix: `publish: ${name}. 3600 IN TXT "path=/dav/"` };
+    }
+    return { section, level: 'ok', message: `SRV ${name}: ${ours.priority} ${ours.weight} ${ours.port} ${ours.name}${path !== undefined ? `, TXT path=${path}` : ' (no TXT: clients use the well-known address)'}` };
+  }));
+}
+
 export function createResolver(config: StoaConfig): Resolver {
   const resolver = new Resolver({ timeout: config.dns.timeoutMs, tries: 2 });
   if (config.dns.servers.length > 0) resolver.setServers(config.dns.servers);
@@ -170,6 +199,7 @@ export async function checkDomainDns(resolver: Resolver, domain: string, config:
     checkDkim(resolver, domain, dkim, section),
     checkDmarc(resolver, domain, section),
     checkSrv(resolver, domain, config, section),
+    checkDavSrv(resolver, domain, config, section),
   ]);
   return parts.flat();
 }

@@ -47,6 +47,9 @@ import { sieveAdminRoutes } from './sieve-admin.ts';
 import { sieveMeRoutes } from './sieve-me.ts';
 import { systemRoutes } from './system.ts';
 import { createValidatorCompiler } from './validation.ts';
+import { davPlugin } from '../dav/plugin.ts';
+import type { DavServices } from '../dav/context.ts';
+import { davAdminRoutes } from './dav-admin.ts';
 
 export interface HttpServerDeps {
   config: StoaConfig;
@@ -67,7 +70,7 @@ export interface HttpServerDeps {
   filter?: FilterService;
   /** Message trace events for the console's live channel, as each viewer may see them. */
   trace: TraceService;
-  /** The change bus: the live channel counts mailbox deliveries from it. */
+  /** The change bus: the live channel counts mailbox deliveries from it, and account events end remembered DAV logins at once. */
   bus: ChangeBus;
   /** Version, uptime, storage and read-only settings (GET /system*). */
   system: SystemService;
@@ -75,6 +78,8 @@ export interface HttpServerDeps {
   accountBulk: AccountBulkService;
   /** DNS records of a domain (GET /domains/{id}/dns). */
   dnsStatus: DnsStatusService;
+  /** Calendars and address books: the DAV front end under /dav/ and their admin routes; absent when not wired. */
+  dav?: DavServices;
   /** The process's connection caps: HTTP has its own pool, outside the mail listeners' total (the reserve). */
   gate: ConnectionGate;
 }
@@ -160,7 +165,10 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
       await api.register(sieveAdminRoutes, { sieve: deps.sieve });
     }
     if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
+    if (deps.dav) await api.register(davAdminRoutes, { collections: deps.dav.collections, directory });
   }, { prefix: '/api/v1' });
+  // CalDAV/CardDAV (docs/dav.md): its own authentication (Basic or the session cookie) and DAV error bodies.
+  if (deps.dav && config.dav.enabled) await app.register(davPlugin, { config, directory, services: deps.dav, ...(deps.bus ? { bus: deps.bus } : {}) });
 
   limitConnections(app, deps.gate, config);
   await app.ready();

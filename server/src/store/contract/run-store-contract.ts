@@ -7,6 +7,7 @@ import { atomicCounterContract } from './atomic-counters.contract.ts';
 import { auditContract } from './audit.contract.ts';
 import { blobContract } from './blobs.contract.ts';
 import { concurrentWriteContract } from './concurrent-writes.contract.ts';
+import { davContract } from './dav.contract.ts';
 import { domainContract } from './domains.contract.ts';
 import { filterContract } from './filter.contract.ts';
 import type { StoreFactory } from './harness.ts';
@@ -39,6 +40,7 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     lockContract(factory);
     queueContract(factory);
     sieveContract(factory);
+    davContract(factory);
     sharedMailboxContract(factory);
   });
 }

@@ -15,6 +15,7 @@ import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-co
 import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
 import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
+import { DAV_INDEXES } from './dav-collections.ts';
 
 interface Migration {
   version: number;
@@ -243,6 +244,13 @@ const MIGRATIONS: readonly Migration[] = [
       // Idempotent: only documents without the field are touched.
       await db.collection(COLLECTIONS.appPasswords).updateMany({ lookup: { $exists: false } }, { $set: { lookup: null } });
       await db.collection(COLLECTIONS.appPasswords).createIndexes([{ key: { accountId: 1, lookup: 1 } }]);
+    },
+  },
+  {
+    version: 17,
+    description: 'calendars and address books: collections, objects with their time span, change log, shares, delegation',
+    async up(db) {
+      await createIndexedCollections(db, DAV_INDEXES);
     },
   },
 ];

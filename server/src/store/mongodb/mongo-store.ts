@@ -23,6 +23,7 @@ import { createMessageStore } from './mail-message-store.ts';
 import { migrate, schemaVersion } from './migrations.ts';
 import { runTransaction, type MongoCtx } from './mongo-context.ts';
 import { createQueueStore } from './queue-store.ts';
+import { createDavStore } from './dav-store.ts';
 import { createResourceStore } from './resource-store.ts';
 import { createThrottleStore } from './throttle-store.ts';
 import { createLockStore } from './lock-store.ts';
@@ -62,6 +63,7 @@ function txStores(ctx: MongoCtx): StoreTx {
     sharedMailboxes: createSharedMailboxStore(ctx),
     mailboxGrants: createMailboxGrantStore(ctx),
     publicFolderAddresses: createPublicFolderAddressStore(ctx),
+    dav: createDavStore(ctx),
   };
 }
 

@@ -15,6 +15,7 @@ import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
 import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
+import { DAV_SCHEMA_SQL } from './dav-schema.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -340,6 +341,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE app_passwords ADD COLUMN lookup TEXT;
       CREATE INDEX app_passwords_lookup ON app_passwords (account_id, lookup);
     `,
+  },
+  {
+    version: 22,
+    name: 'dav',
+    // Calendars and address books: collections, objects with their time span, change log, shares, delegation (dav-schema.ts).
+    sql: DAV_SCHEMA_SQL,
   },
 ];
 

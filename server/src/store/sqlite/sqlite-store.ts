@@ -26,6 +26,7 @@ import { applyMigrations, currentVersion } from './migrations.ts';
 import { sqliteResourceStore } from './resources.ts';
 import { SqliteConnection } from './sqlite-connection.ts';
 import { sqliteQueueStore } from './queue-store.ts';
+import { sqliteDavStore } from './dav-store.ts';
 import { mapSqliteError } from './sqlite-errors.ts';
 import { GroupCommit } from './group-commit.ts';
 import { INDEX_INTERVAL_MS, SearchIndexer, indexPendingBodies } from './search-indexer.ts';
@@ -84,6 +85,7 @@ function bind(x: Executor): StoreTx {
     sharedMailboxes: sqliteSharedMailboxStore(x),
     mailboxGrants: sqliteMailboxGrantStore(x),
     publicFolderAddresses: sqlitePublicFolderAddressStore(x),
+    dav: sqliteDavStore(x),
   };
 }
 
