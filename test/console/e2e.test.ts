@@ -4,8 +4,8 @@
 // message sent over SMTP shows in the live trace, a deferred message is
 // retried), plus the pages around it: a quarantined message released, a
 // user's out-of-office and a domain's Sieve script set, a shared mailbox
-// with grants and a public folder with an address, a password reset
-// signing the user out. Every page is saved as a screenshot
+// with grants and a public folder with an address, a user's calendars with a
+// share and a delegate, a password reset signing the user out. Every page is saved as a screenshot
 // under .tmp/console-screenshots (or $STOA_SCREENSHOT_DIR), and the browser
 // console must stay free of errors.
 import assert from 'node:assert/strict';
@@ -207,6 +207,36 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('folder-address').scrollIntoViewIfNeeded();
     await shot('35-public-folder-address');
     noErrors('public folder address');
+  });
+
+  test('the admin manages a user\'s calendars: creates one, shares it with the group and names a calendar delegate', async () => {
+    await go('accounts');
+    await page.locator('tr[data-address="alice@east.example"]').getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'alice@east.example' }).waitFor();
+    await page.getByRole('link', { name: 'Calendars and contacts' }).click();
+    await page.getByRole('heading', { name: 'Calendars and contacts' }).waitFor();
+    await page.getByTestId('dav-account').filter({ hasText: 'For alice@east.example' }).waitFor();
+    await page.getByLabel('Path name').fill('projects');
+    await page.getByLabel('Display name', { exact: true }).fill('Projects');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const row = page.getByRole('table', { name: 'Collections' }).locator('tr[data-uri="projects"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /Calendar[\s\S]*Projects[\s\S]*\/projects\//);
+    await row.getByRole('button', { name: 'Open Projects' }).click();
+    await page.getByTestId('share-grantee').fill('team@east.example');
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    await page.getByTestId('shares').filter({ hasText: 'team@east.example · group: Read' }).waitFor();
+    // Outside the owner's domain: refused under the field, nothing shared.
+    await page.getByTestId('share-grantee').fill('w@west.example');
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    await page.locator('mat-error').first().waitFor();
+    await page.getByTestId('delegate-grantee').fill('team@east.example');
+    await page.getByRole('button', { name: 'Add delegate' }).click();
+    await page.getByTestId('delegates').filter({ hasText: 'team@east.example' }).waitFor();
+    assert.deepEqual(await unlabeled(), [], 'controls without an accessible name on the calendars page');
+    await shot('38-calendars');
+    allowed = [/status of 4\d\d/];
+    noErrors('calendars and address books');
   });
 
   test('the admin makes the user domain admin of the new domain', async () => {

@@ -24,6 +24,7 @@ export const routes: Routes = [
       { path: 'filter', loadChildren: () => import('./filter/filter.routes').then((m) => m.FILTER_ROUTES) },
       { path: 'sieve', loadChildren: () => import('./sieve/sieve.routes').then((m) => m.SIEVE_ROUTES) },
       { path: 'audit', loadChildren: () => import('./audit/audit.routes').then((m) => m.AUDIT_ROUTES) },
+      { path: 'dav', loadChildren: () => import('./dav/dav.routes').then((m) => m.DAV_ROUTES) },
       { path: 'settings', canActivate: [serverAdminGuard], loadChildren: () => import('./settings/settings.routes').then((m) => m.SETTINGS_ROUTES) },
       { path: '**', title: 'Not found · Stoa', loadComponent: () => import('./shell/not-found').then((m) => m.NotFound) },
     ],
