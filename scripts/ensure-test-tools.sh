@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs the Debian packages some tests need (dnsmasq: a real DNS server
+# Installs the Debian packages some tests need (samba-ad-dc with
+# samba-ad-provision and ldb-tools: a real Active Directory DC for test/ldap;
+# slapd and ldap-utils: OpenLDAP for the same tests; dnsmasq: a real DNS server
 # for the `stoa doctor` tests; swaks with Net::SSLeay and IO::Socket::SSL:
 # an independent SMTP client, with STARTTLS and implicit TLS, for test/smtp;
 # sieve-connect and python3-sievelib: two independent ManageSieve clients for
@@ -7,8 +9,10 @@
 # make their own signature database; spamd + spamassassin: SpamAssassin's
 # daemon for the optional-scorer test of test/filter; vdirsyncer, litmus,
 # python3-caldav: DAV clients for test/dav; radicale: the DAV benchmark's
-# reference server; chromium: the browser the console's end-to-end tests and
-# benchmark drive through playwright-core, at /usr/bin/chromium).
+# reference server; samba-ad-dc, samba-ad-provision, ldb-tools, slapd,
+# ldap-utils: a real AD DC and OpenLDAP for test/ldap; chromium: the browser
+# the console's end-to-end tests and benchmark drive through playwright-core,
+# at /usr/bin/chromium).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -37,6 +41,12 @@ find_missing() {
   command -v litmus >/dev/null 2>&1 || missing="$missing litmus"
   /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing="$missing python3-caldav"
   command -v radicale >/dev/null 2>&1 || missing="$missing radicale"
+  # test/ldap: Samba AD DC (provisioning needs the AD schema files of samba-ad-provision, bulk loads use ldbadd) and OpenLDAP.
+  [ -x /usr/sbin/samba ] || missing="$missing samba-ad-dc"
+  [ -d /usr/share/samba/setup/ad-schema ] || missing="$missing samba-ad-provision"
+  command -v ldbadd >/dev/null 2>&1 || missing="$missing ldb-tools"
+  [ -x /usr/sbin/slapd ] || missing="$missing slapd"
+  command -v ldapsearch >/dev/null 2>&1 || missing="$missing ldap-utils"
 }
 
 find_missing
@@ -59,7 +69,9 @@ find_missing
 [ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-# Packages must not start their system daemons (clamd, spamd, dnsmasq, slapd …): tests start their own on free ports.
+# Packages must not start their system daemons (clamd, spamd, dnsmasq, slapd, samba-ad-dc …): tests start
+# their own on free ports or loopback addresses. A policy-rc.d that denies every start keeps them off
+# (invoke-rc.d, Debian policy §9.3.3).
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { StoaConfig } from './config/types.ts';
+import type { Directory } from './directory/api.ts';
 import { bootstrapFirstStart, type BootstrapResult } from './directory/bootstrap.ts';
 import type { Logger } from './log/logger.ts';
 import { startHousekeeping, type Housekeeping } from './operations/housekeeping.ts';
@@ -15,6 +16,7 @@ import { startManageSieve, type ManageSieveListener } from './protocols/managesi
 import { ListenError } from './protocols/listen.ts';
 import { startPop3, type Pop3Listeners } from './protocols/pop3/server.ts';
 import { startSmtp, type SmtpAddress, type SmtpFrontEnd } from './protocols/smtp/smtp-listeners.ts';
+import type { SyncScheduler } from './directory/ldap/sync-scheduler.ts';
 import type { DeliveryWorker } from './queue/delivery-worker.ts';
 import { startDeliveryWorker } from './queue/outbound.ts';
 import type { QueueService } from './queue/queue-service.ts';
@@ -74,13 +76,18 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
   let worker: DeliveryWorker | null = null;
   let filter: FilterService | null = null;
   let junkTraining: JunkTraining | null = null;
+  let directorySync: SyncScheduler | null = null;
+  let directoryRef: Directory | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
+      // A running directory sync finishes its writes (it holds a lease in the store) before the store closes.
+      await directorySync?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
       await Promise.all([app?.close(), pop3?.close(), managesieve?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
-      // Verdicts are written behind deliveries in batches: the last batch lands before the store closes.
-      await Promise.all([filter?.verdicts.flush(), junkTraining?.stop()]);
+      // Verdicts are written behind deliveries in batches: the last batch lands before the store closes;
+      // the pooled LDAP connections of directory logins close once no login can start.
+      await Promise.all([filter?.verdicts.flush(), junkTraining?.stop(), directoryRef?.close()]);
     } finally {
       await store?.close();
     }
@@ -92,6 +99,7 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
     const services = createServices(config, store, logger, { tls: () => tlsMaterial, ...(options.now ? { now: options.now } : {}) });
     filter = services.filter;
     junkTraining = services.junkTraining;
+    directoryRef = services.directory;
     // The demo domain's DKIM keys come through the directory's provisioning hook, like any domain's.
     const firstStart = await bootstrapFirstStart(store, services.directory, config);
     if (config.queue.worker.enabled) {
@@ -138,6 +146,8 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
       tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
       trace: services.trace, gate: services.connections,
     });
+    // Scheduled LDAP/AD syncs (docs/directory-sync.md), once everything that serves the synced accounts listens.
+    if (config.directory.scheduler.enabled) directorySync = services.directorySync.start();
     housekeeping = startHousekeeping({ config, store, directory, logger, tasks: services.housekeepingTasks });
     return {
       http, imap: imap.imap, imaps: imap.imaps, pop3: pop3.pop3, pop3s: pop3.pop3s, managesieve: managesieve.address, smtp: smtp.addresses,

@@ -21,6 +21,7 @@ import { createContactsService } from './contacts/contacts-service.ts';
 import type { Directory } from './directory/api.ts';
 import { createAccountBulkService, type AccountBulkService } from './directory/account-bulk.ts';
 import { createDirectory } from './directory/directory.ts';
+import { startSyncScheduler, type SyncScheduler } from './directory/ldap/sync-scheduler.ts';
 import type { ChangeBus } from './events/change-bus.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
 import { TraceBus } from './events/trace-bus.ts';
@@ -82,6 +83,12 @@ export interface Services {
   /** One cached, deadline-bounded resolver for DNSBL, SPF/DKIM/DMARC and reverse names. */
   dns: CachedResolver;
   directory: Directory;
+  /**
+   * Scheduled LDAP/AD syncs (directory.ldap): main.ts starts the scheduler
+   * after the listeners and stops it before the store closes; the CLI and
+   * the API sync on demand through directory.ldap instead.
+   */
+  directorySync: { start(): SyncScheduler };
   mail: MailServices;
   publicFolders: PublicFolderService;
   dkim: DkimKeys;
@@ -118,6 +125,8 @@ export interface ServicesOptions {
   defaultMetrics?: boolean;
   /** The certificate the TLS listeners use once loaded (main.ts), for the console's settings page. */
   tls?: () => TlsMaterial | null;
+  /** Where directory bind passwords (bindPasswordEnv) and STOA_DIRECTORY_SECRET_KEY are read; process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function createServices(config: StoaConfig, store: Store, logger: Logger, options: ServicesOptions = {}): Services {
@@ -126,9 +135,23 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   const trace = new TraceBus({ ...(options.now ? { now: options.now } : {}), onListenerError: (err) => logger.warn({ err }, 'live trace listener failed') });
   const startedAt = new Date(options.now?.() ?? Date.now());
   const dkim = createDkimKeys(store, config);
+  const directoryLog = logger.child({ component: 'directory' });
   const directory = createDirectory(store, config, {
     now: options.now,
     bus,
+    ...(options.env ? { env: options.env } : {}),
+    // Why a directory login did not pass (wrong password, disabled, locked, outage): for the admin only, never the user.
+    // Every sync run (why it failed, how many entries it skipped) and every failed connection test get a line too.
+    ldapLog: {
+      refused: (e) => directoryLog.warn(e, 'directory login refused'),
+      unavailable: (e) => directoryLog.warn(e, 'directory unavailable for login'),
+      ran: (run, connection) => {
+        const line = { connection, trigger: run.trigger, mode: run.mode, dryRun: run.dryRun, status: run.status, server: run.server, users: run.users, groups: run.groups, counts: run.counts, error: run.error };
+        if (run.status === 'ok') directoryLog.info(line, 'directory sync');
+        else directoryLog.warn(line, 'directory sync');
+      },
+      testFailed: (connection, step, detail) => directoryLog.warn({ connection, step, detail }, 'directory connection test failed'),
+    },
     onAuthAttempt: (protocol, result) => metrics.authAttempts.inc({ protocol, result }),
     onPasswordCheck: () => metrics.passwordChecks.inc(),
     onDomainCreated: async (domain) => {
@@ -187,7 +210,14 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
   return {
-    config, logger, bus, metrics, trace, messageTrace: createTraceService({ bus: trace, domains: store.domains }), dns, directory, mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
+    config, logger, bus, metrics, trace, messageTrace: createTraceService({ bus: trace, domains: store.domains }), dns, directory,
+    directorySync: {
+      start: () => startSyncScheduler({
+        service: directory.ldap, tickMs: config.directory.scheduler.tickMs, now: options.now ?? Date.now,
+        log: { failed: (connection, err) => directoryLog.error({ connection, err }, 'directory sync failed') },
+      }),
+    },
+    mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
     health: createHealthService(store),
     system: createSystemService({
       config, store, version: pkg.version, startedAt, tls: options.tls, queueWorker: config.queue.worker.enabled,

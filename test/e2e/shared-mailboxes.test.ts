@@ -156,7 +156,7 @@ assert typ == 'OK' and data[0] == b'1', data
 typ, data = m.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
 assert b'Quote please' in data[0][1], data
 typ, data = m.myrights('"${SALES_INBOX}"')
-assert b'lrswipkxtea' in data[0], data
+assert b'lrswipkxte' in data[0] and b'lrswipkxtea' not in data[0], data
 m.logout()
 print('ok')
 `;
@@ -200,6 +200,21 @@ print('ok')
       s.submission('alice@example.test').sendMail({ envelope: { from: 'alice@example.test', to: ['buyer@outside.test'] }, from: 'sales@example.test', to: 'buyer@outside.test', subject: 'x', text: 'x' }),
       (err) => /^553 5\.7\.1/.test(replyOf(err)) && /From: <sales@example\.test> is not yours/.test(replyOf(err)),
     );
+  });
+
+  test('a member without send as cannot hide From: sales@ from the check: a lone CR, or an address the parser passes over, gets 550 5.6.0', async () => {
+    const envelope = { from: 'alice@example.test', to: ['buyer@outside.test'] };
+    for (const head of [
+      'Subject: hi\rFrom: Sales <sales@example.test>\r\nFrom: alice@example.test',
+      'From: <alice@example.test> <sales@example.test>',
+      'From: sales@example.test <alice@example.test>',
+    ]) {
+      await assert.rejects(
+        s.submission('alice@example.test').sendMail({ envelope, raw: `${head}\r\nTo: buyer@outside.test\r\n\r\nPay the invoice.\r\n` }),
+        (err) => /^550 5\.6\.0/.test(replyOf(err)),
+        JSON.stringify(head),
+      );
+    }
   });
 
   test('send on behalf (Python smtplib): accepted with Sender: the user, refused without it or with a forged Sender:', async () => {

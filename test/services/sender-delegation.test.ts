@@ -79,6 +79,19 @@ describe('sender policy with send as and send on behalf', () => {
     ['dave', 'From: =?utf-8?q?sales=40example=2Etest?= <sales@example.test>', 'STOA_SENDER_NOT_OWNED'],
     ['dave', 'From: sales@example.test\r\n\tSender-ish: dave', 'STOA_SENDER_NOT_OWNED'],
     ['dave', 'From: <>', 'STOA_MESSAGE_INVALID'],
+    // Ambiguous author fields: what this parser sees is not what every reader sees ("Composition Kills", USENIX Security 2020).
+    ['dave', 'From: <dave@example.test> <sales@example.test>', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: Dave <dave@example.test> sales@example.test', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: sales@example.test <dave@example.test>', 'STOA_MESSAGE_INVALID'],
+    ['bob', 'From: <bob@example.test> <boss@example.test>', 'STOA_MESSAGE_INVALID'],
+    ['carol', 'From: sales@example.test\r\nSender: <carol@example.test> <boss@example.test>', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: dave@example.test\r\nResent-From: <dave@example.test> <sales@example.test>', 'STOA_MESSAGE_INVALID'],
+    // A lone CR is a line break to some readers: a second From: hidden inside another field.
+    ['dave', 'Subject: hi\rFrom: sales@example.test\r\nFrom: dave@example.test', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: dave@example.test\rSender: sales@example.test', 'STOA_MESSAGE_INVALID'],
+    ['dave', 'From: "Dave \\" Q" <dave@example.test>', null],
+    ['dave', 'From: Dave (at dave@example.test) <dave@example.test>', null],
+    ['dave', 'From: <@relay.test:dave@example.test>', null],
     ['dave', 'Subject: no author', 'STOA_MESSAGE_INVALID'],
   ];
 
@@ -97,6 +110,22 @@ describe('sender policy with send as and send on behalf', () => {
       if (got !== expected) failures.push(`${who} ${JSON.stringify(fields)}: got ${got}, expected ${expected}`);
     }
     assert.deepEqual(failures, []);
+  });
+
+  test('author fields with more addresses than a real message has are refused before any lookup; repeated ones are looked up once', async () => {
+    let lookups = 0;
+    const counting = {
+      addresses: { resolve: (a: string) => { lookups++; return s.directory.addresses.resolve(a); } },
+      grants: s.directory.grants,
+    };
+    const many = (n: number, address: string): Buffer => Buffer.from(`From: ${Array(n).fill(address).join(', ')}\r\n\r\n`);
+    // 40,000 addresses in 760 kB: one lookup (and two grant checks) each took seconds of store work per message.
+    await assert.rejects(checkAuthorFields(counting, users.get('bob')!, many(40_000, 'sales@example.test')), (err) => isStoaError(err, 'STOA_MESSAGE_INVALID'));
+    await assert.rejects(checkAuthorFields(counting, users.get('bob')!, Buffer.from(`From: bob@example.test\r\nResent-From: ${Array(101).fill('bob@alias.test').join(', ')}\r\n\r\n`)),
+      (err) => isStoaError(err, 'STOA_MESSAGE_INVALID'));
+    assert.equal(lookups, 0);
+    assert.equal((await checkAuthorFields(counting, users.get('bob')!, many(100, 'SALES@example.test')))?.address, 'sales@example.test');
+    assert.equal(lookups, 1);
   });
 
   test("the envelope sender: one's own, or a mailbox one may send as or on behalf of; without grants only one's own", async () => {

@@ -85,7 +85,8 @@ export class CliContext {
       // Loaded on first use: commands that touch no data (help, version) start without it.
       const { createServices } = await import('../services.ts');
       const logger = createLogger({ ...config, log: { ...config.log, level: 'warn' } }, { destination: this.io.stderr });
-      const services = createServices(config, store, logger, { defaultMetrics: false });
+      // Directory bind passwords named by an environment variable are read from the CLI's own environment.
+      const services = createServices(config, store, logger, { defaultMetrics: false, env: this.io.env });
       this.#opened = { store, directory: services.directory, services };
     } catch (err) {
       await store.close();
@@ -106,7 +107,10 @@ export class CliContext {
   async close(): Promise<void> {
     const opened = this.#opened;
     this.#opened = null;
-    if (opened) await opened.store.close();
+    if (opened) {
+      await opened.directory.close();
+      await opened.store.close();
+    }
   }
 
   out(text: string): void {

@@ -155,6 +155,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   config.dataDir = resolve(dataDirBase, config.dataDir);
   config.store.sqlite.path = resolve(config.dataDir, config.store.sqlite.path);
   config.store.blobs.path = resolve(config.dataDir, config.store.blobs.path);
+  config.directory.secretKeyFile = resolve(config.dataDir, config.directory.secretKeyFile);
   if (config.tls.certFile !== null) config.tls.certFile = resolve(config.dataDir, config.tls.certFile);
   if (config.tls.keyFile !== null) config.tls.keyFile = resolve(config.dataDir, config.tls.keyFile);
   return { config, file, dataDirExplicit: sources.has('dataDir') };

@@ -118,6 +118,11 @@ export const configSchema = Obj({
       passes: Int(1, 100, 'argon2id iterations'),
       parallelism: Int(1, 64, 'argon2id lanes'),
     }),
+    // Successful argon2id checks remembered (directory/verified-password-cache.ts); entries 0 turns it off.
+    verifiedCache: Obj({
+      entries: Int(0, 1_000_000, 'Verified passwords remembered'),
+      ttlSeconds: Int(0, 86_400, 'How long a verified password is remembered'),
+    }),
     // Below 8 would be weaker than what the API schema already enforces.
     minPasswordLength: Int(8, 1024, 'Minimum password length'),
     throttle: Obj({
@@ -166,10 +171,6 @@ export const configSchema = Obj({
     idleTimeoutSeconds: Int(600, 86_400, 'Idle time before the connection is closed'),
     keepDeleted: Type.Boolean({ description: 'DELE hides messages from POP3 instead of deleting them' }),
     markSeen: Type.Boolean({ description: 'Messages retrieved with RETR get \\Seen at QUIT' }),
-  }),
-  directory: Obj({
-    defaultQuotaBytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Default account quota of a new domain; 0 = unlimited' }),
-    defaultQuotaMessages: Int(0, 2_147_483_647, 'Default message-count quota of a new domain; 0 = unlimited'),
   }),
   managesieve: Obj({
     maxConnections: Int(1, 100_000, 'Simultaneous ManageSieve connections'),
@@ -223,6 +224,21 @@ export const configSchema = Obj({
     maxGrants: Int(1, 100_000, 'Shares of one calendar or address book, and calendar delegates of one owner'),
     maxCollections: Int(1, 1_000_000, 'Calendars, address books and folders of one owner'),
     maxObjectsPerCollection: Int(1, 10_000_000, 'Objects of one calendar, address book or folder'),
+  }),
+  directory: Obj({
+    defaultQuotaBytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Default account quota of a new domain; 0 = unlimited' }),
+    defaultQuotaMessages: Int(0, 2_147_483_647, 'Default message-count quota of a new domain; 0 = unlimited'),
+    // External directories (LDAP/AD, docs/directory-sync.md).
+    secretKeyFile: Str('Key that seals stored bind passwords'),
+    scheduler: Obj({
+      enabled: Type.Boolean({ description: 'Run scheduled directory syncs in this process' }),
+      tickMs: Int(1000, 3_600_000, 'How often due syncs are looked for'),
+    }),
+    historyRuns: Int(1, 100_000, 'Sync runs kept per connection'),
+    loginPool: Obj({
+      size: Int(1, 64, 'Pooled LDAP connections per directory connection for logins'),
+      idleSeconds: Int(1, 3600, 'An unused pooled connection is closed after this long'),
+    }),
   }),
   api: Obj({
     sessionTtlHours: Int(1, 24 * 366, 'Session lifetime'),
@@ -450,6 +466,8 @@ export function defaultConfig(): StoaConfig {
     auth: {
       // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1.
       argon2: { memoryKiB: 19456, passes: 2, parallelism: 1 },
+      // Dovecot's auth_cache_ttl is one hour too.
+      verifiedCache: { entries: 10_000, ttlSeconds: 3600 },
       minPasswordLength: 8,
       throttle: {
         ipFreeFailures: 10, accountFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000, windowMs: 3_600_000,
@@ -462,7 +480,6 @@ export function defaultConfig(): StoaConfig {
     // Dovecot and Exchange mark what POP3 retrieved as seen (issue 16 item 23).
     pop3: { maxConnections: 500, maxConnectionsPerIp: 20, preAuthTimeoutSeconds: 30, idleTimeoutSeconds: 600, keepDeleted: false, markSeen: true },
     // A mailbox without a limit lets one account fill the disk (issue 16 item 15).
-    directory: { defaultQuotaBytes: 10 * 1024 ** 3, defaultQuotaMessages: 0 },
     managesieve: { maxConnections: 200, maxConnectionsPerIp: 10, maxSessionsPerAccountIp: 5, preAuthTimeoutSeconds: 30, idleTimeoutSeconds: 1800 },
     // Dovecot Pigeonhole's defaults where they exist (sieve_max_redirects 4, vacation 1 day minimum is ours: 1 hour).
     sieve: {
@@ -480,6 +497,13 @@ export function defaultConfig(): StoaConfig {
       maxExpandDays: 3660, maxMultigetHrefs: 1000, authCacheSeconds: 60, directoryMaxEntries: 5000, tombstoneRetentionDays: 90,
       scheduleInboxMaxItems: 200, imipMaxMessageBytes: 4 * 1024 * 1024, maxGrants: 1000,
       maxCollections: 1000, maxObjectsPerCollection: 100_000,
+    },
+    directory: {
+      defaultQuotaBytes: 10 * 1024 ** 3, defaultQuotaMessages: 0,
+      secretKeyFile: 'keys/directory.key',
+      scheduler: { enabled: true, tickMs: 60_000 },
+      historyRuns: 200,
+      loginPool: { size: 4, idleSeconds: 60 },
     },
     api: {
       sessionTtlHours: 12, bodyLimitBytes: 1024 * 1024, cookieSecure: 'auto',

@@ -26,7 +26,7 @@ export type ConnectionSettings = StoaConfig['connections'];
 export type Pop3Settings = StoaConfig['pop3'];
 /** The mail store (docs/mail-store.md). */
 export type MailSettings = StoaConfig['mail'];
-/** Defaults for new directory objects. */
+/** Defaults for new directory objects; external directories (LDAP/AD): sealed bind passwords, the sync scheduler, history (docs/directory-sync.md). */
 export type DirectorySettings = StoaConfig['directory'];
 export type ApiSettings = StoaConfig['api'];
 /** The admin console at /admin and its live channel (docs/console.md). */

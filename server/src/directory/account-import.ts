@@ -6,7 +6,7 @@
 // transaction, each with its own audit entry. A dry run stops after the
 // checks and changes nothing. Passwords are hashed only when every row
 // passed, so a batch with a typo costs no argon2 time.
-import type { Account, AccountCreate, Domain } from '../../../shared/src/schemas/directory.ts';
+import type { Account, AccountCreate, DirectorySource, Domain } from '../../../shared/src/schemas/directory.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import { StoaError, isStoaError, type ErrorCode } from '../errors/catalogue.ts';
 import type { AccountRecord } from '../store/port.ts';
@@ -47,7 +47,10 @@ export interface AccountImportResult {
 interface PlannedRow { index: number; input: AccountCreate; parsed: ParsedAddress; forwardTo: string[] }
 
 /** The account row create() would write for this input. */
-export function newAccountRecord(domain: Domain, parsed: ParsedAddress, input: AccountCreate, forwardTo: string[], passwordHash: string | null, at: string): AccountRecord {
+/** A new account row; `source` links it to a directory entry (only the sync passes one: imported accounts are local). */
+export function newAccountRecord(
+  domain: Domain, parsed: ParsedAddress, input: AccountCreate, forwardTo: string[], passwordHash: string | null, at: string, source: DirectorySource | null = null,
+): AccountRecord {
   return {
     id: newId(),
     domainId: domain.id,
@@ -61,6 +64,7 @@ export function newAccountRecord(domain: Domain, parsed: ParsedAddress, input: A
     forwardTo,
     keepForwardedCopy: input.keepForwardedCopy ?? true,
     passwordSetAt: passwordHash ? at : null,
+    source,
     createdAt: at,
     updatedAt: at,
     passwordHash,

@@ -19,6 +19,7 @@ import { parseAddress } from './names.ts';
 import { hashPassword } from './password-hash.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { removeMemberEverywhere, removeResourceManagerEverywhere } from './reference-cleanup.ts';
+import { guardManaged, guardManagedFields, MANAGED_ACCOUNT_FIELDS, sourceForCreate, sourceForUpdate } from './directory-managed.ts';
 import { publishGrantChange, removeGrantsHeldBy, removeGrantsOn } from './delegation.ts';
 
 export function createAccountService(ctx: DirectoryContext): AccountService {
@@ -37,8 +38,9 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
   }
 
   return {
-    async create(actor, input: AccountCreate) {
+    async create(actor, input: AccountCreate, opts) {
       requireAdmin(actor, 'create accounts');
+      const source = sourceForCreate(actor, opts);
       const parsed = parseAddress(input.address);
       checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       // Check scope and domain before the (deliberately slow) hash.
@@ -49,7 +51,7 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
       return store.atomic(async (tx) => {
         const domain = await homeDomainFor(tx, actor, parsed.domain, 'account');
         const at = isoNow(ctx.now());
-        const record = newAccountRecord(domain, parsed, input, forwardTo, passwordHash, at);
+        const record = newAccountRecord(domain, parsed, input, forwardTo, passwordHash, at, source);
         await tx.accounts.create(record);
         await writeAudit(tx, actor, at, { action: 'create', objectType: 'account', objectId: record.id, domainId: domain.id, before: null, after: record });
         return toAccount(record);
@@ -64,7 +66,8 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
       return toAccount(await loadAccount(store, actor, idOrAddress, 'read'));
     },
 
-    async update(actor, idOrAddress, patch: AccountUpdate) {
+    async update(actor, idOrAddress, patch: AccountUpdate, opts) {
+      let goneFromDirectory = false;
       const after = await store.atomic(async (tx) => {
         const before = await loadAccount(tx, actor, idOrAddress, 'change');
         // A user, or an admin editing their own mailbox in a domain they do not
@@ -74,9 +77,12 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
           const denied = Object.entries(patch).filter(([k, v]) => v !== undefined && !SELF_SERVICE_FIELDS.has(k)).map(([k]) => k);
           if (denied.length > 0) throw forbidden(`you may not change ${denied.join(', ')} of your own account`);
         }
+        guardManagedFields(actor, 'account', before.source, patch, MANAGED_ACCOUNT_FIELDS);
+        const source = sourceForUpdate(actor, before.source, opts);
         if (patch.enabled === false) await guardLastAdmin(tx, before, false);
         const at = isoNow(ctx.now());
         const changes: Partial<AccountRecord> = { updatedAt: at };
+        if (source !== undefined) changes.source = source;
         if (patch.displayName !== undefined) changes.displayName = patch.displayName.trim();
         if (patch.enabled !== undefined) changes.enabled = patch.enabled;
         if (patch.quotaBytes !== undefined) changes.quotaBytes = patch.quotaBytes;
@@ -85,12 +91,14 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
         if (patch.keepForwardedCopy !== undefined) changes.keepForwardedCopy = patch.keepForwardedCopy;
         const updated = await tx.accounts.update(before.id, changes);
         await writeAudit(tx, actor, at, { action: 'update', objectType: 'account', objectId: before.id, domainId: before.domainId, ...diff(toAccount(before), toAccount(updated)) });
+        // Its sync found the directory no longer returns it: no login stands for it any more (AuthService.stillValid()).
+        goneFromDirectory = before.source?.missingSince === null && updated.source?.missingSince != null;
         // A disabled account's console sessions and API tokens end now, not at expiry.
-        if (!updated.enabled) await tx.credentials.deleteForAccount(updated.id);
+        if (!updated.enabled || goneFromDirectory) await tx.credentials.deleteForAccount(updated.id);
         return updated;
       });
       // …and so do its IMAP, POP3 and other protocol sessions.
-      if (patch.enabled === false) ctx.bus?.publish({ kind: 'account', accountId: after.id, change: 'disabled' });
+      if (patch.enabled === false || goneFromDirectory) ctx.bus?.publish({ kind: 'account', accountId: after.id, change: 'disabled' });
       return toAccount(after);
     },
 
@@ -137,10 +145,14 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
     async setPassword(actor, idOrAddress, password, options = {}) {
       // Checked once before hashing (fast refusal) and again inside the transaction.
       const target = await loadAccount(store, actor, idOrAddress, 'change');
+      // The directory checks the password at every login; a local hash would never be used.
+      guardManaged(actor, 'account', target.source, 'password');
       checkPasswordPolicy(password, target.address, config.auth.minPasswordLength);
       const passwordHash = await hashPassword(password, config.auth.argon2);
       await store.atomic(async (tx) => {
         const before = await loadAccount(tx, actor, target.id, 'change');
+        // A sync may have linked it to a directory meanwhile.
+        guardManaged(actor, 'account', before.source, 'password');
         const at = isoNow(ctx.now());
         await tx.accounts.update(before.id, { passwordHash, passwordSetAt: at, updatedAt: at });
         // A password reset ends every console session and API token of the account, in the same
@@ -164,6 +176,7 @@ export function createAccountService(ctx: DirectoryContext): AccountService {
       requireServerAdmin(actor, 'grant roles');
       return store.atomic(async (tx) => {
         const before = await loadAccount(tx, actor, idOrAddress, 'change');
+        if (before.source?.managesRole) guardManaged(actor, 'account', before.source, 'role');
         let adminDomainIds: string[] = [];
         if (grant.role === 'domain-admin') {
           if (!grant.domains || grant.domains.length === 0) {

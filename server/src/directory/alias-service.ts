@@ -12,6 +12,7 @@ import { homeDomainFor } from './domain-scope.ts';
 import { isoNow, newId } from './ids.ts';
 import { checkNewName } from './mixed-script.ts';
 import { parseAddress } from './names.ts';
+import { guardManaged, guardManagedFields, MANAGED_ALIAS_FIELDS, sourceForCreate, sourceForUpdate } from './directory-managed.ts';
 
 /**
  * Normalised, de-duplicated targets. A target in a domain the actor
@@ -50,8 +51,9 @@ export function createAliasService(ctx: DirectoryContext): AliasService {
   const { store } = ctx;
 
   return {
-    async create(actor, input: AliasCreate) {
+    async create(actor, input: AliasCreate, opts) {
       requireAdmin(actor, 'create aliases');
+      const source = sourceForCreate(actor, opts);
       const parsed = parseAddress(input.address, { allowCatchAll: true });
       checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       return store.atomic(async (tx) => {
@@ -65,6 +67,7 @@ export function createAliasService(ctx: DirectoryContext): AliasService {
           address: parsed.address,
           targets,
           description: input.description ?? '',
+          source,
           createdAt: at,
           updatedAt: at,
         };
@@ -78,11 +81,14 @@ export function createAliasService(ctx: DirectoryContext): AliasService {
       return loadVisible(store, actor, idOrAddress);
     },
 
-    async update(actor, idOrAddress, patch: AliasUpdate) {
+    async update(actor, idOrAddress, patch: AliasUpdate, opts) {
       return store.atomic(async (tx) => {
         const before = await loadVisible(tx, actor, idOrAddress);
+        guardManagedFields(actor, 'alias', before.source, patch, MANAGED_ALIAS_FIELDS);
+        const source = sourceForUpdate(actor, before.source, opts);
         const at = isoNow(ctx.now());
-        const changes: Partial<Pick<Alias, 'targets' | 'description' | 'updatedAt'>> = { updatedAt: at };
+        const changes: Partial<Pick<Alias, 'targets' | 'description' | 'source' | 'updatedAt'>> = { updatedAt: at };
+        if (source !== undefined) changes.source = source;
         if (patch.targets !== undefined) {
           changes.targets = await validateTargets(tx, actor, before.address, patch.targets);
           if (changes.targets.length === 0) throw new StoaError('STOA_VALIDATION', 'an alias needs at least one target', { errors: [{ path: '/targets', message: 'empty' }] });
@@ -97,6 +103,7 @@ export function createAliasService(ctx: DirectoryContext): AliasService {
     async delete(actor, idOrAddress) {
       await store.atomic(async (tx) => {
         const alias = await loadVisible(tx, actor, idOrAddress);
+        guardManaged(actor, 'alias', alias.source, 'existence');
         await tx.aliases.delete(alias.id);
         await writeAudit(tx, actor, isoNow(ctx.now()), { action: 'delete', objectType: 'alias', objectId: alias.id, domainId: alias.domainId, before: alias, after: null });
       });

@@ -5,10 +5,11 @@ import type { AccountImportResult } from './account-import.ts';
 import type { ShareTargetService } from './share-targets.ts';
 import type {
   Account, AccountCreate, AccountUpdate, Alias, AliasCreate, AliasUpdate, AppPassword, AuditEntry,
-  Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
+  DirectorySource, Domain, DomainCreate, DomainUpdate, Group, GroupCreate, GroupUpdate, Resource, ResourceCreate,
   ResourceUpdate, Role, RoleGrant,
 } from '../../../shared/src/schemas/directory.ts';
 import type { ApiCredential, Page, SortOrder } from '../store/port.ts';
+import type { DirectorySyncService } from './ldap/connection-service.ts';
 import type { SharedMailbox } from '../../../shared/src/schemas/shared-mailboxes.ts';
 import type { PublicFolderAddress } from '../store/shared-mailbox-port.ts';
 import type { MailboxGrantService, SharedMailboxService } from './shared-mailbox-api.ts';
@@ -23,6 +24,18 @@ export interface Actor {
   /** Domain ids a domain admin manages (empty for other roles). */
   adminDomainIds: readonly string[];
   ip: string | null;
+  /**
+   * Set only on the actor a directory sync acts as (directory/ldap/): the id
+   * of the connection whose objects it may write, directory-managed fields
+   * included. Nothing built from a login ever carries it.
+   */
+  directorySync?: string;
+}
+
+/** Options of the directory sync when it creates or changes an object it owns. */
+export interface SourceOptions {
+  /** The directory entry behind the object; null detaches it (a server admin's decision). */
+  source?: DirectorySource | null;
 }
 
 export interface ListParams<S extends string> {
@@ -43,7 +56,7 @@ export interface DomainService {
 }
 
 export interface AccountService {
-  create(actor: Actor, input: AccountCreate): Promise<Account>;
+  create(actor: Actor, input: AccountCreate, opts?: SourceOptions): Promise<Account>;
   /**
    * Many accounts, all or none, each checked as create() checks one and
    * audited as one (stoa account import). `dryRun` checks and changes nothing.
@@ -51,7 +64,8 @@ export interface AccountService {
   importMany(actor: Actor, inputs: readonly AccountCreate[], options: { dryRun: boolean }): Promise<AccountImportResult>;
   /** By id or by address. */
   get(actor: Actor, idOrAddress: string): Promise<Account>;
-  update(actor: Actor, idOrAddress: string, patch: AccountUpdate): Promise<Account>;
+  /** Directory-managed fields of a directory account answer STOA_DIRECTORY_MANAGED, except to its sync. */
+  update(actor: Actor, idOrAddress: string, patch: AccountUpdate, opts?: SourceOptions): Promise<Account>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'displayName' | 'createdAt' | 'quotaBytes'> & { domain?: string; enabled?: boolean; role?: Role }): Promise<Page<Account>>;
   /**
@@ -65,9 +79,9 @@ export interface AccountService {
 }
 
 export interface GroupService {
-  create(actor: Actor, input: GroupCreate): Promise<Group>;
+  create(actor: Actor, input: GroupCreate, opts?: SourceOptions): Promise<Group>;
   get(actor: Actor, idOrAddress: string): Promise<Group>;
-  update(actor: Actor, idOrAddress: string, patch: GroupUpdate): Promise<Group>;
+  update(actor: Actor, idOrAddress: string, patch: GroupUpdate, opts?: SourceOptions): Promise<Group>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'name' | 'createdAt'> & { domain?: string }): Promise<Page<Group>>;
   /** Every account id reached through nested groups, and external addresses; cycles are cut. */
@@ -75,9 +89,9 @@ export interface GroupService {
 }
 
 export interface AliasService {
-  create(actor: Actor, input: AliasCreate): Promise<Alias>;
+  create(actor: Actor, input: AliasCreate, opts?: SourceOptions): Promise<Alias>;
   get(actor: Actor, idOrAddress: string): Promise<Alias>;
-  update(actor: Actor, idOrAddress: string, patch: AliasUpdate): Promise<Alias>;
+  update(actor: Actor, idOrAddress: string, patch: AliasUpdate, opts?: SourceOptions): Promise<Alias>;
   delete(actor: Actor, idOrAddress: string): Promise<void>;
   list(actor: Actor, params: ListParams<'address' | 'createdAt'> & { domain?: string }): Promise<Page<Alias>>;
 }
@@ -175,7 +189,8 @@ export interface AuthRequest {
   ip: string | null;
 }
 
-export type AuthFailureCode = 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED' | 'STOA_PROTOCOL_NOT_ALLOWED';
+export type AuthFailureCode =
+  | 'STOA_AUTH_FAILED' | 'STOA_AUTH_THROTTLED' | 'STOA_ACCOUNT_DISABLED' | 'STOA_PROTOCOL_NOT_ALLOWED' | 'STOA_AUTH_UNAVAILABLE';
 
 export type AuthResult =
   /** `actor` is the principal every later service call of this login passes. */
@@ -183,15 +198,29 @@ export type AuthResult =
   | { ok: false; code: AuthFailureCode; retryAfterSeconds?: number };
 
 /** How a login attempt ended, for the stoa_auth_attempts_total metric. */
-export type AuthOutcome = 'success' | 'failed' | 'throttled' | 'disabled' | 'not-allowed';
+export type AuthOutcome = 'success' | 'failed' | 'throttled' | 'disabled' | 'not-allowed' | 'unavailable';
 
 /**
  * A password check that the authentication service consults in order
- * (local hash, app passwords, later LDAP/AD). It answers for one account.
+ * (local hash, app passwords, LDAP/AD). It answers for one account.
+ * 'unavailable' (the directory that owns the account cannot be asked) ends
+ * the chain without counting a failure: an outage must not throttle everyone.
  */
 export interface PasswordVerifier {
   readonly name: string;
-  verify(account: Account & { passwordHash: string | null }, password: string, req: AuthRequest): Promise<'ok' | 'fail' | 'skip' | { ok: true; appPasswordId: string }>;
+  verify(account: Account & { passwordHash: string | null }, password: string, req: AuthRequest): Promise<'ok' | 'fail' | 'skip' | 'unavailable' | { ok: true; appPasswordId: string }>;
+  /**
+   * Optional: the account id for a login name that is not an address here
+   * (an AD sAMAccountName or userPrincipalName). Asked only when no account
+   * has the name as its address.
+   */
+  findAccount?(username: string, req: AuthRequest): Promise<string | null>;
+  /**
+   * Optional: the one name a login name that is not an address is throttled
+   * under (AD "CORP\alice" and "alice" alike), so spelling variants of a
+   * directory user name do not each get their own failure counter.
+   */
+  throttleName?(username: string): string | null;
 }
 
 /** What a login rested on, for checking later that it still stands (a session that outlives a password reset). */
@@ -255,6 +284,8 @@ export interface CredentialService {
 
 /** Everything the directory offers, as wired by `createDirectory(store, config)`. */
 export interface Directory {
+  /** External directories (LDAP/AD): connections, tests, syncs (ldap/connection-service.ts). */
+  ldap: DirectorySyncService;
   domains: DomainService;
   accounts: AccountService;
   groups: GroupService;
@@ -275,4 +306,6 @@ export interface Directory {
   housekeeping(): Promise<{ throttleEntriesPruned: number; credentialsExpired: number }>;
   /** Builds the Actor for an authenticated account. */
   actorFor(account: Account, ip: string | null): Actor;
+  /** Closes what the directory holds open (pooled LDAP connections of directory logins); before the store closes. */
+  close(): Promise<void>;
 }

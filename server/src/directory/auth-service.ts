@@ -15,20 +15,22 @@ import { createLoginThrottle, type ThrottleOutcome } from './login-throttle.ts';
 import { parseAddress, parseOperatorLogin } from './names.ts';
 import { DummyVerifier, hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
 import { canonicalAppSecret } from './password-policy.ts';
+import { VerifiedPasswordCache } from './verified-password-cache.ts';
 
 /** Every argon2 check of a login, real or dummy, goes through here so it is seen (DirectoryContext.onPasswordCheck). */
 interface PasswordChecks {
-  verify(phc: string, password: string): Promise<boolean>;
+  /** Through the verified-password cache (verified-password-cache.ts): a repeated right password skips the hash. */
+  verify(accountId: string, phc: string, password: string): Promise<boolean>;
   dummy(password: string): Promise<void>;
 }
 
-function passwordChecks(ctx: DirectoryContext, dummy: DummyVerifier): PasswordChecks {
+function passwordChecks(ctx: DirectoryContext, dummy: DummyVerifier, cache: VerifiedPasswordCache): PasswordChecks {
   const seen = <T>(check: Promise<T>): Promise<T> => {
     ctx.onPasswordCheck?.(check);
     return check;
   };
   return {
-    verify: (phc, password) => seen(verifyPassword(phc, password)),
+    verify: (accountId, phc, password) => seen(cache.verify(accountId, phc, password, verifyPassword)),
     dummy: (password) => seen(dummy.verify(password)),
   };
 }
@@ -42,7 +44,9 @@ function appSecretOf(req: AuthRequest): string | null {
  * Verifier answers: 'ok' (or an app-password match) accepts; 'skip' passes to
  * the next verifier; 'fail' is authoritative and ends the chain (an LDAP
  * verifier that owns the account says 'fail' so a stale local hash cannot
- * override it). The built-in verifiers only ever say 'ok' or 'skip'.
+ * override it); 'unavailable' (the owning directory cannot be asked) ends
+ * it with STOA_AUTH_UNAVAILABLE and counts no failure. The built-in verifiers
+ * only ever say 'ok' or 'skip'.
  */
 function localPasswordVerifier(checks: PasswordChecks): PasswordVerifier {
   return {
@@ -53,7 +57,7 @@ function localPasswordVerifier(checks: PasswordChecks): PasswordVerifier {
         await checks.dummy(password);
         return 'skip';
       }
-      return (await checks.verify(account.passwordHash, password)) ? 'ok' : 'skip';
+      return (await checks.verify(account.id, account.passwordHash, password)) ? 'ok' : 'skip';
     },
   };
 }
@@ -74,14 +78,15 @@ function appPasswordVerifier(ctx: DirectoryContext, checks: PasswordChecks): Pas
       if (secret === null) return 'skip';
       const lookup = appPasswordLookup(account.id, secret);
       const candidate = await ctx.store.appPasswords.findByLookup(account.id, lookup);
-      if (candidate && await checks.verify(candidate.secretHash, secret)) return { ok: true, appPasswordId: candidate.id };
+      // Read from the store each time: a revoked app password is never matched from the cache.
+      if (candidate && await checks.verify(account.id, candidate.secretHash, secret)) return { ok: true, appPasswordId: candidate.id };
       const legacy = (await ctx.store.appPasswords.listForAccount(account.id)).filter((r) => r.lookup === null);
       if (!candidate && legacy.length === 0) {
         await checks.dummy(secret);
         return 'skip';
       }
       for (const record of legacy) {
-        if (await checks.verify(record.secretHash, secret)) {
+        if (await checks.verify(account.id, record.secretHash, secret)) {
           if (!candidate) await ctx.store.appPasswords.setLookup(record.id, lookup).catch(() => undefined);
           return { ok: true, appPasswordId: record.id };
         }
@@ -109,12 +114,14 @@ export function protocolAllowed(account: Pick<Account, 'domainId'>, protocol: Pr
 
 const OUTCOME: Record<Exclude<AuthResult, { ok: true }>['code'], AuthOutcome> = {
   STOA_AUTH_FAILED: 'failed', STOA_AUTH_THROTTLED: 'throttled', STOA_ACCOUNT_DISABLED: 'disabled', STOA_PROTOCOL_NOT_ALLOWED: 'not-allowed',
+  STOA_AUTH_UNAVAILABLE: 'unavailable',
 };
 
 export function createAuthService(ctx: DirectoryContext): AuthService {
   const { store, config } = ctx;
   const throttle = createLoginThrottle({ store: store.throttle, config: config.auth.throttle, now: () => ctx.now() });
-  const checks = passwordChecks(ctx, new DummyVerifier(config.auth.argon2));
+  const cache = new VerifiedPasswordCache(config.auth.verifiedCache, () => ctx.now(), ctx.bus);
+  const checks = passwordChecks(ctx, new DummyVerifier(config.auth.argon2), cache);
   const verifiers: PasswordVerifier[] = [localPasswordVerifier(checks), appPasswordVerifier(ctx, checks)];
 
   /** The stored login for what the user typed: alias-domain addresses become the target domain's. */
@@ -153,6 +160,18 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
     }
   }
 
+  /**
+   * A directory account stands only while its directory still returns it (a
+   * sync marks it missing otherwise) and its connection exists and is
+   * enabled: the same things the LDAP verifier refuses a login for. A user
+   * the directory disabled is refused by `enabled`, which the sync sets.
+   */
+  async function directoryStillOwns(source: NonNullable<AccountRecord['source']>): Promise<boolean> {
+    if (source.missingSince !== null) return false;
+    const connection = await store.directoryConnections.get(source.connectionId);
+    return connection !== null && connection.enabled;
+  }
+
   return {
     async authenticate(req: AuthRequest): Promise<AuthResult> {
       const result = await attempt(req);
@@ -164,6 +183,7 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
       const record = await store.accounts.get(grant.accountId);
       if (!record || !record.enabled || record.passwordSetAt !== grant.passwordSetAt) return false;
       if (record.domainId !== null && !(await store.domains.get(record.domainId))?.enabled) return false;
+      if (record.source !== null && !(await directoryStillOwns(record.source))) return false;
       if (grant.appPasswordId && !await store.appPasswords.get(grant.appPasswordId)) return false;
       return true;
     },
@@ -178,12 +198,18 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
     const login = await loginFor(req.username);
     // Unparseable names still get an account counter, so guessing with junk
     // names is throttled like guessing with real ones.
-    const counted = await throttle.begin(login ?? req.username.trim().toLowerCase().slice(0, 320), req.ip);
+    // A directory login name counts under one name however it is typed ("CORP\alice", "X\alice": verifier.throttleName).
+    const named = login ?? verifiers.map((v) => v.throttleName?.(req.username) ?? null).find((n) => n !== null) ?? null;
+    const counted = await throttle.begin(named ?? req.username.trim().toLowerCase().slice(0, 320), req.ip);
     if (!counted.ok) return { ok: false, code: 'STOA_AUTH_THROTTLED', retryAfterSeconds: counted.retryAfterSeconds };
     let outcome: ThrottleOutcome = 'failure';
     try {
       const result = await verified(req, login);
-      outcome = result.ok ? 'success' : result.code === 'STOA_AUTH_FAILED' ? 'failure' : 'right-password';
+      outcome = result.ok ? 'success'
+        : result.code === 'STOA_AUTH_FAILED' ? 'failure'
+          // The owning directory could not be asked: no password was judged, so the attempt is taken back and nothing else.
+          : result.code === 'STOA_AUTH_UNAVAILABLE' ? 'unjudged'
+            : 'right-password';
       return result;
     } finally {
       await counted.ticket.settle(outcome);
@@ -193,7 +219,13 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
   /** The verifiers and the account rules, once the attempt is counted. */
   async function verified(req: AuthRequest, login: string | null): Promise<AuthResult> {
     const now = ctx.now();
-    const record = login ? await store.accounts.getByAddress(login) : null;
+    let record = login ? await store.accounts.getByAddress(login) : null;
+    // Other login names (directory user names) only when the name is no address here.
+    for (const verifier of verifiers) {
+      if (record || !verifier.findAccount) continue;
+      const id = await verifier.findAccount(req.username, req);
+      if (id) record = await store.accounts.get(id);
+    }
     if (!record) {
       // As many checks as a known account costs for this input: the password, and one app password when it has that shape.
       await checks.dummy(req.password);
@@ -207,6 +239,8 @@ export function createAuthService(ctx: DirectoryContext): AuthService {
       const answer = await verifier.verify(record, req.password, req);
       if (answer === 'skip') continue;
       if (answer === 'fail') break;
+      // The directory that owns the account cannot be asked: no failure is counted (an outage must not throttle everyone).
+      if (answer === 'unavailable') return { ok: false, code: 'STOA_AUTH_UNAVAILABLE' };
       via = verifier.name;
       if (answer !== 'ok') appPasswordId = answer.appPasswordId;
       break;

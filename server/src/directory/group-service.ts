@@ -13,6 +13,7 @@ import { isoNow, newId } from './ids.ts';
 import { checkNewName } from './mixed-script.ts';
 import { parseAddress } from './names.ts';
 import { removeMemberEverywhere } from './reference-cleanup.ts';
+import { guardManaged, guardManagedFields, MANAGED_GROUP_FIELDS, sourceForCreate, sourceForUpdate } from './directory-managed.ts';
 import { publishGrantChange, removeGrantsHeldBy } from './delegation.ts';
 
 function invalidMember(index: number, detail: string): StoaError {
@@ -62,8 +63,9 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
   const { store } = ctx;
 
   return {
-    async create(actor, input: GroupCreate) {
+    async create(actor, input: GroupCreate, opts) {
       requireAdmin(actor, 'create groups');
+      const source = sourceForCreate(actor, opts);
       const parsed = parseAddress(input.address);
       checkNewName(actor, { local: parsed.local }, input.allowMixedScript);
       return store.atomic(async (tx) => {
@@ -79,6 +81,7 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
           kind: input.kind ?? 'distribution',
           description: input.description ?? '',
           members,
+          source,
           createdAt: at,
           updatedAt: at,
         };
@@ -92,11 +95,14 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
       return loadVisible(store, actor, idOrAddress);
     },
 
-    async update(actor, idOrAddress, patch: GroupUpdate) {
+    async update(actor, idOrAddress, patch: GroupUpdate, opts) {
       return store.atomic(async (tx) => {
         const before = await loadVisible(tx, actor, idOrAddress);
+        guardManagedFields(actor, 'group', before.source, patch, MANAGED_GROUP_FIELDS);
+        const source = sourceForUpdate(actor, before.source, opts);
         const at = isoNow(ctx.now());
         const changes: Partial<Group> = { updatedAt: at };
+        if (source !== undefined) changes.source = source;
         if (patch.name !== undefined) changes.name = patch.name.trim() || before.name;
         if (patch.kind !== undefined) changes.kind = patch.kind;
         if (patch.description !== undefined) changes.description = patch.description;
@@ -121,6 +127,8 @@ export function createGroupService(ctx: DirectoryContext): GroupService {
     async delete(actor, idOrAddress) {
       const owners = await store.atomic(async (tx) => {
         const group = await loadVisible(tx, actor, idOrAddress);
+        // It would come back at the next sync; detach it first to keep it local.
+        guardManaged(actor, 'group', group.source, 'existence');
         const at = isoNow(ctx.now());
         await removeMemberEverywhere(tx, actor, at, { kind: 'group', id: group.id });
         await tx.dav.deleteForOwner(group.id);

@@ -33,7 +33,13 @@ export type ThrottleOutcome =
   /** The password was right but the login refused (account disabled, protocol not allowed): not a guess, so it does not count. */
   | 'right-password'
   /** Wrong password or unknown user: the failure stays counted. */
-  | 'failure';
+  | 'failure'
+  /**
+   * No password was judged (the directory that owns the account could not be asked): the attempt is taken
+   * back from every counter, the pair's included, and nothing is cleared or remembered. An outage must not
+   * throttle everyone, nor wipe the failures guessers collected before it.
+   */
+  | 'unjudged';
 
 export interface ThrottleTicket {
   settle(outcome: ThrottleOutcome): Promise<void>;
@@ -114,6 +120,10 @@ export function createLoginThrottle(deps: { store: ThrottleStore; config: Thrott
               try {
                 if (outcome === 'failure') return;
                 const later = deps.now();
+                if (outcome === 'unjudged') {
+                  await store.release(rules, later);
+                  return;
+                }
                 // The pair's own counter starts afresh; the others only lose this attempt, not the failures of others.
                 const shared = rules.filter((r) => r.key !== keys.pair);
                 if (shared.length > 0) await store.release(shared, later);

@@ -37,6 +37,7 @@ export function createOperatorService(ctx: DirectoryContext): OperatorService {
           forwardTo: [],
           keepForwardedCopy: true,
           passwordSetAt: at,
+          source: null,
           createdAt: at,
           updatedAt: at,
           passwordHash,

@@ -151,6 +151,11 @@ export function createSharedMailboxService(ctx: DirectoryContext): SharedMailbox
           throw new StoaError('STOA_CONVERSION_REFUSED', `"${account.address}" is ${account.domainId === null ? 'a server operator' : `a ${account.role}`}; only users become shared mailboxes (demote it first)`);
         }
         if (actor.id === account.id) throw new StoaError('STOA_CONVERSION_REFUSED', 'you cannot convert your own account');
+        // A synced account belongs to its directory entry: converted in place, the next sync could neither update
+        // nor recreate it. Detaching it from the directory is the admin's explicit step before (directory-sync.md).
+        if (account.source !== null) {
+          throw new StoaError('STOA_DIRECTORY_MANAGED', `"${account.address}" is synced from an external directory; detach it first (stoa directory resolve ${account.address} --detach, or POST /api/v1/directory/accounts/{id}/resolve {"action":"detach"}), then convert it`);
+        }
         const at = isoNow(ctx.now());
         await membershipsToAddress(tx, actor, at, account);
         await removeResourceManagerEverywhere(tx, actor, at, account.id);
@@ -210,6 +215,8 @@ export function createSharedMailboxService(ctx: DirectoryContext): SharedMailbox
           keepForwardedCopy: mailbox.keepForwardedCopy,
           passwordHash,
           passwordSetAt: passwordHash ? at : null,
+          // A local account: shared mailboxes are never linked to a directory (a synced account is detached before it is converted).
+          source: null,
           createdAt: mailbox.createdAt,
           updatedAt: at,
         };

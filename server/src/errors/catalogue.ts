@@ -53,6 +53,17 @@ export const ERRORS = {
   STOA_MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists', imap: 'ALREADYEXISTS' },
   STOA_MAILBOX_HAS_CHILDREN: { status: 409, title: 'The mailbox has child mailboxes; delete them first', imap: 'HASCHILDREN' },
   STOA_MAIL_LIMIT: { status: 422, title: 'A mail store limit was reached (keywords, mailboxes, mailbox name length or depth)', imap: 'LIMIT' },
+  // External directories (LDAP/AD, docs/directory-sync.md).
+  STOA_AUTH_UNAVAILABLE: { status: 503, title: 'Authentication is temporarily unavailable; try again later', imap: 'UNAVAILABLE', smtp: '454 4.7.0' },
+  STOA_DIRECTORY_MANAGED: { status: 409, title: 'This is managed by an external directory; change it there', imap: 'NOPERM' },
+  STOA_DIRECTORY_UNREACHABLE: { status: 502, title: 'No directory server could be reached' },
+  STOA_DIRECTORY_TIMEOUT: { status: 504, title: 'The directory server did not answer in time' },
+  STOA_DIRECTORY_TLS: { status: 502, title: "The directory server's certificate was refused" },
+  STOA_DIRECTORY_BIND: { status: 502, title: 'The directory refused the bind of the service account' },
+  STOA_DIRECTORY_ERROR: { status: 502, title: 'The directory answered with an error' },
+  STOA_DIRECTORY_SECRET: { status: 500, title: 'The bind password of the directory connection is missing or cannot be decrypted' },
+  STOA_DIRECTORY_EMPTY: { status: 409, title: 'The directory returned no users while accounts are linked to it; nothing was changed' },
+  STOA_SYNC_RUNNING: { status: 409, title: 'A sync of this directory is already running' },
   STOA_MAILBOX_PROTECTED: { status: 409, title: 'INBOX cannot be deleted, and a mailbox cannot move under itself', imap: 'CANNOT' },
   // Intake (RFC 5321 replies, RFC 3463 enhanced codes).
   STOA_RECIPIENT_UNKNOWN: { status: 404, title: 'Recipient address rejected: user unknown', smtp: '550 5.1.1' },

@@ -90,6 +90,70 @@ export async function mayUseAddress(dir: SenderDirectory, principal: Actor, addr
   return (await addressUse(dir, principal, address)) !== null;
 }
 
+/**
+ * Whether an author field says more than the parser read from it: an "@"
+ * outside quoted strings and comments that no parsed address (or source
+ * route) accounts for, as in "<me@x> <ceo@x>" or "me@x <ceo@x>". Readers
+ * differ on such fields (one shows the first address, another the last), so
+ * the one checked here might not be the one shown: refused as malformed.
+ */
+function ambiguous(field: HeaderField): boolean {
+  const value = unfoldValue(field.value);
+  let ats = 0;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === '\\') {
+      i++;
+    } else if (quoted) {
+      if (ch === '"') quoted = false;
+    } else if (depth > 0) {
+      if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+    } else if (ch === '"') {
+      quoted = true;
+    } else if (ch === '(') {
+      depth++;
+    } else if (ch === '@') {
+      ats++;
+    }
+  }
+  let accounted = 0;
+  for (const a of parseAddressList(value)) {
+    if (a.mailbox !== null && a.host !== null && a.host !== 'MISSING_DOMAIN') accounted++;
+    if (a.adl) accounted += [...a.adl].filter((c) => c === '@').length;
+  }
+  return ats > accounted;
+}
+
+/**
+ * At most this many addresses in a message's author fields together (From:,
+ * Sender:, Resent-From:, Resent-Sender:). A real message has one or two; a
+ * 1 MiB header of repeated addresses cost a directory lookup and two grant
+ * checks each, seconds of store work per submitted message.
+ */
+export const MAX_AUTHOR_ADDRESSES = 100;
+
+/** addressUse, each distinct address looked up once per message. */
+function addressUses(dir: SenderDirectory, principal: Actor): (address: string) => Promise<AddressUse> {
+  const seen = new Map<string, Promise<AddressUse>>();
+  return (address) => {
+    let key: string;
+    try {
+      key = parseAddress(address).address;
+    } catch {
+      return Promise.resolve(null);
+    }
+    let use = seen.get(key);
+    if (!use) {
+      use = addressUse(dir, principal, key);
+      seen.set(key, use);
+    }
+    return use;
+  };
+}
+
 /** The addresses of one address-list field value; null when it holds none. */
 function addressesOf(field: HeaderField): string[] {
   return parseAddressList(unfoldValue(field.value))
@@ -119,6 +183,8 @@ function notYours(field: HeaderField, address: string, why = 'is not yours'): St
  * behalf of (for its Sent folder copy), or null for the principal's own.
  */
 export async function checkAuthorFields(dir: SenderDirectory, principal: Actor, headerSection: Buffer): Promise<DelegatedSender | null> {
+  // RFC 5322 §2.2: CR only in CRLF. Some readers break lines at a lone CR, and would see fields checked here as parts of others.
+  if (/\r(?!\n)/.test(headerSection.toString('latin1'))) throw new StoaError('STOA_MESSAGE_INVALID', 'the header section has a CR without LF');
   const fields = headerFields(headerSection);
   const named = (name: string): HeaderField[] => fields.filter((f) => f.name.toLowerCase() === name);
   const from = named('from');
@@ -129,22 +195,27 @@ export async function checkAuthorFields(dir: SenderDirectory, principal: Actor, 
   if (sender.length > 1) throw new StoaError('STOA_MESSAGE_INVALID', 'the message has more than one Sender: field');
   const fromList = addressesOf(from[0]);
   if (fromList.length === 0) throw new StoaError('STOA_MESSAGE_INVALID', 'the From: field holds no address');
+  const authors = [...from, ...sender, ...named('resent-from'), ...named('resent-sender')];
+  if (authors.reduce((n, f) => n + addressesOf(f).length, 0) > MAX_AUTHOR_ADDRESSES) {
+    throw new StoaError('STOA_MESSAGE_INVALID', `the author fields hold more than ${MAX_AUTHOR_ADDRESSES} addresses`);
+  }
+  const useOf = addressUses(dir, principal);
 
   // Sender: is the one who actually sent it: the principal, or a mailbox it may send as, never someone else.
   let senderIsSelf = false;
   for (const field of sender) {
     const list = addressesOf(field);
     for (const address of list) {
-      const use = await addressUse(dir, principal, address);
+      const use = await useOf(address);
       if (use?.use === 'own') continue;
       if (use?.use !== 'delegated' || !use.sendAs) throw notYours(field, address);
     }
-    senderIsSelf = list.length > 0 && (await Promise.all(list.map((a) => addressUse(dir, principal, a)))).every((u) => u?.use === 'own');
+    senderIsSelf = list.length > 0 && (await Promise.all(list.map((a) => useOf(a)))).every((u) => u?.use === 'own');
   }
 
   let sentFor: DelegatedSender | null = null;
   for (const address of fromList) {
-    const use = await addressUse(dir, principal, address);
+    const use = await useOf(address);
     if (use === null) throw notYours(from[0], address);
     if (use.use === 'own') continue;
     if (!use.sendAs) {
@@ -157,10 +228,13 @@ export async function checkAuthorFields(dir: SenderDirectory, principal: Actor, 
 
   for (const field of [...named('resent-from'), ...named('resent-sender')]) {
     for (const address of addressesOf(field)) {
-      const use = await addressUse(dir, principal, address);
+      const use = await useOf(address);
       if (use?.use === 'own' || (use?.use === 'delegated' && use.sendAs)) continue;
       throw notYours(field, address);
     }
+  }
+  for (const field of authors) {
+    if (ambiguous(field)) throw new StoaError('STOA_MESSAGE_INVALID', `${field.name}: holds an address outside the address list (quote a display name with "@" in it)`);
   }
   return sentFor;
 }

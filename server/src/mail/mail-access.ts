@@ -22,6 +22,15 @@ import { publicFolderDomain } from './public-folders.ts';
 /** RFC 4314 §2.1: every right, held by a mailbox's owner. */
 export const ALL_RIGHTS = 'lrswipkxtea';
 
+/**
+ * What a full-access grant gives on every folder of the owner: every right
+ * but "a" (administer the ACL), as Exchange's Full Access does not include
+ * ChangePermission. With "a" a delegate could give itself, a group, "anyone"
+ * or an accomplice ACL entries that outlive the grant's revocation, and that
+ * nobody who manages grants sees.
+ */
+export const FULL_ACCESS_RIGHTS = 'lrswipkxte';
+
 /** RFC 4314 §2: identifiers that stand for more than one user. */
 const ANYONE = 'anyone';
 const AUTHENTICATED = 'authenticated';
@@ -146,9 +155,9 @@ export function createMailAccess(store: StoreTx, options: MailAccessOptions = {}
     if (folderDomain !== null && folderDomain !== myDomain) return '';
     let myGroups: Promise<string[]> | null = null;
     const groups = (): Promise<string[]> => (myGroups ??= groupsOf(me));
-    // Full access is every right on every mailbox of the owner, like the owner's own (Exchange Full Access).
-    if (await fullAccessFrom(grantees, me, groups)) return ALL_RIGHTS;
-    if (acl.length === 0) return '';
+    // Full access is every right but "a" on every mailbox of the owner (Exchange Full Access), plus what the ACL gives.
+    const full = await fullAccessFrom(grantees, me, groups);
+    if (acl.length === 0) return full ? FULL_ACCESS_RIGHTS : '';
     const ownerDomain = folderDomain ?? await domainOf(mailbox.accountId).catch(() => null);
     const identifiers = new Set<string>([me]);
     // "anyone" and "authenticated" stay inside the owner's domain unless the server allows more.
@@ -157,7 +166,8 @@ export function createMailAccess(store: StoreTx, options: MailAccessOptions = {}
       identifiers.add(AUTHENTICATED);
     }
     if (acl.some((e) => !identifiers.has(e.identifier))) for (const g of await groups()) identifiers.add(g);
-    return rightsFrom(acl, identifiers);
+    const fromAcl = rightsFrom(acl, identifiers);
+    return full ? [...ALL_RIGHTS].filter((r) => FULL_ACCESS_RIGHTS.includes(r) || fromAcl.includes(r)).join('') : fromAcl;
   }
 
   return {

@@ -291,6 +291,9 @@ export function createMailboxService({ store, bus, access, now = () => new Date(
       access.requireSelf(actor, accountId);
       await requireMailAccount(accountId);
       const created: Mailbox[] = [];
+      // Every login comes here: the usual answer (nothing missing) is a read, not a write transaction.
+      const present = await store.mailboxes.list(accountId);
+      if (DEFAULT_MAILBOXES.every((d) => present.some((m) => m.name === d.name || (d.specialUse !== null && m.specialUse === d.specialUse)))) return present;
       const all = await store.atomic(async (tx) => {
         const existing = await tx.mailboxes.list(accountId);
         for (const d of DEFAULT_MAILBOXES) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { intersectUidSets, missingUids, normaliseUidSet, uidSetHas, uidSetOf, uidSetSize } from './uid-set.ts';
+import { intersectUidSets, missingUids, normaliseUidSet, uidSetHas, uidSetOf, uidSetSize, uidSpans } from './uid-set.ts';
 
 describe('UID sets', () => {
   const compress: [number[], [number, number][]][] = [
@@ -35,5 +35,14 @@ describe('UID sets', () => {
     assert.deepEqual(intersectUidSets([[1, 10], [20, 30]], [[5, 22], [29, 40]]), [[5, 10], [20, 22], [29, 30]]);
     assert.deepEqual(intersectUidSets([[1, 3]], [[4, 9]]), []);
     assert.deepEqual(intersectUidSets([], [[1, 9]]), []);
+  });
+
+  it('joins ranges across small gaps into query spans, and says when a span reads more than the set', () => {
+    assert.deepEqual(uidSpans([]), { spans: [], exact: true });
+    assert.deepEqual(uidSpans([[1, 9]]), { spans: [[1, 9]], exact: true });
+    assert.deepEqual(uidSpans([[1, 3], [5, 5], [71, 80]], 64), { spans: [[1, 5], [71, 80]], exact: false });
+    assert.deepEqual(uidSpans([[1, 3], [5, 5], [70, 80]], 64), { spans: [[1, 80]], exact: false });
+    assert.deepEqual(uidSpans([[1, 3], [100, 200]], 64), { spans: [[1, 3], [100, 200]], exact: true });
+    assert.deepEqual(uidSpans([[1, 1], [3, 3], [5, 5]], 0), { spans: [[1, 1], [3, 3], [5, 5]], exact: true });
   });
 });

@@ -26,6 +26,24 @@ export function normaliseUidSet(ranges: Iterable<readonly [number, number]>): Ui
   return out;
 }
 
+/**
+ * Ranges of a normalised set joined across gaps of at most `maxGap` UIDs: one
+ * query per span instead of one per range. A mailbox with expunges turns
+ * "1:*" into as many ranges as it has holes, and the holes hold no rows, so
+ * a span reads what the ranges would have read plus at most `maxGap` rows per
+ * gap; callers drop those with uidSetHas when `exact` is false.
+ */
+export function uidSpans(set: UidSet, maxGap = 64): { spans: UidSet; exact: boolean } {
+  if (set.length <= 1) return { spans: set, exact: true };
+  const spans: [number, number][] = [];
+  for (const [a, b] of set) {
+    const last = spans[spans.length - 1];
+    if (last && a - last[1] - 1 <= maxGap) last[1] = b;
+    else spans.push([a, b]);
+  }
+  return { spans, exact: spans.length === set.length };
+}
+
 export function uidSetHas(set: UidSet, uid: number): boolean {
   let lo = 0;
   let hi = set.length - 1;

@@ -55,6 +55,26 @@ describe('vacation decisions', () => {
     assert.equal(replyFrom({ ...request, from: 'Me <me@example.com>' }, 'me@example.com', me), 'Me <me@example.com>');
     assert.equal(replyFrom({ ...request, from: 'ceo@bank.example' }, 'me@example.com', me), 'me@example.com');
   });
+
+  it('never lets another address ride in :from behind one of the user\'s (hostile address lists)', () => {
+    // Each of these names ceo@example.com next to the user's own address: a DKIM-signed reply "From" both.
+    for (const from of [
+      'me@example.com, ceo@example.com',
+      'Me <me@example.com>, <ceo@example.com>',
+      'G: me@example.com, ceo@example.com;',
+      '<me@example.com> <ceo@example.com>',
+      'me@example.com; ceo@example.com',
+      'Team: me@example.com;',
+    ]) {
+      const got = replyFrom({ ...request, from }, 'me@example.com', me);
+      assert.doesNotMatch(got, /ceo@|Team|;|,/, from);
+      assert.match(got, /me@example\.com/, from);
+    }
+    // The display name is kept, quoted, and cannot carry an address of its own into the field.
+    assert.equal(replyFrom({ ...request, from: '"ceo@example.com" <me@example.com>' }, 'me@example.com', me), '"ceo@example.com" <me@example.com>');
+    assert.equal(replyFrom({ ...request, from: 'Me "x" <me@example.com>' }, 'me@example.com', me), 'Me x <me@example.com>');
+    assert.equal(replyFrom({ ...request, from: 'Grüße <me@example.com>' }, 'me@example.com', me), '=?UTF-8?Q?Gr=C3=BC=C3=9Fe?= <me@example.com>');
+  });
 });
 
 describe('vacation reply bytes', () => {

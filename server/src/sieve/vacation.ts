@@ -4,8 +4,10 @@
 // server, a Map in tests). The reply itself is built by vacation-reply.ts.
 import { createHash } from 'node:crypto';
 import type { VacationRequest } from './actions.ts';
+import { parseAddressList } from '../mail/mime/address-list.ts';
 import { headerAddresses, splitAddress } from './addresses.ts';
 import type { MessageView } from './message-view.ts';
+import { text } from './vacation-reply.ts';
 
 /** Remembers the last reply per (user, handle, sender); shared by every node in the server (store/sieve-port.ts). */
 export interface VacationMemory {
@@ -70,10 +72,28 @@ export function vacationKey(userId: string, handle: string, sender: string): str
   return createHash('sha256').update(`${userId}\u0000${handle}\u0000${lower(sender)}`).digest('base64url');
 }
 
-/** The :from of a reply, kept only when it is one of the user's own addresses (no spoofing through vacation). */
+/**
+ * The :from of a reply, kept only when it names exactly one mailbox and that
+ * is one of the user's own addresses (no spoofing through vacation). The
+ * field is rebuilt from what was parsed, never copied: a second address
+ * (a list, a group, "<me@x> <ceo@x>") cannot ride behind the user's own.
+ */
 export function replyFrom(request: VacationRequest, recipient: string, userAddresses: readonly string[]): string {
   if (request.from === null) return recipient;
-  const given = headerAddresses(request.from)[0]?.all;
-  if (given !== undefined && userAddresses.some((a) => lower(a) === lower(given))) return request.from;
-  return recipient;
+  const list = parseAddressList(request.from.replace(/[\r\n]+/g, ' '));
+  // A group marker, a second mailbox or an empty list: not one address.
+  if (list.length !== 1) return recipient;
+  const [only] = list;
+  if (only.mailbox === null || only.host === null || only.host === 'MISSING_DOMAIN' || only.mailbox === 'MISSING_MAILBOX') return recipient;
+  const address = `${only.mailbox}@${only.host}`;
+  if (!userAddresses.some((a) => lower(a) === lower(address))) return recipient;
+  return only.name ? `${displayName(only.name)} <${address}>` : address;
+}
+
+/** A display name as a quoted string, or RFC 2047 encoded words when it is not plain ASCII. */
+function displayName(name: string): string {
+  const flat = name.replace(/[\r\n]+/g, ' ').trim();
+  if (!/^[\x20-\x7e]*$/.test(flat)) return text(flat);
+  // RFC 5322 §3.2.3: atoms need no quotes; anything else ("@", ",", "<") is quoted so it stays a name.
+  return /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/.test(flat) ? flat : `"${flat.replace(/[\\"]/g, '\\$&')}"`;
 }

@@ -16,6 +16,7 @@ import type { DomainScope, ListOptions, Page, SortOrder } from '../model/listing
 import type { SieveScriptStore, VacationMemoryStore } from './sieve-port.ts';
 import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCounterStore, VerdictStore } from './filter-port.ts';
 import type { DavStore } from './dav-port.ts';
+import type { DirectoryConnectionStore, SyncRunStore } from './directory-sync-port.ts';
 import type { MailboxGrantStore, PublicFolderAddressStore, SharedMailboxStore } from './shared-mailbox-port.ts';
 import type { ThrottleStore } from './throttle-port.ts';
 
@@ -66,6 +67,10 @@ export interface AccountStore {
   countInDomain(domainId: string): Promise<number>;
   /** Bulk insert for imports and benchmarks: all or nothing. */
   createMany(accounts: AccountRecord[]): Promise<void>;
+  /** Every account an external directory connection owns (`source.connectionId`). */
+  listLinked(connectionId: string): Promise<AccountRecord[]>;
+  /** The account linked to one directory entry, by its stable id (objectGUID, entryUUID). */
+  getBySource(connectionId: string, externalId: string): Promise<AccountRecord | null>;
 }
 
 export interface GroupStore {
@@ -78,16 +83,20 @@ export interface GroupStore {
   /** Groups that list this account or group as a direct member. */
   containing(member: { kind: 'account' | 'group'; id: string }): Promise<Group[]>;
   countInDomain(domainId: string): Promise<number>;
+  /** Every group an external directory connection owns. */
+  listLinked(connectionId: string): Promise<Group[]>;
 }
 
 export interface AliasStore {
   create(alias: Alias): Promise<void>;
   get(id: string): Promise<Alias | null>;
   getByAddress(address: string): Promise<Alias | null>;
-  update(id: string, patch: Partial<Pick<Alias, 'targets' | 'description' | 'updatedAt'>>): Promise<Alias>;
+  update(id: string, patch: Partial<Pick<Alias, 'targets' | 'description' | 'source' | 'updatedAt'>>): Promise<Alias>;
   delete(id: string): Promise<void>;
   list(opts: ListOptions<'address' | 'createdAt'> & { scope: DomainScope; domainId?: string }): Promise<Page<Alias>>;
   countInDomain(domainId: string): Promise<number>;
+  /** Every alias an external directory connection owns (addresses from proxyAddresses and the like). */
+  listLinked(connectionId: string): Promise<Alias[]>;
 }
 
 export interface ResourceStore {
@@ -258,6 +267,9 @@ export interface StoreTx {
   sieveScripts: SieveScriptStore;
   /** Messages held by the filter (filter-port.ts); in atomic() with their blob references and audit entries. */
   quarantine: QuarantineStore;
+  /** External directory connections and their sync history (directory-sync-port.ts). */
+  directoryConnections: DirectoryConnectionStore;
+  syncRuns: SyncRunStore;
   /** Shared mailboxes, delegation grants and public-folder addresses (shared-mailbox-port.ts); in atomic() with their audit entries. */
   sharedMailboxes: SharedMailboxStore;
   mailboxGrants: MailboxGrantStore;

@@ -10,6 +10,22 @@ const Count = Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'M
 /** Issue 16 item 11: names that mix scripts are refused unless a server admin sets this. */
 const AllowMixedScript = Type.Optional(Type.Boolean({ description: 'Server admins only: accept a name whose local part or domain labels mix scripts (Unicode TR 39 "highly restrictive" fails)' }));
 
+// ---- Directory source ----------------------------------------------------
+/**
+ * Set on accounts, groups and aliases that an external directory (LDAP/AD)
+ * owns: their directory-managed fields are read-only here (docs/directory-sync.md).
+ */
+export const DirectorySource = Type.Object({
+  connectionId: Id,
+  externalId: Type.String({ description: 'objectGUID / entryUUID of the directory entry' }),
+  dn: Type.String({ description: 'Distinguished name at the last sync' }),
+  syncedAt: Timestamp,
+  missingSince: Type.Union([Timestamp, Type.Null()], { description: 'The directory no longer returns the entry; an admin decides (detach or delete)' }),
+  managesRole: Type.Boolean({ description: 'The role comes from directory group membership' }),
+}, { additionalProperties: false });
+export type DirectorySource = Static<typeof DirectorySource>;
+const Source = Type.Union([DirectorySource, Type.Null()], { description: 'Null for local objects' });
+
 // ---- Domains -------------------------------------------------------------
 export const Domain = Type.Object({
   id: Id,
@@ -61,6 +77,7 @@ export const Account = Type.Object({
   forwardTo: Type.Array(EmailAddress),
   keepForwardedCopy: Type.Boolean(),
   passwordSetAt: Type.Union([Timestamp, Type.Null()]),
+  source: Source,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 }, { additionalProperties: false });
@@ -139,6 +156,7 @@ export const Group = Type.Object({
   kind: GroupKind,
   description: Type.String(),
   members: Type.Array(GroupMember),
+  source: Source,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 }, { additionalProperties: false });
@@ -170,6 +188,7 @@ export const Alias = Type.Object({
   address: Type.String({ description: 'local@domain, or *@domain for the catch-all' }),
   targets: Type.Array(EmailAddress),
   description: Type.String(),
+  source: Source,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 }, { additionalProperties: false });
@@ -239,7 +258,7 @@ export const ResourcePage = page(Resource);
 export const AUDIT_OBJECT_TYPES = [
   'domain', 'account', 'group', 'alias', 'resource', 'app-password', 'api-token', 'public-folder', 'public-folder-address',
   'shared-mailbox', 'mailbox-grant', 'queued-message', 'quarantined-message', 'spam-classifier', 'sieve-script', 'sieve-domain',
-  'calendar', 'addressbook', 'files', 'dav-share', 'dav-delegation',
+  'calendar', 'addressbook', 'files', 'dav-share', 'dav-delegation', 'directory-connection',
 ] as const;
 export type AuditObjectType = typeof AUDIT_OBJECT_TYPES[number];
 

@@ -58,7 +58,7 @@ for (let i = 0; i < ACCOUNTS; i += 5000) {
     const n = String(j).padStart(6, '0');
     batch.push({
       id: `benchacc${n}`, domainId: domain.id, address: `user${n}@bench.example`, displayName: `User ${n}`, enabled: true, role: 'user', adminDomainIds: [],
-      quotaBytes: 2 * 1024 ** 3, quotaMessages: 0, forwardTo: [], keepForwardedCopy: true, passwordHash: null, passwordSetAt: null, createdAt: now, updatedAt: now,
+      quotaBytes: 2 * 1024 ** 3, quotaMessages: 0, forwardTo: [], keepForwardedCopy: true, passwordHash: null, passwordSetAt: null, source: null, createdAt: now, updatedAt: now,
     });
   }
   await store.accounts.createMany(batch);

@@ -17,6 +17,8 @@ export interface ClientJob {
   recipients: string[];
   /** Distinguishes Message-IDs between workers and rounds (the duplicate guard collapses repeats). */
   tag: string;
+  /** One message per connection (connect, EHLO, one transaction, QUIT), as a sender without connection reuse does. */
+  perConnection?: boolean;
 }
 
 export interface ClientResult { sent: number; latenciesMs: number[]; errors: string[] }
@@ -93,6 +95,38 @@ async function run(job: ClientJob): Promise<ClientResult> {
   const body = Buffer.from(job.body, 'latin1');
   let next = 0;
   const worker = async (c: number): Promise<void> => {
+    if (job.perConnection) {
+      // A fresh connection per message; the latency counts from connect to the 250 after DATA.
+      while (next < job.messages) {
+        const i = next++;
+        const to = job.recipients[i % job.recipients.length];
+        const t0 = performance.now();
+        let conn: Connection | null = null;
+        try {
+          conn = await Connection.open(job.port);
+          await conn.expect('220');
+          conn.write('EHLO bench-client.remote.example\r\n');
+          await conn.expect('250');
+          conn.write(`MAIL FROM:<bench@remote.example>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
+          await conn.expect('250');
+          await conn.expect('250');
+          await conn.expect('354');
+          conn.write(`From: bench@remote.example\r\nTo: ${to}\r\nSubject: bench ${job.tag} ${i}\r\n`
+            + `Date: ${new Date().toUTCString()}\r\nMessage-ID: <${job.tag}.${c}.${i}@remote.example>\r\n`
+            + 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n');
+          conn.write(body);
+          conn.write('.\r\n');
+          const r = await conn.reply();
+          if (!r.startsWith('250')) errors.push(r);
+          else latenciesMs.push(performance.now() - t0);
+        } catch (err) {
+          errors.push(String(err));
+        } finally {
+          conn?.close();
+        }
+      }
+      return;
+    }
     const conn = await Connection.open(job.port);
     try {
       await conn.expect('220');

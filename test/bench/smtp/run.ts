@@ -17,7 +17,11 @@
 // listens, so every query fails at once (ECONNREFUSED) the way an offline
 // resolver that answers quickly does; the server caches those failures
 // (mail-auth/dns-resolver.ts), so the figures measure SMTP and storage.
-//   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--messages N] [--profile DIR] [--sieve]
+// --modes kept,per-connection runs every round with connections kept open
+// (default) and/or with one message per connection (connect, EHLO, one
+// transaction, QUIT). The server's RSS is printed idle after start, after
+// each round and at its peak (VmHWM), with the load average beside the rates.
+//   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--modes kept,per-connection] [--messages N] [--profile DIR] [--sieve]
 // --sieve gives both recipients the 50 inbox rules of test/bench/sieve
 // (through PUT /api/v1/me/rules, as a user would), so every delivery runs a
 // 50-rule Sieve script: compare with a run without it (issue 10's target).
@@ -26,7 +30,7 @@
 // test/bench/cpu-profile-summary.ts.
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
@@ -40,6 +44,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1k,100k,5m' },
     connections: { type: 'string', default: '1,10,50' },
+    modes: { type: 'string', default: 'kept' },
     messages: { type: 'string' },
     profile: { type: 'string' },
     sieve: { type: 'boolean', default: false },
@@ -73,10 +78,12 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+function rssMiB(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
+const peakRssMiB = (pid: number): number => rssMiB(pid, 'VmHWM');
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 /** Text lines of 76 octets: 7bit, so the wire size is about what we asked for. */
 function bodyOf(bytes: number): string {
@@ -122,7 +129,7 @@ async function installRules(httpPort: number, user: string): Promise<void> {
 }
 
 let round = 0;
-async function measure(port: number, size: (typeof SIZES)[number], parallel: number): Promise<{ rate: number; sent: number; p50: number; p99: number }> {
+async function measure(port: number, size: (typeof SIZES)[number], parallel: number, perConnection: boolean): Promise<{ rate: number; sent: number; p50: number; p99: number }> {
   const count = args.messages ? Number(args.messages) : Math.max(size.messages, parallel * 4);
   const body = bodyOf(size.bytes);
   const workers = Math.ceil(parallel / PER_WORKER);
@@ -131,7 +138,7 @@ async function measure(port: number, size: (typeof SIZES)[number], parallel: num
   const results = await Promise.all(Array.from({ length: workers }, (_, w) => {
     const connections = Math.floor(parallel / workers) + (w < parallel % workers ? 1 : 0);
     return client({
-      port, connections, messages: Math.round((count * connections) / parallel), body, recipients: RECIPIENTS, tag: `${tag}.${w}`,
+      port, connections, messages: Math.round((count * connections) / parallel), body, recipients: RECIPIENTS, tag: `${tag}.${w}`, perConnection,
     });
   }));
   const seconds = (performance.now() - t0) / 1000;
@@ -166,17 +173,23 @@ try {
       console.log(`50 inbox rules (Sieve) active for ${RECIPIENTS.join(', ')}`);
     }
     let expected = storedMessages(dbPath);
-    console.log('| size | connections | messages/s (250 = durable) | MiB/s | p50 ms | p99 ms | server CPU ms/msg | stored |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    // Idle: started, the banner printed, nothing received yet (a second later, once start-up work has settled).
+    await new Promise((r) => setTimeout(r, 1000));
+    console.log(`server RSS idle after start: ${rssMiB(server.pid!, 'VmRSS').toFixed(0)} MiB (peak so far ${peakRssMiB(server.pid!).toFixed(0)} MiB)\n`);
+    console.log('| size | connections | messages per connection | messages/s (250 = durable) | MiB/s | p50 ms | p99 ms | server CPU ms/msg | RSS after, MiB | stored | load average |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const size of SIZES) {
-      for (const parallel of PARALLEL) {
-        const cpu0 = cpuMs(server.pid!);
-        const r = await measure(port, size, parallel);
-        const cpu = (cpuMs(server.pid!) - cpu0) / r.sent;
-        expected += r.sent;
-        const stored = storedMessages(dbPath);
-        if (stored !== expected) throw new Error(`${r.sent} messages answered 250 but the mailboxes hold ${stored} of ${expected}`);
-        console.log(`| ${size.label} | ${parallel} | ${r.rate.toFixed(1)} | ${((r.rate * size.bytes) / 1048576).toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${cpu.toFixed(2)} | ${stored} ✓ |`);
+      for (const mode of args.modes.split(',')) {
+        for (const parallel of PARALLEL) {
+          const loadBefore = load();
+          const cpu0 = cpuMs(server.pid!);
+          const r = await measure(port, size, parallel, mode === 'per-connection');
+          const cpu = (cpuMs(server.pid!) - cpu0) / r.sent;
+          expected += r.sent;
+          const stored = storedMessages(dbPath);
+          if (stored !== expected) throw new Error(`${r.sent} messages answered 250 but the mailboxes hold ${stored} of ${expected}`);
+          console.log(`| ${size.label} | ${parallel} | ${mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${r.rate.toFixed(1)} | ${((r.rate * size.bytes) / 1048576).toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${cpu.toFixed(2)} | ${rssMiB(server.pid!, 'VmRSS').toFixed(0)} | ${stored} ✓ | ${loadBefore} → ${load()} |`);
+        }
       }
     }
     console.log(`\nserver peak RSS: ${peakRssMiB(server.pid!).toFixed(0)} MiB; CPUs: ${availableParallelism()}`);

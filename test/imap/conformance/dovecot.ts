@@ -14,7 +14,7 @@ import type { Target } from './runner.ts';
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
 
-export interface DovecotServer { target: Target; version: string; close(): Promise<void> }
+export interface DovecotServer { target: Target; version: string; /** The master process (benchmarks read its process tree). */ pid: number; close(): Promise<void> }
 
 /** Why Dovecot cannot run here, or null. */
 export function dovecotUnavailable(): string | null {
@@ -38,7 +38,7 @@ async function uidOf(user: string): Promise<{ uid: number; gid: number }> {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, extra: string): string {
   return `# Written by test/imap/conformance/dovecot.ts
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -78,7 +78,7 @@ service imap-login {
 service anvil {
   chroot =
 }
-`;
+${extra}`;
 }
 
 async function waitForPort(port: number, child: ChildProcess, deadlineMs: number): Promise<void> {
@@ -95,7 +95,8 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
   }
 }
 
-export async function startDovecot(): Promise<DovecotServer> {
+/** `extraConfig` is appended to the configuration (the IMAP benchmark's process-reuse settings). */
+export async function startDovecot(extraConfig = ''): Promise<DovecotServer> {
   const why = dovecotUnavailable();
   if (why) throw new Error(why);
   const dir = await mkdtemp(join(tmpdir(), 'stoa-dovecot-'));
@@ -106,7 +107,7 @@ export async function startDovecot(): Promise<DovecotServer> {
   await chmod(dir, 0o755);
   await chown(join(dir, 'mail'), uid, gid);
   const conf = join(dir, 'dovecot.conf');
-  await writeFile(conf, config(dir, port));
+  await writeFile(conf, config(dir, port, extraConfig));
   const version = await new Promise<string>((resolve) => {
     const v = spawn(DOVECOT_BINARY, ['--version']);
     let out = '';
@@ -123,6 +124,7 @@ export async function startDovecot(): Promise<DovecotServer> {
   let n = 0;
   return {
     version,
+    pid: child.pid!,
     target: {
       name: 'dovecot',
       host: '127.0.0.1',

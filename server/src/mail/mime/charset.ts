@@ -1,16 +1,15 @@
 // Byte → text conversion for header values and body parts. Never throws:
 // mail in the wild declares charsets that do not exist, mislabels latin1 as
 // UTF-8 and sends raw 8-bit headers (RFC 6532), so every path has a fallback.
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii as nativeIsAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { decode as libmimeDecode, normalizeCharset } from 'libmime/lib/charset.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** True when `bytes` holds only 7-bit bytes (no conversion can change it). */
+/** True when `bytes` holds only 7-bit bytes (no conversion can change it); Node's vectorised check, not a JS loop over every byte. */
 function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
-  return true;
+  return nativeIsAscii(bytes);
 }
 
 /**

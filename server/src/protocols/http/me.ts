@@ -50,6 +50,8 @@ export async function meRoutes(app: FastifyInstance, opts: { directory: Director
     if (!check.ok && check.code === 'STOA_AUTH_THROTTLED') {
       throw new StoaError('STOA_AUTH_THROTTLED', undefined, { retryAfterSeconds: check.retryAfterSeconds });
     }
+    // The directory that owns the account cannot be asked: the current password is unknown, not wrong (503).
+    if (!check.ok && check.code === 'STOA_AUTH_UNAVAILABLE') throw new StoaError('STOA_AUTH_UNAVAILABLE');
     if (!ok) {
       throw new StoaError('STOA_VALIDATION', 'The current password is wrong', { errors: [{ path: '/body/currentPassword', message: 'is wrong' }] });
     }

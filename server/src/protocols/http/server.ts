@@ -24,6 +24,7 @@ import { autoconfigRoutes } from './autoconfig.ts';
 import { authGate } from './auth.ts';
 import { consoleSite } from './console-site.ts';
 import { dkimRoutes } from './dkim.ts';
+import { directorySyncRoutes } from './directory-sync.ts';
 import { domainsRoutes } from './domains.ts';
 import type { DkimKeys } from '../../mail-auth/dkim-keys.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
@@ -158,6 +159,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await api.register(sharedMailboxRoutes, { directory });
     await api.register(meDelegationRoutes, { directory });
     await api.register(auditRoutes, { directory });
+    await api.register(directorySyncRoutes, { directory });
     if (deps.queue) await api.register(queueRoutes, { queue: deps.queue });
     if (deps.publicFolders) await api.register(publicFoldersRoutes, { publicFolders: deps.publicFolders });
     if (deps.sieve) {

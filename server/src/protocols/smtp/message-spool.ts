@@ -4,6 +4,7 @@
 // is handed to delivery (which writes and fsyncs the final blob) or dropped.
 // Temporary files are named after the process id, so a restarted server can
 // remove what a killed one left behind.
+import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
@@ -73,19 +74,28 @@ export class MessageSpool {
    * and DKIM both need. A lone CR is left alone.
    */
   #normalise(chunk: Buffer): Buffer {
+    // Native scans (memchr, a vectorised ASCII check) and work per line, not a JS loop per byte.
+    if (!this.facts.nul && chunk.indexOf(0) !== -1) this.facts.nul = true;
+    if (!this.facts.eightBit && !isAscii(chunk)) this.facts.eightBit = true;
     let extra = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (b === LF) {
-        const prev = i > 0 ? chunk[i - 1] : this.#lastByte;
-        if (prev !== CR) extra++;
-        if (this.#lineLength > this.facts.longestLine) this.facts.longestLine = this.#lineLength;
-        this.#lineLength = 0;
-      } else {
-        if (b !== CR) this.#lineLength++;
-        if (b === 0) this.facts.nul = true;
-        else if (b > 0x7f) this.facts.eightBit = true;
+    let start = 0;
+    // CRs do not count in a line's length; the next one is found once, so the scan stays linear.
+    let cr = chunk.indexOf(CR);
+    for (;;) {
+      const lf = chunk.indexOf(LF, start);
+      const end = lf === -1 ? chunk.length : lf;
+      let crs = 0;
+      while (cr !== -1 && cr < end) {
+        crs++;
+        cr = chunk.indexOf(CR, cr + 1);
       }
+      this.#lineLength += end - start - crs;
+      if (lf === -1) break;
+      const prev = lf > 0 ? chunk[lf - 1] : this.#lastByte;
+      if (prev !== CR) extra++;
+      if (this.#lineLength > this.facts.longestLine) this.facts.longestLine = this.#lineLength;
+      this.#lineLength = 0;
+      start = lf + 1;
     }
     let out = chunk;
     if (extra > 0) {

@@ -49,6 +49,7 @@ const REASON_BY_CODE: Partial<Record<keyof typeof ERRORS, RejectReason>> = {
   STOA_AUTH_THROTTLED: 'auth-throttled',
   STOA_AUTH_FAILED: 'auth-failed',
   STOA_ACCOUNT_DISABLED: 'auth-failed',
+  STOA_AUTH_UNAVAILABLE: 'temporary-failure',
   STOA_RATE_LIMITED: 'rate-limited',
   STOA_RECIPIENT_UNKNOWN: 'unknown-recipient',
   STOA_MAILBOX_DISABLED: 'unknown-recipient',

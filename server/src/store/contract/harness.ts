@@ -47,7 +47,7 @@ export function accountFixture(domain: Domain | null, local: string, extra: Part
   return {
     id: newId(), domainId: domain?.id ?? null, address: domain ? `${local}@${domain.name}` : local,
     displayName: local, enabled: true, role: 'user', adminDomainIds: [], quotaBytes: 0, quotaMessages: 0,
-    forwardTo: [], keepForwardedCopy: false, passwordHash: null, passwordSetAt: null,
+    forwardTo: [], keepForwardedCopy: false, passwordHash: null, passwordSetAt: null, source: null,
     createdAt: T0, updatedAt: T0, ...extra,
   };
 }
@@ -55,14 +55,14 @@ export function accountFixture(domain: Domain | null, local: string, extra: Part
 export function groupFixture(domain: Domain, local: string, extra: Partial<Group> = {}): Group {
   return {
     id: newId(), domainId: domain.id, address: `${local}@${domain.name}`, name: local, kind: 'distribution',
-    description: '', members: [], createdAt: T0, updatedAt: T0, ...extra,
+    description: '', members: [], source: null, createdAt: T0, updatedAt: T0, ...extra,
   };
 }
 
 export function aliasFixture(domain: Domain, local: string, extra: Partial<Alias> = {}): Alias {
   return {
     id: newId(), domainId: domain.id, address: `${local}@${domain.name}`, targets: ['someone@example.net'],
-    description: '', createdAt: T0, updatedAt: T0, ...extra,
+    description: '', source: null, createdAt: T0, updatedAt: T0, ...extra,
   };
 }
 

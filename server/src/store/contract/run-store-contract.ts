@@ -9,6 +9,7 @@ import { blobContract } from './blobs.contract.ts';
 import { concurrentWriteContract } from './concurrent-writes.contract.ts';
 import { davContract } from './dav.contract.ts';
 import { domainContract } from './domains.contract.ts';
+import { directorySyncContract } from './directory-sync.contract.ts';
 import { filterContract } from './filter.contract.ts';
 import type { StoreFactory } from './harness.ts';
 import { lockContract } from './locks.contract.ts';
@@ -41,6 +42,7 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     queueContract(factory);
     sieveContract(factory);
     davContract(factory);
+    directorySyncContract(factory);
     sharedMailboxContract(factory);
   });
 }

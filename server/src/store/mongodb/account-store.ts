@@ -45,5 +45,15 @@ export function createAccountStore(ctx: MongoCtx): AccountStore {
     },
 
     countInDomain: accounts.countInDomain,
+
+    async listLinked(connectionId) {
+      const docs = await guard(ctx, () => accounts.collection.find({ 'source.connectionId': connectionId }, { ...sessionOpts(ctx), sort: { address: 1 } }).toArray());
+      return docs.map(accounts.fromDoc);
+    },
+
+    async getBySource(connectionId, externalId) {
+      const doc = await guard(ctx, () => accounts.collection.findOne({ 'source.connectionId': connectionId, 'source.externalId': externalId }, sessionOpts(ctx)));
+      return doc ? accounts.fromDoc(doc) : null;
+    },
   };
 }

@@ -3,7 +3,7 @@ import type { Alias } from '../../../../shared/src/schemas/directory.ts';
 import type { AliasStore } from '../port.ts';
 import { addressedEntityStore } from './addressed-entity.ts';
 import { COLLECTIONS } from './collections.ts';
-import type { MongoCtx } from './mongo-context.ts';
+import { guard, sessionOpts, type MongoCtx } from './mongo-context.ts';
 
 export interface AliasDoc extends Omit<Alias, 'id'> {
   _id: string;
@@ -26,5 +26,10 @@ export function createAliasStore(ctx: MongoCtx): AliasStore {
     delete: aliases.delete,
     list: (opts) => aliases.list(opts),
     countInDomain: aliases.countInDomain,
+
+    async listLinked(connectionId) {
+      const docs = await guard(ctx, () => aliases.collection.find({ 'source.connectionId': connectionId }, { ...sessionOpts(ctx), sort: { address: 1 } }).toArray());
+      return docs.map(aliases.fromDoc);
+    },
   };
 }

@@ -30,6 +30,11 @@ export function createGroupStore(ctx: MongoCtx): GroupStore {
     list: (opts) => groups.list(opts),
     countInDomain: groups.countInDomain,
 
+    async listLinked(connectionId) {
+      const docs = await guard(ctx, () => groups.collection.find({ 'source.connectionId': connectionId }, { ...sessionOpts(ctx), sort: { address: 1 } }).toArray());
+      return docs.map(groups.fromDoc);
+    },
+
     async containing(member) {
       const docs = await guard(ctx, () => groups.collection.find(
         { members: { $elemMatch: { kind: member.kind, id: member.id } } },

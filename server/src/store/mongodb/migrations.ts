@@ -14,6 +14,7 @@ import { KEYWORDS_INDEX } from './mail-selection.ts';
 import { QUEUE_COLLECTIONS, QUEUE_INDEXES, QUEUE_NOTICE_INDEX } from './queue-collections.ts';
 import { FILTER_INDEXES, SPAM_FILTER_INDEXES } from './filter-collections.ts';
 import { SIEVE_INDEXES } from './sieve-store.ts';
+import { DIRECTORY_COLLECTIONS } from './directory-connection-store.ts';
 import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
 import { DAV_INDEXES } from './dav-collections.ts';
 
@@ -251,6 +252,23 @@ const MIGRATIONS: readonly Migration[] = [
     description: 'calendars and address books: collections, objects with their time span, change log, shares, delegation',
     async up(db) {
       await createIndexedCollections(db, DAV_INDEXES);
+    },
+  },
+  {
+    version: 18,
+    description: 'directory sync: source of accounts, groups and aliases (null = local); LDAP/AD connections and sync runs',
+    async up(db) {
+      // Idempotent: only documents without the field are touched.
+      for (const name of [COLLECTIONS.accounts, COLLECTIONS.groups, COLLECTIONS.aliases]) {
+        await db.collection(name).updateMany({ source: { $exists: false } }, { $set: { source: null } });
+      }
+      await db.collection(COLLECTIONS.accounts).createIndexes([{ key: { 'source.connectionId': 1, 'source.externalId': 1 }, sparse: true }]);
+      await db.collection(COLLECTIONS.groups).createIndexes([{ key: { 'source.connectionId': 1 }, sparse: true }]);
+      await db.collection(COLLECTIONS.aliases).createIndexes([{ key: { 'source.connectionId': 1 }, sparse: true }]);
+      await createIndexedCollections(db, {
+        [DIRECTORY_COLLECTIONS.connections]: [{ key: { name: 1 }, name: 'name_unique', unique: true }],
+        [DIRECTORY_COLLECTIONS.syncRuns]: [{ key: { connectionId: 1, startedAt: -1, _id: -1 } }],
+      });
     },
   },
 ];

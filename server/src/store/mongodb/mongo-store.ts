@@ -15,6 +15,7 @@ import { createBlobRefStore } from './blob-ref-store.ts';
 import { createCounterStore } from './counter-store.ts';
 import { createCredentialStore } from './credential-store.ts';
 import { createDomainStore } from './domain-store.ts';
+import { createDirectoryConnectionStore, createSyncRunStore } from './directory-connection-store.ts';
 import { REPLICA_SET_REQUIRED, mapMongoError } from './errors.ts';
 import { createGridFsBlobStore } from './gridfs-blob-store.ts';
 import { createGroupStore } from './group-store.ts';
@@ -60,6 +61,8 @@ function txStores(ctx: MongoCtx): StoreTx {
     queue: createQueueStore(ctx),
     sieveScripts: createSieveScriptStore(ctx),
     quarantine: createQuarantineStore(ctx),
+    directoryConnections: createDirectoryConnectionStore(ctx),
+    syncRuns: createSyncRunStore(ctx),
     sharedMailboxes: createSharedMailboxStore(ctx),
     mailboxGrants: createMailboxGrantStore(ctx),
     publicFolderAddresses: createPublicFolderAddressStore(ctx),

@@ -4,8 +4,9 @@ import type { Role } from '../../../../shared/src/schemas/directory.ts';
 import type { AccountFilter, AccountRecord, AccountStore } from '../port.ts';
 import type { Executor } from './sqlite-executor.ts';
 import { domainCondition, ownedStore } from './addresses.ts';
+import { LINKED_WHERE } from './directory-connections.ts';
 import type { Condition, ListSpec } from './listing.ts';
-import type { TableMap } from './table-mapping.ts';
+import { decodeRow, type TableMap } from './table-mapping.ts';
 
 export const ACCOUNTS: TableMap<AccountRecord> = {
   table: 'accounts',
@@ -23,6 +24,7 @@ export const ACCOUNTS: TableMap<AccountRecord> = {
     keepForwardedCopy: ['keep_forwarded_copy', 'bool'],
     passwordHash: ['password_hash', 'value'],
     passwordSetAt: ['password_set_at', 'value'],
+    source: ['source', 'json'],
     createdAt: ['created_at', 'value'],
     updatedAt: ['updated_at', 'value'],
   },
@@ -66,6 +68,12 @@ export function sqliteAccountStore(x: Executor): AccountStore {
         : c.get('SELECT count(*) AS n FROM accounts WHERE role = ?', role))?.n ?? 0,
     )),
     countInDomain: owned.countInDomain,
+    listLinked: (connectionId) => x.read((c) => c.all(`SELECT * FROM accounts WHERE ${LINKED_WHERE} ORDER BY address`, connectionId)
+      .map((row) => decodeRow(ACCOUNTS, row))),
+    getBySource: (connectionId, externalId) => x.read((c) => {
+      const row = c.get(`SELECT * FROM accounts WHERE ${LINKED_WHERE} AND json_extract(source, '$.externalId') = ?`, connectionId, externalId);
+      return row ? decodeRow(ACCOUNTS, row) : null;
+    }),
     // One transaction and one cached statement pair for the whole batch.
     createMany: (accounts) => x.write((c) => {
       if (accounts.length < BULK) {

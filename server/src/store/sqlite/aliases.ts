@@ -4,7 +4,8 @@ import type { Alias } from '../../../../shared/src/schemas/directory.ts';
 import type { AliasStore } from '../port.ts';
 import type { Executor } from './sqlite-executor.ts';
 import { ownedStore } from './addresses.ts';
-import type { TableMap } from './table-mapping.ts';
+import { LINKED_WHERE } from './directory-connections.ts';
+import { decodeRow, type TableMap } from './table-mapping.ts';
 
 export const ALIASES: TableMap<Alias> = {
   table: 'aliases',
@@ -14,6 +15,7 @@ export const ALIASES: TableMap<Alias> = {
     address: ['address', 'value'],
     targets: ['targets', 'json'],
     description: ['description', 'value'],
+    source: ['source', 'json'],
     createdAt: ['created_at', 'value'],
     updatedAt: ['updated_at', 'value'],
   },
@@ -35,5 +37,7 @@ export function sqliteAliasStore(x: Executor): AliasStore {
     delete: aliases.delete,
     list: (opts) => aliases.list(opts),
     countInDomain: aliases.countInDomain,
+    listLinked: (connectionId) => x.read((c) => c.all(`SELECT * FROM aliases WHERE ${LINKED_WHERE} ORDER BY address`, connectionId)
+      .map((row) => decodeRow(ALIASES, row))),
   };
 }

@@ -5,6 +5,7 @@ import type { GroupStore } from '../port.ts';
 import type { Executor } from './sqlite-executor.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { OWNED_IMMUTABLE, ownedStore } from './addresses.ts';
+import { LINKED_WHERE } from './directory-connections.ts';
 import { decodeRow, updateRow, type TableMap } from './table-mapping.ts';
 
 export const GROUPS: TableMap<Group> = {
@@ -17,6 +18,7 @@ export const GROUPS: TableMap<Group> = {
     kind: ['kind', 'value'],
     description: ['description', 'value'],
     members: ['members', 'json'],
+    source: ['source', 'json'],
     createdAt: ['created_at', 'value'],
     updatedAt: ['updated_at', 'value'],
   },
@@ -58,5 +60,7 @@ export function sqliteGroupStore(x: Executor): GroupStore {
       member.kind, member.id,
     ).map((row) => decodeRow(GROUPS, row))),
     countInDomain: groups.countInDomain,
+    listLinked: (connectionId) => x.read((c) => c.all(`SELECT * FROM groups WHERE ${LINKED_WHERE} ORDER BY address`, connectionId)
+      .map((row) => decodeRow(GROUPS, row))),
   };
 }

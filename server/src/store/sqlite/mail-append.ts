@@ -5,6 +5,7 @@ import { StoaError } from '../../errors/catalogue.ts';
 import type { IndexedHeaders } from '../../../../shared/src/schemas/message-index.ts';
 import { encodeFlags } from '../../model/mail-flags.ts';
 import { emailIdFor } from '../../model/mail-ids.ts';
+import { uidSetHas, uidSpans } from '../../model/uid-set.ts';
 import type { AppendResult, CopyResult, Delivered, DeliveryTarget, NewMessage, UidSet } from '../mail-port.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import {
@@ -74,8 +75,12 @@ export function deliverMessage(c: SqliteConnection, targets: readonly DeliveryTa
 /** Source rows in UID order. */
 export function rowsInSet(c: SqliteConnection, mailboxId: string, uids: UidSet, columns: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const [start, end] of uids) {
-    out.push(...c.all(`SELECT ${columns} FROM mail_messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`, mailboxId, start, end));
+  const { spans, exact } = uidSpans(uids);
+  const cols = exact || /(^|,)\s*uid\s*(,|$)/.test(columns) ? columns : `uid, ${columns}`;
+  for (const [start, end] of spans) {
+    for (const row of c.all(`SELECT ${cols} FROM mail_messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`, mailboxId, start, end)) {
+      if (exact || uidSetHas(uids, Number(row.uid))) out.push(row);
+    }
   }
   return out;
 }

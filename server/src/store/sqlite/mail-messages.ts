@@ -3,6 +3,8 @@
 import { StoaError } from '../../errors/catalogue.ts';
 import type { Envelope, IndexedHeaders, MimePart } from '../../../../shared/src/schemas/message-index.ts';
 import { applyFlags, decodeFlags, encodeFlags, sameFlags } from '../../model/mail-flags.ts';
+import { uidSetHas, uidSpans } from '../../model/uid-set.ts';
+import type { UidSet } from '../../model/mail.ts';
 import type { MessageList, MessageStore, StoreFlagsResult } from '../mail-port.ts';
 import { appendMessages, copyMessages, deliverMessage, rowsInSet } from './mail-append.ts';
 import { changesSince, pruneExpungeLog } from './mail-expunge-log.ts';
@@ -27,8 +29,11 @@ export function sqliteMessageStore(x: Executor): MessageStore {
       const stmt = c.statement(LIST_SQL);
       stmt.setReturnArrays(true);
       const rows: [number, number, number, string | null, number][] = [];
-      for (const [start, end] of uids ?? [[1, MAX_UID]]) {
-        for (const row of stmt.all(mailboxId, start, end) as unknown as [number, number, number, string | null, number][]) rows.push(row);
+      const { spans, exact } = uids ? uidSpans(uids) : { spans: [[1, MAX_UID]] as UidSet, exact: true };
+      for (const [start, end] of spans) {
+        for (const row of stmt.all(mailboxId, start, end) as unknown as [number, number, number, string | null, number][]) {
+          if (exact || uidSetHas(uids!, row[0])) rows.push(row);
+        }
       }
       const n = rows.length;
       const list: MessageList = {
@@ -50,8 +55,11 @@ export function sqliteMessageStore(x: Executor): MessageStore {
 
     fetch: (mailboxId, uids) => x.read((c) => {
       const out = [];
-      for (const [start, end] of uids) {
-        out.push(...c.all(`${MESSAGE_SELECT} WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ? ORDER BY m.uid`, mailboxId, start, end).map(decodeMessage));
+      const { spans, exact } = uidSpans(uids);
+      for (const [start, end] of spans) {
+        for (const row of c.all(`${MESSAGE_SELECT} WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ? ORDER BY m.uid`, mailboxId, start, end)) {
+          if (exact || uidSetHas(uids, Number(row.uid))) out.push(decodeMessage(row));
+        }
       }
       return out;
     }),

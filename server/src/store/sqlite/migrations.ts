@@ -14,6 +14,7 @@ import { LOCKS_SQL } from './locks.ts';
 import { MAIL_SELECTION_INDEXES_SQL } from './mail-selection.ts';
 import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
+import { DIRECTORY_SYNC_SQL } from './directory-connections.ts';
 import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
 import { DAV_SCHEMA_SQL } from './dav-schema.ts';
 
@@ -347,6 +348,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'dav',
     // Calendars and address books: collections, objects with their time span, change log, shares, delegation (dav-schema.ts).
     sql: DAV_SCHEMA_SQL,
+  },
+  {
+    version: 23,
+    name: 'directory-sync',
+    // Directory source of accounts, groups and aliases; LDAP/AD connections and sync runs (directory-connections.ts).
+    sql: DIRECTORY_SYNC_SQL,
   },
 ];
 

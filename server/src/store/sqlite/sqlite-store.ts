@@ -19,6 +19,7 @@ import { sqliteBlobCatalog, sqliteBlobRefStore } from './blob-refs.ts';
 import { sqliteCounterStore } from './counters.ts';
 import { sqliteCredentialStore } from './credentials.ts';
 import { sqliteDomainStore } from './domains.ts';
+import { sqliteDirectoryConnectionStore, sqliteSyncRunStore } from './directory-connections.ts';
 import { sqliteGroupStore } from './groups.ts';
 import { sqliteMailboxStore } from './mail-mailboxes.ts';
 import { sqliteMessageStore } from './mail-messages.ts';
@@ -82,6 +83,8 @@ function bind(x: Executor): StoreTx {
     queue: sqliteQueueStore(x),
     sieveScripts: sqliteSieveScriptStore(x),
     quarantine: sqliteQuarantineStore(x),
+    directoryConnections: sqliteDirectoryConnectionStore(x),
+    syncRuns: sqliteSyncRunStore(x),
     sharedMailboxes: sqliteSharedMailboxStore(x),
     mailboxGrants: sqliteMailboxGrantStore(x),
     publicFolderAddresses: sqlitePublicFolderAddressStore(x),

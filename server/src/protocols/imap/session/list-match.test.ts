@@ -24,3 +24,33 @@ test('RFC 4314 rights strings: obsolete c and d expand, unknown rights are refus
   assert.equal(normaliseRights('cd'), 'kxte');
   assert.equal(normaliseRights('lrz'), null);
 });
+
+/** The pattern as the regular expression it means (RFC 9051 §6.3.9), for small inputs only. */
+function reference(pattern: string, name: string): boolean {
+  let source = '^';
+  for (const ch of pattern) source += ch === '*' ? '.*' : ch === '%' ? '[^/]*' : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(source + '$', 'su').test(name);
+}
+
+test('LIST patterns: the matcher agrees with the pattern\'s meaning on every small pattern and name', () => {
+  const alphabet = ['a', 'b', '/', '*', '%'];
+  const words = (len: number, chars: string[]): string[] => (len === 0 ? [''] : words(len - 1, chars).flatMap((w) => chars.map((c) => w + c)));
+  const patterns = [0, 1, 2, 3, 4].flatMap((n) => words(n, alphabet));
+  const names = [0, 1, 2, 3, 4, 5].flatMap((n) => words(n, ['a', 'b', '/']));
+  for (const p of patterns) {
+    const m = listMatcher('', p);
+    for (const n of names) assert.equal(m(n), reference(p, n), `${JSON.stringify(p)} vs ${JSON.stringify(n)}`);
+  }
+  assert.equal(listMatcher('', '*ü%')('Grüße'), true);
+  assert.equal(listMatcher('', 'a\n*')('a\nb/c'), true);
+});
+
+test('LIST patterns: a hostile pattern against a long name is decided without backtracking (the regular expression took hours)', { timeout: 60_000 }, () => {
+  const name = 'a'.repeat(1000);
+  // "^.*a.*a.*a.*a.*a.*a.*a.*a.*b$" backtracks through C(1000, 8) splits before it fails.
+  assert.equal(listMatcher('', `${'*a'.repeat(8)}*b`)(name), false);
+  assert.equal(listMatcher('', `${'%a'.repeat(8)}%b`)(name), false);
+  assert.equal(listMatcher('', `${'*a'.repeat(8)}*`)(name), true);
+  assert.equal(listMatcher('', `${'*'.repeat(5000)}b`)(name), false);
+  assert.equal(listMatcher('', 'a'.repeat(1001))(name), false);
+});

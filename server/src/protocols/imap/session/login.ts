@@ -2,8 +2,9 @@
 // call to the directory's AuthService, which holds every login rule
 // (throttling, app passwords, disabled accounts, who may use IMAP), then the
 // default mailboxes. RFC 5530 response codes: AUTHENTICATIONFAILED for
-// credentials, UNAVAILABLE while throttled, AUTHORIZATIONFAILED for an
-// account that may not use mail.
+// credentials, UNAVAILABLE while throttled or while the directory that owns
+// the account cannot be asked, AUTHORIZATIONFAILED for an account that may
+// not use mail.
 import type { ImapContext, ImapReply } from '../context.ts';
 import { capabilities } from './capabilities.ts';
 import { enterAuthenticated } from './session-state.ts';
@@ -28,6 +29,10 @@ export async function logIn(ctx: ImapContext, tag: string, username: string, pas
     if (result.code === 'STOA_AUTH_THROTTLED') return refuse(ctx, tag, 'UNAVAILABLE', `Too many failed logins; try again in ${result.retryAfterSeconds ?? 1} seconds`);
     if (result.code === 'STOA_ACCOUNT_DISABLED') return refuse(ctx, tag, 'AUTHORIZATIONFAILED', 'Account disabled');
     if (result.code === 'STOA_PROTOCOL_NOT_ALLOWED') return refuse(ctx, tag, 'AUTHORIZATIONFAILED', 'This account may not use IMAP');
+    // RFC 5530 §3 UNAVAILABLE: a temporary failure the client may retry; no password was judged, so it is no failed login here either.
+    if (result.code === 'STOA_AUTH_UNAVAILABLE') {
+      return { type: 'done', responses: [], final: { kind: 'tagged', tag, status: 'NO', code: { code: 'UNAVAILABLE' }, text: 'Authentication is temporarily unavailable; try again later' } };
+    }
     return refuse(ctx, tag, 'AUTHENTICATIONFAILED', 'Authentication failed');
   }
   const { account, actor } = result;

@@ -9,6 +9,7 @@
 // "/" everywhere.
 import { systemActor } from '../../../directory/access.ts';
 import { isStoaError } from '../../../errors/catalogue.ts';
+import { ALL_RIGHTS, FULL_ACCESS_RIGHTS } from '../../../mail/mail-access.ts';
 import { publicFolderOwner } from '../../../mail/public-folders.ts';
 import type { Mailbox } from '../../../model/mail.ts';
 import type { AuthedContext, ImapContext } from '../context.ts';
@@ -17,8 +18,8 @@ export const DELIMITER = '/';
 export const OTHER_USERS = 'Other Users';
 export const SHARED_FOLDERS = 'Shared Folders';
 
-/** Every right (RFC 4314 §2.1): what full access gives, like the owner's own. */
-const FULL_ACCESS = 'lrswipkxtea';
+/** Every right (RFC 4314 §2.1): the owner's own. */
+const OWN_RIGHTS = ALL_RIGHTS;
 
 export interface ResolvedMailbox {
   mailbox: Mailbox;
@@ -155,14 +156,14 @@ async function findIn(ctx: AuthedContext, owner: string, name: string): Promise<
 export async function visibleMailboxes(ctx: AuthedContext): Promise<ResolvedMailbox[]> {
   const { actor } = ctx.session;
   const own = await ctx.services.mailboxes.list(actor, accountId(ctx));
-  const out: ResolvedMailbox[] = own.map((mailbox) => ({ mailbox, rights: FULL_ACCESS, imapName: mailbox.name, owner: null, namespace: 'personal' }));
+  const out: ResolvedMailbox[] = own.map((mailbox) => ({ mailbox, rights: OWN_RIGHTS, imapName: mailbox.name, owner: null, namespace: 'personal' }));
   const seen = new Set(out.map((o) => o.mailbox.id));
   for (const tree of await ctx.services.mailboxes.delegated(actor)) {
     const prefix = tree.kind === 'shared-mailbox' ? sharedMailboxPrefix(ctx) : OTHER_USERS;
     for (const mailbox of tree.mailboxes) {
       if (seen.has(mailbox.id)) continue;
       seen.add(mailbox.id);
-      out.push({ mailbox, rights: FULL_ACCESS, imapName: `${prefix}${DELIMITER}${tree.address}${DELIMITER}${mailbox.name}`, owner: tree.address, namespace: 'other' });
+      out.push({ mailbox, rights: FULL_ACCESS_RIGHTS, imapName: `${prefix}${DELIMITER}${tree.address}${DELIMITER}${mailbox.name}`, owner: tree.address, namespace: 'other' });
     }
   }
   const cache = new Map<string, { address: string; prefix: string }>();

@@ -13,6 +13,11 @@ export const MAX_AUTH_FAILURES = 3;
 async function logIn(ctx: ManageSieveContext, username: string, password: string): Promise<ManageSieveReply> {
   const { session, services } = ctx;
   const result = await services.auth.authenticate({ username, password, protocol: 'managesieve', ip: session.remoteAddress });
+  if (!result.ok && result.code === 'STOA_AUTH_UNAVAILABLE') {
+    // RFC 5804 §1.3 TRYLATER: a temporary failure; no password was judged, so no failure counts on this connection.
+    ctx.logger.info({ session: session.id, username, code: result.code, ip: session.remoteAddress }, 'managesieve login failed');
+    return no('Authentication is temporarily unavailable; try again later', 'TRYLATER');
+  }
   if (!result.ok) {
     session.authFailures += 1;
     ctx.logger.info({ username, code: result.code }, 'managesieve login failed');

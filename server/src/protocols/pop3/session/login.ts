@@ -3,9 +3,10 @@
 // app passwords, disabled accounts, operators who have no mailbox), then the
 // maildrop lock and the INBOX snapshot. RFC 3206 codes:
 // [AUTH] for credentials, [IN-USE] for the lock, [SYS/TEMP] when the store
-// is down or the login is throttled (RFC 3206 §4: temporary, "no need to
-// alarm the user"; [AUTH] would make a client ask again for a password that
-// may well be right, during someone else's guessing attack).
+// or the directory that owns the account is down, or the login is throttled
+// (RFC 3206 §4: temporary, "no need to alarm the user"; [AUTH] would make a
+// client ask again for a password that may well be right, during someone
+// else's guessing attack).
 import { err, type Pop3Context, type Pop3Reply } from '../context.ts';
 import { Maildrop } from './maildrop.ts';
 import { enterTransaction } from './session-state.ts';
@@ -17,6 +18,11 @@ export async function logIn(ctx: Pop3Context, username: string, password: string
   const { session, services } = ctx;
   session.pendingUser = null;
   const result = await services.auth.authenticate({ username, password, protocol: 'pop3', ip: session.remoteAddress });
+  if (!result.ok && result.code === 'STOA_AUTH_UNAVAILABLE') {
+    // RFC 3206 §4 SYS/TEMP: a temporary problem, not the user's credentials; no password was judged, so no failure counts.
+    ctx.logger.info({ username, code: result.code }, 'pop3 login failed');
+    return { type: 'status', ok: false, code: 'SYS/TEMP', text: 'Authentication is temporarily unavailable; try again later' };
+  }
   if (!result.ok) {
     session.authFailures += 1;
     const close = session.authFailures >= MAX_AUTH_FAILURES;

@@ -26,6 +26,8 @@ export async function onAuth(ctx: HookContext, auth: SMTPServerAuthentication): 
     if (result.code === 'STOA_AUTH_THROTTLED') {
       throw new SmtpReply(454, '4.7.0', `Too many failed logins; try again in ${result.retryAfterSeconds ?? 60} seconds`, 'auth-throttled');
     }
+    // RFC 4954 §6: 454 4.7.0 "Temporary authentication failure": the directory that owns the account cannot be asked.
+    if (result.code === 'STOA_AUTH_UNAVAILABLE') throw new SmtpReply(454, '4.7.0', 'Temporary authentication failure; try again later', 'temporary-failure');
     if (result.code === 'STOA_PROTOCOL_NOT_ALLOWED') throw new SmtpReply(535, '5.7.8', 'This account cannot send mail', 'auth-failed');
     throw new SmtpReply(535, '5.7.8', 'Authentication credentials invalid', 'auth-failed');
   }
