@@ -5,7 +5,9 @@
 // retried), plus the pages around it: a quarantined message released, a
 // user's out-of-office and a domain's Sieve script set, a shared mailbox
 // with grants and a public folder with an address, a user's calendars with a
-// share and a delegate, a password reset signing the user out. Every page is saved as a screenshot
+// share and a delegate, an OpenLDAP directory (Debian's slapd) connected,
+// tested and synced from the settings page, a password reset signing the
+// user out. Every page is saved as a screenshot
 // under .tmp/console-screenshots (or $STOA_SCREENSHOT_DIR), and the browser
 // console must stay free of errors.
 import assert from 'node:assert/strict';
@@ -13,14 +15,24 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
+import { LDAP_ROOT_DN, LDAP_ROOT_PASSWORD, LDAP_SUFFIX, type Slapd, ssha, startSlapd } from '../support/slapd.ts';
 import { type Browser, launchBrowser, screenshotDir } from './browser.ts';
 import { ADMIN_PASSWORD, type StoaProcess, startStoaForConsole } from './stoa-process.ts';
 
 const USER_PASSWORD = 'alice-secret-password';
 const USER_PASSWORD_NEW = 'a-brand-new-password';
 
+/** A small OpenLDAP tree for the directory-connection page: one user with an address in east.example. */
+const LDAP_TREE = [
+  `dn: ${LDAP_SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Stoa\ndc: stoa\n`,
+  `dn: ou=people,${LDAP_SUFFIX}\nobjectClass: organizationalUnit\nou: people\n`,
+  [`dn: uid=dir-user,ou=people,${LDAP_SUFFIX}`, 'objectClass: inetOrgPerson', 'uid: dir-user', 'sn: User', 'cn: Dir User', 'displayName: Dir User',
+    'mail: dir-user@east.example', `userPassword: ${ssha('Dir-User-0penLDAP!')}`, ''].join('\n'),
+].join('\n');
+
 describe('admin console in Chromium', () => {
   let stoa: StoaProcess;
+  let slapd: Slapd;
   let browser: Browser;
   let page: Page;
   const shots = screenshotDir();
@@ -78,6 +90,7 @@ describe('admin console in Chromium', () => {
     const cookie = login.headers.getSetCookie()[0].split(';')[0];
     const created = await fetch(`${stoa.base}api/v1/domains`, { method: 'POST', headers: { cookie, 'x-stoa-csrf': '1', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'west.example' }) });
     assert.equal(created.status, 201);
+    slapd = await startSlapd(LDAP_TREE);
     browser = await launchBrowser();
     page = browser.page;
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -87,6 +100,7 @@ describe('admin console in Chromium', () => {
   after(async () => {
     await browser?.close();
     await stoa?.stop();
+    await slapd?.stop();
   });
 
   test('a server admin signs in and the dashboard shows live data', async () => {
@@ -237,6 +251,48 @@ describe('admin console in Chromium', () => {
     await shot('38-calendars');
     allowed = [/status of 4\d\d/];
     noErrors('calendars and address books');
+  });
+
+  test('the admin connects an OpenLDAP directory from the settings page: a wrong password fails the test, the right one syncs its users', async () => {
+    await go('settings');
+    await page.getByRole('link', { name: 'Add a directory connection' }).click();
+    await page.getByRole('heading', { name: 'New directory connection' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('corp');
+    await page.getByRole('combobox', { name: 'Directory' }).click();
+    await page.getByRole('option', { name: 'OpenLDAP' }).click();
+    await page.getByLabel('Servers').fill(slapd.ldapUrl);
+    await page.getByRole('checkbox', { name: 'StartTLS on ldap://' }).check();
+    await page.getByLabel('CA certificate (PEM)').fill(slapd.ca.pem);
+    await page.getByLabel('Bind DN').fill(LDAP_ROOT_DN);
+    await page.getByLabel('Bind password').fill('not-the-password');
+    await page.getByLabel('Base DN', { exact: true }).fill(`ou=people,${LDAP_SUFFIX}`);
+    await page.getByLabel('Domains it owns').fill('east.example');
+    await page.getByRole('button', { name: 'Create connection' }).click();
+    await page.getByRole('heading', { name: 'Directory connection corp' }).waitFor();
+    await page.getByRole('button', { name: 'Test the connection' }).click();
+    await page.getByTestId('test-steps').filter({ hasText: /failed bind/ }).waitFor();
+    await shot('39-directory-test-failed');
+    // The right password, then a dry run and a real sync.
+    await page.getByLabel('Bind password').fill(LDAP_ROOT_PASSWORD);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Connection saved').waitFor();
+    await page.getByRole('button', { name: 'Test the connection' }).click();
+    await page.getByText(/Connection test: passed/).waitFor();
+    await page.getByRole('button', { name: 'Show what would change' }).click();
+    await page.getByTestId('run-summary').filter({ hasText: /Nothing was changed\. .*create/ }).waitFor();
+    await page.getByRole('checkbox', { name: 'Dry run (change nothing)' }).uncheck();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Sync' }).click();
+    await page.getByTestId('connection-state').filter({ hasText: /^Synced/ }).waitFor();
+    await shot('40-directory-synced');
+    await go('accounts');
+    await page.getByTestId('list-search').fill('dir-user');
+    await page.locator('tr[data-address="dir-user@east.example"]').getByRole('link').first().click();
+    await page.getByTestId('directory-source').filter({ hasText: `uid=dir-user,ou=people,${LDAP_SUFFIX}` }).waitFor();
+    assert.equal(await page.getByLabel('Display name').isDisabled(), true, 'the directory owns the name');
+    await shot('41-directory-account');
+    allowed = [/status of 4\d\d/, /status of 5\d\d/];
+    noErrors('directory connection');
   });
 
   test('the admin makes the user domain admin of the new domain', async () => {

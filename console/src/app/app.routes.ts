@@ -25,6 +25,7 @@ export const routes: Routes = [
       { path: 'sieve', loadChildren: () => import('./sieve/sieve.routes').then((m) => m.SIEVE_ROUTES) },
       { path: 'audit', loadChildren: () => import('./audit/audit.routes').then((m) => m.AUDIT_ROUTES) },
       { path: 'dav', loadChildren: () => import('./dav/dav.routes').then((m) => m.DAV_ROUTES) },
+      { path: 'directory-sync', canActivate: [serverAdminGuard], loadChildren: () => import('./directory-sync/directory-sync.routes').then((m) => m.DIRECTORY_SYNC_ROUTES) },
       { path: 'settings', canActivate: [serverAdminGuard], loadChildren: () => import('./settings/settings.routes').then((m) => m.SETTINGS_ROUTES) },
       { path: '**', title: 'Not found · Stoa', loadComponent: () => import('./shell/not-found').then((m) => m.NotFound) },
     ],

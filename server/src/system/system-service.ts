@@ -134,7 +134,6 @@ export function createSystemService(deps: SystemDeps): SystemService {
           setting('queue.worker.enabled', q.worker.enabled, 'This node delivers the queue'),
         ],
         backups: await backups(),
-        directoryConnection: null,
       };
     },
 

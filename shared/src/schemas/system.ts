@@ -72,6 +72,5 @@ export const SystemSettings = Type.Object({
     items: Type.Array(Type.Object({ name: Type.String(), bytes: Type.Integer({ minimum: 0 }), modifiedAt: Timestamp }, { additionalProperties: false })),
     howTo: Type.String(),
   }, { additionalProperties: false }),
-  directoryConnection: Type.Union([Type.String(), Type.Null()], { description: 'External directory (LDAP/AD) when configured; null until that feature exists' }),
 }, { additionalProperties: false });
 export type SystemSettings = Static<typeof SystemSettings>;

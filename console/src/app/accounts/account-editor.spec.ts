@@ -1,4 +1,6 @@
 import type { HttpTestingController } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { SessionStore } from '../core/session';
 import { AccountEditor } from './account-editor';
 import { button, confirmDialog, flushProblem, problem, render, settle, setup, text, type } from '../../testing/harness';
 
@@ -114,5 +116,43 @@ describe('AccountEditor form', () => {
     await settle(op);
     expect(text(op)).not.toContain('Delegation');
     expect(text(op)).not.toContain('Convert to shared mailbox');
+  });
+
+  it('leaves the directory\'s fields alone for a synced account, and lets a server admin keep a missing one as a local account', async () => {
+    const signingIn = TestBed.inject(SessionStore).signIn('admin', 'secret');
+    http.expectOne('/api/v1/session').flush({ account: { address: 'admin', role: 'server-admin', domainId: null }, role: 'server-admin', adminDomains: [], via: 'session' });
+    await signingIn;
+    const synced = { ...account, source: { connectionId: 'c1', externalId: 'guid', dn: 'CN=Jane,DC=example,DC=com', syncedAt: '2026-01-02T00:00:00.000Z', missingSince: '2026-01-03T00:00:00.000Z', managesRole: false } };
+    const f = await render(AccountEditor, { id: 'acc1' });
+    http.expectOne('/api/v1/accounts/acc1').flush(synced);
+    await settle(f);
+    http.expectOne((r) => r.url === '/api/v1/system/account-usage').flush({ items: [] });
+    http.expectOne('/api/v1/accounts/acc1/app-passwords').flush({ items: [] });
+    await settle(f);
+    http.expectOne('/api/v1/accounts/acc1/grants').flush({ items: [] });
+    http.expectOne('/api/v1/accounts/acc1/delegated-access').flush({ open: [], sendAs: [], sendOnBehalf: [] });
+    await settle(f);
+    expect((f.nativeElement as HTMLElement).querySelector('[data-testid=directory-source]')?.textContent).toContain('CN=Jane,DC=example,DC=com');
+    expect(text(f)).not.toContain('Reset password');
+    expect(text(f)).not.toContain('Convert to shared mailbox');
+    type(f, 'input[formcontrolname=quota]', '2 GiB');
+    button(f, 'Save').click();
+    await settle(f);
+    const save = http.expectOne({ method: 'PATCH', url: '/api/v1/accounts/acc1' });
+    expect(save.request.body.displayName).toBeUndefined();
+    expect(save.request.body.enabled).toBeUndefined();
+    expect(save.request.body.quotaBytes).toBe(2147483648);
+    save.flush(synced);
+    await settle(f);
+    button(f, 'Keep as a local account').click();
+    await settle(f);
+    await confirmDialog(f, 'Keep as local account');
+    const resolve = http.expectOne({ method: 'POST', url: '/api/v1/directory/accounts/acc1/resolve' });
+    expect(resolve.request.body).toEqual({ action: 'detach' });
+    resolve.flush(null, { status: 204, statusText: 'No Content' });
+    await settle(f);
+    http.expectOne('/api/v1/accounts/acc1').flush({ ...account, source: null });
+    await settle(f);
+    expect(text(f)).toContain('Reset password');
   });
 });

@@ -25,6 +25,8 @@ import { QuotaBar } from '../ui/quota-bar';
 import { DelegatedAccessView } from '../shared-mailboxes/delegated-access';
 import { MailboxGrants } from '../shared-mailboxes/mailbox-grants';
 import { MailboxGrantsApi } from '../shared-mailboxes/shared-mailboxes-api';
+import { SessionStore } from '../core/session';
+import { DirectorySyncApi } from '../directory-sync/directory-sync-api';
 import { AccountsApi } from './accounts-api';
 
 const EMAIL_PATTERN = (EmailAddress as unknown as { pattern: string }).pattern;
@@ -34,13 +36,15 @@ const EMAIL_PATTERN = (EmailAddress as unknown as { pattern: string }).pattern;
   imports: [ReactiveFormsModule, RouterLink, MatCardModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatCheckboxModule, LoadState, QuotaBar, MailboxGrants, DelegatedAccessView],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './account-editor.html',
-  styles: `mat-card { margin-bottom: 16px; } h2.sub { font-size: 15px; margin: 16px 0 0; } .secret { font-size: 1.1em; padding: 8px; background: var(--mat-sys-surface-container); } .row { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }`,
+  styles: `mat-card { margin-bottom: 16px; } .directory-note { margin: 8px 0 16px; padding: 8px 12px; border-left: 4px solid var(--mat-sys-primary); background: var(--mat-sys-surface-container-low); } h2.sub { font-size: 15px; margin: 16px 0 0; } .secret { font-size: 1.1em; padding: 8px; background: var(--mat-sys-surface-container); } .row { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }`,
 })
 export class AccountEditor implements OnInit {
   /** Route parameter: an account id, or absent on /accounts/new. */
   readonly id = input<string>();
   readonly #api = inject(AccountsApi);
   readonly #grants = inject(MailboxGrantsApi);
+  readonly #directory = inject(DirectorySyncApi);
+  protected readonly session = inject(SessionStore);
   readonly #router = inject(Router);
   readonly #notify = inject(Notifier);
   readonly #dialog = inject(MatDialog);
@@ -73,6 +77,11 @@ export class AccountEditor implements OnInit {
     if (!a) return;
     this.form.controls.address.disable();
     this.form.controls.password.disable();
+    // The directory owns these (docs/directory-sync.md): shown, not sent; the server answers 409 to a change.
+    if (a.source) {
+      this.form.controls.displayName.disable();
+      this.form.controls.enabled.disable();
+    }
     this.form.reset({
       address: a.address, displayName: a.displayName, quota: a.quotaBytes ? formatBytes(a.quotaBytes) : '0',
       forwardTo: a.forwardTo.join('\n'), keepForwardedCopy: a.keepForwardedCopy, enabled: a.enabled,
@@ -99,7 +108,8 @@ export class AccountEditor implements OnInit {
         this.#notify.done(`Account ${created.address} created`);
         await this.#router.navigate(['/accounts', created.id]);
       } else {
-        const patch: AccountUpdate = common;
+        const { displayName, enabled, ...local } = common;
+        const patch: AccountUpdate = this.account.value()!.source ? local : { ...local, displayName, enabled };
         this.account.value.set(await this.#api.update(this.account.value()!.id, patch));
         this.#notify.done('Account saved');
       }
@@ -150,6 +160,30 @@ export class AccountEditor implements OnInit {
       this.#notify.done('App password revoked');
     } catch (err) {
       this.#notify.failed('Revoking the app password', err);
+    }
+  }
+
+  /** An account the directory no longer returns: keep it as a local account, or delete it with its directory aliases. */
+  async resolveMissing(action: 'detach' | 'delete'): Promise<void> {
+    const a = this.account.value();
+    if (!a) return;
+    const ask = action === 'detach'
+      ? { title: `Keep ${a.address} as a local account?`, message: 'It is no longer linked to the directory: set a password next so that it can log in.', action: 'Keep as local account' }
+      : { title: `Delete ${a.address}?`, message: 'The account, its mailboxes, its messages and its directory aliases are removed. This cannot be undone.', action: 'Delete account' };
+    if (!await confirmAction(this.#dialog, ask)) return;
+    try {
+      await this.#directory.resolve(a.id, action);
+      if (action === 'delete') {
+        this.#notify.done(`Account ${a.address} deleted`);
+        await this.#router.navigate(['/accounts']);
+        return;
+      }
+      this.#notify.done(`${a.address} is a local account now`);
+      this.form.controls.displayName.enable();
+      this.form.controls.enabled.enable();
+      await this.account.reload();
+    } catch (err) {
+      this.#notify.failed(action === 'detach' ? 'Detaching the account' : 'Deleting the account', err);
     }
   }
 

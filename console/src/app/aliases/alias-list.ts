@@ -47,12 +47,12 @@ const EMAIL_PATTERN = (EmailAddress as unknown as { pattern: string }).pattern;
       </mat-card>
       <stoa-list-frame [list]="list" noun="aliases" searchLabel="Filter by address">
         <table mat-table [dataSource]="list.items()" matSort (matSortChange)="sort($event)" aria-label="Aliases">
-          <ng-container matColumnDef="address"><th mat-header-cell *matHeaderCellDef mat-sort-header>Address</th><td mat-cell *matCellDef="let a">{{ a.address }}</td></ng-container>
+          <ng-container matColumnDef="address"><th mat-header-cell *matHeaderCellDef mat-sort-header>Address</th><td mat-cell *matCellDef="let a">{{ a.address }}@if (a.source) { <span class="muted"> · from the directory</span> }</td></ng-container>
           <ng-container matColumnDef="targets"><th mat-header-cell *matHeaderCellDef>Delivers to</th><td mat-cell *matCellDef="let a">{{ a.targets.join(', ') }}</td></ng-container>
           <ng-container matColumnDef="description"><th mat-header-cell *matHeaderCellDef>Description</th><td mat-cell *matCellDef="let a">{{ a.description }}</td></ng-container>
           <ng-container matColumnDef="actions"><th mat-header-cell *matHeaderCellDef><span class="visually-hidden">Actions</span></th>
             <td mat-cell *matCellDef="let a"><button mat-button type="button" (click)="edit(a)" [attr.aria-label]="'Change ' + a.address">Change</button>
-              <button mat-button type="button" (click)="deleteAlias(a)" [attr.aria-label]="'Delete ' + a.address">Delete</button></td></ng-container>
+              @if (!a.source) { <button mat-button type="button" (click)="deleteAlias(a)" [attr.aria-label]="'Delete ' + a.address">Delete</button> }</td></ng-container>
           <tr mat-header-row *matHeaderRowDef="columns"></tr>
           <tr mat-row *matRowDef="let row; columns: columns"></tr>
         </table>
@@ -89,11 +89,14 @@ export class AliasList implements OnInit {
     this.editing.set(a);
     this.form.reset({ address: a.address, targets: a.targets.join('\n'), description: a.description });
     this.form.controls.address.disable();
+    // A directory alias's targets are the directory's (docs/directory-sync.md); its description is local.
+    if (a.source) this.form.controls.targets.disable();
   }
 
   cancelEdit(): void {
     this.editing.set(null);
     this.form.controls.address.enable();
+    this.form.controls.targets.enable();
     this.form.reset();
   }
 
@@ -107,7 +110,7 @@ export class AliasList implements OnInit {
     this.formError.set(null);
     try {
       const editing = this.editing();
-      if (editing) await this.#api.update(editing.id, { targets, description: v.description });
+      if (editing) await this.#api.update(editing.id, editing.source ? { description: v.description } : { targets, description: v.description });
       else await this.#api.create({ address: v.address.trim(), targets, ...(v.description ? { description: v.description } : {}) });
       this.#notify.done(editing ? 'Alias saved' : 'Alias created');
       this.cancelEdit();

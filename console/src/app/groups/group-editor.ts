@@ -57,6 +57,11 @@ export class GroupEditor implements OnInit {
     const g = await this.group.reload();
     if (!g) return;
     this.form.controls.address.disable();
+    // A directory group's name, kind and members are the directory's (docs/directory-sync.md): shown, not sent.
+    if (g.source) {
+      this.form.controls.name.disable();
+      this.form.controls.kind.disable();
+    }
     this.form.reset({ address: g.address, name: g.name, kind: g.kind, description: g.description });
     // Shown at once; labels (addresses) follow. A huge list shows ids beyond the first 200 rather than thousands of lookups.
     this.members.set(g.members.map((m) => ({ member: m, label: m.kind === 'external' ? `${m.address} (external)` : `${m.kind} ${m.id}` })));
@@ -112,7 +117,8 @@ export class GroupEditor implements OnInit {
         this.#notify.done(`Group ${g.address} created`);
         await this.#router.navigate(['/groups', g.id]);
       } else {
-        this.group.value.set(await this.#api.update(this.group.value()!.id, { name: v.name, kind: v.kind, description: v.description, members }));
+        const patch = this.group.value()!.source ? { description: v.description } : { name: v.name, kind: v.kind, description: v.description, members };
+        this.group.value.set(await this.#api.update(this.group.value()!.id, patch));
         this.#notify.done('Group saved');
       }
     } catch (err) {

@@ -1,6 +1,7 @@
 // Settings as the server runs them: listeners, the TLS certificate, limits,
-// the store, the directory connection and backups. Read-only: they come from
-// the configuration file and environment (docs/configuration.md).
+// the store and backups, read-only (they come from the configuration file and
+// environment, docs/configuration.md); and the directory connections (LDAP/AD),
+// which live in the store and are managed from here.
 import { ChangeDetectionStrategy, Component, type OnInit, inject } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import type { SystemInfo, SystemSettings } from '@shared/schemas/system.ts';
@@ -9,14 +10,15 @@ import { formatBytes, formatTime } from '../ui/format';
 import { Loaded } from '../ui/load';
 import { LoadState } from '../ui/load-state';
 import { SettingTable } from '../ui/setting-table';
+import { DirectoryConnections } from '../directory-sync/directory-connections';
 import { SETTINGS_ENDPOINTS as E } from './settings.endpoints';
 
 @Component({
   selector: 'stoa-settings-page',
-  imports: [MatCardModule, LoadState, SettingTable],
+  imports: [MatCardModule, LoadState, SettingTable, DirectoryConnections],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings-page.html',
-  styles: `mat-card { margin-bottom: 16px; } table.plain { border-collapse: collapse; width: 100%; } table.plain th, table.plain td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); }`,
+  styles: `mat-card { margin-bottom: 16px; }`,
 })
 export class SettingsPage implements OnInit {
   readonly #http = inject(ApiHttp);
