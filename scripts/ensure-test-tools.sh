@@ -9,10 +9,12 @@
 # make their own signature database; spamd + spamassassin: SpamAssassin's
 # daemon for the optional-scorer test of test/filter; vdirsyncer, litmus,
 # python3-caldav: DAV clients for test/dav; radicale: the DAV benchmark's
-# reference server; samba-ad-dc, samba-ad-provision, ldb-tools, slapd,
-# ldap-utils: a real AD DC and OpenLDAP for test/ldap; chromium: the browser
-# the console's end-to-end tests and benchmark drive through playwright-core,
-# at /usr/bin/chromium).
+# reference server and a source of the migration tests; samba-ad-dc,
+# samba-ad-provision, ldb-tools, slapd, ldap-utils: a real AD DC and OpenLDAP
+# for test/ldap; dovecot-imapd and pff-tools: the real IMAP server and PST
+# reader the migration tests import from and check against; chromium: the
+# browser the console's end-to-end tests and benchmark drive through
+# playwright-core, at /usr/bin/chromium).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -47,6 +49,9 @@ find_missing() {
   command -v ldbadd >/dev/null 2>&1 || missing="$missing ldb-tools"
   [ -x /usr/sbin/slapd ] || missing="$missing slapd"
   command -v ldapsearch >/dev/null 2>&1 || missing="$missing ldap-utils"
+  # test/migration imports from a real Dovecot and a real Radicale, and checks PST reading against libpff's pffexport.
+  [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] || missing="$missing dovecot-imapd"
+  command -v pffexport >/dev/null 2>&1 || missing="$missing pff-tools"
 }
 
 find_missing

@@ -22,6 +22,7 @@ import { startDeliveryWorker } from './queue/outbound.ts';
 import type { QueueService } from './queue/queue-service.ts';
 import { createServices } from './services.ts';
 import { openStore } from './store/open-store.ts';
+import { startMigrationRunner, type MigrationRunner } from './migration-jobs/job-runner.ts';
 import type { Store } from './store/port.ts';
 import type { FilterService } from './filter/filter-service.ts';
 import type { JunkTraining } from './filter/junk-training.ts';
@@ -76,11 +77,14 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
   let worker: DeliveryWorker | null = null;
   let filter: FilterService | null = null;
   let junkTraining: JunkTraining | null = null;
+  let migrations: MigrationRunner | null = null;
   let directorySync: SyncScheduler | null = null;
   let directoryRef: Directory | null = null;
   const close = async (): Promise<void> => {
     try {
       await housekeeping?.stop();
+      // Running imports stop between two batches and end as interrupted; a new job resumes them without duplicates.
+      await migrations?.stop();
       // A running directory sync finishes its writes (it holds a lease in the store) before the store closes.
       await directorySync?.stop();
       // The delivery worker stops with the front ends: its sessions get queue.worker.stopTimeoutMs, then the store closes.
@@ -112,12 +116,17 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
     }
 
     let http: RunningServer['http'] = null;
+    // Migration jobs submitted through the admin API run in this process, a few at a time (issue 15).
+    migrations = startMigrationRunner({
+      jobs: services.migrations.jobs, execute: services.migrations.execute, logger: logger.child({ component: 'migration' }), maxJobs: config.migration.maxJobs,
+    });
     if (config.listeners.http.enabled) {
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
         filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
         accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, dav: services.dav, gate: services.connections,
+        migrations: { jobs: services.migrations.jobs, runner: migrations },
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }

@@ -18,6 +18,7 @@ import type { ContactsService } from './contacts/api.ts';
 import { cardLimits } from './contacts/card-shape.ts';
 import { createContactsCodec } from './contacts/contacts-codec.ts';
 import { createContactsService } from './contacts/contacts-service.ts';
+import { systemActor } from './directory/access.ts';
 import type { Directory } from './directory/api.ts';
 import { createAccountBulkService, type AccountBulkService } from './directory/account-bulk.ts';
 import { createDirectory } from './directory/directory.ts';
@@ -42,6 +43,9 @@ import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices, type MailServices } from './mail/mail-services.ts';
 import { createPublicFolderService, type PublicFolderService } from './mail/public-folder-service.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createImportService, type ImportService } from './migration-jobs/import-service.ts';
+import type { JobExecutor } from './migration-jobs/job-runner.ts';
+import { createMigrationJobService, type MigrationJobService } from './migration-jobs/job-service.ts';
 import { createConnectionGate, type ConnectionGate } from './operations/connection-gate.ts';
 import { createHealthService, type HealthService } from './operations/health.ts';
 import type { HousekeepingTask } from './operations/housekeeping.ts';
@@ -114,6 +118,13 @@ export interface Services {
   junkTraining: JunkTraining;
   /** What the queue's delivery worker hands local recipients and notices to (both the intake). */
   worker: { local: LocalTransport; submitNotice: SubmitFn; wake(): void; onWake(fn: () => void): void };
+  /**
+   * Migrations (issue 15): the jobs and their checkpoints, the import
+   * service the importer writes through (mail by the intake, origin
+   * 'import'), and the engine that runs an API-submitted job; main.ts
+   * starts the job runner over them.
+   */
+  migrations: { jobs: MigrationJobService; importer: ImportService; execute: JobExecutor };
   /** Clean-ups each module owns, run by housekeeping. */
   housekeepingTasks: HousekeepingTask[];
 }
@@ -203,12 +214,17 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
     }),
     trace,
+    maxImportBytes: config.migration.maxMessageBytes,
     // iMIP in: the scheduling part of delivered mail (replies to local organizers, invitations for local attendees).
     calendar: { messages: createImipReceiver({ scheduler: dav.scheduler }), maxMessageBytes: config.dav.imipMaxMessageBytes },
     now: options.now,
   });
   intakeRef = intake;
   const queueLog = logger.child({ component: 'queue' });
+  const migrationJobs = createMigrationJobService({ store, ...(options.now ? { now: () => new Date(options.now!()) } : {}) });
+  const importer = createImportService({ store, mail, intake, collections: dav.collections, log: logger.child({ component: 'migration' }) });
+  const server = systemActor();
+  let executor: Promise<JobExecutor> | null = null;
   return {
     config, logger, bus, metrics, trace, messageTrace: createTraceService({ bus: trace, domains: store.domains }), dns, directory,
     directorySync: {
@@ -239,10 +255,25 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
         wakeWorker = fn;
       },
     },
+    migrations: {
+      jobs: migrationJobs,
+      importer,
+      // The import tool's engine (migration/, issue 15), loaded when the first job runs: the CLI and the server pay for it only then.
+      execute: async (job, secrets, ctx) => {
+        executor ??= import('../../migration/src/job-executor.ts').then(({ createJobExecutor }) => createJobExecutor({
+          importer, accounts: directory.accounts, checkpoints: migrationJobs.checkpoints(server), spoolDir: config.migration.spoolDir,
+        }));
+        return (await executor)(job, secrets, ctx);
+      },
+    },
     housekeepingTasks: [
       ...filter.housekeepingTasks(),
       expungeLogPruneTask({ config, messages: store.messages }),
       davTombstonePruneTask({ config: config.dav, dav: store.dav }),
+      {
+        name: 'migrationJobs',
+        run: () => migrationJobs.prune(server, new Date((options.now ?? Date.now)() - config.migration.jobRetentionDays * 86_400_000).toISOString()),
+      },
     ],
   };
 }

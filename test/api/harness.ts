@@ -19,6 +19,8 @@ import type { Account } from '../../shared/src/schemas/directory.ts';
 import type { MailServices } from '../../server/src/mail/mail-services.ts';
 import { createServices, type Services } from '../../server/src/services.ts';
 import type { FilterService } from '../../server/src/filter/filter-service.ts';
+import { startMigrationRunner, type MigrationRunner } from '../../server/src/migration-jobs/job-runner.ts';
+import type { MigrationJobService } from '../../server/src/migration-jobs/job-service.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -39,6 +41,8 @@ export interface Harness {
   services: Services;
   /** The filter behind /api/v1/filter and /api/v1/me/quarantine. */
   filter: FilterService;
+  /** Migration jobs behind /api/v1/migrations, run in this process as main.ts runs them. */
+  migrations: { jobs: MigrationJobService; runner: MigrationRunner };
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -127,10 +131,13 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const services = createServices(config, store, logger);
   const { directory, mail, publicFolders } = services;
   const queue = options.queue ? services.queue : null;
+  // As main.ts: the job runner over the services' migration jobs and engine (quick heartbeats for the tests).
+  const runner = startMigrationRunner({ jobs: services.migrations.jobs, execute: services.migrations.execute, logger, heartbeatMs: 200, maxJobs: 4 });
+  const migrations = { jobs: services.migrations.jobs, runner };
   const app = await createHttpServer({
     config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, sieve: services.sieve,
     filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
-    accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, dav: services.dav, gate: services.connections,
+    accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, dav: services.dav, gate: services.connections, migrations,
     ...(queue ? { queue } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -145,7 +152,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   }
 
   return {
-    base, app, store, directory, config, queue, mail, services, filter: services.filter, dir, logs,
+    base, app, store, directory, config, queue, mail, services, filter: services.filter, migrations, dir, logs,
     trace: services.trace, bus: services.bus, metrics: services.metrics,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
@@ -161,6 +168,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
       return client;
     },
     async close() {
+      await runner.stop();
       await app.close();
       await services.filter.verdicts.flush();
       await store.close().catch(() => {});

@@ -69,6 +69,7 @@ describe('admin API health, metrics and OpenAPI', () => {
       'POST /api/v1/shared-mailboxes/{id}/convert-to-account', 'POST /api/v1/accounts/{id}/convert-to-shared', 'GET /api/v1/accounts/{id}/delegated-access',
       'GET /api/v1/me/grants', 'POST /api/v1/me/grants', 'DELETE /api/v1/me/grants/{grantId}', 'GET /api/v1/me/delegated-access',
       'PUT /api/v1/domains/{id}/public-folders/{folderId}/address', 'DELETE /api/v1/domains/{id}/public-folders/{folderId}/address',
+      'POST /api/v1/migrations', 'GET /api/v1/migrations', 'GET /api/v1/migrations/{id}', 'POST /api/v1/migrations/{id}/cancel',
     ];
     for (const kind of ['domains', 'accounts', 'groups', 'aliases', 'resources', 'shared-mailboxes']) {
       expected.push(`POST /api/v1/${kind}`, `GET /api/v1/${kind}`, `GET /api/v1/${kind}/{id}`, `PATCH /api/v1/${kind}/{id}`, `DELETE /api/v1/${kind}/{id}`);

@@ -1,6 +1,7 @@
 // Services own the rules (DESIGN.md): every method of the mail services, the
-// queue service, the intake, the public folders and the console's services
-// (system, bulk accounts, DNS status), called directly — as a front end that forgot
+// queue service, the intake, the public folders, the migration services and
+// the console's services (system, bulk accounts, DNS status, trace), called
+// directly — as a front end that forgot
 // its own check would — with a principal that lacks the right, is refused
 // (or, for questions about the caller itself, answers nothing). The table is
 // checked against the services' methods at run time, the way the admin API
@@ -24,6 +25,8 @@ import type { Store } from '../../server/src/store/port.ts';
 
 const SYSTEM = systemActor();
 const PASSWORD = 'correct horse battery staple';
+const PLANTED_EVENT = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//EN', 'BEGIN:VEVENT', 'UID:planted@x', 'DTSTAMP:20260101T000000Z',
+  'DTSTART:20260601T090000Z', 'SUMMARY:Planted', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 const MESSAGE = Buffer.from('From: owner@a.example\r\nTo: owner@a.example\r\nSubject: private\r\n\r\nsecret\r\n');
 
 /** A refusal: FORBIDDEN (the caller lacks a right or role) or NOT_FOUND (RFC 4314 §4: invisible without "l"/"r"; queue scope). */
@@ -51,6 +54,8 @@ describe('every service method refuses a principal without the right', () => {
   /** The domain admin of another domain. */
   let otherAdmin: Actor;
   let folderId: string;
+  let jobId: string;
+  let calendarId: string;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stoa-principals-'));
@@ -79,6 +84,9 @@ describe('every service method refuses a principal without the right', () => {
     otherAdmin = actorFor(await s.directory.accounts.grantRole(SYSTEM, adminB.id, { role: 'domain-admin', domains: ['b.example'] }), '127.0.0.1');
     folderId = (await s.publicFolders.create(SYSTEM, 'a.example', 'Announcements')).id;
     queued = await s.queue.enqueue(SYSTEM, { message: MESSAGE, sender: 'owner@a.example', recipients: [{ address: 'x@remote.test' }] });
+    await s.dav.collections.ensureDefaults(SYSTEM, ownerId);
+    calendarId = (await s.dav.collections.find(SYSTEM, ownerId, 'calendar', 'calendar')).collection.id;
+    jobId = (await s.migrations.jobs.create(SYSTEM, { origin: 'cli', spec: { source: { type: 'mbox' }, users: [] }, targets: ['owner@a.example'] })).id;
   });
   after(async () => {
     await store.close();
@@ -226,6 +234,32 @@ describe('every service method refuses a principal without the right', () => {
     },
   };
 
+  // Imports (issue 15): only the server, server admins and the owner's domain admins; the owner themselves neither.
+  const importRows: Record<string, () => Promise<void>> = {
+    mailFolder: () => refused(s.migrations.importer.mailFolder(owner, ownerId, 'Planted', { specialUse: null, create: true }), 'make an import folder as the user'),
+    contents: () => refused(s.migrations.importer.contents(otherAdmin, inbox.id, { afterUid: 0, limit: 10 }), 'list a folder of another domain'),
+    importMessage: () => refused(s.migrations.importer.importMessage(owner, inbox.id, { source: bufferSource(MESSAGE), flags: [], internalDate: null }), 'import as the user'),
+    read: () => refused(s.migrations.importer.read(otherAdmin, inbox.id, 1), 'read a message of another domain'),
+    collection: () => refused(s.migrations.importer.collection(otherAdmin, ownerId, 'calendar', 'planted', { displayName: 'x', components: ['VEVENT'], create: true }), 'make a calendar in another domain'),
+    objectUids: () => refused(s.migrations.importer.objectUids(outsider, calendarId), 'list another user\'s calendar'),
+    importObject: () => refused(s.migrations.importer.importObject(owner, calendarId, { uid: 'planted@x', text: PLANTED_EVENT }), 'import an event as the user'),
+    readObject: () => refused(s.migrations.importer.readObject(otherAdmin, calendarId, 'planted@x'), 'read an event of another domain'),
+  };
+
+  // Migration jobs: administrators of the targets' domains; the runner's side is the server's alone.
+  const jobRows: Record<string, () => Promise<void>> = {
+    create: () => refused(s.migrations.jobs.create(owner, { origin: 'api', spec: {}, targets: ['owner@a.example'] }), 'start a migration as a user'),
+    get: () => refused(s.migrations.jobs.get(otherAdmin, jobId), 'read another domain\'s job'),
+    list: () => refused(s.migrations.jobs.list(owner, {}), 'list jobs as a user'),
+    cancel: () => refused(s.migrations.jobs.cancel(otherAdmin, jobId), 'cancel another domain\'s job'),
+    claim: () => refused(s.migrations.jobs.claim(owner, jobId, 'planted'), 'claim a job as a user'),
+    heartbeat: () => refused(s.migrations.jobs.heartbeat(owner, jobId, { planted: true }), 'report on a job as a user'),
+    finish: () => refused(s.migrations.jobs.finish(owner, jobId, { status: 'done', report: null }), 'finish a job as a user'),
+    abandon: () => refused(s.migrations.jobs.abandon(otherAdmin, 'host', () => false, 'planted'), 'abandon jobs as an admin'),
+    prune: () => refused(s.migrations.jobs.prune(otherAdmin, new Date().toISOString()), 'prune jobs as an admin'),
+    checkpoints: () => refused(Promise.resolve().then(() => s.migrations.jobs.checkpoints(owner)), 'the import ledger as a user'),
+  };
+
   const services = (): Array<[string, object, Record<string, () => Promise<void>>]> => [
     ['MailboxService', s.mail.mailboxes, mailboxRows],
     ['PublicFolderService', s.publicFolders, publicFolderRows],
@@ -238,6 +272,8 @@ describe('every service method refuses a principal without the right', () => {
     ['AccountBulkService', s.accountBulk, accountBulkRows],
     ['DnsStatusService', s.dnsStatus, dnsStatusRows],
     ['TraceService', s.messageTrace, traceRows],
+    ['ImportService', s.migrations.importer, importRows],
+    ['MigrationJobService', s.migrations.jobs, jobRows],
   ];
 
   test('the table has a row for every method of every service, and nothing else', () => {
@@ -252,6 +288,7 @@ describe('every service method refuses a principal without the right', () => {
     ['MaildropLocks', maildropRows], ['QueueService', queueRows], ['IntakeService', intakeRows],
     ['SystemService', systemRows], ['AccountBulkService', accountBulkRows], ['DnsStatusService', dnsStatusRows],
     ['TraceService', traceRows],
+    ['ImportService', importRows], ['MigrationJobService', jobRows],
   ] as const) {
     test(`${name}: each method called with the wrong principal is refused`, async () => {
       for (const [method, row] of Object.entries(rows)) {
@@ -270,6 +307,22 @@ describe('every service method refuses a principal without the right', () => {
     assert.deepEqual(await s.publicFolders.acl(SYSTEM, 'a.example', folderId), []);
     assert.equal((await s.directory.accounts.get(SYSTEM, ownerId)).enabled, true);
     assert.equal(await s.directory.addresses.resolve('planted@a.example'), null);
+    assert.deepEqual(await s.migrations.importer.objectUids(SYSTEM, calendarId), []);
+    await assert.rejects(s.dav.collections.find(SYSTEM, ownerId, 'calendar', 'planted'));
+    const job = await s.migrations.jobs.get(SYSTEM, jobId);
+    assert.equal(job.status, 'queued');
+    assert.equal(job.report, null);
+    assert.equal((await s.migrations.jobs.list(SYSTEM, {})).total, 1);
+  });
+
+  test('the intake\'s import origin refuses the owner and other domains\' admins', async () => {
+    const importing = (principal: Actor) => s.intake.accept({
+      envelope: { sender: '', recipients: [{ address: 'owner@a.example' }] }, message: bufferSource(MESSAGE), principal,
+      origin: { kind: 'import', log: s.logger, import: { mailboxId: inbox.id, flags: [], internalDate: null } },
+    });
+    await refused(importing(owner), 'import by the owner');
+    await refused(importing(otherAdmin), 'import by another domain\'s admin');
+    assert.equal((await s.mail.messages.list(owner, inbox.id)).uids.length, 1);
   });
 
   test('the same calls succeed for a principal holding the rights', async () => {
@@ -279,5 +332,7 @@ describe('every service method refuses a principal without the right', () => {
     assert.equal((await s.queue.inspect(SYSTEM, queued)).message.id, queued);
     assert.equal((await s.system.info(otherAdmin)).store.ready, true);
     assert.deepEqual((await s.system.accountUsage(SYSTEM, [ownerId])).map((u) => u.messages), [2]);
+    assert.equal((await s.migrations.importer.contents(SYSTEM, inbox.id, { afterUid: 0, limit: 10 })).items.length, 1);
+    assert.equal((await s.migrations.jobs.get(SYSTEM, jobId)).id, jobId);
   });
 });

@@ -21,13 +21,13 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash'
 
 export type AuditAction =
   | 'create' | 'update' | 'delete' | 'set-password' | 'grant-role' | 'rehash-password' | 'retry' | 'activate' | 'rename'
-  | 'release' | 'train' | 'outbound-spam-blocked' | 'outbound-locked' | 'grant' | 'revoke' | 'convert' | 'sync';
+  | 'release' | 'train' | 'outbound-spam-blocked' | 'outbound-locked' | 'grant' | 'revoke' | 'convert' | 'cancel' | 'sync';
 
 export interface AuditChange {
   action: AuditAction;
   objectType: 'domain' | 'account' | 'group' | 'alias' | 'resource' | 'app-password' | 'api-token' | 'public-folder'
     | 'queued-message' | 'sieve-script' | 'sieve-domain' | 'quarantined-message' | 'spam-classifier' | 'shared-mailbox' | 'mailbox-grant'
-    | 'public-folder-address' | 'calendar' | 'addressbook' | 'files' | 'dav-share' | 'dav-delegation' | 'directory-connection';
+    | 'public-folder-address' | 'calendar' | 'addressbook' | 'files' | 'dav-share' | 'dav-delegation' | 'migration-job' | 'directory-connection';
   objectId: string;
   domainId: string | null;
   before: object | null;

@@ -26,6 +26,12 @@ export const COMMAND_INDEX: readonly GroupEntry[] = [
   { name: 'app-password', summary: 'per-device passwords for mail and calendar clients', subcommands: ['list', 'add', 'revoke'], load: async () => (await import('./commands/app-password.ts')).appPasswordCommands },
   { name: 'directory', summary: 'external directories (LDAP/AD): connections, tests and syncs', subcommands: ['list', 'add', 'set', 'remove', 'test', 'sync', 'status', 'runs', 'resolve'], load: async () => (await import('./commands/directory.ts')).directoryCommands },
   { name: 'queue', summary: 'outbound mail waiting for remote delivery', subcommands: ['list', 'show', 'retry', 'delete'], load: async () => (await import('./commands/queue.ts')).queueCommands },
+  // The import tool lives in migration/ (DESIGN.md layout, docs/migration.md); its command group is registered here.
+  {
+    name: 'migrate', summary: 'import mailboxes, calendars and contacts from other servers and files',
+    subcommands: ['imap', 'ews', 'dav', 'pst', 'mbox', 'maildir', 'eml', 'ics', 'vcf', 'csv', 'list', 'show', 'cancel'],
+    load: async () => (await import('../../../migration/src/cli/migrate-command.ts')).migrateCommands,
+  },
   { name: 'backup', summary: 'copy the embedded store (database, message bodies, TLS material) while the server runs', subcommands: null, load: async () => (await import('./commands/backup.ts')).backupCommand },
   { name: 'restore', summary: 'put a backup back into the data directory and check it', subcommands: null, load: async () => (await import('./commands/restore.ts')).restoreCommand },
   { name: 'doctor', summary: 'check the configuration, store, ports and DNS, and say what to fix', subcommands: null, load: async () => (await import('./doctor/command.ts')).doctorCommand },

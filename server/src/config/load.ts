@@ -158,5 +158,6 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   config.directory.secretKeyFile = resolve(config.dataDir, config.directory.secretKeyFile);
   if (config.tls.certFile !== null) config.tls.certFile = resolve(config.dataDir, config.tls.certFile);
   if (config.tls.keyFile !== null) config.tls.keyFile = resolve(config.dataDir, config.tls.keyFile);
+  if (config.migration.spoolDir !== null) config.migration.spoolDir = resolve(config.dataDir, config.migration.spoolDir);
   return { config, file, dataDirExplicit: sources.has('dataDir') };
 }

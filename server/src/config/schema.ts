@@ -415,6 +415,12 @@ export const configSchema = Obj({
       stopTimeoutMs: Int(0, 600_000, 'Grace period of a stop'),
     }),
   }),
+  migration: Obj({
+    maxJobs: Int(1, 64, 'Migration jobs run at once by this server'),
+    spoolDir: Type.Union([Str('Spool directory'), Type.Null()], { description: 'Where large messages wait while they are imported; null = the OS temp directory' }),
+    jobRetentionDays: Int(1, 3650, 'Finished migration jobs kept'),
+    maxMessageBytes: Int(65_536, 4 * 1024 * 1024 * 1024, 'Largest message an import stores'),
+  }),
 });
 
 /** The validated configuration every module receives (its slices are named in types.ts). */
@@ -568,6 +574,7 @@ export function defaultConfig(): StoaConfig {
       timeouts: { connectMs: 30_000, greetingMs: 5 * MINUTE, socketMs: 5 * MINUTE },
       worker: { enabled: true, leaseMs: 15 * MINUTE, pollIntervalMs: 30_000, batchSize: 50, stopTimeoutMs: 30_000 },
     },
+    migration: { maxJobs: 1, spoolDir: null, jobRetentionDays: 90, maxMessageBytes: 256 * 1024 * 1024 },
   };
 }
 

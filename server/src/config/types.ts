@@ -50,3 +50,5 @@ export type SieveSettings = StoaConfig['sieve'];
 export type ManageSieveSettings = StoaConfig['managesieve'];
 /** CalDAV, CardDAV and the WebDAV file area (docs/dav.md). */
 export type DavSettings = StoaConfig['dav'];
+/** Migration jobs run by the server (docs/migration.md): jobs at once, spool directory, how long finished jobs are kept. */
+export type MigrationSettings = StoaConfig['migration'];

@@ -27,7 +27,41 @@ export type OriginKind =
   /** A calendar invitation, reply or cancellation (iMIP, RFC 6047) sent for a user: DKIM-signed and judged by the outbound filter like submission. */
   | 'calendar'
   /** A message released from quarantine: accepted and filtered when it arrived, delivered now to the recipients it was held for. */
-  | 'release';
+  | 'release'
+  /**
+   * A message brought over from another server or a file by the migration
+   * tool (issue 15): old mail, stored byte for byte in the folder the
+   * importer chose, with its flags and INTERNALDATE (IntakeOrigin.import).
+   * What applies: the principal's right to import into the owner (system,
+   * server admin, or a domain admin of the owner's domain), the directory's
+   * expansion of the one recipient (unknown or disabled owners refused; it
+   * must be one account's or shared mailbox's own address), the header
+   * section limit, migration.maxMessageBytes, the owner's quota, the MIME
+   * index and the change events of any stored message. What it skips, because
+   * the message was delivered once already, elsewhere: sender and author
+   * checks, the filter (no verdict, no Junk, no quarantine, no
+   * Authentication-Results), Sieve and every rule action (no fileinto,
+   * redirect, reject, vacation or rule notice), iMIP (an old invitation's
+   * calendar part is not handed to the calendar), forwarding and every outbound
+   * address, the duplicate guard (the importer is idempotent on Message-ID
+   * and content hash itself; the same message in two folders is two copies),
+   * trace fields (no Return-Path, Delivered-To or Received: the stored bytes
+   * are the source's, so their SHA-256 proves the copy), DKIM signing, the
+   * queue, bounces, the shared mailbox Sent copy and the console's live
+   * message trace (history, not mail flowing now). A failure is thrown to
+   * the importer, which reports the item.
+   */
+  | 'import';
+
+/** Where an imported message goes (origin 'import'). */
+export interface ImportPlacement {
+  /** The target folder: a mailbox of the recipient's own tree, made by the importer (services.migrations.importer). */
+  mailboxId: string;
+  /** IMAP system flags and keywords from the source. */
+  flags: readonly string[];
+  /** RFC 9051 INTERNALDATE from the source (ISO 8601); null: now. */
+  internalDate: string | null;
+}
 
 export interface IntakeOrigin {
   kind: OriginKind;
@@ -45,6 +79,8 @@ export interface IntakeOrigin {
   session?: IntakeSession;
   /** Logs of this message go here (the SMTP session's logger, the queue's …). */
   log: Logger;
+  /** Origin 'import' only: the folder, flags and date of the imported message. */
+  import?: ImportPlacement;
 }
 
 /**
@@ -101,8 +137,8 @@ export interface MessageSource {
 export type RecipientPlan = AddressExpansion;
 
 export type RecipientOutcome =
-  /** Stored in local mailboxes (all of this recipient's local targets). */
-  | { address: string; status: 'delivered' }
+  /** Stored in local mailboxes (all of this recipient's local targets); `stored` says where for origin 'import'. */
+  | { address: string; status: 'delivered'; stored?: Array<{ mailboxId: string; uid: number }> }
   /** Handed to the outbound queue (remote, forwarded, or a local retry). */
   | { address: string; status: 'queued'; queueId: string }
   /** A repeated delivery of the same Message-ID, collapsed (RFC 1047). */

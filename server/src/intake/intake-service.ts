@@ -18,6 +18,8 @@
 //   7. a message a user sent as or on behalf of a shared mailbox is filed in
 //      that mailbox's Sent folder too, when the mailbox asks for it;
 //   8. the outcome goes to the console's live trace (intake-trace.ts).
+// Imported mail (origin 'import', the migration tool) takes a short path of
+// its own, acceptImport(): api.ts lists what of the above it skips and why.
 // Local delivery comes before the queue: if enqueueing fails the sender is
 // told to retry and the repeated local copy collapses (step 4), while the
 // reverse order would send the forward twice.
@@ -30,6 +32,7 @@ import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import { firstField, headerFields, unfoldValue } from '../mail/mime/header-fields.ts';
 import type { TracePublisher } from '../events/trace-bus.ts';
 import type { DeliveryService, MailboxService, MessageService, Recipient } from '../mail/api.ts';
+import { checkAppendArgs } from '../mail/message-intake.ts';
 import type { LocalFolder } from '../model/queue.ts';
 import type { QueueConfig } from '../queue/queue-config.ts';
 import type { QueueService } from '../queue/queue-service.ts';
@@ -44,6 +47,7 @@ import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
 import { traceAccepted, traceRefused } from './intake-trace.ts';
 import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
 import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
+import { requireImportInto } from './import-policy.ts';
 import { bufferSource, headerSection } from './message-source.ts';
 import { planRecipient, route, targetKey, type LocalCopy } from './recipients.ts';
 import { checkAuthorFields, fromAddresses, mayUseAddress, type DelegatedSender } from './sender-policy.ts';
@@ -79,6 +83,8 @@ export interface IntakeDeps {
   localSenders?: LocalSenderDeps;
   /** The console's live trace: what was accepted and where each recipient went (intake-trace.ts). */
   trace?: TracePublisher;
+  /** Largest message of origin 'import' (migration.maxMessageBytes); 0: no limit of its own. */
+  maxImportBytes?: number;
   now?: () => number;
 }
 
@@ -157,6 +163,51 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     return { planned, failed };
   }
 
+  /**
+   * Origin 'import' (api.ts says what applies and what is skipped): one
+   * recipient, the owner's own address; the bytes stored as they are, in the
+   * folder the importer named, with the source's flags and date.
+   */
+  async function acceptImport({ envelope, message, principal, origin }: IntakeRequest): Promise<IntakeResult> {
+    const id = randomUUID();
+    const placement = origin.import;
+    if (!placement) throw new StoaError('STOA_VALIDATION', 'an import names its folder, flags and date');
+    if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'an import is made by someone');
+    if (envelope.recipients.length !== 1) throw new StoaError('STOA_VALIDATION', 'an imported message goes into exactly one mailbox');
+    const maxBytes = deps.maxImportBytes ?? 0;
+    if (maxBytes > 0 && message.size > maxBytes) {
+      throw new StoaError('STOA_PAYLOAD_TOO_LARGE', `${message.size} bytes is more than the ${maxBytes} an imported message may have (migration.maxMessageBytes)`);
+    }
+    if (!headerSection(await message.head(MAX_HEADER_BYTES), MAX_HEADER_BYTES)) throw new StoaError('STOA_PAYLOAD_TOO_LARGE', 'the header section is larger than 1 MiB');
+    // The flags and date IMAP APPEND would accept (keywords RFC 9051 atoms, a valid date), before anything is written.
+    checkAppendArgs(placement.flags, placement.internalDate ?? undefined);
+    const { address } = envelope.recipients[0];
+    // The directory's one expansion: unknown and disabled owners are refused as for any mail.
+    const plan = await deps.addresses.expand(address);
+    if (!plan) throw new StoaError('STOA_RECIPIENT_UNKNOWN', `<${address}>`);
+    const owner = plan.account
+      ? { id: plan.account.id, domainId: plan.account.domainId, role: plan.account.role, enabled: plan.account.enabled, address: plan.account.address }
+      : plan.sharedMailbox
+        ? { id: plan.sharedMailbox.id, domainId: plan.sharedMailbox.domainId, role: null, enabled: plan.sharedMailbox.enabled, address: plan.sharedMailbox.address }
+        : null;
+    // Old mail goes into one mailbox tree: never fanned out to a group's members, forwarded or sent outside.
+    if (!owner) throw new StoaError('STOA_VALIDATION', `<${address}> is not one account's or shared mailbox's own address: mail is imported into one mailbox`);
+    if (!owner.enabled) throw new StoaError('STOA_MAILBOX_DISABLED', `<${address}>`);
+    requireImportInto(principal, owner);
+    // The mailbox by id must be the owner's (delivery refuses one of another tree); the quota is checked in its transaction.
+    const [result] = await deps.mail.delivery.deliver(
+      systemActor(), message.content(Buffer.alloc(0)),
+      [{ accountId: owner.id, mailbox: { id: placement.mailboxId }, flags: placement.flags }],
+      placement.internalDate ? { internalDate: placement.internalDate } : {},
+    );
+    if (result.status === 'failed') throw result.error;
+    origin.log.debug({ id, origin: 'import', owner: owner.id, mailboxId: result.mailboxId, uid: result.uid, size: message.size }, 'intake message imported');
+    return {
+      id, folder: 'INBOX', delivered: 1, queueId: null,
+      outcomes: [{ address, status: 'delivered', stored: [{ mailboxId: result.mailboxId, uid: result.uid }] }],
+    };
+  }
+
   const service: IntakeService = {
     async openSession(origin) {
       const session = openFilterSession(deps.filter, origin);
@@ -184,6 +235,8 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     },
 
     async accept(request) {
+      // Imported mail (the migration tool) is history, not mail flowing now: the console's live trace leaves it out.
+      if (request.origin.kind === 'import') return acceptImport(request);
       try {
         const result = await acceptMessage(request);
         traceAccepted(deps.trace, request, result);
@@ -195,7 +248,9 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     },
   };
 
-  async function acceptMessage({ envelope, message, principal, origin }: IntakeRequest): Promise<IntakeResult> {
+  async function acceptMessage(request: IntakeRequest): Promise<IntakeResult> {
+    const { envelope, principal, origin } = request;
+    let { message } = request;
     const id = randomUUID();
     const header = headerSection(await message.head(MAX_HEADER_BYTES), MAX_HEADER_BYTES);
     if (!header) throw new StoaError('STOA_PAYLOAD_TOO_LARGE', 'the header section is larger than 1 MiB');

@@ -18,6 +18,7 @@ import type { BayesStore, DkimKeyStore, GreylistStore, QuarantineStore, RateCoun
 import type { DavStore } from './dav-port.ts';
 import type { DirectoryConnectionStore, SyncRunStore } from './directory-sync-port.ts';
 import type { MailboxGrantStore, PublicFolderAddressStore, SharedMailboxStore } from './shared-mailbox-port.ts';
+import type { MigrationStore } from './migration-port.ts';
 import type { ThrottleStore } from './throttle-port.ts';
 
 export type { Reservation, ThrottleRule, ThrottleState, ThrottleStore } from './throttle-port.ts';
@@ -276,6 +277,8 @@ export interface StoreTx {
   publicFolderAddresses: PublicFolderAddressStore;
   /** Calendars and address books (dav-port.ts): collections, objects, change log, shares, delegation. */
   dav: DavStore;
+  /** Migration jobs, checkpoints and item ledger (migration-port.ts); in atomic() so a job and its audit entry commit together. */
+  migrations: MigrationStore;
 }
 
 export interface Store extends StoreTx {

@@ -258,7 +258,7 @@ export const ResourcePage = page(Resource);
 export const AUDIT_OBJECT_TYPES = [
   'domain', 'account', 'group', 'alias', 'resource', 'app-password', 'api-token', 'public-folder', 'public-folder-address',
   'shared-mailbox', 'mailbox-grant', 'queued-message', 'quarantined-message', 'spam-classifier', 'sieve-script', 'sieve-domain',
-  'calendar', 'addressbook', 'files', 'dav-share', 'dav-delegation', 'directory-connection',
+  'calendar', 'addressbook', 'files', 'dav-share', 'dav-delegation', 'directory-connection', 'migration-job',
 ] as const;
 export type AuditObjectType = typeof AUDIT_OBJECT_TYPES[number];
 

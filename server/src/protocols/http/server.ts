@@ -38,6 +38,9 @@ import { openapi } from './openapi.ts';
 import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.ts';
 import { publicFoldersRoutes } from './public-folders.ts';
 import { queueRoutes } from './queue.ts';
+import { migrationRoutes } from './migrations.ts';
+import type { MigrationRunner } from '../../migration-jobs/job-runner.ts';
+import type { MigrationJobService } from '../../migration-jobs/job-service.ts';
 import { resourcesRoutes } from './resources.ts';
 import { limitConnections } from './connection-limit.ts';
 import type { ConnectionGate } from '../../operations/connection-gate.ts';
@@ -83,6 +86,8 @@ export interface HttpServerDeps {
   dav?: DavServices;
   /** The process's connection caps: HTTP has its own pool, outside the mail listeners' total (the reserve). */
   gate: ConnectionGate;
+  /** Migration jobs (issue 15); their routes are absent when no job runner is wired. */
+  migrations?: { jobs: MigrationJobService; runner: MigrationRunner };
 }
 
 declare module 'fastify' {
@@ -168,6 +173,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     }
     if (deps.filter) await api.register(filterRoutes, { filter: deps.filter, config: config.filter });
     if (deps.dav) await api.register(davAdminRoutes, { collections: deps.dav.collections, directory });
+    if (deps.migrations) await api.register(migrationRoutes, deps.migrations);
   }, { prefix: '/api/v1' });
   // CalDAV/CardDAV (docs/dav.md): its own authentication (Basic or the session cookie) and DAV error bodies.
   if (deps.dav && config.dav.enabled) await app.register(davPlugin, { config, directory, services: deps.dav, ...(deps.bus ? { bus: deps.bus } : {}) });

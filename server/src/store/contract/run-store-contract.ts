@@ -14,6 +14,7 @@ import { filterContract } from './filter.contract.ts';
 import type { StoreFactory } from './harness.ts';
 import { lockContract } from './locks.contract.ts';
 import { mailContract } from './mail.contract.ts';
+import { migrationContract } from './migration.contract.ts';
 import { ownerContract } from './owners.contract.ts';
 import { queueContract } from './queue.contract.ts';
 import { securityContract } from './security.contract.ts';
@@ -44,5 +45,6 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     davContract(factory);
     directorySyncContract(factory);
     sharedMailboxContract(factory);
+    migrationContract(factory);
   });
 }

@@ -17,6 +17,7 @@ import { SIEVE_INDEXES } from './sieve-store.ts';
 import { DIRECTORY_COLLECTIONS } from './directory-connection-store.ts';
 import { SHARED_MAILBOX_INDEXES } from './shared-mailbox-store.ts';
 import { DAV_INDEXES } from './dav-collections.ts';
+import { MIGRATION_INDEXES } from './migration-store.ts';
 
 interface Migration {
   version: number;
@@ -269,6 +270,13 @@ const MIGRATIONS: readonly Migration[] = [
         [DIRECTORY_COLLECTIONS.connections]: [{ key: { name: 1 }, name: 'name_unique', unique: true }],
         [DIRECTORY_COLLECTIONS.syncRuns]: [{ key: { connectionId: 1, startedAt: -1, _id: -1 } }],
       });
+    },
+  },
+  {
+    version: 19,
+    description: 'migration jobs, their checkpoints and item ledger (issue 15)',
+    async up(db) {
+      await createIndexedCollections(db, MIGRATION_INDEXES);
     },
   },
 ];

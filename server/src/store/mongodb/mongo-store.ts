@@ -33,6 +33,7 @@ import { createGreylistStore, createRateCounterStore } from './greylist-store.ts
 import { createSieveScriptStore, createVacationMemoryStore } from './sieve-store.ts';
 import { createBayesStore, createQuarantineStore, createVerdictStore } from './spam-filter-store.ts';
 import { createMailboxGrantStore, createPublicFolderAddressStore, createSharedMailboxStore } from './shared-mailbox-store.ts';
+import { createMigrationStore } from './migration-store.ts';
 
 export async function openMongoStore(config: StoaConfig): Promise<Store> {
   const { url, database } = config.store.mongodb;
@@ -67,6 +68,7 @@ function txStores(ctx: MongoCtx): StoreTx {
     mailboxGrants: createMailboxGrantStore(ctx),
     publicFolderAddresses: createPublicFolderAddressStore(ctx),
     dav: createDavStore(ctx),
+    migrations: createMigrationStore(ctx),
   };
 }
 

@@ -17,6 +17,7 @@ import { SIEVE_SQL } from './sieve.ts';
 import { DIRECTORY_SYNC_SQL } from './directory-connections.ts';
 import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
 import { DAV_SCHEMA_SQL } from './dav-schema.ts';
+import { MIGRATION_JOBS_SQL } from './migration-jobs.ts';
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -354,6 +355,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'directory-sync',
     // Directory source of accounts, groups and aliases; LDAP/AD connections and sync runs (directory-connections.ts).
     sql: DIRECTORY_SYNC_SQL,
+  },
+  {
+    version: 24,
+    name: 'migration-jobs',
+    // Import jobs, their checkpoints and item ledger (migration-jobs.ts, issue 15).
+    sql: MIGRATION_JOBS_SQL,
   },
 ];
 

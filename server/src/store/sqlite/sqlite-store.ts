@@ -42,6 +42,7 @@ import { sqliteBayesStore } from './bayes.ts';
 import { sqliteVerdictStore } from './filter-verdicts.ts';
 import { sqliteQuarantineStore } from './quarantine.ts';
 import { sqliteMailboxGrantStore, sqlitePublicFolderAddressStore, sqliteSharedMailboxStore } from './shared-mailboxes.ts';
+import { sqliteMigrationStore } from './migration-jobs.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if its parent exists. */
@@ -89,6 +90,7 @@ function bind(x: Executor): StoreTx {
     mailboxGrants: sqliteMailboxGrantStore(x),
     publicFolderAddresses: sqlitePublicFolderAddressStore(x),
     dav: sqliteDavStore(x),
+    migrations: sqliteMigrationStore(x),
   };
 }
 
