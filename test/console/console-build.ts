@@ -6,12 +6,14 @@ import { closeSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../cli/run-stoa.ts';
-import { CONSOLE_DIST, consoleBuildStale } from '../../scripts/build-console.ts';
+import { CONSOLE_DIST } from '../../scripts/build-console.ts';
 
 export { CONSOLE_DIST };
 
 export function ensureConsoleBuilt(): void {
-  if (!consoleBuildStale()) return;
+  // The staleness check runs under the lock too: the build writes index.html
+  // before it compresses every file, so a check made outside the lock while
+  // another test process builds would find a fresh index and no .br files yet.
   // flock(1) serialises the build across test processes; the second finds it fresh.
   const lock = join(tmpdir(), 'stoa-console-build.lock');
   closeSync(openSync(lock, 'a'));

@@ -1,7 +1,8 @@
-// The whole server, as `stoa serve` runs it (startServer: admin API, IMAP,
-// POP3, SMTP submission on free loopback ports, a temporary SQLite store),
-// for the directory tests; plus the clients they log in with: imapflow,
-// a POP3 line client over TLS, nodemailer, and the admin API over fetch.
+// The whole server, as `stoa serve` runs it (startServer: admin API, DAV,
+// IMAP, POP3, SMTP submission on free loopback ports, a temporary SQLite
+// store), for the directory tests; plus the clients they log in with:
+// imapflow, a POP3 line client over TLS, nodemailer, the admin API over
+// fetch, and DAV requests with Basic credentials.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,8 @@ export interface Stoa {
   imapLogin(username: string, password: string): Promise<{ ok: true; client: ImapFlow } | { ok: false; error: string; response: string }>;
   pop3Login(username: string, password: string): Promise<string>;
   submit(username: string, password: string, to: string): Promise<{ ok: boolean; response: string }>;
+  /** A DAV request with Basic credentials (PROPFIND of current-user-principal by default). */
+  dav(username: string, password: string, path?: string, depth?: string): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -67,10 +70,14 @@ export async function startStoa(tune: (c: StoaConfig) => void = () => {}): Promi
   config.auth.argon2 = { memoryKiB: 1024, passes: 1, parallelism: 1 };
   config.auth.throttle.ipFreeFailures = 10_000;
   config.auth.throttle.accountFreeFailures = 10_000;
+  // The suites log the same directory users in many times from 127.0.0.1, several at once (the pool test: 8).
+  config.imap.maxSessionsPerAccountIp = 100;
   for (const l of ['http', 'smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'managesieve'] as const) Object.assign(config.listeners[l], { host: '127.0.0.1', port: 0 });
   config.firstStart = { adminPassword: ADMIN_PASSWORD, adminLogin: 'admin', demo: { enabled: false, domain: 'demo.stoa.test', password: null } };
   config.queue.worker.enabled = false;
   config.directory.scheduler.enabled = false;
+  // Basic credentials over plain HTTP from loopback, as the DAV tests allow (never the default).
+  config.dav.plaintextAuth = 'loopback';
   config.log.level = 'info';
   tune(config);
   const logs: Record<string, any>[] = [];
@@ -106,6 +113,14 @@ export async function startStoa(tune: (c: StoaConfig) => void = () => {}): Promi
       }
     },
     pop3Login: (username, password) => pop3Login(server.pop3s!.port, username, password),
+    async dav(username, password, path = '/dav/', depth = '0') {
+      const res = await fetch(base + path, {
+        method: 'PROPFIND',
+        headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, depth, 'content-type': 'application/xml; charset=utf-8' },
+        body: '<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/><d:displayname/></d:prop></d:propfind>',
+      });
+      return { status: res.status, text: await res.text() };
+    },
     async submit(username, password, to) {
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtp.smtps!.port, secure: true, tls: { rejectUnauthorized: false }, auth: { user: username, pass: password } });
       try {

@@ -104,6 +104,7 @@ describe('OpenLDAP (slapd, RFC 2307 / inetOrgPerson): sync, logins, nested-group
     assert.equal((await stoa.imapLogin('dave', PW.dave)).ok, true);
     assert.match(await stoa.pop3Login('gina@ol.stoa.test', PW.gina), /^\+OK/);
     assert.equal((await stoa.submit('dave@ol.stoa.test', PW.dave, 'gina@ol.stoa.test')).ok, true);
+    assert.equal((await stoa.dav('dave@ol.stoa.test', PW.dave)).status, 207);
     assert.equal((await stoa.imapLogin('dave@ol.stoa.test', PW.gina)).ok, false);
     assert.equal((await stoa.imapLogin('*', PW.dave)).ok, false);
     const gina = await stoa.apiLogin('gina@ol.stoa.test', PW.gina);
@@ -118,6 +119,8 @@ describe('OpenLDAP (slapd, RFC 2307 / inetOrgPerson): sync, logins, nested-group
     assert.match(await stoa.pop3Login('gina@ol.stoa.test', 'not-her-password'), /^-ERR/);
     assert.equal((await stoa.imapLogin('gina@ol.stoa.test', PW.gina)).ok, true);
     assert.equal((await stoa.submit('gina@ol.stoa.test', 'not-her-password', 'dave@ol.stoa.test')).ok, false);
+    assert.equal((await stoa.dav('gina@ol.stoa.test', 'not-her-password')).status, 401);
+    assert.equal((await stoa.imapLogin('gina@ol.stoa.test', PW.gina)).ok, true);
     const api = await stoa.apiLogin('gina@ol.stoa.test', 'not-her-password');
     assert.equal(api.status, 401);
     assert.equal(api.body.code, 'STOA_AUTH_FAILED');

@@ -162,15 +162,28 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     const alice = await stoa.imapLogin('alice@corp.stoa.test', PW.alice);
     assert.ok(alice.ok);
     await assert.rejects(alice.client.mailboxOpen('Other Users/support@corp.stoa.test/INBOX'), 'alice is in no group that holds the grant');
+
+    // A calendar shared with the same group shows in erin's calendar home over CalDAV, not in frank's.
+    const calendar = await stoa.admin.post('/api/v1/accounts/alice@corp.stoa.test/collections', { kind: 'calendar', uri: 'ops-rota', displayName: 'Ops rota' });
+    assert.equal(calendar.status, 201, JSON.stringify(calendar.body));
+    const share = await stoa.admin.put(`/api/v1/accounts/alice@corp.stoa.test/collections/${calendar.body.id}/shares/stoa-admins@corp.stoa.test`, { access: 'read' });
+    assert.ok(share.status === 200 || share.status === 204, JSON.stringify(share.body));
+    const erinHome = await stoa.dav('erin@corp.stoa.test', PW.erin, '/dav/calendars/erin@corp.stoa.test/', '1');
+    assert.equal(erinHome.status, 207, erinHome.text);
+    assert.match(erinHome.text, /Ops rota/);
+    const frankHome = await stoa.dav('frank@corp.stoa.test', PW.frank, '/dav/calendars/frank@corp.stoa.test/', '1');
+    assert.equal(frankHome.status, 207, frankHome.text);
+    assert.doesNotMatch(frankHome.text, /Ops rota/);
   });
 
-  test('users sign in with their directory password over IMAP, POP3, SMTP submission and the admin API', async () => {
+  test('users sign in with their directory password over IMAP, POP3, SMTP submission, the admin API and DAV', async () => {
     const imap = await stoa.imapLogin('alice@corp.stoa.test', PW.alice);
     assert.equal(imap.ok, true, JSON.stringify(stoa.logs.filter((l) => /directory/.test(l.msg))));
     assert.match(await stoa.pop3Login('alice@corp.stoa.test', PW.alice), /^\+OK/);
     const sent = await stoa.submit('alice@corp.stoa.test', PW.alice, 'erin@corp.stoa.test');
     assert.equal(sent.ok, true, sent.response);
     assert.equal((await stoa.apiLogin('alice@corp.stoa.test', PW.alice)).status, 200);
+    assert.equal((await stoa.dav('alice@corp.stoa.test', PW.alice)).status, 207);
     // The directory's own login names work too: sAMAccountName, CORP\name and the UPN.
     for (const name of ['alice', 'CORP\\alice', 'alice@corp.stoa.test']) assert.equal((await stoa.imapLogin(name, PW.alice)).ok, true, name);
   });
@@ -181,6 +194,7 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     assert.doesNotMatch(JSON.stringify(imap), /52e|wrong-password/);
     assert.match(await stoa.pop3Login('alice@corp.stoa.test', 'not-her-password'), /^-ERR/);
     assert.equal((await stoa.submit('alice@corp.stoa.test', 'not-her-password', 'erin@corp.stoa.test')).ok, false);
+    assert.equal((await stoa.dav('alice@corp.stoa.test', 'not-her-password')).status, 401);
     const api = await stoa.apiLogin('alice@corp.stoa.test', 'not-her-password');
     assert.equal(api.status, 401);
     assert.equal(api.body.code, 'STOA_AUTH_FAILED');
@@ -244,11 +258,14 @@ describe('Active Directory (Samba AD DC): sync, logins on every protocol, groups
     dc.modify(`dn: ${dn('frank')}\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: 514\n`);
     assert.equal((await stoa.imapLogin('frank@corp.stoa.test', PW.frank)).ok, false);
     assert.ok(stoa.logs.some((l) => l.msg === 'directory login refused' && l.account === 'frank@corp.stoa.test' && /disabled/.test(l.reason)));
+    // DAV remembers a verified Basic credential for dav.authCacheSeconds; frank's from the sharing test is still
+    // remembered, so the directory's disable reaches DAV within that time or at the sync below (stillValid).
     const run = await stoa.admin.post('/api/v1/directory/connections/corp/sync', { mode: 'incremental' });
     assert.equal(run.body.mode, 'incremental');
     assert.ok(run.body.changes.some((c: any) => c.kind === 'disable' && c.address === 'frank@corp.stoa.test'), JSON.stringify(run.body));
     assert.equal(run.body.users, 1, 'only the changed entry is read');
     assert.equal((await stoa.admin.get('/api/v1/accounts/frank@corp.stoa.test')).body.enabled, false);
+    assert.notEqual((await stoa.dav('frank@corp.stoa.test', PW.frank)).status, 207, 'after the sync, not even a remembered DAV login stands');
   });
 
   test('an AD lockout (too many wrong passwords) blocks the next login with the right one, says "locked" to the admin only, and is no disable', async () => {
