@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const DOMAIN_MODULES = [
-  'directory', 'mail', 'intake', 'calendar', 'contacts', 'collections', 'queue', 'filter', 'sieve', 'events', 'mail-auth', 'tls', 'audit', 'operations',
+  'directory', 'mail', 'intake', 'calendar', 'contacts', 'collections', 'queue', 'filter', 'sieve', 'events', 'mail-auth', 'tls', 'audit', 'operations', 'system',
   'migration-jobs',
 ];
 /** Foundations under everything: configuration, errors, logging, metrics, and the model's types and pure helpers. */
@@ -31,7 +31,7 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'console/**', 'dist/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'dist/**', 'console/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

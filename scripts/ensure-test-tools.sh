@@ -12,12 +12,14 @@
 # reference server and a source of the migration tests; samba-ad-dc,
 # samba-ad-provision, ldb-tools, slapd, ldap-utils: a real AD DC and OpenLDAP
 # for test/ldap; dovecot-imapd and pff-tools: the real IMAP server and PST
-# reader the migration tests import from and check against).
+# reader the migration tests import from and check against; chromium: the
+# browser the console's end-to-end tests and benchmark drive through
+# playwright-core, at /usr/bin/chromium).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
 
-PACKAGES="dnsmasq swaks curl"
+PACKAGES="dnsmasq swaks curl chromium"
 
 find_missing() {
   missing=""

@@ -26,7 +26,7 @@ import { startMigrationRunner, type MigrationRunner } from './migration-jobs/job
 import type { Store } from './store/port.ts';
 import type { FilterService } from './filter/filter-service.ts';
 import type { JunkTraining } from './filter/junk-training.ts';
-import { loadTlsMaterial, secureContext, tlsServerOptions } from './tls/tls-material.ts';
+import { loadTlsMaterial, secureContext, tlsServerOptions, type TlsMaterial } from './tls/tls-material.ts';
 
 export { ListenError };
 
@@ -98,7 +98,9 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
   };
   try {
     store = await openStore(config);
-    const services = createServices(config, store, logger, options.now ? { now: options.now } : {});
+    // The certificate is loaded after the HTTP listener is up; the console's settings page reads it when asked.
+    let tlsMaterial: TlsMaterial | null = null;
+    const services = createServices(config, store, logger, { tls: () => tlsMaterial, ...(options.now ? { now: options.now } : {}) });
     filter = services.filter;
     junkTraining = services.junkTraining;
     directoryRef = services.directory;
@@ -107,7 +109,7 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
     if (config.queue.worker.enabled) {
       worker = startDeliveryWorker({
         store, config: services.queueConfig, local: services.worker.local, submit: services.worker.submitNotice,
-        registry: services.metrics.registry, logger: logger.child({ component: 'queue' }),
+        registry: services.metrics.registry, trace: services.trace, logger: logger.child({ component: 'queue' }),
       });
       const running = worker;
       services.worker.onWake(() => running.wake());
@@ -122,12 +124,14 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
       app = await createHttpServer({
         config, logger, directory: services.directory, metrics: services.metrics, dkim: services.dkim,
         queue: services.queue, publicFolders: services.publicFolders, health: services.health, sieve: services.sieve,
-        filter: services.filter, dav: services.dav, bus: services.bus, gate: services.connections,
+        filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
+        accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, dav: services.dav, gate: services.connections,
         migrations: { jobs: services.migrations.jobs, runner: migrations },
       });
       http = await listenHttp(app, config.listeners.http.host, config.listeners.http.port);
     }
     const tls = await loadTlsMaterial(config, logger);
+    tlsMaterial = tls;
     const { directory, mail, bus } = services;
     pop3 = await startPop3({
       config, auth: directory.auth, mailboxes: mail.mailboxes, messages: mail.messages, maildrops: mail.maildrops, bus, logger,
@@ -142,10 +146,14 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
       config, tls, logger, gate: services.connections,
       services: { auth: directory.auth, accounts: directory.accounts, groups: directory.groups, sharedMailboxes: directory.sharedMailboxes, shareTargets: directory.shareTargets, mailboxes: mail.mailboxes, messages: mail.messages, bus },
     });
+    // Connections per protocol on /metrics and the console's dashboard (SMTP keeps its own gauge per listener).
+    services.metrics.trackConnections('imap', () => imap?.connections ?? 0);
+    services.metrics.trackConnections('pop3', () => pop3?.connections ?? 0);
+    services.metrics.trackConnections('managesieve', () => managesieve?.connections ?? 0);
     smtp = await startSmtp({
       smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
       tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics: services.metrics, dns: services.dns,
-      gate: services.connections,
+      trace: services.trace, gate: services.connections,
     });
     // Scheduled LDAP/AD syncs (docs/directory-sync.md), once everything that serves the synced accounts listens.
     if (config.directory.scheduler.enabled) directorySync = services.directorySync.start();

@@ -20,10 +20,13 @@ import { createContactsCodec } from './contacts/contacts-codec.ts';
 import { createContactsService } from './contacts/contacts-service.ts';
 import { systemActor } from './directory/access.ts';
 import type { Directory } from './directory/api.ts';
+import { createAccountBulkService, type AccountBulkService } from './directory/account-bulk.ts';
 import { createDirectory } from './directory/directory.ts';
 import { startSyncScheduler, type SyncScheduler } from './directory/ldap/sync-scheduler.ts';
 import type { ChangeBus } from './events/change-bus.ts';
 import { LocalChangeBus } from './events/local-change-bus.ts';
+import { TraceBus } from './events/trace-bus.ts';
+import { createTraceService, type TraceService } from './events/trace-service.ts';
 import { createFilterService, type FilterService } from './filter/filter-service.ts';
 import { createJunkTraining, type JunkTraining } from './filter/junk-training.ts';
 import type { IntakeService } from './intake/api.ts';
@@ -34,6 +37,7 @@ import type { Logger } from './log/logger.ts';
 import { createDkimKeys, type DkimKeys } from './mail-auth/dkim-keys.ts';
 import { createDkimSigner } from './mail-auth/dkim-sign.ts';
 import { createDnsResolver, mailauthResolver, type CachedResolver } from './mail-auth/dns-resolver.ts';
+import { createDnsStatus, type DnsStatusService } from './mail-auth/dns-status.ts';
 import { createInboundAuthenticator } from './mail-auth/inbound.ts';
 import { expungeLogPruneTask } from './mail/expunge-log.ts';
 import { createMailServices, type MailServices } from './mail/mail-services.ts';
@@ -52,6 +56,9 @@ import { createQueueService, type QueueService } from './queue/queue-service.ts'
 import { createDeliveryRules } from './sieve/delivery-rules.ts';
 import { createSieveService, type SieveService } from './sieve/sieve-service.ts';
 import type { Store } from './store/port.ts';
+import { createSystemService, type SystemService } from './system/system-service.ts';
+import type { TlsMaterial } from './tls/tls-material.ts';
+import pkg from '../../package.json' with { type: 'json' };
 
 /** Calendars, address books and the WebDAV file area (docs/dav.md): what the DAV front end and the admin API call. */
 export interface DavServiceSet {
@@ -69,6 +76,14 @@ export interface Services {
   bus: ChangeBus;
   /** One registry for every front end, exposed at /metrics. */
   metrics: Metrics;
+  /**
+   * One message trace for the console's live view: the intake publishes what
+   * it accepted and where each recipient went, SMTP the refusals it
+   * answered, the queue worker its delivery attempts.
+   */
+  trace: TraceBus;
+  /** The trace as a caller may see it (server admins everything, domain admins their domains). */
+  messageTrace: TraceService;
   /** One cached, deadline-bounded resolver for DNSBL, SPF/DKIM/DMARC and reverse names. */
   dns: CachedResolver;
   directory: Directory;
@@ -87,6 +102,12 @@ export interface Services {
   /** Sieve scripts, rules and out-of-office (ManageSieve, the API, delivery). */
   sieve: SieveService;
   health: HealthService;
+  /** Version, uptime, storage per domain and account, read-only settings (the console). */
+  system: SystemService;
+  /** Many accounts at once: bulk enable/disable and CSV import with a dry run. */
+  accountBulk: AccountBulkService;
+  /** The DNS records a domain should publish and what DNS answers now. */
+  dnsStatus: DnsStatusService;
   /** Connection caps of every listener, counted once per process (docs/security.md "Connections"). */
   connections: ConnectionGate;
   /** The filter pipeline, its quarantine, verdicts and classifier (docs/filtering.md). */
@@ -113,6 +134,8 @@ export interface ServicesOptions {
   now?: () => number;
   /** Registers process metrics (event loop, memory) in the registry; off in tests that build many. */
   defaultMetrics?: boolean;
+  /** The certificate the TLS listeners use once loaded (main.ts), for the console's settings page. */
+  tls?: () => TlsMaterial | null;
   /** Where directory bind passwords (bindPasswordEnv) and STOA_DIRECTORY_SECRET_KEY are read; process.env by default. */
   env?: NodeJS.ProcessEnv;
 }
@@ -120,6 +143,8 @@ export interface ServicesOptions {
 export function createServices(config: StoaConfig, store: Store, logger: Logger, options: ServicesOptions = {}): Services {
   const bus = new LocalChangeBus({ onListenerError: (err) => logger.warn({ err }, 'change listener failed') });
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
+  const trace = new TraceBus({ ...(options.now ? { now: options.now } : {}), onListenerError: (err) => logger.warn({ err }, 'live trace listener failed') });
+  const startedAt = new Date(options.now?.() ?? Date.now());
   const dkim = createDkimKeys(store, config);
   const directoryLog = logger.child({ component: 'directory' });
   const directory = createDirectory(store, config, {
@@ -188,6 +213,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
       sieve, accounts: directory.accounts, addresses: directory.addresses, mailboxes: mail.mailboxes,
       vacationMemory: store.sieveVacation, hostname: config.hostname, now: options.now,
     }),
+    trace,
     maxImportBytes: config.migration.maxMessageBytes,
     // iMIP in: the scheduling part of delivered mail (replies to local organizers, invitations for local attendees).
     calendar: { messages: createImipReceiver({ scheduler: dav.scheduler }), maxMessageBytes: config.dav.imipMaxMessageBytes },
@@ -200,7 +226,7 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
   const server = systemActor();
   let executor: Promise<JobExecutor> | null = null;
   return {
-    config, logger, bus, metrics, dns, directory,
+    config, logger, bus, metrics, trace, messageTrace: createTraceService({ bus: trace, domains: store.domains }), dns, directory,
     directorySync: {
       start: () => startSyncScheduler({
         service: directory.ldap, tickMs: config.directory.scheduler.tickMs, now: options.now ?? Date.now,
@@ -209,6 +235,12 @@ export function createServices(config: StoaConfig, store: Store, logger: Logger,
     },
     mail, publicFolders, dkim, queue, queueConfig, intake, sieve, dav,
     health: createHealthService(store),
+    system: createSystemService({
+      config, store, version: pkg.version, startedAt, tls: options.tls, queueWorker: config.queue.worker.enabled,
+      ...(options.now ? { now: () => new Date(options.now!()) } : {}),
+    }),
+    accountBulk: createAccountBulkService({ directory, minPasswordLength: config.auth.minPasswordLength }),
+    dnsStatus: createDnsStatus({ hostname: config.hostname, listeners: config.listeners, resolver: dns, dkim, domains: directory.domains, ...(options.now ? { now: () => new Date(options.now!()) } : {}) }),
     connections: createConnectionGate({
       maxTotal: config.connections.maxTotal, reserved: config.api.maxConnections, logger,
       refused: metrics.connectionsRefused, ...(options.now ? { now: options.now } : {}),

@@ -46,6 +46,11 @@ export interface Harness {
   dir: string;
   /** Log lines the server wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** The message trace the live channel forwards (the intake, SMTP and the queue publish to it). */
+  trace: Services['trace'];
+  /** The change bus the live channel counts deliveries from. */
+  bus: Services['bus'];
+  metrics: Services['metrics'];
   /** Creates an account (and its domain if needed) with PASSWORD and the given role. */
   seedAccount(address: string, role?: Account['role'], adminDomains?: string[]): Promise<Account>;
   /** A client logged in by session cookie. */
@@ -104,6 +109,9 @@ export function testConfig(dir: string, change: (c: StoaConfig) => void = () => 
   config.auth.throttle.accountFreeFailures = 1000;
   config.api.bodyLimitBytes = 64 * 1024;
   config.log.level = 'info';
+  // No test reaches public DNS: port 9 (discard) on loopback refuses at once; DNS tests start dnsmasq.
+  config.dns.servers = ['127.0.0.1:9'];
+  config.dns.timeoutMs = 500;
   change(config);
   return config;
 }
@@ -128,7 +136,8 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
   const migrations = { jobs: services.migrations.jobs, runner };
   const app = await createHttpServer({
     config, directory, logger, publicFolders, dkim: services.dkim, metrics: services.metrics, health: services.health, sieve: services.sieve,
-    filter: services.filter, dav: services.dav, bus: services.bus, gate: services.connections, migrations,
+    filter: services.filter, trace: services.messageTrace, bus: services.bus, system: services.system,
+    accountBulk: services.accountBulk, dnsStatus: services.dnsStatus, dav: services.dav, gate: services.connections, migrations,
     ...(queue ? { queue } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -144,6 +153,7 @@ export async function startApi(change?: (c: StoaConfig) => void, options: { queu
 
   return {
     base, app, store, directory, config, queue, mail, services, filter: services.filter, migrations, dir, logs,
+    trace: services.trace, bus: services.bus, metrics: services.metrics,
     async seedAccount(address, role = 'user', adminDomains = []) {
       await ensureDomain(address.split('@')[1]);
       for (const d of adminDomains) await ensureDomain(d);

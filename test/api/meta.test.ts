@@ -62,6 +62,8 @@ describe('admin API health, metrics and OpenAPI', () => {
       'POST /api/v1/filter/quarantine/{id}/release', 'DELETE /api/v1/filter/quarantine/{id}',
       'GET /api/v1/filter/verdicts', 'GET /api/v1/filter/verdicts/{id}', 'GET /api/v1/filter/rules', 'POST /api/v1/filter/train',
       'GET /api/v1/me/quarantine', 'POST /api/v1/me/quarantine/{id}/release', 'DELETE /api/v1/me/quarantine/{id}', 'POST /api/v1/me/filter/train',
+      'POST /api/v1/accounts/bulk', 'POST /api/v1/accounts/import', 'GET /api/v1/domains/{id}/dns',
+      'GET /api/v1/system', 'GET /api/v1/system/settings', 'GET /api/v1/system/storage', 'GET /api/v1/system/account-usage',
       'GET /api/v1/shared-mailboxes/{id}/grants', 'POST /api/v1/shared-mailboxes/{id}/grants', 'DELETE /api/v1/shared-mailboxes/{id}/grants/{grantId}',
       'GET /api/v1/accounts/{id}/grants', 'POST /api/v1/accounts/{id}/grants', 'DELETE /api/v1/accounts/{id}/grants/{grantId}',
       'POST /api/v1/shared-mailboxes/{id}/convert-to-account', 'POST /api/v1/accounts/{id}/convert-to-shared', 'GET /api/v1/accounts/{id}/delegated-access',

@@ -42,7 +42,8 @@ describe('DAV authentication', () => {
     assert.equal((await carol().propfind('/dav/', PROP)).status, 207, 'remembered');
     const listening = (h.all.bus as LocalChangeBus).size;
     await h.directory.accounts.setPassword(systemActor(), 'carol@example.test', 'brand new password 1');
-    assert.equal((h.all.bus as LocalChangeBus).size, listening - 1, 'the account event dropped the remembered login before any request');
+    // The remembered login's subscription (and the verified-password cache's, when it has one) went with the event.
+    assert.ok((h.all.bus as LocalChangeBus).size < listening, 'the account event dropped the remembered login before any request');
     assert.equal((await carol().propfind('/dav/', PROP)).status, 401);
     assert.equal((await carol('brand new password 1').propfind('/dav/', PROP)).status, 207);
     await h.directory.accounts.setPassword(systemActor(), 'carol@example.test', PASSWORD);

@@ -108,6 +108,7 @@ export async function openDavHarness(tune: (c: StoaConfig) => void = () => {}): 
   await directory.domains.create(systemActor(), { name: DOMAIN });
   const app = await createHttpServer({
     config, logger, directory, metrics: all.metrics, dkim: all.dkim, health: all.health, dav: all.dav, bus: all.bus, gate: all.connections,
+    trace: all.messageTrace, system: all.system, accountBulk: all.accountBulk, dnsStatus: all.dnsStatus,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;

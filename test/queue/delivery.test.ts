@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, afterEach, describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { DeliveryWorker } from '../../server/src/queue/delivery-worker.ts';
+import { TraceBus, type TraceEvent } from '../../server/src/events/trace-bus.ts';
 import { createQueueService, type QueueService } from '../../server/src/queue/queue-service.ts';
 import { registerQueueMetrics, type QueueMetrics } from '../../server/src/queue/queue-metrics.ts';
 import type { QueueConfig } from '../../server/src/queue/queue-config.ts';
@@ -80,9 +81,9 @@ describe('remote delivery', () => {
   afterEach(async () => { await cleanup(); });
 
   /** The DSN path of the tests: notices go back into the queue, like the real submitLocalOrRemote for a remote sender. */
-  function worker(overrides: Partial<QueueConfig> = {}): DeliveryWorker {
+  function worker(overrides: Partial<QueueConfig> = {}, trace?: TraceBus): DeliveryWorker {
     return new DeliveryWorker({
-      store, config: { ...config, ...overrides }, now: clock.now, metrics,
+      store, config: { ...config, ...overrides }, now: clock.now, metrics, trace,
       submit: async (bytes, from, to) => { await service.enqueue(SYSTEM, { message: bytes, sender: from, recipients: [{ address: to }] }); },
     });
   }
@@ -103,6 +104,25 @@ describe('remote delivery', () => {
     assert.equal(detail.attempts[0].ip, GOOD);
     assert.equal((await store.blobs.stat(detail.message.blobId))?.refs, 0, 'completion drops the blob reference');
     assert.match(await registry.metrics(), /stoa_queue_delivered_total 1/);
+  });
+
+  test('every recipient outcome is published to the message trace with the remote answer', async () => {
+    const trace = new TraceBus();
+    const seen: TraceEvent[] = [];
+    trace.subscribe((e) => seen.push(e));
+    const id = await service.enqueue(SYSTEM, {
+      message: sampleMessage('alice@sender.test', 'ok@ok.test'), sender: 'alice@sender.test',
+      recipients: [{ address: 'ok@ok.test' }, { address: 'temp1@ok.test' }, { address: 'perm1@ok.test' }],
+    });
+    await worker({}, trace).runOnce();
+    // (The bounce to alice@sender.test is a message of its own, traced under its own queue id.)
+    const ours = seen.filter((e) => e.queueId === id);
+    const by = Object.fromEntries(ours.map((e) => [e.recipients[0], e]));
+    assert.deepEqual(Object.fromEntries(Object.entries(by).map(([k, e]) => [k, e.stage])), { 'ok@ok.test': 'delivered', 'temp1@ok.test': 'deferred', 'perm1@ok.test': 'failed' });
+    assert.ok(ours.every((e) => e.origin === 'queue' && e.sender === 'alice@sender.test'));
+    assert.match(by['temp1@ok.test'].reason ?? '', /^451 4\.2\.1 /);
+    assert.match(by['perm1@ok.test'].reason ?? '', /^550 5\.1\.1 /);
+    assert.equal(by['ok@ok.test'].ip, GOOD);
   });
 
   test('one transaction answers each recipient: 250, 451 deferred, 550 failed with a DSN', async () => {

@@ -1,5 +1,7 @@
 // Services own the rules (DESIGN.md): every method of the mail services, the
-// queue service, the intake and the migration services, called directly — as a front end that forgot
+// queue service, the intake, the public folders, the migration services and
+// the console's services (system, bulk accounts, DNS status, trace), called
+// directly — as a front end that forgot
 // its own check would — with a principal that lacks the right, is refused
 // (or, for questions about the caller itself, answers nothing). The table is
 // checked against the services' methods at run time, the way the admin API
@@ -180,6 +182,58 @@ describe('every service method refuses a principal without the right', () => {
     removeAddress: () => refused(s.publicFolders.removeAddress(owner, 'a.example', folderId), 'remove a folder\'s address as a user'),
   };
 
+  // The console's services: a plain user is refused every method; the admin of another domain sees nothing of a.example.
+  const systemRows: Record<string, () => Promise<void>> = {
+    // Version, uptime and store health are server-level, not a domain's: every admin may see them, a user may not.
+    info: () => refused(s.system.info(owner), 'server status as a user'),
+    settings: async () => {
+      await refused(s.system.settings(owner), 'settings as a user');
+      await refused(s.system.settings(otherAdmin), 'settings as a domain admin');
+    },
+    storageByDomain: async () => {
+      await refused(s.system.storageByDomain(owner), 'storage as a user');
+      const seen = (await s.system.storageByDomain(otherAdmin)).items.map((d) => d.name);
+      assert.ok(!seen.includes('a.example'), `another domain's storage is left out: ${seen.join(', ')}`);
+    },
+    accountUsage: async () => {
+      await refused(s.system.accountUsage(owner, [ownerId]), 'account usage as a user');
+      assert.deepEqual(await s.system.accountUsage(otherAdmin, [ownerId]), [], 'another domain\'s account is left out');
+    },
+  };
+
+  const accountBulkRows: Record<string, () => Promise<void>> = {
+    setEnabled: async () => {
+      await refused(s.accountBulk.setEnabled(owner, [ownerId], false), 'bulk disable as a user');
+      const [result] = await s.accountBulk.setEnabled(otherAdmin, [ownerId], false);
+      assert.deepEqual([result.ok, result.code], [false, 'STOA_NOT_FOUND'], 'another domain\'s account answers as missing');
+    },
+    importCsv: async () => {
+      const csv = `address,password\nplanted@a.example,${PASSWORD}\n`;
+      await refused(s.accountBulk.importCsv(owner, csv, { dryRun: false }), 'CSV import as a user');
+      const report = await s.accountBulk.importCsv(otherAdmin, csv, { dryRun: false });
+      assert.deepEqual([report.created, report.rows[0].status], [0, 'invalid'], 'no account is created in another domain');
+      assert.match(report.rows[0].errors[0].message, /not one of yours/);
+    },
+  };
+
+  const traceRows: Record<string, () => Promise<void>> = {
+    watch: async () => {
+      await refused(s.messageTrace.watch(owner, () => undefined), 'watch the trace as a user');
+      const seen: string[] = [];
+      const stop = await s.messageTrace.watch(otherAdmin, (e) => seen.push(e.recipients.join(',')));
+      s.trace.publish({ stage: 'accepted', origin: 'smtp', sender: 'x@remote.test', recipients: ['owner@a.example'], ip: '192.0.2.1' });
+      stop();
+      assert.deepEqual(seen, [], 'another domain\'s mail is not shown');
+    },
+  };
+
+  const dnsStatusRows: Record<string, () => Promise<void>> = {
+    check: async () => {
+      await refused(s.dnsStatus.check(owner, 'a.example'), 'DNS status as a user');
+      await refused(s.dnsStatus.check(otherAdmin, 'a.example'), 'DNS status of another domain');
+    },
+  };
+
   // Imports (issue 15): only the server, server admins and the owner's domain admins; the owner themselves neither.
   const importRows: Record<string, () => Promise<void>> = {
     mailFolder: () => refused(s.migrations.importer.mailFolder(owner, ownerId, 'Planted', { specialUse: null, create: true }), 'make an import folder as the user'),
@@ -214,6 +268,10 @@ describe('every service method refuses a principal without the right', () => {
     ['MaildropLocks', s.mail.maildrops, maildropRows],
     ['QueueService', s.queue, queueRows],
     ['IntakeService', s.intake, intakeRows],
+    ['SystemService', s.system, systemRows],
+    ['AccountBulkService', s.accountBulk, accountBulkRows],
+    ['DnsStatusService', s.dnsStatus, dnsStatusRows],
+    ['TraceService', s.messageTrace, traceRows],
     ['ImportService', s.migrations.importer, importRows],
     ['MigrationJobService', s.migrations.jobs, jobRows],
   ];
@@ -228,6 +286,8 @@ describe('every service method refuses a principal without the right', () => {
   for (const [name, rows] of [
     ['MailboxService', mailboxRows], ['PublicFolderService', publicFolderRows], ['MessageService', messageRows], ['DeliveryService', deliveryRows],
     ['MaildropLocks', maildropRows], ['QueueService', queueRows], ['IntakeService', intakeRows],
+    ['SystemService', systemRows], ['AccountBulkService', accountBulkRows], ['DnsStatusService', dnsStatusRows],
+    ['TraceService', traceRows],
     ['ImportService', importRows], ['MigrationJobService', jobRows],
   ] as const) {
     test(`${name}: each method called with the wrong principal is refused`, async () => {
@@ -245,6 +305,8 @@ describe('every service method refuses a principal without the right', () => {
     assert.equal((await s.queue.list(SYSTEM, {}, 0, 10)).total, 1);
     assert.deepEqual((await s.publicFolders.list(SYSTEM, 'a.example')).map((f) => [f.name, f.address ?? null]), [['Announcements', null]]);
     assert.deepEqual(await s.publicFolders.acl(SYSTEM, 'a.example', folderId), []);
+    assert.equal((await s.directory.accounts.get(SYSTEM, ownerId)).enabled, true);
+    assert.equal(await s.directory.addresses.resolve('planted@a.example'), null);
     assert.deepEqual(await s.migrations.importer.objectUids(SYSTEM, calendarId), []);
     await assert.rejects(s.dav.collections.find(SYSTEM, ownerId, 'calendar', 'planted'));
     const job = await s.migrations.jobs.get(SYSTEM, jobId);
@@ -268,6 +330,8 @@ describe('every service method refuses a principal without the right', () => {
     assert.equal((await s.mail.messages.fetch(reader, team.id, [[1, 1]])).length, 1);
     assert.equal((await s.mail.mailboxes.quota(owner, ownerId)).usage.messages, 2);
     assert.equal((await s.queue.inspect(SYSTEM, queued)).message.id, queued);
+    assert.equal((await s.system.info(otherAdmin)).store.ready, true);
+    assert.deepEqual((await s.system.accountUsage(SYSTEM, [ownerId])).map((u) => u.messages), [2]);
     assert.equal((await s.migrations.importer.contents(SYSTEM, inbox.id, { afterUid: 0, limit: 10 })).items.length, 1);
     assert.equal((await s.migrations.jobs.get(SYSTEM, jobId)).id, jobId);
   });

@@ -13,6 +13,7 @@ import type { Directory } from '../../server/src/directory/api.ts';
 import { createLogger } from '../../server/src/log/logger.ts';
 import type { MailServices } from '../../server/src/mail/mail-services.ts';
 import type { FilterService } from '../../server/src/filter/filter-service.ts';
+import type { TraceBus } from '../../server/src/events/trace-bus.ts';
 import type { Metrics } from '../../server/src/metrics/metrics.ts';
 import { startSmtp, type SmtpFrontEnd } from '../../server/src/protocols/smtp/smtp-listeners.ts';
 import type { QueueService } from '../../server/src/queue/queue-service.ts';
@@ -32,6 +33,8 @@ export interface SmtpHarness {
   mail: MailServices;
   queue: QueueService;
   metrics: Metrics;
+  /** The message trace the intake and the SMTP front end publish to (the console's live trace). */
+  trace: TraceBus;
   filter: FilterService;
   smtp: SmtpFrontEnd;
   domain: Domain;
@@ -79,12 +82,12 @@ export async function openSmtpHarness(tune: (config: StoaConfig) => void = () =>
   const tls = await loadTlsMaterial(config, logger);
   const smtp = await startSmtp({
     smtp: config.smtp, listeners: config.listeners, hostname: config.hostname, spoolDir: join(config.dataDir, 'spool'),
-    tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics, dns: services.dns, gate: services.connections,
+    tlsSettings: config.tls, logger, auth: directory.auth, intake: services.intake, tls, metrics, dns: services.dns, trace: services.trace, gate: services.connections,
   });
   const a = smtp.addresses;
 
   return {
-    config, store, services, directory, mail, queue, metrics, filter, smtp, domain, alice, bob,
+    config, store, services, directory, mail, queue, metrics, trace: services.trace, filter, smtp, domain, alice, bob,
     ports: { smtp: a.smtp?.port ?? 0, submission: a.submission?.port ?? 0, smtps: a.smtps?.port ?? 0 },
     async messages(address, name = 'INBOX') {
       const account = await directory.accounts.get(system, address);

@@ -67,6 +67,11 @@ describe('stoa serve', { timeout: 600_000 }, () => {
       assert.match(run.banner, /curl -c stoa-cookies\.txt .*\/api\/v1\/session/);
 
       assert.equal((await fetch(`${base}healthz`)).status, 200);
+      // The address the banner prints opens the admin console, not a JSON 404.
+      const home = await fetch(base, { redirect: 'manual' });
+      assert.equal(home.status, 302);
+      assert.equal(home.headers.get('location'), '/admin/');
+      assert.match(run.banner, /admin console: http:\/\/127\.0\.0\.1:\d+\/admin\//);
       const res = await login(base, 'admin', password);
       assert.equal(res.status, 200, await res.clone().text());
       assert.match(res.headers.get('set-cookie') ?? '', /stoa_session=/);

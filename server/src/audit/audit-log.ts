@@ -5,7 +5,7 @@
 // transaction handle as the change itself, so a change without its entry (or
 // an entry for a change that rolled back) cannot exist.
 import { randomBytes } from 'node:crypto';
-import type { AuditEntry } from '../../../shared/src/schemas/directory.ts';
+import type { AuditEntry, AuditObjectType } from '../../../shared/src/schemas/directory.ts';
 import type { StoreTx } from '../store/port.ts';
 
 /** Who made a change; the directory's Actor and the queue's operator both fit. */
@@ -33,6 +33,11 @@ export interface AuditChange {
   before: object | null;
   after: object | null;
 }
+
+// The console's audit filter offers shared/ AUDIT_OBJECT_TYPES: a kind added on one side only fails here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const objectTypesInStep: Same<AuditChange['objectType'], AuditObjectType> = true;
+void objectTypesInStep;
 
 /** A shallow copy with secret fields replaced by "[set]" (or null when unset). */
 export function redact(value: object | null): Record<string, unknown> | null {

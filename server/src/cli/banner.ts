@@ -42,7 +42,8 @@ export function renderBanner(b: BannerInput): string {
   const lines: string[] = [`Stoa ${b.version} is running (ready in ${(b.startedInMs / 1000).toFixed(1)} s)`, ''];
   const url = b.http ? baseUrl(b.http) : null;
   if (b.http && url) {
-    lines.push(`  Web and API   ${url}`);
+    // "/" redirects to the console; the console's own address is shown so it can be bookmarked.
+    lines.push(`  Web and API   ${url}   (admin console: ${url}admin/)`);
     if (WILDCARDS.has(b.http.host)) lines.push(`                (listening on every interface, port ${b.http.port}; also http://${b.config.hostname}:${b.http.port}/)`);
     lines.push(`  API base      ${url}api/v1/   (OpenAPI: ${url}api/v1/openapi.json)`);
     lines.push(`  Health        ${url}healthz   readiness: ${url}readyz`);

@@ -251,6 +251,13 @@ export const configSchema = Obj({
       token: Type.Union([Type.String({ minLength: 16, maxLength: 512, pattern: '^[A-Za-z0-9._~+/=-]+$' }), Type.Null()], { description: 'Bearer token for /metrics' }),
     }),
   }),
+  console: Obj({
+    enabled: Type.Boolean({ description: 'Serve the admin console at /admin' }),
+    distDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'Built console (index.html and assets); null = dist/console/browser of the installation' }),
+    liveMaxClients: Int(1, 10_000, 'Live-channel WebSocket subscribers allowed at once'),
+    liveIntervalMs: Int(250, 60_000, 'How often live counters are sent'),
+    liveMaxBufferedBytes: Int(16 * 1024, 64 * 1024 * 1024, 'Unsent bytes per live client before events are dropped'),
+  }),
   firstStart: Obj({
     adminPassword: Type.Union([Type.String({ minLength: 8, maxLength: 1024 }), Type.Null()]),
     adminLogin: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
@@ -511,6 +518,7 @@ export function defaultConfig(): StoaConfig {
       // Counters name accounts' protocols and the server's load: not for everyone (issue 16 item 12).
       metrics: { access: 'loopback', token: null },
     },
+    console: { enabled: true, distDir: null, liveMaxClients: 50, liveIntervalMs: 2000, liveMaxBufferedBytes: 1024 * 1024 },
     firstStart: {
       adminPassword: null,
       adminLogin: 'admin',

@@ -29,6 +29,8 @@ export type MailSettings = StoaConfig['mail'];
 /** Defaults for new directory objects; external directories (LDAP/AD): sealed bind passwords, the sync scheduler, history (docs/directory-sync.md). */
 export type DirectorySettings = StoaConfig['directory'];
 export type ApiSettings = StoaConfig['api'];
+/** The admin console at /admin and its live channel (docs/console.md). */
+export type ConsoleSettings = StoaConfig['console'];
 export type FirstStartSettings = StoaConfig['firstStart'];
 export type DnsSettings = StoaConfig['dns'];
 export type LogSettings = StoaConfig['log'];

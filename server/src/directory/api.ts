@@ -124,7 +124,7 @@ export interface OperatorService {
 }
 
 export interface AuditService {
-  list(actor: Actor, params: ListParams<'at'> & { domain?: string; objectType?: string; objectId?: string; actor?: string }): Promise<Page<AuditEntry>>;
+  list(actor: Actor, params: ListParams<'at'> & { domain?: string; objectType?: string; objectId?: string; actor?: string; since?: string; until?: string }): Promise<Page<AuditEntry>>;
 }
 
 /** Where a recipient address leads, after alias domains, aliases, groups and catch-all. */

@@ -21,6 +21,9 @@ export function createAuditService(ctx: DirectoryContext): AuditService {
         ...(params.objectType ? { objectType: params.objectType } : {}),
         ...(params.objectId ? { objectId: params.objectId } : {}),
         ...(params.actor ? { actor: params.actor } : {}),
+        // Normalised to the stored form (UTC, milliseconds) so the text comparison is a time comparison.
+        ...(params.since ? { since: new Date(params.since).toISOString() } : {}),
+        ...(params.until ? { until: new Date(params.until).toISOString() } : {}),
       });
     },
   };

@@ -54,8 +54,12 @@ export type ChangeKind = ChangeEvent['kind'];
 
 export type ChangeListener = (event: ChangeEvent) => void;
 
-/** Whose changes to hear: every mailbox, collection and the account itself, or one mailbox. */
-export type ChangeTopic = { accountId: string } | { mailboxId: string };
+/**
+ * Whose changes to hear: every mailbox, collection and the account itself,
+ * one mailbox, or every change on the server, account events included (the
+ * console's live counters; such listeners must be cheap).
+ */
+export type ChangeTopic = { accountId: string } | { mailboxId: string } | { all: true };
 
 export interface ChangeBus {
   publish(event: ChangeEvent): void;

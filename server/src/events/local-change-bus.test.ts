@@ -49,4 +49,18 @@ describe('LocalChangeBus', () => {
     assert.deepEqual(seen, ['flags']);
     assert.equal(errors.length, 1);
   });
+
+  it('delivers every event to a listener of the whole server', () => {
+    const bus = new LocalChangeBus();
+    const seen: string[] = [];
+    const off = bus.subscribe({ all: true }, (e) => seen.push(`${e.accountId}/${e.kind}`));
+    bus.publish(event());
+    bus.publish(event({ accountId: 'a2', mailboxId: 'm9', kind: 'expunge' }));
+    bus.publish({ kind: 'account', accountId: 'a3', change: 'disabled' });
+    assert.equal(bus.size, 1);
+    off();
+    bus.publish(event());
+    assert.deepEqual(seen, ['a1/exists', 'a2/expunge', 'a3/account']);
+    assert.equal(bus.size, 0);
+  });
 });

@@ -1,4 +1,5 @@
-// In-process ChangeBus: listeners keyed by account and by mailbox. Delivery
+// In-process ChangeBus: listeners keyed by account and by mailbox, and
+// listeners of every change (the console's live counters). Delivery
 // is synchronous and isolated: a throwing listener is reported and does not
 // stop the others (one broken IDLE session must not silence the rest).
 import type { ChangeBus, ChangeEvent, ChangeListener, ChangeTopic } from './change-bus.ts';
@@ -6,6 +7,7 @@ import type { ChangeBus, ChangeEvent, ChangeListener, ChangeTopic } from './chan
 export class LocalChangeBus implements ChangeBus {
   readonly #byAccount = new Map<string, Set<ChangeListener>>();
   readonly #byMailbox = new Map<string, Set<ChangeListener>>();
+  readonly #all = new Set<ChangeListener>();
   readonly #onListenerError: (err: unknown, event: ChangeEvent) => void;
 
   constructor(options: { onListenerError?: (err: unknown, event: ChangeEvent) => void } = {}) {
@@ -16,6 +18,7 @@ export class LocalChangeBus implements ChangeBus {
     const listeners = [
       ...(this.#byAccount.get(event.accountId) ?? []),
       ...(event.kind === 'account' || event.kind === 'dav' ? [] : this.#byMailbox.get(event.mailboxId) ?? []),
+      ...this.#all,
     ];
     for (const listener of listeners) {
       try {
@@ -27,6 +30,11 @@ export class LocalChangeBus implements ChangeBus {
   }
 
   subscribe(topic: ChangeTopic, listener: ChangeListener): () => void {
+    if ('all' in topic) {
+      const entry: ChangeListener = (event) => listener(event);
+      this.#all.add(entry);
+      return () => { this.#all.delete(entry); };
+    }
     const [map, key] = 'accountId' in topic ? [this.#byAccount, topic.accountId] : [this.#byMailbox, topic.mailboxId];
     let set = map.get(key);
     if (!set) map.set(key, set = new Set());
@@ -41,7 +49,7 @@ export class LocalChangeBus implements ChangeBus {
 
   /** Number of live subscriptions (for metrics and leak tests). */
   get size(): number {
-    let n = 0;
+    let n = this.#all.size;
     for (const map of [this.#byAccount, this.#byMailbox]) for (const set of map.values()) n += set.size;
     return n;
   }

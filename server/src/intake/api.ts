@@ -47,7 +47,8 @@ export type OriginKind =
    * and content hash itself; the same message in two folders is two copies),
    * trace fields (no Return-Path, Delivered-To or Received: the stored bytes
    * are the source's, so their SHA-256 proves the copy), DKIM signing, the
-   * queue, bounces and the shared mailbox Sent copy. A failure is thrown to
+   * queue, bounces, the shared mailbox Sent copy and the console's live
+   * message trace (history, not mail flowing now). A failure is thrown to
    * the importer, which reports the item.
    */
   | 'import';

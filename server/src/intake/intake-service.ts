@@ -16,7 +16,8 @@
 //   6. outside addresses (remote recipients, lists, forwarding) are signed
 //      with DKIM when a user submitted the message and handed to the queue;
 //   7. a message a user sent as or on behalf of a shared mailbox is filed in
-//      that mailbox's Sent folder too, when the mailbox asks for it.
+//      that mailbox's Sent folder too, when the mailbox asks for it;
+//   8. the outcome goes to the console's live trace (intake-trace.ts).
 // Imported mail (origin 'import', the migration tool) takes a short path of
 // its own, acceptImport(): api.ts lists what of the above it skips and why.
 // Local delivery comes before the queue: if enqueueing fails the sender is
@@ -29,6 +30,7 @@ import type { MailboxGrantService } from '../directory/shared-mailbox-api.ts';
 import { folderTarget } from '../directory/shared-mailbox-addresses.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import { firstField, headerFields, unfoldValue } from '../mail/mime/header-fields.ts';
+import type { TracePublisher } from '../events/trace-bus.ts';
 import type { DeliveryService, MailboxService, MessageService, Recipient } from '../mail/api.ts';
 import { checkAppendArgs } from '../mail/message-intake.ts';
 import type { LocalFolder } from '../model/queue.ts';
@@ -42,6 +44,7 @@ import type { InboundAuthResult } from '../mail-auth/inbound.ts';
 import { guardAuthFields, withHeader } from './auth-field-guard.ts';
 import { judgeLocalSender, type LocalSenderDeps } from './local-sender-policy.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
+import { traceAccepted, traceRefused } from './intake-trace.ts';
 import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
 import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
 import { requireImportInto } from './import-policy.ts';
@@ -78,6 +81,8 @@ export interface IntakeDeps {
   calendar?: { messages: CalendarMessages; maxMessageBytes: number };
   /** Unauthenticated MX mail claiming a hosted domain (local-sender-policy.ts); without it, not checked. */
   localSenders?: LocalSenderDeps;
+  /** The console's live trace: what was accepted and where each recipient went (intake-trace.ts). */
+  trace?: TracePublisher;
   /** Largest message of origin 'import' (migration.maxMessageBytes); 0: no limit of its own. */
   maxImportBytes?: number;
   now?: () => number;
@@ -230,253 +235,266 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
     },
 
     async accept(request) {
+      // Imported mail (the migration tool) is history, not mail flowing now: the console's live trace leaves it out.
       if (request.origin.kind === 'import') return acceptImport(request);
-      const { envelope, principal, origin } = request;
-      let { message } = request;
-      const id = randomUUID();
-      const header = headerSection(await message.head(MAX_HEADER_BYTES), MAX_HEADER_BYTES);
-      if (!header) throw new StoaError('STOA_PAYLOAD_TOO_LARGE', 'the header section is larger than 1 MiB');
-      // RFC 5321 §6.3: a message that has passed this many hops is looping.
-      if (countReceived(header.toString('latin1')) > MAX_HOPS) throw new StoaError('STOA_MAIL_LOOP', `more than ${MAX_HOPS} Received fields`);
-      let sentFor: DelegatedSender | null = null;
-      if (origin.kind === 'submission') {
-        if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
-        sentFor = await checkAuthorFields(senders, principal, header);
+      try {
+        const result = await acceptMessage(request);
+        traceAccepted(deps.trace, request, result);
+        return result;
+      } catch (err) {
+        traceRefused(deps.trace, request, err);
+        throw err;
       }
-      const { planned, failed: unplanned } = await plan(origin, principal, envelope.sender, envelope.recipients);
-      if (planned.length === 0) throw unplanned[0]?.status === 'failed' ? unplanned[0].error : new StoaError('STOA_VALIDATION', 'no recipients');
-      const { local, outbound } = route(planned);
-
-      const received = alreadyAccepted(origin) || origin.kind === 'notice'
-        ? ''
-        : receivedFor(origin, principal, id, envelope.recipients.length === 1 ? envelope.recipients[0].address : null);
-      // The filter's verdict (DATA stage): SPF/DKIM/DMARC/ARC with Authentication-Results (RFC 8601), spam score,
-      // antivirus, attachments. A refusal is thrown; quarantine holds the message; Junk files it.
-      let authResults = '';
-      let folder: LocalFolder = 'INBOX';
-      let findings: FilterFindings | null = null;
-      const data = await evaluateData(deps.filter, origin, principal, envelope.sender,
-        planned.map((r) => ({ address: r.address, local: r.plan.local, outside: r.plan.remote || r.plan.forward.length > 0 })), message, deps.maxScanBytes);
-      // RFC 8601 §5: authentication results in the message that claim to be ours (and every Received-SPF)
-      // were written by the sender; they are renamed before ours go on top. The filter judged the
-      // message as it came (DKIM signatures may cover these fields); what is stored and sent on is this.
-      if (origin.kind === 'smtp' || origin.kind === 'submission') {
-        const guarded = guardAuthFields(header, [deps.hostname]);
-        if (guarded) {
-          message = withHeader(message, header.length, guarded.header);
-          origin.log.info({ id, renamed: guarded.renamed }, 'intake renamed authentication fields the sender wrote');
-        }
-      }
-      // Mail from outside in the name of a domain hosted here, which publishes no SPF or DMARC to be judged by.
-      const forged = origin.kind === 'smtp' && principal === null && deps.localSenders
-        ? await judgeLocalSender(deps.localSenders, { sender: envelope.sender, from: fromAddresses(header) ?? [], auth: data?.context.facts.auth as InboundAuthResult | undefined, log: origin.log })
-        : null;
-      if (data) {
-        // Submitted mail leaves without our verdict fields; mail from outside keeps them for the user and the console.
-        if (origin.kind === 'smtp') authResults = data.evaluation.header;
-        if (data.evaluation.action === 'quarantine') {
-          const held = await deps.filter.hold(data.context, data.evaluation, Buffer.concat([Buffer.from(received + data.evaluation.header, 'utf8'), await message.buffer()]));
-          origin.log.info({ id, sender: envelope.sender, quarantine: held.map((e) => e.id) }, 'intake message held in quarantine');
-          return { id, folder, outcomes: [...unplanned, ...planned.map((r): RecipientOutcome => ({ address: r.address, status: 'held' }))], delivered: 0, queueId: null };
-        }
-        folder = data.evaluation.folder;
-        const { verdict } = data.evaluation;
-        findings = {
-          score: verdict.score, junkAt: verdict.thresholds.junk, rejectAt: verdict.thresholds.reject,
-          antivirus: verdict.checks.some((c) => c.check === 'antivirus' && c.outcome === 'ok') ? 'clean' : null,
-        };
-      }
-      if (forged) {
-        folder = 'Junk';
-        authResults += forged.header;
-        origin.log.info({ id, domain: forged.domain }, 'intake filed unauthenticated mail from a hosted domain in Junk');
-      }
-
-      const outcomes: RecipientOutcome[] = [...unplanned];
-      // Keyed by LocalCopy.key: the owner, or the folder of an addressed public folder.
-      const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
-      const failures: LocalFailure[] = [];
-      const decisions: Array<{ copy: LocalCopy; decision: RuleDecision }> = [];
-      // Accounts that got a copy outside Junk: their calendar sees the message's scheduling part.
-      const calendarTargets = new Set<LocalCopy>();
-      if (local.length > 0) {
-        const messageId = firstField(headerFields(header), 'message-id');
-        const rawId = messageId ? unfoldValue(messageId.value) : null;
-        const claim = await duplicates.claim(local, rawId);
-        let delivered: string[] = [];
-        try {
-          const fresh = claim.fresh as LocalCopy[];
-          for (const c of local) if (!fresh.includes(c)) byAccount.set(c.key, 'duplicate');
-          if (fresh.length < local.length) {
-            origin.log.info({ messageId: normaliseMessageId(rawId), duplicates: local.length - fresh.length }, 'intake duplicate delivery collapsed');
-          }
-          if (fresh.length > 0) {
-            // Each recipient's rules choose where its copies go (Sieve runs after the filter verdict, RFC 5228 §2.10).
-            const entries: Array<{ copy: LocalCopy; mailbox: NonNullable<Recipient['mailbox']>; flags?: string[] }> = [];
-            for (const copy of fresh) {
-              const given = planned.find((r) => r.folder && r.plan.local.some((t) => targetKey(t) === copy.key))?.folder;
-              const filed = given ?? folder;
-              // An addressed public folder gets the copy itself, whatever the filter's folder (it has no Junk).
-              if (copy.mailboxId) {
-                entries.push({ copy, mailbox: { id: copy.mailboxId } });
-                continue;
-              }
-              // The queue retries a copy whose rules already ran; notices are the server's own.
-              const decision = alreadyAccepted(origin) || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
-                accountId: copy.accountId, address: copy.address, envelope: { sender: envelope.sender, recipient: copy.recipients[0] ?? copy.address },
-                message, junk: filed === 'Junk', verdict: findings, log: origin.log,
-              });
-              if (!decision) {
-                entries.push({ copy, mailbox: filed });
-                continue;
-              }
-              decisions.push({ copy, decision });
-              if (decision.reject !== null) {
-                byAccount.set(copy.key, new StoaError('STOA_REJECTED_BY_RULE', decision.reject));
-                failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: byAccount.get(copy.key) as StoaError });
-                continue;
-              }
-              // Discarded or redirected away: nothing to store, which is what the recipient asked for.
-              if (decision.copies.length === 0) byAccount.set(copy.key, 'delivered');
-              for (const c of decision.copies) entries.push({ copy, mailbox: c.mailbox, flags: c.flags });
-            }
-            if (entries.length > 0) {
-              // One shared body for every mailbox: Delivered-To only when there is a single one (docs/smtp.md).
-              const prefix = returnPathHeader(envelope.sender) + (local.length === 1 ? deliveredToHeader(local[0].address) : '') + authResults + received;
-              const results = await deps.mail.delivery.deliver(
-                systemActor(),
-                message.content(Buffer.from(prefix, 'utf8')),
-                entries.map((e) => ({ accountId: e.copy.accountId, mailbox: e.mailbox, ...(e.flags ? { flags: e.flags } : {}) })),
-              );
-              // An account counts as delivered when every copy of it was stored; the first failure is its error.
-              results.forEach((o, i) => {
-                const { copy } = entries[i];
-                const state = byAccount.get(copy.key);
-                if (o.status === 'failed') {
-                  if (!(state instanceof StoaError)) {
-                    byAccount.set(copy.key, o.error);
-                    failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: o.error });
-                  }
-                } else if (state === undefined) byAccount.set(copy.key, 'delivered');
-              });
-              delivered = [...byAccount].filter(([, v]) => v === 'delivered').map(([k]) => k);
-              // Owners only: an addressed public folder has no calendar (a shared mailbox's owner is told apart by the receiver).
-              for (const e of entries) if (!e.copy.mailboxId && e.mailbox !== 'Junk' && byAccount.get(e.copy.key) === 'delivered') calendarTargets.add(e.copy);
-            }
-          }
-        } finally {
-          claim.release(delivered);
-        }
-      }
-      const deliveredCount = [...byAccount.values()].filter((v) => v === 'delivered').length;
-
-      // Nothing accepted anywhere (no duplicate collapsed either): the sender is told, and keeps the
-      // message; a temporary reason first, so that it retries for every recipient.
-      const anyServed = deliveredCount > 0 || [...byAccount.values()].includes('duplicate') || outbound.length > 0;
-      if (!anyServed && failures.length > 0 && settlesFailures(origin)) {
-        const errors = failures.map((f) => asStoaError(f.error));
-        throw errors.find((e) => (e.spec.smtp ?? '4').startsWith('4')) ?? errors[0];
-      }
-
-      // The message as accepted, without the local-only fields: what the queue stores and notices attach.
-      let accepted: Buffer | null = null;
-      const acceptedCopy = async (): Promise<Buffer> => (accepted ??= Buffer.concat([Buffer.from(authResults + received, 'utf8'), await message.buffer()]));
-      const settled = new Map<string, 'bounced' | 'deferred'>();
-      let deferredQueueId: string | null = null;
-      if (failures.length > 0 && settlesFailures(origin)) {
-        const result = await settleLocalFailures({
-          queue: deps.queue, queueConfig: deps.queueConfig, log: origin.log,
-          submitNotice: (bytes, from, to) => submitNotice(service, origin, bytes, from, to),
-        }, {
-          id, sender: envelope.sender, ret: envelope.ret ?? null, envId: envelope.envId ?? null,
-          original: await acceptedCopy(), folder, accountId: principal?.id ?? null,
-        }, failures);
-        for (const a of result.bounced) settled.set(a, 'bounced');
-        for (const a of result.deferred) settled.set(a, 'deferred');
-        deferredQueueId = result.queueId;
-      }
-
-      // What the rules asked besides storing: redirects and auto-replies, each a message of its own through
-      // this same path, sent on the recipient's behalf. A failure here is logged: the message itself is in.
-      for (const { copy, decision } of decisions) {
-        const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer>; kind: 'sieve' | 'notice' }> = [];
-        if (decision.redirects.length > 0) {
-          sends.push({ to: decision.redirects, sender: envelope.sender, kind: 'sieve', bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
-        }
-        if (decision.reply) {
-          const reply = decision.reply;
-          sends.push({ to: [reply.to], sender: '', kind: 'sieve', bytes: async () => reply.bytes });
-        }
-        if (decision.notice) {
-          // The server's own report to the recipient, from the null sender (it must never bounce back).
-          const notice = decision.notice;
-          sends.push({ to: [copy.address], sender: '', kind: 'notice', bytes: async () => notice });
-        }
-        for (const send of sends) {
-          try {
-            await service.accept({
-              envelope: { sender: send.sender, recipients: send.to.map((address) => ({ address })) },
-              message: bufferSource(await send.bytes()),
-              principal: send.kind === 'notice' ? null : decision.principal,
-              origin: { kind: send.kind, log: origin.log },
-            });
-          } catch (err) {
-            origin.log.warn({ err, recipient: copy.address, to: send.to }, 'a rule\'s redirect or reply could not be sent');
-          }
-        }
-      }
-
-      if (deps.calendar && calendarTargets.size > 0) {
-        await handOnCalendarParts(deps.calendar.messages, {
-          message, header, sender: envelope.sender, principal, origin, targets: [...calendarTargets], maxBytes: deps.calendar.maxMessageBytes,
-        });
-      }
-
-      let queueId: string | null = null;
-      if (outbound.length > 0) {
-        let body = await acceptedCopy();
-        if (principal !== null && principal.id !== null) {
-          // RFC 6376 §3.5 d= aligned with the From: domain (DMARC, RFC 7489 §3.1.1), which submission checked is the user's.
-          const author = fromAddresses(header)?.[0] ?? envelope.sender;
-          const fromDomain = author.slice(author.lastIndexOf('@') + 1);
-          if (fromDomain) body = await deps.sign(body, fromDomain);
-        }
-        queueId = await deps.queue.enqueue(systemActor(), {
-          message: body,
-          sender: envelope.sender,
-          recipients: outbound.map((o) => ({ address: o.address, notify: o.notify, orcpt: o.orcpt })),
-          ret: envelope.ret ?? null,
-          envId: envelope.envId ?? null,
-          accountId: principal?.id ?? null,
-        });
-      }
-
-      // One outcome per envelope recipient: queued when anything of it went to the queue, delivered when all its mailboxes got it.
-      for (const r of planned) {
-        const states = r.plan.local.map((t) => byAccount.get(targetKey(t)));
-        const error = states.find((s): s is StoaError => s instanceof StoaError);
-        if ((r.plan.remote || r.plan.forward.length > 0) && queueId) outcomes.push({ address: r.address, status: 'queued', queueId });
-        else if (error) {
-          const copy = r.plan.local.find((t) => byAccount.get(targetKey(t)) === error)!;
-          const handled = settled.get(copy.address) ?? 'none';
-          if (handled === 'deferred' && deferredQueueId) outcomes.push({ address: r.address, status: 'queued', queueId: deferredQueueId });
-          else outcomes.push({ address: r.address, status: 'failed', error, handled });
-        } else if (states.length > 0 && states.every((s) => s === 'duplicate')) outcomes.push({ address: r.address, status: 'duplicate' });
-        else outcomes.push({ address: r.address, status: 'delivered' });
-      }
-
-      // Step 7: the shared mailbox's own Sent folder, as the server, once the message is in (a failure here is logged, never the sender's).
-      if (sentFor?.copySent && (deliveredCount > 0 || queueId !== null)) {
-        await fileSentCopy(deps.mail, sentFor.ownerId, await message.buffer(), origin.log);
-      }
-
-      origin.log.info({
-        id, origin: origin.kind, sender: envelope.sender, size: message.size, local: deliveredCount, localFailed: failures.length,
-        outbound: outbound.length, queueId, folder,
-      }, 'intake message accepted');
-      return { id, folder, outcomes, delivered: deliveredCount, queueId: queueId ?? deferredQueueId };
     },
   };
+
+  async function acceptMessage(request: IntakeRequest): Promise<IntakeResult> {
+    const { envelope, principal, origin } = request;
+    let { message } = request;
+    const id = randomUUID();
+    const header = headerSection(await message.head(MAX_HEADER_BYTES), MAX_HEADER_BYTES);
+    if (!header) throw new StoaError('STOA_PAYLOAD_TOO_LARGE', 'the header section is larger than 1 MiB');
+    // RFC 5321 §6.3: a message that has passed this many hops is looping.
+    if (countReceived(header.toString('latin1')) > MAX_HOPS) throw new StoaError('STOA_MAIL_LOOP', `more than ${MAX_HOPS} Received fields`);
+    let sentFor: DelegatedSender | null = null;
+    if (origin.kind === 'submission') {
+      if (!principal) throw new StoaError('STOA_UNAUTHENTICATED', 'authentication required');
+      sentFor = await checkAuthorFields(senders, principal, header);
+    }
+    const { planned, failed: unplanned } = await plan(origin, principal, envelope.sender, envelope.recipients);
+    if (planned.length === 0) throw unplanned[0]?.status === 'failed' ? unplanned[0].error : new StoaError('STOA_VALIDATION', 'no recipients');
+    const { local, outbound } = route(planned);
+
+    const received = alreadyAccepted(origin) || origin.kind === 'notice'
+      ? ''
+      : receivedFor(origin, principal, id, envelope.recipients.length === 1 ? envelope.recipients[0].address : null);
+    // The filter's verdict (DATA stage): SPF/DKIM/DMARC/ARC with Authentication-Results (RFC 8601), spam score,
+    // antivirus, attachments. A refusal is thrown; quarantine holds the message; Junk files it.
+    let authResults = '';
+    let folder: LocalFolder = 'INBOX';
+    let findings: FilterFindings | null = null;
+    const data = await evaluateData(deps.filter, origin, principal, envelope.sender,
+      planned.map((r) => ({ address: r.address, local: r.plan.local, outside: r.plan.remote || r.plan.forward.length > 0 })), message, deps.maxScanBytes);
+    // RFC 8601 §5: authentication results in the message that claim to be ours (and every Received-SPF)
+    // were written by the sender; they are renamed before ours go on top. The filter judged the
+    // message as it came (DKIM signatures may cover these fields); what is stored and sent on is this.
+    if (origin.kind === 'smtp' || origin.kind === 'submission') {
+      const guarded = guardAuthFields(header, [deps.hostname]);
+      if (guarded) {
+        message = withHeader(message, header.length, guarded.header);
+        origin.log.info({ id, renamed: guarded.renamed }, 'intake renamed authentication fields the sender wrote');
+      }
+    }
+    // Mail from outside in the name of a domain hosted here, which publishes no SPF or DMARC to be judged by.
+    const forged = origin.kind === 'smtp' && principal === null && deps.localSenders
+      ? await judgeLocalSender(deps.localSenders, { sender: envelope.sender, from: fromAddresses(header) ?? [], auth: data?.context.facts.auth as InboundAuthResult | undefined, log: origin.log })
+      : null;
+    if (data) {
+      // Submitted mail leaves without our verdict fields; mail from outside keeps them for the user and the console.
+      if (origin.kind === 'smtp') authResults = data.evaluation.header;
+      if (data.evaluation.action === 'quarantine') {
+        const held = await deps.filter.hold(data.context, data.evaluation, Buffer.concat([Buffer.from(received + data.evaluation.header, 'utf8'), await message.buffer()]));
+        origin.log.info({ id, sender: envelope.sender, quarantine: held.map((e) => e.id) }, 'intake message held in quarantine');
+        return { id, folder, outcomes: [...unplanned, ...planned.map((r): RecipientOutcome => ({ address: r.address, status: 'held' }))], delivered: 0, queueId: null };
+      }
+      folder = data.evaluation.folder;
+      const { verdict } = data.evaluation;
+      findings = {
+        score: verdict.score, junkAt: verdict.thresholds.junk, rejectAt: verdict.thresholds.reject,
+        antivirus: verdict.checks.some((c) => c.check === 'antivirus' && c.outcome === 'ok') ? 'clean' : null,
+      };
+    }
+    if (forged) {
+      folder = 'Junk';
+      authResults += forged.header;
+      origin.log.info({ id, domain: forged.domain }, 'intake filed unauthenticated mail from a hosted domain in Junk');
+    }
+
+    const outcomes: RecipientOutcome[] = [...unplanned];
+    // Keyed by LocalCopy.key: the owner, or the folder of an addressed public folder.
+    const byAccount = new Map<string, 'delivered' | 'duplicate' | StoaError>();
+    const failures: LocalFailure[] = [];
+    const decisions: Array<{ copy: LocalCopy; decision: RuleDecision }> = [];
+    // Accounts that got a copy outside Junk: their calendar sees the message's scheduling part.
+    const calendarTargets = new Set<LocalCopy>();
+    if (local.length > 0) {
+      const messageId = firstField(headerFields(header), 'message-id');
+      const rawId = messageId ? unfoldValue(messageId.value) : null;
+      const claim = await duplicates.claim(local, rawId);
+      let delivered: string[] = [];
+      try {
+        const fresh = claim.fresh as LocalCopy[];
+        for (const c of local) if (!fresh.includes(c)) byAccount.set(c.key, 'duplicate');
+        if (fresh.length < local.length) {
+          origin.log.info({ messageId: normaliseMessageId(rawId), duplicates: local.length - fresh.length }, 'intake duplicate delivery collapsed');
+        }
+        if (fresh.length > 0) {
+          // Each recipient's rules choose where its copies go (Sieve runs after the filter verdict, RFC 5228 §2.10).
+          const entries: Array<{ copy: LocalCopy; mailbox: NonNullable<Recipient['mailbox']>; flags?: string[] }> = [];
+          for (const copy of fresh) {
+            const given = planned.find((r) => r.folder && r.plan.local.some((t) => targetKey(t) === copy.key))?.folder;
+            const filed = given ?? folder;
+            // An addressed public folder gets the copy itself, whatever the filter's folder (it has no Junk).
+            if (copy.mailboxId) {
+              entries.push({ copy, mailbox: { id: copy.mailboxId } });
+              continue;
+            }
+            // The queue retries a copy whose rules already ran; notices are the server's own.
+            const decision = alreadyAccepted(origin) || origin.kind === 'notice' || !deps.rules ? null : await deps.rules.decide({
+              accountId: copy.accountId, address: copy.address, envelope: { sender: envelope.sender, recipient: copy.recipients[0] ?? copy.address },
+              message, junk: filed === 'Junk', verdict: findings, log: origin.log,
+            });
+            if (!decision) {
+              entries.push({ copy, mailbox: filed });
+              continue;
+            }
+            decisions.push({ copy, decision });
+            if (decision.reject !== null) {
+              byAccount.set(copy.key, new StoaError('STOA_REJECTED_BY_RULE', decision.reject));
+              failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: byAccount.get(copy.key) as StoaError });
+              continue;
+            }
+            // Discarded or redirected away: nothing to store, which is what the recipient asked for.
+            if (decision.copies.length === 0) byAccount.set(copy.key, 'delivered');
+            for (const c of decision.copies) entries.push({ copy, mailbox: c.mailbox, flags: c.flags });
+          }
+          if (entries.length > 0) {
+            // One shared body for every mailbox: Delivered-To only when there is a single one (docs/smtp.md).
+            const prefix = returnPathHeader(envelope.sender) + (local.length === 1 ? deliveredToHeader(local[0].address) : '') + authResults + received;
+            const results = await deps.mail.delivery.deliver(
+              systemActor(),
+              message.content(Buffer.from(prefix, 'utf8')),
+              entries.map((e) => ({ accountId: e.copy.accountId, mailbox: e.mailbox, ...(e.flags ? { flags: e.flags } : {}) })),
+            );
+            // An account counts as delivered when every copy of it was stored; the first failure is its error.
+            results.forEach((o, i) => {
+              const { copy } = entries[i];
+              const state = byAccount.get(copy.key);
+              if (o.status === 'failed') {
+                if (!(state instanceof StoaError)) {
+                  byAccount.set(copy.key, o.error);
+                  failures.push({ address: copy.address, notify: copy.notify, orcpt: copy.orcpt, error: o.error });
+                }
+              } else if (state === undefined) byAccount.set(copy.key, 'delivered');
+            });
+            delivered = [...byAccount].filter(([, v]) => v === 'delivered').map(([k]) => k);
+            // Owners only: an addressed public folder has no calendar (a shared mailbox's owner is told apart by the receiver).
+            for (const e of entries) if (!e.copy.mailboxId && e.mailbox !== 'Junk' && byAccount.get(e.copy.key) === 'delivered') calendarTargets.add(e.copy);
+          }
+        }
+      } finally {
+        claim.release(delivered);
+      }
+    }
+    const deliveredCount = [...byAccount.values()].filter((v) => v === 'delivered').length;
+
+    // Nothing accepted anywhere (no duplicate collapsed either): the sender is told, and keeps the
+    // message; a temporary reason first, so that it retries for every recipient.
+    const anyServed = deliveredCount > 0 || [...byAccount.values()].includes('duplicate') || outbound.length > 0;
+    if (!anyServed && failures.length > 0 && settlesFailures(origin)) {
+      const errors = failures.map((f) => asStoaError(f.error));
+      throw errors.find((e) => (e.spec.smtp ?? '4').startsWith('4')) ?? errors[0];
+    }
+
+    // The message as accepted, without the local-only fields: what the queue stores and notices attach.
+    let accepted: Buffer | null = null;
+    const acceptedCopy = async (): Promise<Buffer> => (accepted ??= Buffer.concat([Buffer.from(authResults + received, 'utf8'), await message.buffer()]));
+    const settled = new Map<string, 'bounced' | 'deferred'>();
+    let deferredQueueId: string | null = null;
+    if (failures.length > 0 && settlesFailures(origin)) {
+      const result = await settleLocalFailures({
+        queue: deps.queue, queueConfig: deps.queueConfig, log: origin.log,
+        submitNotice: (bytes, from, to) => submitNotice(service, origin, bytes, from, to),
+      }, {
+        id, sender: envelope.sender, ret: envelope.ret ?? null, envId: envelope.envId ?? null,
+        original: await acceptedCopy(), folder, accountId: principal?.id ?? null,
+      }, failures);
+      for (const a of result.bounced) settled.set(a, 'bounced');
+      for (const a of result.deferred) settled.set(a, 'deferred');
+      deferredQueueId = result.queueId;
+    }
+
+    // What the rules asked besides storing: redirects and auto-replies, each a message of its own through
+    // this same path, sent on the recipient's behalf. A failure here is logged: the message itself is in.
+    for (const { copy, decision } of decisions) {
+      const sends: Array<{ to: string[]; sender: string; bytes: () => Promise<Buffer>; kind: 'sieve' | 'notice' }> = [];
+      if (decision.redirects.length > 0) {
+        sends.push({ to: decision.redirects, sender: envelope.sender, kind: 'sieve', bytes: async () => Buffer.concat([Buffer.from(decision.redirectHeader, 'utf8'), await acceptedCopy()]) });
+      }
+      if (decision.reply) {
+        const reply = decision.reply;
+        sends.push({ to: [reply.to], sender: '', kind: 'sieve', bytes: async () => reply.bytes });
+      }
+      if (decision.notice) {
+        // The server's own report to the recipient, from the null sender (it must never bounce back).
+        const notice = decision.notice;
+        sends.push({ to: [copy.address], sender: '', kind: 'notice', bytes: async () => notice });
+      }
+      for (const send of sends) {
+        try {
+          await service.accept({
+            envelope: { sender: send.sender, recipients: send.to.map((address) => ({ address })) },
+            message: bufferSource(await send.bytes()),
+            principal: send.kind === 'notice' ? null : decision.principal,
+            origin: { kind: send.kind, log: origin.log },
+          });
+        } catch (err) {
+          origin.log.warn({ err, recipient: copy.address, to: send.to }, 'a rule\'s redirect or reply could not be sent');
+        }
+      }
+    }
+
+    if (deps.calendar && calendarTargets.size > 0) {
+      await handOnCalendarParts(deps.calendar.messages, {
+        message, header, sender: envelope.sender, principal, origin, targets: [...calendarTargets], maxBytes: deps.calendar.maxMessageBytes,
+      });
+    }
+
+    let queueId: string | null = null;
+    if (outbound.length > 0) {
+      let body = await acceptedCopy();
+      if (principal !== null && principal.id !== null) {
+        // RFC 6376 §3.5 d= aligned with the From: domain (DMARC, RFC 7489 §3.1.1), which submission checked is the user's.
+        const author = fromAddresses(header)?.[0] ?? envelope.sender;
+        const fromDomain = author.slice(author.lastIndexOf('@') + 1);
+        if (fromDomain) body = await deps.sign(body, fromDomain);
+      }
+      queueId = await deps.queue.enqueue(systemActor(), {
+        message: body,
+        sender: envelope.sender,
+        recipients: outbound.map((o) => ({ address: o.address, notify: o.notify, orcpt: o.orcpt })),
+        ret: envelope.ret ?? null,
+        envId: envelope.envId ?? null,
+        accountId: principal?.id ?? null,
+      });
+    }
+
+    // One outcome per envelope recipient: queued when anything of it went to the queue, delivered when all its mailboxes got it.
+    for (const r of planned) {
+      const states = r.plan.local.map((t) => byAccount.get(targetKey(t)));
+      const error = states.find((s): s is StoaError => s instanceof StoaError);
+      if ((r.plan.remote || r.plan.forward.length > 0) && queueId) outcomes.push({ address: r.address, status: 'queued', queueId });
+      else if (error) {
+        const copy = r.plan.local.find((t) => byAccount.get(targetKey(t)) === error)!;
+        const handled = settled.get(copy.address) ?? 'none';
+        if (handled === 'deferred' && deferredQueueId) outcomes.push({ address: r.address, status: 'queued', queueId: deferredQueueId });
+        else outcomes.push({ address: r.address, status: 'failed', error, handled });
+      } else if (states.length > 0 && states.every((s) => s === 'duplicate')) outcomes.push({ address: r.address, status: 'duplicate' });
+      else outcomes.push({ address: r.address, status: 'delivered' });
+    }
+
+    // Step 7: the shared mailbox's own Sent folder, as the server, once the message is in (a failure here is logged, never the sender's).
+    if (sentFor?.copySent && (deliveredCount > 0 || queueId !== null)) {
+      await fileSentCopy(deps.mail, sentFor.ownerId, await message.buffer(), origin.log);
+    }
+
+    origin.log.info({
+      id, origin: origin.kind, sender: envelope.sender, size: message.size, local: deliveredCount, localFailed: failures.length,
+      outbound: outbound.length, queueId, folder,
+    }, 'intake message accepted');
+    return { id, folder, outcomes, delivered: deliveredCount, queueId: queueId ?? deferredQueueId };
+  }
+
   return service;
 }
 

@@ -13,6 +13,7 @@ import { MxResolver } from './mx-resolver.ts';
 import type { SubmitFn } from './notifier.ts';
 import type { QueueConfig } from './queue-config.ts';
 import { countOutcome, type QueueMetrics } from './queue-metrics.ts';
+import type { TracePublisher } from '../events/trace-bus.ts';
 import type { SessionHandle } from './smtp-session.ts';
 
 export interface QueueLogger {
@@ -28,6 +29,8 @@ export interface DeliveryWorkerDeps {
   /** Delivers recipients in our own domains (local-transport.ts); without it every domain is routed by MX. */
   local?: LocalTransport;
   metrics?: QueueMetrics;
+  /** Message trace for the console: one event per recipient outcome recorded. */
+  trace?: TracePublisher;
   logger?: QueueLogger;
   /** Clock for scheduling and leases (tests drive it); real time by default. */
   now?: () => number;
@@ -185,7 +188,15 @@ export class DeliveryWorker {
         return;
       }
       const { updated } = await store.queue.record(this.owner, lease.message.id, outcomes, this.#now());
-      for (const o of outcomes) if (updated.includes(o.address) && o.attempt) countOutcome(this.#deps.metrics, o.attempt.result, o.attempted);
+      for (const o of outcomes) {
+        if (!updated.includes(o.address) || !o.attempt) continue;
+        countOutcome(this.#deps.metrics, o.attempt.result, o.attempted);
+        const r = o.response;
+        this.#deps.trace?.publish({
+          stage: o.attempt.result, origin: 'queue', sender: lease.message.sender, recipients: [o.address], queueId: lease.message.id,
+          ip: o.attempt.ip, reason: r ? `${r.code}${r.enhanced ? ` ${r.enhanced}` : ''} ${r.text}` : null,
+        });
+      }
       logger?.info({ messageId: lease.message.id, domain: lease.domain, results: outcomes.map((o) => `${o.address}:${o.status}`) }, 'delivery attempt recorded');
     } catch (err) {
       // The lease runs out and another attempt follows; nothing is lost.

@@ -82,4 +82,10 @@ export interface MessageStore {
   body(blobId: string): Promise<StoredBody | null>;
   status(mailboxId: string): Promise<MailboxStatus>;
   usage(accountId: string): Promise<Usage>;
+  /** Usage of several accounts in one query; accounts with no mail are absent. */
+  usageOf(accountIds: readonly string[]): Promise<Map<string, Usage>>;
+  /** Usage summed per domain, for the console's storage view; domains with no mail are absent. */
+  usageByDomain(): Promise<DomainUsage[]>;
 }
+
+export interface DomainUsage extends Usage { domainId: string; accounts: number }

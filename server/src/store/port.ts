@@ -151,6 +151,9 @@ export interface AuditFilter {
   objectType?: string;
   objectId?: string;
   actor?: string;
+  /** ISO 8601 bounds on `at`: since inclusive, until exclusive. */
+  since?: string;
+  until?: string;
 }
 
 export interface AuditStore {

@@ -251,6 +251,17 @@ export const ResourceListQuery = listQuery(['address', 'name', 'createdAt'] as c
 export const ResourcePage = page(Resource);
 
 // ---- Audit log -----------------------------------------------------------
+/**
+ * Kinds of object the audit log records (the console's "which object" filter offers these).
+ * server/src/audit/audit-log.ts types its entries with this list; the compiler fails when they differ.
+ */
+export const AUDIT_OBJECT_TYPES = [
+  'domain', 'account', 'group', 'alias', 'resource', 'app-password', 'api-token', 'public-folder', 'public-folder-address',
+  'shared-mailbox', 'mailbox-grant', 'queued-message', 'quarantined-message', 'spam-classifier', 'sieve-script', 'sieve-domain',
+  'calendar', 'addressbook', 'files', 'dav-share', 'dav-delegation', 'directory-connection', 'migration-job',
+] as const;
+export type AuditObjectType = typeof AUDIT_OBJECT_TYPES[number];
+
 export const AuditEntry = Type.Object({
   id: Id,
   at: Timestamp,
@@ -270,6 +281,8 @@ export const AuditListQuery = listQuery(['at'] as const, {
   objectType: Type.Optional(Type.String({ maxLength: 50 })),
   objectId: Type.Optional(Type.String({ maxLength: 64 })),
   actor: Type.Optional(Type.String({ maxLength: 320 })),
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this time (ISO 8601)' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this time (ISO 8601)' })),
 });
 export const AuditPage = page(AuditEntry);
 

@@ -8,16 +8,40 @@ import {
   Account, AccountCreate, AccountListQuery, AccountPage, AccountUpdate, AppPasswordCreate, AppPasswordCreated, PasswordSet, RoleGrant,
 } from '../../../../shared/src/schemas/directory.ts';
 import { AccountAppPasswordParams, AppPasswordList, LocationHeader, NoContent, ObjectParams } from '../../../../shared/src/schemas/api.ts';
+import { AccountBulkRequest, AccountBulkResult, AccountImportReport, AccountImportRequest } from '../../../../shared/src/schemas/bulk.ts';
+import type { AccountBulkService } from '../../directory/account-bulk.ts';
 import { authOf } from './auth.ts';
 import { registerCrudRoutes } from './crud-routes.ts';
 import { problemResponses } from './problem.ts';
 
 type Ref = Static<typeof ObjectParams>;
 
-export async function accountsRoutes(app: FastifyInstance, opts: { directory: Directory }): Promise<void> {
-  const { directory } = opts;
+export async function accountsRoutes(app: FastifyInstance, opts: { directory: Directory; bulk: AccountBulkService }): Promise<void> {
+  const { directory, bulk } = opts;
   const accounts = directory.accounts;
   const config = { access: 'admin' as const };
+
+  // Before the CRUD routes' /accounts/:id, so "bulk" and "import" are never read as an account id.
+  app.post<{ Body: Static<typeof AccountBulkRequest> }>('/accounts/bulk', {
+    config,
+    schema: {
+      tags: ['accounts'], summary: 'Disable or enable many accounts; one result per account (others are still changed when one fails)',
+      body: AccountBulkRequest, response: { 200: AccountBulkResult, ...problemResponses },
+    },
+  }, async (request) => {
+    const items = await bulk.setEnabled(authOf(request).actor, request.body.ids, request.body.action === 'enable');
+    return { items, changed: items.filter((i) => i.ok).length, failed: items.filter((i) => !i.ok).length };
+  });
+
+  app.post<{ Body: Static<typeof AccountImportRequest> }>('/accounts/import', {
+    config,
+    // A CSV of 10,000 accounts is larger than the API's usual body limit.
+    bodyLimit: 9 * 1024 * 1024,
+    schema: {
+      tags: ['accounts'], summary: 'Import accounts from CSV; dryRun reports every row and creates nothing; any invalid row means nothing is created',
+      body: AccountImportRequest, response: { 200: AccountImportReport, ...problemResponses },
+    },
+  }, async (request) => bulk.importCsv(authOf(request).actor, request.body.csv, { dryRun: request.body.dryRun }));
 
   registerCrudRoutes(app, {
     path: '/accounts', tag: 'accounts', noun: 'account',

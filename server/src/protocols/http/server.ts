@@ -11,12 +11,18 @@ import type { HealthService } from '../../operations/health.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
 import type { FilterService } from '../../filter/filter-service.ts';
 import type { SieveService } from '../../sieve/sieve-service.ts';
+import type { AccountBulkService } from '../../directory/account-bulk.ts';
+import type { ChangeBus } from '../../events/change-bus.ts';
+import type { TraceService } from '../../events/trace-service.ts';
+import type { DnsStatusService } from '../../mail-auth/dns-status.ts';
+import type { SystemService } from '../../system/system-service.ts';
 import pkg from '../../../../package.json' with { type: 'json' };
 import { accountsRoutes } from './accounts.ts';
 import { aliasesRoutes } from './aliases.ts';
 import { auditRoutes } from './audit.ts';
 import { autoconfigRoutes } from './autoconfig.ts';
 import { authGate } from './auth.ts';
+import { consoleSite } from './console-site.ts';
 import { dkimRoutes } from './dkim.ts';
 import { directorySyncRoutes } from './directory-sync.ts';
 import { domainsRoutes } from './domains.ts';
@@ -25,6 +31,7 @@ import type { Metrics } from '../../metrics/metrics.ts';
 import { filterRoutes } from './filter.ts';
 import { groupsRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
+import { liveRoutes, registerWebSocket } from './live.ts';
 import { meRoutes } from './me.ts';
 import { requestMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
@@ -42,10 +49,10 @@ import { sessionRoutes } from './sessions.ts';
 import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
 import { sieveMeRoutes } from './sieve-me.ts';
+import { systemRoutes } from './system.ts';
 import { createValidatorCompiler } from './validation.ts';
 import { davPlugin } from '../dav/plugin.ts';
 import type { DavServices } from '../dav/context.ts';
-import type { ChangeBus } from '../../events/change-bus.ts';
 import { davAdminRoutes } from './dav-admin.ts';
 
 export interface HttpServerDeps {
@@ -65,10 +72,18 @@ export interface HttpServerDeps {
   sieve?: SieveService;
   /** Quarantine, verdicts and training; the routes are absent when the filter is not wired. */
   filter?: FilterService;
+  /** Message trace events for the console's live channel, as each viewer may see them. */
+  trace: TraceService;
+  /** The change bus: the live channel counts mailbox deliveries from it, and account events end remembered DAV logins at once. */
+  bus: ChangeBus;
+  /** Version, uptime, storage and read-only settings (GET /system*). */
+  system: SystemService;
+  /** Bulk enable/disable and CSV import of accounts. */
+  accountBulk: AccountBulkService;
+  /** DNS records of a domain (GET /domains/{id}/dns). */
+  dnsStatus: DnsStatusService;
   /** Calendars and address books: the DAV front end under /dav/ and their admin routes; absent when not wired. */
   dav?: DavServices;
-  /** The change bus: account events end remembered DAV logins at once. */
-  bus?: ChangeBus;
   /** The process's connection caps: HTTP has its own pool, outside the mail listeners' total (the reserve). */
   gate: ConnectionGate;
   /** Migration jobs (issue 15); their routes are absent when no job runner is wired. */
@@ -126,16 +141,23 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   await app.register(openapi, { version: pkg.version });
   await app.register(cookie);
   await app.register(requestMetrics, { metrics, access: config.api.metrics });
+  // Before the auth gate (live.ts): a refused WebSocket upgrade must get its socket closed after the answer.
+  await registerWebSocket(app);
   await app.register(authGate, { config, directory });
 
   await app.register(healthRoutes, { health: deps.health });
   await app.register(autoconfigRoutes, { config, directory });
+  if (config.console.enabled) await app.register(consoleSite, { config: config.console });
   await app.register(async (api) => {
     await api.register(sessionRoutes, { config, directory });
     await api.register(meRoutes, { directory });
     await api.register(domainsRoutes, { directory });
     await api.register(dkimRoutes, { directory, dkim });
-    await api.register(accountsRoutes, { directory });
+    await api.register(accountsRoutes, { directory, bulk: deps.accountBulk });
+    await api.register(systemRoutes, { system: deps.system, dnsStatus: deps.dnsStatus });
+    await api.register(liveRoutes, {
+      settings: config.console, directory, metrics, version: pkg.version, trace: deps.trace, bus: deps.bus, ...(deps.queue ? { queue: deps.queue } : {}),
+    });
     await api.register(groupsRoutes, { directory });
     await api.register(aliasesRoutes, { directory });
     await api.register(resourcesRoutes, { directory });

@@ -44,6 +44,8 @@ export interface Pop3Listeners {
   /** Actual addresses (a configured port may be 0); null for a listener that is off. */
   pop3: { host: string; port: number } | null;
   pop3s: { host: string; port: number } | null;
+  /** Open connections (for metrics and the console's dashboard). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -104,5 +106,5 @@ export async function startPop3(deps: Pop3Deps): Promise<Pop3Listeners> {
     await close();
     throw e;
   }
-  return { pop3, pop3s, close };
+  return { pop3, pop3s, get connections() { return sockets.size; }, close };
 }

@@ -24,13 +24,25 @@ export function stateOf(session: SMTPServerSession): SessionState | undefined {
 
 export type HookName = 'connect' | 'auth' | 'mail-from' | 'rcpt-to' | 'data';
 
-/** Logs and counts a refusal; returns the error smtp-server writes as the reply. */
-export function refuse(services: SmtpServices, state: SessionState | undefined, hook: HookName, err: unknown): SmtpReply {
+/** What a refusal was about, for the message trace (the RCPT address being refused). */
+export interface RefusalSubject { sender?: string; recipients?: string[] }
+
+/** Logs, counts and traces a refusal; returns the error smtp-server writes as the reply. */
+export function refuse(services: SmtpServices, state: SessionState | undefined, hook: HookName, err: unknown, subject: RefusalSubject = {}): SmtpReply {
   const fault = !(err instanceof SmtpReply) && !(err instanceof FilterRefusal) && isServerFault(err);
   // A fault on our side: the reply carries only a reference, the log line the detail and the same reference.
   const ref = fault ? newReference() : null;
   const reply = replyFor(err, ref);
   countRejection(services.metrics, reply.reason);
+  // AUTH failures are authentication events, not message outcomes: they stay out of the message trace.
+  if (hook !== 'auth') {
+    services.trace?.publish({
+      stage: 'rejected', origin: state?.listener ?? 'smtp', ip: state?.ip ?? null,
+      sender: subject.sender ?? state?.tx?.sender ?? '',
+      recipients: subject.recipients ?? (hook === 'data' && state?.tx ? [...state.tx.plans.keys()] : []),
+      reason: `${reply.line} (${reply.reason})`,
+    });
+  }
   const log = state?.log ?? services.logger;
   if (!fault) {
     log.info({ hook, reply: reply.line, reason: reply.reason }, 'smtp refused');
@@ -54,6 +66,7 @@ export function runHook<T>(
   hook: HookName,
   handler: (ctx: HookContext) => Promise<T>,
   callback: (err: Error | null, value?: T) => void,
+  subject: RefusalSubject = {},
 ): void {
   const state = states.get(session);
   if (!state) {
@@ -62,11 +75,11 @@ export function runHook<T>(
   }
   // A client cut off for harvesting on another connection is cut off here too.
   if (hook !== 'data' && services.harvest.isCutOff(state.ip)) {
-    callback(refuse(services, state, hook, new SmtpReply(421, '4.7.0', 'Too many unknown recipients; closing connection', 'harvest')));
+    callback(refuse(services, state, hook, new SmtpReply(421, '4.7.0', 'Too many unknown recipients; closing connection', 'harvest'), subject));
     return;
   }
   handler({ services, session, state }).then(
     (value) => callback(null, value),
-    (err: unknown) => callback(refuse(services, state, hook, err)),
+    (err: unknown) => callback(refuse(services, state, hook, err, subject)),
   );
 }

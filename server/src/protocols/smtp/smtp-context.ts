@@ -8,6 +8,7 @@ import type { SmtpSettings } from '../../config/types.ts';
 import type { Actor, AuthService } from '../../directory/api.ts';
 import type { IntakeService, IntakeSession, RecipientPlan } from '../../intake/api.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { TracePublisher } from '../../events/trace-bus.ts';
 import type { DnsLookups } from '../../mail-auth/dns-resolver.ts';
 import type { Admission, ConnectionPool } from '../../operations/connection-gate.ts';
 import type { HarvestGuard } from './abuse-guards.ts';
@@ -25,6 +26,8 @@ export interface SmtpServices {
   harvest: HarvestGuard;
   /** Directory of temporary spool files (message-spool.ts). */
   spoolDir: string;
+  /** The console's message trace: refusals are published by gate.ts refuse() (acceptances by the intake). */
+  trace?: TracePublisher;
   /** The process's cached resolver, for MX clients' reverse names (reverse-name.ts). */
   dns: Pick<DnsLookups, 'reverse'>;
 }

@@ -17,6 +17,7 @@ import { HarvestGuard } from './abuse-guards.ts';
 import { openConnections, tuneServer, type TunedConnection } from './connection-tuning.ts';
 import { runHook } from './gate.ts';
 import { listenOn } from '../listen.ts';
+import type { TracePublisher } from '../../events/trace-bus.ts';
 import { onAuth } from './hooks/auth.ts';
 import { onClose, onConnect } from './hooks/connect.ts';
 import { onData } from './hooks/data.ts';
@@ -43,6 +44,8 @@ export interface SmtpDeps {
   metrics: Metrics;
   /** The process's one cached, deadline-bounded DNS, for the reverse name of MX clients. */
   dns: Pick<DnsLookups, 'reverse'>;
+  /** Message trace (events/trace-bus.ts): the replies refusing a connection, command or message are published here. */
+  trace?: TracePublisher;
   /** The process's connection caps (services.connections). */
   gate: ConnectionGate;
 }
@@ -93,10 +96,10 @@ function serverFor(services: SmtpServices, deps: SmtpDeps, kind: ListenerKind): 
       runHook(services, session, 'auth', (ctx) => onAuth(ctx, auth), (err, value) => (err ? callback(err) : callback(null, value)));
     },
     onMailFrom(address, session, callback) {
-      runHook(services, session, 'mail-from', (ctx) => onMailFrom(ctx, address), (err) => callback(err));
+      runHook(services, session, 'mail-from', (ctx) => onMailFrom(ctx, address), (err) => callback(err), { sender: address.address });
     },
     onRcptTo(address, session, callback) {
-      runHook(services, session, 'rcpt-to', (ctx) => onRcptTo(ctx, address), (err) => callback(err));
+      runHook(services, session, 'rcpt-to', (ctx) => onRcptTo(ctx, address), (err) => callback(err), { recipients: [address.address] });
     },
     onData(stream, session, callback) {
       runHook(services, session, 'data', (ctx) => onData(ctx, stream), (err, text) => (err ? callback(err) : callback(null, text)));
@@ -149,6 +152,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpFrontEnd> {
     }),
     harvest: new HarvestGuard(smtp.harvest),
     spoolDir,
+    trace: deps.trace,
     dns: deps.dns,
   };
 

@@ -1,5 +1,5 @@
 // Prometheus counters of the SMTP front end, on the registry the HTTP server
-// exposes at /metrics (protocols/http/metrics.ts). Delivered, deferred and
+// exposes at /metrics (metrics/metrics.ts). Delivered, deferred and
 // bounced counts of outbound mail come from the queue (queue-metrics.ts).
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { RejectReason } from './smtp-reply.ts';

@@ -5,12 +5,31 @@ import { after, before, describe, it } from 'node:test';
 import { isStoaError } from '../../errors/catalogue.ts';
 import { emailIdFor } from '../../model/mail-ids.ts';
 import { FLAG_BITS } from '../mail-port.ts';
-import { T0, at, newId, useHarness, type StoreFactory } from './harness.ts';
+import { T0, accountFixture, at, domainFixture, newId, useHarness, type StoreFactory } from './harness.ts';
 import { mailboxFixture, storedMessage } from './mail-fixtures.ts';
 
 export function messageContract(factory: StoreFactory): void {
   describe('messages: append, deliver, list, fetch, status', () => {
     const h = useHarness(factory, { before, after });
+
+    it('sums usage per account in one query and per domain for the console', async () => {
+      const s = h().store;
+      const domain = domainFixture(`usage-${newId().toLowerCase()}.example`);
+      await s.domains.create(domain);
+      const one = accountFixture(domain, 'one');
+      const two = accountFixture(domain, 'two');
+      const idle = accountFixture(domain, 'idle');
+      for (const a of [one, two, idle]) await s.accounts.create(a);
+      const m = await storedMessage(s, { subject: 'usage', text: 'counted' });
+      await s.messages.append((await mailboxFixture(s, one.id, 'INBOX')).id, [m, m], at(1));
+      await s.messages.append((await mailboxFixture(s, two.id, 'INBOX')).id, [m], at(1));
+      const byAccount = await s.messages.usageOf([one.id, two.id, idle.id]);
+      assert.deepEqual(byAccount.get(one.id), { bytes: 2 * m.index.size, messages: 2 });
+      assert.deepEqual(byAccount.get(two.id), { bytes: m.index.size, messages: 1 });
+      assert.equal(byAccount.has(idle.id), false);
+      const row = (await s.messages.usageByDomain()).find((u) => u.domainId === domain.id);
+      assert.deepEqual(row, { domainId: domain.id, accounts: 2, bytes: 3 * m.index.size, messages: 3 });
+    });
 
     it('appends with consecutive UIDs, one MODSEQ, a blob ref per copy and usage', async () => {
       const s = h().store;

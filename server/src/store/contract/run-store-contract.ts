@@ -4,6 +4,7 @@ import { describe } from 'node:test';
 import { accountContract } from './accounts.contract.ts';
 import { addressContract } from './addresses.contract.ts';
 import { atomicCounterContract } from './atomic-counters.contract.ts';
+import { auditContract } from './audit.contract.ts';
 import { blobContract } from './blobs.contract.ts';
 import { concurrentWriteContract } from './concurrent-writes.contract.ts';
 import { davContract } from './dav.contract.ts';
@@ -31,6 +32,7 @@ export function runStoreContract(label: string, factory: StoreFactory): void {
     accountContract(factory);
     ownerContract(factory);
     securityContract(factory);
+    auditContract(factory);
     filterContract(factory);
     spamFilterContract(factory);
     atomicCounterContract(factory);

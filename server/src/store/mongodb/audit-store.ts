@@ -31,6 +31,9 @@ export function createAuditStore(ctx: MongoCtx): AuditStore {
         opts.objectType === undefined ? {} : { objectType: opts.objectType },
         opts.objectId === undefined ? {} : { objectId: opts.objectId },
         opts.actor === undefined ? {} : { actor: opts.actor },
+        opts.since === undefined && opts.until === undefined ? {} : {
+          at: { ...(opts.since === undefined ? {} : { $gte: opts.since }), ...(opts.until === undefined ? {} : { $lt: opts.until }) },
+        },
         // Audit entries have no address or name; who did what to which object is what an admin looks for.
         textFilter(opts.q, ['actor', 'action', 'objectType', 'objectId']),
       );

@@ -189,5 +189,20 @@ export function createMessageStore(ctx: MongoCtx): MessageStore {
       const doc = await c.usage.findOne({ _id: accountId }, sessionOpts(ctx));
       return { bytes: doc?.bytes ?? 0, messages: doc?.messages ?? 0 };
     }),
+
+    usageOf: (accountIds) => read(async () => {
+      const docs = await c.usage.find({ _id: { $in: [...accountIds] } }, sessionOpts(ctx)).toArray();
+      return new Map(docs.map((d) => [String(d._id), { bytes: d.bytes ?? 0, messages: d.messages ?? 0 }]));
+    }),
+
+    usageByDomain: () => read(async () => {
+      const rows = await c.usage.aggregate<{ _id: string; accounts: number; bytes: number; messages: number }>([
+        { $lookup: { from: 'accounts', localField: '_id', foreignField: '_id', as: 'account' } },
+        { $unwind: '$account' },
+        { $match: { 'account.domainId': { $ne: null } } },
+        { $group: { _id: '$account.domainId', accounts: { $sum: 1 }, bytes: { $sum: '$bytes' }, messages: { $sum: '$messages' } } },
+      ], sessionOpts(ctx)).toArray();
+      return rows.map((r) => ({ domainId: r._id, accounts: r.accounts, bytes: r.bytes, messages: r.messages }));
+    }),
   };
 }

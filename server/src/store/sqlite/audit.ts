@@ -31,6 +31,9 @@ export function sqliteAuditStore(x: Executor): AuditStore {
       if (opts.objectType !== undefined) extra.push({ sql: 'object_type = ?', params: [opts.objectType] });
       if (opts.objectId !== undefined) extra.push({ sql: 'object_id = ?', params: [opts.objectId] });
       if (opts.actor !== undefined) extra.push({ sql: 'actor = ?', params: [opts.actor] });
+      // ISO 8601 UTC strings of one format sort as text in time order.
+      if (opts.since !== undefined) extra.push({ sql: 'at >= ?', params: [opts.since] });
+      if (opts.until !== undefined) extra.push({ sql: 'at < ?', params: [opts.until] });
       return mapPage(listRows(c, {
         table: 'audit',
         sort: { at: 'at' },

@@ -139,5 +139,21 @@ export function sqliteMessageStore(x: Executor): MessageStore {
       const row = c.get('SELECT bytes, messages FROM mail_usage WHERE account_id = ?', accountId);
       return { bytes: Number(row?.bytes ?? 0), messages: Number(row?.messages ?? 0) };
     }),
+
+    usageOf: (accountIds) => x.read((c) => {
+      const out = new Map<string, { bytes: number; messages: number }>();
+      // Chunks keep the statement under SQLite's bound-parameter limit.
+      for (let i = 0; i < accountIds.length; i += 500) {
+        const chunk = accountIds.slice(i, i + 500);
+        const rows = c.all(`SELECT account_id, bytes, messages FROM mail_usage WHERE account_id IN (${chunk.map(() => '?').join(',')})`, ...chunk);
+        for (const r of rows) out.set(String(r.account_id), { bytes: Number(r.bytes), messages: Number(r.messages) });
+      }
+      return out;
+    }),
+
+    usageByDomain: () => x.read((c) => c.all(
+      `SELECT a.domain_id AS domain_id, COUNT(*) AS accounts, SUM(u.bytes) AS bytes, SUM(u.messages) AS messages
+       FROM mail_usage u JOIN accounts a ON a.id = u.account_id WHERE a.domain_id IS NOT NULL GROUP BY a.domain_id`,
+    ).map((r) => ({ domainId: String(r.domain_id), accounts: Number(r.accounts), bytes: Number(r.bytes), messages: Number(r.messages) }))),
   };
 }
