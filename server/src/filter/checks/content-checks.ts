@@ -12,7 +12,7 @@ import type { FilterCheck, RuleHit } from '../pipeline-types.ts';
 import type { CheckDeps } from './check-deps.ts';
 import { alternativesDiffer, hidesText, linkMismatch, titleDiffers } from './html-rules.ts';
 import { disguisedWords } from './obfuscation.ts';
-import { familyHits, personalDataForm, phraseText, PRICES, SCAM_FAMILIES, SCAM_MANY } from './phrase-rules.ts';
+import { familyHits, hasPrices, personalDataForm, phraseText, SCAM_FAMILIES, SCAM_MANY } from './phrase-rules.ts';
 import { unexpectedScript } from './script-rules.ts';
 
 /** SpamAssassin's Generic Test for Unsolicited Bulk Email (spamassassin.apache.org/gtube). */
@@ -110,7 +110,7 @@ export function contentCheck(deps: CheckDeps): FilterCheck {
       const phish = m.urls().find((u) => PHISH_PATH.test(u));
       if (phish) hits.push(hit(deps.scores, 'URI_PHISH_PATH', phish.slice(0, 100)));
       const plainText = m.text();
-      if ((text.match(PRICES) ?? []).length >= 2) hits.push(hit(deps.scores, 'CONTENT_PRICES'));
+      if (hasPrices(text, 2)) hits.push(hit(deps.scores, 'CONTENT_PRICES'));
       const script = unexpectedScript(text, deps.config.filter.expectedScripts);
       if (script !== null) hits.push(hit(deps.scores, 'TEXT_SCRIPT_UNEXPECTED', script));
       if (html !== '' && m.urls().length > 0 && plainText.replace(/\s+/g, ' ').trim().length < 100) hits.push(hit(deps.scores, 'HTML_SHORT_LINK'));
