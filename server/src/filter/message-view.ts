@@ -200,8 +200,9 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
       if (urls) return urls;
       bodies();
       const set = new Set<string>();
-      // RFC 3986 URIs as spammers write them: in the text and in href="…".
-      for (const m of `${text!}\n${html!}`.matchAll(/\bhttps?:\/\/[^\s"'<>()\\]{1,2000}/gi)) {
+      // RFC 3986 URIs as spammers write them: in the text and in href="…" (a text without "://" has none).
+      const haystack = text!.includes('://') || html!.includes('://') ? `${text!}\n${html!}` : '';
+      for (const m of haystack.matchAll(/\bhttps?:\/\/[^\s"'<>()\\]{1,2000}/gi)) {
         set.add(m[0].replace(/[.,;:!?]+$/, ''));
         if (set.size >= MAX_URLS) break;
       }
