@@ -14,7 +14,9 @@
 # for test/ldap; dovecot-imapd and pff-tools: the real IMAP server and PST
 # reader the migration tests import from and check against; chromium: the
 # browser the console's end-to-end tests and benchmark drive through
-# playwright-core, at /usr/bin/chromium).
+# playwright-core, at /usr/bin/chromium; postfix: the SMTP benchmark's
+# reference server, /usr/sbin/postfix and /usr/sbin/smtp-source, run as a
+# private instance in a temp directory, never the system one).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -52,6 +54,8 @@ find_missing() {
   # test/migration imports from a real Dovecot and a real Radicale, and checks PST reading against libpff's pffexport.
   [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] || missing="$missing dovecot-imapd"
   command -v pffexport >/dev/null 2>&1 || missing="$missing pff-tools"
+  # test/bench/smtp --target postfix: a private Postfix instance (test/bench/smtp/postfix.ts) and its smtp-source.
+  [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/smtp-source ] || missing="$missing postfix"
 }
 
 find_missing
@@ -80,6 +84,11 @@ export DEBIAN_FRONTEND=noninteractive
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
+fi
+# postfix asks how to configure the system instance: "No configuration" leaves /etc/postfix without a
+# main.cf, so nothing would deliver mail even if the system instance were started.
+if command -v debconf-set-selections >/dev/null 2>&1; then
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
 fi
 apt-get -o DPkg::Lock::Timeout=300 update -q >&2
 # shellcheck disable=SC2086
