@@ -15,7 +15,7 @@
 //
 // Stopped in every exit path: stop() ends the process group; if the test
 // process dies first (a crash, a kill by the test runner), a watchdog shell
-// sees its stdin close and ends the group.
+// sees its stdin close, ends the group and removes the folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,8 @@ export interface Rspamd {
 }
 
 const RSPAMD = '/usr/bin/rspamd';
+/** $1: rspamd's process group, $2: its folder. stdin closing without "stopped" means the test process is gone. */
+const WATCHDOG = 'read -r line; [ "$line" = stopped ] && exit 0; kill -TERM "-$1" 2>/dev/null; sleep 5; kill -KILL "-$1" 2>/dev/null; rm -rf "$2"';
 
 function config(port: number): string {
   return `# Stoa test instance (test/support/rspamd.ts)
@@ -114,7 +116,7 @@ export async function startRspamd(): Promise<Rspamd> {
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const group = child.pid!;
-  const watchdog = spawn('sh', ['-c', 'read -r line; [ "$line" = stopped ] || kill -TERM -- "-$1" 2>/dev/null', 'sh', String(group)], {
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'sh', String(group), dir], {
     stdio: ['pipe', 'ignore', 'ignore'], detached: true,
   });
   watchdog.unref();
