@@ -134,6 +134,21 @@ export function combine(probabilities: readonly number[]): number {
   return (s - h + 1) / 2;
 }
 
+/**
+ * The spam probability of a message's tokens under the trained counts: the
+ * `maxTokens` tokens farthest from 0.5 (leaving out those within
+ * MIN_DISTANCE of it), combined. Pure, so the classifier report
+ * (test/bench/filter/classifier-report.ts) judges exactly what classify does.
+ */
+export function spamProbability(tokens: readonly string[], counts: ReadonlyMap<string, BayesTotals>, trained: BayesTotals, maxTokens: number): { probability: number; used: number } {
+  const evidence = tokens
+    .map((t) => tokenProbability(counts.get(t) ?? { spam: 0, ham: 0 }, trained))
+    .filter((p) => Math.abs(p - 0.5) >= MIN_DISTANCE)
+    .sort((a, b) => Math.abs(b - 0.5) - Math.abs(a - 0.5))
+    .slice(0, maxTokens);
+  return { probability: combine(evidence), used: evidence.length };
+}
+
 export interface Classification {
   /** Spam probability, or null when the scopes are not trained enough. */
   probability: number | null;
@@ -155,12 +170,7 @@ export function createBayesClassifier(store: BayesStore, options: { minMessages:
       if (trained.spam < options.minMessages || trained.ham < options.minMessages) return { probability: null, used: 0, trained };
       const tokens = messageTokens(view);
       const counts = await store.counts(scopes, tokens);
-      const evidence = tokens
-        .map((t) => tokenProbability(counts.get(t) ?? { spam: 0, ham: 0 }, trained))
-        .filter((p) => Math.abs(p - 0.5) >= MIN_DISTANCE)
-        .sort((a, b) => Math.abs(b - 0.5) - Math.abs(a - 0.5))
-        .slice(0, options.maxTokens);
-      return { probability: combine(evidence), used: evidence.length, trained };
+      return { ...spamProbability(tokens, counts, trained, options.maxTokens), trained };
     },
     learn(scope, view, cls, now) {
       const tokens = messageTokens(view);
