@@ -7,14 +7,18 @@
 # sieve-connect and python3-sievelib: two independent ManageSieve clients for
 # test/managesieve; clamav-daemon: a real clamd for the antivirus tests, which
 # make their own signature database; spamd + spamassassin: SpamAssassin's
-# daemon for the optional-scorer test of test/filter; vdirsyncer, litmus,
+# daemon for the optional-scorer test of test/filter; rspamd: the other
+# optional scorer, run by test/filter as a private instance in a temp
+# directory, never the system one; vdirsyncer, litmus,
 # python3-caldav: DAV clients for test/dav; radicale: the DAV benchmark's
 # reference server and a source of the migration tests; samba-ad-dc,
 # samba-ad-provision, ldb-tools, slapd, ldap-utils: a real AD DC and OpenLDAP
 # for test/ldap; dovecot-imapd and pff-tools: the real IMAP server and PST
 # reader the migration tests import from and check against; chromium: the
 # browser the console's end-to-end tests and benchmark drive through
-# playwright-core, at /usr/bin/chromium).
+# playwright-core, at /usr/bin/chromium; postfix: the SMTP benchmark's
+# reference server, /usr/sbin/postfix and /usr/sbin/smtp-source, run as a
+# private instance in a temp directory, never the system one).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -34,10 +38,11 @@ find_missing() {
   # test/managesieve uploads, checks and activates scripts with both (RFC 5804 clients).
   command -v sieve-connect >/dev/null 2>&1 || missing="$missing sieve-connect"
   [ -f /usr/lib/python3/dist-packages/sievelib/managesieve.py ] || missing="$missing python3-sievelib"
-  # test/filter: clamd (Debian clamav-daemon) and spamd (Debian spamd, with SpamAssassin's rules).
+  # test/filter: clamd (Debian clamav-daemon), spamd (Debian spamd, with SpamAssassin's rules) and rspamd.
   [ -x /usr/sbin/clamd ] || missing="$missing clamav-daemon"
   [ -x /usr/sbin/spamd ] || missing="$missing spamd"
   [ -d /usr/share/spamassassin ] || missing="$missing spamassassin"
+  [ -x /usr/bin/rspamd ] || missing="$missing rspamd"
   # test/dav: real CalDAV/CardDAV clients and the WebDAV suite; Radicale for the DAV benchmark's comparison.
   command -v vdirsyncer >/dev/null 2>&1 || missing="$missing vdirsyncer"
   command -v litmus >/dev/null 2>&1 || missing="$missing litmus"
@@ -52,6 +57,8 @@ find_missing() {
   # test/migration imports from a real Dovecot and a real Radicale, and checks PST reading against libpff's pffexport.
   [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] || missing="$missing dovecot-imapd"
   command -v pffexport >/dev/null 2>&1 || missing="$missing pff-tools"
+  # test/bench/smtp --target postfix: a private Postfix instance (test/bench/smtp/postfix.ts) and its smtp-source.
+  [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/smtp-source ] || missing="$missing postfix"
 }
 
 find_missing
@@ -74,12 +81,17 @@ find_missing
 [ -z "$missing" ] && exit 0
 echo "ensure-test-tools: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-# Packages must not start their system daemons (clamd, spamd, dnsmasq, slapd, samba-ad-dc …): tests start
+# Packages must not start their system daemons (clamd, spamd, rspamd, dnsmasq, slapd, samba-ad-dc …): tests start
 # their own on free ports or loopback addresses. A policy-rc.d that denies every start keeps them off
 # (invoke-rc.d, Debian policy §9.3.3).
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
+fi
+# postfix asks how to configure the system instance: "No configuration" leaves /etc/postfix without a
+# main.cf, so nothing would deliver mail even if the system instance were started.
+if command -v debconf-set-selections >/dev/null 2>&1; then
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
 fi
 apt-get -o DPkg::Lock::Timeout=300 update -q >&2
 # shellcheck disable=SC2086

@@ -36,6 +36,7 @@ export const RULES = {
   MISSING_FROM: { score: 2.0, description: 'No From: field (RFC 5322 §3.6)' },
   HEADER_DUPLICATE: { score: 1.5, description: 'A field that may appear once (From, To, Subject, Date, Message-ID, MIME-Version, Content-Type) appears twice (RFC 5322 §3.6, RFC 2045)' },
   FORGED_MUA_OUTLOOK: { score: 2.0, description: 'X-Mailer claims Outlook Express or Outlook 98–2002, whose Message-IDs look otherwise (SpamAssassin FORGED_MUA_OUTLOOK)' },
+  FORGED_MUA_CHARSET: { score: 2.0, description: 'X-Mailer/User-Agent names a desktop or phone mail program (Outlook, Thunderbird, Apple Mail …), but a text part or an RFC 2047 encoded word is in UTF-16 or UTF-32, which none of them writes (RFC 2046 §4.1.1 wants text line breaks as CR LF octets); as SpamAssassin\'s FORGED_MUA_THEBAT_CS' },
   MISSING_MIMEOLE: { score: 0.5, description: 'X-MSMail-Priority without X-MimeOLE: Outlook\'s fields, half imitated' },
   INVALID_DATE: { score: 1.0, description: 'Date: is not an RFC 5322 §3.3 date (no time zone, garbage)' },
   HEADER_8BIT_RAW: { score: 0.5, description: 'Raw 8-bit bytes that are not UTF-8 in From or Subject (RFC 6532 §3.2 allows UTF-8 only; others must be encoded, RFC 2047)' },
@@ -76,6 +77,7 @@ export const RULES = {
   RCVD_HELO_NO_DOT: { score: 0.5, description: 'A relay in the trace gave a single word as its HELO name, not a domain (RFC 5321 §4.1.1.1)' },
   RCVD_NUMERIC_HELO: { score: 0.5, description: 'A relay in the trace gave a bare IP address as its HELO name (RFC 5321 §4.1.1.1)' },
   RCVD_FORGED_HELO: { score: 1.5, description: 'A relay in the trace called itself a big mail provider (HELO yahoo.com …) without being one of its servers' },
+  MUA_DIRECT_TO_MX: { score: 2.0, description: 'A desktop or phone mail program\'s message that never passed a submission server: no authenticated hop (RFC 6409, RFC 3848), and the first client of the trace — or the connecting client, when the message carries no trace — a public address without a reverse name (SpamAssassin DOS_OE_TO_MX, rspamd DIRECT_TO_MX)' },
   DATE_RECEIVED_FUTURE: { score: 1.0, description: 'Date: more than 3 hours after the message was received (trace time stamp)' },
   MID_ADDED_BY_RELAY: { score: 0.5, description: 'The Message-ID is a relay\'s queue id: the message came without one (RFC 5322 §3.6.4)' },
   // Content.

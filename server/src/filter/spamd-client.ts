@@ -18,11 +18,14 @@ export function parseSpamdReply(text: string): SpamdResult {
   if (!status) throw new Error(`spamd: unexpected reply ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`);
   if (status[1] !== '0') throw new Error(`spamd: ${status[2]} (code ${status[1]})`);
   const spam = lines.map((l) => /^Spam:\s*(True|False|Yes|No)\s*;\s*(-?[\d.]+)\s*\/\s*(-?[\d.]+)/i.exec(l)).find((m) => m !== null);
-  if (!spam) throw new Error('spamd: no Spam: header in the reply');
+  const score = Number(spam?.[2]);
+  const required = Number(spam?.[3]);
+  // "1.2.3" matches the pattern but is NaN, 400 digits are Infinity: neither is a score.
+  if (!spam || !Number.isFinite(score) || !Number.isFinite(required)) throw new Error('spamd: no Spam: header with a score in the reply');
   return {
     spam: /^(true|yes)$/i.test(spam[1]),
-    score: Number(spam[2]),
-    required: Number(spam[3]),
+    score,
+    required,
     symbols: body.split(/[,\s]+/).map((s) => s.trim()).filter((s) => /^[A-Z0-9_]+$/i.test(s)),
   };
 }

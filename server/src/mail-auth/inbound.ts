@@ -3,7 +3,7 @@
 // resolvers, and the Authentication-Results field (RFC 8601) with this
 // server's hostname as authserv-id. The SMTP front end prepends `headers`
 // and maps `decision`.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { authenticate as AuthenticateFn } from 'mailauth';
 import type { StoaConfig } from '../config/types.ts';
 import { logDecision, type FilterDecision } from '../filter/decision.ts';
@@ -57,70 +57,6 @@ function withBudget(resolver: MailauthResolver, budgetMs: number): MailauthResol
   };
 }
 
-/**
- * Header fields whose check reads the body: DKIM-Signature and the ARC set
- * (the body hash of RFC 6376 §3.7, which ARC-Message-Signature repeats,
- * RFC 8617 §4.1.2). SPF reads the envelope and DMARC the From field, so a
- * message carrying none of these is authenticated from its header alone.
- */
-const BODY_SIGNED = /^(?:dkim-signature|arc-[a-z-]+)[ \t]*:/im;
-/** A header section longer than this is not looked into: the whole message goes to mailauth. */
-const MAX_HEADER_BYTES = 1024 * 1024;
-
-function headerEnd(bytes: Buffer): number {
-  const crlf = bytes.indexOf('\r\n\r\n');
-  if (crlf >= 0) return crlf + 4;
-  const lf = bytes.indexOf('\n\n');
-  return lf >= 0 ? lf + 2 : -1;
-}
-
-/**
- * What mailauth is given: the header section alone when no field in it
- * signs the body, so that a message's body (100 KiB of text, say) is not
- * scanned byte by byte by mailauth's line-ending pass for nothing; the whole
- * message otherwise. A stream is read only as far as the end of its header.
- */
-export async function authInput(message: Buffer | Readable): Promise<Buffer | Readable> {
-  if (Buffer.isBuffer(message)) {
-    const end = headerEnd(message.subarray(0, MAX_HEADER_BYTES));
-    return end >= 0 && !BODY_SIGNED.test(message.toString('latin1', 0, end)) ? message.subarray(0, end) : message;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let end = -1;
-  const source = message[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await source.next();
-    if (next.done) break;
-    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as string);
-    chunks.push(chunk);
-    size += chunk.length;
-    // The separator may straddle chunks: search from a few bytes before this one.
-    const seen = Buffer.concat(chunks.length > 1 ? [chunks[chunks.length - 2].subarray(-3), chunk] : [chunk]);
-    const at = headerEnd(seen);
-    if (at >= 0) {
-      end = size - seen.length + at;
-      if (end > MAX_HEADER_BYTES) end = -1;
-      break;
-    }
-    if (size > MAX_HEADER_BYTES) break;
-  }
-  const head = Buffer.concat(chunks, size);
-  if (end >= 0 && !BODY_SIGNED.test(head.toString('latin1', 0, end))) {
-    await source.return?.();
-    return head.subarray(0, end);
-  }
-  // Signed (or no header end in sight): everything read so far, then the rest of the stream.
-  return Readable.from((async function* () {
-    yield head;
-    for (;;) {
-      const next = await source.next();
-      if (next.done) return;
-      yield next.value as Buffer;
-    }
-  })(), { objectMode: false });
-}
-
 // Loaded at the first message, not when the services are built (see dkim-sign.ts).
 let mailauth: Promise<typeof AuthenticateFn> | null = null;
 const loadAuthenticate = (): Promise<typeof AuthenticateFn> => (mailauth ??= import('mailauth').then((m) => m.authenticate));
@@ -129,7 +65,7 @@ export function createInboundAuthenticator(config: Pick<StoaConfig, 'dns' | 'hos
   return {
     async authenticateInbound(input) {
       const authenticate = await loadAuthenticate();
-      const res = await authenticate(await authInput(input.message), {
+      const res = await authenticate(input.message, {
         ip: input.ip,
         helo: input.helo,
         // mailauth falls back to Return-Path when sender is undefined; a null

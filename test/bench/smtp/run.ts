@@ -19,15 +19,37 @@
 // (mail-auth/dns-resolver.ts), so the figures measure SMTP and storage.
 // --modes kept,per-connection runs every round with connections kept open
 // (default) and/or with one message per connection (connect, EHLO, one
-// transaction, QUIT). The server's RSS is printed idle after start, after
-// each round and at its peak (VmHWM), with the load average beside the rates.
-//   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--modes kept,per-connection] [--messages N] [--profile DIR] [--sieve]
+// transaction, QUIT). The server's RSS is printed idle after start, at its
+// peak in each round and after it (Stoa's VmHWM at the end), with the load
+// average beside the rates.
+//   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--modes kept,per-connection] [--messages N]
+//     [--profile DIR] [--sieve] [--target stoa,postfix] [--postfix-log]
 // --sieve gives both recipients the 50 inbox rules of test/bench/sieve
 // (through PUT /api/v1/me/rules, as a user would), so every delivery runs a
 // 50-rule Sieve script: compare with a run without it (issue 10's target).
 // --profile writes a V8 CPU profile of the server (node --cpu-prof) into DIR
 // when it stops; open it in Chrome DevTools or summarise it with
 // test/bench/cpu-profile-summary.ts.
+//
+// --target stoa,postfix runs the same matrix, with the same client threads
+// and messages, against a private stock Postfix (postfix.ts: smtpd on a free
+// loopback port, virtual(8) delivery to Maildir, needs root and Debian's
+// postfix package), one server after the other, then prints Stoa/Postfix per
+// cell. Stoa answers 250 once the message is in the mailbox; Postfix once it
+// is in its queue, and delivers afterwards. So every round waits until
+// Postfix's queue is empty (a queue file goes once its recipient's message
+// is in the Maildir) and then counts the files in Maildir new/ (Stoa: the
+// committed rows), and prints two rates: "at 250" (sent / time to the last
+// 250) and "delivered" (sent / time until the queue was empty). The fair
+// comparison is Stoa's rate against Postfix's delivered rate. Server CPU and
+// memory are those of the whole process tree (../process-tree.ts: utime +
+// stime of every process plus cutime + cstime, so Postfix's children that
+// exit during a round count through the master; RSS and PSS summed over the
+// processes, sampled every 250 ms), read from the start of a round until its
+// last delivery. --postfix-log keeps Postfix's log in its temp dir (through
+// postlogd, whose CPU then counts too); by default it logs to syslog, as a
+// stock install does.
+//   node test/bench/smtp/run.ts --target stoa,postfix --sizes 1k,100k --connections 1,10,50
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -36,8 +58,10 @@ import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { freePort, startStoa, tempDir } from '../../cli/run-stoa.ts';
+import { sampleTreeMemory, treeCpuMs, treeMemory } from '../process-tree.ts';
 import { benchRules } from '../sieve/bench-rules.ts';
 import type { ClientJob, ClientResult } from './client-worker.ts';
+import { postfixUnavailable, startPostfix } from './postfix.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,8 +72,17 @@ const { values: args } = parseArgs({
     messages: { type: 'string' },
     profile: { type: 'string' },
     sieve: { type: 'boolean', default: false },
+    target: { type: 'string', default: 'stoa' },
+    'postfix-log': { type: 'boolean', default: false },
   },
 });
+const TARGETS = args.target.split(',');
+for (const t of TARGETS) if (t !== 'stoa' && t !== 'postfix') throw new Error(`--target: stoa or postfix, not ${t}`);
+if (TARGETS.includes('postfix')) {
+  // Before Stoa's half of the run, not after it.
+  const why = postfixUnavailable();
+  if (why) throw new Error(`--target postfix: ${why}`);
+}
 const quick = args.quick;
 const ALL_SIZES = [
   { key: '1k', label: '1 KiB', bytes: 1024, messages: quick ? 600 : 6000 },
@@ -60,7 +93,8 @@ const SIZES = ALL_SIZES.filter((s) => args.sizes.split(',').includes(s.key));
 const PARALLEL = args.connections.split(',').map(Number);
 /** Connections per client thread. */
 const PER_WORKER = 25;
-const RECIPIENTS = ['alice@demo.stoa.test', 'bob@demo.stoa.test'];
+const DOMAIN = 'demo.stoa.test';
+const RECIPIENTS = ['alice', 'bob'].map((u) => `${u}@${DOMAIN}`);
 
 function serve(env: Record<string, string>): Promise<ChildProcess> {
   const child = startStoa(['serve'], { env });
@@ -70,12 +104,6 @@ function serve(env: Record<string, string>): Promise<ChildProcess> {
     child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('Stop with Ctrl-C')) resolve(child); });
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
-}
-
-/** User + system CPU of the whole server process (every thread), in ms (Linux clock ticks are 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function rssMiB(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
@@ -128,8 +156,10 @@ async function installRules(httpPort: number, user: string): Promise<void> {
   if (put.status !== 200) throw new Error(`rules for ${user}: ${put.status} ${await put.text()}`);
 }
 
+interface Round { t0: number; seconds: number; sent: number; p50: number; p99: number }
+
 let round = 0;
-async function measure(port: number, size: (typeof SIZES)[number], parallel: number, perConnection: boolean): Promise<{ rate: number; sent: number; p50: number; p99: number }> {
+async function measure(port: number, size: (typeof SIZES)[number], parallel: number, perConnection: boolean): Promise<Round> {
   const count = args.messages ? Number(args.messages) : Math.max(size.messages, parallel * 4);
   const body = bodyOf(size.bytes);
   const workers = Math.ceil(parallel / PER_WORKER);
@@ -145,58 +175,158 @@ async function measure(port: number, size: (typeof SIZES)[number], parallel: num
   const errors = results.flatMap((r) => r.errors);
   if (errors.length > 0) throw new Error(`${errors.length} messages refused, first: ${errors[0]}`);
   const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
-  const sent = latencies.length;
-  return { rate: sent / seconds, sent, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { t0, seconds, sent: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-const root = tempDir('smtp-bench');
-try {
-  const dataDir = join(root.path, 'data');
-  mkdirSync(dataDir);
-  const port = await freePort();
-  const httpPort = await freePort();
-  // 50 parallel connections from one client IP: above the default per-IP limit of 20.
-  const configFile = join(root.path, 'stoa.yaml');
-  writeFileSync(configFile, 'smtp:\n  maxConnectionsPerIp: 100\n');
-  const server = await serve({
-    STOA_CONFIG: configFile,
-    STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: String(httpPort), STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(port),
-    STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0', STOA_MANAGESIEVE_PORT: '0',
-    STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9',
-    STOA_LOG_LEVEL: 'warn',
-    ...(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {}),
-  });
-  const dbPath = join(dataDir, 'stoa.db');
-  try {
-    if (args.sieve) {
-      for (const user of RECIPIENTS) await installRules(httpPort, user);
-      console.log(`50 inbox rules (Sieve) active for ${RECIPIENTS.join(', ')}`);
+/** A server under test: its process tree is measured, its mailboxes counted. */
+interface Target {
+  name: string;
+  port: number;
+  /** Root of the measured process tree. */
+  pid: number;
+  /** Messages in the recipients' mailboxes now. */
+  delivered(): number;
+  /** Messages answered 250 and not yet in a mailbox (Stoa: none, its 250 means stored). */
+  pending(): number;
+  /** What to add to an error when deliveries stall or go missing. */
+  stalled(): string;
+}
+
+interface Cell {
+  size: (typeof SIZES)[number]; mode: string; parallel: number;
+  sent: number; rate250: number; rateDelivered: number; p50: number; p99: number; cpu: number;
+  peakRss: number; peakPss: number; rssAfter: number; delivered: number;
+}
+
+const cellKey = (size: string, mode: string, parallel: number): string => `${size}/${mode}/${parallel}`;
+
+/**
+ * Waits until the server has nothing left to deliver, checks that the mailboxes hold `expected` messages, and returns the time
+ * from `t0` when that was so. Polls the (small) queue, not the mailboxes, which grow by thousands of files per round. Fails after
+ * 60 s without progress.
+ */
+async function waitDelivered(target: Target, expected: number, t0: number): Promise<number> {
+  let pending = target.pending();
+  let progressAt = performance.now();
+  while (pending > 0) {
+    await new Promise((r) => setTimeout(r, 5));
+    const now = target.pending();
+    if (now < pending) progressAt = performance.now();
+    else if (performance.now() - progressAt > 60_000) {
+      throw new Error(`${target.name}: ${now} messages still queued, none delivered for 60 s; ${target.stalled()}`);
     }
-    let expected = storedMessages(dbPath);
-    // Idle: started, the banner printed, nothing received yet (a second later, once start-up work has settled).
-    await new Promise((r) => setTimeout(r, 1000));
-    console.log(`server RSS idle after start: ${rssMiB(server.pid!, 'VmRSS').toFixed(0)} MiB (peak so far ${peakRssMiB(server.pid!).toFixed(0)} MiB)\n`);
-    console.log('| size | connections | messages per connection | messages/s (250 = durable) | MiB/s | p50 ms | p99 ms | server CPU ms/msg | RSS after, MiB | stored | load average |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-    for (const size of SIZES) {
-      for (const mode of args.modes.split(',')) {
-        for (const parallel of PARALLEL) {
-          const loadBefore = load();
-          const cpu0 = cpuMs(server.pid!);
-          const r = await measure(port, size, parallel, mode === 'per-connection');
-          const cpu = (cpuMs(server.pid!) - cpu0) / r.sent;
-          expected += r.sent;
-          const stored = storedMessages(dbPath);
-          if (stored !== expected) throw new Error(`${r.sent} messages answered 250 but the mailboxes hold ${stored} of ${expected}`);
-          console.log(`| ${size.label} | ${parallel} | ${mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${r.rate.toFixed(1)} | ${((r.rate * size.bytes) / 1048576).toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${cpu.toFixed(2)} | ${rssMiB(server.pid!, 'VmRSS').toFixed(0)} | ${stored} ✓ | ${loadBefore} → ${load()} |`);
-        }
+    pending = now;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const delivered = target.delivered();
+  if (delivered !== expected) throw new Error(`${target.name}: the mailboxes hold ${delivered} messages, ${expected} were answered 250; ${target.stalled()}`);
+  return seconds;
+}
+
+async function runMatrix(target: Target): Promise<Map<string, Cell>> {
+  const cells = new Map<string, Cell>();
+  let expected = target.delivered();
+  // Idle: started, nothing received yet (a second later, once start-up work has settled).
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle = treeMemory(target.pid);
+  console.log(`\n${target.name}: RSS idle after start ${idle.rssMiB.toFixed(0)} MiB (PSS ${idle.pssMiB.toFixed(0)} MiB, ${idle.processes} process${idle.processes === 1 ? '' : 'es'})\n`);
+  console.log('| target | size | connections | messages per connection | msg/s at 250 | msg/s delivered | MiB/s delivered | p50 ms | p99 ms | server CPU ms/msg | peak RSS, MiB | peak PSS, MiB | RSS after, MiB | delivered | load average |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const size of SIZES) {
+    for (const mode of args.modes.split(',')) {
+      for (const parallel of PARALLEL) {
+        const loadBefore = load();
+        const cpu0 = treeCpuMs(target.pid);
+        const memory = sampleTreeMemory(target.pid);
+        const r = await measure(target.port, size, parallel, mode === 'per-connection');
+        expected += r.sent;
+        const deliveredSeconds = await waitDelivered(target, expected, r.t0);
+        const cpu = (treeCpuMs(target.pid) - cpu0) / r.sent;
+        const peak = memory.stop();
+        const after = treeMemory(target.pid);
+        const cell: Cell = {
+          size, mode, parallel, sent: r.sent, rate250: r.sent / r.seconds, rateDelivered: r.sent / deliveredSeconds, p50: r.p50, p99: r.p99, cpu,
+          peakRss: peak.rssMiB, peakPss: peak.pssMiB, rssAfter: after.rssMiB, delivered: expected,
+        };
+        cells.set(cellKey(size.key, mode, parallel), cell);
+        console.log(`| ${target.name} | ${size.label} | ${parallel} | ${mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${cell.rate250.toFixed(1)} | ${cell.rateDelivered.toFixed(1)} | ${((cell.rateDelivered * size.bytes) / 1048576).toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${cpu.toFixed(2)} | ${peak.rssMiB.toFixed(0)} | ${peak.pssMiB.toFixed(0)} | ${after.rssMiB.toFixed(0)} | ${expected} ✓ | ${loadBefore} → ${load()} |`);
       }
     }
-    console.log(`\nserver peak RSS: ${peakRssMiB(server.pid!).toFixed(0)} MiB; CPUs: ${availableParallelism()}`);
-  } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
   }
-} finally {
-  root.cleanup();
+  return cells;
+}
+
+async function withStoa<T>(body: (target: Target) => Promise<T>): Promise<T> {
+  const root = tempDir('smtp-bench');
+  try {
+    const dataDir = join(root.path, 'data');
+    mkdirSync(dataDir);
+    const port = await freePort();
+    const httpPort = await freePort();
+    // 50 parallel connections from one client IP: above the default limits of 20 per IP and 50 per /24 (with one message per
+    // connection, a closing connection can still count when the next one arrives). Postfix exempts mynetworks from its own.
+    const configFile = join(root.path, 'stoa.yaml');
+    writeFileSync(configFile, 'smtp:\n  maxConnectionsPerIp: 100\n  maxConnectionsPerNetwork: 100\n');
+    const server = await serve({
+      STOA_CONFIG: configFile,
+      STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: String(httpPort), STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(port),
+      STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0', STOA_MANAGESIEVE_PORT: '0',
+      STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9',
+      STOA_LOG_LEVEL: 'warn',
+      ...(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {}),
+    });
+    const dbPath = join(dataDir, 'stoa.db');
+    try {
+      if (args.sieve) {
+        for (const user of RECIPIENTS) await installRules(httpPort, user);
+        console.log(`50 inbox rules (Sieve) active for ${RECIPIENTS.join(', ')}`);
+      }
+      const result = await body({
+        name: 'Stoa', port, pid: server.pid!,
+        delivered: () => storedMessages(dbPath),
+        pending: () => 0,
+        stalled: () => 'Stoa answers 250 only once a message is stored',
+      });
+      console.log(`\nStoa: server peak RSS ${peakRssMiB(server.pid!).toFixed(0)} MiB (VmHWM); CPUs: ${availableParallelism()}`);
+      return result;
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+  } finally {
+    root.cleanup();
+  }
+}
+
+async function withPostfix<T>(body: (target: Target) => Promise<T>): Promise<T> {
+  const postfix = await startPostfix({ domain: DOMAIN, users: RECIPIENTS.map((r) => r.split('@')[0]), log: args['postfix-log'] });
+  try {
+    console.log(`\nPostfix ${postfix.version}: private instance in ${postfix.dir}, smtpd on 127.0.0.1:${postfix.port}, virtual(8) to Maildir`);
+    return await body({
+      name: 'Postfix', port: postfix.port, pid: postfix.pid,
+      delivered: () => postfix.delivered(),
+      // A queue file is removed once its one recipient is in the Maildir (qmgr, after virtual(8) reports success).
+      pending: () => postfix.queued(),
+      stalled: () => `${postfix.queued()} queue files left; log:\n${postfix.logTail()}`,
+    });
+  } finally {
+    await postfix.close();
+  }
+}
+
+const results = new Map<string, Map<string, Cell>>();
+if (TARGETS.includes('stoa')) results.set('stoa', await withStoa(runMatrix));
+if (TARGETS.includes('postfix')) results.set('postfix', await withPostfix(runMatrix));
+
+const stoa = results.get('stoa');
+const postfix = results.get('postfix');
+if (stoa && postfix) {
+  console.log('\nStoa / Postfix per cell (Stoa\'s 250 means stored in the mailbox; the fair rate ratio is against Postfix delivered to Maildir, the "queued" one against Postfix\'s 250):\n');
+  console.log('| size | connections | messages per connection | Stoa msg/s | Postfix msg/s delivered | **Stoa / Postfix delivered** | Postfix msg/s at 250 (queued) | Stoa / Postfix queued | CPU ms/msg Stoa : Postfix | peak RSS MiB Stoa : Postfix (PSS) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const [key, s] of stoa) {
+    const p = postfix.get(key);
+    if (!p) continue;
+    console.log(`| ${s.size.label} | ${s.parallel} | ${s.mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${s.rateDelivered.toFixed(1)} | ${p.rateDelivered.toFixed(1)} | **${(s.rateDelivered / p.rateDelivered).toFixed(2)}×** | ${p.rate250.toFixed(1)} | ${(s.rateDelivered / p.rate250).toFixed(2)}× | ${s.cpu.toFixed(2)} : ${p.cpu.toFixed(2)} | ${s.peakRss.toFixed(0)} : ${p.peakRss.toFixed(0)} (${p.peakPss.toFixed(0)}) |`);
+  }
 }

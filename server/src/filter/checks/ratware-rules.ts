@@ -1,9 +1,12 @@
 // Header rules about the software that wrote the message ("ratware", in
 // SpamAssassin's words): mail that claims to come from a well-known mail
-// program but lacks what that program always writes, dates that are not
-// RFC 5322 dates, and raw 8-bit bytes in header fields that are not UTF-8.
-// Real mail programs get these right; spamware imitating them often does not.
+// program but lacks what that program always writes or has what it never
+// writes, dates that are not RFC 5322 dates, and raw 8-bit bytes in header
+// fields that are not UTF-8. Real mail programs get these right; spamware
+// imitating them often does not.
+import { walkParts } from '../../mail/mime/part-walk.ts';
 import type { MessageView } from '../message-view.ts';
+import { desktopMailer } from './mail-programs.ts';
 import { hit, type ScoreTable } from '../rules.ts';
 import type { RuleHit } from '../pipeline-types.ts';
 
@@ -27,6 +30,40 @@ const DATE = /^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*,?\s*)?\d{1,2}\s+(?
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Unicode forms whose code units are wider than an octet (UTF-16, UTF-32,
+ * UCS-2/4, and Windows' own names for UTF-16). RFC 2046 §4.1.1 wants the
+ * line breaks of text as the octets CR LF, which these cannot give; mail
+ * programs write UTF-8 (or a legacy charset) instead, and spamware picks
+ * UTF-16 to hide its words from filters that read octets.
+ */
+const WIDE_CHARSET = /^(?:utf-?(?:16|32)(?:[lb]e)?|ucs-?[24]|iso-10646-ucs-2|unicode(?:fffe)?|csunicode)$/i;
+/** RFC 2047 §2 encoded-word, with RFC 2231 §5's optional *language: its charset. */
+const ENCODED_WORD_CHARSET = /=\?([^?*\s]{1,40})(?:\*[^?\s]*)?\?[bq]\?/gi;
+/** Header fields and MIME parts looked at: enough for any real message. */
+const MAX_FIELDS = 200;
+const MAX_PARTS = 100;
+
+/** Where the message uses a wide Unicode form ("Subject: utf-16", "text/html part: utf-16"), or null. */
+export function wideCharsetUse(m: MessageView): string | null {
+  for (const f of m.fields().slice(0, MAX_FIELDS)) {
+    for (const word of f.value.toString('latin1').matchAll(ENCODED_WORD_CHARSET)) {
+      if (WIDE_CHARSET.test(word[1])) return `${f.name}: ${word[1].toLowerCase()}`;
+    }
+  }
+  const root = m.root();
+  if (root === null) return null;
+  let parts = 0;
+  for (const { part } of walkParts(root)) {
+    if (++parts > MAX_PARTS) break;
+    const charset = part.contentType.params.charset;
+    if (part.contentType.type === 'text' && charset !== undefined && WIDE_CHARSET.test(charset.trim())) {
+      return `${part.contentType.type}/${part.contentType.subtype} part: ${charset.trim().toLowerCase()}`;
+    }
+  }
+  return null;
+}
+
 function validUtf8(bytes: Uint8Array): boolean {
   try {
     strictUtf8.decode(bytes);
@@ -43,6 +80,10 @@ export function ratwareHits(m: MessageView, s: ScoreTable): RuleHit[] {
   const mid = m.header('message-id')?.trim() ?? '';
   // SpamAssassin's FORGED_MUA_OUTLOOK: list servers rewrite Message-IDs, so list mail is left alone.
   if (OUTLOOK_MUA.test(mailer) && mid !== '' && !OUTLOOK_MID.test(mid) && !list) hits.push(hit(s, 'FORGED_MUA_OUTLOOK', `${mailer.slice(0, 40)} with ${mid.slice(0, 50)}`));
+  // SpamAssassin's FORGED_MUA_THEBAT_CS idea: the program named never writes this charset.
+  const program = desktopMailer(m);
+  const wide = program === null ? null : wideCharsetUse(m);
+  if (wide !== null) hits.push(hit(s, 'FORGED_MUA_CHARSET', `${program} does not write ${wide}`));
   // Outlook Express and Outlook write X-MSMail-Priority and X-MimeOLE together (SpamAssassin's MISSING_MIMEOLE).
   if (m.header('x-msmail-priority') !== null && m.header('x-mimeole') === null && m.header('dkim-signature') === null && !list) hits.push(hit(s, 'MISSING_MIMEOLE'));
   const date = m.header('date');

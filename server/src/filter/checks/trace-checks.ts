@@ -10,6 +10,8 @@
 // the newest such hop only — the relay that handed the message to the
 // servers on our side, as SpamAssassin's "last external relay"; the
 // connecting client itself is judged by the rdns and helo checks.
+// MUA_DIRECT_TO_MX looks at the other end, where the message started: a
+// desktop program's mail that no submission server ever saw.
 import { isIPv4 } from 'node:net';
 import { parseMailDate } from '../../mail/mime/mail-date.ts';
 import { claimsOtherProvider, isDynamicName, isPrivateAddress } from '../host-names.ts';
@@ -17,6 +19,7 @@ import { hopTime, receivedTrace, type Hop } from '../received-trace.ts';
 import { hit, type ScoreTable } from '../rules.ts';
 import type { FilterCheck, RuleHit } from '../pipeline-types.ts';
 import type { CheckDeps } from './check-deps.ts';
+import { desktopMailer } from './mail-programs.ts';
 
 const HOUR = 3_600_000;
 /**
@@ -65,13 +68,38 @@ export function traceHits(s: ScoreTable, hops: readonly Hop[], messageId: string
   return hits;
 }
 
+/**
+ * Where a message started, when it started the way spamware sends and no
+ * person's mail program does: a client that did not log in (no hop of the
+ * trace authenticated, RFC 3848), from a public address without a reverse
+ * name. The start is the oldest hop that records a client address; a
+ * message with no such hop started at the client connected to us. A desktop
+ * program's mail always passes its provider's submission server (RFC 6409)
+ * or its company's server first, and those log the login or sit in a private
+ * network; a bot sending straight to the recipients' MX does neither.
+ */
+export function directFromClient(hops: readonly Hop[], client: { ip: string; hostname: string | null }): string | null {
+  if (hops.some((h) => h.authenticated)) return null;
+  let first: Hop | undefined;
+  for (const h of hops) if (h.ip !== null) first = h;
+  if (first === undefined) return client.hostname === null && !isPrivateAddress(client.ip) ? `${client.ip} connected to us itself, without a reverse name` : null;
+  if (first.rdns !== '' || isPrivateAddress(first.ip!)) return null;
+  return `${first.ip} (HELO ${first.helo ?? '?'}) without a reverse name at ${first.by ?? '?'}`;
+}
+
 export function traceCheck(deps: CheckDeps): FilterCheck {
   return {
     name: 'received', stage: 'data', directions: ['inbound'], timeoutMs: 2000, onError: 'skip',
     async run(ctx) {
       const m = ctx.message;
       if (!m) return {};
-      return { hits: traceHits(deps.scores, receivedTrace(m.headers('received')), m.header('message-id'), m.header('date')) };
+      const hops = receivedTrace(m.headers('received'));
+      const hits = traceHits(deps.scores, hops, m.header('message-id'), m.header('date'));
+      // SpamAssassin's DOS_OE_TO_MX leaves list mail alone: a list server sends it on, with the author's X-Mailer.
+      const program = m.header('list-id') === null && m.header('list-unsubscribe') === null ? desktopMailer(m) : null;
+      const start = program === null ? null : directFromClient(hops, { ip: ctx.ip, hostname: ctx.clientHostname });
+      if (start !== null) hits.push(hit(deps.scores, 'MUA_DIRECT_TO_MX', `${program}: ${start}`));
+      return { hits };
     },
   };
 }

@@ -1,0 +1,156 @@
+// Debian's rspamd for tests (package rspamd, 3.4 on Debian 12): a private
+// instance in a temporary folder, in the foreground (-f), with its own
+// configuration, database and run folders. The configuration takes Debian's
+// rules and modules ($CONFDIR/common.conf) and adds only: one normal worker
+// (the scanner that answers /checkv2) on a free loopback port, no
+// controller, proxy or fuzzy storage, no Redis (so Bayes, greylisting and
+// the other Redis modules are off), fuzzy checks off, and DNS pointed at a
+// loopback port where nothing answers, so lookups fail at once instead of
+// waiting on a network the tests do not have.
+//
+// rspamd compiles its multi-pattern tables with Hyperscan at start (10-20 s
+// on this machine); the compiled tables, derived only from Debian's rules,
+// are kept across runs in one cache folder per user and rspamd version
+// (hs_cache_dir), so later starts take about a second.
+//
+// Stopped in every exit path: stop() ends the process group; if the test
+// process dies first (a crash, a kill by the test runner), a watchdog shell
+// sees its stdin close, ends the group and removes the folder.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../cli/run-stoa.ts';
+import { requireFile } from './test-tools.ts';
+
+export interface Rspamd {
+  /** http://127.0.0.1:port, the normal worker. */
+  url: string;
+  port: number;
+  /** rspamd's own output, last 20 KB (for failure messages). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const RSPAMD = '/usr/bin/rspamd';
+/** $1: rspamd's process group, $2: its folder. stdin closing without "stopped" means the test process is gone. */
+const WATCHDOG = 'read -r line; [ "$line" = stopped ] && exit 0; kill -TERM "-$1" 2>/dev/null; sleep 5; kill -KILL "-$1" 2>/dev/null; rm -rf "$2"';
+
+function config(port: number): string {
+  return `# Stoa test instance (test/support/rspamd.ts)
+.include "$CONFDIR/common.conf"
+options {
+  pidfile = "$RUNDIR/rspamd.pid";
+  .include "$CONFDIR/options.inc"
+  .include(try=true; priority=1,duplicate=merge) "$LOCAL_CONFDIR/local.d/options.inc"
+}
+logging {
+  type = "console";
+  level = "notice";
+}
+worker "normal" {
+  bind_socket = "127.0.0.1:${port}";
+  count = 1;
+  .include "$CONFDIR/worker-normal.inc"
+}
+`;
+}
+
+function options(hsCache: string): string {
+  return `# Nothing answers on the discard port: every lookup fails at once.
+dns { nameserver = ["127.0.0.1:9"]; timeout = 0.1s; retransmits = 0; }
+hs_cache_dir = "${hsCache}";
+`;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(2000) });
+    return res.ok && (await res.text()).startsWith('pong');
+  } catch {
+    return false;
+  }
+}
+
+function version(): string {
+  const out = spawnSync(RSPAMD, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  return /(\d+\.\d+(?:\.\d+)?)/.exec(out)?.[1] ?? 'unknown';
+}
+
+/** As root, rspamd's workers run as Debian's _rspamd user; what they write must be theirs. */
+function runAs(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const id = (flag: string): number => Number(spawnSync('id', [flag, '_rspamd'], { encoding: 'utf8' }).stdout.trim());
+  const uid = id('-u');
+  const gid = id('-g');
+  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0) throw new Error('rspamd: Debian\'s _rspamd user is missing (reinstall the rspamd package)');
+  return { uid, gid };
+}
+
+export async function startRspamd(): Promise<Rspamd> {
+  requireFile('rspamd (Debian rspamd)', [RSPAMD]);
+  const user = runAs();
+  const dir = mkdtempSync(join(tmpdir(), 'stoa-rspamd-'));
+  const hsCache = join(tmpdir(), `stoa-rspamd-hs-${process.getuid?.() ?? 'user'}-${version()}`);
+  for (const sub of ['local/local.d', 'db', 'run']) mkdirSync(join(dir, sub), { recursive: true });
+  mkdirSync(hsCache, { recursive: true });
+  const port = await freePort();
+  writeFileSync(join(dir, 'rspamd.conf'), config(port));
+  writeFileSync(join(dir, 'local/local.d/options.inc'), options(hsCache));
+  // Debian's fuzzy_check asks rspamd.com's fuzzy servers: not here.
+  writeFileSync(join(dir, 'local/local.d/fuzzy_check.conf'), 'enabled = false;\n');
+  if (user) {
+    for (const path of [dir, join(dir, 'local'), join(dir, 'local/local.d'), join(dir, 'db'), join(dir, 'run'), hsCache]) chownSync(path, user.uid, user.gid);
+  }
+  const args = [
+    '-f', '-c', join(dir, 'rspamd.conf'),
+    '--var', 'CONFDIR=/etc/rspamd', '--var', `LOCAL_CONFDIR=${join(dir, 'local')}`,
+    '--var', `DBDIR=${join(dir, 'db')}`, '--var', `RUNDIR=${join(dir, 'run')}`, '--var', `LOGDIR=${join(dir, 'run')}`,
+    ...(user ? ['-u', '_rspamd', '-g', '_rspamd'] : []),
+  ];
+  let log = '';
+  const keep = (d: Buffer): void => { log = (log + d.toString()).slice(-20_000); };
+  // Its own process group, so stopping it stops its workers too.
+  const child: ChildProcess = spawn(RSPAMD, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const group = child.pid!;
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'sh', String(group), dir], {
+    stdio: ['pipe', 'ignore', 'ignore'], detached: true,
+  });
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
+  const killGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-group, signal);
+    } catch { /* already gone */ }
+  };
+  const onExit = (): void => killGroup('SIGKILL');
+  process.once('exit', onExit);
+
+  let stopped = false;
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) killGroup('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 10_000); })]);
+    clearTimeout(timer);
+    killGroup('SIGKILL');
+    watchdog.stdin!.end('stopped\n');
+    process.removeListener('exit', onExit);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (!(await answers(url))) {
+    if (Date.now() > deadline || child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new Error(`rspamd did not start within 120 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, port, log: () => log, stop };
+}
