@@ -15,7 +15,8 @@ describe('stoa backup', () => {
   before(async () => {
     await initStore(data.path);
     assert.equal((await runStoa(['domain', 'add', 'backup.example'], { env })).code, 0);
-    const store = await openSqliteStore({ path: join(data.path, 'stoa.db'), blobsPath: join(data.path, 'blobs') });
+    // Bodies as files (however small) where the test counts the files a backup copies.
+    const store = await openSqliteStore({ path: join(data.path, 'stoa.db'), blobsPath: join(data.path, 'blobs'), blobInlineMaxBytes: 0 });
     firstBlob = (await store.blobs.put(Buffer.from('Subject: one\r\n\r\nfirst body\r\n'))).id;
     await store.close();
   });
@@ -47,7 +48,7 @@ describe('stoa backup', () => {
   });
 
   it('copies only new message bodies when refreshed with --force', async () => {
-    const store = await openSqliteStore({ path: join(data.path, 'stoa.db'), blobsPath: join(data.path, 'blobs') });
+    const store = await openSqliteStore({ path: join(data.path, 'stoa.db'), blobsPath: join(data.path, 'blobs'), blobInlineMaxBytes: 0 });
     await store.blobs.put(Buffer.from('Subject: two\r\n\r\nsecond body\r\n'));
     await store.close();
     const r = await runStoa(['backup', dest.path, '--force', '--json'], { env });
@@ -55,6 +56,21 @@ describe('stoa backup', () => {
     const manifest = JSON.parse(r.stdout);
     assert.equal(manifest.blobs, 2);
     assert.equal(manifest.blobsCopied, 1);
+  });
+
+  it('carries a small body kept in the database inside the database copy', async () => {
+    const store = await openSqliteStore({ path: join(data.path, 'stoa.db'), blobsPath: join(data.path, 'blobs') });
+    const small = await store.blobs.put(Buffer.from('Subject: three\r\n\r\nkept in the database\r\n'));
+    await store.close();
+    const r = await runStoa(['backup', dest.path, '--force', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).blobs, 2, 'no file for it');
+    const copy = await openSqliteStore({ path: join(dest.path, 'stoa.db'), blobsPath: join(dest.path, 'blobs') });
+    try {
+      assert.equal((await copy.blobs.read(small.id)).toString(), 'Subject: three\r\n\r\nkept in the database\r\n');
+    } finally {
+      await copy.close();
+    }
   });
 
   it('explains that MongoDB deployments use mongodump', async () => {

@@ -70,6 +70,7 @@ export const configSchema = Obj({
     blobs: Obj({
       path: Str('Blob directory'),
       gcGraceHours: Int(1, 24 * 365, 'Keep unreferenced blobs this long'),
+      inlineMaxBytes: Int(0, 1024 * 1024, 'Keep bodies up to this size in the database (sqlite driver)'),
     }),
   }),
   listeners: Obj({
@@ -438,7 +439,7 @@ export function defaultConfig(): StoaConfig {
       driver: 'sqlite',
       sqlite: { path: 'stoa.db', busyTimeoutMs: 5000 },
       mongodb: { url: null, database: 'stoa' },
-      blobs: { path: 'blobs', gcGraceHours: 24 },
+      blobs: { path: 'blobs', gcGraceHours: 24, inlineMaxBytes: 64 * 1024 },
     },
     listeners: {
       http: { enabled: true, host: '0.0.0.0', port: 8080, trustProxy: false },

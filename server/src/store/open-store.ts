@@ -31,5 +31,6 @@ export async function openStore(config: StoaConfig): Promise<Store> {
     path: inDataDir(config, config.store.sqlite.path),
     blobsPath: inDataDir(config, config.store.blobs.path),
     busyTimeoutMs: config.store.sqlite.busyTimeoutMs,
+    blobInlineMaxBytes: config.store.blobs.inlineMaxBytes,
   });
 }

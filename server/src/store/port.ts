@@ -207,8 +207,11 @@ export interface CounterStore {
  * one commit:
  * 1. `write` makes the content durable (fsynced under its final name) and
  *    records nothing, or as little as the adapter needs to find it again;
+ *    an adapter may instead keep a small body in its database, returning
+ *    the bytes in `info.inline` and writing nothing yet;
  * 2. `tx.blobRefs.register(info, n)` inside the `atomic()` that commits the
- *    metadata pointing at the blob records it and takes its references.
+ *    metadata pointing at the blob records it (with `info.inline`, its
+ *    bytes: durable with that commit) and takes its references.
  * Content written but never registered (a crash or a failed transaction
  * between the two steps) is an orphan, and blobs whose references all went
  * are unreferenced: `gc` removes both once older than the grace period.

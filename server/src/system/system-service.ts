@@ -110,7 +110,10 @@ export function createSystemService(deps: SystemDeps): SystemService {
           setting('store.driver', config.store.driver, 'Storage backend'),
           setting('dataDir', config.dataDir, 'Data directory'),
           ...(config.store.driver === 'sqlite'
-            ? [setting('store.sqlite.path', config.store.sqlite.path, 'Database file'), setting('store.blobs.path', config.store.blobs.path, 'Message bodies')]
+            ? [
+              setting('store.sqlite.path', config.store.sqlite.path, 'Database file'), setting('store.blobs.path', config.store.blobs.path, 'Message bodies'),
+              setting('store.blobs.inlineMaxBytes', config.store.blobs.inlineMaxBytes, 'Bodies up to this size kept in the database'),
+            ]
             : [setting('store.mongodb.database', config.store.mongodb.database, 'Database')]),
           setting('store.blobs.gcGraceHours', config.store.blobs.gcGraceHours, 'Unreferenced bodies kept this long'),
         ],

@@ -89,11 +89,16 @@ export function countRows(db: DatabaseSync): RowCounts {
   return counts;
 }
 
-/** Message bodies the database refers to that are missing from a blob tree (at most `limit` of them). */
+/**
+ * Message bodies the database refers to that are missing from a blob tree (at
+ * most `limit` of them). Bodies the database holds itself (blob_data) have no
+ * file to look for: they travel with the database copy.
+ */
 export async function missingBlobs(db: DatabaseSync, blobRoot: string, limit = 20): Promise<{ missing: string[]; checked: number }> {
   const missing: string[] = [];
   let checked = 0;
-  for (const row of db.prepare('SELECT id FROM blobs WHERE refs > 0').iterate() as Iterable<{ id: string }>) {
+  const sql = 'SELECT id FROM blobs b WHERE refs > 0 AND NOT EXISTS (SELECT 1 FROM blob_data d WHERE d.id = b.id)';
+  for (const row of db.prepare(sql).iterate() as Iterable<{ id: string }>) {
     checked++;
     const id = row.id;
     const found = await stat(join(blobRoot, id.slice(0, 2), id.slice(2, 4), id)).then(() => true, () => false);

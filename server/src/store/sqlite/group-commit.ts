@@ -21,8 +21,12 @@
 //   https://www.sqlite.org/pragma.html#pragma_synchronous), and the units are
 //   settled only after an fdatasync of the WAL file, on the libuv threadpool,
 //   that started after their COMMIT returned: the same guarantee as FULL (a
-//   settled unit is on disk), and one fsync covers every batch committed
-//   while the previous one ran. A failed WAL fsync fails its units and every
+//   settled unit is on disk). A unit that arrives while a WAL fsync runs could
+//   not be settled before the next one anyway, so no batch opens until that
+//   fsync is done: everything queued meanwhile then shares one transaction
+//   (one BEGIN, one COMMIT, each page written to the WAL once) and the next
+//   fsync, instead of each unit committing alone as soon as it arrives and
+//   only its fsync being shared. A failed WAL fsync fails its units and every
 //   later one: what the kernel dropped cannot be known (the store must be
 //   reopened). Other connections may read a committed batch before its fsync
 //   finishes; nothing is reported done to a caller before it.
@@ -116,6 +120,8 @@ export class GroupCommit {
             head.reject(err);
           }
         } else {
+          // Units queued while the WAL fsync runs wait for it together (see the top of this file).
+          while (this.#syncing) await this.#syncing;
           await this.#batch();
         }
       }

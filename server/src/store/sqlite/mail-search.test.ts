@@ -74,7 +74,8 @@ describe('sqlite full-text search', () => {
   });
 
   it('re-indexes bodies indexed with positions before migration 25, searching them exactly meanwhile', async () => {
-    const opts = options();
+    // Bodies as files: schema 24 has no blob_data for the bytes of small ones.
+    const opts = { ...options(), blobInlineMaxBytes: 0 };
     const store = await openSqliteStore(opts);
     const box = await mailboxFixture(store, newId(), 'INBOX');
     const items = await Promise.all(['walrus on the ice', 'heron in the reeds'].map((text, i) => storedMessage(store, { subject: `s${i}`, text })));
@@ -88,7 +89,8 @@ describe('sqlite full-text search', () => {
       );
       INSERT INTO mail_search (rowid, search_text) SELECT id, substr(search_text, 1, 32768) FROM mail_bodies;
       DELETE FROM mail_search_pending;
-      DELETE FROM schema_migrations WHERE version = 25;`);
+      DROP TABLE blob_data;
+      DELETE FROM schema_migrations WHERE version >= 25;`);
     db.close();
     const reopened = await openSqliteStore(opts);
     assert.deepEqual(await reopened.messages.searchText(box.id, 'on the ice'), [1]);

@@ -368,6 +368,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // The full-text index without positions; every body re-indexed in the background (mail-schema.ts, issue 8).
     sql: MAIL_SEARCH_DETAIL_NONE_SQL,
   },
+  {
+    version: 26,
+    name: 'blob-data',
+    // The bytes of bodies small enough to be kept in the database instead of a file (blob-refs.ts, issue 8).
+    // A rowid table: its rows are large, and the blobs row they belong to is updated (refs) without touching them.
+    sql: 'CREATE TABLE blob_data (id TEXT PRIMARY KEY, data BLOB NOT NULL);',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -7,7 +7,7 @@ import { closeSync, openSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StoaError } from '../../errors/catalogue.ts';
-import { FsBlobStore } from '../blobs/fs-blob-store.ts';
+import { DEFAULT_INLINE_MAX_BYTES, FsBlobStore } from '../blobs/fs-blob-store.ts';
 import { ensureWritableDir, syncDir } from '../data-dir.ts';
 import type { Store, StoreTx } from '../port.ts';
 import { sqliteAccountStore } from './accounts.ts';
@@ -58,6 +58,8 @@ export interface SqliteStoreOptions {
   onSearchIndexError?: (err: unknown) => void;
   /** Time budget of one group-commit batch (group-commit.ts, default 10 ms); tests raise it to make batching independent of the machine's speed. */
   groupCommitMaxBatchMs?: number;
+  /** Bodies given as a Buffer of at most this many bytes are kept in the database, not as files (fs-blob-store.ts); 0: never. */
+  blobInlineMaxBytes?: number;
 }
 
 /** The SQLite store, with its full-text indexer reachable for tests and tools. */
@@ -211,7 +213,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     const store: SqliteStore = {
       kind: 'sqlite',
       ...stores,
-      blobs: blobs = new FsBlobStore(options.blobsPath, sqliteBlobCatalog(standalone)),
+      blobs: blobs = new FsBlobStore(options.blobsPath, sqliteBlobCatalog(standalone), { inlineMaxBytes: options.blobInlineMaxBytes ?? DEFAULT_INLINE_MAX_BYTES }),
       throttle: sqliteThrottleStore(standalone),
       locks: sqliteLockStore(standalone),
       dkimKeys: sqliteDkimKeyStore(standalone),
