@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
-import { rawTokens } from './bayes-classifier.ts';
+import { messageTokens, rawTokens } from './bayes-classifier.ts';
 import { bayesWeight } from './checks/bayes-check.ts';
 import { createMessageView } from './message-view.ts';
 
@@ -56,4 +57,12 @@ describe('how much the classifier counts while it learns', () => {
   for (const [spam, ham, weight] of table) {
     it(`${spam} spam / ${ham} ham trained → BAYES_* count ×${weight}`, () => assert.equal(bayesWeight({ spam, ham }, 200), weight));
   }
+});
+
+describe('the stored form of a token', () => {
+  it('is the first 12 characters of its SHA-1 in base64url, as trained counts were stored', () => {
+    const bytes = Buffer.from('From: a@example.org\r\nSubject: Grüße\r\n\r\nwinning numbers for you\r\n', 'utf8');
+    const m = createMessageView(bytes, bytes.length, () => Readable.from([bytes]), 1 << 20);
+    assert.deepEqual(messageTokens(m), rawTokens(m).map((t) => createHash('sha1').update(t).digest('base64url').slice(0, 12)));
+  });
 });

@@ -8,7 +8,7 @@
 // Counts live per scope ("global", "domain:<id>", "user:<id>"); a message is
 // classified with the sum of the scopes that apply to it, so a user's own
 // training counts on top of the domain's and the admin-fed global corpus.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { BayesStore, BayesTotals, TrainingClass } from '../store/filter-port.ts';
 import { addressOf, domainOf, urlHost, type MessageView } from './message-view.ts';
 
@@ -32,8 +32,9 @@ const CJK = '\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u
 const CJK_RUN = new RegExp(`[${CJK}]`);
 const CJK_SPLIT = new RegExp(`([${CJK}]+)`);
 
+/** SHA-1 in one call (crypto.hash): no Hash object per token, the same digest as before. */
 function hashToken(token: string): string {
-  return createHash('sha1').update(token).digest('base64url').slice(0, 12);
+  return hash('sha1', token, 'base64url').slice(0, 12);
 }
 
 /** Words and features of a message, unhashed (for tests and debugging). */

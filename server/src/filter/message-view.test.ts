@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
-import { createMessageView } from './message-view.ts';
+import { createMessageView, PART_SCAN_CHARS, scanPrefix } from './message-view.ts';
 
 const view = (text: string) => {
   const bytes = Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'latin1');
@@ -31,5 +31,49 @@ describe('the message view the checks read', () => {
     assert.equal(m.header('subject'), 'Grüße');
     assert.ok(Object.isFrozen(m.headers('received')));
     assert.deepEqual(m.headers('x-none'), []);
+  });
+});
+
+describe('the text the rules read: the first 50,000 characters of each part (SpamAssassin body_part_scan_size)', () => {
+  /** A message of text/plain parts, given as they are (CRLF line ends, as SMTP stores them). */
+  const message = (parts: string[]) => {
+    const bytes = Buffer.from([
+      'From: a@example.org', 'Subject: s', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=b', '',
+      ...parts.flatMap((p) => ['--b', 'Content-Type: text/plain', '', p]), '--b--', '',
+    ].join('\r\n'), 'latin1');
+    return createMessageView(bytes, bytes.length, () => Readable.from([bytes]), 1 << 20);
+  };
+  /** Text of `length` characters in lines of 50 (CRLF included). */
+  const filler = (length: number): string => `${'x'.repeat(48)}\r\n`.repeat(Math.ceil(length / 50)).slice(0, length);
+
+  it('cuts after the next line break, else the next space, within 1,024 characters, else at the limit', () => {
+    assert.equal(scanPrefix('abc', 3), 'abc');
+    assert.equal(scanPrefix('abcd\nef', 3), 'abcd\n');
+    assert.equal(scanPrefix(`abc${'d'.repeat(1020)}\n e`, 3), `abc${'d'.repeat(1020)}\n`);
+    assert.equal(scanPrefix(`abc${'d'.repeat(1030)}\n e f`, 3), 'abc');
+    assert.equal(scanPrefix(`abc${'d'.repeat(600)} ${'e'.repeat(600)}\n`, 3), `abc${'d'.repeat(600)} `);
+    assert.equal(PART_SCAN_CHARS, 50_000);
+  });
+
+  it('reads a part of exactly 50,000 characters whole', () => {
+    const part = `${filler(PART_SCAN_CHARS - 12)}act now here`;
+    assert.equal(part.length, PART_SCAN_CHARS);
+    const m = message([part]);
+    assert.match(m.text(), /act now here/);
+  });
+
+  it('sees a phrase just inside the limit, not one just past it', () => {
+    const inside = message([`${filler(PART_SCAN_CHARS - 50)}click here to win${'y'.repeat(20)}\r\n${filler(2000)}`]);
+    assert.match(inside.text(), /click here to win/);
+    const past = message([`${filler(PART_SCAN_CHARS + 1100)}click here to win\r\n`]);
+    assert.doesNotMatch(past.text(), /click here/);
+    assert.ok(past.text().length <= PART_SCAN_CHARS + 1024 + 100);
+  });
+
+  it('limits each part on its own, and still finds links past the limit', () => {
+    const m = message([`${filler(PART_SCAN_CHARS + 5000)}see https://past.example/offer\r\n`, 'second part: act now']);
+    assert.match(m.text(), /second part: act now/);
+    assert.doesNotMatch(m.text(), /past\.example/);
+    assert.deepEqual(m.urls(), ['https://past.example/offer']);
   });
 });

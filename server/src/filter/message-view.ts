@@ -4,6 +4,8 @@
 // stream the whole message. Only the first `maxScanBytes` are parsed: spam
 // is small, and a 50 MiB message must not cost 50 MiB of parsing per check
 // (SpamAssassin skips messages over 500 KB altogether; we scan their start).
+// The rules and the classifier read the first PART_SCAN_CHARS of each text
+// part, as SpamAssassin's body rules do (body_part_scan_size).
 import type { Readable } from 'node:stream';
 import { decodeBody, decodePart } from '../mail/mime/decode-body.ts';
 import { decodeWords } from '../mail/mime/envelope.ts';
@@ -20,6 +22,30 @@ import { headerBodyGap, insertHeaderEnd, recoverBoundary, withBoundary } from '.
 const MAX_TEXT_CHARS = 256 * 1024;
 const MAX_URLS = 500;
 const LIMITS = { maxDepth: 20, maxParts: 500 };
+/**
+ * Text of one part the content rules and the classifier read, in
+ * characters: SpamAssassin's body_part_scan_size (50,000 by default). Spam
+ * says what it sells at the start; a long newsletter, a pasted log or a
+ * 100 KiB report costs its first 50,000 characters, not all of them. URLs
+ * and the raw HTML are read further (MAX_TEXT_CHARS).
+ */
+export const PART_SCAN_CHARS = 50_000;
+/** How far past PART_SCAN_CHARS the cut looks for the end of a line or word. */
+const CUT_SLACK = 1024;
+
+/**
+ * The first PART_SCAN_CHARS of a part's text, cut as SpamAssassin cuts it:
+ * after the next line break if one comes within CUT_SLACK characters, else
+ * after the next space, else at the limit.
+ */
+export function scanPrefix(text: string, limit = PART_SCAN_CHARS): string {
+  if (text.length <= limit) return text;
+  for (const stop of ['\n', ' ']) {
+    const at = text.indexOf(stop, limit);
+    if (at >= 0 && at - limit <= CUT_SLACK) return text.slice(0, at + 1);
+  }
+  return text.slice(0, limit);
+}
 
 export interface Attachment {
   /** File name as given (RFC 2231/2047 decoded by the parser), '' when none. */
@@ -43,7 +69,7 @@ export interface MessageView {
   header(name: string): string | null;
   /** Every field of that name, unfolded and decoded (cached: shared by the checks, not to be changed). */
   headers(name: string): readonly string[];
-  /** Decoded text of every text part (HTML as text), capped. */
+  /** Decoded text of every text part (HTML as text), the first PART_SCAN_CHARS of each, capped. */
   text(): string;
   /** Raw HTML of the text/html parts (decoded, capped), '' when none. */
   html(): string;
@@ -110,6 +136,8 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
   const scanned = raw.length > maxScanBytes ? raw.subarray(0, maxScanBytes) : raw;
   let parsed: Parsed | null = null;
   let text: string | null = null;
+  /** Every text part in full (up to MAX_TEXT_CHARS), where URLs are looked for. */
+  let fullText: string | null = null;
   let html: string | null = null;
   let plainOnly: string | null = null;
   let htmlOnly: string | null = null;
@@ -130,6 +158,7 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
   const bodies = (): void => {
     if (text !== null) return;
     const texts: string[] = [];
+    const fullTexts: string[] = [];
     const htmls: string[] = [];
     const plains: string[] = [];
     const htmlTexts: string[] = [];
@@ -139,8 +168,9 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
     if (root && root.contentType.type === 'multipart' && root.children.length === 0) {
       // No part to read: show the body as a client would, as plain text.
       const shown = bytesToText(bytes.subarray(root.bodyStart, Math.min(root.bodyEnd, root.bodyStart + MAX_TEXT_CHARS)));
-      texts.push(shown);
-      plains.push(shown);
+      fullTexts.push(shown);
+      texts.push(scanPrefix(shown));
+      plains.push(scanPrefix(shown));
     } else if (root) {
       for (const { part, messageRoot } of walkParts(root)) {
         if (part.contentType.type === 'multipart' || part.message) continue;
@@ -152,11 +182,13 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
           if (part.contentType.subtype === 'html') {
             htmls.push(decoded.slice(0, MAX_TEXT_CHARS));
             const asText = htmlToText(decoded.slice(0, MAX_TEXT_CHARS));
-            texts.push(asText);
-            htmlTexts.push(asText);
+            fullTexts.push(asText);
+            texts.push(scanPrefix(asText));
+            htmlTexts.push(scanPrefix(asText));
           } else {
-            texts.push(decoded.slice(0, MAX_TEXT_CHARS));
-            plains.push(decoded.slice(0, MAX_TEXT_CHARS));
+            fullTexts.push(decoded.slice(0, MAX_TEXT_CHARS));
+            texts.push(scanPrefix(decoded));
+            plains.push(scanPrefix(decoded));
           }
           chars += decoded.length;
         } else if (!isText && (filename !== '' || part.contentType.type !== 'text')) {
@@ -166,6 +198,7 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
       }
     }
     text = texts.join('\n').slice(0, MAX_TEXT_CHARS);
+    fullText = fullTexts.join('\n').slice(0, MAX_TEXT_CHARS);
     html = htmls.join('\n').slice(0, MAX_TEXT_CHARS);
     plainOnly = plains.join('\n').slice(0, MAX_TEXT_CHARS);
     htmlOnly = htmlTexts.join('\n').slice(0, MAX_TEXT_CHARS);
@@ -200,8 +233,9 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
       if (urls) return urls;
       bodies();
       const set = new Set<string>();
-      // RFC 3986 URIs as spammers write them: in the text and in href="…".
-      for (const m of `${text!}\n${html!}`.matchAll(/\bhttps?:\/\/[^\s"'<>()\\]{1,2000}/gi)) {
+      // RFC 3986 URIs as spammers write them: in the text and in href="…" (a text without "://" has none).
+      const haystack = fullText!.includes('://') || html!.includes('://') ? `${fullText!}\n${html!}` : '';
+      for (const m of haystack.matchAll(/\bhttps?:\/\/[^\s"'<>()\\]{1,2000}/gi)) {
         set.add(m[0].replace(/[.,;:!?]+$/, ''));
         if (set.size >= MAX_URLS) break;
       }

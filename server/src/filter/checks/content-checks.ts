@@ -12,7 +12,7 @@ import type { FilterCheck, RuleHit } from '../pipeline-types.ts';
 import type { CheckDeps } from './check-deps.ts';
 import { alternativesDiffer, hidesText, linkMismatch, titleDiffers } from './html-rules.ts';
 import { disguisedWords } from './obfuscation.ts';
-import { familyHits, personalDataForm, phraseText, PRICES, SCAM_FAMILIES, SCAM_MANY } from './phrase-rules.ts';
+import { familyHits, hasPrices, personalDataForm, phraseText, SCAM_FAMILIES, SCAM_MANY } from './phrase-rules.ts';
 import { unexpectedScript } from './script-rules.ts';
 
 /** SpamAssassin's Generic Test for Unsolicited Bulk Email (spamassassin.apache.org/gtube). */
@@ -22,6 +22,31 @@ export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-E
 const PHISH_PATH = /\/wp-(?:content|includes|admin)\/[^?#]*\.(?:php|html?)\b|\/(?:sign-?in|log-?in|logon|verify|webscr)[\w-]*\.php\b/i;
 const SHORTENERS = /^(?:bit\.ly|tinyurl\.com|goo\.gl|t\.co|ow\.ly|is\.gd|buff\.ly|rebrand\.ly|cutt\.ly|shorturl\.at|tiny\.cc|rb\.gy)$/;
 const IP_HOST = /^(?:\d{1,3}\.){3}\d{1,3}$|^\[[0-9a-f:]+\]$/i;
+
+const CAPITAL = /[A-Z]/g;
+
+/**
+ * At least 200 letters A–Z, over 40 % of them capitals. Such a text has at
+ * least 81 capitals, which a native search rules out at once in most mail;
+ * only then are the letters counted, in one pass without building strings.
+ */
+function shouting(text: string): boolean {
+  let capitals = 0;
+  CAPITAL.lastIndex = 0;
+  while (capitals <= 80 && CAPITAL.test(text)) capitals++;
+  if (capitals <= 80) return false;
+  let letters = 0;
+  capitals = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) letters++;
+    else if (c >= 0x41 && c <= 0x5a) {
+      letters++;
+      capitals++;
+    }
+  }
+  return letters >= 200 && capitals / letters > 0.4;
+}
 
 function phraseHits(deps: CheckDeps, text: string): RuleHit[] {
   const flat = phraseText(text);
@@ -35,8 +60,7 @@ function phraseHits(deps: CheckDeps, text: string): RuleHit[] {
   if (form !== null) hits.push(hit(deps.scores, 'FORM_PERSONAL_DATA', form));
   // SpamAssassin-style meta rule: several independent families in one message.
   if (families.length + (disguised.length >= 2 ? 1 : 0) + (form !== null ? 1 : 0) >= 3) hits.push(hit(deps.scores, 'CONTENT_SPAMMY_MIX', hits.map((h) => h.rule).join(' ')));
-  const letters = text.replace(/[^A-Za-z]/g, '');
-  if (letters.length >= 200 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.4) hits.push(hit(deps.scores, 'CONTENT_SHOUTING'));
+  if (shouting(text)) hits.push(hit(deps.scores, 'CONTENT_SHOUTING'));
   if ((text.match(/!{2,}|!\s/g) ?? []).length >= 6) hits.push(hit(deps.scores, 'CONTENT_EXCLAIM'));
   return hits;
 }
@@ -110,7 +134,7 @@ export function contentCheck(deps: CheckDeps): FilterCheck {
       const phish = m.urls().find((u) => PHISH_PATH.test(u));
       if (phish) hits.push(hit(deps.scores, 'URI_PHISH_PATH', phish.slice(0, 100)));
       const plainText = m.text();
-      if ((text.match(PRICES) ?? []).length >= 2) hits.push(hit(deps.scores, 'CONTENT_PRICES'));
+      if (hasPrices(text, 2)) hits.push(hit(deps.scores, 'CONTENT_PRICES'));
       const script = unexpectedScript(text, deps.config.filter.expectedScripts);
       if (script !== null) hits.push(hit(deps.scores, 'TEXT_SCRIPT_UNEXPECTED', script));
       if (html !== '' && m.urls().length > 0 && plainText.replace(/\s+/g, ' ').trim().length < 100) hits.push(hit(deps.scores, 'HTML_SHORT_LINK'));

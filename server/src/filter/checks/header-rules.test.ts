@@ -113,3 +113,15 @@ describe('fraud scripts', () => {
     assert.ok(r.includes('CONTENT_ROMANCE') && !r.includes('CONTENT_SCAM_MANY'), r.join(' '));
   });
 });
+
+describe('a text mostly in capitals (CONTENT_SHOUTING: 200 letters or more, over 40 % capitals)', () => {
+  // The subject "Hello" counts too: 5 letters, 1 capital.
+  const shouts = async (capitals: number, small: number): Promise<boolean> => {
+    const body = `${'ABCDEFGHIJ'.repeat(20).slice(0, capitals)} 1234 ${'abcdefghij'.repeat(20).slice(0, small)} !?`;
+    return (await rules(`${head('From: a@sender.example\nTo: bob@local.test')}\n${body}\n`)).includes('CONTENT_SHOUTING');
+  };
+  it('81 capitals of 200 letters', async () => assert.equal(await shouts(80, 115), true));
+  it('not 80 of 200 (exactly 40 %)', async () => assert.equal(await shouts(79, 116), false));
+  it('not under 200 letters, however many capitals', async () => assert.equal(await shouts(150, 40), false));
+  it('not a long text with few capitals', async () => assert.equal(await shouts(60, 200), false));
+});

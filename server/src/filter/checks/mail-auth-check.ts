@@ -5,10 +5,43 @@
 // tempered by mailAuth.dmarcPolicy and its per-domain overrides).
 // This check runs for every MX message, allow-listed client or not: the allow
 // list skips blocklists and greylisting only.
-import { domainOf, addressOf } from '../message-view.ts';
+import type { Readable } from 'node:stream';
+import { domainOf, addressOf, type MessageView } from '../message-view.ts';
 import { hit } from '../rules.ts';
 import type { FilterCheck, RuleHit } from '../pipeline-types.ts';
 import type { CheckDeps } from './check-deps.ts';
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * The end of the header section as mailauth finds it (its message parser,
+ * after turning bare LFs into CRLF): just past the first empty line. -1 when
+ * the scanned bytes hold none, or the message starts with one.
+ */
+export function headerSectionEnd(raw: Buffer): number {
+  if (raw[0] === LF || (raw[0] === CR && raw[1] === LF)) return -1;
+  // CRLF first (what SMTP delivers), then a bare-LF empty line before it: neither search runs on into the body.
+  const crlf = raw.indexOf('\n\r\n');
+  const bare = (crlf < 0 ? raw : raw.subarray(0, crlf + 1)).indexOf('\n\n');
+  if (bare >= 0) return bare + 2;
+  return crlf >= 0 ? crlf + 3 : -1;
+}
+
+/**
+ * What mailauth reads. Without a DKIM-Signature or an ARC set in the header
+ * (RFC 6376, RFC 8617) no body hash is computed, yet mailauth's parser still
+ * walks every byte of the body (its line-ending pass, a JavaScript loop per
+ * byte): such a message gets the header section alone, which gives the same
+ * results. Signed mail gets all of it, as a Buffer when the scanned bytes
+ * are the whole message (no stream to pipe), else the stream.
+ */
+export function authInput(m: MessageView): Buffer | Readable {
+  const end = headerSectionEnd(m.raw);
+  // Any mention of either field name keeps the body: a wider test is only slower.
+  if (end > 0 && !/dkim-signature|arc-/i.test(m.raw.toString('latin1', 0, end))) return m.raw.subarray(0, end);
+  return m.truncated ? m.stream() : m.raw;
+}
 
 export function mailAuthCheck(deps: CheckDeps): FilterCheck {
   const s = deps.scores;
@@ -17,7 +50,7 @@ export function mailAuthCheck(deps: CheckDeps): FilterCheck {
     async run(ctx) {
       const message = ctx.message;
       if (!message) return {};
-      const r = await deps.inbound.authenticateInbound({ message: message.stream(), ip: ctx.ip, helo: ctx.helo, mailFrom: ctx.sender ?? '' });
+      const r = await deps.inbound.authenticateInbound({ message: authInput(message), ip: ctx.ip, helo: ctx.helo, mailFrom: ctx.sender ?? '' });
       ctx.addHeaders.push(r.headers);
       ctx.facts.auth = r;
       const hits: RuleHit[] = [];

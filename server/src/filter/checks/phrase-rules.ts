@@ -5,8 +5,10 @@
 // "unsubscribe" five times is not five times as suspicious. Families whose
 // phrases also occur in ordinary mail fire only from two different phrases
 // on. The patterns are compiled once, written in lower case and matched
-// against phraseText(); the text is capped by the message view.
+// against phraseText() together, in one pass (pattern-set.ts); the text is
+// capped by the message view.
 import type { RuleName } from '../rules.ts';
+import { PatternSet } from './pattern-set.ts';
 
 interface Family { rule: RuleName; re: RegExp; min: number }
 
@@ -28,6 +30,14 @@ export const FAMILIES: readonly Family[] = [
 
 /** Prices and discounts: "$29.99", "40$", "€15", "15 EUR", "£5", "50% off". */
 export const PRICES = /\$\s?\d+(?:[.,]\d\d)?\b|\b\d+(?:[.,]\d\d)?\s?\$|€\s?\d+|\b\d+(?:[.,]\d\d)?\s?(?:€|eur\b|euros?\b|usd\b)|£\s?\d+|\b\d{1,2}\s?% (?:off|discount|savings?)\b/gi;
+const PRICE_SET = new PatternSet([PRICES]);
+
+/** Whether `text` names at least `n` prices: matches of PRICES, counted as text.match(PRICES) counts them. */
+export function hasPrices(text: string, n: number): boolean {
+  let found = 0;
+  PRICE_SET.scan(text, () => ++found < n);
+  return found >= n;
+}
 
 /**
  * The text the families read: white space folded to one space (phrases
@@ -43,18 +53,13 @@ export const SCAM_MANY = 4;
 /** The families whose phrases are a fraud's script, not advertising: many of them at once leave no doubt. */
 export const SCAM_FAMILIES: readonly RuleName[] = ['CONTENT_ADVANCE_FEE', 'CONTENT_ROMANCE', 'CONTENT_PHISH'];
 
+const FAMILY_SET = new PatternSet(FAMILIES.map((f) => f.re));
+
 /** The distinct phrases of each family found in `flat` (phraseText; at most SCAM_MANY each), for the families that fire. */
 export function familyHits(flat: string): Array<{ rule: RuleName; found: string[] }> {
-  const out: Array<{ rule: RuleName; found: string[] }> = [];
-  for (const { rule, re, min } of FAMILIES) {
-    const found = new Set<string>();
-    for (const m of flat.matchAll(re)) {
-      found.add(m[0]);
-      if (found.size >= SCAM_MANY) break;
-    }
-    if (found.size >= min) out.push({ rule, found: [...found] });
-  }
-  return out;
+  const found = FAMILIES.map(() => new Set<string>());
+  FAMILY_SET.scan(flat, (i, m) => found[i].add(m[0]).size < SCAM_MANY);
+  return FAMILIES.flatMap(({ rule, min }, i) => (found[i].size >= min ? [{ rule, found: [...found[i]] }] : []));
 }
 
 /**

@@ -129,9 +129,19 @@ export class MessageSpool {
     }
   }
 
+  /**
+   * The content held in memory as one Buffer: joined once, at the first
+   * reader, so that the intake, the filter and delivery share it instead of
+   * each concatenating the chunks again.
+   */
+  #joined(): Buffer {
+    if (this.#chunks.length !== 1) this.#chunks = [Buffer.concat(this.#chunks, this.#size)];
+    return this.#chunks[0];
+  }
+
   /** The first `n` octets (enough for the header section). */
   async head(n: number): Promise<Buffer> {
-    if (!this.#path) return Buffer.concat(this.#chunks).subarray(0, n);
+    if (!this.#path) return this.#joined().subarray(0, n);
     const handle = await open(this.#path, 'r');
     try {
       const buf = Buffer.alloc(Math.min(n, this.#size));
@@ -144,7 +154,7 @@ export class MessageSpool {
 
   /** The whole content as a buffer (for consumers that take one, e.g. the queue). */
   async buffer(): Promise<Buffer> {
-    if (!this.#path) return Buffer.concat(this.#chunks);
+    if (!this.#path) return this.#joined();
     const chunks: Buffer[] = [];
     for await (const c of this.stream()) chunks.push(c as Buffer);
     return Buffer.concat(chunks);
@@ -156,7 +166,7 @@ export class MessageSpool {
    * back), or as a stream once it went to a file.
    */
   content(prefix: Buffer): Buffer | Readable {
-    return this.#path ? this.stream(prefix) : Buffer.concat([prefix, ...this.#chunks]);
+    return this.#path ? this.stream(prefix) : Buffer.concat([prefix, this.#joined()]);
   }
 
   /** The content, preceded by `prefix` (trace headers). May be called more than once. */

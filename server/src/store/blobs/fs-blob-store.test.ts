@@ -85,6 +85,17 @@ describe('filesystem blob store', () => {
     assert.deepEqual(fsBlobProblems(join(root, 'stoa.db'), join(root, 'blobs')), []);
   });
 
+  it('replaces a damaged file when the same content is written again', async () => {
+    const body = Buffer.from('delivered twice, damaged on disk in between');
+    const { id } = await blobs.put(body);
+    writeFileSync(blobs.pathOf(id), 'Delivered twice, damaged on disk in between');
+    await assert.rejects(blobs.read(id), (e) => isStoaError(e, 'STOA_BLOB_CORRUPT'));
+    // The new write's own fsynced copy takes the name: no probe trusts what is there.
+    assert.equal((await blobs.write(body)).id, id);
+    assert.deepEqual(await blobs.read(id), body);
+    assert.deepEqual(readdirSync(blobs.tmpDir), []);
+  });
+
   it('fails with STOA_STORE_UNAVAILABLE when the blob directory is gone', async () => {
     rmSync(join(root, 'blobs'), { recursive: true, force: true });
     await assert.rejects(blobs.put(Buffer.from('nowhere to go')), (e) => isStoaError(e, 'STOA_STORE_UNAVAILABLE'));

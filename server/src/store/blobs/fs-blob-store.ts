@@ -5,12 +5,14 @@
 // crash. `write` stops there: the metadata row is inserted by the caller's
 // transaction (BlobRefStore.register), so a delivery commits once; `put`
 // registers the row itself (refs 0). A file without a row is an orphan that
-// gc removes once its mtime is older than the grace period, and a write that
-// finds its content already stored touches the file's mtime, so neither gc
-// step removes that file before the caller's transaction registers it.
+// gc removes once its mtime is older than the grace period. A write of
+// content already stored renames its own copy over the old file: the same
+// bytes under the same name, with a fresh mtime, so neither gc step removes
+// that file before the caller's transaction registers it, and no stat or
+// utimes probe is paid for the common case of new content.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StoaError } from '../../errors/catalogue.ts';
@@ -176,14 +178,9 @@ export class FsBlobStore implements BlobStore {
     if (created1) await fsyncDir(this.root);
     if (created2) await fsyncDir(level1);
     const finalPath = this.pathOf(id);
-    const now = new Date();
-    if (await utimes(finalPath, now, now).then(() => true, () => false)) {
-      // Same content already stored durably: keep one copy, and restart its
-      // grace period (the file's mtime) until the caller registers it.
-      await unlink(tmpPath);
-      return;
-    }
     try {
+      // rename(2) replaces a file already there atomically: readers holding it
+      // open keep the old inode, every other sees complete bytes either way.
       await rename(tmpPath, finalPath);
     } catch (err) {
       // A fan-out directory removed behind our back (an operator's cleanup): make it again, once.

@@ -13,8 +13,10 @@
 //   characters from the index, case-insensitively, and remove_diacritics
 //   folds accents. Shorter terms are matched against the stored text of the
 //   mailbox's bodies. External content (rather than contentless) keeps the
-//   text for those short terms and for index rebuilds; the index is
-//   maintained by the store code, not triggers, so bulk loads index once.
+//   text for those short terms, for checking index candidates and for index
+//   rebuilds; the index is maintained by the store code, not triggers, so
+//   bulk loads index once. Since migration 25 the index records only which
+//   bodies hold each trigram (detail=none, MAIL_SEARCH_DETAIL_NONE_SQL).
 // - mail_expunged is the QRESYNC expunge log (RFC 7162 §3.2.10).
 // - mail_usage carries bytes/messages per account for QUOTA (RFC 9208),
 //   changed in the same transaction as the copies.
@@ -126,4 +128,22 @@ export const MAIL_EXPUNGE_HORIZON_SQL = `
   ALTER TABLE mail_expunged ADD COLUMN expunged_at INTEGER NOT NULL DEFAULT 0;
   UPDATE mail_expunged SET expunged_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
   CREATE INDEX mail_expunged_at ON mail_expunged (expunged_at);
+`;
+
+// Migration 25: the trigram index without positions (detail=none) and without
+// per-body token counts (columnsize=0; nothing ranks by them). Positions made
+// the index about as large as the text it indexes and cost more than the
+// tokenizing itself to write and merge (docs/mail-store.md "Full-text
+// search"); without them an index lookup only says which bodies hold every
+// trigram of the term, and SEARCH checks those candidates against their
+// stored text (mail-search.ts). The old index is dropped and every body
+// queued for the background indexer (search-indexer.ts), so start-up does not
+// wait for a re-index; SEARCH scans pending bodies exactly meanwhile.
+export const MAIL_SEARCH_DETAIL_NONE_SQL = `
+  DROP TABLE mail_search;
+  CREATE VIRTUAL TABLE mail_search USING fts5(
+    search_text, content = 'mail_bodies', content_rowid = 'id', tokenize = 'trigram remove_diacritics 1',
+    detail = none, columnsize = 0
+  );
+  INSERT OR IGNORE INTO mail_search_pending (body_id) SELECT id FROM mail_bodies;
 `;

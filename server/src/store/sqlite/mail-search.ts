@@ -50,22 +50,50 @@ export function filterMessages(c: SqliteConnection, mailboxId: string, f: Messag
   return out;
 }
 
+/**
+ * The folding the exact scans compare with: foldForSearch, plus the
+ * equivalences the index's tokenizer folds and foldForSearch does not
+ * (compatibility forms such as ſ, µ, ϑ; final sigma; the iota subscript), so
+ * a body found by the index is never lost to the check of its text.
+ */
+export function foldForScan(text: string): string {
+  return foldForSearch(text.normalize('NFKC').replace(/\u0345/g, 'ι')).replace(/ς/g, 'σ');
+}
+
+/** Index lookups use at most this many of a term's trigrams: the rest only narrow further, and the text check is exact. */
+const MAX_QUERY_TRIGRAMS = 12;
+
+/**
+ * The FTS5 query for a term of 3+ characters: its trigrams, each a quoted
+ * string the trigram tokenizer reads as one token, all required. The index
+ * has no positions (detail=none, mail-schema.ts), so this finds the bodies
+ * holding every trigram anywhere: candidates, checked against their text
+ * unless the term is one trigram. The tokenizer folds case and Latin accents
+ * on both sides, so the term goes in unfolded (NFC, like the indexed text).
+ */
+export function trigramQuery(term: string): { query: string; exact: boolean } {
+  const chars = [...term.normalize('NFC')];
+  const grams = [...new Set(chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join('')))];
+  const picked = grams.length <= MAX_QUERY_TRIGRAMS
+    ? grams
+    : Array.from({ length: MAX_QUERY_TRIGRAMS }, (_, i) => grams[Math.round((i * (grams.length - 1)) / (MAX_QUERY_TRIGRAMS - 1))]);
+  return { query: picked.map((g) => `"${g.replace(/"/g, '""')}"`).join(' AND '), exact: chars.length === 3 };
+}
+
 export function searchMessageText(c: SqliteConnection, mailboxId: string, text: string): number[] {
-  const needle = foldForSearch(text);
-  if ([...needle].length >= 3) {
-    // An FTS5 string is one phrase: the trigrams of the needle, adjacent and in
-    // order. The tokenizer folds case and Latin accents itself, the same way on
-    // both sides, so the needle goes in unfolded (NFC, like the indexed text).
-    const nfc = text.normalize('NFC');
-    const phrase = `"${nfc.replace(/"/g, '""')}"`;
-    // Index hits, plus the bodies the index cannot answer for, scanned exactly:
-    // texts longer than the indexed part (FTS_INDEXED_CHARS; octet_length
-    // reads no content, and bytes >= characters) and bodies still waiting for
-    // the background indexer (search-indexer.ts). One statement, so one
-    // snapshot: a batch the indexer commits in between cannot hide a body
-    // from both halves.
+  const needle = foldForScan(text);
+  if ([...text.normalize('NFC')].length >= 3) {
+    const { query, exact } = trigramQuery(text);
+    // Index candidates, plus the bodies the index cannot answer for, scanned
+    // exactly: texts longer than the indexed part (FTS_INDEXED_CHARS;
+    // octet_length reads no content, and bytes >= characters) and bodies still
+    // waiting for the background indexer (search-indexer.ts). One statement,
+    // so one snapshot: a batch the indexer commits in between cannot hide a
+    // body from both halves. A candidate's text is read only when it must be
+    // checked (a term of more than one trigram).
     const rows = c.all(
-      `SELECT m.uid, NULL AS text FROM mail_search s JOIN mail_messages m ON m.body_id = s.rowid
+      `SELECT m.uid, ${exact ? 'NULL' : 'b.search_text'} AS text FROM mail_search s JOIN mail_messages m ON m.body_id = s.rowid
+         ${exact ? '' : 'JOIN mail_bodies b ON b.id = s.rowid'}
          WHERE mail_search MATCH ? AND m.mailbox_id = ?
        UNION ALL
        SELECT m.uid, b.search_text FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id
@@ -73,12 +101,12 @@ export function searchMessageText(c: SqliteConnection, mailboxId: string, text: 
        UNION ALL
        SELECT m.uid, b.search_text FROM mail_search_pending p JOIN mail_messages m ON m.body_id = p.body_id
          JOIN mail_bodies b ON b.id = p.body_id WHERE m.mailbox_id = ?`,
-      phrase, mailboxId, mailboxId, FTS_INDEXED_CHARS, mailboxId,
+      query, mailboxId, mailboxId, FTS_INDEXED_CHARS, mailboxId,
     );
     const hits = new Set<number>();
     for (const r of rows) {
       const uid = Number(r.uid);
-      if (r.text === null || (!hits.has(uid) && foldForSearch(String(r.text)).includes(needle))) hits.add(uid);
+      if (r.text === null || (!hits.has(uid) && foldForScan(String(r.text)).includes(needle))) hits.add(uid);
     }
     return [...hits].sort((a, b) => a - b);
   }
@@ -87,7 +115,7 @@ export function searchMessageText(c: SqliteConnection, mailboxId: string, text: 
     'SELECT m.uid, b.search_text FROM mail_messages m JOIN mail_bodies b ON b.id = m.body_id WHERE m.mailbox_id = ? ORDER BY m.uid',
     mailboxId,
   );
-  return rows.filter((r) => foldForSearch(String(r.search_text)).includes(needle)).map((r) => Number(r.uid));
+  return rows.filter((r) => foldForScan(String(r.search_text)).includes(needle)).map((r) => Number(r.uid));
 }
 
 // Array rows (see LIST_SQL in mail-messages.ts): 100k named-key objects cost more than the query.

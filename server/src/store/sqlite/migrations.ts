@@ -7,7 +7,7 @@ import { QUARANTINE_SQL } from './quarantine.ts';
 import { StoaError } from '../../errors/catalogue.ts';
 import { QUEUE_LOCAL_FOLDER_SQL, QUEUE_NOTICES_SQL, QUEUE_SCHEMA_SQL } from './queue-rows.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import { MAIL_BODY_WIRE_SIZE_SQL, MAIL_EXPUNGE_HORIZON_SQL, MAIL_SCHEMA, MAIL_SEARCH_PENDING_SQL } from './mail-schema.ts';
+import { MAIL_BODY_WIRE_SIZE_SQL, MAIL_EXPUNGE_HORIZON_SQL, MAIL_SCHEMA, MAIL_SEARCH_DETAIL_NONE_SQL, MAIL_SEARCH_PENDING_SQL } from './mail-schema.ts';
 import { DKIM_KEYS_SQL } from './dkim-keys.ts';
 import { GREYLIST_SQL } from './greylist.ts';
 import { LOCKS_SQL } from './locks.ts';
@@ -361,6 +361,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'migration-jobs',
     // Import jobs, their checkpoints and item ledger (migration-jobs.ts, issue 15).
     sql: MIGRATION_JOBS_SQL,
+  },
+  {
+    version: 25,
+    name: 'mail-search-detail-none',
+    // The full-text index without positions; every body re-indexed in the background (mail-schema.ts, issue 8).
+    sql: MAIL_SEARCH_DETAIL_NONE_SQL,
   },
 ];
 
