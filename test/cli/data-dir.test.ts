@@ -75,7 +75,7 @@ describe('file permissions under the data directory', { timeout: 600_000 }, () =
     const dataDir = join(root.path, 'bodies');
     mkdirSync(dataDir, { mode: 0o700 });
     try {
-      // A body file, however small (one kept in the database is inside stoa.db, checked below).
+      // Bodies kept as files (small ones otherwise live in the database, whose file mode is checked below).
       const store = await openSqliteStore({ path: join(dataDir, 'stoa.db'), blobsPath: join(dataDir, 'blobs'), blobInlineMaxBytes: 0 });
       try {
         const { id } = await store.blobs.put(Buffer.from('Subject: private\r\n\r\nbody\r\n'));

@@ -51,8 +51,8 @@ describe('server faults are answered without file system paths, with a reference
   let s: FullServer;
   const alice = `alice@${DEMO_DOMAIN}`;
   before(async () => {
-    // Every body a file, however small: the fault is a broken blob directory (small bodies kept in the database never touch it).
-    s = await startFullServer((config) => { config.store.blobs.inlineMaxBytes = 0; });
+    // The faults are made in the blob directory: every body goes there (small ones are otherwise kept in the database).
+    s = await startFullServer((c) => { c.store.blobs.inlineMaxBytes = 0; });
     // One message delivered while everything works, for POP3 to fail reading later.
     const mx = nodemailer.createTransport({ host: '127.0.0.1', port: s.port('smtp'), ignoreTLS: true, name: 'client.example.org' });
     await mx.sendMail({ from: 'someone@remote.example', to: alice, subject: 'before', text: 'x' });

@@ -3,7 +3,6 @@
 // through the account service, so scope, roles, policy and the audit log
 // are the same as for one account at a time. An import whose file has any
 // invalid row creates nothing: the report lists every problem first.
-import { Value } from 'typebox/value';
 import { AccountCreate } from '../../../shared/src/schemas/directory.ts';
 import { StoaError, isStoaError } from '../errors/catalogue.ts';
 import type { Actor, Directory } from './api.ts';
@@ -52,6 +51,8 @@ export function createAccountBulkService(deps: { directory: Pick<Directory, 'acc
     const seen = new Map<string, number>();
     const domainOk = new Map<string, string | null>();
     const rows: ImportRowReport[] = [];
+    // typebox/value is some 300 modules and several MiB of heap that only an import needs: loaded here, not at start.
+    const { Value } = await import('typebox/value');
     for (const row of parsed.rows) {
       const errors = [...row.errors];
       const address = typeof row.input.address === 'string' ? row.input.address : '';
