@@ -69,6 +69,15 @@ const dateCases: [string | null, string | null][] = [
   ['Mon, 20 Jan 103 10:29:12 +0000', '2003-01-20T10:29:12.000Z'],
   ['2021-03-04T05:06:07Z', '2021-03-04T05:06:07.000Z'],
   ['31 Feb 2020 10:00 +0000', null],
+  // The common form, read on the fast path (mail-date.ts CANONICAL), with the same answers as the tolerant reader.
+  ['Tue, 07 Dec 2026 23:04:11 GMT', '2026-12-07T23:04:11.000Z'],
+  ['  7 Dec 2026 23:04:11 -0330  ', '2026-12-08T02:34:11.000Z'],
+  ['Sat, 31 Dec 2016 23:59:60 +0000', '2016-12-31T23:59:59.000Z'],
+  ['Mon, 1 Jan 2024 00:00:00 +2400', '2024-01-01T00:00:00.000Z'],
+  ['Mon, 31 Apr 2024 00:00:00 +0000', null],
+  ['Mon, 0 Jan 2024 00:00:00 +0000', null],
+  ['Mon, 1 Jan 2024 24:00:00 +0000', null],
+  ['Mon, 1 Jan 0999 00:00:00 +0000', null],
   ['garbage', null],
   [null, null],
 ];

@@ -4,7 +4,9 @@
 // the caller registers the blob and takes its references in the transaction
 // that stores the copies (BlobRefStore.register), so the whole intake costs
 // one commit, and a body whose transaction never commits is an orphan that
-// blob gc collects after the grace period.
+// blob gc collects after the grace period. A small body the store keeps in
+// its database (BlobInfo.inline) is not written at all before that
+// transaction, which stores its bytes and makes them durable.
 //
 // The MIME indexer works on the whole message, so a message is in memory
 // while it is indexed: a Buffer source is indexed as it is (no copy, no read

@@ -44,9 +44,33 @@ function parseZone(token: string): number | null {
   return null;
 }
 
+/**
+ * The form nearly every mail carries (RFC 5322 §3.3 with a numeric zone, or
+ * GMT as toUTCString() writes it), read without the tolerant tokenizer
+ * below; it gives the same answer for everything this matches.
+ */
+const CANONICAL = /^\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-])(\d{2})(\d{2})|GMT|UT|UTC)\s*$/;
+const MONTH_INDEX: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+function parseCanonical(m: RegExpExecArray): string | null {
+  const day = Number(m[1]);
+  const year = Number(m[3]);
+  const [h, min, sec] = [Number(m[4]), Number(m[5]), Number(m[6])];
+  if (day < 1 || day > 31 || year < 1000 || h > 23 || min > 59 || sec > 60) return null;
+  const zoneH = m[8] === undefined ? 0 : Number(m[8]);
+  const zoneM = m[9] === undefined ? 0 : Number(m[9]);
+  const local = Date.UTC(year, MONTH_INDEX[m[2]], day, h, min, Math.min(sec, 59));
+  if (new Date(local).getUTCDate() !== day) return null;
+  // An impossible offset counts as none, as parseZone() says.
+  const zone = zoneH > 23 || zoneM > 59 ? 0 : (m[7] === '-' ? -1 : 1) * (zoneH * 60 + zoneM);
+  return new Date(local - zone * 60_000).toISOString();
+}
+
 /** Parse a Date: header value; returns ISO 8601 UTC or null. */
 export function parseMailDate(value: string | null): string | null {
   if (value === null) return null;
+  const canonical = CANONICAL.exec(value);
+  if (canonical) return parseCanonical(canonical);
   const text = stripComments(value).replace(/\s*:\s*/g, ':').trim();
   if (text === '') return null;
   let day: number | null = null;
