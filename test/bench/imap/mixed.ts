@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startStoa, tempDir } from '../../cli/run-stoa.ts';
 import { startDovecot } from '../../imap/conformance/dovecot.ts';
+import { processTree, treeCpuMs } from '../process-tree.ts';
 import { ImapClient } from './imap-client.ts';
 
 const { values: args } = parseArgs({
@@ -85,42 +86,9 @@ interface Server {
   close(): Promise<void>;
 }
 
-function procStat(pid: number): { ppid: number; ticks: number } | null {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    // Fields after the name: state ppid … utime(12) stime(13) cutime(14) cstime(15), 1-based from state.
-    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
-  } catch {
-    return null;
-  }
-}
-
-function tree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const s = procStat(Number(name));
-    if (!s) continue;
-    (children.get(s.ppid) ?? children.set(s.ppid, []).get(s.ppid)!).push(Number(name));
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    out.push(p);
-    stack.push(...(children.get(p) ?? []));
-  }
-  return out;
-}
-
-/** CPU ms of the server: every live process of its tree, with the children they reaped (clock ticks of 10 ms). */
-function cpuMs(root: number): number {
-  return tree(root).reduce((sum, pid) => sum + (procStat(pid)?.ticks ?? 0), 0) * 10;
-}
-
 function rssMiB(root: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   let kb = 0;
-  for (const pid of tree(root)) {
+  for (const pid of processTree(root)) {
     try {
       const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) kb += Number(m[1]);
@@ -347,11 +315,11 @@ async function bench(server: Server): Promise<void> {
   for (const clients of args.clients.split(',').map(Number)) {
     for (const mode of args.modes.split(',') as Array<'login' | 'keep'>) {
       const loadBefore = load();
-      const cpu0 = cpuMs(server.pid);
+      const cpu0 = treeCpuMs(server.pid);
       t0 = performance.now();
       const stats = await runLoad(server, clients, mode, SECONDS);
       const seconds = (performance.now() - t0) / 1000;
-      const cpu = cpuMs(server.pid) - cpu0;
+      const cpu = treeCpuMs(server.pid) - cpu0;
       const rss = rssMiB(server.pid);
       rows.push(`| ${clients} | ${mode === 'login' ? 'login per cycle' : 'kept open'} | ${(stats.commands / seconds).toFixed(0)} | **${(cpu / stats.commands).toFixed(2)}** | ${stats.errors.length} | ${rss.toFixed(0)} | ${loadBefore} → ${load()} |`);
       details.push(`\n${clients} clients, ${mode}: p50 / p99 ms (count)`);
@@ -387,12 +355,12 @@ async function bench(server: Server): Promise<void> {
     const minutes = Number(args.soak);
     console.log(`\nsoak: ${clients} clients, sessions kept open, ${minutes} min; server RSS every 30 s (MiB):`);
     const samples: string[] = [rssMiB(server.pid).toFixed(0)];
-    const cpu0 = cpuMs(server.pid);
+    const cpu0 = treeCpuMs(server.pid);
     const stats = await runLoad(server, clients, 'keep', minutes * 60, () => {
       samples.push(rssMiB(server.pid).toFixed(0));
       console.log(`  ${samples.length * 0.5 - 0.5} min: ${samples.at(-1)} MiB (load ${load()})`);
     });
-    console.log(`soak: ${stats.commands} commands, ${((cpuMs(server.pid) - cpu0) / stats.commands).toFixed(2)} ms CPU/command, ${stats.errors.length} errors; RSS ${samples.join(' ')}`);
+    console.log(`soak: ${stats.commands} commands, ${((treeCpuMs(server.pid) - cpu0) / stats.commands).toFixed(2)} ms CPU/command, ${stats.errors.length} errors; RSS ${samples.join(' ')}`);
   }
 }
 
