@@ -20,6 +20,10 @@
 // the master, as the postfix user for its daemons, and delivers as nobody
 // (an unprivileged uid, static uid/gid maps).
 //
+// The stack target (stack.ts) adds lines to both files through `main` and
+// `master` (a milter, delivery over LMTP): later main.cf lines override
+// earlier ones, as postconf(5) says.
+//
 // Logging: a stock Postfix logs to syslog; this machine runs no syslog
 // daemon (no /dev/log), so those lines go nowhere and cost only Postfix's
 // own failed send. `log: true` writes them to DIR/postfix.log through
@@ -55,6 +59,10 @@ export interface PostfixOptions {
   users: string[];
   /** Write Postfix's log to DIR/postfix.log (postlogd) instead of syslog. */
   log?: boolean;
+  /** Lines appended to main.cf (they override the ones above). */
+  main?: string;
+  /** Lines appended to master.cf (services). */
+  master?: string;
 }
 
 /** Why Postfix cannot run here, or null. */
@@ -110,11 +118,11 @@ virtual_mailbox_maps = texthash:${dir}/etc/vmailbox
 virtual_uid_maps = static:${vmail.uid}
 virtual_gid_maps = static:${vmail.gid}
 virtual_minimum_uid = 100
-${opts.log ? `maillog_file_prefixes = ${dir}\nmaillog_file = ${dir}/postfix.log\n` : ''}`;
+${opts.log ? `maillog_file_prefixes = ${dir}\nmaillog_file = ${dir}/postfix.log\n` : ''}${opts.main ?? ''}`;
 }
 
 /** Debian's master.cf without chroot, without the local, smtp and pipe transports, smtpd on the private port. */
-function masterCf(port: number, log: boolean): string {
+function masterCf(port: number, log: boolean, extra: string): string {
   return `# Written by test/bench/smtp/postfix.ts
 # service type  private unpriv  chroot  wakeup  maxproc command
 127.0.0.1:${port} inet n - n - - smtpd
@@ -136,7 +144,7 @@ discard   unix  -       -       n       -       -       discard
 virtual   unix  -       n       n       -       -       virtual
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
-${log ? 'postlog   unix-dgram n  -       n       -       1       postlogd\n' : ''}`;
+${log ? 'postlog   unix-dgram n  -       n       -       1       postlogd\n' : ''}${extra}`;
 }
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string }> {
@@ -217,7 +225,7 @@ export async function startPostfix(opts: PostfixOptions): Promise<PostfixServer>
     await chown(join(dir, 'data'), postfixUser.uid, postfixUser.gid);
     await chown(join(dir, 'mail'), vmail.uid, vmail.gid);
     await writeFile(join(etc, 'main.cf'), mainCf(dir, port, opts, vmail));
-    await writeFile(join(etc, 'master.cf'), masterCf(port, log));
+    await writeFile(join(etc, 'master.cf'), masterCf(port, log, opts.master ?? ''));
     // texthash: read as text at start, no postmap; the value is the Maildir under virtual_mailbox_base (trailing / = Maildir).
     await writeFile(join(etc, 'vmailbox'), opts.users.map((u) => `${u}@${opts.domain} ${u}/\n`).join(''));
     const version = await run(POSTCONF_BINARY, ['-c', etc, '-h', 'mail_version']);
