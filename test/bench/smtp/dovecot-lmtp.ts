@@ -33,12 +33,11 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watchdog } from './watchdog.ts';
 
 const DOVECOT = '/usr/sbin/dovecot';
 const LMTP = '/usr/lib/dovecot/lmtp';
 const FTS_XAPIAN = '/usr/lib/dovecot/modules/lib21_fts_xapian_plugin.so';
-/** $1: the process group, $2: the folder. stdin closing without "stopped" means the benchmark is gone. */
-const WATCHDOG = 'read -r line; [ "$line" = stopped ] && exit 0; kill -TERM "-$1" 2>/dev/null; sleep 5; kill -KILL "-$1" 2>/dev/null; rm -rf "$2"';
 
 export interface DovecotLmtp {
   version: string;
@@ -195,9 +194,7 @@ export async function startDovecotLmtp(opts: DovecotLmtpOptions): Promise<Doveco
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-10_000); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const group = child.pid!;
-  const watchdog = spawn('sh', ['-c', WATCHDOG, 'sh', String(group), dir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
+  const guard = watchdog('kill -TERM "-$1" 2>/dev/null; sleep 5; kill -KILL "-$1" 2>/dev/null; rm -rf "$2"', [String(group), dir]);
   const killGroup = (signal: NodeJS.Signals): void => {
     try {
       process.kill(-group, signal);
@@ -224,7 +221,7 @@ export async function startDovecotLmtp(opts: DovecotLmtpOptions): Promise<Doveco
     await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 10_000); })]);
     clearTimeout(timer);
     killGroup('SIGKILL'); // Children the master left behind, if any.
-    watchdog.stdin!.end('stopped\n');
+    guard.release();
     process.removeListener('exit', onExit);
     rmSync(dir, { recursive: true, force: true });
   }

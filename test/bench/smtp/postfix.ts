@@ -34,6 +34,7 @@ import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { watchdog } from './watchdog.ts';
 
 export const POSTFIX_BINARY = '/usr/sbin/postfix';
 const POSTCONF_BINARY = '/usr/sbin/postconf';
@@ -188,12 +189,15 @@ export async function startPostfix(opts: PostfixOptions): Promise<PostfixServer>
   const etc = join(dir, 'etc');
   const log = opts.log ?? false;
   // Synchronous, so that it can run from an 'exit' listener: `postfix stop` waits up to 5 s for the master.
+  // If this process dies without its 'exit' listeners (SIGKILL), a watchdog shell stops Postfix and removes the folder.
+  const guard = watchdog(`${POSTFIX_BINARY} -c "$1" stop >/dev/null 2>&1; rm -rf "$2"`, [etc, dir]);
   let stopped = false;
   const stopNow = (): void => {
     if (stopped) return;
     stopped = true;
     if (existsSync(join(dir, 'queue', 'pid', 'master.pid'))) spawnSync(POSTFIX_BINARY, ['-c', etc, 'stop'], { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
+    guard.release();
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     stopNow();
@@ -251,6 +255,7 @@ export async function startPostfix(opts: PostfixOptions): Promise<PostfixServer>
         stopped = true;
         const stop = await run(POSTFIX_BINARY, ['-c', etc, 'stop']);
         rmSync(dir, { recursive: true, force: true });
+        guard.release();
         if (stop.code !== 0) throw new Error(`postfix -c ${etc} stop exited ${stop.code}: ${stop.output}`);
       },
     };

@@ -209,6 +209,8 @@ interface Target {
   port: number;
   /** Root(s) of the measured process tree(s). */
   pid: Roots;
+  /** The servers of a stack, whose CPU per message is also printed one by one. */
+  parts?: { name: string; pid: number }[];
   /** Messages in the recipients' mailboxes now. */
   delivered(): number;
   /** Messages answered 250 and not yet in a mailbox (Stoa: none, its 250 means stored). */
@@ -225,6 +227,8 @@ interface Cell {
   size: (typeof SIZES)[number]; mode: string; parallel: number;
   sent: number; rate250: number; rateDelivered: number; p50: number; p99: number; cpu: number;
   peakRss: number; peakPss: number; rssAfter: number; delivered: number;
+  /** CPU ms per message of each of target.parts. */
+  partsCpu: number[];
 }
 
 const cellKey = (size: string, mode: string, parallel: number): string => `${size}/${mode}/${parallel}`;
@@ -269,20 +273,30 @@ async function runMatrix(target: Target): Promise<Map<string, Cell>> {
       for (const parallel of PARALLEL) {
         const loadBefore = load();
         const cpu0 = treeCpuMs(target.pid);
+        const partsCpu0 = (target.parts ?? []).map((p) => treeCpuMs(p.pid));
         const memory = sampleTreeMemory(target.pid);
         const r = await measure(target.port, size, parallel, mode === 'per-connection');
         expected += r.sent;
         const deliveredSeconds = await waitDelivered(target, expected, r.t0);
         const cpu = (treeCpuMs(target.pid) - cpu0) / r.sent;
+        const partsCpu = (target.parts ?? []).map((p, i) => (treeCpuMs(p.pid) - partsCpu0[i]) / r.sent);
         const peak = memory.stop();
         const after = treeMemory(target.pid);
         const cell: Cell = {
           size, mode, parallel, sent: r.sent, rate250: r.sent / r.seconds, rateDelivered: r.sent / deliveredSeconds, p50: r.p50, p99: r.p99, cpu,
-          peakRss: peak.rssMiB, peakPss: peak.pssMiB, rssAfter: after.rssMiB, delivered: expected,
+          peakRss: peak.rssMiB, peakPss: peak.pssMiB, rssAfter: after.rssMiB, delivered: expected, partsCpu,
         };
         cells.set(cellKey(size.key, mode, parallel), cell);
         console.log(`| ${target.name} | ${size.label} | ${parallel} | ${mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${cell.rate250.toFixed(1)} | ${cell.rateDelivered.toFixed(1)} | ${((cell.rateDelivered * size.bytes) / 1048576).toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${cpu.toFixed(2)} | ${peak.rssMiB.toFixed(0)} | ${peak.pssMiB.toFixed(0)} | ${after.rssMiB.toFixed(0)} | ${expected} ✓ | ${loadBefore} → ${load()} |`);
       }
+    }
+  }
+  if (target.parts) {
+    console.log(`\n${target.name}: server CPU ms per message by server (each one's process tree)\n`);
+    console.log(`| size | connections | messages per connection | ${target.parts.map((p) => p.name).join(' | ')} | all |`);
+    console.log(`|---|---|---|${target.parts.map(() => '---|').join('')}---|`);
+    for (const c of cells.values()) {
+      console.log(`| ${c.size.label} | ${c.parallel} | ${c.mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${c.partsCpu.map((v) => v.toFixed(2)).join(' | ')} | ${c.cpu.toFixed(2)} |`);
     }
   }
   return cells;
@@ -355,6 +369,10 @@ async function withPostfixStack<T>(body: (target: Target) => Promise<T>): Promis
     console.log(`Full-text index on delivery: ${stack.dovecot.fts ? `on (${stack.dovecot.fts})` : `off (${args['stack-fts'] === 'off' ? '--stack-fts off' : 'dovecot-fts-xapian is not installed'})`}`);
     return await body({
       name: 'Postfix stack', port: stack.postfix.port, pid: stack.pids,
+      parts: [
+        { name: 'Postfix', pid: stack.postfix.pid }, { name: 'rspamd', pid: stack.rspamd.pid },
+        { name: 'Dovecot', pid: stack.dovecot.pid }, { name: 'dnsmasq', pid: stack.resolver.pid },
+      ],
       delivered: () => stack.dovecot.delivered(),
       // A queue file is removed once Dovecot has answered 250 over LMTP for its one recipient.
       pending: () => stack.postfix.queued(),

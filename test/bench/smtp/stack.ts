@@ -39,11 +39,14 @@ import { freePort } from '../../cli/run-stoa.ts';
 import { rspamdVersion, startRspamd, type Rspamd } from '../../support/rspamd.ts';
 import { dovecotLmtpUnavailable, startDovecotLmtp, type DovecotLmtp } from './dovecot-lmtp.ts';
 import { postfixUnavailable, startPostfix, type PostfixServer } from './postfix.ts';
+import { watchdog } from './watchdog.ts';
 
 export interface PostfixStack {
   postfix: PostfixServer;
   rspamd: Rspamd;
   dovecot: DovecotLmtp;
+  /** rspamd's resolver: dnsmasq refusing every query. */
+  resolver: { server: string; pid: number };
   /** rspamd's version. */
   rspamdVersion: string;
   /** The roots of the four process trees (Postfix, rspamd, Dovecot, dnsmasq). */
@@ -78,6 +81,7 @@ async function startRefusingResolver(): Promise<{ server: string; pid: number; s
     '--conf-file=/dev/null', '--user=root', '--log-facility=/dev/null',
   ], { stdio: 'ignore', detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const guard = watchdog('kill -KILL "-$1" 2>/dev/null', [String(child.pid)]);
   const kill = (): void => {
     try {
       process.kill(-child.pid!, 'SIGKILL');
@@ -90,6 +94,7 @@ async function startRefusingResolver(): Promise<{ server: string; pid: number; s
       child.kill('SIGTERM');
       await exited;
     }
+    guard.release();
   };
   const resolver = new Resolver({ timeout: 300, tries: 1 });
   resolver.setServers([`127.0.0.1:${port}`]);
@@ -143,6 +148,7 @@ virtual_transport = lmtp:unix:${dovecot.socket}
       postfix,
       rspamd,
       dovecot,
+      resolver: { server: resolver.server, pid: resolver.pid },
       rspamdVersion: rspamdVersion(),
       pids: [postfix.pid, rspamd.pid, dovecot.pid, resolver.pid],
       scanned: () => {
