@@ -15,8 +15,8 @@
 //
 // Options for the SMTP benchmark's Postfix stack (test/bench/smtp/stack.ts),
 // all off for the tests: `milter` adds Debian's proxy worker in milter mode
-// (worker-proxy.inc's settings) on a second free port, passing each message
-// to the normal worker as Debian's does; `logFile` logs to DIR/rspamd.log
+// (worker-proxy.inc's settings) on a second free port or a unix socket,
+// passing each message to the normal worker as Debian's does; `logFile` logs to DIR/rspamd.log
 // with Debian's logging.inc (level info: one line per scanned message), as
 // the packaged service does; `checkLocal` scans mail from a loopback client
 // as from any other (SPF, DMARC, hfilter and the others skip "local"
@@ -26,7 +26,7 @@
 // process dies first (a crash, a kill by the test runner), a watchdog shell
 // sees its stdin close, ends the group and removes the folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +37,8 @@ export interface Rspamd {
   /** http://127.0.0.1:port, the normal worker. */
   url: string;
   port: number;
-  /** The proxy worker's milter port (option `milter`). */
-  milterPort: number | null;
+  /** Where the proxy worker takes milter connections (option `milter`), in Postfix's notation: inet:127.0.0.1:port or unix:/path. */
+  milter: string | null;
   /** The main process: the root of rspamd's process tree. */
   pid: number;
   /** DIR/rspamd.log (option `logFile`). */
@@ -53,8 +53,11 @@ const RSPAMD = '/usr/bin/rspamd';
 const WATCHDOG = 'read -r line; [ "$line" = stopped ] && exit 0; kill -TERM "-$1" 2>/dev/null; sleep 5; kill -KILL "-$1" 2>/dev/null; rm -rf "$2"';
 
 export interface RspamdOptions {
-  /** Also the proxy worker in milter mode (Debian's worker-proxy.inc settings) on its own free loopback port. */
-  milter?: boolean;
+  /**
+   * Also the proxy worker in milter mode (Debian's worker-proxy.inc settings): on a free loopback port (inet) or on a unix
+   * socket DIR/run/milter.sock that any user may connect to (unix: DIR and DIR/run become traversable, mode 0711).
+   */
+  milter?: 'inet' | 'unix';
   /** Log to DIR/rspamd.log with Debian's logging.inc instead of the console at level notice. */
   logFile?: boolean;
   /** Check mail from loopback clients as from any other (options.check_local). */
@@ -63,7 +66,7 @@ export interface RspamdOptions {
   nameserver?: string;
 }
 
-function config(port: number, milterPort: number | null, logFile: boolean): string {
+function config(port: number, milterSocket: string | null, logFile: boolean): string {
   return `# Stoa test instance (test/support/rspamd.ts)
 .include "$CONFDIR/common.conf"
 options {
@@ -84,9 +87,9 @@ worker "normal" {
   count = 1;
   .include "$CONFDIR/worker-normal.inc"
 }
-${milterPort === null ? '' : `# Debian's worker-proxy.inc, its upstream pointed at the normal worker above.
+${milterSocket === null ? '' : `# Debian's worker-proxy.inc, its upstream pointed at the normal worker above.
 worker "rspamd_proxy" {
-  bind_socket = "127.0.0.1:${milterPort}";
+  bind_socket = "${milterSocket}";
   milter = yes;
   timeout = 120s;
   upstream "local" {
@@ -119,9 +122,9 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-function listening(port: number): Promise<boolean> {
+function listening(to: number | string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => { socket.destroy(); resolve(true); });
+    const socket = (typeof to === 'number' ? connect({ host: '127.0.0.1', port: to }) : connect(to)).once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => resolve(false));
   });
 }
@@ -150,13 +153,19 @@ export async function startRspamd(opts: RspamdOptions = {}): Promise<Rspamd> {
   for (const sub of ['local/local.d', 'db', 'run']) mkdirSync(join(dir, sub), { recursive: true });
   mkdirSync(hsCache, { recursive: true });
   const port = await freePort();
-  const milterPort = opts.milter ? await freePort() : null;
-  writeFileSync(join(dir, 'rspamd.conf'), config(port, milterPort, opts.logFile ?? false));
+  const milterPort = opts.milter === 'inet' ? await freePort() : null;
+  const milterPath = opts.milter === 'unix' ? join(dir, 'run', 'milter.sock') : null;
+  const milterSocket = milterPort !== null ? `127.0.0.1:${milterPort}` : milterPath !== null ? `${milterPath} mode=0666` : null;
+  writeFileSync(join(dir, 'rspamd.conf'), config(port, milterSocket, opts.logFile ?? false));
   writeFileSync(join(dir, 'local/local.d/options.inc'), options(hsCache, opts.checkLocal ?? false, opts.nameserver));
   // Debian's fuzzy_check asks rspamd.com's fuzzy servers: not here.
   writeFileSync(join(dir, 'local/local.d/fuzzy_check.conf'), 'enabled = false;\n');
   if (user) {
     for (const path of [dir, join(dir, 'local'), join(dir, 'local/local.d'), join(dir, 'db'), join(dir, 'run'), hsCache]) chownSync(path, user.uid, user.gid);
+  }
+  if (milterPath !== null) {
+    // The MTA's milter client (Postfix's smtpd runs as the postfix user) must reach the socket.
+    for (const path of [dir, join(dir, 'run')]) chmodSync(path, 0o711);
   }
   const args = [
     '-f', '-c', join(dir, 'rspamd.conf'),
@@ -209,12 +218,14 @@ export async function startRspamd(opts: RspamdOptions = {}): Promise<Rspamd> {
     await new Promise((r) => setTimeout(r, 250));
   }
   // The proxy worker starts beside the normal one; wait for its port as well.
-  while (milterPort !== null && !(await listening(milterPort))) {
+  const milterAt = milterPort ?? milterPath;
+  while (milterAt !== null && !(await listening(milterAt))) {
     if (Date.now() > deadline || child.exitCode !== null || child.signalCode !== null) {
       await stop();
       throw new Error(`rspamd's milter did not listen within 120 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, port, milterPort, pid: group, logFile: opts.logFile ? join(dir, 'run', 'rspamd.log') : null, log: () => log, stop };
+  const milter = milterPort !== null ? `inet:127.0.0.1:${milterPort}` : milterPath !== null ? `unix:${milterPath}` : null;
+  return { url, port, milter, pid: group, logFile: opts.logFile ? join(dir, 'run', 'rspamd.log') : null, log: () => log, stop };
 }

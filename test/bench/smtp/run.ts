@@ -365,7 +365,7 @@ async function withPostfixStack<T>(body: (target: Target) => Promise<T>): Promis
     domain: DOMAIN, users: RECIPIENTS.map((r) => r.split('@')[0]), log: args['postfix-log'], fts: args['stack-fts'] === 'on',
   });
   try {
-    console.log(`\nPostfix ${stack.postfix.version} + rspamd ${stack.rspamdVersion} (milter on 127.0.0.1:${stack.rspamd.milterPort}) + Dovecot ${stack.dovecot.version.split(' ')[0]} LMTP to Maildir: private instances, smtpd on 127.0.0.1:${stack.postfix.port}`);
+    console.log(`\nPostfix ${stack.postfix.version} + rspamd ${stack.rspamdVersion} (milter on ${stack.rspamd.milter}) + Dovecot ${stack.dovecot.version.split(' ')[0]} LMTP to Maildir: private instances, smtpd on 127.0.0.1:${stack.postfix.port}`);
     console.log(`Full-text index on delivery: ${stack.dovecot.fts ? `on (${stack.dovecot.fts})` : `off (${args['stack-fts'] === 'off' ? '--stack-fts off' : 'dovecot-fts-xapian is not installed'})`}`);
     return await body({
       name: 'Postfix stack', port: stack.postfix.port, pid: stack.pids,
