@@ -426,12 +426,12 @@ const postfix = results.get('postfix');
 const stack = results.get('postfix-stack');
 if (stoa && postfix && stack) {
   console.log('\nSide by side (delivered rates; stock Postfix does none of the per-message work, the stack does it the way a Postfix site does):\n');
-  console.log('| size | connections | messages per connection | Stoa msg/s | Postfix msg/s | Stoa / Postfix | Postfix stack msg/s | **Stoa / Postfix stack** | CPU ms/msg Stoa : Postfix : stack | peak RSS MiB Stoa : Postfix : stack |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| size | connections | messages per connection | Stoa msg/s | Postfix msg/s | Stoa / Postfix | Postfix stack msg/s | **Stoa / Postfix stack** | CPU ms/msg Stoa : Postfix : stack | peak RSS MiB Stoa : Postfix : stack | peak PSS MiB Stoa : Postfix : stack |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [key, s] of stoa) {
     const p = postfix.get(key);
     const k = stack.get(key);
     if (!p || !k) continue;
-    console.log(`| ${s.size.label} | ${s.parallel} | ${modeLabel(s.mode)} | ${s.rateDelivered.toFixed(1)} | ${p.rateDelivered.toFixed(1)} | ${(s.rateDelivered / p.rateDelivered).toFixed(2)}× | ${k.rateDelivered.toFixed(1)} | **${(s.rateDelivered / k.rateDelivered).toFixed(2)}×** | ${s.cpu.toFixed(2)} : ${p.cpu.toFixed(2)} : ${k.cpu.toFixed(2)} | ${s.peakRss.toFixed(0)} : ${p.peakRss.toFixed(0)} : ${k.peakRss.toFixed(0)} |`);
+    console.log(`| ${s.size.label} | ${s.parallel} | ${modeLabel(s.mode)} | ${s.rateDelivered.toFixed(1)} | ${p.rateDelivered.toFixed(1)} | ${(s.rateDelivered / p.rateDelivered).toFixed(2)}× | ${k.rateDelivered.toFixed(1)} | **${(s.rateDelivered / k.rateDelivered).toFixed(2)}×** | ${s.cpu.toFixed(2)} : ${p.cpu.toFixed(2)} : ${k.cpu.toFixed(2)} | ${s.peakRss.toFixed(0)} : ${p.peakRss.toFixed(0)} : ${k.peakRss.toFixed(0)} | ${s.peakPss.toFixed(0)} : ${p.peakPss.toFixed(0)} : ${k.peakPss.toFixed(0)} |`);
   }
 }
