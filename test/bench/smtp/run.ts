@@ -64,7 +64,9 @@
 // indexer has indexed every message (it indexes after delivery, in the
 // background), then the INBOX Maildirs (new/ and cur/) are counted and
 // rspamd's log must hold one result per message. CPU and memory are those of
-// the four process trees summed (Postfix, rspamd, Dovecot, dnsmasq). Stoa's
+// the four process trees summed (Postfix, rspamd, Dovecot, dnsmasq), and
+// each server's CPU per message is printed after the matrix. rspamd takes
+// milter connections on a unix socket (stack.ts says why not TCP). Stoa's
 // per-user rules have no counterpart here (Dovecot's Sieve is not set up):
 // compare it with a Stoa run without --sieve.
 //   node test/bench/smtp/run.ts --target stoa,postfix,postfix-stack --sizes 1k,100k --connections 1,10
