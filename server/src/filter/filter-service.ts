@@ -192,6 +192,8 @@ export function createFilterService(deps: FilterServiceDeps): FilterService {
       metrics?.verdicts.inc({ direction: ctx.direction, action });
       const header = ctx.addHeaders.join('') + verdictHeader(verdict);
       verdicts.record(verdict, ctx);
+      // The checks are done with the body; the context (and with it the view) lives on until the next MAIL.
+      ctx.message.release();
       if (ctx.direction === 'outbound' && action === 'reject' && ctx.account) await outbound.blocked(ctx.account, verdict);
       ctx.log.info({ verdict: verdict.id, score: verdict.score, action, rules: verdict.rules.map((r) => r.rule) }, `filter verdict: ${decided.reason}`);
       return { verdict, header, action, folder: action === 'junk' ? 'Junk' : 'INBOX', reply: defaultReply(outcome.decision, action, decided.reason) };

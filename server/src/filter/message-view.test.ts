@@ -34,6 +34,22 @@ describe('the message view the checks read', () => {
   });
 });
 
+describe('releasing what the view derived from the body', () => {
+  it('derives the same texts, links and attachments again when asked after release(); headers stay', () => {
+    const m = view([
+      'From: a@example.org', 'Subject: s', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=b', '',
+      '--b', 'Content-Type: text/html', '', '<p>see <a href="https://example.net/x">this</a></p>', '',
+      '--b', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename=a.bin', '', 'AAAA', '--b--', '',
+    ].join('\n'));
+    const before = { text: m.text(), html: m.html(), htmlText: m.htmlText(), plain: m.plainText(), urls: m.urls(), files: m.attachments().map((a) => a.filename) };
+    const subject = m.header('subject');
+    m.release();
+    assert.equal(m.header('subject'), subject);
+    assert.deepEqual({ text: m.text(), html: m.html(), htmlText: m.htmlText(), plain: m.plainText(), urls: m.urls(), files: m.attachments().map((a) => a.filename) }, before);
+    assert.deepEqual(before.urls, ['https://example.net/x']);
+  });
+});
+
 describe('the text the rules read: the first 50,000 characters of each part (SpamAssassin body_part_scan_size)', () => {
   /** A message of text/plain parts, given as they are (CRLF line ends, as SMTP stores them). */
   const message = (parts: string[]) => {

@@ -9,6 +9,7 @@ import type { Actor } from '../directory/api.ts';
 import { FilterRefusal } from '../filter/decision.ts';
 import type { FilterService, MessageEvaluation } from '../filter/filter-service.ts';
 import type { FilterContext, HardDecision } from '../filter/pipeline-types.ts';
+import { ReadMemo, withReadMemo } from '../store/read-memo.ts';
 import type { IntakeOrigin, IntakeSession, MessageSource } from './api.ts';
 
 /** What the intake needs of the filter service. */
@@ -19,6 +20,8 @@ class Session implements IntakeSession {
   readonly connection: FilterContext;
   heloChecked = false;
   transaction: FilterContext | null = null;
+  /** Directory rows the current mail transaction has read (store/read-memo.ts): a new memo at every MAIL. */
+  readMemo: ReadMemo | null = null;
   constructor(connection: FilterContext) {
     this.connection = connection;
   }
@@ -72,8 +75,26 @@ export async function checkSenderStages(filter: IntakeFilter, origin: IntakeOrig
   const tx = filter.transaction(connection);
   tx.sender = sender;
   session.transaction = null;
+  session.readMemo?.close();
+  session.readMemo = new ReadMemo();
   enforceHard(await filter.runStage('mail', tx));
   session.transaction = tx;
+}
+
+/**
+ * Runs `fn` in the read memo of the origin's mail transaction (from its MAIL
+ * on), so that RCPT and DATA read each directory row once; as it is without one.
+ */
+export function inTransactionMemo<T>(origin: IntakeOrigin, fn: () => Promise<T>): Promise<T> {
+  const memo = sessionOf(origin)?.readMemo;
+  return memo ? withReadMemo(memo, fn) : fn();
+}
+
+/** The origin's mail transaction has ended (its DATA is answered): its memo reads no more. */
+export function endTransactionMemo(origin: IntakeOrigin): void {
+  const session = sessionOf(origin);
+  session?.readMemo?.close();
+  if (session) session.readMemo = null;
 }
 
 const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();

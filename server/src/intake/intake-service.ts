@@ -45,7 +45,9 @@ import { guardAuthFields, withHeader } from './auth-field-guard.ts';
 import { judgeLocalSender, type LocalSenderDeps } from './local-sender-policy.ts';
 import { DuplicateGuard, normaliseMessageId } from './duplicate-guard.ts';
 import { traceAccepted, traceRefused } from './intake-trace.ts';
-import { checkConnection, checkRecipientStage, checkSenderStages, evaluateData, openFilterSession, type IntakeFilter } from './filter-session.ts';
+import {
+  checkConnection, checkRecipientStage, checkSenderStages, endTransactionMemo, evaluateData, inTransactionMemo, openFilterSession, type IntakeFilter,
+} from './filter-session.ts';
 import { settleLocalFailures, type LocalFailure } from './local-failures.ts';
 import { requireImportInto } from './import-policy.ts';
 import { bufferSource, headerSection } from './message-source.ts';
@@ -227,23 +229,27 @@ export function createIntakeService(deps: IntakeDeps): IntakeService {
       await checkSenderStages(deps.filter, origin, principal, sender);
     },
 
-    async planRecipient(check) {
-      const p = await planRecipient(rules, check);
-      // RCPT stage: greylisting of mail from outside.
-      await checkRecipientStage(deps.filter, check.origin, check.address, p.local, p.remote || p.forward.length > 0);
-      return p;
+    planRecipient(check) {
+      return inTransactionMemo(check.origin, async () => {
+        const p = await planRecipient(rules, check);
+        // RCPT stage: greylisting of mail from outside.
+        await checkRecipientStage(deps.filter, check.origin, check.address, p.local, p.remote || p.forward.length > 0);
+        return p;
+      });
     },
 
     async accept(request) {
       // Imported mail (the migration tool) is history, not mail flowing now: the console's live trace leaves it out.
       if (request.origin.kind === 'import') return acceptImport(request);
       try {
-        const result = await acceptMessage(request);
+        const result = await inTransactionMemo(request.origin, () => acceptMessage(request));
         traceAccepted(deps.trace, request, result);
         return result;
       } catch (err) {
         traceRefused(deps.trace, request, err);
         throw err;
+      } finally {
+        endTransactionMemo(request.origin);
       }
     },
   };

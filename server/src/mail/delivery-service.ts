@@ -194,6 +194,9 @@ export function createDeliveryService({ store, bus, mailboxes, now = () => new D
             const delivered: Delivered[] = accepted.length === 0
               ? []
               : await tx.messages.deliver(accepted, { blobId, index, flags: options.flags ?? [], internalDate: options.internalDate ?? at }, at);
+            // The body row holds the search text now, and nothing reads the index after this unit (a StaleTarget
+            // retry starts before it): the text, as long as the body, need not live on through the commit's fsync.
+            if (delivered.length > 0) index.searchText = '';
             return { delivered, refused };
           });
           break;

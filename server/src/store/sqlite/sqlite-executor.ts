@@ -8,6 +8,8 @@ import type { SqliteConnection } from './sqlite-connection.ts';
 import type { GroupCommit } from './group-commit.ts';
 
 export interface Executor {
+  /** True outside atomic(): reads see committed rows only, and may come from the transaction's read memo (read-memo.ts). */
+  readonly standalone: boolean;
   /** Runs a read: on the reader connection outside transactions (WAL: sees committed data only). */
   read<T>(fn: (c: SqliteConnection) => T): Promise<T>;
   /** Runs a write: as its own transaction, or inside the enclosing atomic(). */
@@ -68,6 +70,7 @@ export function inTransaction<T>(c: Connections, fn: () => Promise<T> | T): Prom
 
 export function standaloneExecutor(c: Connections): Executor {
   return {
+    standalone: true,
     async read(fn) {
       c.assertReadable();
       return wrap(() => fn(c.reader));
@@ -88,6 +91,7 @@ export function transactionExecutor(c: Connections, isOpen: () => boolean): Exec
     if (!isOpen()) throw new StoaError('STOA_INTERNAL', 'transaction handle used after its atomic() call ended');
   };
   return {
+    standalone: false,
     async read(fn) {
       check();
       return wrap(() => fn(c.writer));
