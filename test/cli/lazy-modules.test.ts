@@ -4,12 +4,15 @@
 // ≤ 150 MiB). typebox/value (some 300 modules) is used only by the CSV
 // account import. Ajv and fast-json-stringify (some 240 modules) are loaded
 // when the first route schema is compiled, at that route's first request
-// (server/src/protocols/http/schema-compilers.ts).
+// (server/src/protocols/http/schema-compilers.ts). ldapts when a directory
+// connection is first used, ical.js when a calendar object is first parsed
+// or built (server/src/model/lazy-module.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { lazyModule } from '../../server/src/model/lazy-module.ts';
 import { serveStoa, tempDir, type Served } from './run-stoa.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -29,7 +32,21 @@ test('loading the composition root does not load modules that only one rarely us
   assert.deepEqual(loaded.filter((u) => u.includes('/typebox/build/value/')), [], 'typebox/value is loaded at the first CSV import');
 });
 
-/** Packages `stoa serve` must not have loaded before the feature that needs them is used, by what loads them then. */
+test('a package loaded at first use is the module a static import gives', async () => {
+  const ical = lazyModule<typeof import('ical.js')>('ical.js');
+  const ldapts = lazyModule<typeof import('ldapts')>('ldapts');
+  assert.equal(ical(), ical(), 'loaded once');
+  assert.equal(ical().default, (await import('ical.js')).default);
+  assert.equal(ldapts().InvalidCredentialsError, (await import('ldapts')).InvalidCredentialsError, 'the same classes, so instanceof holds');
+});
+
+/** Packages `stoa serve` must not have loaded at start: only the feature that needs them loads them. */
+const NOT_AT_START: Record<string, RegExp> = {
+  'LDAP client (ldapts)': /\/node_modules\/ldapts\//,
+  'iCalendar (ical.js)': /\/node_modules\/ical\.js\//,
+};
+
+/** Packages `stoa serve` must not have loaded before the first API request, which loads them. */
 const LAZY: Record<string, RegExp> = {
   'route validators (Ajv)': /\/node_modules\/(ajv|ajv-formats|@fastify\/ajv-compiler)\//,
   // Fastify's own error serializer, loaded at start, is code fast-json-stringify generated and needs only its lib/serializer.js.
@@ -76,7 +93,7 @@ describe('a started `stoa serve` (demo, first start) before any request', () => 
   test('has loaded none of the packages that only a first use needs; the first API request loads them', async () => {
     const atStart = await loaded();
     assert.ok(atStart.some((u) => u.includes('/node_modules/fastify/')), 'the probe sees the server load');
-    for (const [what, pattern] of Object.entries(LAZY)) {
+    for (const [what, pattern] of Object.entries({ ...NOT_AT_START, ...LAZY })) {
       assert.deepEqual(atStart.filter((u) => pattern.test(u)), [], `${what}: loaded at start`);
     }
     // A login with a wrong password: its body is validated, its 401 problem serialized as a string (problem.ts).

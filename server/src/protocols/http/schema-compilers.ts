@@ -13,13 +13,13 @@
 // STOA_INTERNAL, logged), not the start: compileEverySchema compiles them
 // all, and test/api/schemas.test.ts calls it so that such a schema still
 // fails a test.
-import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
 import type { FastifySchemaControllerOptions, FastifyValidationResult } from 'fastify/types/schema.js';
 import type * as SerializerSelector from '@fastify/fast-json-stringify-compiler';
+import { lazyModule } from '../../model/lazy-module.ts';
 import { createValidatorCompiler } from './validation.ts';
 
-const require = createRequire(import.meta.url);
+const serializerSelector = lazyModule<typeof SerializerSelector>('@fastify/fast-json-stringify-compiler');
 
 type CompilersFactory = NonNullable<FastifySchemaControllerOptions['compilersFactory']>;
 
@@ -64,7 +64,7 @@ export function createSchemaCompilers(): SchemaCompilers {
         let compiled: ((data: unknown) => string) | undefined;
         const compile = (): ((data: unknown) => string) => {
           if (compiled) return compiled;
-          serializerCompiler ??= (require('@fastify/fast-json-stringify-compiler') as typeof SerializerSelector).SerializerSelector()(externalSchemas, options as SerializerSelector.Options);
+          serializerCompiler ??= serializerSelector().SerializerSelector()(externalSchemas, options as SerializerSelector.Options);
           return (compiled = serializerCompiler(route as SerializerSelector.RouteDefinition));
         };
         routes.push({ what: `the ${route.httpStatus} response schema of ${route.method} ${route.url}`, compile });

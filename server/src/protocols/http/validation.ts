@@ -4,14 +4,14 @@
 // 400 instead of a silently converted value. Unknown body fields are
 // rejected (removeAdditional: false), never stripped: a typo in an admin's
 // script must fail loudly, not be ignored.
-import { createRequire } from 'node:module';
 import type * as AjvCompilerModule from '@fastify/ajv-compiler';
 import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import type { FieldError } from '../../errors/catalogue.ts';
+import { lazyModule } from '../../model/lazy-module.ts';
 
 type RouteDefinition = Parameters<ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>>[0];
 
-const require = createRequire(import.meta.url);
+const ajvCompiler = lazyModule<typeof AjvCompilerModule>('@fastify/ajv-compiler');
 
 const common = {
   removeAdditional: false,
@@ -29,7 +29,7 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   let ajv: { strict: ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>; coercing: ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>> } | undefined;
   return (route) => {
     if (!ajv) {
-      const factory = (require('@fastify/ajv-compiler') as typeof AjvCompilerModule).AjvCompiler();
+      const factory = ajvCompiler().AjvCompiler();
       ajv = {
         strict: factory({}, { customOptions: { ...common, coerceTypes: false } }),
         coercing: factory({}, { customOptions: { ...common, coerceTypes: 'array' } }),
