@@ -18,7 +18,10 @@
 # browser the console's end-to-end tests and benchmark drive through
 # playwright-core, at /usr/bin/chromium; postfix: the SMTP benchmark's
 # reference server, /usr/sbin/postfix and /usr/sbin/smtp-source, run as a
-# private instance in a temp directory, never the system one).
+# private instance in a temp directory, never the system one; dovecot-lmtpd
+# and dovecot-fts-xapian: the LMTP delivery and full-text index of the same
+# benchmark's Postfix + rspamd + Dovecot stack, a private Dovecot in a temp
+# directory).
 # Installs only what is missing, only as root; otherwise says what to install
 # and fails, so a test never passes silently.
 set -eu
@@ -59,6 +62,9 @@ find_missing() {
   command -v pffexport >/dev/null 2>&1 || missing="$missing pff-tools"
   # test/bench/smtp --target postfix: a private Postfix instance (test/bench/smtp/postfix.ts) and its smtp-source.
   [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/smtp-source ] || missing="$missing postfix"
+  # test/bench/smtp --target postfix-stack: Dovecot's LMTP server and its Xapian full-text index (test/bench/smtp/stack.ts).
+  [ -x /usr/lib/dovecot/lmtp ] || missing="$missing dovecot-lmtpd"
+  [ -f /usr/lib/dovecot/modules/lib21_fts_xapian_plugin.so ] || missing="$missing dovecot-fts-xapian"
 }
 
 find_missing

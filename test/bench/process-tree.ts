@@ -16,6 +16,10 @@
 // count once per process that maps them, so for a multi-process server this
 // overstates what the machine pays; PSS (smaps_rollup), which splits each
 // shared page between its users, is given beside it.
+//
+// Every function takes one root or several (a stack of servers that are not
+// one another's children, e.g. Postfix, rspamd and Dovecot): the trees are
+// summed, each process once.
 import { readdirSync, readFileSync } from 'node:fs';
 
 interface Stat { ppid: number; ticks: number }
@@ -30,8 +34,11 @@ function stat(pid: number): Stat | null {
   }
 }
 
-/** The pids of `root` and all its descendants alive now. */
-export function processTree(root: number): number[] {
+/** One server's root pid, or the roots of several servers measured together. */
+export type Roots = number | readonly number[];
+
+/** The pids of `root` (or of each root) and all their descendants alive now, each once. */
+export function processTree(root: Roots): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -39,18 +46,19 @@ export function processTree(root: number): number[] {
     if (!s) continue;
     (children.get(s.ppid) ?? children.set(s.ppid, []).get(s.ppid)!).push(Number(name));
   }
-  const out: number[] = [];
-  const stack = [root];
+  const out = new Set<number>();
+  const stack = typeof root === 'number' ? [root] : [...root];
   while (stack.length > 0) {
     const p = stack.pop()!;
-    out.push(p);
+    if (out.has(p)) continue;
+    out.add(p);
     stack.push(...(children.get(p) ?? []));
   }
-  return out;
+  return [...out];
 }
 
 /** User + system CPU of the tree so far, reaped children included, in ms. */
-export function treeCpuMs(root: number): number {
+export function treeCpuMs(root: Roots): number {
   return processTree(root).reduce((sum, pid) => sum + (stat(pid)?.ticks ?? 0), 0) * 10;
 }
 
@@ -66,7 +74,7 @@ function kib(path: string, field: string): number {
 export interface TreeMemory { processes: number; rssMiB: number; pssMiB: number }
 
 /** Resident memory of the tree now: the sum of VmRSS, and of PSS. */
-export function treeMemory(root: number): TreeMemory {
+export function treeMemory(root: Roots): TreeMemory {
   const pids = processTree(root);
   let rss = 0;
   let pss = 0;
@@ -78,7 +86,7 @@ export function treeMemory(root: number): TreeMemory {
 }
 
 /** Samples treeMemory every `everyMs` until stopped; returns the highest sums seen (RSS and PSS each at its own peak). */
-export function sampleTreeMemory(root: number, everyMs = 250): { stop(): TreeMemory } {
+export function sampleTreeMemory(root: Roots, everyMs = 250): { stop(): TreeMemory } {
   const peak: TreeMemory = { processes: 0, rssMiB: 0, pssMiB: 0 };
   const take = (): void => {
     const m = treeMemory(root);

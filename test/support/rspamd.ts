@@ -5,19 +5,29 @@
 // (the scanner that answers /checkv2) on a free loopback port, no
 // controller, proxy or fuzzy storage, no Redis (so Bayes, greylisting and
 // the other Redis modules are off), fuzzy checks off, and DNS pointed at a
-// loopback port where nothing answers, so lookups fail at once instead of
-// waiting on a network the tests do not have.
+// loopback port where nothing answers, so lookups fail within their 0.1 s
+// timeout instead of waiting on a network the tests do not have.
 //
 // rspamd compiles its multi-pattern tables with Hyperscan at start (10-20 s
 // on this machine); the compiled tables, derived only from Debian's rules,
 // are kept across runs in one cache folder per user and rspamd version
 // (hs_cache_dir), so later starts take about a second.
 //
+// Options for the SMTP benchmark's Postfix stack (test/bench/smtp/stack.ts),
+// all off for the tests: `milter` adds Debian's proxy worker in milter mode
+// (worker-proxy.inc's settings) on a second free port or a unix socket,
+// passing each message to the normal worker as Debian's does; `logFile` logs to DIR/rspamd.log
+// with Debian's logging.inc (level info: one line per scanned message), as
+// the packaged service does; `checkLocal` scans mail from a loopback client
+// as from any other (SPF, DMARC, hfilter and the others skip "local"
+// addresses unless options.check_local is set).
+//
 // Stopped in every exit path: stop() ends the process group; if the test
 // process dies first (a crash, a kill by the test runner), a watchdog shell
 // sees its stdin close, ends the group and removes the folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../cli/run-stoa.ts';
@@ -27,6 +37,12 @@ export interface Rspamd {
   /** http://127.0.0.1:port, the normal worker. */
   url: string;
   port: number;
+  /** Where the proxy worker takes milter connections (option `milter`), in Postfix's notation: inet:127.0.0.1:port or unix:/path. */
+  milter: string | null;
+  /** The main process: the root of rspamd's process tree. */
+  pid: number;
+  /** DIR/rspamd.log (option `logFile`). */
+  logFile: string | null;
   /** rspamd's own output, last 20 KB (for failure messages). */
   log(): string;
   stop(): Promise<void>;
@@ -36,7 +52,21 @@ const RSPAMD = '/usr/bin/rspamd';
 /** $1: rspamd's process group, $2: its folder. stdin closing without "stopped" means the test process is gone. */
 const WATCHDOG = 'read -r line; [ "$line" = stopped ] && exit 0; kill -TERM "-$1" 2>/dev/null; sleep 5; kill -KILL "-$1" 2>/dev/null; rm -rf "$2"';
 
-function config(port: number): string {
+export interface RspamdOptions {
+  /**
+   * Also the proxy worker in milter mode (Debian's worker-proxy.inc settings): on a free loopback port (inet) or on a unix
+   * socket DIR/run/milter.sock that any user may connect to (unix: DIR and DIR/run become traversable, mode 0711).
+   */
+  milter?: 'inet' | 'unix';
+  /** Log to DIR/rspamd.log with Debian's logging.inc instead of the console at level notice. */
+  logFile?: boolean;
+  /** Check mail from loopback clients as from any other (options.check_local). */
+  checkLocal?: boolean;
+  /** The resolver rspamd asks (host:port); by default 127.0.0.1:9, where nothing answers. */
+  nameserver?: string;
+}
+
+function config(port: number, milterSocket: string | null, logFile: boolean): string {
   return `# Stoa test instance (test/support/rspamd.ts)
 .include "$CONFDIR/common.conf"
 options {
@@ -44,23 +74,43 @@ options {
   .include "$CONFDIR/options.inc"
   .include(try=true; priority=1,duplicate=merge) "$LOCAL_CONFDIR/local.d/options.inc"
 }
-logging {
+${logFile ? `logging {
+  type = "file";
+  filename = "$LOGDIR/rspamd.log";
+  .include "$CONFDIR/logging.inc"
+}` : `logging {
   type = "console";
   level = "notice";
-}
+}`}
 worker "normal" {
   bind_socket = "127.0.0.1:${port}";
   count = 1;
   .include "$CONFDIR/worker-normal.inc"
 }
-`;
+${milterSocket === null ? '' : `# Debian's worker-proxy.inc, its upstream pointed at the normal worker above.
+worker "rspamd_proxy" {
+  bind_socket = "${milterSocket}";
+  milter = yes;
+  timeout = 120s;
+  upstream "local" {
+    default = yes;
+    hosts = "127.0.0.1:${port}";
+  }
+  count = 1;
+  max_retries = 5;
+  discard_on_reject = false;
+  quarantine_on_reject = false;
+  spam_header = "X-Spam";
+  reject_message = "Spam message rejected";
+}
+`}`;
 }
 
-function options(hsCache: string): string {
-  return `# Nothing answers on the discard port: every lookup fails at once.
-dns { nameserver = ["127.0.0.1:9"]; timeout = 0.1s; retransmits = 0; }
+function options(hsCache: string, checkLocal: boolean, nameserver: string | undefined): string {
+  return `${nameserver ? '# The caller\'s resolver.' : '# Nothing answers on the discard port: every lookup fails (after its 0.1 s timeout).'}
+dns { nameserver = ["${nameserver ?? '127.0.0.1:9'}"]; timeout = 0.1s; retransmits = 0; }
 hs_cache_dir = "${hsCache}";
-`;
+${checkLocal ? 'check_local = true;\n' : ''}`;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -72,7 +122,15 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-function version(): string {
+function listening(to: number | string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = (typeof to === 'number' ? connect({ host: '127.0.0.1', port: to }) : connect(to)).once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The installed rspamd's version (3.4 on Debian 12). */
+export function rspamdVersion(): string {
   const out = spawnSync(RSPAMD, ['--version'], { encoding: 'utf8' }).stdout ?? '';
   return /(\d+\.\d+(?:\.\d+)?)/.exec(out)?.[1] ?? 'unknown';
 }
@@ -87,20 +145,27 @@ function runAs(): { uid: number; gid: number } | null {
   return { uid, gid };
 }
 
-export async function startRspamd(): Promise<Rspamd> {
+export async function startRspamd(opts: RspamdOptions = {}): Promise<Rspamd> {
   requireFile('rspamd (Debian rspamd)', [RSPAMD]);
   const user = runAs();
   const dir = mkdtempSync(join(tmpdir(), 'stoa-rspamd-'));
-  const hsCache = join(tmpdir(), `stoa-rspamd-hs-${process.getuid?.() ?? 'user'}-${version()}`);
+  const hsCache = join(tmpdir(), `stoa-rspamd-hs-${process.getuid?.() ?? 'user'}-${rspamdVersion()}`);
   for (const sub of ['local/local.d', 'db', 'run']) mkdirSync(join(dir, sub), { recursive: true });
   mkdirSync(hsCache, { recursive: true });
   const port = await freePort();
-  writeFileSync(join(dir, 'rspamd.conf'), config(port));
-  writeFileSync(join(dir, 'local/local.d/options.inc'), options(hsCache));
+  const milterPort = opts.milter === 'inet' ? await freePort() : null;
+  const milterPath = opts.milter === 'unix' ? join(dir, 'run', 'milter.sock') : null;
+  const milterSocket = milterPort !== null ? `127.0.0.1:${milterPort}` : milterPath !== null ? `${milterPath} mode=0666` : null;
+  writeFileSync(join(dir, 'rspamd.conf'), config(port, milterSocket, opts.logFile ?? false));
+  writeFileSync(join(dir, 'local/local.d/options.inc'), options(hsCache, opts.checkLocal ?? false, opts.nameserver));
   // Debian's fuzzy_check asks rspamd.com's fuzzy servers: not here.
   writeFileSync(join(dir, 'local/local.d/fuzzy_check.conf'), 'enabled = false;\n');
   if (user) {
     for (const path of [dir, join(dir, 'local'), join(dir, 'local/local.d'), join(dir, 'db'), join(dir, 'run'), hsCache]) chownSync(path, user.uid, user.gid);
+  }
+  if (milterPath !== null) {
+    // The MTA's milter client (Postfix's smtpd runs as the postfix user) must reach the socket.
+    for (const path of [dir, join(dir, 'run')]) chmodSync(path, 0o711);
   }
   const args = [
     '-f', '-c', join(dir, 'rspamd.conf'),
@@ -152,5 +217,15 @@ export async function startRspamd(): Promise<Rspamd> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, port, log: () => log, stop };
+  // The proxy worker starts beside the normal one; wait for its port as well.
+  const milterAt = milterPort ?? milterPath;
+  while (milterAt !== null && !(await listening(milterAt))) {
+    if (Date.now() > deadline || child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new Error(`rspamd's milter did not listen within 120 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const milter = milterPort !== null ? `inet:127.0.0.1:${milterPort}` : milterPath !== null ? `unix:${milterPath}` : null;
+  return { url, port, milter, pid: group, logFile: opts.logFile ? join(dir, 'run', 'rspamd.log') : null, log: () => log, stop };
 }

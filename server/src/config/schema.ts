@@ -439,7 +439,7 @@ export function defaultConfig(): StoaConfig {
       driver: 'sqlite',
       sqlite: { path: 'stoa.db', busyTimeoutMs: 5000 },
       mongodb: { url: null, database: 'stoa' },
-      blobs: { path: 'blobs', gcGraceHours: 24, inlineMaxBytes: 64 * 1024 },
+      blobs: { path: 'blobs', gcGraceHours: 24, inlineMaxBytes: 128 * 1024 },
     },
     listeners: {
       http: { enabled: true, host: '0.0.0.0', port: 8080, trustProxy: false },

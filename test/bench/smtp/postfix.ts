@@ -20,6 +20,10 @@
 // the master, as the postfix user for its daemons, and delivers as nobody
 // (an unprivileged uid, static uid/gid maps).
 //
+// The stack target (stack.ts) adds lines to both files through `main` and
+// `master` (a milter, delivery over LMTP): later main.cf lines override
+// earlier ones, as postconf(5) says.
+//
 // Logging: a stock Postfix logs to syslog; this machine runs no syslog
 // daemon (no /dev/log), so those lines go nowhere and cost only Postfix's
 // own failed send. `log: true` writes them to DIR/postfix.log through
@@ -30,6 +34,7 @@ import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { watchdog } from './watchdog.ts';
 
 export const POSTFIX_BINARY = '/usr/sbin/postfix';
 const POSTCONF_BINARY = '/usr/sbin/postconf';
@@ -55,6 +60,10 @@ export interface PostfixOptions {
   users: string[];
   /** Write Postfix's log to DIR/postfix.log (postlogd) instead of syslog. */
   log?: boolean;
+  /** Lines appended to main.cf (they override the ones above). */
+  main?: string;
+  /** Lines appended to master.cf (services). */
+  master?: string;
 }
 
 /** Why Postfix cannot run here, or null. */
@@ -110,11 +119,11 @@ virtual_mailbox_maps = texthash:${dir}/etc/vmailbox
 virtual_uid_maps = static:${vmail.uid}
 virtual_gid_maps = static:${vmail.gid}
 virtual_minimum_uid = 100
-${opts.log ? `maillog_file_prefixes = ${dir}\nmaillog_file = ${dir}/postfix.log\n` : ''}`;
+${opts.log ? `maillog_file_prefixes = ${dir}\nmaillog_file = ${dir}/postfix.log\n` : ''}${opts.main ?? ''}`;
 }
 
 /** Debian's master.cf without chroot, without the local, smtp and pipe transports, smtpd on the private port. */
-function masterCf(port: number, log: boolean): string {
+function masterCf(port: number, log: boolean, extra: string): string {
   return `# Written by test/bench/smtp/postfix.ts
 # service type  private unpriv  chroot  wakeup  maxproc command
 127.0.0.1:${port} inet n - n - - smtpd
@@ -136,7 +145,7 @@ discard   unix  -       -       n       -       -       discard
 virtual   unix  -       n       n       -       -       virtual
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
-${log ? 'postlog   unix-dgram n  -       n       -       1       postlogd\n' : ''}`;
+${log ? 'postlog   unix-dgram n  -       n       -       1       postlogd\n' : ''}${extra}`;
 }
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string }> {
@@ -180,12 +189,15 @@ export async function startPostfix(opts: PostfixOptions): Promise<PostfixServer>
   const etc = join(dir, 'etc');
   const log = opts.log ?? false;
   // Synchronous, so that it can run from an 'exit' listener: `postfix stop` waits up to 5 s for the master.
+  // If this process dies without its 'exit' listeners (SIGKILL), a watchdog shell stops Postfix and removes the folder.
+  const guard = watchdog(`${POSTFIX_BINARY} -c "$1" stop >/dev/null 2>&1; rm -rf "$2"`, [etc, dir]);
   let stopped = false;
   const stopNow = (): void => {
     if (stopped) return;
     stopped = true;
     if (existsSync(join(dir, 'queue', 'pid', 'master.pid'))) spawnSync(POSTFIX_BINARY, ['-c', etc, 'stop'], { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
+    guard.release();
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     stopNow();
@@ -217,7 +229,7 @@ export async function startPostfix(opts: PostfixOptions): Promise<PostfixServer>
     await chown(join(dir, 'data'), postfixUser.uid, postfixUser.gid);
     await chown(join(dir, 'mail'), vmail.uid, vmail.gid);
     await writeFile(join(etc, 'main.cf'), mainCf(dir, port, opts, vmail));
-    await writeFile(join(etc, 'master.cf'), masterCf(port, log));
+    await writeFile(join(etc, 'master.cf'), masterCf(port, log, opts.master ?? ''));
     // texthash: read as text at start, no postmap; the value is the Maildir under virtual_mailbox_base (trailing / = Maildir).
     await writeFile(join(etc, 'vmailbox'), opts.users.map((u) => `${u}@${opts.domain} ${u}/\n`).join(''));
     const version = await run(POSTCONF_BINARY, ['-c', etc, '-h', 'mail_version']);
@@ -243,6 +255,7 @@ export async function startPostfix(opts: PostfixOptions): Promise<PostfixServer>
         stopped = true;
         const stop = await run(POSTFIX_BINARY, ['-c', etc, 'stop']);
         rmSync(dir, { recursive: true, force: true });
+        guard.release();
         if (stop.code !== 0) throw new Error(`postfix -c ${etc} stop exited ${stop.code}: ${stop.output}`);
       },
     };

@@ -23,7 +23,7 @@
 // peak in each round and after it (Stoa's VmHWM at the end), with the load
 // average beside the rates.
 //   node test/bench/smtp/run.ts [--quick] [--sizes 1k,100k,5m] [--connections 1,10,50] [--modes kept,per-connection] [--messages N]
-//     [--profile DIR] [--sieve] [--target stoa,postfix] [--postfix-log]
+//     [--profile DIR] [--sieve] [--target stoa,postfix,postfix-stack] [--postfix-log] [--stack-fts on|off]
 // --sieve gives both recipients the 50 inbox rules of test/bench/sieve
 // (through PUT /api/v1/me/rules, as a user would), so every delivery runs a
 // 50-rule Sieve script: compare with a run without it (issue 10's target).
@@ -49,7 +49,27 @@
 // last delivery. --postfix-log keeps Postfix's log in its temp dir (through
 // postlogd, whose CPU then counts too); by default it logs to syslog, as a
 // stock install does.
-//   node test/bench/smtp/run.ts --target stoa,postfix --sizes 1k,100k --connections 1,10,50
+//
+// --target postfix-stack runs the matrix against Postfix doing the work Stoa
+// does per message, the way a Postfix site does it (stack.ts): the same
+// private Postfix, with rspamd as its milter (Debian's rules: SPF, DKIM,
+// DMARC, the content checks; no Redis, so no Bayes or greylisting; its DNS
+// answered at once with REFUSED by a private dnsmasq, as Stoa's fails at
+// once) and delivering over LMTP to a private Dovecot 2.3 that writes
+// Maildir and, with Debian's dovecot-fts-xapian, indexes every message for
+// full-text search (fts_autoindex; --stack-fts off leaves the index out; the
+// output says which). Postfix answers 250 once rspamd has passed the message
+// and it is queued; a round counts as delivered once the queue is empty (the
+// last LMTP 250: Dovecot has fsynced the message into Maildir) and Dovecot's
+// indexer has indexed every message (it indexes after delivery, in the
+// background), then the INBOX Maildirs (new/ and cur/) are counted and
+// rspamd's log must hold one result per message. CPU and memory are those of
+// the four process trees summed (Postfix, rspamd, Dovecot, dnsmasq), and
+// each server's CPU per message is printed after the matrix. rspamd takes
+// milter connections on a unix socket (stack.ts says why not TCP). Stoa's
+// per-user rules have no counterpart here (Dovecot's Sieve is not set up):
+// compare it with a Stoa run without --sieve.
+//   node test/bench/smtp/run.ts --target stoa,postfix,postfix-stack --sizes 1k,100k --connections 1,10
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -58,10 +78,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { freePort, startStoa, tempDir } from '../../cli/run-stoa.ts';
-import { sampleTreeMemory, treeCpuMs, treeMemory } from '../process-tree.ts';
+import { sampleTreeMemory, treeCpuMs, treeMemory, type Roots } from '../process-tree.ts';
 import { benchRules } from '../sieve/bench-rules.ts';
 import type { ClientJob, ClientResult } from './client-worker.ts';
 import { postfixUnavailable, startPostfix } from './postfix.ts';
+import { postfixStackUnavailable, startPostfixStack } from './stack.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,14 +95,20 @@ const { values: args } = parseArgs({
     sieve: { type: 'boolean', default: false },
     target: { type: 'string', default: 'stoa' },
     'postfix-log': { type: 'boolean', default: false },
+    'stack-fts': { type: 'string', default: 'on' },
   },
 });
 const TARGETS = args.target.split(',');
-for (const t of TARGETS) if (t !== 'stoa' && t !== 'postfix') throw new Error(`--target: stoa or postfix, not ${t}`);
+for (const t of TARGETS) if (t !== 'stoa' && t !== 'postfix' && t !== 'postfix-stack') throw new Error(`--target: stoa, postfix or postfix-stack, not ${t}`);
+if (args['stack-fts'] !== 'on' && args['stack-fts'] !== 'off') throw new Error(`--stack-fts: on or off, not ${args['stack-fts']}`);
+// Before Stoa's half of the run, not after it.
 if (TARGETS.includes('postfix')) {
-  // Before Stoa's half of the run, not after it.
   const why = postfixUnavailable();
   if (why) throw new Error(`--target postfix: ${why}`);
+}
+if (TARGETS.includes('postfix-stack')) {
+  const why = postfixStackUnavailable();
+  if (why) throw new Error(`--target postfix-stack: ${why}`);
 }
 const quick = args.quick;
 const ALL_SIZES = [
@@ -182,12 +209,18 @@ async function measure(port: number, size: (typeof SIZES)[number], parallel: num
 interface Target {
   name: string;
   port: number;
-  /** Root of the measured process tree. */
-  pid: number;
+  /** Root(s) of the measured process tree(s). */
+  pid: Roots;
+  /** The servers of a stack, whose CPU per message is also printed one by one. */
+  parts?: { name: string; pid: number }[];
   /** Messages in the recipients' mailboxes now. */
   delivered(): number;
   /** Messages answered 250 and not yet in a mailbox (Stoa: none, its 250 means stored). */
   pending(): number;
+  /** Work still to wait for once nothing is pending (the stack's full-text indexing). */
+  settle?(): Promise<void>;
+  /** After the count: why the round's messages were not all handled as the target says they are, or null. */
+  check?(expected: number): Promise<string | null>;
   /** What to add to an error when deliveries stall or go missing. */
   stalled(): string;
 }
@@ -196,6 +229,8 @@ interface Cell {
   size: (typeof SIZES)[number]; mode: string; parallel: number;
   sent: number; rate250: number; rateDelivered: number; p50: number; p99: number; cpu: number;
   peakRss: number; peakPss: number; rssAfter: number; delivered: number;
+  /** CPU ms per message of each of target.parts. */
+  partsCpu: number[];
 }
 
 const cellKey = (size: string, mode: string, parallel: number): string => `${size}/${mode}/${parallel}`;
@@ -217,9 +252,12 @@ async function waitDelivered(target: Target, expected: number, t0: number): Prom
     }
     pending = now;
   }
+  await target.settle?.();
   const seconds = (performance.now() - t0) / 1000;
   const delivered = target.delivered();
   if (delivered !== expected) throw new Error(`${target.name}: the mailboxes hold ${delivered} messages, ${expected} were answered 250; ${target.stalled()}`);
+  const problem = await target.check?.(expected);
+  if (problem) throw new Error(`${target.name}: ${problem}`);
   return seconds;
 }
 
@@ -237,20 +275,30 @@ async function runMatrix(target: Target): Promise<Map<string, Cell>> {
       for (const parallel of PARALLEL) {
         const loadBefore = load();
         const cpu0 = treeCpuMs(target.pid);
+        const partsCpu0 = (target.parts ?? []).map((p) => treeCpuMs(p.pid));
         const memory = sampleTreeMemory(target.pid);
         const r = await measure(target.port, size, parallel, mode === 'per-connection');
         expected += r.sent;
         const deliveredSeconds = await waitDelivered(target, expected, r.t0);
         const cpu = (treeCpuMs(target.pid) - cpu0) / r.sent;
+        const partsCpu = (target.parts ?? []).map((p, i) => (treeCpuMs(p.pid) - partsCpu0[i]) / r.sent);
         const peak = memory.stop();
         const after = treeMemory(target.pid);
         const cell: Cell = {
           size, mode, parallel, sent: r.sent, rate250: r.sent / r.seconds, rateDelivered: r.sent / deliveredSeconds, p50: r.p50, p99: r.p99, cpu,
-          peakRss: peak.rssMiB, peakPss: peak.pssMiB, rssAfter: after.rssMiB, delivered: expected,
+          peakRss: peak.rssMiB, peakPss: peak.pssMiB, rssAfter: after.rssMiB, delivered: expected, partsCpu,
         };
         cells.set(cellKey(size.key, mode, parallel), cell);
         console.log(`| ${target.name} | ${size.label} | ${parallel} | ${mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${cell.rate250.toFixed(1)} | ${cell.rateDelivered.toFixed(1)} | ${((cell.rateDelivered * size.bytes) / 1048576).toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${cpu.toFixed(2)} | ${peak.rssMiB.toFixed(0)} | ${peak.pssMiB.toFixed(0)} | ${after.rssMiB.toFixed(0)} | ${expected} ✓ | ${loadBefore} → ${load()} |`);
       }
+    }
+  }
+  if (target.parts) {
+    console.log(`\n${target.name}: server CPU ms per message by server (each one's process tree)\n`);
+    console.log(`| size | connections | messages per connection | ${target.parts.map((p) => p.name).join(' | ')} | all |`);
+    console.log(`|---|---|---|${target.parts.map(() => '---|').join('')}---|`);
+    for (const c of cells.values()) {
+      console.log(`| ${c.size.label} | ${c.parallel} | ${c.mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${c.partsCpu.map((v) => v.toFixed(2)).join(' | ')} | ${c.cpu.toFixed(2)} |`);
     }
   }
   return cells;
@@ -314,19 +362,78 @@ async function withPostfix<T>(body: (target: Target) => Promise<T>): Promise<T> 
   }
 }
 
+async function withPostfixStack<T>(body: (target: Target) => Promise<T>): Promise<T> {
+  const stack = await startPostfixStack({
+    domain: DOMAIN, users: RECIPIENTS.map((r) => r.split('@')[0]), log: args['postfix-log'], fts: args['stack-fts'] === 'on',
+  });
+  try {
+    console.log(`\nPostfix ${stack.postfix.version} + rspamd ${stack.rspamdVersion} (milter on ${stack.rspamd.milter}) + Dovecot ${stack.dovecot.version.split(' ')[0]} LMTP to Maildir: private instances, smtpd on 127.0.0.1:${stack.postfix.port}`);
+    console.log(`Full-text index on delivery: ${stack.dovecot.fts ? `on (${stack.dovecot.fts})` : `off (${args['stack-fts'] === 'off' ? '--stack-fts off' : 'dovecot-fts-xapian is not installed'})`}`);
+    return await body({
+      name: 'Postfix stack', port: stack.postfix.port, pid: stack.pids,
+      parts: [
+        { name: 'Postfix', pid: stack.postfix.pid }, { name: 'rspamd', pid: stack.rspamd.pid },
+        { name: 'Dovecot', pid: stack.dovecot.pid }, { name: 'dnsmasq', pid: stack.resolver.pid },
+      ],
+      delivered: () => stack.dovecot.delivered(),
+      // A queue file is removed once Dovecot has answered 250 over LMTP for its one recipient.
+      pending: () => stack.postfix.queued(),
+      settle: () => stack.dovecot.indexed(),
+      async check(expected) {
+        // rspamd writes its result line as it answers; give the file a moment all the same.
+        let scanned = stack.scanned();
+        for (let i = 0; i < 50 && scanned < expected; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          scanned = stack.scanned();
+        }
+        return scanned === expected ? null : `rspamd logged ${scanned} results for ${expected} delivered messages`;
+      },
+      stalled: () => `${stack.postfix.queued()} queue files left; Postfix log:\n${stack.postfix.logTail()}\nDovecot log:\n${stack.dovecot.logTail()}`,
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
 const results = new Map<string, Map<string, Cell>>();
 if (TARGETS.includes('stoa')) results.set('stoa', await withStoa(runMatrix));
 if (TARGETS.includes('postfix')) results.set('postfix', await withPostfix(runMatrix));
+if (TARGETS.includes('postfix-stack')) results.set('postfix-stack', await withPostfixStack(runMatrix));
 
 const stoa = results.get('stoa');
-const postfix = results.get('postfix');
-if (stoa && postfix) {
-  console.log('\nStoa / Postfix per cell (Stoa\'s 250 means stored in the mailbox; the fair rate ratio is against Postfix delivered to Maildir, the "queued" one against Postfix\'s 250):\n');
-  console.log('| size | connections | messages per connection | Stoa msg/s | Postfix msg/s delivered | **Stoa / Postfix delivered** | Postfix msg/s at 250 (queued) | Stoa / Postfix queued | CPU ms/msg Stoa : Postfix | peak RSS MiB Stoa : Postfix (PSS) |');
+const modeLabel = (mode: string): string => (mode === 'per-connection' ? 'one' : 'all (kept open)');
+const REFERENCES = [
+  {
+    key: 'postfix', name: 'Postfix',
+    title: 'Stoa / Postfix per cell (Stoa\'s 250 means stored in the mailbox; the fair rate ratio is against Postfix delivered to Maildir, the "queued" one against Postfix\'s 250)',
+  },
+  {
+    key: 'postfix-stack', name: 'Postfix stack',
+    title: 'Stoa / Postfix stack per cell (Postfix + rspamd milter + Dovecot LMTP and full-text index; "delivered" = in the Maildir and indexed, "queued" = Postfix\'s 250 after rspamd\'s verdict)',
+  },
+];
+for (const ref of REFERENCES) {
+  const other = results.get(ref.key);
+  if (!stoa || !other) continue;
+  console.log(`\n${ref.title}:\n`);
+  console.log(`| size | connections | messages per connection | Stoa msg/s | ${ref.name} msg/s delivered | **Stoa / ${ref.name} delivered** | ${ref.name} msg/s at 250 (queued) | Stoa / ${ref.name} queued | CPU ms/msg Stoa : ${ref.name} | peak RSS MiB Stoa : ${ref.name} (PSS) |`);
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [key, s] of stoa) {
-    const p = postfix.get(key);
+    const p = other.get(key);
     if (!p) continue;
-    console.log(`| ${s.size.label} | ${s.parallel} | ${s.mode === 'per-connection' ? 'one' : 'all (kept open)'} | ${s.rateDelivered.toFixed(1)} | ${p.rateDelivered.toFixed(1)} | **${(s.rateDelivered / p.rateDelivered).toFixed(2)}×** | ${p.rate250.toFixed(1)} | ${(s.rateDelivered / p.rate250).toFixed(2)}× | ${s.cpu.toFixed(2)} : ${p.cpu.toFixed(2)} | ${s.peakRss.toFixed(0)} : ${p.peakRss.toFixed(0)} (${p.peakPss.toFixed(0)}) |`);
+    console.log(`| ${s.size.label} | ${s.parallel} | ${modeLabel(s.mode)} | ${s.rateDelivered.toFixed(1)} | ${p.rateDelivered.toFixed(1)} | **${(s.rateDelivered / p.rateDelivered).toFixed(2)}×** | ${p.rate250.toFixed(1)} | ${(s.rateDelivered / p.rate250).toFixed(2)}× | ${s.cpu.toFixed(2)} : ${p.cpu.toFixed(2)} | ${s.peakRss.toFixed(0)} : ${p.peakRss.toFixed(0)} (${p.peakPss.toFixed(0)}) |`);
+  }
+}
+const postfix = results.get('postfix');
+const stack = results.get('postfix-stack');
+if (stoa && postfix && stack) {
+  console.log('\nSide by side (delivered rates; stock Postfix does none of the per-message work, the stack does it the way a Postfix site does):\n');
+  console.log('| size | connections | messages per connection | Stoa msg/s | Postfix msg/s | Stoa / Postfix | Postfix stack msg/s | **Stoa / Postfix stack** | CPU ms/msg Stoa : Postfix : stack | peak RSS MiB Stoa : Postfix : stack | peak PSS MiB Stoa : Postfix : stack |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const [key, s] of stoa) {
+    const p = postfix.get(key);
+    const k = stack.get(key);
+    if (!p || !k) continue;
+    console.log(`| ${s.size.label} | ${s.parallel} | ${modeLabel(s.mode)} | ${s.rateDelivered.toFixed(1)} | ${p.rateDelivered.toFixed(1)} | ${(s.rateDelivered / p.rateDelivered).toFixed(2)}× | ${k.rateDelivered.toFixed(1)} | **${(s.rateDelivered / k.rateDelivered).toFixed(2)}×** | ${s.cpu.toFixed(2)} : ${p.cpu.toFixed(2)} : ${k.cpu.toFixed(2)} | ${s.peakRss.toFixed(0)} : ${p.peakRss.toFixed(0)} : ${k.peakRss.toFixed(0)} | ${s.peakPss.toFixed(0)} : ${p.peakPss.toFixed(0)} : ${k.peakPss.toFixed(0)} |`);
   }
 }

@@ -11,7 +11,7 @@ export function storeTestConfig(dataDir: string, store: Partial<StoaConfig['stor
     driver: 'sqlite',
     sqlite: { path: 'stoa.db', busyTimeoutMs: 5000 },
     mongodb: { url: null, database: 'stoa' },
-    blobs: { path: 'blobs', gcGraceHours: 24, inlineMaxBytes: 64 * 1024 },
+    blobs: { path: 'blobs', gcGraceHours: 24, inlineMaxBytes: 128 * 1024 },
     ...store,
   };
   for (const listener of Object.values(config.listeners)) listener.enabled = false;
