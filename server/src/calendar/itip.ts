@@ -6,7 +6,8 @@
 // leaving the server must not carry (RFC 6638 §3.2: the SCHEDULE-*
 // parameters are the server's bookkeeping).
 import { createHash } from 'node:crypto';
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
+import { ical } from './ical/ical.ts';
 import type { Component } from './ical/calendar-object.ts';
 
 export type Property = InstanceType<typeof ICAL.Property>;
@@ -18,11 +19,11 @@ export const SCHEDULED_COMPONENTS = ['vevent', 'vtodo'] as const;
 export const mailto = (v: unknown): string => String(v ?? '').replace(/^mailto:/i, '').trim().toLowerCase();
 
 export function parseRoot(text: string): Component {
-  return new ICAL.Component(ICAL.parse(text) as unknown[]);
+  return new (ical().Component)(ical().parse(text) as unknown[]);
 }
 
 export function cloneRoot(root: Component): Component {
-  return new ICAL.Component(JSON.parse(JSON.stringify(root.jCal)) as unknown[]);
+  return new (ical().Component)(JSON.parse(JSON.stringify(root.jCal)) as unknown[]);
 }
 
 /** Stable resource name for a scheduling object the server creates in someone's calendar or inbox. */
@@ -192,7 +193,7 @@ export function applyCancel(existing: Component, incoming: Component): Component
       override.updatePropertyWithValue('status', 'CANCELLED');
       merged.addSubcomponent(override);
     } else if (master) {
-      const exdate = new ICAL.Property('exdate', master);
+      const exdate = new (ical().Property)('exdate', master);
       exdate.setValue(c.getFirstPropertyValue('recurrence-id') as never);
       master.addProperty(exdate);
     }

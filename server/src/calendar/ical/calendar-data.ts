@@ -2,7 +2,8 @@
 // stored, a projection of components and properties (§9.6.1), recurrences
 // expanded into instances in UTC (§9.6.5), or only the overrides that touch
 // a range (§9.6.6); and the VFREEBUSY answer of free-busy-query (§7.10).
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
+import { ical } from './ical.ts';
 import type { CalendarDataSpec, CompSelection } from '../../model/dav-filter.ts';
 import { TIME_MAX, TIME_MIN } from '../../model/dav.ts';
 import type { CalendarObject, Component } from './calendar-object.ts';
@@ -10,16 +11,16 @@ import { instancesIn, type ExpansionLimits } from './instances.ts';
 import { formatUtc } from './zones.ts';
 
 function utcTime(ms: number): InstanceType<typeof ICAL.Time> {
-  return ICAL.Time.fromJSDate(new Date(ms), true);
+  return ical().Time.fromJSDate(new Date(ms), true);
 }
 
 function project(c: Component, sel: CompSelection): Component {
-  const out = new ICAL.Component(c.name);
+  const out = new (ical().Component)(c.name);
   for (const p of c.getAllProperties()) {
-    if (sel.allProps || sel.props.some((n) => n.toLowerCase() === p.name)) out.addProperty(ICAL.Property.fromString(p.toICALString()));
+    if (sel.allProps || sel.props.some((n) => n.toLowerCase() === p.name)) out.addProperty(ical().Property.fromString(p.toICALString()));
   }
   for (const sub of c.getAllSubcomponents()) {
-    if (sel.allComps) out.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(sub.jCal))));
+    if (sel.allComps) out.addSubcomponent(new (ical().Component)(JSON.parse(JSON.stringify(sub.jCal))));
     else {
       const s = sel.comps.find((x) => x.name.toLowerCase() === sub.name);
       if (s) out.addSubcomponent(project(sub, s));
@@ -29,10 +30,10 @@ function project(c: Component, sel: CompSelection): Component {
 }
 
 function expandRecurrences(obj: CalendarObject, start: number, end: number, limits: ExpansionLimits): Component {
-  const out = new ICAL.Component('vcalendar');
-  for (const p of obj.root.getAllProperties()) out.addProperty(ICAL.Property.fromString(p.toICALString()));
+  const out = new (ical().Component)('vcalendar');
+  for (const p of obj.root.getAllProperties()) out.addProperty(ical().Property.fromString(p.toICALString()));
   for (const inst of instancesIn(obj, start, end, limits)) {
-    const c = new ICAL.Component(JSON.parse(JSON.stringify(inst.component.jCal)));
+    const c = new (ical().Component)(JSON.parse(JSON.stringify(inst.component.jCal)));
     for (const name of ['rrule', 'rdate', 'exdate', 'recurrence-id', 'dtstart', 'dtend', 'duration', 'due']) c.removeAllProperties(name);
     const original = inst.component;
     const isDate = (original.getFirstPropertyValue('dtstart') as InstanceType<typeof ICAL.Time> | null)?.isDate ?? false;
@@ -55,7 +56,7 @@ function expandRecurrences(obj: CalendarObject, start: number, end: number, limi
 }
 
 function limitRecurrenceSet(obj: CalendarObject, start: number, end: number, limits: ExpansionLimits): Component {
-  const out = new ICAL.Component(JSON.parse(JSON.stringify(obj.root.jCal)));
+  const out = new (ical().Component)(JSON.parse(JSON.stringify(obj.root.jCal)));
   const keep = new Set<Component>(instancesIn(obj, start, end, limits).map((i) => i.component));
   const type = obj.type.toLowerCase();
   const originals = obj.root.getAllSubcomponents(type);

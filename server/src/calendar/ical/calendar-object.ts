@@ -4,7 +4,8 @@
 // Line structure is checked before ical.js sees the text (broken folding,
 // nesting depth, component count), so hostile input fails fast with a
 // reason instead of costing the parser.
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
+import { ical } from './ical.ts';
 import { StoaError } from '../../errors/catalogue.ts';
 import { ZoneResolver } from './zones.ts';
 
@@ -75,13 +76,13 @@ export function checkLines(text: string, limits: CalendarLimits): void {
 function parseRoot(text: string): Component {
   let jcal: unknown;
   try {
-    jcal = ICAL.parse(text);
+    jcal = ical().parse(text);
   } catch (err) {
     throw invalid(`not valid iCalendar: ${(err as Error).message}`);
   }
   // ICAL.parse returns an array of components when the text holds several.
   if (!Array.isArray(jcal) || typeof jcal[0] !== 'string') throw invalid('exactly one VCALENDAR is expected');
-  const root = new ICAL.Component(jcal as unknown[]);
+  const root = new (ical().Component)(jcal as unknown[]);
   if (root.name !== 'vcalendar') throw invalid(`the top-level component is ${root.name.toUpperCase()}, not VCALENDAR`);
   return root;
 }

@@ -3,7 +3,8 @@
 // §9.9. Expansion is bounded twice: only instances that can reach the asked
 // window are generated (simple rules skip ahead instead of iterating from
 // DTSTART), and every object stops after `maxIterations` steps.
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
+import { ical } from './ical.ts';
 import { StoaError } from '../../errors/catalogue.ts';
 import { TIME_MAX, TIME_MIN } from '../../model/dav.ts';
 import type { CalendarObject, Component } from './calendar-object.ts';
@@ -153,7 +154,7 @@ function recurrenceStarts(obj: CalendarObject, master: Component, from: number, 
       const skip = (Math.floor(elapsed / months) - 1) * months;
       if (skip > 0) {
         const total = dtstart.month - 1 + skip;
-        begin = ICAL.Time.fromData({
+        begin = ical().Time.fromData({
           year: dtstart.year + Math.floor(total / 12), month: (total % 12) + 1, day: dtstart.day,
           hour: dtstart.hour, minute: dtstart.minute, second: dtstart.second, isDate: dtstart.isDate,
         }, dtstart.zone);

@@ -4,7 +4,8 @@
 // carries (RFC 7809: time zones by reference, what most clients rely on).
 // A TZID neither knows is an unknown time zone and the object is refused.
 // Floating times and dates (RFC 4791 §9.9) are read in the calendar's zone.
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
+import { ical } from './ical.ts';
 
 type Time = InstanceType<typeof ICAL.Time>;
 type Timezone = InstanceType<typeof ICAL.Timezone>;
@@ -57,7 +58,7 @@ export class ZoneResolver {
   constructor(vtimezones: readonly InstanceType<typeof ICAL.Component>[], floatingZone: string | null = null) {
     for (const vtz of vtimezones) {
       const tzid = vtz.getFirstPropertyValue('tzid');
-      if (typeof tzid === 'string' && tzid !== '') this.#vtimezones.set(tzid, new ICAL.Timezone(vtz));
+      if (typeof tzid === 'string' && tzid !== '') this.#vtimezones.set(tzid, new (ical().Timezone)(vtz));
     }
     this.#floatingZone = floatingZone && isKnownZone(floatingZone) ? floatingZone : null;
   }

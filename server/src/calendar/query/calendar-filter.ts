@@ -2,7 +2,7 @@
 // Time ranges on the object's main component are answered by expansion
 // (instances.ts), so recurrences, exceptions and overrides count the way
 // RFC 4791 §9.9 says; VALARM ranges use the trigger times of the instances.
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
 import type { CompFilter, ParamFilter, PropFilter, TimeRange } from '../../model/dav-filter.ts';
 import { textMatches } from '../../model/dav-filter.ts';
 import { TIME_MAX, TIME_MIN } from '../../model/dav.ts';

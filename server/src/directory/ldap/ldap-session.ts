@@ -3,11 +3,15 @@
 // StartTLS with an optional pinned CA, bounded connect and operation times,
 // paged searches (RFC 2696) and AD ranged attribute retrieval. Failures come
 // out as catalogue errors whose detail names the server and the cause.
-import { Client, InvalidCredentialsError, ResultCodeError, StrongAuthRequiredError, type Entry, type Filter } from 'ldapts';
+import type { Client, Entry, Filter } from 'ldapts';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { StoaError } from '../../errors/catalogue.ts';
+import { lazyModule } from '../../model/lazy-module.ts';
 import { bindRefusal, type BindRefusal } from './bind-diagnostics.ts';
+
+/** ldapts, loaded when a directory connection is first used (lazy-module.ts: idle memory). */
+export const ldapts = lazyModule<typeof import('ldapts')>('ldapts');
 
 export interface LdapEndpoint {
   servers: readonly string[];
@@ -55,10 +59,10 @@ export function directoryError(err: unknown, server: string): StoaError {
   if (err instanceof StoaError) return err;
   const e = err as NodeJS.ErrnoException;
   const text = e?.message ?? String(err);
-  if (err instanceof StrongAuthRequiredError) {
+  if (err instanceof ldapts().StrongAuthRequiredError) {
     return new StoaError('STOA_DIRECTORY_ERROR', `${server} requires TLS for simple binds: use ldaps:// or StartTLS (${text})`, { cause: err });
   }
-  if (err instanceof ResultCodeError) return new StoaError('STOA_DIRECTORY_ERROR', `${server}: LDAP result ${err.code}: ${text}`, { cause: err });
+  if (err instanceof ldapts().ResultCodeError) return new StoaError('STOA_DIRECTORY_ERROR', `${server}: LDAP result ${err.code}: ${text}`, { cause: err });
   if (e?.code && TLS_CODES.has(e.code)) return new StoaError('STOA_DIRECTORY_TLS', `${server}: ${e.code}: ${text}`, { cause: err });
   if (/timeout|timed out/i.test(text)) return new StoaError('STOA_DIRECTORY_TIMEOUT', `${server}: ${text}`, { cause: err });
   if (e?.code && UNREACHABLE_CODES.has(e.code)) return new StoaError('STOA_DIRECTORY_UNREACHABLE', `${server}: ${e.code}`, { cause: err });
@@ -143,7 +147,7 @@ export class LdapSession {
     for (const server of endpoint.servers) {
       const implicit = server.toLowerCase().startsWith('ldaps://');
       // tlsOptions only for ldaps://: given on an ldap:// client, ldapts's StartTLS handshake fails (ECONNRESET).
-      const client = new Client({ url: server, timeout: endpoint.timeoutMs, connectTimeout: endpoint.connectTimeoutMs, ...(implicit ? { tlsOptions: tlsOptions(endpoint) } : {}), strictDN: false });
+      const client = new (ldapts().Client)({ url: server, timeout: endpoint.timeoutMs, connectTimeout: endpoint.connectTimeoutMs, ...(implicit ? { tlsOptions: tlsOptions(endpoint) } : {}), strictDN: false });
       try {
         // Over an existing socket Node checks the certificate against `host` (else "localhost"): name the server.
         if (!implicit && endpoint.startTls) await client.startTLS({ ...tlsOptions(endpoint), host: new URL(server).hostname.replace(/^\[|\]$/g, '') });
@@ -168,7 +172,7 @@ export class LdapSession {
     try {
       await client.bind(dn, password);
     } catch (err) {
-      if (err instanceof InvalidCredentialsError) throw new BindRefused(bindRefusal(err.message), err.message);
+      if (err instanceof ldapts().InvalidCredentialsError) throw new BindRefused(bindRefusal(err.message), err.message);
       throw err;
     }
   }

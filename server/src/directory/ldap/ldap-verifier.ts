@@ -12,10 +12,10 @@ import type { AuthRequest, PasswordVerifier } from '../api.ts';
 import { isStoaError } from '../../errors/catalogue.ts';
 import { canonicalAppSecret } from '../password-policy.ts';
 import type { DirectoryConnectionRecord } from '../../store/directory-sync-port.ts';
-import { AndFilter, EqualityFilter, FilterParser, type Filter } from 'ldapts';
+import type { Filter } from 'ldapts';
 import { andFilter, equalityFilter, guidToBytes, loginForLookup, orFilter } from './ldap-filter.ts';
 import { externalIdOf } from './directory-entries.ts';
-import { BindRefused, type LdapSession } from './ldap-session.ts';
+import { BindRefused, ldapts, type LdapSession } from './ldap-session.ts';
 import type { SecretBox } from './secret-box.ts';
 import { bindPasswordOf } from './connection-record.ts';
 import { createSessionPool, type SessionPool } from './session-pool.ts';
@@ -62,6 +62,7 @@ export function userByIdFilter(record: DirectoryConnectionRecord, externalId: st
     if (!bytes) return null;
     value = bytes;
   }
+  const { AndFilter, EqualityFilter, FilterParser } = ldapts();
   return new AndFilter({ filters: [FilterParser.parseString(mapping.userFilter), new EqualityFilter({ attribute: mapping.idAttribute, value })] });
 }
 
@@ -147,7 +148,7 @@ export function createLdapVerifier(deps: VerifierDeps): LdapVerifier {
           // Both questions at once on the one connection (RFC 4511 §4.1.1 allows it outside a bind): one round trip.
           const [found, disabled] = await Promise.all([
             session.search({ base: record.baseDn, filter, attributes: ['1.1'], sizeLimit: 2 }),
-            disabledFilter === null ? [] : session.search({ base: record.baseDn, filter: new AndFilter({ filters: [filter, FilterParser.parseString(disabledFilter)] }), attributes: ['1.1'], sizeLimit: 1 }),
+            disabledFilter === null ? [] : session.search({ base: record.baseDn, filter: new (ldapts().AndFilter)({ filters: [filter, ldapts().FilterParser.parseString(disabledFilter)] }), attributes: ['1.1'], sizeLimit: 1 }),
           ]);
           if (found.length !== 1) return 'not found in the directory (deleted or moved out of the base DN)';
           const dn = found[0].dn;

@@ -50,7 +50,7 @@ import { meDelegationRoutes, sharedMailboxRoutes } from './shared-mailboxes.ts';
 import { sieveAdminRoutes } from './sieve-admin.ts';
 import { sieveMeRoutes } from './sieve-me.ts';
 import { systemRoutes } from './system.ts';
-import { createValidatorCompiler } from './validation.ts';
+import { createSchemaCompilers, trackSchemaCompilers } from './schema-compilers.ts';
 import { davPlugin } from '../dav/plugin.ts';
 import type { DavServices } from '../dav/context.ts';
 import { davAdminRoutes } from './dav-admin.ts';
@@ -100,7 +100,10 @@ declare module 'fastify' {
 export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
   const { config, directory, metrics, dkim } = deps;
 
+  // Validators and serializers compiled at each route's first request (schema-compilers.ts).
+  const schemaCompilers = createSchemaCompilers();
   const app = Fastify({
+    schemaController: { compilersFactory: schemaCompilers.compilersFactory },
     loggerInstance: deps.logger.child({ proto: 'http' }) as FastifyBaseLogger,
     // The request id is the "connection" of the shared log shape { proto, conn, ip, user }.
     logController: new LogController({ requestIdLogLabel: 'conn' }),
@@ -117,7 +120,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     clientErrorHandler,
   });
 
-  app.setValidatorCompiler(createValidatorCompiler());
+  trackSchemaCompilers(app, schemaCompilers);
   // Only JSON bodies: dropping the text/plain parser makes any other media
   // type a 415 instead of a confusing "body must be object".
   app.removeContentTypeParser('text/plain');

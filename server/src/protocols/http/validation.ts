@@ -4,11 +4,14 @@
 // 400 instead of a silently converted value. Unknown body fields are
 // rejected (removeAdditional: false), never stripped: a typo in an admin's
 // script must fail loudly, not be ignored.
-import { AjvCompiler } from '@fastify/ajv-compiler';
+import type * as AjvCompilerModule from '@fastify/ajv-compiler';
 import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import type { FieldError } from '../../errors/catalogue.ts';
+import { lazyModule } from '../../model/lazy-module.ts';
 
-type RouteDefinition = Parameters<ReturnType<ReturnType<typeof AjvCompiler>>>[0];
+type RouteDefinition = Parameters<ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>>[0];
+
+const ajvCompiler = lazyModule<typeof AjvCompilerModule>('@fastify/ajv-compiler');
 
 const common = {
   removeAdditional: false,
@@ -17,12 +20,23 @@ const common = {
   allErrors: false,
 } as const;
 
-/** Builds the validator compiler Fastify uses for every route (ajv-formats is added by the factory). */
+/**
+ * Builds the validator compiler Fastify uses for every route (ajv-formats is
+ * added by the factory). Ajv is loaded and its two instances made at the
+ * first compilation (schema-compilers.ts: a route's first request).
+ */
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  const factory = AjvCompiler();
-  const strict = factory({}, { customOptions: { ...common, coerceTypes: false } });
-  const coercing = factory({}, { customOptions: { ...common, coerceTypes: 'array' } });
-  return (route) => (route.httpPart === 'querystring' ? coercing : strict)(route as RouteDefinition) as ReturnType<FastifySchemaCompiler<unknown>>;
+  let ajv: { strict: ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>; coercing: ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>> } | undefined;
+  return (route) => {
+    if (!ajv) {
+      const factory = ajvCompiler().AjvCompiler();
+      ajv = {
+        strict: factory({}, { customOptions: { ...common, coerceTypes: false } }),
+        coercing: factory({}, { customOptions: { ...common, coerceTypes: 'array' } }),
+      };
+    }
+    return (route.httpPart === 'querystring' ? ajv.coercing : ajv.strict)(route as RouteDefinition) as ReturnType<FastifySchemaCompiler<unknown>>;
+  };
 }
 
 /** Escapes one JSON Pointer reference token (RFC 6901 §3). */
