@@ -17,7 +17,6 @@
 //    --clamd adds a round with a real clamd (test/support/clamd.ts).
 //
 //   node test/bench/filter/run.ts [--quick] [--messages N] [--clamd] [--no-smtp]
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +30,7 @@ import { createFilterService, type FilterService } from '../../../server/src/fil
 import { createDnsResolver } from '../../../server/src/mail-auth/dns-resolver.ts';
 import { createInboundAuthenticator } from '../../../server/src/mail-auth/inbound.ts';
 import { openSqliteStore } from '../../../server/src/store/sqlite/sqlite-store.ts';
-import { freePort, startStoa, tempDir } from '../../cli/run-stoa.ts';
+import { freePort, serveStoa, tempDir } from '../../cli/run-stoa.ts';
 import { CORPUS } from '../../support/corpus.ts';
 import type { ClientJob, ClientResult } from '../smtp/client-worker.ts';
 import { envelopeSender } from './envelope.ts';
@@ -141,16 +140,6 @@ function peakRssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-function serve(env: Record<string, string>): Promise<ChildProcess> {
-  const child = startStoa(['serve'], { env });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('Stop with Ctrl-C')) resolve(child); });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-}
-
 function client(job: ClientJob): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('../smtp/client-worker.ts', import.meta.url), { workerData: job });
@@ -188,8 +177,8 @@ async function intake(label: string, yaml: string, samples: Sample[]): Promise<n
     const configFile = join(root.path, 'stoa.yaml');
     writeFileSync(configFile, `smtp:\n  maxConnectionsPerIp: 100\n${yaml}`);
     const port = await freePort();
-    const server = await serve({
-      STOA_CONFIG: configFile, STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: '0', STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(port),
+    const { child: server, stop } = await serveStoa({
+      STOA_CONFIG: configFile, STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: '0', STOA_SMTP_PORT: String(port),
       STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0',
       STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9', STOA_LOG_LEVEL: 'warn',
     });
@@ -202,8 +191,7 @@ async function intake(label: string, yaml: string, samples: Sample[]): Promise<n
       console.log(`| ${label} | ${r.rate.toFixed(1)} | ${cpu.toFixed(2)} | ${peakRssMiB(server.pid!).toFixed(0)} |`);
       return r.rate;
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
+      await stop();
     }
   } finally {
     root.cleanup();

@@ -70,14 +70,14 @@
 // per-user rules have no counterpart here (Dovecot's Sieve is not set up):
 // compare it with a Stoa run without --sieve.
 //   node test/bench/smtp/run.ts --target stoa,postfix,postfix-stack --sizes 1k,100k --connections 1,10
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { freePort, startStoa, tempDir } from '../../cli/run-stoa.ts';
+import { tempDir } from '../../cli/run-stoa.ts';
+import { BENCH_PASSWORD, startBenchStoa } from './bench-stoa.ts';
 import { sampleTreeMemory, treeCpuMs, treeMemory, type Roots } from '../process-tree.ts';
 import { benchRules } from '../sieve/bench-rules.ts';
 import type { ClientJob, ClientResult } from './client-worker.ts';
@@ -123,16 +123,6 @@ const PER_WORKER = 25;
 const DOMAIN = 'demo.stoa.test';
 const RECIPIENTS = ['alice', 'bob'].map((u) => `${u}@${DOMAIN}`);
 
-function serve(env: Record<string, string>): Promise<ChildProcess> {
-  const child = startStoa(['serve'], { env });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('Stop with Ctrl-C')) resolve(child); });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-}
-
 function rssMiB(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -173,7 +163,7 @@ function percentile(sorted: number[], p: number): number {
 async function installRules(httpPort: number, user: string): Promise<void> {
   const base = `http://127.0.0.1:${httpPort}/api/v1`;
   const login = await fetch(`${base}/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: 'tulip-harbour-92' }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: BENCH_PASSWORD }),
   });
   if (login.status !== 200) throw new Error(`login ${user}: ${login.status} ${await login.text()}`);
   const cookie = login.headers.getSetCookie().find((c) => c.startsWith('stoa_session='))!.split(';')[0];
@@ -307,22 +297,8 @@ async function runMatrix(target: Target): Promise<Map<string, Cell>> {
 async function withStoa<T>(body: (target: Target) => Promise<T>): Promise<T> {
   const root = tempDir('smtp-bench');
   try {
-    const dataDir = join(root.path, 'data');
-    mkdirSync(dataDir);
-    const port = await freePort();
-    const httpPort = await freePort();
-    // 50 parallel connections from one client IP: above the default limits of 20 per IP and 50 per /24 (with one message per
-    // connection, a closing connection can still count when the next one arrives). Postfix exempts mynetworks from its own.
-    const configFile = join(root.path, 'stoa.yaml');
-    writeFileSync(configFile, 'smtp:\n  maxConnectionsPerIp: 100\n  maxConnectionsPerNetwork: 100\n');
-    const server = await serve({
-      STOA_CONFIG: configFile,
-      STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: String(httpPort), STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(port),
-      STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0', STOA_MANAGESIEVE_PORT: '0',
-      STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9',
-      STOA_LOG_LEVEL: 'warn',
-      ...(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {}),
-    });
+    const { served, pid, smtpPort: port, httpPort, dataDir } = await startBenchStoa(root.path,
+      args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {});
     const dbPath = join(dataDir, 'stoa.db');
     try {
       if (args.sieve) {
@@ -330,16 +306,15 @@ async function withStoa<T>(body: (target: Target) => Promise<T>): Promise<T> {
         console.log(`50 inbox rules (Sieve) active for ${RECIPIENTS.join(', ')}`);
       }
       const result = await body({
-        name: 'Stoa', port, pid: server.pid!,
+        name: 'Stoa', port, pid,
         delivered: () => storedMessages(dbPath),
         pending: () => 0,
         stalled: () => 'Stoa answers 250 only once a message is stored',
       });
-      console.log(`\nStoa: server peak RSS ${peakRssMiB(server.pid!).toFixed(0)} MiB (VmHWM); CPUs: ${availableParallelism()}`);
+      console.log(`\nStoa: server peak RSS ${peakRssMiB(pid).toFixed(0)} MiB (VmHWM); CPUs: ${availableParallelism()}`);
       return result;
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
+      await served.stop();
     }
   } finally {
     root.cleanup();

@@ -12,12 +12,12 @@
 // loaded by the banner, their total size, and the largest packages. The hook
 // itself costs memory, so that start is not one of the measured ones.
 //   node test/bench/start/idle-memory.ts [--runs N] [--modules] [--top N]
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO, freePort, startStoa, tempDir } from '../../cli/run-stoa.ts';
+import { REPO, tempDir } from '../../cli/run-stoa.ts';
+import { startBenchStoa } from '../smtp/bench-stoa.ts';
 import { processTree, treeMemory } from '../process-tree.ts';
 
 const { values: args } = parseArgs({
@@ -51,38 +51,16 @@ function rssParts(root: number): { anon: number; file: number } {
   return { anon: anon / 1024, file: file / 1024 };
 }
 
-function serve(env: Record<string, string>): Promise<ChildProcess> {
-  const child = startStoa(['serve'], { env });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('Stop with Ctrl-C')) resolve(child); });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-}
-
 /** One start as the SMTP benchmark's; `measure` runs a second after the banner. */
 async function withServer<T>(extraEnv: Record<string, string>, measure: (pid: number, root: string) => T | Promise<T>): Promise<T> {
   const root = tempDir('idle-memory');
   try {
-    const dataDir = join(root.path, 'data');
-    mkdirSync(dataDir);
-    const configFile = join(root.path, 'stoa.yaml');
-    writeFileSync(configFile, 'smtp:\n  maxConnectionsPerIp: 100\n  maxConnectionsPerNetwork: 100\n');
-    const server = await serve({
-      STOA_CONFIG: configFile,
-      STOA_DATA_DIR: dataDir, STOA_HTTP_PORT: String(await freePort()), STOA_HTTP_HOST: '127.0.0.1', STOA_SMTP_PORT: String(await freePort()),
-      STOA_SUBMISSION_PORT: '0', STOA_SMTPS_PORT: '0', STOA_IMAP_PORT: '0', STOA_IMAPS_PORT: '0', STOA_POP3_PORT: '0', STOA_POP3S_PORT: '0', STOA_MANAGESIEVE_PORT: '0',
-      STOA_DEMO: '1', STOA_DEMO_PASSWORD: 'tulip-harbour-92', STOA_ADMIN_PASSWORD: 'tulip-harbour-92', STOA_DNS_SERVERS: '127.0.0.1:9',
-      STOA_LOG_LEVEL: 'warn',
-      ...extraEnv,
-    });
+    const { served, pid } = await startBenchStoa(root.path, extraEnv);
     try {
       await new Promise((r) => setTimeout(r, 1000));
-      return await measure(server.pid!, root.path);
+      return await measure(pid, root.path);
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
+      await served.stop();
     }
   } finally {
     root.cleanup();
