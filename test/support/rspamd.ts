@@ -26,12 +26,13 @@
 // process dies first (a crash, a kill by the test runner), a watchdog shell
 // sees its stdin close, ends the group and removes the folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../cli/run-stoa.ts';
 import { requireFile } from './test-tools.ts';
+import { detachedGroup } from './watchdog.ts';
 
 export interface Rspamd {
   /** http://127.0.0.1:port, the normal worker. */
@@ -49,8 +50,6 @@ export interface Rspamd {
 }
 
 const RSPAMD = '/usr/bin/rspamd';
-/** $1: rspamd's process group, $2: its folder. stdin closing without "stopped" means the test process is gone. */
-const WATCHDOG = 'read -r line; [ "$line" = stopped ] && exit 0; kill -TERM "-$1" 2>/dev/null; sleep 5; kill -KILL "-$1" 2>/dev/null; rm -rf "$2"';
 
 export interface RspamdOptions {
   /**
@@ -179,34 +178,7 @@ export async function startRspamd(opts: RspamdOptions = {}): Promise<Rspamd> {
   const child: ChildProcess = spawn(RSPAMD, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const group = child.pid!;
-  const watchdog = spawn('sh', ['-c', WATCHDOG, 'sh', String(group), dir], {
-    stdio: ['pipe', 'ignore', 'ignore'], detached: true,
-  });
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
-  const killGroup = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-group, signal);
-    } catch { /* already gone */ }
-  };
-  const onExit = (): void => killGroup('SIGKILL');
-  process.once('exit', onExit);
-
-  let stopped = false;
-  async function stop(): Promise<void> {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) killGroup('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 10_000); })]);
-    clearTimeout(timer);
-    killGroup('SIGKILL');
-    watchdog.stdin!.end('stopped\n');
-    process.removeListener('exit', onExit);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { stop } = detachedGroup(child, dir);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
@@ -227,5 +199,5 @@ export async function startRspamd(opts: RspamdOptions = {}): Promise<Rspamd> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const milter = milterPort !== null ? `inet:127.0.0.1:${milterPort}` : milterPath !== null ? `unix:${milterPath}` : null;
-  return { url, port, milter, pid: group, logFile: opts.logFile ? join(dir, 'run', 'rspamd.log') : null, log: () => log, stop };
+  return { url, port, milter, pid: child.pid!, logFile: opts.logFile ? join(dir, 'run', 'rspamd.log') : null, log: () => log, stop };
 }

@@ -29,11 +29,11 @@
 // process dies first, a watchdog shell sees its stdin close, ends the group
 // and removes the folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watchdog } from './watchdog.ts';
+import { detachedGroup } from '../../support/watchdog.ts';
 
 const DOVECOT = '/usr/sbin/dovecot';
 const LMTP = '/usr/lib/dovecot/lmtp';
@@ -192,19 +192,7 @@ export async function startDovecotLmtp(opts: DovecotLmtpOptions): Promise<Doveco
   let stderr = '';
   const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-10_000); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const group = child.pid!;
-  const guard = watchdog('kill -TERM "-$1" 2>/dev/null; sleep 5; kill -KILL "-$1" 2>/dev/null; rm -rf "$2"', [String(group), dir]);
-  const killGroup = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-group, signal);
-    } catch { /* already gone */ }
-  };
-  const onExit = (): void => {
-    killGroup('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', onExit);
+  const { stop: close } = detachedGroup(child, dir);
   const logTail = (lines = 20): string => {
     try {
       return readFileSync(join(dir, 'dovecot.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -212,20 +200,6 @@ export async function startDovecotLmtp(opts: DovecotLmtpOptions): Promise<Doveco
       return '(no dovecot.log)';
     }
   };
-  let stopped = false;
-  async function close(): Promise<void> {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) killGroup('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 10_000); })]);
-    clearTimeout(timer);
-    killGroup('SIGKILL'); // Children the master left behind, if any.
-    guard.release();
-    process.removeListener('exit', onExit);
-    rmSync(dir, { recursive: true, force: true });
-  }
-
   const socket = join(dir, 'run', 'lmtp');
   const deadline = Date.now() + 15_000;
   while (!(await greets(socket))) {
@@ -239,7 +213,7 @@ export async function startDovecotLmtp(opts: DovecotLmtpOptions): Promise<Doveco
   const xapian = ftsOn ? packageVersion('dovecot-fts-xapian') : null;
   return {
     version,
-    pid: group,
+    pid: child.pid!,
     dir,
     socket,
     fts: ftsOn ? `fts-xapian ${xapian ?? '(version unknown)'}, indexed on delivery (fts_autoindex, indexer-worker)` : null,

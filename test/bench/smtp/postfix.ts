@@ -34,7 +34,7 @@ import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { watchdog } from './watchdog.ts';
+import { watchdog } from '../../support/watchdog.ts';
 
 export const POSTFIX_BINARY = '/usr/sbin/postfix';
 const POSTCONF_BINARY = '/usr/sbin/postconf';

@@ -41,7 +41,7 @@
 // Started resolver, rspamd, Dovecot, Postfix (each one's address goes into
 // the next one's configuration) and stopped in reverse, on every path: a
 // start that fails stops what was started; if the benchmark is killed,
-// watchdog shells (watchdog.ts, and rspamd.ts's own) stop them.
+// watchdog shells (test/support/watchdog.ts) stop them.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
@@ -49,7 +49,7 @@ import { freePort } from '../../cli/run-stoa.ts';
 import { rspamdVersion, startRspamd, type Rspamd } from '../../support/rspamd.ts';
 import { dovecotLmtpUnavailable, startDovecotLmtp, type DovecotLmtp } from './dovecot-lmtp.ts';
 import { postfixUnavailable, startPostfix, type PostfixServer } from './postfix.ts';
-import { watchdog } from './watchdog.ts';
+import { watchdog } from '../../support/watchdog.ts';
 
 export interface PostfixStack {
   postfix: PostfixServer;
