@@ -31,7 +31,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../cli/run-stoa.ts';
-import { requireFile } from './test-tools.ts';
+import { requireFile, systemUser } from './test-tools.ts';
 import { detachedGroup } from './watchdog.ts';
 
 export interface Rspamd {
@@ -137,11 +137,7 @@ export function rspamdVersion(): string {
 /** As root, rspamd's workers run as Debian's _rspamd user; what they write must be theirs. */
 function runAs(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
-  const id = (flag: string): number => Number(spawnSync('id', [flag, '_rspamd'], { encoding: 'utf8' }).stdout.trim());
-  const uid = id('-u');
-  const gid = id('-g');
-  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0) throw new Error('rspamd: Debian\'s _rspamd user is missing (reinstall the rspamd package)');
-  return { uid, gid };
+  return systemUser('_rspamd', 'reinstall the rspamd package');
 }
 
 export async function startRspamd(opts: RspamdOptions = {}): Promise<Rspamd> {

@@ -7,7 +7,7 @@
 // skip: the suite must not pass without its real peers.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /** Is `command` on the PATH? */
 export function haveCommand(command: string): boolean {
@@ -24,4 +24,12 @@ export function requireFile(what: string, paths: readonly string[]): string {
   const found = paths.find((p) => existsSync(p));
   requireTool(what, found !== undefined);
   return found!;
+}
+
+/** Uid and gid of a system user a Debian package makes (dovecot, postfix, _rspamd); `hint` says which package when it is missing. */
+export function systemUser(name: string, hint = ''): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  if (!line) throw new Error(`no system user ${name}${hint ? ` (${hint})` : ''}`);
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
 }

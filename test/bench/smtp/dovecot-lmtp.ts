@@ -33,6 +33,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemUser } from '../../support/test-tools.ts';
 import { detachedGroup } from '../../support/watchdog.ts';
 
 const DOVECOT = '/usr/sbin/dovecot';
@@ -76,12 +77,6 @@ export function dovecotLmtpUnavailable(): string | null {
 function packageVersion(pkg: string): string | null {
   const r = spawnSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
   return r.status === 0 && r.stdout ? r.stdout.trim() : null;
-}
-
-function idOf(flag: '-u' | '-g', user: string): number {
-  const n = Number(spawnSync('id', [flag, user], { encoding: 'utf8' }).stdout.trim());
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`no system user ${user} (Debian's dovecot-core makes it)`);
-  return n;
 }
 
 function config(dir: string, port: string, opts: DovecotLmtpOptions, fts: boolean): string {
@@ -178,8 +173,7 @@ export async function startDovecotLmtp(opts: DovecotLmtpOptions): Promise<Doveco
   const ftsOn = (opts.fts ?? true) && existsSync(FTS_XAPIAN);
   const dir = mkdtempSync(join(tmpdir(), 'stoa-dovecot-lmtp-'));
   chmodSync(dir, 0o755);
-  const uid = idOf('-u', 'dovecot');
-  const gid = idOf('-g', 'dovecot');
+  const { uid, gid } = systemUser('dovecot', "Debian's dovecot-core makes it");
   for (const d of ['mail', 'home', 'state']) {
     mkdirSync(join(dir, d));
     if (d !== 'state') chownSync(join(dir, d), uid, gid);

@@ -31,9 +31,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../cli/run-stoa.ts';
+import { systemUser } from '../../support/test-tools.ts';
 import { watchdog } from '../../support/watchdog.ts';
 
 export const POSTFIX_BINARY = '/usr/sbin/postfix';
@@ -73,21 +75,6 @@ export function postfixUnavailable(): string | null {
   }
   if (userInfo().uid !== 0) return 'the reference Postfix needs root (its master runs as root, its daemons as the postfix user)';
   return null;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function passwdEntry(user: string): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
-  if (!line) throw new Error(`no system user ${user}`);
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
 }
 
 function mainCf(dir: string, port: number, opts: PostfixOptions, vmail: { uid: number; gid: number }): string {
@@ -221,8 +208,8 @@ export async function startPostfix(opts: PostfixOptions): Promise<PostfixServer>
   };
   try {
     const port = await freePort();
-    const postfixUser = passwdEntry('postfix');
-    const vmail = passwdEntry('nobody');
+    const postfixUser = systemUser('postfix', 'Debian postfix');
+    const vmail = systemUser('nobody');
     // The daemons (postfix user) and virtual(8) (nobody) must reach their directories under the temp dir.
     await chmod(dir, 0o755);
     await Promise.all(['etc', 'queue', 'data', 'mail'].map((d) => mkdir(join(dir, d))));

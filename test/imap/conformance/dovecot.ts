@@ -6,10 +6,12 @@
 // test machines run as root); it says so plainly otherwise.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../cli/run-stoa.ts';
+import { systemUser } from '../../support/test-tools.ts';
 import type { Target } from './runner.ts';
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
@@ -21,21 +23,6 @@ export function dovecotUnavailable(): string | null {
   if (!existsSync(DOVECOT_BINARY)) return 'dovecot is not installed (Debian package dovecot-imapd)';
   if (userInfo().uid !== 0) return 'the reference Dovecot needs root (it switches to the dovecot user for mail)';
   return null;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function uidOf(user: string): Promise<{ uid: number; gid: number }> {
-  const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith(`${user}:`));
-  if (!line) throw new Error(`no system user ${user}`);
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
 }
 
 function config(dir: string, port: number, extra: string): string {
@@ -102,7 +89,7 @@ export async function startDovecot(extraConfig = ''): Promise<DovecotServer> {
   const dir = await mkdtemp(join(tmpdir(), 'stoa-dovecot-'));
   const port = await freePort();
   await Promise.all(['run', 'state', 'mail'].map((d) => mkdir(join(dir, d))));
-  const { uid, gid } = await uidOf('dovecot');
+  const { uid, gid } = systemUser('dovecot', 'Debian dovecot-core');
   // The mail processes run as the dovecot user: they must reach the mail directory.
   await chmod(dir, 0o755);
   await chown(join(dir, 'mail'), uid, gid);
