@@ -17,23 +17,15 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { defaultConfig } from '../../../server/src/config/schema.ts';
 import { contentCheck } from '../../../server/src/filter/checks/content-checks.ts';
 import type { CheckDeps } from '../../../server/src/filter/checks/check-deps.ts';
-import { createFilterService, type FilterService } from '../../../server/src/filter/filter-service.ts';
 import { createMessageView } from '../../../server/src/filter/message-view.ts';
 import type { FilterContext } from '../../../server/src/filter/pipeline-types.ts';
 import { scoreTable } from '../../../server/src/filter/rules.ts';
-import { createDnsResolver } from '../../../server/src/mail-auth/dns-resolver.ts';
-import { createInboundAuthenticator } from '../../../server/src/mail-auth/inbound.ts';
-import { openSqliteStore } from '../../../server/src/store/sqlite/sqlite-store.ts';
-import { tempDir } from '../../cli/run-stoa.ts';
 import { CORPUS } from '../../support/corpus.ts';
-import { envelopeSender } from './envelope.ts';
+import { judge, openBenchFilter } from './bench-filter.ts';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string' }, profile: { type: 'string' } } });
-const log = pino({ level: 'silent' });
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** The SMTP benchmark's message: its client's header and bodyOf's lines. */
@@ -54,25 +46,9 @@ function corpusMessages(): Buffer[] {
   return out;
 }
 
-async function judge(filter: FilterService, raw: Buffer): Promise<void> {
-  const session = filter.session({ direction: 'inbound', ip: '198.51.100.25', clientHostname: 'mail.sender.example', log });
-  session.helo = 'mail.sender.example';
-  const ctx = filter.transaction(session);
-  ctx.sender = envelopeSender(raw);
-  ctx.recipients = [{ address: 'alice@demo.stoa.test', accountId: 'bench-user', domain: 'demo.stoa.test' }];
-  await filter.evaluateMessage(ctx, { raw, size: raw.length, stream: () => Readable.from([raw]) });
-}
-
-const dir = tempDir('filter-message-cpu');
-const config = defaultConfig();
-config.dataDir = dir.path;
-config.hostname = 'mx.bench.test';
-config.dns.servers = ['127.0.0.1:9'];
-config.dns.timeoutMs = 200;
-const store = await openSqliteStore({ path: join(dir.path, 'stoa.db'), blobsPath: join(dir.path, 'blobs') });
+const { config, filter, close } = await openBenchFilter('filter-message-cpu');
 const profiler = args.profile ? new Session() : null;
 try {
-  const filter = createFilterService({ config, store, logger: log, dns: createDnsResolver(config), inbound: createInboundAuthenticator(config, log), deliverReleased: async () => undefined });
   const content = contentCheck({ config, scores: scoreTable({}) } as unknown as CheckDeps);
   const contentOnly = async (raw: Buffer): Promise<void> => {
     const message = createMessageView(raw, raw.length, () => Readable.from([raw]), config.filter.maxScanBytes);
@@ -106,7 +82,7 @@ try {
       }
       return (cpu.user + cpu.system) / 1000 / (rounds * kind.messages.length);
     };
-    const stage = await measure((raw) => judge(filter, raw));
+    const stage = await measure(async (raw) => { await judge(filter, raw, { address: 'alice@demo.stoa.test', domain: 'demo.stoa.test' }); });
     const text = await measure(contentOnly);
     console.log(`| ${kind.label} | ${stage.toFixed(3)} | ${text.toFixed(3)} |`);
   }
@@ -114,6 +90,5 @@ try {
   console.log(`\nload average ${load()}`);
 } finally {
   profiler?.disconnect();
-  await store.close();
-  dir.cleanup();
+  await close();
 }

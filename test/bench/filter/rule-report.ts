@@ -8,29 +8,13 @@
 //   node test/bench/filter/rule-report.ts [--all]   (--all: every message's score)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { defaultConfig } from '../../../server/src/config/schema.ts';
-import { createFilterService } from '../../../server/src/filter/filter-service.ts';
-import { createDnsResolver } from '../../../server/src/mail-auth/dns-resolver.ts';
-import { createInboundAuthenticator } from '../../../server/src/mail-auth/inbound.ts';
-import { openSqliteStore } from '../../../server/src/store/sqlite/sqlite-store.ts';
-import { tempDir } from '../../cli/run-stoa.ts';
 import { CORPUS } from '../../support/corpus.ts';
-import { envelopeSender } from './envelope.ts';
+import { judge, openBenchFilter } from './bench-filter.ts';
 
 const { values: args } = parseArgs({ options: { all: { type: 'boolean', default: false } } });
-const log = pino({ level: 'silent' });
-const dir = tempDir('filter-rule-report');
-const config = defaultConfig();
-config.dataDir = dir.path;
-config.hostname = 'mx.bench.test';
-config.dns.servers = ['127.0.0.1:9'];
-config.dns.timeoutMs = 200;
-const store = await openSqliteStore({ path: join(dir.path, 'stoa.db'), blobsPath: join(dir.path, 'blobs') });
+const { config, filter, close } = await openBenchFilter('filter-rule-report');
 try {
-  const filter = createFilterService({ config, store, logger: log, dns: createDnsResolver(config), inbound: createInboundAuthenticator(config, log), deliverReleased: async () => undefined });
   type Group = 'spam' | 'ham' | 'rest';
   const fired = new Map<string, Record<Group, number>>();
   const totals = { spam: 0, ham: 0, rest: 0 };
@@ -40,12 +24,7 @@ try {
     const group: Group = category === 'spam' ? 'spam' : category === 'ham' ? 'ham' : 'rest';
     for (const name of readdirSync(join(CORPUS, category)).filter((n) => n.endsWith('.eml')).sort()) {
       const raw = readFileSync(join(CORPUS, category, name));
-      const session = filter.session({ direction: 'inbound', ip: '198.51.100.25', clientHostname: 'mail.sender.example', log });
-      session.helo = 'mail.sender.example';
-      const ctx = filter.transaction(session);
-      ctx.sender = envelopeSender(raw);
-      ctx.recipients = [{ address: 'user@bench.test', accountId: 'bench-user', domain: 'bench.test' }];
-      const e = await filter.evaluateMessage(ctx, { raw, size: raw.length, stream: () => Readable.from([raw]) });
+      const e = await judge(filter, raw, { address: 'user@bench.test', domain: 'bench.test' });
       totals[group]++;
       for (const h of e.verdict.rules) {
         const row = fired.get(h.rule) ?? { spam: 0, ham: 0, rest: 0 };
@@ -65,6 +44,5 @@ try {
   for (const line of loud) console.log(`  ${line}`);
   await filter.verdicts.flush();
 } finally {
-  await store.close();
-  dir.cleanup();
+  await close();
 }
