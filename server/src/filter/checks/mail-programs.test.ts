@@ -2,18 +2,10 @@
 // catch a false claim (FORGED_MUA_CHARSET, MUA_DIRECT_TO_MX), judged by the
 // whole filter service (real SQLite store, DNS pointed at a closed port).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
-import { defaultConfig } from '../../config/schema.ts';
-import { createDnsResolver } from '../../mail-auth/dns-resolver.ts';
-import { createInboundAuthenticator } from '../../mail-auth/inbound.ts';
-import { openSqliteStore } from '../../store/sqlite/sqlite-store.ts';
-import type { Store } from '../../store/port.ts';
-import { createFilterService, type FilterService } from '../filter-service.ts';
+import { openTestFilter, silentLog as log } from '../../../../test/support/filter-service.ts';
+import type { FilterService } from '../filter-service.ts';
 import { createMessageView } from '../message-view.ts';
 import { desktopMailer } from './mail-programs.ts';
 
@@ -58,25 +50,13 @@ describe('which mail programs are a person\'s own', () => {
   });
 });
 
-const log = pino({ level: 'silent' });
-let dir: string;
-let store: Store;
 let filter: FilterService;
+let close: () => Promise<void>;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stoa-mail-programs-'));
-  const config = defaultConfig();
-  config.dataDir = dir;
-  config.hostname = 'mx.local.test';
-  config.dns.servers = ['127.0.0.1:9'];
-  config.dns.timeoutMs = 200;
-  store = await openSqliteStore({ path: join(dir, 'stoa.db'), blobsPath: join(dir, 'blobs') });
-  filter = createFilterService({ config, store, logger: log, dns: createDnsResolver(config), inbound: createInboundAuthenticator(config, log), deliverReleased: async () => undefined });
+  ({ filter, close } = await openTestFilter('mail-programs', 'mx.local.test'));
 });
-after(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => close());
 
 /** The rules that fire on a message from a client at `ip` with reverse name `rdns`. */
 async function rules(message: string | Buffer, client: { ip: string; rdns: string | null } = { ip: '198.51.100.25', rdns: 'mail.sender.example' }): Promise<string[]> {
