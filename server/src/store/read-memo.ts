@@ -6,14 +6,15 @@
 // whose page cache every commit in between has dropped.
 //
 // Only committed rows read outside a transaction are memoised (the store's
-// standalone reads, never a read inside atomic(): the quota check that
-// decides is made there, on fresh rows), and only while the transaction's
-// scope is entered (protocols/smtp/gate.ts): the memo is dropped with the
-// transaction (closed at the end of DATA, at the next MAIL, and at the
-// latest a minute after it was made: work started in its scope that goes on
-// afterwards reads the store again), so no change needs to invalidate it. What it can show is a row
-// as it was when the transaction first read it, milliseconds earlier: the
-// same view the recipient plan made at RCPT already gives DATA.
+// standalone reads through Executor.readRow, never a read inside atomic():
+// the quota check that decides is made there, on fresh rows), and only while
+// the transaction's scope is entered (intake/filter-session.ts, from MAIL to
+// the end of DATA): the memo is dropped with the transaction (closed at the
+// end of DATA, at the next MAIL, and at the latest a minute after it was
+// made: work started in its scope that goes on afterwards reads the store
+// again), so no change needs to invalidate it. What it can show is a row as
+// it was when the transaction first read it, milliseconds earlier: the same
+// view the recipient plan made at RCPT already gives DATA.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Rows memoised per transaction at most (a transaction names at most smtp.maxRecipients recipients). */

@@ -2,7 +2,6 @@
 // their address here, in the same transaction as their own row.
 import { StoaError } from '../../errors/catalogue.ts';
 import type { AddressOwnerKind, AddressStore, DomainScope, ListOptions, Page } from '../port.ts';
-import { memoRead } from '../read-memo.ts';
 import type { Executor } from './sqlite-executor.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { isUniqueViolation } from './sqlite-errors.ts';
@@ -65,7 +64,7 @@ export function ownedStore<T extends { id: string; address: string }, S extends 
   return {
     insert,
     create: (entity) => x.write((c) => insert(c, entity)),
-    get: (id) => (x.standalone ? memoRead(`${map.table}:${id}`, () => x.read((c) => getRow(c, map, 'id', id))) : x.read((c) => getRow(c, map, 'id', id))),
+    get: (id) => x.readRow(`${map.table}:${id}`, (c) => getRow(c, map, 'id', id)),
     getByAddress: (address) => x.read((c) => getRow(c, map, 'address', address)),
     update: (id, patch) => x.write((c) => updateRow(c, map, id, patch, OWNED_IMMUTABLE)),
     delete: (id) => x.write((c) => deleteOwned(c, map.table, kind, id)),

@@ -2,7 +2,6 @@
 import type { Domain } from '../../../../shared/src/schemas/directory.ts';
 import { StoaError } from '../../errors/catalogue.ts';
 import type { DomainStore } from '../port.ts';
-import { memoRead } from '../read-memo.ts';
 import type { Executor } from './sqlite-executor.ts';
 import { isUniqueViolation } from './sqlite-errors.ts';
 import { listRows, mapPage } from './listing.ts';
@@ -39,10 +38,8 @@ export function sqliteDomainStore(x: Executor): DomainStore {
         throw err;
       }
     }),
-    get: (id) => (x.standalone ? memoRead(`domains:${id}`, () => x.read((c) => getRow(c, DOMAINS, 'id', id))) : x.read((c) => getRow(c, DOMAINS, 'id', id))),
-    getByName: (name) => (x.standalone
-      ? memoRead(`domains.name:${name}`, () => x.read((c) => getRow(c, DOMAINS, 'name', name)))
-      : x.read((c) => getRow(c, DOMAINS, 'name', name))),
+    get: (id) => x.readRow(`domains:${id}`, (c) => getRow(c, DOMAINS, 'id', id)),
+    getByName: (name) => x.readRow(`domains.name:${name}`, (c) => getRow(c, DOMAINS, 'name', name)),
     update: (id, patch) => x.write((c) => updateRow(c, DOMAINS, id, patch, ['id', 'name', 'unicodeName', 'createdAt'])),
     delete: (id) => x.write((c) => {
       if (!c.get('SELECT 1 AS present FROM domains WHERE id = ?', id)) throw new StoaError('STOA_NOT_FOUND', `domain ${id}`);

@@ -3,15 +3,19 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoaError } from '../../errors/catalogue.ts';
+import { memoRead } from '../read-memo.ts';
 import { isBusy, mapSqliteError } from './sqlite-errors.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import type { GroupCommit } from './group-commit.ts';
 
 export interface Executor {
-  /** True outside atomic(): reads see committed rows only, and may come from the transaction's read memo (read-memo.ts). */
-  readonly standalone: boolean;
   /** Runs a read: on the reader connection outside transactions (WAL: sees committed data only). */
   read<T>(fn: (c: SqliteConnection) => T): Promise<T>;
+  /**
+   * A directory row read by `key`: outside atomic() it may come from the SMTP
+   * transaction's read memo (read-memo.ts); inside, it is always read afresh.
+   */
+  readRow<T extends object>(key: string, fn: (c: SqliteConnection) => T | null): Promise<T | null>;
   /** Runs a write: as its own transaction, or inside the enclosing atomic(). */
   write<T>(fn: (c: SqliteConnection) => T): Promise<T>;
 }
@@ -26,7 +30,7 @@ export interface Connections {
   txContext: AsyncLocalStorage<true>;
   /** Throws STOA_STORE_UNAVAILABLE when the database file is gone or the store closed. */
   assertAvailable(): void;
-  /** The same for reads: the file check at most once per event-loop turn. */
+  /** The same for reads: the file check at most every 20 ms (sqlite-store.ts). */
   assertReadable(): void;
 }
 
@@ -69,12 +73,13 @@ export function inTransaction<T>(c: Connections, fn: () => Promise<T> | T): Prom
 }
 
 export function standaloneExecutor(c: Connections): Executor {
+  const read = async <T>(fn: (c: SqliteConnection) => T): Promise<T> => {
+    c.assertReadable();
+    return wrap(() => fn(c.reader));
+  };
   return {
-    standalone: true,
-    async read(fn) {
-      c.assertReadable();
-      return wrap(() => fn(c.reader));
-    },
+    read,
+    readRow: (key, fn) => memoRead(key, () => read(fn)),
     write(fn) {
       // Waiting for the writer held by our own atomic() would never end.
       if (c.txContext.getStore()) {
@@ -90,12 +95,13 @@ export function transactionExecutor(c: Connections, isOpen: () => boolean): Exec
   const check = (): void => {
     if (!isOpen()) throw new StoaError('STOA_INTERNAL', 'transaction handle used after its atomic() call ended');
   };
+  const read = async <T>(fn: (c: SqliteConnection) => T): Promise<T> => {
+    check();
+    return wrap(() => fn(c.writer));
+  };
   return {
-    standalone: false,
-    async read(fn) {
-      check();
-      return wrap(() => fn(c.writer));
-    },
+    read,
+    readRow: (_key, fn) => read(fn),
     async write(fn) {
       check();
       // After SQLite rolled the transaction back by itself (disk full, I/O
