@@ -177,8 +177,9 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
       // No part to read: show the body as a client would, as plain text.
       const shown = bytesToText(bytes.subarray(root.bodyStart, Math.min(root.bodyEnd, root.bodyStart + MAX_TEXT_CHARS)));
       fullTexts.push(shown);
-      texts.push(scanPrefix(shown));
-      plains.push(scanPrefix(shown));
+      const scanned = scanPrefix(shown);
+      texts.push(scanned);
+      plains.push(scanned);
     } else if (root) {
       for (const { part, messageRoot } of walkParts(root)) {
         if (part.contentType.type === 'multipart' || part.message) continue;
@@ -191,12 +192,14 @@ export function createMessageView(raw: Buffer, size: number, stream: () => Reada
             htmls.push(decoded.slice(0, MAX_TEXT_CHARS));
             const asText = htmlToText(decoded.slice(0, MAX_TEXT_CHARS));
             fullTexts.push(asText);
-            texts.push(scanPrefix(asText));
-            htmlTexts.push(scanPrefix(asText));
+            const scanned = scanPrefix(asText);
+            texts.push(scanned);
+            htmlTexts.push(scanned);
           } else {
             fullTexts.push(decoded.slice(0, MAX_TEXT_CHARS));
-            texts.push(scanPrefix(decoded));
-            plains.push(scanPrefix(decoded));
+            const scanned = scanPrefix(decoded);
+            texts.push(scanned);
+            plains.push(scanned);
           }
           chars += decoded.length;
         } else if (!isText && (filename !== '' || part.contentType.type !== 'text')) {
