@@ -9,7 +9,9 @@ import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastif
 import type { FieldError } from '../../errors/catalogue.ts';
 import { lazyModule } from '../../model/lazy-module.ts';
 
-type RouteDefinition = Parameters<ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>>[0];
+/** One Ajv instance's compiler, as @fastify/ajv-compiler's factory makes it. */
+type AjvCompile = ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>;
+type RouteDefinition = Parameters<AjvCompile>[0];
 
 const ajvCompiler = lazyModule<typeof AjvCompilerModule>('@fastify/ajv-compiler');
 
@@ -26,7 +28,7 @@ const common = {
  * first compilation (schema-compilers.ts: a route's first request).
  */
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  let ajv: { strict: ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>; coercing: ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>> } | undefined;
+  let ajv: { strict: AjvCompile; coercing: AjvCompile } | undefined;
   return (route) => {
     if (!ajv) {
       const factory = ajvCompiler().AjvCompiler();
