@@ -282,7 +282,10 @@ export class FsBlobStore implements BlobStore {
     try {
       data = meta.inline ? await this.#inlineData(id, meta.size) : await readFile(this.pathOf(id));
     } catch (err) {
-      throw this.#missing(id, err);
+      // What put() returned for a body it kept in the database has no file: its row says so.
+      const row = typeof blob !== 'string' && (err as NodeJS.ErrnoException).code === 'ENOENT' ? await this.#catalog.get(id) : null;
+      if (!row?.inline) throw this.#missing(id, err);
+      data = await this.#inlineData(id, row.size);
     }
     if (data.length !== meta.size || createHash('sha256').update(data).digest('hex') !== id) {
       throw new StoaError('STOA_BLOB_CORRUPT', `blob ${id} does not match its checksum`);

@@ -20,6 +20,7 @@ export function blobContract(factory: StoreFactory): void {
       const info = await s.blobs.put(Buffer.from(body));
       assert.deepEqual(info, { id: sha256(body), size: Buffer.byteLength(body) });
       assert.equal((await s.blobs.read(info.id)).toString(), body);
+      assert.equal((await s.blobs.read(info)).toString(), body, 'readable through what put() returned');
       const st = await s.blobs.stat(info.id);
       assert.equal(st?.size, info.size);
       assert.equal(st?.refs, 0);
