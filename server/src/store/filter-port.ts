@@ -107,7 +107,8 @@ export interface VerdictFilter {
 }
 
 export interface VerdictStore {
-  insert(verdict: StoredVerdict): Promise<void>;
+  /** Stores verdicts together (one transaction on SQLite, one insertMany on MongoDB); none is a no-op. */
+  insert(verdicts: readonly StoredVerdict[]): Promise<void>;
   get(id: string): Promise<StoredVerdict | null>;
   /** Newest first. */
   list(filter: VerdictFilter, offset: number, limit: number): Promise<{ items: StoredVerdict[]; total: number }>;

@@ -58,12 +58,15 @@ export function spamFilterContract(factory: StoreFactory): void {
   describe('stored verdicts', () => {
     const h = useHarness(factory, { before, after });
 
-    it('stores, finds by Message-ID and scope, newest first, and prunes old ones', async () => {
+    it('stores several at once, finds by Message-ID and scope, newest first, and prunes old ones', async () => {
       const s = h().store;
       const mine = verdict({ at: 2000, domainIds: ['dA'], accountIds: ['u1'], messageId: '<x@y>' });
       const theirs = verdict({ at: 3000, domainIds: ['dB'], accountIds: ['u2'], sender: 'z@example.org' });
       const old = verdict({ at: 10, domainIds: ['dA'], accountIds: ['u1'] });
-      for (const v of [mine, theirs, old]) await s.verdicts.insert(v);
+      await s.verdicts.insert([]);
+      await s.verdicts.insert([mine, theirs]);
+      await s.verdicts.insert([old]);
+      assert.deepEqual(await s.verdicts.get(theirs.id), theirs);
       assert.deepEqual(await s.verdicts.get(mine.id), mine);
       assert.equal(await s.verdicts.get(newId()), null);
       assert.deepEqual((await s.verdicts.list({ domainIds: ['dA'] }, 0, 10)).items.map((v) => v.id), [mine.id, old.id]);

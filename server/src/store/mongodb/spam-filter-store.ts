@@ -70,9 +70,9 @@ export function createVerdictStore(root: MongoCtx): VerdictStore {
   const col = root.db.collection<VerdictDoc>(FILTER_COLLECTIONS.verdicts);
   const toVerdict = ({ _id, ...rest }: VerdictDoc): StoredVerdict => ({ id: _id, ...rest });
   return {
-    insert: (v) => guard(root, async () => {
-      const { id, ...rest } = v;
-      await col.insertOne({ _id: id, ...rest });
+    insert: (verdicts) => guard(root, async () => {
+      if (verdicts.length === 0) return;
+      await col.insertMany(verdicts.map(({ id, ...rest }) => ({ _id: id, ...rest })));
     }),
     get: (id) => guard(root, async () => {
       const doc = await col.findOne({ _id: id });

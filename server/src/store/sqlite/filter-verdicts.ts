@@ -20,12 +20,17 @@ export const FILTER_VERDICTS_SQL = `
 
 export function sqliteVerdictStore(x: Executor): VerdictStore {
   return {
-    insert: (v) => x.write((c) => {
-      c.run(
-        'INSERT INTO filter_verdicts (id, at, sender, message_id, action, domain_ids, account_ids, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        v.id, v.at, v.sender, v.messageId, v.action, JSON.stringify(v.domainIds), JSON.stringify(v.accountIds), JSON.stringify(v),
-      );
-    }),
+    insert: async (verdicts) => {
+      if (verdicts.length === 0) return;
+      await x.write((c) => {
+        for (const v of verdicts) {
+          c.run(
+            'INSERT INTO filter_verdicts (id, at, sender, message_id, action, domain_ids, account_ids, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            v.id, v.at, v.sender, v.messageId, v.action, JSON.stringify(v.domainIds), JSON.stringify(v.accountIds), JSON.stringify(v),
+          );
+        }
+      });
+    },
     get: (id) => x.read((c) => {
       const row = c.get('SELECT data FROM filter_verdicts WHERE id = ?', id);
       return row ? (JSON.parse(String(row.data)) as StoredVerdict) : null;
