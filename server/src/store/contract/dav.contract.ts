@@ -135,6 +135,32 @@ export function davContract(factory: StoreFactory): void {
       assert.deepEqual(await s.dav.usage(owner), { objects: 0, bytes: 0 });
     });
 
+    it('counts usage through every change of an object: a new one, a bigger or smaller version, a deletion, a deleted collection', async () => {
+      const s = h().store;
+      const owner = newId();
+      const other = newId();
+      const cal = await collection(s, owner, 'work');
+      const book = await collection(s, owner, 'people', 'addressbook');
+      const theirs = await collection(s, other, 'theirs');
+      await s.dav.putObject(object(cal.id, 'a.ics', { size: 100 }));
+      await s.dav.putObject(object(cal.id, 'b.ics', { size: 200 }));
+      await s.dav.putObject(object(book.id, 'c.vcf', { size: 30, component: 'VCARD' }));
+      await s.dav.putObject(object(theirs.id, 'x.ics', { size: 7 }));
+      assert.deepEqual(await s.dav.usage(owner), { objects: 3, bytes: 330 });
+      await s.dav.putObject(object(cal.id, 'a.ics', { size: 150 }));
+      assert.deepEqual(await s.dav.usage(owner), { objects: 3, bytes: 380 }, 'a new version replaces the old one\'s size');
+      await s.dav.putObject(object(cal.id, 'b.ics', { size: 20 }));
+      assert.deepEqual(await s.dav.usage(owner), { objects: 3, bytes: 200 });
+      await s.dav.deleteObject(cal.id, 'a.ics', T0);
+      assert.deepEqual(await s.dav.usage(owner), { objects: 2, bytes: 50 });
+      await assert.rejects(s.dav.deleteObject(cal.id, 'a.ics', T0), /does not exist/);
+      assert.deepEqual(await s.dav.usage(owner), { objects: 2, bytes: 50 }, 'a failed deletion changes nothing');
+      await s.dav.deleteCollection(book.id);
+      assert.deepEqual(await s.dav.usage(owner), { objects: 1, bytes: 20 });
+      assert.deepEqual(await s.dav.usage(other), { objects: 1, bytes: 7 }, 'another owner\'s usage is their own');
+      assert.deepEqual(await s.dav.usage(newId()), { objects: 0, bytes: 0 });
+    });
+
     it('removes the shares and delegations a grantee holds, leaving its own collections and others\' grants', async () => {
       const s = h().store;
       const owner = newId();

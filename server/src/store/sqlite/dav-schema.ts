@@ -76,3 +76,35 @@ export const DAV_SCHEMA_SQL = `
   ) WITHOUT ROWID;
   CREATE INDEX dav_delegations_delegate ON dav_delegations (delegate_id);
 `;
+
+// Migration 27: each owner's DAV usage kept as a running total, as mail_usage
+// is for mail. The quota check of every delivery reads it (mail/quota.ts:
+// mail and DAV share one storage budget); counting it from dav_objects read
+// the rows of every calendar entry and contact the recipient has, per
+// message. Triggers keep it: every write path of dav_objects is covered,
+// whichever store call makes it. The totals are computed once from the
+// objects already stored. Collections never change owner, and their objects
+// are deleted before them (dav-store.ts), so the owner is always found.
+export const DAV_USAGE_SQL = `
+  CREATE TABLE dav_usage (
+    owner_id TEXT PRIMARY KEY,
+    objects INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO dav_usage (owner_id, objects, bytes)
+    SELECT k.owner_id, count(*), sum(o.size) FROM dav_objects o JOIN dav_collections k ON k.id = o.collection_id GROUP BY k.owner_id;
+  CREATE TRIGGER dav_usage_insert AFTER INSERT ON dav_objects BEGIN
+    INSERT INTO dav_usage (owner_id, objects, bytes) SELECT owner_id, 1, new.size FROM dav_collections WHERE id = new.collection_id
+      ON CONFLICT (owner_id) DO UPDATE SET objects = objects + 1, bytes = bytes + excluded.bytes;
+  END;
+  CREATE TRIGGER dav_usage_delete AFTER DELETE ON dav_objects BEGIN
+    UPDATE dav_usage SET objects = objects - 1, bytes = bytes - old.size
+      WHERE owner_id = (SELECT owner_id FROM dav_collections WHERE id = old.collection_id);
+  END;
+  CREATE TRIGGER dav_usage_update AFTER UPDATE OF size, collection_id ON dav_objects BEGIN
+    UPDATE dav_usage SET objects = objects - 1, bytes = bytes - old.size
+      WHERE owner_id = (SELECT owner_id FROM dav_collections WHERE id = old.collection_id);
+    INSERT INTO dav_usage (owner_id, objects, bytes) SELECT owner_id, 1, new.size FROM dav_collections WHERE id = new.collection_id
+      ON CONFLICT (owner_id) DO UPDATE SET objects = objects + 1, bytes = bytes + excluded.bytes;
+  END;
+`;

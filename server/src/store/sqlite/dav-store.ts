@@ -176,12 +176,10 @@ export function sqliteDavStore(x: Executor): DavStore {
       return c.run('DELETE FROM dav_changes WHERE deleted = 1 AND changed_at < ?', before);
     }),
 
+    // Running totals kept by triggers (dav-schema.ts, migration 27), not a count of the objects.
     usage: (ownerId) => x.read((c) => {
-      const row = c.get(
-        `SELECT count(o.name) AS n, coalesce(sum(o.size), 0) AS bytes FROM dav_collections k JOIN dav_objects o ON o.collection_id = k.id WHERE k.owner_id = ?`,
-        ownerId,
-      )!;
-      return { objects: Number(row.n), bytes: Number(row.bytes) };
+      const row = c.get('SELECT objects, bytes FROM dav_usage WHERE owner_id = ?', ownerId);
+      return { objects: Number(row?.objects ?? 0), bytes: Number(row?.bytes ?? 0) };
     }),
 
     setShare: (collectionId, grantee, access, at) => x.write((c) => {
@@ -225,6 +223,7 @@ export function sqliteDavStore(x: Executor): DavStore {
       }
       c.run('DELETE FROM dav_delegations WHERE owner_id = ? OR delegate_id = ?', ownerId, ownerId);
       c.run('DELETE FROM dav_shares WHERE grantee_id = ?', ownerId);
+      c.run('DELETE FROM dav_usage WHERE owner_id = ?', ownerId);
       return ids.length;
     }),
 

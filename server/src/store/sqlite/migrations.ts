@@ -16,7 +16,7 @@ import { INDEXED_TEXT } from './mail-rows.ts';
 import { SIEVE_SQL } from './sieve.ts';
 import { DIRECTORY_SYNC_SQL } from './directory-connections.ts';
 import { SHARED_MAILBOXES_SQL } from './shared-mailboxes.ts';
-import { DAV_SCHEMA_SQL } from './dav-schema.ts';
+import { DAV_SCHEMA_SQL, DAV_USAGE_SQL } from './dav-schema.ts';
 import { MIGRATION_JOBS_SQL } from './migration-jobs.ts';
 
 export interface Migration { version: number; name: string; sql: string }
@@ -374,6 +374,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // The bytes of bodies small enough to be kept in the database instead of a file (blob-refs.ts, issue 8).
     // A rowid table: its rows are large, and the blobs row they belong to is updated (refs) without touching them.
     sql: 'CREATE TABLE blob_data (id TEXT PRIMARY KEY, data BLOB NOT NULL);',
+  },
+  {
+    version: 27,
+    name: 'dav-usage',
+    // Each owner's DAV objects and bytes as running totals kept by triggers, read by every delivery's quota check (dav-schema.ts).
+    sql: DAV_USAGE_SQL,
   },
 ];
 

@@ -38,6 +38,38 @@ describe('sqlite store', () => {
     db.close();
   });
 
+  it('migration 27 totals the DAV objects stored before it, per owner, and keeps the totals from then on', async () => {
+    const { options } = paths();
+    let store = await openSqliteStore(options);
+    const put = async (collectionId: string, name: string, size: number) => {
+      await store.dav.putObject({
+        collectionId, name, uid: name, etag: newId(), size, component: 'VEVENT', startMs: 0, endMs: 1, recurring: false,
+        data: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', scheduleTag: null, updatedAt: T0,
+      });
+    };
+    const calendar = (ownerId: string) => store.dav.createCollection({
+      id: newId(), ownerId, kind: 'calendar', uri: 'cal', role: null, displayName: 'cal', description: '', color: null, order: null,
+      timezone: null, components: ['VEVENT'], properties: {}, createdAt: T0, updatedAt: T0,
+    });
+    const [ann, bob] = [newId(), newId()];
+    const [annCal, bobCal] = [await calendar(ann), await calendar(bob)];
+    await put(annCal.id, 'a.ics', 100);
+    await put(annCal.id, 'b.ics', 20);
+    await put(bobCal.id, 'c.ics', 5);
+    await store.close();
+    // The database as the version before left it: no totals, no triggers.
+    const db = new DatabaseSync(options.path);
+    db.exec('DROP TABLE dav_usage; DROP TRIGGER dav_usage_insert; DROP TRIGGER dav_usage_delete; DROP TRIGGER dav_usage_update; DELETE FROM schema_migrations WHERE version = 27;');
+    db.close();
+    store = await openSqliteStore(options);
+    assert.equal(await store.schemaVersion(), LATEST_VERSION);
+    assert.deepEqual(await store.dav.usage(ann), { objects: 2, bytes: 120 });
+    assert.deepEqual(await store.dav.usage(bob), { objects: 1, bytes: 5 });
+    await put(annCal.id, 'd.ics', 1);
+    assert.deepEqual(await store.dav.usage(ann), { objects: 3, bytes: 121 });
+    await store.close();
+  });
+
   it('refuses a database whose schema is newer than this server', async () => {
     const { options } = paths();
     await (await openSqliteStore(options)).close();
