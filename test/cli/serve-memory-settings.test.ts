@@ -1,6 +1,7 @@
 // `stoa serve` re-executes itself once with the memory settings of
 // docs/operations.md "Memory" (bin/stoa.js): glibc's fixed mmap threshold and
-// V8's young and old generation limits. An operator's own V8 flags win.
+// two malloc arenas, V8's young and old generation limits. An operator's own
+// V8 flags and arena count win.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,9 +30,10 @@ async function served(env: Record<string, string>): Promise<{ argv: string[]; en
   }
 }
 
-test('serve runs with the fixed mmap threshold, a 2 × 8 MiB young generation and a 50 % heap growing factor', { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
+test('serve runs with the fixed mmap threshold, two malloc arenas, a 2 × 8 MiB young generation and a 50 % heap growing factor', { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
   const { argv, env } = await served({});
   assert.equal(env.get('MALLOC_MMAP_THRESHOLD_'), String(4 * 1024 * 1024));
+  assert.equal(env.get('MALLOC_ARENA_MAX'), '2');
   assert.ok(argv.includes('--max-semi-space-size=8'), argv.join(' '));
   assert.ok(argv.includes('--heap-growing-percent=50'), argv.join(' '));
 });
@@ -41,4 +43,10 @@ test("an operator's own young generation size in NODE_OPTIONS wins", { skip: pro
   assert.equal(env.get('NODE_OPTIONS'), '--max-semi-space-size=16');
   assert.ok(!argv.some((a) => a.startsWith('--max-semi-space-size')), argv.join(' '));
   assert.ok(argv.includes('--heap-growing-percent=50'), 'the other setting stays');
+});
+
+test("an operator's own malloc arena count wins", { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
+  const { env } = await served({ MALLOC_ARENA_MAX: '4' });
+  assert.equal(env.get('MALLOC_ARENA_MAX'), '4');
+  assert.equal(env.get('MALLOC_MMAP_THRESHOLD_'), String(4 * 1024 * 1024), 'the re-execution still happens');
 });
