@@ -91,7 +91,7 @@ export async function startServer(config: StoaConfig, logger: Logger, options: {
       await Promise.all([app?.close(), pop3?.close(), managesieve?.close(), imap?.close(), smtp?.close(), worker?.stop()]);
       // Verdicts are written behind deliveries in batches: the last batch lands before the store closes;
       // the pooled LDAP connections of directory logins close once no login can start.
-      await Promise.all([filter?.verdicts.flush(), junkTraining?.stop(), directoryRef?.close()]);
+      await Promise.all([filter?.verdicts.stop(), junkTraining?.stop(), directoryRef?.close()]);
     } finally {
       await store?.close();
     }

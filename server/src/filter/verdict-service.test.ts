@@ -1,7 +1,8 @@
 // Stored verdicts are written in batches (verdict-service.ts), on the real
 // SQLite store: records wait for VERDICT_FLUSH_MS or a full VERDICT_BATCH,
 // are written in one store write, can be looked up at once through the
-// service, and a failed write is logged without losing the records after it.
+// service, are written at once after stop() (shutdown), and a failed write is
+// logged.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,24 +98,53 @@ describe('stored verdicts are written in batches', () => {
     assert.deepEqual(writes, [1]);
   });
 
-  it('logs a failed write, and the records after it are written', async () => {
+  it('stores the others of a batch when one of its verdicts is already stored', async () => {
     writes.length = 0;
     logged.length = 0;
     const service = createVerdictService(store, logger, { flushMs: HOUR });
     const first = verdict();
     service.record(first, context);
     await service.flush();
-    // The same id again: the store refuses the whole write.
     service.record(first, context);
     const next = verdict();
     service.record(next, context);
     await service.flush();
-    assert.equal(logged.filter((l) => l.includes('could not store filter verdicts')).length, 1);
-    assert.equal(await store.verdicts.get(next.id), null, 'a write is all or nothing');
-    const later = verdict();
-    service.record(later, context);
+    assert.equal((await store.verdicts.get(next.id))?.id, next.id);
+    assert.equal((await store.verdicts.get(first.id))?.id, first.id);
+    assert.deepEqual(writes, [1, 2]);
+    assert.deepEqual(logged, []);
+  });
+
+  it('after stop() (shutdown, before the store closes) writes each record at once, not behind the delay', async () => {
+    const own = join(dir, 'stopped');
+    const opts = { path: join(own, 'stoa.db'), blobsPath: join(own, 'blobs') };
+    let other = await openSqliteStore(opts);
+    const service = createVerdictService(other, logger, { flushMs: HOUR });
+    const early = verdict();
+    service.record(early, context);
+    await service.stop();
+    // A session the front end cut off finishes its message after stop().
+    const late = verdict();
+    service.record(late, context);
+    await new Promise((resolve) => setImmediate(resolve));
+    await other.close();
+    other = await openSqliteStore(opts);
+    try {
+      assert.equal((await other.verdicts.get(early.id))?.id, early.id);
+      assert.equal((await other.verdicts.get(late.id))?.id, late.id, 'the record made after stop() was written before the store closed');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('logs a write that fails, and flush() still resolves', async () => {
+    logged.length = 0;
+    const own = join(dir, 'closed');
+    const closed = await openSqliteStore({ path: join(own, 'stoa.db'), blobsPath: join(own, 'blobs') });
+    const service = createVerdictService(closed, logger, { flushMs: HOUR });
+    service.record(verdict(), context);
+    await closed.close();
     await service.flush();
-    assert.equal((await store.verdicts.get(later.id))?.id, later.id);
-    assert.deepEqual(writes, [1, 2, 1]);
+    assert.equal(logged.filter((l) => l.includes('could not store filter verdicts')).length, 1);
   });
 });

@@ -27,8 +27,14 @@ export interface VerdictQuery { messageId?: string; sender?: string; action?: st
 export interface VerdictService {
   /** Stores the verdict in the background; failures are logged. */
   record(verdict: Verdict, ctx: FilterContext): void;
-  /** Resolves once every record started so far is written (shutdown, get and list, tests). */
+  /** Resolves once every record started so far is written (get and list, tests). */
   flush(): Promise<void>;
+  /**
+   * Shutdown, before the store closes: writes what waits, and every record
+   * made after it at once, not behind the timer (a session the front end
+   * cut off may still be finishing its message).
+   */
+  stop(): Promise<void>;
   get(actor: Actor, id: string): Promise<StoredVerdict>;
   list(actor: Actor, query: VerdictQuery): Promise<{ items: StoredVerdict[]; total: number; offset: number; limit: number }>;
 }
@@ -51,6 +57,7 @@ export function createVerdictService(store: Store, logger: Logger, options: Verd
   /** Built records waiting for the next write (at most VERDICT_BATCH). */
   const waiting: StoredVerdict[] = [];
   let timer: NodeJS.Timeout | null = null;
+  let stopping = false;
 
   const track = (work: Promise<void>): void => {
     pending.add(work);
@@ -108,16 +115,20 @@ export function createVerdictService(store: Store, logger: Logger, options: Verd
     record(verdict, ctx) {
       track(build(verdict, ctx).then((row) => {
         waiting.push(row);
-        if (waiting.length >= VERDICT_BATCH) writeWaiting();
+        if (stopping || waiting.length >= VERDICT_BATCH) writeWaiting();
         else if (!timer) {
           timer = setTimeout(writeWaiting, flushMs);
           timer.unref();
         }
-      }, (err: unknown) => {
+      }).catch((err: unknown) => {
         logger.warn({ err, verdict: verdict.id }, 'could not store a filter verdict');
       }));
     },
     flush,
+    async stop() {
+      stopping = true;
+      await flush();
+    },
     async get(actor, id) {
       await flush();
       const v = await store.verdicts.get(id);

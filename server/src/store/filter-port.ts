@@ -107,7 +107,7 @@ export interface VerdictFilter {
 }
 
 export interface VerdictStore {
-  /** Stores verdicts together (one transaction on SQLite, one insertMany on MongoDB); none is a no-op. */
+  /** Stores verdicts together (one transaction on SQLite, one insertMany on MongoDB); one whose id is already stored is skipped; none is a no-op. */
   insert(verdicts: readonly StoredVerdict[]): Promise<void>;
   get(id: string): Promise<StoredVerdict | null>;
   /** Newest first. */

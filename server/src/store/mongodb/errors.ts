@@ -4,7 +4,7 @@
 // becomes STOA_STORE_UNAVAILABLE, whose contract is that nothing was changed
 // (every multi-document write runs in a transaction, so that holds).
 import {
-  MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError,
+  MongoBulkWriteError, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError,
   MongoTopologyClosedError, MongoClientClosedError, MongoExpiredSessionError, MongoWriteConcernError,
 } from 'mongodb';
 import { StoaError } from '../../errors/catalogue.ts';
@@ -23,6 +23,16 @@ export const REPLICA_SET_REQUIRED =
 
 export function isDuplicateKey(err: unknown): err is MongoServerError {
   return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+}
+
+/**
+ * An unordered insertMany whose only failures are documents whose key is
+ * already stored: every other document went in (and no write concern failed).
+ */
+export function onlyDuplicateKeys(err: unknown): boolean {
+  if (!(err instanceof MongoBulkWriteError)) return isDuplicateKey(err);
+  const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+  return errors.length > 0 && errors.every((e) => e.code === DUPLICATE_KEY) && !err.result.getWriteConcernError();
 }
 
 /**

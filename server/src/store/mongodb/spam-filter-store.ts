@@ -7,6 +7,7 @@ import type {
   BayesStore, BayesTotals, QuarantineEntry, QuarantineStore, StoredVerdict, TrainingClass, VerdictStore,
 } from '../filter-port.ts';
 import { FILTER_COLLECTIONS } from './filter-collections.ts';
+import { onlyDuplicateKeys } from './errors.ts';
 import { guard, inTransaction, sessionOpts, type MongoCtx } from './mongo-context.ts';
 
 interface TokenDoc { _id: string; scope: string; token: string; spam: number; ham: number }
@@ -72,7 +73,12 @@ export function createVerdictStore(root: MongoCtx): VerdictStore {
   return {
     insert: (verdicts) => guard(root, async () => {
       if (verdicts.length === 0) return;
-      await col.insertMany(verdicts.map(({ id, ...rest }) => ({ _id: id, ...rest })));
+      try {
+        // Unordered: a verdict already stored (same id) is skipped, the others go in.
+        await col.insertMany(verdicts.map(({ id, ...rest }) => ({ _id: id, ...rest })), { ordered: false });
+      } catch (err) {
+        if (!onlyDuplicateKeys(err)) throw err;
+      }
     }),
     get: (id) => guard(root, async () => {
       const doc = await col.findOne({ _id: id });

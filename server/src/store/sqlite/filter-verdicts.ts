@@ -25,7 +25,8 @@ export function sqliteVerdictStore(x: Executor): VerdictStore {
       await x.write((c) => {
         for (const v of verdicts) {
           c.run(
-            'INSERT INTO filter_verdicts (id, at, sender, message_id, action, domain_ids, account_ids, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            // A verdict already stored (same id) is skipped; the others of the batch are stored.
+            'INSERT INTO filter_verdicts (id, at, sender, message_id, action, domain_ids, account_ids, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
             v.id, v.at, v.sender, v.messageId, v.action, JSON.stringify(v.domainIds), JSON.stringify(v.accountIds), JSON.stringify(v),
           );
         }
