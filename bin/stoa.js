@@ -3,7 +3,7 @@
 // Node gets a clear message instead of a syntax error from TypeScript.
 import { mkdirSync, statSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 
 const major = Number(process.versions.node.split('.')[0]);
@@ -24,10 +24,10 @@ process.env.UV_THREADPOOL_SIZE ??= '16';
 // logins. A fixed mmap threshold makes blocks of 4 MiB and more go back to
 // the system when freed. glibc reads it only at start, so `serve` re-executes
 // itself once with it set (same pid, same arguments; musl ignores it), and
-// with at most two malloc arenas instead of 16 on two cores: SQLite, the
-// message buffers and the threadpool then share their free blocks, about
-// 12 MB less at the peak of 50 SMTP sessions of 100 KiB messages at the same
-// CPU (docs/benchmarks.md).
+// with one malloc arena per core (at least two) instead of glibc's eight per
+// core: SQLite, the message buffers and the threadpool then share their free
+// blocks, about 12 MB less at the peak of 50 SMTP sessions of 100 KiB
+// messages on two cores at the same CPU (docs/benchmarks.md).
 // The same start gets V8 a young generation of 2 × 8 MiB: V8 sizes it from
 // the machine's memory (2 × 32 MiB with 24 GiB), which is 48 MB of resident
 // memory a mail server's short-lived garbage does not need. And the old
@@ -41,7 +41,7 @@ if (process.platform === 'linux' && process.argv.slice(2).includes('serve') && p
     ...(own.includes('--max-semi-space-size') ? [] : ['--max-semi-space-size=8']),
     ...(own.includes('--heap-growing-percent') ? [] : ['--heap-growing-percent=50']),
   ];
-  process.execve(process.execPath, [process.execPath, ...v8, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, MALLOC_MMAP_THRESHOLD_: String(4 * 1024 * 1024), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' });
+  process.execve(process.execPath, [process.execPath, ...v8, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, MALLOC_MMAP_THRESHOLD_: String(4 * 1024 * 1024), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? String(Math.max(2, availableParallelism())) });
 }
 
 // Node's compile cache keeps the type-stripped and compiled form of every

@@ -85,6 +85,9 @@ export const DAV_SCHEMA_SQL = `
 // whichever store call makes it. The totals are computed once from the
 // objects already stored. Collections never change owner, and their objects
 // are deleted before them (dav-store.ts), so the owner is always found.
+// Never write dav_objects with INSERT OR REPLACE: the row it replaces fires no
+// delete trigger (recursive_triggers is off), so its size would be counted
+// twice; an upsert (ON CONFLICT DO UPDATE) fires the update trigger.
 export const DAV_USAGE_SQL = `
   CREATE TABLE dav_usage (
     owner_id TEXT PRIMARY KEY,
