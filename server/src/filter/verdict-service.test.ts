@@ -147,4 +147,28 @@ describe('stored verdicts are written in batches', () => {
     await service.flush();
     assert.equal(logged.filter((l) => l.includes('could not store filter verdicts')).length, 1);
   });
+  it('flush() and list() finish while records keep arriving, and every record is stored', async () => {
+    const own = join(dir, 'stream');
+    const other = await openSqliteStore({ path: join(own, 'stoa.db'), blobsPath: join(own, 'blobs') });
+    const service = createVerdictService(other, logger);
+    const recipients = [{ address: 'u@example.org', accountId: 'acc', domain: 'example.org' }];
+    let recorded = 0;
+    let running = true;
+    const producer = (async () => {
+      while (running) {
+        for (let i = 0; i < 5; i++, recorded++) service.record(verdict(), { ...context, recipients } as FilterContext);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    // Each call waits only for what was recorded before it: a steady stream cannot hold it.
+    for (let i = 0; i < 20; i++) {
+      await service.flush();
+      await service.list(admin, { offset: 0, limit: 1 });
+    }
+    running = false;
+    await producer;
+    await service.flush();
+    assert.equal((await service.list(admin, { offset: 0, limit: 1 })).total, recorded);
+    await other.close();
+  });
 });
