@@ -147,6 +147,7 @@ describe('stored verdicts are written in batches', () => {
     await service.flush();
     assert.equal(logged.filter((l) => l.includes('could not store filter verdicts')).length, 1);
   });
+
   it('flush() and list() finish while records keep arriving, and every record is stored', async () => {
     const own = join(dir, 'stream');
     const other = await openSqliteStore({ path: join(own, 'stoa.db'), blobsPath: join(own, 'blobs') });

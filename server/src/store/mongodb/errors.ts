@@ -2,7 +2,10 @@
 // become the conflict the caller can act on (address taken, domain exists);
 // anything that means "the cluster is not reachable or not writable right now"
 // becomes STOA_STORE_UNAVAILABLE, whose contract is that nothing was changed
-// (every multi-document write runs in a transaction, so that holds).
+// (every multi-document write runs in a transaction, so that holds). The one
+// exception is the filter's verdict records (spam-filter-store.ts): a batch is
+// one unordered insertMany outside a transaction, so a batch that fails may
+// leave some of its records stored; they only explain past verdicts.
 import {
   MongoBulkWriteError, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError,
   MongoTopologyClosedError, MongoClientClosedError, MongoExpiredSessionError, MongoWriteConcernError,
